@@ -1,0 +1,16 @@
+import type { HelpCommand } from '../cards/help.js';
+
+/**
+ * The text commands the bot understands, in the order the help card lists them. A command is
+ * listed here only once it works; the Teams manifest's command list is built from the same data.
+ */
+export const COMMANDS: readonly HelpCommand[] = [
+  { usage: 'help', description: 'Show what I can do.' },
+];
+
+/** Normalises what the user typed: mention already removed, whitespace folded, lower case verb. */
+export function parseCommand(text: string | undefined): { verb: string; argument: string } {
+  const folded = (text ?? '').replace(/\s+/g, ' ').trim();
+  const [first = '', ...rest] = folded.split(' ');
+  return { verb: first.toLowerCase(), argument: rest.join(' ') };
+}

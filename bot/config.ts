@@ -1,0 +1,175 @@
+/**
+ * loadConfig(env): the only place that reads the environment. Every bad value stops start-up
+ * with a message that names the variable and says how to fix it.
+ */
+import { SetupBotError } from '../setup/errors.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type AppType = 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
+
+/** botbuilder's own settings, forwarded verbatim to ConfigurationBotFrameworkAuthentication. */
+export const BOT_FRAMEWORK_KEYS = [
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'BotOpenIdMetadata',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'OAuthUrl',
+  'CallerId',
+  'ValidateAuthority',
+  'ChannelService',
+] as const;
+export type BotFrameworkKey = (typeof BOT_FRAMEWORK_KEYS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** No MicrosoftAppId: inbound activities are not authenticated; loopback only. */
+  readonly anonymous: boolean;
+  readonly appId: string;
+  readonly appType: AppType;
+  readonly appTenantId: string;
+  readonly botFramework: Readonly<Partial<Record<BotFrameworkKey, string>>>;
+  readonly dataFile: string;
+  /** Entra object ids of the approvers. */
+  readonly approvers: readonly string[];
+  /** Entra object ids allowed to request a setup; empty = anyone in an allowed tenant. */
+  readonly requesters: readonly string[];
+  /** Entra tenant ids whose activities are served; empty = any tenant (anonymous mode only). */
+  readonly allowedTenants: readonly string[];
+  readonly logLevel: LogLevel;
+  /** Largest accepted request body on /api/messages, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const APP_TYPES: readonly AppType[] = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'];
+
+export class ConfigError extends SetupBotError {
+  constructor(
+    readonly variable: string,
+    problem: string,
+    fix: string,
+  ) {
+    super('config_invalid', `${variable}: ${problem}. ${fix}`);
+  }
+}
+
+function trimmed(env: Env, name: string): string {
+  return (env[name] ?? '').trim();
+}
+
+function guidList(env: Env, name: string, what: string): string[] {
+  const raw = trimmed(env, name);
+  if (!raw) return [];
+  const ids = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!GUID.test(id)) {
+      throw new ConfigError(
+        name,
+        `"${id}" is not a GUID`,
+        `List ${what} as comma-separated Entra object ids, e.g. 00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000002.`,
+      );
+    }
+  }
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
+}
+
+function integerIn(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = trimmed(env, name);
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `"${raw}" is not a whole number from ${min} to ${max}`, `Set ${name} to such a number or leave it unset (default ${fallback}).`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = trimmed(env, name);
+  if (!raw) return fallback;
+  const match = allowed.find((option) => option.toLowerCase() === raw.toLowerCase());
+  if (!match) {
+    throw new ConfigError(name, `"${raw}" is not recognised`, `Use one of: ${allowed.join(', ')}.`);
+  }
+  return match;
+}
+
+function httpsUrl(env: Env, name: string): void {
+  const raw = trimmed(env, name);
+  if (!raw) return;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, 'Give an absolute http(s) URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `"${raw}" is not an http(s) URL`, 'Give an absolute http(s) URL.');
+  }
+}
+
+export function loadConfig(env: Env): Config {
+  const appId = trimmed(env, 'MicrosoftAppId');
+  const anonymous = appId === '';
+  if (!anonymous && !GUID.test(appId)) {
+    throw new ConfigError('MicrosoftAppId', `"${appId}" is not a GUID`, "Copy the Microsoft App ID from the Azure Bot resource's Configuration page, or leave it empty for local anonymous mode.");
+  }
+  const appType = oneOf(env, 'MicrosoftAppType', APP_TYPES, 'SingleTenant');
+  const appTenantId = trimmed(env, 'MicrosoftAppTenantId');
+  if (appTenantId && !GUID.test(appTenantId)) {
+    throw new ConfigError('MicrosoftAppTenantId', `"${appTenantId}" is not a GUID`, 'Use the Entra tenant id (Directory ID) the bot registration lives in.');
+  }
+  if (!anonymous && appType !== 'MultiTenant' && !appTenantId) {
+    throw new ConfigError('MicrosoftAppTenantId', `is required for a ${appType} bot`, 'Set it to the Entra tenant id the bot registration lives in.');
+  }
+  if (!anonymous && appType === 'SingleTenant' && !trimmed(env, 'MicrosoftAppPassword')) {
+    throw new ConfigError('MicrosoftAppPassword', 'is required for a SingleTenant bot', 'Set the client secret of the app registration, or use MicrosoftAppType=UserAssignedMSI with a managed identity.');
+  }
+  for (const name of ['BotOpenIdMetadata', 'ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromEmulatorOpenIdMetadataUrl', 'ToChannelFromBotLoginUrl', 'OAuthUrl'] as const) {
+    httpsUrl(env, name);
+  }
+
+  const port = integerIn(env, 'PORT', 3978, 0, 65535);
+  const host = trimmed(env, 'HOST') || (anonymous ? '127.0.0.1' : '0.0.0.0');
+  if (anonymous && !LOOPBACK.has(host)) {
+    throw new ConfigError('HOST', `"${host}" is not a loopback address, and no MicrosoftAppId is set (anonymous mode)`, 'Anonymous mode serves only this machine: set HOST=127.0.0.1, or configure MicrosoftAppId so every request is authenticated.');
+  }
+
+  const botFramework: Partial<Record<BotFrameworkKey, string>> = {};
+  for (const key of BOT_FRAMEWORK_KEYS) {
+    const value = trimmed(env, key);
+    if (value) botFramework[key] = value;
+  }
+  if (botFramework.MicrosoftAppType === undefined && !anonymous) botFramework.MicrosoftAppType = appType;
+
+  const allowedTenants = guidList(env, 'SETUPBOT_ALLOWED_TENANTS', 'the allowed tenants');
+  if (allowedTenants.length === 0 && appTenantId && appType !== 'MultiTenant') {
+    allowedTenants.push(appTenantId.toLowerCase());
+  }
+
+  return {
+    port,
+    host,
+    anonymous,
+    appId,
+    appType,
+    appTenantId,
+    botFramework,
+    dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
+    approvers: guidList(env, 'SETUPBOT_APPROVERS', 'the approvers'),
+    requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters'),
+    allowedTenants,
+    logLevel: oneOf(env, 'SETUPBOT_LOG_LEVEL', LOG_LEVELS, 'info'),
+    maxBodyBytes: integerIn(env, 'SETUPBOT_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+  };
+}

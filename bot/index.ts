@@ -1,0 +1,51 @@
+/**
+ * Entry point: read configuration, wire the app, listen, and shut down cleanly on SIGTERM/SIGINT.
+ */
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { SetupBotError } from '../setup/errors.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`setupbot cannot start: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let app;
+  try {
+    app = await createApp({ config, logger });
+  } catch (error) {
+    if (error instanceof SetupBotError) {
+      logger.error({ event: 'startup_failed', code: error.code }, error.message);
+      process.stderr.write(`setupbot cannot start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  await app.start();
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'shutdown', signal }, 'shutting down: draining turns in flight');
+    app.stop().then(
+      () => {
+        logger.info({ event: 'stopped' }, 'stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ event: 'shutdown_failed', err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

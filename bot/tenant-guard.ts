@@ -1,0 +1,38 @@
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import type { Logger } from '../setup/ports.js';
+import { tenantOf } from './activity-identity.js';
+import { turnLogger } from './turn-logger.js';
+
+export const FOREIGN_TENANT_TEXT =
+  "Sorry, I only work for my own organisation, and this conversation comes from another tenant. Nothing was done or stored.";
+
+/**
+ * Stops activities from tenants outside the allow-list before any handler sees them: a polite
+ * refusal to messages and card actions, silence for everything else, and nothing stored.
+ */
+export class TenantGuard implements Middleware {
+  private readonly allowed: ReadonlySet<string>;
+
+  constructor(allowedTenants: readonly string[], private readonly logger: Logger) {
+    this.allowed = new Set(allowedTenants.map((id) => id.toLowerCase()));
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    if (this.allowed.size === 0) return next();
+    const tenant = tenantOf(context.activity);
+    if (tenant && this.allowed.has(tenant)) return next();
+
+    turnLogger(context, this.logger).warn({ event: 'foreign_tenant', tenant: tenant ?? null }, 'activity from a tenant outside SETUPBOT_ALLOWED_TENANTS refused');
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(FOREIGN_TENANT_TEXT);
+    } else if (context.activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 200,
+          body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: FOREIGN_TENANT_TEXT },
+        },
+      });
+    }
+  }
+}
