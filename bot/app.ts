@@ -1,5 +1,7 @@
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
-import type { Logger } from '../setup/ports.js';
+import { systemClock, type Clock, type Logger } from '../setup/ports.js';
+import { LowdbRepository } from '../storage/lowdb-repository.js';
+import { InstallationStore, type Installation } from './installations.js';
 import { JsonDataFile } from '../storage/data-file.js';
 import { LowdbBotStorage } from '../storage/lowdb-bot-storage.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
@@ -14,11 +16,13 @@ export interface AppDeps {
   logger: Logger;
   /** Outbound Bot Connector credentials; botbuilder's configuration-based factory by default. */
   credentialsFactory?: ServiceClientCredentialsFactory;
+  clock?: Clock;
 }
 
 export interface App {
   readonly http: HttpServer;
   readonly dataFile: JsonDataFile;
+  readonly installations: InstallationStore;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
   start(port?: number): Promise<number>;
   /** Drains turns in flight, flushes storage. */
@@ -31,11 +35,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const dataFile = await JsonDataFile.open(config.dataFile);
   const botStorage = new LowdbBotStorage(dataFile);
   void botStorage; // dialog state arrives with the setup dialogs
+  const clock = deps.clock ?? systemClock;
+  const installations = new InstallationStore(new LowdbRepository<Installation>(dataFile, 'installations'), clock);
 
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
-  const bot = new SetupBot({ logger });
+  const bot = new SetupBot({ logger, installations });
   const http = createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -45,6 +51,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     http,
     dataFile,
+    installations,
     async start(port = config.port) {
       const bound = await http.listen(port, config.host);
       if (config.anonymous) {

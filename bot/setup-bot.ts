@@ -3,10 +3,12 @@ import { renderHelpCard } from '../cards/help.js';
 import { cardAttachment } from '../cards/render.js';
 import type { Logger } from '../setup/ports.js';
 import { COMMANDS, parseCommand } from './commands.js';
+import type { InstallationStore } from './installations.js';
 import { turnLogger } from './turn-logger.js';
 
 export interface SetupBotDeps {
   logger: Logger;
+  installations: InstallationStore;
 }
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
@@ -23,8 +25,19 @@ export class SetupBot extends TeamsActivityHandler {
       const botId = context.activity.recipient?.id;
       const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === botId);
       if (botWasAdded) {
-        turnLogger(context, this.deps.logger).info({ event: 'installed' }, 'bot added to a conversation; greeting');
+        await this.deps.installations.remember(context);
+        turnLogger(context, this.deps.logger).info({ event: 'installed' }, 'bot added to a conversation; reference stored; greeting');
         await this.sendHelp(context, "Hi, I'm setupbot");
+      }
+      await next();
+    });
+
+    this.onMembersRemoved(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const botWasRemoved = (context.activity.membersRemoved ?? []).some((member) => member.id === botId);
+      if (botWasRemoved) {
+        await this.deps.installations.forget(context.activity.conversation.id);
+        turnLogger(context, this.deps.logger).info({ event: 'uninstalled' }, 'bot removed from a conversation; reference forgotten');
       }
       await next();
     });

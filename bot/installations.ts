@@ -1,0 +1,82 @@
+import { TurnContext, type ConversationReference, type TurnContext as Context } from 'botbuilder';
+import { isConflict } from '../setup/errors.js';
+import type { Clock, Repository } from '../setup/ports.js';
+import { teamOf, tenantOf } from './activity-identity.js';
+
+/** Where the bot is installed: a conversation it may later write to proactively. */
+export interface Installation {
+  conversationId: string;
+  kind: 'personal' | 'channel' | 'groupChat';
+  tenantId?: string;
+  teamId?: string;
+  teamName?: string;
+  /** For personal installs: the user's Entra object id. */
+  userObjectId?: string;
+  reference: Partial<ConversationReference>;
+  installedAt: string;
+  updatedAt: string;
+}
+
+function kindOf(context: Context): Installation['kind'] {
+  const type = context.activity.conversation?.conversationType;
+  if (type === 'channel') return 'channel';
+  if (type === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+/** Keeps the stored conversation references in step with installs and removals. */
+export class InstallationStore {
+  constructor(
+    private readonly repository: Repository<Installation>,
+    private readonly clock: Clock,
+  ) {}
+
+  async remember(context: Context): Promise<Installation> {
+    const activity = context.activity;
+    const now = this.clock.now().toISOString();
+    const team = teamOf(activity);
+    const kind = kindOf(context);
+    const record: Installation = {
+      conversationId: activity.conversation.id,
+      kind,
+      tenantId: tenantOf(activity),
+      teamId: team?.id,
+      teamName: team?.name,
+      userObjectId: kind === 'personal' ? activity.from?.aadObjectId?.toLowerCase() : undefined,
+      reference: TurnContext.getConversationReference(activity),
+      installedAt: now,
+      updatedAt: now,
+    };
+    for (;;) {
+      const existing = await this.repository.get(record.conversationId);
+      try {
+        if (!existing) return (await this.repository.create(record.conversationId, record)).value;
+        const updated = { ...record, installedAt: existing.value.installedAt };
+        return (await this.repository.update(record.conversationId, existing.version, updated)).value;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+  }
+
+  async forget(conversationId: string): Promise<void> {
+    for (;;) {
+      const existing = await this.repository.get(conversationId);
+      if (!existing) return;
+      try {
+        await this.repository.remove(conversationId, existing.version);
+        return;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+  }
+
+  async get(conversationId: string): Promise<Installation | undefined> {
+    return (await this.repository.get(conversationId))?.value;
+  }
+
+  async list(): Promise<Installation[]> {
+    return (await this.repository.list()).map((record) => record.value);
+  }
+}

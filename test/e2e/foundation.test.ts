@@ -1,0 +1,233 @@
+import { jest } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { botAdded, botRemoved, channelMessage, personalMessage, teamChannel, teamsUser } from '../harness/activities.js';
+import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
+import { waitFor } from '../harness/http-json.js';
+import { OUTBOUND_TOKEN, TeamsRig, TEST_APP_ID } from '../harness/test-bot.js';
+import { FOREIGN_TENANT_TEXT } from '../../bot/tenant-guard.js';
+
+const alice = teamsUser('Alice Admin');
+
+describe('the message endpoint with a valid Teams token', () => {
+  const rig = new TeamsRig();
+  beforeAll(() => rig.start());
+  afterAll(() => rig.stop());
+  beforeEach(() => rig.connector.reset());
+
+  test('answers help with the help card, through the connector, signed with the bot credentials', async () => {
+    const activity = personalMessage(rig.scene, alice, 'help');
+    const response = await rig.post(activity);
+    expect(response.status).toBe(200);
+
+    const [reply] = await rig.connector.waitForActivities(1, activity.conversation?.id);
+    const card = cardOf(reply);
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardText(card)).toContain('Here is what I can do');
+    expect(cardText(card)).toContain('help');
+    const call = rig.connector.calls[0];
+    expect(call.operation).toBe('reply');
+    expect(call.activityId).toBe(activity.id);
+    expect(call.authorization).toBe(`Bearer ${OUTBOUND_TOKEN}`);
+  });
+
+  test('answers text it does not understand with "I didn\'t catch that" and the help card', async () => {
+    const activity = personalMessage(rig.scene, alice, 'make me a sandwich');
+    expect((await rig.post(activity)).status).toBe(200);
+    const [reply] = await rig.connector.waitForActivities(1);
+    expect(cardText(cardOf(reply))).toContain("I didn't catch that");
+  });
+
+  test('understands a command @mentioned in a team channel', async () => {
+    const channel = teamChannel('Finance Ops');
+    const activity = channelMessage(rig.scene, alice, channel, 'HELP');
+    expect((await rig.post(activity)).status).toBe(200);
+    const [reply] = await rig.connector.waitForActivities(1, channel.channelId);
+    expect(cardText(cardOf(reply))).toContain('Here is what I can do');
+  });
+
+  test('greets when installed in personal scope and stores the conversation reference', async () => {
+    const activity = botAdded(rig.scene, alice, { kind: 'personal' });
+    expect((await rig.post(activity)).status).toBe(200);
+    const [greeting] = await rig.connector.waitForActivities(1, activity.conversation?.id);
+    expect(cardText(cardOf(greeting))).toContain("Hi, I'm setupbot");
+    const stored = await rig.app.installations.get(activity.conversation?.id ?? '');
+    expect(stored).toMatchObject({ kind: 'personal', userObjectId: alice.aadObjectId, tenantId: rig.scene.tenantId });
+    expect(stored?.reference.serviceUrl).toBe(rig.scene.serviceUrl);
+  });
+
+  test('greets a team when added to it, and forgets the team when removed', async () => {
+    const channel = teamChannel('Invoicing');
+    const added = botAdded(rig.scene, alice, { kind: 'channel', channel });
+    expect((await rig.post(added)).status).toBe(200);
+    await rig.connector.waitForActivities(1, channel.channelId);
+    expect(await rig.app.installations.get(channel.channelId)).toMatchObject({ kind: 'channel', teamId: channel.teamId, teamName: 'Invoicing' });
+
+    expect((await rig.post(botRemoved(rig.scene, alice, { kind: 'channel', channel }))).status).toBe(200);
+    expect(await rig.app.installations.get(channel.channelId)).toBeUndefined();
+  });
+
+  test('answers /healthz', async () => {
+    const response = await fetch(`${rig.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('forged or missing tokens are refused with 401 and run no turn', () => {
+  const rig = new TeamsRig();
+  beforeAll(() => rig.start());
+  afterAll(() => rig.stop());
+  // botbuilder's token extractor prints rejected tokens' key details to console.error
+  beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+  beforeEach(() => rig.connector.reset());
+
+  async function expectRefused(token: string | null): Promise<void> {
+    const activity = personalMessage(rig.scene, alice, 'help');
+    const before = rig.logs.lines.length;
+    const response = await rig.post(activity, token);
+    expect(response.status).toBe(401);
+    // no turn ran: nothing reached the connector, and the refusal was logged as an auth failure
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(rig.connector.calls).toEqual([]);
+    const events = rig.logs.entries().slice(before).map((entry) => entry.event);
+    expect(events).toContain('auth_failed');
+    expect(events).not.toContain('unknown_command');
+  }
+
+  test('control: the same request with a valid token is answered', async () => {
+    const activity = personalMessage(rig.scene, alice, 'help');
+    expect((await rig.post(activity)).status).toBe(200);
+    await rig.connector.waitForActivities(1);
+  });
+
+  test('refuses a request with no Authorization header', async () => {
+    await expectRefused(null);
+  });
+
+  test('refuses a token with a bad signature', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, forgeSignature: true }));
+  });
+
+  test('refuses a token for another audience', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, audience: '00000000-0000-4000-8000-000000000000' }));
+  });
+
+  test('refuses a token from another issuer', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, issuer: 'https://login.evil.example/' }));
+  });
+
+  test('refuses an expired token', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, expiresIn: -3600 }));
+  });
+
+  test('refuses an unsigned token (alg none)', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, algNone: true }));
+  });
+
+  test('refuses a token signed with a key not endorsed for msteams', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, endorsedFor: 'webchat' }));
+  });
+
+  test('refuses a token whose serviceurl claim differs from the activity serviceUrl', async () => {
+    await expectRefused(rig.issuer.sign({ serviceUrl: 'https://smba.evil.example/teams/' }));
+  });
+
+  test('the token never reaches the logs', async () => {
+    const token = rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, audience: 'aaaaaaaa-0000-4000-8000-000000000000' });
+    await rig.post(personalMessage(rig.scene, alice, 'help'), token);
+    expect(rig.logs.lines.join('\n')).not.toContain(token.split('.')[2]);
+  });
+});
+
+describe('malformed requests get 4xx and never reach the bot', () => {
+  const rig = new TeamsRig();
+  beforeAll(() => rig.start());
+  afterAll(() => rig.stop());
+  beforeEach(() => rig.connector.reset());
+
+  const valid = (): Record<string, unknown> => personalMessage(rig.scene, alice, 'help') as Record<string, unknown>;
+  const cases: [string, () => string, number][] = [
+    ['invalid JSON', () => '{"type": "message",', 400],
+    ['a JSON array', () => '[1,2,3]', 400],
+    ['a JSON string', () => '"hello"', 400],
+    ['an activity without type', () => JSON.stringify({ ...valid(), type: undefined }), 400],
+    ['an activity without serviceUrl', () => JSON.stringify({ ...valid(), serviceUrl: undefined }), 400],
+    ['an activity with a non-http serviceUrl', () => JSON.stringify({ ...valid(), serviceUrl: 'file:///etc/passwd' }), 400],
+    ['an activity without conversation', () => JSON.stringify({ ...valid(), conversation: undefined }), 400],
+    ['an activity whose text is not a string', () => JSON.stringify({ ...valid(), text: { evil: true } }), 400],
+  ];
+
+  test.each(cases)('answers %s with %s', async (_name, body, status) => {
+    const token = rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl });
+    const response = await rig.postRaw(body(), { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(status);
+    expect(rig.connector.calls).toEqual([]);
+  });
+
+  test('answers a body that is not JSON with 415', async () => {
+    const response = await rig.postRaw('type=message', {}, 'application/x-www-form-urlencoded');
+    expect(response.status).toBe(415);
+  });
+
+  test('answers a body over the size limit with 413', async () => {
+    const huge = JSON.stringify({ ...valid(), text: 'x'.repeat(rig.config.maxBodyBytes + 10) });
+    const response = await rig.postRaw(huge);
+    expect(response.status).toBe(413);
+    expect(rig.connector.calls).toEqual([]);
+  });
+
+  test('answers GET /api/messages with 405', async () => {
+    const response = await fetch(`${rig.url}/api/messages`);
+    expect(response.status).toBe(405);
+  });
+});
+
+describe('tenants and restarts', () => {
+  const rig = new TeamsRig({ env: { SETUPBOT_ALLOWED_TENANTS: '99999999-8888-4777-8666-555555555555,12121212-3434-4565-8787-909090909090' } });
+  beforeAll(() => rig.start());
+  afterAll(() => rig.stop());
+  beforeEach(() => rig.connector.reset());
+
+  test('refuses a message from a foreign tenant politely and does nothing else', async () => {
+    const foreignScene = { ...rig.scene, tenantId: 'deadbeef-0000-4000-8000-000000000000' };
+    const response = await rig.post(personalMessage(foreignScene, alice, 'help'));
+    expect(response.status).toBe(200);
+    const [reply] = await rig.connector.waitForActivities(1);
+    expect(reply.text).toBe(FOREIGN_TENANT_TEXT);
+    expect(reply.attachments ?? []).toEqual([]);
+    expect(rig.logs.events()).toContain('foreign_tenant');
+  });
+
+  test('stores nothing when installed in a foreign tenant', async () => {
+    const foreignScene = { ...rig.scene, tenantId: 'deadbeef-0000-4000-8000-000000000000' };
+    const added = botAdded(foreignScene, alice, { kind: 'personal' });
+    expect((await rig.post(added)).status).toBe(200);
+    expect(await rig.app.installations.get(added.conversation?.id ?? '')).toBeUndefined();
+    expect(rig.connector.calls).toEqual([]);
+  });
+
+  test('serves every allowed tenant', async () => {
+    const otherAllowed = { ...rig.scene, tenantId: '12121212-3434-4565-8787-909090909090' };
+    expect((await rig.post(personalMessage(otherAllowed, alice, 'help'))).status).toBe(200);
+    const [reply] = await rig.connector.waitForActivities(1);
+    expect(cardText(cardOf(reply))).toContain('Here is what I can do');
+  });
+
+  test('keeps stored state across a restart, in the data file', async () => {
+    const bob = teamsUser('Bob');
+    const added = botAdded(rig.scene, bob, { kind: 'personal' });
+    await rig.post(added);
+    await rig.restartBot();
+    expect(await rig.app.installations.get(added.conversation?.id ?? '')).toMatchObject({ userObjectId: bob.aadObjectId });
+    const onDisk = JSON.parse(await readFile(rig.dataFile, 'utf8')) as { collections: Record<string, Record<string, unknown>> };
+    expect(Object.keys(onDisk.collections.installations)).toContain(added.conversation?.id);
+    // and the restarted bot still answers
+    await rig.post(personalMessage(rig.scene, bob, 'help'));
+    await waitFor(() => rig.connector.sentActivities(added.conversation?.id).length >= 2, 5000, 'help after restart');
+  });
+
+  test('the configured app id is the audience it accepts', () => {
+    expect(rig.config.appId).toBe(TEST_APP_ID);
+  });
+});

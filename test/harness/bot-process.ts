@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './http-json.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BOT_ENTRY = path.join(ROOT, 'dist/bot/index.js');
+
+/** The built bot (`npm run build`) running as its own process, as `npm start` runs it. */
+export class BotProcess {
+  readonly output: string[] = [];
+  private child?: ChildProcess;
+  private exit?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  port = 0;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (!existsSync(BOT_ENTRY)) throw new Error(`${BOT_ENTRY} is missing: run npm run build first (npm test does)`);
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const collect = (chunk: Buffer): void => {
+      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const line = await waitFor(() => this.output.find((text) => /"event":"(anonymous_mode|listening)"/.test(text)) ?? (child.exitCode !== null ? 'exited' : undefined), 15000, 'the bot to listen');
+    if (line === 'exited') throw new Error(`bot exited at start-up:\n${this.output.join('\n')}`);
+    this.port = (JSON.parse(line) as { port: number }).port;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  async exited(timeoutMs = 15000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.exit) throw new Error('not started');
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('bot did not exit')), timeoutMs).unref());
+    return Promise.race([this.exit, timeout]);
+  }
+
+  /** Runs the entry point to completion (for start-up failures). */
+  static async runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, output };
+  }
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import { createApp, type App } from '../../bot/app.js';
+import { loadConfig, type Config } from '../../bot/config.js';
+import { createLogger } from '../../bot/logger.js';
+import type { Clock } from '../../setup/ports.js';
+import type { Scene } from './activities.js';
+import { ConnectorStandIn } from './connector-standin.js';
+import { StaticTokenCredentialsFactory } from './credentials.js';
+import { TokenIssuer } from './token-issuer.js';
+
+export const TEST_APP_ID = '11111111-2222-4333-8444-555555555555';
+export const TEST_TENANT_ID = '99999999-8888-4777-8666-555555555555';
+export const OUTBOUND_TOKEN = 'outbound-test-token-for-connector';
+
+/** Collects pino JSON lines in memory. */
+export class LogCollector extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  entries(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  events(): unknown[] {
+    return this.entries().map((entry) => entry.event);
+  }
+}
+
+export interface RigOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+export interface PostResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The Teams side for one test file: token issuer, Bot Connector stand-in, and the real bot
+ * (createApp → restify on an ephemeral loopback port) with authentication on.
+ */
+export class TeamsRig {
+  readonly issuer = new TokenIssuer(TEST_APP_ID);
+  readonly connector = new ConnectorStandIn();
+  readonly logs = new LogCollector();
+  app!: App;
+  config!: Config;
+  url = '';
+  dataDir = '';
+
+  constructor(private readonly options: RigOptions = {}) {}
+
+  get scene(): Scene {
+    return { serviceUrl: this.connector.url, tenantId: TEST_TENANT_ID, appId: TEST_APP_ID, botName: 'setupbot' };
+  }
+
+  get dataFile(): string {
+    return path.join(this.dataDir, 'setupbot.json');
+  }
+
+  async start(): Promise<this> {
+    await this.issuer.start();
+    await this.connector.start();
+    this.dataDir = await mkdtemp(path.join(tmpdir(), 'setupbot-e2e-'));
+    await this.startBot();
+    return this;
+  }
+
+  env(): Record<string, string> {
+    return {
+      MicrosoftAppId: TEST_APP_ID,
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TEST_TENANT_ID,
+      MicrosoftAppPassword: 'never-used-outbound-is-injected',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SETUPBOT_DATA_FILE: this.dataFile,
+      SETUPBOT_LOG_LEVEL: 'debug',
+      ...this.issuer.botFrameworkEnv(),
+      ...this.options.env,
+    };
+  }
+
+  /** Starts (or restarts) the bot on the same data file. */
+  async startBot(): Promise<void> {
+    this.config = loadConfig(this.env());
+    this.app = await createApp({
+      config: this.config,
+      logger: createLogger({ level: 'debug', destination: this.logs }),
+      credentialsFactory: new StaticTokenCredentialsFactory(TEST_APP_ID, OUTBOUND_TOKEN),
+      clock: this.options.clock,
+    });
+    const port = await this.app.start();
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async restartBot(): Promise<void> {
+    await this.app.stop();
+    await this.startBot();
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.stop();
+    await this.connector.stop();
+    await this.issuer.stop();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** POSTs an activity with a valid channel token for its serviceUrl (or the given token). */
+  async post(activity: Partial<Activity>, token?: string | null): Promise<PostResult> {
+    const bearer = token === undefined ? this.issuer.sign({ serviceUrl: activity.serviceUrl }) : token;
+    return this.postRaw(JSON.stringify(activity), bearer === null ? {} : { authorization: `Bearer ${bearer}` });
+  }
+
+  async postRaw(body: string, headers: Record<string, string> = {}, contentType = 'application/json'): Promise<PostResult> {
+    const response = await fetch(`${this.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...headers },
+      body,
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed };
+  }
+}
