@@ -1,0 +1,44 @@
+import type { SetupContent } from './model.js';
+
+/** The steps of the setup conversation, in order. */
+export type SetupStep = 'environment' | 'keyVault' | 'connectedApps' | 'review';
+export const SETUP_STEPS: readonly SetupStep[] = ['environment', 'keyVault', 'connectedApps', 'review'];
+
+export const STEP_TITLES: Record<SetupStep, string> = {
+  environment: 'Service environment',
+  keyVault: 'Key Vault',
+  connectedApps: 'Connected applications (optional)',
+  review: 'Review',
+};
+
+export function stepNumber(step: SetupStep): number {
+  return SETUP_STEPS.indexOf(step) + 1;
+}
+
+/** Who is asking: taken from the authenticated activity, never from card data. */
+export interface Requester {
+  objectId: string;
+  name: string;
+  tenantId: string;
+}
+
+/**
+ * A setup request being written. Stored (one per requester), so it survives restarts and can be
+ * resumed; it holds names and references only, never secret values.
+ */
+export interface SetupDraft {
+  /** The requester's Entra object id: one open draft per admin. */
+  ownerId: string;
+  requester: Requester;
+  content: SetupContent;
+  step: SetupStep;
+  /** Set by Edit on the review card: Next returns to the review. */
+  returnToReview: boolean;
+  /** The dry-run choice on the review card. */
+  dryRun: boolean;
+  /** Where the draft's card lives, to update it in place. */
+  conversationId: string;
+  cardActivityId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
