@@ -87,7 +87,7 @@ function guidList(env: Env, name: string, what: string): string[] {
 function integerIn(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = trimmed(env, name);
   if (!raw) return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(name, `"${raw}" is not a whole number from ${min} to ${max}`, `Set ${name} to such a number or leave it unset (default ${fallback}).`);
   }

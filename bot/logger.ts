@@ -10,11 +10,14 @@ export type { Logger };
  */
 const SENSITIVE_KEY = /(authorization|password|passwd|secret|token|credential|cookie|signature|^sig$|apikey|api_key|privatekey|private_key|accountkey|sharedkey|^key$|^value$)/i;
 export const REDACTED = '[redacted]';
+/** Replaces objects nested deeper than MAX_DEPTH: unchecked, they could carry secrets. */
+export const TRUNCATED = '[truncated]';
 
 const MAX_DEPTH = 8;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return TRUNCATED;
   if (value instanceof Error) {
     return { type: value.name, message: value.message, code: (value as { code?: unknown }).code };
   }
@@ -34,11 +37,14 @@ export interface LoggerOptions {
 
 /** pino JSON logs, redacted by construction: every logged object passes through redact(). */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { service: 'setupbot' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // redact() has already turned errors into { type, message, code }; pino's default err
+      // serializer would relabel that as type "Object" and add an empty stack.
+      serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => redact(bindings) as Record<string, unknown>,
@@ -47,4 +53,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? pino.destination(1),
   );
+  // pino applies formatters.bindings to the base bindings only, not to child() bindings: redact
+  // those here. Children are created from their parent's prototype, so grandchildren inherit this.
+  const pinoChild = logger.child;
+  logger.child = function child(this: typeof logger, bindings, childOptions) {
+    return pinoChild.call(this, redact(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }

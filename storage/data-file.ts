@@ -72,8 +72,14 @@ export class JsonDataFile {
   static async open(file: string): Promise<JsonDataFile> {
     const absolute = path.resolve(file);
     await mkdir(path.dirname(absolute), { recursive: true });
+    // lowdb keeps its default data when the file parses to a falsy value (null, false, 0, ""):
+    // remember what the file held so such a file is refused instead of overwritten later.
+    let parsed: { value: unknown } | undefined;
     const adapter = new DataFile<DataFileContents>(absolute, {
-      parse: JSON.parse,
+      parse: (text) => {
+        parsed = { value: JSON.parse(text) as unknown };
+        return parsed.value as DataFileContents;
+      },
       stringify: (data) => JSON.stringify(data),
     });
     const db = new Low<DataFileContents>(adapter, emptyContents());
@@ -84,7 +90,7 @@ export class JsonDataFile {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       throw unreadable(absolute, `cannot be read (${code})`, error);
     }
-    if (!looksLikeContents(db.data)) throw unreadable(absolute, 'is not a setupbot data file');
+    if (!looksLikeContents(parsed ? parsed.value : db.data)) throw unreadable(absolute, 'is not a setupbot data file');
     return new JsonDataFile(absolute, db);
   }
 

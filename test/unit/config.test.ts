@@ -1,0 +1,235 @@
+import { ConfigError, loadConfig, type Env } from '../../bot/config.js';
+import { SetupBotError } from '../../setup/errors.js';
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const USER_A = '00000000-0000-0000-0000-00000000000a';
+const USER_B = '00000000-0000-0000-0000-00000000000b';
+
+/** A complete, valid single-tenant configuration; tests override one variable at a time. */
+const singleTenant: Env = {
+  MicrosoftAppId: APP_ID,
+  MicrosoftAppPassword: 'not-a-real-secret',
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppTenantId: TENANT,
+};
+
+/** Runs loadConfig, expecting it to stop; returns the ConfigError so the test can inspect it. */
+function configErrorFrom(env: Env): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  expect(caught).toBeInstanceOf(SetupBotError);
+  const error = caught as ConfigError;
+  expect(error.code).toBe('config_invalid');
+  return error;
+}
+
+function expectRefused(env: Env, variable: string): ConfigError {
+  const error = configErrorFrom(env);
+  expect(error.variable).toBe(variable);
+  expect(error.message).toContain(variable);
+  return error;
+}
+
+describe('loadConfig defaults', () => {
+  test('an empty environment gives anonymous mode on 127.0.0.1:3978 with the default data file and log level', () => {
+    const config = loadConfig({});
+    expect(config.anonymous).toBe(true);
+    expect(config.port).toBe(3978);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.dataFile).toBe('./data/setupbot.json');
+    expect(config.logLevel).toBe('info');
+    expect(config.appId).toBe('');
+    expect(config.approvers).toEqual([]);
+    expect(config.requesters).toEqual([]);
+    expect(config.allowedTenants).toEqual([]);
+    expect(config.botFramework).toEqual({});
+  });
+
+  test('treats blank values as unset', () => {
+    const config = loadConfig({ PORT: '  ', HOST: '', SETUPBOT_LOG_LEVEL: ' ', SETUPBOT_DATA_FILE: ' ', MicrosoftAppId: '   ' });
+    expect(config.anonymous).toBe(true);
+    expect(config.port).toBe(3978);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.logLevel).toBe('info');
+    expect(config.dataFile).toBe('./data/setupbot.json');
+  });
+
+  test('a configured single-tenant bot is not anonymous and listens on all interfaces by default', () => {
+    const config = loadConfig(singleTenant);
+    expect(config.anonymous).toBe(false);
+    expect(config.appId).toBe(APP_ID);
+    expect(config.appType).toBe('SingleTenant');
+    expect(config.appTenantId).toBe(TENANT);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  test('takes explicit values for port, host, data file and log level', () => {
+    const config = loadConfig({ PORT: '8080', HOST: 'localhost', SETUPBOT_DATA_FILE: '/var/lib/setupbot/db.json', SETUPBOT_LOG_LEVEL: 'DEBUG' });
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('localhost');
+    expect(config.dataFile).toBe('/var/lib/setupbot/db.json');
+    expect(config.logLevel).toBe('debug');
+  });
+});
+
+describe('loadConfig refuses bad values, naming the variable', () => {
+  test.each(['abc', '70000', '-1', '3978.5', '65536'])('refuses PORT=%s', (port) => {
+    const error = expectRefused({ PORT: port }, 'PORT');
+    expect(error.message).toContain(port);
+  });
+
+  test('refuses a list of approvers with one non-GUID entry, quoting that entry', () => {
+    const error = expectRefused({ SETUPBOT_APPROVERS: `${USER_A}, not-a-guid` }, 'SETUPBOT_APPROVERS');
+    expect(error.message).toContain('not-a-guid');
+  });
+
+  test('refuses a non-GUID entry in the requesters and the allowed tenants', () => {
+    expectRefused({ SETUPBOT_REQUESTERS: 'bob@example.com' }, 'SETUPBOT_REQUESTERS');
+    expectRefused({ SETUPBOT_ALLOWED_TENANTS: `${TENANT},contoso.onmicrosoft.com` }, 'SETUPBOT_ALLOWED_TENANTS');
+  });
+
+  test('refuses a MicrosoftAppId that is not a GUID', () => {
+    const error = expectRefused({ ...singleTenant, MicrosoftAppId: 'my-bot' }, 'MicrosoftAppId');
+    expect(error.message).toContain('my-bot');
+  });
+
+  test('refuses a SingleTenant bot without MicrosoftAppTenantId', () => {
+    expectRefused({ ...singleTenant, MicrosoftAppTenantId: undefined }, 'MicrosoftAppTenantId');
+  });
+
+  test('refuses a SingleTenant bot when the app type is left to its default and the tenant id is missing', () => {
+    expectRefused({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' }, 'MicrosoftAppTenantId');
+  });
+
+  test('refuses a MicrosoftAppTenantId that is not a GUID', () => {
+    expectRefused({ ...singleTenant, MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }, 'MicrosoftAppTenantId');
+  });
+
+  test('refuses a SingleTenant bot without MicrosoftAppPassword', () => {
+    expectRefused({ ...singleTenant, MicrosoftAppPassword: undefined }, 'MicrosoftAppPassword');
+    expectRefused({ ...singleTenant, MicrosoftAppPassword: '   ' }, 'MicrosoftAppPassword');
+  });
+
+  test('refuses an unknown MicrosoftAppType', () => {
+    const error = expectRefused({ ...singleTenant, MicrosoftAppType: 'Anybody' }, 'MicrosoftAppType');
+    expect(error.message).toContain('Anybody');
+  });
+
+  test('refuses an unknown log level', () => {
+    const error = expectRefused({ SETUPBOT_LOG_LEVEL: 'verbose' }, 'SETUPBOT_LOG_LEVEL');
+    expect(error.message).toContain('verbose');
+  });
+
+  test.each(['0.0.0.0', '10.0.0.5', '::'])('refuses HOST=%s in anonymous mode', (host) => {
+    const error = expectRefused({ HOST: host }, 'HOST');
+    expect(error.message).toContain(host);
+  });
+
+  test('allows HOST=0.0.0.0 once a MicrosoftAppId is configured', () => {
+    expect(loadConfig({ ...singleTenant, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  test('refuses a botbuilder metadata URL that is not an http(s) URL', () => {
+    expectRefused({ ...singleTenant, BotOpenIdMetadata: 'not a url' }, 'BotOpenIdMetadata');
+    expectRefused({ ...singleTenant, OAuthUrl: 'ftp://example.com/' }, 'OAuthUrl');
+  });
+
+  test('refuses a request body limit out of range', () => {
+    expectRefused({ SETUPBOT_MAX_BODY_BYTES: '10' }, 'SETUPBOT_MAX_BODY_BYTES');
+  });
+});
+
+describe('loadConfig lists', () => {
+  test('trims, lower-cases and de-duplicates the approvers and requesters', () => {
+    const config = loadConfig({
+      SETUPBOT_APPROVERS: ` ${USER_A.toUpperCase()} ,${USER_B}, ${USER_A} ,,`,
+      SETUPBOT_REQUESTERS: `${USER_B.toUpperCase()},${USER_B}`,
+    });
+    expect(config.approvers).toEqual([USER_A, USER_B]);
+    expect(config.requesters).toEqual([USER_B]);
+  });
+
+  test('allowed tenants default to MicrosoftAppTenantId for a single-tenant bot', () => {
+    const config = loadConfig({ ...singleTenant, MicrosoftAppTenantId: TENANT.toUpperCase() });
+    expect(config.allowedTenants).toEqual([TENANT]);
+  });
+
+  test('explicit allowed tenants replace the default', () => {
+    const other = '99999999-8888-7777-6666-555555555555';
+    const config = loadConfig({ ...singleTenant, SETUPBOT_ALLOWED_TENANTS: ` ${other.toUpperCase()} , ${other}` });
+    expect(config.allowedTenants).toEqual([other]);
+  });
+
+  test('a multi-tenant bot gets no default allowed tenant', () => {
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'MultiTenant' });
+    expect(config.appType).toBe('MultiTenant');
+    expect(config.allowedTenants).toEqual([]);
+  });
+});
+
+describe('loadConfig botbuilder settings', () => {
+  test('forwards botbuilder keys that are present, trimmed, and leaves absent ones out', () => {
+    const config = loadConfig({
+      ...singleTenant,
+      BotOpenIdMetadata: ' https://login.example.test/v1/.well-known/openidconfiguration ',
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+      ToChannelFromBotLoginUrl: '',
+    });
+    expect(config.botFramework).toEqual({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT,
+      BotOpenIdMetadata: 'https://login.example.test/v1/.well-known/openidconfiguration',
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    });
+    expect(Object.keys(config.botFramework)).not.toContain('ToChannelFromBotLoginUrl');
+    expect(Object.keys(config.botFramework)).not.toContain('OAuthUrl');
+    expect(Object.keys(config.botFramework)).not.toContain('CallerId');
+  });
+
+  test('fills in the default MicrosoftAppType for botbuilder when a configured bot leaves it unset', () => {
+    const config = loadConfig({ ...singleTenant, MicrosoftAppType: undefined });
+    expect(config.botFramework.MicrosoftAppType).toBe('SingleTenant');
+  });
+
+  test('does not forward unrelated variables', () => {
+    const config = loadConfig({ ...singleTenant, PATH: '/usr/bin', SETUPBOT_LOG_LEVEL: 'warn' });
+    expect(Object.keys(config.botFramework).sort()).toEqual(
+      ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'].sort(),
+    );
+  });
+});
+
+describe('loadConfig reads only the object it is given', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  test('ignores process.env', () => {
+    process.env.PORT = '1234';
+    process.env.MicrosoftAppId = 'garbage';
+    process.env.SETUPBOT_LOG_LEVEL = 'nonsense';
+    process.env.HOST = '0.0.0.0';
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.anonymous).toBe(true);
+    expect(config.logLevel).toBe('info');
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  test('does not modify the object it is given', () => {
+    const env: Record<string, string> = { ...singleTenant, SETUPBOT_APPROVERS: ` ${USER_A} ` } as Record<string, string>;
+    const before = { ...env };
+    loadConfig(env);
+    expect(env).toEqual(before);
+  });
+});
