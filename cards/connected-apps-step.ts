@@ -1,0 +1,50 @@
+import template from './connected-apps-step.json' with { type: 'json' };
+import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../setup/model.js';
+import { cardActions } from './card-action.js';
+import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { expandTemplate, type AdaptiveCardJson } from './render.js';
+import type { CardIdentity } from './setup-actions.js';
+
+export interface ConnectedAppsStepView {
+  identity: CardIdentity;
+  values: ConnectedApplication[];
+  errors: ErrorMap;
+  notice?: Notice;
+}
+
+const APPS = 'connectedApplications';
+
+/** Step 3 (optional): the Finance / SCM environments, one row each. */
+export function renderConnectedAppsStep(view: ConnectedAppsStepView): AdaptiveCardJson {
+  const { errors } = view;
+  const field = (id: string, value: string) => fieldView(errors, id, value);
+  const act = cardActions(view.identity, 'connectedApps');
+  return expandTemplate(template, {
+    ...stepHeader('connectedApps', view.notice),
+    appTypes: choicesOf(CONNECTED_APPLICATION_TYPES),
+    appsError: errorAt(errors, APPS),
+    apps: view.values.map((app, index) => ({
+      name: field(`${APPS}[${index}].name`, app.name),
+      type: field(`${APPS}[${index}].type`, app.type),
+      applicationUrl: field(`${APPS}[${index}].applicationUrl`, app.applicationUrl),
+      tenant: field(`${APPS}[${index}].tenant`, app.tenant),
+      remove: act.remove('Remove', 'connectedApplications', index),
+    })),
+    addApp: act.add('Add application', 'connectedApplications'),
+    back: act.back(),
+    skip: act.skip(),
+    next: act.next(),
+    cancel: act.cancel(),
+  });
+}
+
+/** The applications with the submitted values laid over `previous` (rows as in `previous`). */
+export function parseConnectedAppsInputs(inputs: CardInputs, previous: ConnectedApplication[]): ConnectedApplication[] {
+  const text = (id: string, value: string) => textInput(inputs, id, value);
+  return previous.map((app, index) => ({
+    name: text(`${APPS}[${index}].name`, app.name),
+    type: choiceInput(inputs, `${APPS}[${index}].type`, CONNECTED_APPLICATION_TYPES, app.type),
+    applicationUrl: text(`${APPS}[${index}].applicationUrl`, app.applicationUrl),
+    tenant: text(`${APPS}[${index}].tenant`, app.tenant),
+  }));
+}

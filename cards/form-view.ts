@@ -1,0 +1,72 @@
+/**
+ * View types and small helpers shared by the setup step cards: the step header, the notice line,
+ * input fields with their server error, and reading submitted input values back.
+ */
+import { STEP_TITLES, stepNumber, SETUP_STEPS, type SetupStep } from '../setup/draft.js';
+
+/** Server-side validation errors; key = input id = validation path. */
+export type ErrorMap = Readonly<Record<string, string>>;
+
+/** One coloured line under the step header. */
+export interface Notice {
+  tone: 'good' | 'warning' | 'attention';
+  text: string;
+}
+
+/** What a submit/execute sends back besides the action data: input id → value. */
+export type CardInputs = Readonly<Record<string, unknown>>;
+
+const TONE_COLOURS: Record<Notice['tone'], string> = { good: 'Good', warning: 'Warning', attention: 'Attention' };
+
+/** Template data for the header and notice of a step card (`${header}`, `${notice.text}`). */
+export function stepHeader(step: SetupStep, notice: Notice | undefined): { header: string; notice: { text: string; color: string } } {
+  return {
+    header: `Step ${stepNumber(step)} of ${SETUP_STEPS.length} · ${STEP_TITLES[step]}`,
+    notice: notice ? { text: notice.text, color: TONE_COLOURS[notice.tone] } : { text: '', color: 'Default' },
+  };
+}
+
+/** An input as the templates bind it: `${x.id}`, `${x.value}`, `${x.error}` ('' = no error). */
+export interface FieldView {
+  id: string;
+  value: string;
+  error: string;
+}
+
+export function fieldView(errors: ErrorMap, id: string, value: string): FieldView {
+  return { id, value, error: errorAt(errors, id) };
+}
+
+/** The error message for exactly this path, or '' (templates test `${error != ''}`). */
+export function errorAt(errors: ErrorMap, path: string): string {
+  const message = Object.prototype.hasOwnProperty.call(errors, path) ? errors[path] : undefined;
+  return typeof message === 'string' ? message : '';
+}
+
+/** A trimmed submitted string, or `previous` when the key is absent or not a string. */
+export function textInput(inputs: CardInputs, id: string, previous: string): string {
+  const value = Object.prototype.hasOwnProperty.call(inputs, id) ? inputs[id] : undefined;
+  return typeof value === 'string' ? value.trim() : previous;
+}
+
+/** A submitted choice when it is one of `allowed`, else `previous`. */
+export function choiceInput<T extends string>(inputs: CardInputs, id: string, allowed: readonly T[], previous: T): T {
+  const value = textInput(inputs, id, previous);
+  return allowed.find((candidate) => candidate === value) ?? previous;
+}
+
+/** Choices for an Input.ChoiceSet of fixed values. */
+export function choicesOf(values: readonly string[]): { title: string; value: string }[] {
+  return values.map((value) => ({ title: value, value }));
+}
+
+/**
+ * A timestamp the Teams client shows in the reader's own time zone and format
+ * (`{{DATE(…)}}`/`{{TIME(…)}}` accept RFC 3339 without fractional seconds); text as given otherwise.
+ */
+export function cardDateTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const rfc3339 = new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
+}

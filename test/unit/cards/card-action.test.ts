@@ -1,0 +1,80 @@
+import { readSetupSubmission, setupAction } from '../../../cards/card-action.js';
+import { SETUP_VERBS, type SetupActionData } from '../../../cards/setup-actions.js';
+import { executeValue, identity, submitValue, type CardNode } from './card-walk.js';
+
+const removeMember: SetupActionData = {
+  verb: SETUP_VERBS.move, ...identity, card: 'keyVault', list: 'chainCertificates', index: 1, member: 2, direction: 'up',
+};
+
+describe('setupAction', () => {
+  test('is an Action.Execute with the verb and the action data, falling back to an Action.Submit with the same title and data', () => {
+    const action = setupAction('Up', removeMember);
+    expect(action).toEqual({
+      type: 'Action.Execute', verb: 'setup.move', title: 'Up', data: removeMember,
+      fallback: { type: 'Action.Submit', title: 'Up', data: removeMember },
+    });
+  });
+
+  test('carries style and inputs none to both the Execute and its fallback', () => {
+    const action = setupAction('Discard draft', { verb: SETUP_VERBS.discard, ...identity, card: 'confirmDiscard' }, { style: 'destructive', inputs: 'none' });
+    expect(action).toMatchObject({ style: 'destructive', associatedInputs: 'none' });
+    expect(action.fallback).toMatchObject({ type: 'Action.Submit', style: 'destructive', associatedInputs: 'none' });
+  });
+
+  test('sends the inputs by default and leaves out optional fields that are not set', () => {
+    const action = setupAction('Next', { verb: SETUP_VERBS.next, ...identity, card: 'environment', list: undefined });
+    expect(action).not.toHaveProperty('associatedInputs');
+    expect(Object.keys(action.data as CardNode)).toEqual(['verb', 'draft', 'rev', 'card']);
+  });
+});
+
+describe('readSetupSubmission', () => {
+  const action = setupAction('Up', removeMember) as CardNode;
+  const typed = { 'keyVault.name': 'contoso-kv', 'keyVault.chains[1].certificates[2]': 'signer' };
+
+  test('reads an Action.Execute invoke value: the action data, and the other keys as inputs', () => {
+    expect(readSetupSubmission(executeValue(action, typed))).toEqual({ action: removeMember, inputs: typed });
+  });
+
+  test('reads the Action.Submit fallback message value the same way', () => {
+    expect(readSetupSubmission(submitValue(action, typed))).toEqual({ action: removeMember, inputs: typed });
+  });
+
+  test('takes the verb of an Execute from the action when the data has none', () => {
+    const value = { action: { type: 'Action.Execute', verb: 'setup.next', data: { draft: identity.draft, rev: 3, card: 'environment' } } };
+    expect(readSetupSubmission(value)?.action).toEqual({ verb: 'setup.next', draft: identity.draft, rev: 3, card: 'environment' });
+  });
+
+  test('reads edit sections and an empty set of inputs', () => {
+    const edit = { verb: 'setup.edit', draft: 'd', rev: 0, card: 'review', section: 'connectedApps' };
+    expect(readSetupSubmission(edit)).toEqual({ action: edit, inputs: {} });
+  });
+
+  const valid = { verb: 'setup.next', draft: identity.draft, rev: 4, card: 'environment' };
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['an array', [valid]],
+    ['a string', 'setup.next'],
+    ['an unknown verb', { ...valid, verb: 'setup.launch' }],
+    ['a missing verb', { ...valid, verb: undefined }],
+    ['a missing draft', { ...valid, draft: undefined }],
+    ['an empty draft', { ...valid, draft: '' }],
+    ['a missing rev', { ...valid, rev: undefined }],
+    ['a rev that is a string', { ...valid, rev: '4' }],
+    ['a fractional rev', { ...valid, rev: 1.5 }],
+    ['a negative rev', { ...valid, rev: -1 }],
+    ['an unknown card', { ...valid, card: 'approval' }],
+    ['a missing card', { ...valid, card: undefined }],
+    ['an unknown list', { ...valid, list: 'secrets' }],
+    ['an index that is a string', { ...valid, index: '0' }],
+    ['a member that is negative', { ...valid, member: -2 }],
+    ['a sideways direction', { ...valid, direction: 'left' }],
+    ['an unknown section', { ...valid, section: 'approvals' }],
+    ['an Execute whose data is an array', { action: { type: 'Action.Execute', verb: 'setup.next', data: [valid] } }],
+    ['an Execute whose data is missing', { action: { type: 'Action.Execute', verb: 'setup.next' } }],
+    ['an Execute whose verb disagrees with its data', { action: { type: 'Action.Execute', verb: 'setup.submit', data: valid } }],
+    ['another action type', { action: { type: 'Action.OpenUrl', verb: 'setup.next', data: valid } }],
+  ])('refuses %s', (_label, payload) => {
+    expect(readSetupSubmission(payload)).toBeUndefined();
+  });
+});
