@@ -1,11 +1,18 @@
+import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { AuditLog, type AuditEntry } from '../setup/audit.js';
+import type { Counter } from '../setup/counter.js';
+import type { SetupDraft } from '../setup/draft.js';
+import { DraftStore } from '../setup/drafts.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
-import { LowdbRepository } from '../storage/lowdb-repository.js';
-import { InstallationStore, type Installation } from './installations.js';
+import type { SetupRequest } from '../setup/request.js';
+import { SetupRequests } from '../setup/setup-requests.js';
 import { JsonDataFile } from '../storage/data-file.js';
 import { LowdbBotStorage } from '../storage/lowdb-bot-storage.js';
+import { LowdbRepository } from '../storage/lowdb-repository.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
 import type { Config } from './config.js';
+import { InstallationStore, type Installation } from './installations.js';
 import { createMessageEndpoint } from './message-endpoint.js';
 import { createServer, type HttpServer } from './server.js';
 import { SetupBot } from './setup-bot.js';
@@ -23,6 +30,9 @@ export interface App {
   readonly http: HttpServer;
   readonly dataFile: JsonDataFile;
   readonly installations: InstallationStore;
+  readonly drafts: DraftStore;
+  readonly requests: SetupRequests;
+  readonly audit: AuditLog;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
   start(port?: number): Promise<number>;
   /** Drains turns in flight, flushes storage. */
@@ -32,16 +42,26 @@ export interface App {
 /** The composition root as a function: everything wired from configuration, nothing listening yet. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
-  const dataFile = await JsonDataFile.open(config.dataFile);
-  const botStorage = new LowdbBotStorage(dataFile);
-  void botStorage; // dialog state arrives with the setup dialogs
   const clock = deps.clock ?? systemClock;
-  const installations = new InstallationStore(new LowdbRepository<Installation>(dataFile, 'installations'), clock);
+  const dataFile = await JsonDataFile.open(config.dataFile);
+  const repository = <T>(collection: string): LowdbRepository<T> => new LowdbRepository<T>(dataFile, collection);
+
+  const installations = new InstallationStore(repository<Installation>('installations'), clock);
+  const drafts = new DraftStore(repository<SetupDraft>('drafts'), clock);
+  const audit = new AuditLog(repository<AuditEntry>('audit'), repository<{ seq: number; hash: string }>('auditHead'), clock);
+  const requests = new SetupRequests({ requests: repository<SetupRequest>('requests'), counters: repository<Counter>('counters'), drafts, audit, clock });
 
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
-  const bot = new SetupBot({ logger, installations });
+  const bot = new SetupBot({
+    logger,
+    installations,
+    drafts,
+    requests,
+    dialogState: new PrivateConversationState(new LowdbBotStorage(dataFile)),
+    requesters: config.requesters,
+  });
   const http = createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -52,6 +72,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     http,
     dataFile,
     installations,
+    drafts,
+    requests,
+    audit,
     async start(port = config.port) {
       const bound = await http.listen(port, config.host);
       if (config.anonymous) {

@@ -5,12 +5,16 @@ import type { HelpCommand } from '../cards/help.js';
  * listed here only once it works; the Teams manifest's command list is built from the same data.
  */
 export const COMMANDS: readonly HelpCommand[] = [
+  { usage: 'setup', description: 'Start a new setup request (or resume your draft).', button: { title: 'New setup', command: 'setup' } },
+  { usage: 'cancel', description: 'Discard the setup draft you are writing (asks first).' },
   { usage: 'help', description: 'Show what I can do.' },
 ];
 
-/** Normalises what the user typed: mention already removed, whitespace folded, lower case verb. */
+/** Normalises what the user typed: mention already removed, whitespace folded, lower-case verb. */
 export function parseCommand(text: string | undefined): { verb: string; argument: string } {
   const folded = (text ?? '').replace(/\s+/g, ' ').trim();
+  const lowered = folded.toLowerCase();
+  if (lowered === 'new setup' || lowered.startsWith('new setup ')) return { verb: 'setup', argument: folded.slice(9).trim() };
   const [first = '', ...rest] = folded.split(' ');
   return { verb: first.toLowerCase(), argument: rest.join(' ') };
 }

@@ -1,23 +1,48 @@
-import { MessageFactory, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, TeamsActivityHandler, TurnContext, type InvokeResponse, type PrivateConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { readSetupSubmission } from '../cards/card-action.js';
 import { renderHelpCard } from '../cards/help.js';
 import { cardAttachment } from '../cards/render.js';
+import { refuse } from '../dialogs/card-presenter.js';
+import { DIALOG_IDS } from '../dialogs/ids.js';
+import { requesterOf } from '../dialogs/requester.js';
+import { REFUSALS, STALE_NOTICE, type SetupDialogDeps } from '../dialogs/setup-context.js';
+import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { Logger } from '../setup/ports.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import type { InstallationStore } from './installations.js';
 import { turnLogger } from './turn-logger.js';
 
-export interface SetupBotDeps {
+export interface SetupBotDeps extends SetupDialogDeps {
   logger: Logger;
   installations: InstallationStore;
+  /** Dialog state per user per conversation (two admins in one channel never share a dialog). */
+  dialogState: PrivateConversationState;
+  /** Entra object ids allowed to request a setup; empty = anyone (in an allowed tenant). */
+  requesters: readonly string[];
 }
+
+export const NOT_A_REQUESTER_TEXT =
+  "Sorry, you're not on the list of people who can request an Electronic invoicing setup. Ask the bot's administrator to add you as a requester.";
+
+const NO_DRAFT_TO_CANCEL = 'You have no setup draft to cancel. Type **setup** to start one.';
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
 export class SetupBot extends TeamsActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly dialogStateAccessor: StatePropertyAccessor<DialogState>;
+
   constructor(private readonly deps: SetupBotDeps) {
     super();
+    this.dialogStateAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogStateAccessor).add(new SetupDialog(deps));
 
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      if (context.activity.value !== undefined && !context.activity.text) {
+        await this.handleCardAction(context);
+      } else {
+        await this.handleText(context);
+      }
       await next();
     });
 
@@ -43,10 +68,28 @@ export class SetupBot extends TeamsActivityHandler {
     });
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.dialogState.saveChanges(context, false);
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    await this.handleCardAction(context);
+    // Every path above answers the invoke itself; this is only a safety net.
+    return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' } };
+  }
+
+  private async handleText(context: TurnContext): Promise<void> {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
     const { verb } = parseCommand(text);
     switch (verb) {
+      case 'setup':
+        await this.startSetup(context);
+        return;
+      case 'cancel':
+        await this.cancelDraft(context);
+        return;
       case 'help':
       case '?':
         await this.sendHelp(context, 'Here is what I can do');
@@ -57,8 +100,88 @@ export class SetupBot extends TeamsActivityHandler {
     }
   }
 
+  /** Only allowed requesters may write setup requests. */
+  private async mayRequest(context: TurnContext): Promise<boolean> {
+    const requester = requesterOf(context);
+    if (!requester) {
+      await refuse(context, REFUSALS.noIdentity);
+      return false;
+    }
+    if (this.deps.requesters.length > 0 && !this.deps.requesters.includes(requester.objectId)) {
+      turnLogger(context, this.deps.logger).warn({ event: 'requester_refused' }, 'setup refused: not a configured requester');
+      await refuse(context, NOT_A_REQUESTER_TEXT);
+      return false;
+    }
+    return true;
+  }
+
+  private async startSetup(context: TurnContext): Promise<void> {
+    if (!(await this.mayRequest(context))) return;
+    const requester = requesterOf(context);
+    if (!requester) return;
+    const existing = await this.deps.drafts.get(requester.objectId);
+    let entry: SetupDialogOptions;
+    if (existing) {
+      entry = { show: 'resumeOffer' };
+    } else {
+      await this.deps.drafts.start(requester, context.activity.conversation.id);
+      turnLogger(context, this.deps.logger).info({ event: 'draft_started' }, 'setup draft started');
+      entry = { show: 'environment' };
+    }
+    await this.beginSetupDialog(context, entry);
+  }
+
+  private async cancelDraft(context: TurnContext): Promise<void> {
+    const requester = requesterOf(context);
+    const existing = requester ? await this.deps.drafts.get(requester.objectId) : undefined;
+    if (!existing) {
+      await context.sendActivity(NO_DRAFT_TO_CANCEL);
+      return;
+    }
+    await this.beginSetupDialog(context, { show: 'confirmDiscard', returnTo: existing.value.step });
+  }
+
+  private async beginSetupDialog(context: TurnContext, entry: SetupDialogOptions): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(DIALOG_IDS.setup, entry);
+  }
+
+  /**
+   * A click on a card (Action.Execute invoke or Action.Submit message). Setup cards go to the
+   * clicker's active setup dialog; with none active, a click on their own draft's card shows
+   * the current card, and anything else is refused politely.
+   */
+  private async handleCardAction(context: TurnContext): Promise<void> {
+    const submission = readSetupSubmission(context.activity.value);
+    if (!submission) {
+      turnLogger(context, this.deps.logger).warn({ event: 'card_action_unknown' }, 'unknown card action refused');
+      await refuse(context, "Sorry, I don't know that button (the card may be from an older version of me). Nothing was changed. Type **help** to see what I can do.");
+      return;
+    }
+    if (!(await this.mayRequest(context))) return;
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status !== DialogTurnStatus.empty) return;
+
+    const requester = requesterOf(context);
+    if (!requester) return;
+    if (submission.action.draft !== requester.objectId) {
+      await refuse(context, REFUSALS.notYours);
+      return;
+    }
+    const draft = await this.deps.drafts.get(requester.objectId);
+    if (!draft) {
+      await refuse(context, REFUSALS.noDraft);
+      return;
+    }
+    turnLogger(context, this.deps.logger).info({ event: 'card_stale', reason: 'no_active_dialog' }, 'click on a draft card with no dialog running; showing the current card');
+    await this.beginSetupDialog(context, { show: draft.value.step, notice: STALE_NOTICE });
+  }
+
   private async sendHelp(context: TurnContext, heading: string): Promise<void> {
     const card = renderHelpCard({ heading, commands: COMMANDS });
+    if (context.activity.type === ActivityTypes.Invoke) return;
     await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   }
 }

@@ -32,6 +32,11 @@ export interface SetupDraft {
   requester: Requester;
   content: SetupContent;
   step: SetupStep;
+  /**
+   * Bumped every time a card of this draft is shown: only the card carrying the current
+   * revision is live; clicks on older copies are stale.
+   */
+  revision: number;
   /** Set by Edit on the review card: Next returns to the review. */
   returnToReview: boolean;
   /** The dry-run choice on the review card. */

@@ -56,6 +56,8 @@ function classify(method: string, path: string): Pick<ConnectorCall, 'operation'
  */
 export class ConnectorStandIn {
   readonly calls: ConnectorCall[] = [];
+  /** The activity id the stand-in gave each successful send / reply. */
+  readonly answeredIds = new Map<ConnectorCall, string>();
   private readonly server: Server;
   private readonly faults: Fault[] = [];
   private nextId = 1;
@@ -139,7 +141,7 @@ export class ConnectorStandIn {
       answer = { status: 200, body: { id: `activity-${this.nextId++}` } };
     }
     const isActivity = where.operation === 'send' || where.operation === 'reply' || where.operation === 'update';
-    this.calls.push({
+    const call: ConnectorCall = {
       ...where,
       method,
       path,
@@ -148,7 +150,10 @@ export class ConnectorStandIn {
       activity: isActivity ? (body as Partial<Activity>) : undefined,
       receivedAt: Date.now(),
       status: answer.status,
-    });
+    };
+    this.calls.push(call);
+    const answeredId = (answer.body as { id?: unknown } | undefined)?.id;
+    if (typeof answeredId === 'string' && (where.operation === 'send' || where.operation === 'reply')) this.answeredIds.set(call, answeredId);
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     return answer;
   }

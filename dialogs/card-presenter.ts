@@ -1,0 +1,60 @@
+import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/render.js';
+
+const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE_RESPONSE_TYPE = 'application/vnd.microsoft.activity.message';
+
+function isCardInvoke(context: TurnContext): boolean {
+  return context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action';
+}
+
+function isCardSubmit(context: TurnContext): boolean {
+  return context.activity.type === ActivityTypes.Message && context.activity.value !== undefined && !!context.activity.replyToId;
+}
+
+const INVOKE_ANSWERED = Symbol('setupbot.invokeAnswered');
+
+function invokeAnswered(context: TurnContext): boolean {
+  return context.turnState.get(INVOKE_ANSWERED) === true;
+}
+
+async function answerInvoke(context: TurnContext, type: string, value: unknown): Promise<void> {
+  context.turnState.set(INVOKE_ANSWERED, true);
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type, value } },
+  });
+}
+
+/**
+ * Shows a card as the answer to what the user did, updating in place where Teams allows:
+ * - Action.Execute (invoke): the card is the invoke response, replacing the clicked card;
+ * - Action.Submit (message with value): the clicked card's message is updated;
+ * - a typed command: the card is sent as a new message.
+ * Resolves with the id of the message that now shows the card, when known.
+ */
+export async function presentCard(context: TurnContext, card: AdaptiveCardJson): Promise<string | undefined> {
+  if (isCardInvoke(context) && !invokeAnswered(context)) {
+    await answerInvoke(context, CARD_RESPONSE_TYPE, card);
+    return context.activity.replyToId;
+  }
+  if (isCardSubmit(context)) {
+    const replyToId = context.activity.replyToId as string;
+    await context.updateActivity({ ...MessageFactory.attachment(cardAttachment(card)), id: replyToId, conversation: context.activity.conversation });
+    return replyToId;
+  }
+  const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+  return sent?.id;
+}
+
+/**
+ * Tells only the person who clicked why nothing happened: an invoke gets a message response
+ * (Teams shows it to the clicker alone and leaves the card as it is); otherwise a reply.
+ */
+export async function refuse(context: TurnContext, text: string): Promise<void> {
+  if (isCardInvoke(context) && !invokeAnswered(context)) {
+    await answerInvoke(context, MESSAGE_RESPONSE_TYPE, text);
+    return;
+  }
+  await context.sendActivity(text);
+}

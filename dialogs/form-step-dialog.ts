@@ -1,0 +1,163 @@
+import { TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { renderSubmitted } from '../cards/submitted.js';
+import type { Notice } from '../cards/form-view.js';
+import { SETUP_VERBS, type SetupActionData } from '../cards/setup-actions.js';
+import type { SetupDraft, SetupStep } from '../setup/draft.js';
+import { applyListEdit, type ListEdit } from '../setup/list-edits.js';
+import { setStringAt } from '../setup/paths.js';
+import type { Versioned } from '../setup/ports.js';
+import type { FieldError } from '../setup/validation.js';
+import { turnLogger } from '../bot/turn-logger.js';
+import { presentCard } from './card-presenter.js';
+import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
+import { errorMap, type FormStep } from './steps/form-step.js';
+
+export interface StepOptions {
+  notice?: Notice;
+}
+
+const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
+const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
+
+function pastedSecrets(errors: readonly FieldError[]): FieldError[] {
+  return errors.filter((error) => error.code === 'pasted_secret');
+}
+
+/** The draft with every field that held a pasted secret emptied: such values are never stored. */
+function withoutPastedSecrets(draft: SetupDraft, errors: readonly FieldError[]): SetupDraft {
+  const secrets = pastedSecrets(errors);
+  if (secrets.length === 0) return draft;
+  const content = structuredClone(draft.content);
+  for (const error of secrets) setStringAt(content, error.path, '');
+  return { ...draft, content };
+}
+
+function listEditOf(action: SetupActionData): ListEdit | undefined {
+  if (!action.list) return undefined;
+  if (action.verb === SETUP_VERBS.add) return { op: 'add', list: action.list, chain: action.index };
+  if (action.verb === SETUP_VERBS.remove && action.index !== undefined) {
+    return { op: 'remove', list: action.list, index: action.index, member: action.member };
+  }
+  if (action.verb === SETUP_VERBS.move && action.list === 'chainCertificates' && action.index !== undefined && action.member !== undefined && action.direction) {
+    return { op: 'move', list: 'chainCertificates', chain: action.index, member: action.member, direction: action.direction };
+  }
+  return undefined;
+}
+
+/** One step of the setup form as a dialog: shows its card, then handles the clicks on it. */
+export class FormStepDialog extends Dialog<StepOptions> {
+  constructor(
+    dialogId: string,
+    private readonly form: FormStep,
+    private readonly deps: SetupDialogDeps,
+  ) {
+    super(dialogId);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
+    const requesterId = dc.context.activity.from?.aadObjectId?.toLowerCase() ?? '';
+    const draft = await this.deps.drafts.get(requesterId);
+    if (!draft) return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
+    await this.show(dc, draft, {}, options?.notice);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const checked = await checkClick(dc.context, this.deps, this.form.step);
+    if (!checked.ok) {
+      if (checked.outcome === 'ended') return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
+      if (checked.outcome === 'stale' && checked.draft) return dc.endDialog({ show: checked.draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+      return Dialog.EndOfTurn;
+    }
+    const { draft, action, inputs } = checked;
+    const log = turnLogger(dc.context, this.deps.logger);
+    log.info({ event: 'setup_click', step: this.form.step, verb: action.verb, list: action.list ?? null }, 'setup card action');
+
+    switch (action.verb) {
+      case SETUP_VERBS.add:
+      case SETUP_VERBS.remove:
+      case SETUP_VERBS.move:
+        return this.editList(dc, draft, action, this.form.read(draft.value, inputs));
+      case SETUP_VERBS.next:
+        return this.next(dc, draft, this.form.read(draft.value, inputs));
+      case SETUP_VERBS.back:
+        return this.leave(dc, draft, draft.value, this.form.previous ?? this.form.step);
+      case SETUP_VERBS.skip: {
+        const skipped = { ...draft.value, content: { ...draft.value.content, connectedApplications: [] } };
+        return this.leave(dc, draft, skipped, 'review');
+      }
+      case SETUP_VERBS.cancel:
+        return dc.endDialog({ show: 'confirmDiscard', returnTo: this.form.step } satisfies StepOutcome);
+      case SETUP_VERBS.edit:
+        if (!action.section) break;
+        return this.leave(dc, draft, { ...draft.value, returnToReview: true }, action.section);
+      case SETUP_VERBS.submit:
+        return this.submit(dc, draft, this.form.read(draft.value, inputs));
+      default:
+        break;
+    }
+    return dc.endDialog({ show: draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+  }
+
+  private async show(dc: DialogContext, draft: Versioned<SetupDraft>, changes: Partial<SetupDraft>, notice?: Notice, errors: readonly FieldError[] = []): Promise<void> {
+    await showDraftCard(dc.context, this.deps, draft, { ...changes, step: this.form.step }, (value, identity) =>
+      this.form.render(value, identity, errorMap(errors), notice),
+    );
+  }
+
+  private async editList(dc: DialogContext, draft: Versioned<SetupDraft>, action: SetupActionData, typed: SetupDraft): Promise<DialogTurnResult> {
+    const context = await this.deps.requests.validationContext();
+    const secrets = pastedSecrets(this.form.validate(typed.content, context));
+    const clean = withoutPastedSecrets(typed, secrets);
+    const edit = listEditOf(action);
+    const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: 'That button is no longer on the card.' };
+    const notice: Notice | undefined = secrets.length > 0 ? SECRET_NOTICE : edited.ok ? undefined : { tone: 'warning', text: edited.reason };
+    await this.show(dc, draft, { content: edited.ok ? edited.content : clean.content }, notice, secrets);
+    return Dialog.EndOfTurn;
+  }
+
+  private async next(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
+    const errors = this.form.validate(typed.content, await this.deps.requests.validationContext());
+    const clean = withoutPastedSecrets(typed, errors);
+    if (errors.length > 0) {
+      turnLogger(dc.context, this.deps.logger).info({ event: 'setup_invalid', step: this.form.step, fields: errors.map((error) => `${error.path}:${error.code}`) }, 'setup step has invalid fields');
+      await this.show(dc, draft, { content: clean.content }, pastedSecrets(errors).length > 0 ? SECRET_NOTICE : FIX_NOTICE, errors);
+      return Dialog.EndOfTurn;
+    }
+    const target: SetupStep = clean.returnToReview ? 'review' : (this.form.next ?? 'review');
+    return this.leave(dc, draft, clean, target);
+  }
+
+  private async leave(dc: DialogContext, draft: Versioned<SetupDraft>, next: SetupDraft, target: SetupStep): Promise<DialogTurnResult> {
+    const returnToReview = target === 'review' ? false : next.returnToReview;
+    await this.deps.drafts.save(draft, { content: next.content, dryRun: next.dryRun, returnToReview, step: target });
+    return dc.endDialog({ show: target } satisfies StepOutcome);
+  }
+
+  private async submit(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
+    const saved = await this.deps.drafts.save(draft, { dryRun: typed.dryRun });
+    const reference = TurnContext.getConversationReference(dc.context.activity);
+    const outcome = await this.deps.requests.submit(saved, JSON.parse(JSON.stringify(reference)) as Record<string, unknown>);
+    if (!outcome.ok) {
+      await this.show(dc, saved, {}, { tone: 'attention', text: 'This request cannot be submitted yet — see below, then use Edit to fix it.' }, outcome.errors);
+      return Dialog.EndOfTurn;
+    }
+    const { request } = outcome;
+    turnLogger(dc.context, this.deps.logger).info({ event: 'request_submitted', requestId: request.id, dryRun: request.dryRun }, 'setup request submitted');
+    await presentCard(
+      dc.context,
+      renderSubmitted({
+        requestId: request.id,
+        environmentName: request.content.environment.name,
+        requesterName: request.requester.name,
+        submittedAt: request.createdAt,
+        keyVaultName: request.content.keyVault.name,
+        itemCount: request.content.keyVault.items.length + 1,
+        connectedAppCount: request.content.connectedApplications.length,
+        dryRun: request.dryRun,
+      }),
+    );
+    return dc.endDialog({ finished: 'submitted' } satisfies StepOutcome);
+  }
+}

@@ -1,0 +1,90 @@
+import type { TurnContext } from 'botbuilder';
+import type { Notice } from '../cards/form-view.js';
+import { readSetupSubmission, } from '../cards/card-action.js';
+import type { SetupActionData, SetupCardKind } from '../cards/setup-actions.js';
+import type { CardInputs } from '../cards/form-view.js';
+import type { AdaptiveCardJson } from '../cards/render.js';
+import type { SetupDraft, SetupStep } from '../setup/draft.js';
+import type { DraftStore } from '../setup/drafts.js';
+import type { Logger, Versioned } from '../setup/ports.js';
+import type { SetupRequests } from '../setup/setup-requests.js';
+import { presentCard, refuse } from './card-presenter.js';
+import { requesterOf } from './requester.js';
+import { turnLogger } from '../bot/turn-logger.js';
+
+export interface SetupDialogDeps {
+  drafts: DraftStore;
+  requests: SetupRequests;
+  logger: Logger;
+}
+
+/** What a setup dialog hands to the loop: the next card to show, or the end of the flow. */
+export type StepOutcome =
+  | { show: SetupCardKind; notice?: Notice; returnTo?: SetupStep }
+  | { finished: 'submitted' | 'discarded' | 'abandoned' };
+
+export const STALE_NOTICE: Notice = { tone: 'warning', text: 'That card was out of date — here is the current one.' };
+
+export const REFUSALS = {
+  unreadable: "Sorry, I couldn't read that card action. Nothing was changed.",
+  noIdentity: "I can't tell who you are (this message carries no Microsoft Entra identity), so I can't work on a setup draft for you.",
+  notYours: "This card belongs to someone else's setup draft, so I left it alone. Type **setup** to start your own.",
+  noDraft: 'This setup draft no longer exists (it was submitted or discarded). Type **setup** to start a new one.',
+} as const;
+
+export type Checked =
+  | { ok: true; draft: Versioned<SetupDraft>; action: SetupActionData; inputs: CardInputs }
+  | { ok: false; outcome: 'waiting' | 'ended' | 'stale'; draft?: Versioned<SetupDraft> };
+
+/**
+ * The checks every click on a setup card goes through, against stored state (card data only
+ * identifies): a readable setup action, a known person, their own draft, the current revision
+ * of the card they clicked.
+ */
+export async function checkClick(context: TurnContext, deps: SetupDialogDeps, expectedCard: SetupCardKind): Promise<Checked> {
+  const submission = readSetupSubmission(context.activity.value);
+  if (!submission) {
+    await refuse(context, REFUSALS.unreadable);
+    return { ok: false, outcome: 'waiting' };
+  }
+  const requester = requesterOf(context);
+  if (!requester) {
+    await refuse(context, REFUSALS.noIdentity);
+    return { ok: false, outcome: 'waiting' };
+  }
+  if (submission.action.draft !== requester.objectId) {
+    turnLogger(context, deps.logger).warn({ event: 'card_refused', reason: 'not_owner' }, 'click on another person\'s draft card refused');
+    await refuse(context, REFUSALS.notYours);
+    return { ok: false, outcome: 'waiting' };
+  }
+  const draft = await deps.drafts.get(requester.objectId);
+  if (!draft) {
+    await refuse(context, REFUSALS.noDraft);
+    return { ok: false, outcome: 'ended' };
+  }
+  if (submission.action.rev !== draft.value.revision || submission.action.card !== expectedCard) {
+    turnLogger(context, deps.logger).info({ event: 'card_stale', cardRev: submission.action.rev, draftRev: draft.value.revision }, 'stale setup card; showing the current one');
+    return { ok: false, outcome: 'stale', draft };
+  }
+  return { ok: true, draft, action: submission.action, inputs: submission.inputs };
+}
+
+/**
+ * Shows the next card of a draft: bumps its revision (so every older card goes stale), saves
+ * the draft, presents the card, and remembers which message shows it.
+ */
+export async function showDraftCard(
+  context: TurnContext,
+  deps: SetupDialogDeps,
+  draft: Versioned<SetupDraft>,
+  changes: Partial<SetupDraft>,
+  render: (draft: SetupDraft, identity: { draft: string; rev: number }) => AdaptiveCardJson,
+): Promise<Versioned<SetupDraft>> {
+  let saved = await deps.drafts.save(draft, (current) => ({ ...current, ...changes, revision: current.revision + 1 }));
+  const card = render(saved.value, { draft: saved.value.ownerId, rev: saved.value.revision });
+  const messageId = await presentCard(context, card);
+  if (messageId && messageId !== saved.value.cardActivityId) {
+    saved = await deps.drafts.save(saved, { cardActivityId: messageId, conversationId: context.activity.conversation.id });
+  }
+  return saved;
+}

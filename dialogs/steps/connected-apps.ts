@@ -1,0 +1,15 @@
+import { parseConnectedAppsInputs, renderConnectedAppsStep } from '../../cards/connected-apps-step.js';
+import { validateConnectedApplications } from '../../setup/validation.js';
+import type { FormStep } from './form-step.js';
+
+export const connectedAppsStep: FormStep = {
+  step: 'connectedApps',
+  previous: 'keyVault',
+  next: 'review',
+  render: (draft, identity, errors, notice) => renderConnectedAppsStep({ identity, values: draft.content.connectedApplications, errors, notice }),
+  read: (draft, inputs) => ({
+    ...draft,
+    content: { ...draft.content, connectedApplications: parseConnectedAppsInputs(inputs, draft.content.connectedApplications) },
+  }),
+  validate: (content) => validateConnectedApplications(content.connectedApplications),
+};

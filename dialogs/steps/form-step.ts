@@ -1,0 +1,24 @@
+import type { CardInputs, ErrorMap, Notice } from '../../cards/form-view.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import type { CardIdentity } from '../../cards/setup-actions.js';
+import type { SetupDraft, SetupStep } from '../../setup/draft.js';
+import type { SetupContent } from '../../setup/model.js';
+import type { FieldError, ValidationContext } from '../../setup/validation.js';
+
+/** What a step of the setup form knows: how to draw its card, read it back and check it. */
+export interface FormStep {
+  readonly step: SetupStep;
+  render(draft: SetupDraft, identity: CardIdentity, errors: ErrorMap, notice?: Notice): AdaptiveCardJson;
+  /** The draft with this card's inputs applied (absent inputs keep their value). */
+  read(draft: SetupDraft, inputs: CardInputs): SetupDraft;
+  validate(content: SetupContent, context: ValidationContext): FieldError[];
+  readonly previous?: SetupStep;
+  readonly next?: SetupStep;
+}
+
+/** First message per path, for the card. */
+export function errorMap(errors: readonly FieldError[]): ErrorMap {
+  const map: Record<string, string> = {};
+  for (const error of errors) map[error.path] ??= error.message;
+  return map;
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { isConflict } from './errors.js';
+import type { Clock, Repository } from './ports.js';
+
+export type AuditAction =
+  | 'submitted'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'execution_started'
+  | 'step_finished'
+  | 'succeeded'
+  | 'failed';
+
+export type AuditActor = { kind: 'user'; objectId: string; name: string } | { kind: 'system' };
+
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+/** One entry of the append-only audit log; `hash` covers every other field incl. prevHash. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  requestId: string;
+  action: AuditAction;
+  actor: AuditActor;
+  details: AuditDetails;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const HEAD_ID = 'head';
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 over the canonical JSON of the entry without its own hash. */
+export function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
+  const { seq, at, requestId, action, actor, details, prevHash } = entry;
+  return createHash('sha256').update(canonical({ seq, at, requestId, action, actor, details, prevHash })).digest('hex');
+}
+
+export type ChainVerdict = { ok: true; entries: number } | { ok: false; seq: number; reason: string };
+
+/** Checks that entries 1..n are contiguous, each hashes to its own hash and links to the one before. */
+export function verifyAuditChain(entries: readonly AuditEntry[]): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  for (let index = 0; index < entries.length; index += 1) {
+    const entry = entries[index];
+    if (entry.seq !== index + 1) return { ok: false, seq: index + 1, reason: `entry ${index + 1} is missing (found ${entry.seq})` };
+    if (entry.prevHash !== prevHash) return { ok: false, seq: entry.seq, reason: 'does not link to the entry before it' };
+    if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: 'content does not match its hash (edited)' };
+    prevHash = entry.hash;
+  }
+  return { ok: true, entries: entries.length };
+}
+
+function entryId(seq: number): string {
+  return String(seq).padStart(10, '0');
+}
+
+/**
+ * Append-only, hash-chained audit log over the repository port. An entry is created under its
+ * sequence number (create fails if another writer got there first), then the head moves; a
+ * crash between the two is repaired by the next append.
+ */
+export class AuditLog {
+  constructor(
+    private readonly entriesRepo: Repository<AuditEntry>,
+    private readonly headRepo: Repository<AuditHead>,
+    private readonly clock: Clock,
+  ) {}
+
+  async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}): Promise<AuditEntry> {
+    for (;;) {
+      const head = await this.head();
+      const seq = head.value.seq + 1;
+      const existing = await this.entriesRepo.get(entryId(seq));
+      if (existing) {
+        await this.moveHead(head, existing.value);
+        continue;
+      }
+      const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: head.value.hash };
+      const entry: AuditEntry = { ...unsigned, hash: hashOf(unsigned) };
+      try {
+        await this.entriesRepo.create(entryId(seq), entry);
+      } catch (error) {
+        if (isConflict(error)) continue;
+        throw error;
+      }
+      await this.moveHead(head, entry);
+      return entry;
+    }
+  }
+
+  async entries(requestId?: string): Promise<AuditEntry[]> {
+    const all = (await this.entriesRepo.list()).map((record) => record.value).sort((a, b) => a.seq - b.seq);
+    return requestId ? all.filter((entry) => entry.requestId === requestId) : all;
+  }
+
+  async verify(): Promise<ChainVerdict> {
+    return verifyAuditChain(await this.entries());
+  }
+
+  private async head(): Promise<{ version: number; value: AuditHead }> {
+    const head = await this.headRepo.get(HEAD_ID);
+    if (head) return head;
+    try {
+      return await this.headRepo.create(HEAD_ID, { seq: 0, hash: GENESIS_HASH });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      return this.head();
+    }
+  }
+
+  private async moveHead(head: { version: number; value: AuditHead }, entry: AuditEntry): Promise<void> {
+    try {
+      await this.headRepo.update(HEAD_ID, head.version, { seq: entry.seq, hash: entry.hash });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import type { Activity } from 'botbuilder';
+import { cardExecute, cardSubmit, personalMessage, channelMessage, type TeamsUser, type Where } from './activities.js';
+import { cardOf, cardProblems } from './card-check.js';
+import { waitFor } from './http-json.js';
+import type { TeamsRig } from './test-bot.js';
+
+type Json = Record<string, unknown>;
+
+export interface CardAction {
+  type: string;
+  title: string;
+  verb?: string;
+  data: Json;
+  associatedInputs?: string;
+  fallback?: CardAction;
+}
+
+function walk(node: unknown, visit: (record: Json) => void): void {
+  if (Array.isArray(node)) return node.forEach((child) => walk(child, visit));
+  if (typeof node !== 'object' || node === null) return;
+  visit(node as Json);
+  Object.values(node as Json).forEach((child) => walk(child, visit));
+}
+
+/** Every Action.Execute / Action.Submit on the card (body action sets and card actions). */
+export function actionsOf(card: unknown): CardAction[] {
+  const found: CardAction[] = [];
+  walk(card, (record) => {
+    if (record.type === 'Action.Execute' || (record.type === 'Action.Submit' && !isFallbackOf(card, record))) {
+      found.push(record as unknown as CardAction);
+    }
+  });
+  return found;
+}
+
+function isFallbackOf(card: unknown, candidate: Json): boolean {
+  let fallback = false;
+  walk(card, (record) => {
+    if (record.fallback === candidate) fallback = true;
+  });
+  return fallback;
+}
+
+/** The value every input on the card would submit as it stands. */
+export function inputValues(card: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  walk(card, (record) => {
+    if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') {
+      if (record.type === 'Input.Toggle') values[record.id] = typeof record.value === 'string' ? record.value : String(record.valueOff ?? 'false');
+      else values[record.id] = typeof record.value === 'string' ? record.value : '';
+    }
+  });
+  return values;
+}
+
+function requiredInputIds(card: unknown): string[] {
+  const ids: string[] = [];
+  walk(card, (record) => {
+    if (typeof record.type === 'string' && record.type.startsWith('Input.') && record.isRequired === true && typeof record.id === 'string') ids.push(record.id);
+  });
+  return ids;
+}
+
+export type Selector = { verb: string } & Partial<Record<'list' | 'index' | 'member' | 'direction' | 'section', string | number>>;
+
+function matches(action: CardAction, selector: Selector): boolean {
+  const verb = action.verb ?? action.data.verb;
+  if (verb !== selector.verb) return false;
+  return Object.entries(selector).every(([key, value]) => key === 'verb' || action.data[key] === value);
+}
+
+export type ClickMode = 'execute' | 'submit';
+
+/**
+ * Plays one Teams user working with the cards of a conversation: types text, clicks buttons the
+ * way a Teams client does (Action.Execute invoke, or the Action.Submit fallback), applies the
+ * client-side required-field check, and follows the card as the bot updates it.
+ */
+export class CardClient {
+  card: Json | undefined;
+  messageId: string | undefined;
+  /** The last refusal / message text answered instead of a card. */
+  lastMessage: string | undefined;
+
+  constructor(
+    private readonly rig: TeamsRig,
+    readonly user: TeamsUser,
+    readonly where: Where,
+    public mode: ClickMode = 'execute',
+  ) {}
+
+  get conversationId(): string {
+    return this.where.kind === 'personal' ? (personalMessage(this.rig.scene, this.user, '').conversation?.id ?? '') : this.where.channel.channelId;
+  }
+
+  /** Types text; follows the card the bot sends back, if any. */
+  async say(text: string): Promise<Partial<Activity>> {
+    const before = this.rig.connector.sentActivities(this.conversationId).length;
+    const activity = this.where.kind === 'personal' ? personalMessage(this.rig.scene, this.user, text) : channelMessage(this.rig.scene, this.user, this.where.channel, text);
+    const response = await this.rig.post(activity);
+    if (response.status !== 200) throw new Error(`say(${text}) answered ${response.status}`);
+    await this.rig.connector.waitForActivities(before + 1, this.conversationId);
+    const calls = this.rig.connector.calls.filter((call) => (call.operation === 'reply' || call.operation === 'send') && call.conversationId === this.conversationId && call.status < 300);
+    const call = calls[calls.length - 1];
+    const reply = call.activity ?? {};
+    if (reply.attachments?.length) {
+      this.card = cardOf(reply);
+      this.messageId = this.rig.connector.answeredIds.get(call);
+      this.lastMessage = undefined;
+    } else {
+      this.lastMessage = reply.text;
+    }
+    return reply;
+  }
+
+  /** Clicks the button matching the selector, with these inputs typed over the card's values. */
+  async click(selector: Selector, typed: Record<string, string> = {}): Promise<{ status: number }> {
+    if (!this.card) throw new Error('no card to click');
+    expect(cardProblems(this.card)).toEqual([]);
+    const action = actionsOf(this.card).find((candidate) => matches(candidate, selector));
+    if (!action) throw new Error(`no button ${JSON.stringify(selector)} on the card; buttons: ${actionsOf(this.card).map((a) => `${a.title}:${JSON.stringify(a.data)}`).join(' | ')}`);
+    const withInputs = action.associatedInputs !== 'none';
+    const values = withInputs ? { ...inputValues(this.card), ...typed } : {};
+    if (withInputs) {
+      const blocked = requiredInputIds(this.card).filter((id) => !values[id]?.trim());
+      if (blocked.length) throw new Error(`a Teams client would block this click: required inputs empty: ${blocked.join(', ')}`);
+    }
+    const data = { ...values, ...action.data };
+    const verb = action.verb ?? String(action.data.verb);
+    if (this.mode === 'execute') {
+      const activity = cardExecute(this.rig.scene, this.user, this.where, verb, data, this.messageId);
+      const response = await this.rig.post(activity);
+      const body = response.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
+      if (body?.type === 'application/vnd.microsoft.card.adaptive') {
+        this.card = body.value as Json;
+        this.lastMessage = undefined;
+      } else if (body?.type === 'application/vnd.microsoft.activity.message') {
+        this.lastMessage = String(body.value);
+      }
+      return { status: response.status };
+    }
+    const updatesBefore = this.rig.connector.updates(this.conversationId).length;
+    const sentBefore = this.rig.connector.sentActivities(this.conversationId).length;
+    const fallbackData = { ...values, ...(action.fallback?.data ?? action.data) };
+    const response = await this.rig.post(cardSubmit(this.rig.scene, this.user, this.where, fallbackData, this.messageId));
+    await waitFor(() => this.rig.connector.updates(this.conversationId).length > updatesBefore || this.rig.connector.sentActivities(this.conversationId).length > sentBefore, 5000, 'the bot to update the card or reply');
+    const updates = this.rig.connector.updates(this.conversationId);
+    if (updates.length > updatesBefore) {
+      const update = updates[updates.length - 1];
+      expect(update.activityId).toBe(this.messageId);
+      this.card = cardOf(update.activity);
+      this.lastMessage = undefined;
+    } else {
+      const sent = this.rig.connector.sentActivities(this.conversationId);
+      this.lastMessage = sent[sent.length - 1].text;
+    }
+    return { status: response.status };
+  }
+}
