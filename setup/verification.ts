@@ -1,0 +1,61 @@
+/**
+ * Ports and results of the checks an approved setup runs against the outside world. The
+ * adapters live in azure/; results carry names, dates and plain-word reasons — never a secret
+ * value.
+ */
+import type { ItemType, KeyVaultReference } from './model.js';
+
+/** ✅ ok · ⚠️ warning (done, but look) · ❌ failed */
+export type CheckOutcome = 'ok' | 'warning' | 'failed';
+
+export interface ItemVerification {
+  name: string;
+  type: ItemType;
+  /** True for the storage SAS token secret. */
+  isStorageSas: boolean;
+  outcome: CheckOutcome;
+  /** Plain-word findings, e.g. "expires in 12 days (2026-12-07)". */
+  messages: string[];
+  /** For certificates: subject and validity, when it parsed. */
+  certificate?: { subject: string; issuer: string; notBefore: string; notAfter: string };
+  /** For the SAS secret: the storage account and container it grants, and its expiry. */
+  sas?: { account: string; container: string; permissions: string; expiresOn: string };
+  /** Item attributes from the vault. */
+  enabled?: boolean;
+  expiresOn?: string;
+}
+
+export interface ChainVerification {
+  name: string;
+  outcome: CheckOutcome;
+  messages: string[];
+}
+
+export interface KeyVaultVerification {
+  vaultUri: string;
+  outcome: CheckOutcome;
+  /** Vault-level problems (access denied, vault not found, timeout) in plain words with the fix. */
+  messages: string[];
+  items: ItemVerification[];
+  chains: ChainVerification[];
+  checkedAt: string;
+}
+
+/** Verifies a Key Vault reference for real: every item, the SAS secret, the chains. */
+export interface KeyVaultVerifier {
+  verify(reference: KeyVaultReference): Promise<KeyVaultVerification>;
+}
+
+export interface ConnectionCheck {
+  url: string;
+  outcome: CheckOutcome;
+  /** The HTTP status when the application answered. */
+  status?: number;
+  /** Plain words: "answered HTTP 200 in 120 ms" or "DNS lookup failed for …". */
+  message: string;
+}
+
+/** "Check connection" of a connected application: any HTTP answer means reachable. */
+export interface ConnectionChecker {
+  check(url: string): Promise<ConnectionCheck>;
+}
