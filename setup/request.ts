@@ -15,6 +15,24 @@ export type RequestStatus =
 /** Opaque to the domain: the bot's conversation reference, stored to reach the requester later. */
 export type ConversationAddress = Readonly<Record<string, unknown>>;
 
+/** A decision by an approver (or the requester's cancellation). */
+export interface Decision {
+  objectId: string;
+  name: string;
+  at: string;
+  comment: string;
+}
+
+/** Where a copy of the request card was posted, to update it on every change. */
+export interface CardCopy {
+  kind: 'requester' | 'approver' | 'channel';
+  conversationId: string;
+  activityId: string;
+  address: ConversationAddress;
+  /** For approver copies: whose personal chat. */
+  approverId?: string;
+}
+
 export interface SetupRequest {
   /** Short human id, e.g. SR-0042. */
   id: string;
@@ -28,6 +46,23 @@ export interface SetupRequest {
   requesterConversation: ConversationAddress;
   /** Activity id of the requester's status card. */
   requesterCardActivityId?: string;
+  approvals: Decision[];
+  rejection?: Decision;
+  cancellation?: Decision;
+  expiredAt?: string;
+  /** Approval deadline (ISO): pending requests expire after it. */
+  expiresAt: string;
+  /** Approvals needed (fixed at submission). */
+  approvalsRequired: number;
+  /** Approvers at submission: who sees Approve / Reject. */
+  approvers: string[];
+  cards: CardCopy[];
+}
+
+export const PENDING: RequestStatus = 'submitted';
+
+export function isPending(request: Pick<SetupRequest, 'status'>): boolean {
+  return request.status === PENDING;
 }
 
 export function formatRequestId(sequence: number): string {

@@ -1,15 +1,33 @@
-import type { AuditLog } from './audit.js';
+import {
+  applyCancel,
+  applyDecision,
+  applyExpiry,
+  isExpired,
+  refuseCancel,
+  refuseDecision,
+  type Actor,
+  type ApprovalPolicy,
+  type DecisionKind,
+  type Refusal,
+} from './approval-policy.js';
+import type { AuditAction, AuditLog } from './audit.js';
 import { nextCounterValue, type Counter } from './counter.js';
 import type { SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
+import { isConflict } from './errors.js';
 import type { Clock, Repository, Versioned } from './ports.js';
-import { formatRequestId, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
+import { formatRequestId, type CardCopy, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
 
 /** Requests in these states no longer hold their names. */
 const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
 
-export type SubmitOutcome = { ok: true; request: SetupRequest } | { ok: false; errors: FieldError[] };
+export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[] };
+
+/** The result of a click that asks for a transition. */
+export type TransitionOutcome =
+  | { ok: true; request: Versioned<SetupRequest>; changed: true }
+  | { ok: false; refusal: Refusal; request?: Versioned<SetupRequest> };
 
 export interface SetupRequestsDeps {
   requests: Repository<SetupRequest>;
@@ -17,11 +35,20 @@ export interface SetupRequestsDeps {
   drafts: DraftStore;
   audit: AuditLog;
   clock: Clock;
+  policy: ApprovalPolicy;
 }
 
-/** Use cases over setup requests. */
+function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
+  return { kind: 'user', objectId: actor.objectId, name: actor.name };
+}
+
+/** Use cases over setup requests: submit, decide, cancel, expire. */
 export class SetupRequests {
   constructor(private readonly deps: SetupRequestsDeps) {}
+
+  get policy(): ApprovalPolicy {
+    return this.deps.policy;
+  }
 
   /** Names already taken: by requests that are pending, running or done. */
   async validationContext(): Promise<ValidationContext> {
@@ -39,37 +66,141 @@ export class SetupRequests {
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
     const errors = validateSetupContent(draft.value.content, await this.validationContext());
     if (errors.length > 0) return { ok: false, errors };
-    const now = this.deps.clock.now().toISOString();
+    const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
+    const { policy } = this.deps;
     const request: SetupRequest = {
       id,
       status: 'submitted',
       content: draft.value.content,
       requester: draft.value.requester,
       dryRun: draft.value.dryRun,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
       requesterConversation,
       requesterCardActivityId: draft.value.cardActivityId,
+      approvals: [],
+      expiresAt: new Date(now.getTime() + policy.ttlMs).toISOString(),
+      approvalsRequired: policy.approvalsRequired,
+      approvers: [...policy.approvers],
+      cards: [],
     };
-    await this.deps.requests.create(id, request);
+    const created = await this.deps.requests.create(id, request);
     await this.deps.drafts.discard(draft);
-    const { requester } = draft.value;
-    await this.deps.audit.append(id, 'submitted', { kind: 'user', objectId: requester.objectId, name: requester.name }, {
+    await this.deps.audit.append(id, 'submitted', userActor(draft.value.requester), {
       environment: request.content.environment.name,
       keyVaultReference: request.content.keyVault.name,
       connectedApplications: request.content.connectedApplications.length,
       dryRun: request.dryRun,
     });
-    return { ok: true, request };
+    return { ok: true, request: created };
   }
 
-  async get(id: string): Promise<SetupRequest | undefined> {
-    return (await this.deps.requests.get(id.toUpperCase()))?.value;
+  async get(id: string): Promise<Versioned<SetupRequest> | undefined> {
+    return this.deps.requests.get(id.trim().toUpperCase());
   }
 
-  async listByRequester(objectId: string): Promise<SetupRequest[]> {
-    const records = await this.deps.requests.list((request) => request.requester.objectId === objectId.toLowerCase());
-    return records.map((record) => record.value);
+  async list(filter?: (request: SetupRequest) => boolean): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.list(filter);
+  }
+
+  /** Requests waiting for this approver's decision. */
+  async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.list(
+      (request) =>
+        request.status === 'submitted' &&
+        request.approvers.includes(approverId) &&
+        request.requester.objectId !== approverId &&
+        !request.approvals.some((decision) => decision.objectId === approverId),
+    );
+  }
+
+  /** An approver's decision, compare-and-set on the version the card was rendered from. */
+  async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
+    const outcome = await this.transition(id, (request, version) => refuseDecision(request, version, cardVersion, actor), (request) =>
+      applyDecision(request, kind, actor, comment, this.deps.clock.now()),
+    );
+    if (outcome.ok) {
+      const { value } = outcome.request;
+      await this.deps.audit.append(value.id, kind === 'reject' ? 'rejected' : 'approved', userActor(actor), {
+        comment: comment || null,
+        approvals: value.approvals.length,
+        required: value.approvalsRequired,
+        status: value.status,
+      });
+    }
+    return outcome;
+  }
+
+  /** The requester withdraws a pending request. */
+  async cancel(id: string, actor: Actor, cardVersion?: number): Promise<TransitionOutcome> {
+    const outcome = await this.transition(id, (request, version) => refuseCancel(request, version, cardVersion, actor), (request) =>
+      applyCancel(request, actor, this.deps.clock.now()),
+    );
+    if (outcome.ok) await this.deps.audit.append(id.toUpperCase(), 'cancelled', userActor(actor));
+    return outcome;
+  }
+
+  /** Expires every pending request past its deadline; resolves with the ones it expired. */
+  async expireDue(): Promise<Versioned<SetupRequest>[]> {
+    const now = this.deps.clock.now();
+    const due = await this.deps.requests.list((request) => isExpired(request, now));
+    const expired: Versioned<SetupRequest>[] = [];
+    for (const record of due) {
+      const outcome = await this.transition(
+        record.id,
+        (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: 'no longer pending' }),
+        (request) => applyExpiry(request, now),
+      );
+      if (outcome.ok) {
+        await this.deps.audit.append(record.id, 'expired', { kind: 'system' }, { expiresAt: record.value.expiresAt });
+        expired.push(outcome.request);
+      }
+    }
+    return expired;
+  }
+
+  /** Remembers where copies of the request card were posted (merged, compare-and-set). */
+  async addCardCopies(id: string, copies: readonly CardCopy[]): Promise<Versioned<SetupRequest> | undefined> {
+    if (copies.length === 0) return this.get(id);
+    for (;;) {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const known = new Set(current.value.cards.map((copy) => `${copy.conversationId}|${copy.activityId}`));
+      const fresh = copies.filter((copy) => !known.has(`${copy.conversationId}|${copy.activityId}`));
+      if (fresh.length === 0) return current;
+      try {
+        return await this.deps.requests.update(current.id, current.version, { cards: [...current.value.cards, ...fresh] });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+  }
+
+  async recordAudit(id: string, action: AuditAction, details: Record<string, string | number | boolean | null> = {}): Promise<void> {
+    await this.deps.audit.append(id, action, { kind: 'system' }, details);
+  }
+
+  /**
+   * Re-reads, checks, applies, writes with the version read: a lost race re-reads and checks
+   * again, so of concurrent transitions exactly one applies and the others get a refusal.
+   */
+  private async transition(
+    id: string,
+    refuse: (request: SetupRequest, version: number) => Refusal | undefined,
+    apply: (request: SetupRequest) => SetupRequest,
+  ): Promise<TransitionOutcome> {
+    for (;;) {
+      const current = await this.get(id);
+      if (!current) return { ok: false, refusal: { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` } };
+      const refusal = refuse(current.value, current.version);
+      if (refusal) return { ok: false, refusal, request: current };
+      try {
+        const updated = await this.deps.requests.update(current.id, current.version, (request) => apply(request));
+        return { ok: true, request: updated, changed: true };
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
   }
 }
