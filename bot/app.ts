@@ -11,6 +11,10 @@ import { JsonDataFile } from '../storage/data-file.js';
 import { LowdbBotStorage } from '../storage/lowdb-bot-storage.js';
 import { LowdbRepository } from '../storage/lowdb-repository.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
+import { BackgroundWork } from './background.js';
+import { ExpiryWatch } from './expiry-watch.js';
+import { Outbox } from './outbox.js';
+import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
 import { InstallationStore, type Installation } from './installations.js';
 import { createMessageEndpoint } from './message-endpoint.js';
@@ -24,6 +28,8 @@ export interface AppDeps {
   /** Outbound Bot Connector credentials; botbuilder's configuration-based factory by default. */
   credentialsFactory?: ServiceClientCredentialsFactory;
   clock?: Clock;
+  /** Waits between outbox retries (tests shorten them). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface App {
@@ -33,6 +39,8 @@ export interface App {
   readonly drafts: DraftStore;
   readonly requests: SetupRequests;
   readonly audit: AuditLog;
+  readonly background: BackgroundWork;
+  readonly expiry: ExpiryWatch;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
   start(port?: number): Promise<number>;
   /** Drains turns in flight, flushes storage. */
@@ -49,18 +57,38 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const installations = new InstallationStore(repository<Installation>('installations'), clock);
   const drafts = new DraftStore(repository<SetupDraft>('drafts'), clock);
   const audit = new AuditLog(repository<AuditEntry>('audit'), repository<{ seq: number; hash: string }>('auditHead'), clock);
-  const requests = new SetupRequests({ requests: repository<SetupRequest>('requests'), counters: repository<Counter>('counters'), drafts, audit, clock });
+  const requests = new SetupRequests({
+    requests: repository<SetupRequest>('requests'),
+    counters: repository<Counter>('counters'),
+    drafts,
+    audit,
+    clock,
+    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs },
+  });
 
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
+  const background = new BackgroundWork(logger);
+  const outbox = new Outbox({
+    adapter,
+    appId: config.appId,
+    audience: config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com',
+    logger,
+    sleep: deps.sleep,
+  });
+  const cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
+  const expiry = new ExpiryWatch(requests, cards, logger);
   const bot = new SetupBot({
     logger,
     installations,
     drafts,
     requests,
+    cards,
+    background,
     dialogState: new PrivateConversationState(new LowdbBotStorage(dataFile)),
     requesters: config.requesters,
+    onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
   const http = createServer({
     logger,
@@ -75,8 +103,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     drafts,
     requests,
     audit,
+    background,
+    expiry,
     async start(port = config.port) {
       const bound = await http.listen(port, config.host);
+      if (config.approvers.length === 0) {
+        logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
+      }
+      expiry.start(config.expiryCheckMs);
       if (config.anonymous) {
         logger.warn(
           { event: 'anonymous_mode', host: config.host, port: bound },
@@ -88,7 +122,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return bound;
     },
     async stop() {
+      expiry.stop();
       await http.close();
+      await background.idle();
       await dataFile.flush();
     },
   };

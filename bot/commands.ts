@@ -7,6 +7,9 @@ import type { HelpCommand } from '../cards/help.js';
 export const COMMANDS: readonly HelpCommand[] = [
   { usage: 'setup', description: 'Start a new setup request (or resume your draft).', button: { title: 'New setup', command: 'setup' } },
   { usage: 'cancel', description: 'Discard the setup draft you are writing (asks first).' },
+  { usage: 'approvals', description: 'Requests waiting for your decision.', button: { title: 'Pending approvals', command: 'approvals' } },
+  { usage: 'status SR-0042', description: 'The current state of a request.' },
+  { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.' },
   { usage: 'help', description: 'Show what I can do.' },
 ];
 

@@ -45,6 +45,14 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Largest accepted request body on /api/messages, in bytes. */
   readonly maxBodyBytes: number;
+  /** Distinct approvals a request needs; any rejection rejects. */
+  readonly approvalsRequired: number;
+  /** How long a request may wait for approval before it expires. */
+  readonly approvalTtlMs: number;
+  /** A Teams channel conversation id that also gets every approval card; '' = none. */
+  readonly approvalChannel: string;
+  /** How often pending requests are checked for expiry. */
+  readonly expiryCheckMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -118,6 +126,19 @@ function httpsUrl(env: Env, name: string): void {
   }
 }
 
+const DURATION = /^(\d+)\s*(s|m|h|d)$/i;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function duration(env: Env, name: string, fallback: string): number {
+  const raw = trimmed(env, name) || fallback;
+  const match = DURATION.exec(raw);
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+  if (!match || ms <= 0) {
+    throw new ConfigError(name, `"${raw}" is not a duration`, `Write a whole number and a unit: s, m, h or d (e.g. 72h, 3d), or leave it unset (default ${fallback}).`);
+  }
+  return ms;
+}
+
 export function loadConfig(env: Env): Config {
   const appId = trimmed(env, 'MicrosoftAppId');
   const anonymous = appId === '';
@@ -157,6 +178,16 @@ export function loadConfig(env: Env): Config {
     allowedTenants.push(appTenantId.toLowerCase());
   }
 
+  const approvers = guidList(env, 'SETUPBOT_APPROVERS', 'the approvers');
+  const approvalsRequired = integerIn(env, 'SETUPBOT_APPROVALS_REQUIRED', 1, 1, 10);
+  if (approvers.length > 0 && approvalsRequired > approvers.length) {
+    throw new ConfigError('SETUPBOT_APPROVALS_REQUIRED', `${approvalsRequired} approvals are required but only ${approvers.length} approver(s) are configured`, 'Lower SETUPBOT_APPROVALS_REQUIRED or add approvers to SETUPBOT_APPROVERS.');
+  }
+  const approvalChannel = trimmed(env, 'SETUPBOT_APPROVAL_CHANNEL');
+  if (approvalChannel && !/^19:[^\s]+$/.test(approvalChannel)) {
+    throw new ConfigError('SETUPBOT_APPROVAL_CHANNEL', `"${approvalChannel}" is not a Teams channel conversation id`, 'Use the channel conversation id, which starts with 19:, e.g. 19:abc…@thread.tacv2 (in the channel link after /channel/, URL-decoded).');
+  }
+
   return {
     port,
     host,
@@ -166,10 +197,14 @@ export function loadConfig(env: Env): Config {
     appTenantId,
     botFramework,
     dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
-    approvers: guidList(env, 'SETUPBOT_APPROVERS', 'the approvers'),
+    approvers,
     requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters'),
     allowedTenants,
     logLevel: oneOf(env, 'SETUPBOT_LOG_LEVEL', LOG_LEVELS, 'info'),
     maxBodyBytes: integerIn(env, 'SETUPBOT_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    approvalsRequired,
+    approvalTtlMs: duration(env, 'SETUPBOT_APPROVAL_TTL', '72h'),
+    approvalChannel,
+    expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
   };
 }

@@ -8,12 +8,19 @@ import { DIALOG_IDS } from '../dialogs/ids.js';
 import { requesterOf } from '../dialogs/requester.js';
 import { REFUSALS, STALE_NOTICE, type SetupDialogDeps } from '../dialogs/setup-context.js';
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
-import type { Logger } from '../setup/ports.js';
+import type { Logger, Versioned } from '../setup/ports.js';
+import type { SetupRequest } from '../setup/request.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import type { InstallationStore } from './installations.js';
 import { turnLogger } from './turn-logger.js';
+import { readRequestSubmission } from '../cards/request-actions.js';
+import { renderRequestCard } from '../cards/request-card.js';
+import { handleRequestAction } from './card-actions/registry.js';
+import type { RequestActionDeps } from './card-actions/context.js';
+import { viewerFor } from './request-cards.js';
+import { statusLine } from '../cards/request-card.js';
 
-export interface SetupBotDeps extends SetupDialogDeps {
+export interface SetupBotDeps extends SetupDialogDeps, RequestActionDeps {
   logger: Logger;
   installations: InstallationStore;
   /** Dialog state per user per conversation (two admins in one channel never share a dialog). */
@@ -82,13 +89,20 @@ export class SetupBot extends TeamsActivityHandler {
 
   private async handleText(context: TurnContext): Promise<void> {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
-    const { verb } = parseCommand(text);
+    const { verb, argument } = parseCommand(text);
     switch (verb) {
       case 'setup':
         await this.startSetup(context);
         return;
       case 'cancel':
-        await this.cancelDraft(context);
+        if (/^SR-\d+$/i.test(argument)) await this.cancelRequest(context, argument);
+        else await this.cancelDraft(context);
+        return;
+      case 'approvals':
+        await this.listApprovals(context);
+        return;
+      case 'status':
+        await this.showStatus(context, argument);
         return;
       case 'help':
       case '?':
@@ -153,6 +167,11 @@ export class SetupBot extends TeamsActivityHandler {
    * the current card, and anything else is refused politely.
    */
   private async handleCardAction(context: TurnContext): Promise<void> {
+    const requestSubmission = readRequestSubmission(context.activity.value);
+    if (requestSubmission) {
+      await handleRequestAction(context, requestSubmission, this.deps);
+      return;
+    }
     const submission = readSetupSubmission(context.activity.value);
     if (!submission) {
       turnLogger(context, this.deps.logger).warn({ event: 'card_action_unknown' }, 'unknown card action refused');
@@ -177,6 +196,77 @@ export class SetupBot extends TeamsActivityHandler {
     }
     turnLogger(context, this.deps.logger).info({ event: 'card_stale', reason: 'no_active_dialog' }, 'click on a draft card with no dialog running; showing the current card');
     await this.beginSetupDialog(context, { show: draft.value.step, notice: STALE_NOTICE });
+  }
+
+  /** `approvals`: the requests waiting for the caller's decision, each as its card. */
+  private async listApprovals(context: TurnContext): Promise<void> {
+    const caller = requesterOf(context);
+    if (!caller) {
+      await context.sendActivity(REFUSALS.noIdentity);
+      return;
+    }
+    if (!this.deps.requests.policy.approvers.includes(caller.objectId)) {
+      await context.sendActivity("You're not one of the configured approvers, so nothing is waiting for you.");
+      return;
+    }
+    const waiting = await this.deps.requests.awaiting(caller.objectId);
+    if (waiting.length === 0) {
+      await context.sendActivity('Nothing is waiting for your approval.');
+      return;
+    }
+    await context.sendActivity(`${waiting.length} request${waiting.length === 1 ? ' is' : 's are'} waiting for your decision:`);
+    for (const request of waiting.slice(0, 10)) {
+      await this.sendRequestCard(context, request, caller.objectId);
+    }
+  }
+
+  /** `status SR-n`: the request's card, for its requester and the approvers. */
+  private async showStatus(context: TurnContext, argument: string): Promise<void> {
+    const caller = requesterOf(context);
+    const id = argument.trim();
+    if (!/^SR-\d+$/i.test(id)) {
+      await context.sendActivity('Which request? Type **status SR-0042** with the request id.');
+      return;
+    }
+    const request = await this.deps.requests.get(id);
+    const allowed = request && caller && (request.value.requester.objectId === caller.objectId || request.value.approvers.includes(caller.objectId));
+    if (!request || !caller || !allowed) {
+      await context.sendActivity(`I can't show ${id.toUpperCase()}: there is no such request, or it is neither yours nor one you approve.`);
+      return;
+    }
+    await this.sendRequestCard(context, request, caller.objectId);
+  }
+
+  private async sendRequestCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
+    const viewer = viewerFor(viewerId, request.value);
+    const card = renderRequestCard({ request: request.value, version: request.version, viewer });
+    const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+    if (sent?.id) {
+      const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';
+      await this.deps.cards.remember(request.value.id, {
+        kind,
+        approverId: kind === 'approver' ? viewerId : undefined,
+        conversationId: context.activity.conversation.id,
+        activityId: sent.id,
+        address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>,
+      });
+    }
+  }
+
+  /** `cancel SR-n`: the requester withdraws a pending request. */
+  private async cancelRequest(context: TurnContext, id: string): Promise<void> {
+    const caller = requesterOf(context);
+    if (!caller) {
+      await context.sendActivity(REFUSALS.noIdentity);
+      return;
+    }
+    const outcome = await this.deps.requests.cancel(id, caller);
+    if (!outcome.ok) {
+      await context.sendActivity(outcome.refusal.message);
+      return;
+    }
+    await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value)}).`);
+    this.deps.background.run(`sync cards of ${outcome.request.value.id}`, () => this.deps.cards.syncAll(outcome.request.value.id));
   }
 
   private async sendHelp(context: TurnContext, heading: string): Promise<void> {

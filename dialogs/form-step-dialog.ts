@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { renderSubmitted } from '../cards/submitted.js';
+import { renderRequestCard } from '../cards/request-card.js';
 import type { Notice } from '../cards/form-view.js';
 import { SETUP_VERBS, type SetupActionData } from '../cards/setup-actions.js';
 import type { SetupDraft, SetupStep } from '../setup/draft.js';
@@ -144,20 +144,9 @@ export class FormStepDialog extends Dialog<StepOptions> {
       return Dialog.EndOfTurn;
     }
     const { request } = outcome;
-    turnLogger(dc.context, this.deps.logger).info({ event: 'request_submitted', requestId: request.id, dryRun: request.dryRun }, 'setup request submitted');
-    await presentCard(
-      dc.context,
-      renderSubmitted({
-        requestId: request.id,
-        environmentName: request.content.environment.name,
-        requesterName: request.requester.name,
-        submittedAt: request.createdAt,
-        keyVaultName: request.content.keyVault.name,
-        itemCount: request.content.keyVault.items.length + 1,
-        connectedAppCount: request.content.connectedApplications.length,
-        dryRun: request.dryRun,
-      }),
-    );
+    turnLogger(dc.context, this.deps.logger).info({ event: 'request_submitted', requestId: request.value.id, dryRun: request.value.dryRun }, 'setup request submitted');
+    const messageId = await presentCard(dc.context, renderRequestCard({ request: request.value, version: request.version, viewer: 'requester' }));
+    this.deps.onSubmitted?.(request, messageId ? { conversationId: dc.context.activity.conversation.id, activityId: messageId } : undefined);
     return dc.endDialog({ finished: 'submitted' } satisfies StepOutcome);
   }
 }

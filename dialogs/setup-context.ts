@@ -8,6 +8,7 @@ import type { SetupDraft, SetupStep } from '../setup/draft.js';
 import type { DraftStore } from '../setup/drafts.js';
 import type { Logger, Versioned } from '../setup/ports.js';
 import type { SetupRequests } from '../setup/setup-requests.js';
+import type { SetupRequest } from '../setup/request.js';
 import { presentCard, refuse } from './card-presenter.js';
 import { requesterOf } from './requester.js';
 import { turnLogger } from '../bot/turn-logger.js';
@@ -16,6 +17,8 @@ export interface SetupDialogDeps {
   drafts: DraftStore;
   requests: SetupRequests;
   logger: Logger;
+  /** Told once a request was submitted, with the message that shows its card to the requester. */
+  onSubmitted?: (request: Versioned<SetupRequest>, requesterCopy?: { conversationId: string; activityId: string }) => void;
 }
 
 /** What a setup dialog hands to the loop: the next card to show, or the end of the flow. */

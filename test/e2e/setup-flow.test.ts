@@ -62,7 +62,7 @@ describe('collecting a setup request through the real endpoint', () => {
     const id = /SR-\d{4}/.exec(text)?.[0] ?? '';
 
     const request = await rig.app.requests.get(id);
-    expect(request).toMatchObject({
+    expect(request?.value).toMatchObject({
       status: 'submitted',
       requester: { objectId: admin.aadObjectId, name: admin.name, tenantId: rig.scene.tenantId },
       content: {
@@ -81,7 +81,7 @@ describe('collecting a setup request through the real endpoint', () => {
         connectedApplications: [{ name: 'Contoso Finance UAT', tenant: 'contoso.onmicrosoft.com' }],
       },
     });
-    expect(request?.requesterConversation).toMatchObject({ conversation: { id: client.conversationId } });
+    expect(request?.value.requesterConversation).toMatchObject({ conversation: { id: client.conversationId } });
     expect(await rig.app.drafts.get(admin.aadObjectId)).toBeUndefined();
     const audit = await rig.app.audit.entries(id);
     expect(audit.map((entry) => entry.action)).toEqual(['submitted']);

@@ -1,0 +1,27 @@
+import type { TurnContext } from 'botbuilder';
+import { renderRequestCard } from '../../cards/request-card.js';
+import type { RequestSubmission } from '../../cards/request-actions.js';
+import { presentCard } from '../../dialogs/card-presenter.js';
+import type { Logger, Versioned } from '../../setup/ports.js';
+import type { SetupRequest } from '../../setup/request.js';
+import type { SetupRequests } from '../../setup/setup-requests.js';
+import type { BackgroundWork } from '../background.js';
+import { viewerFor, type RequestCards } from '../request-cards.js';
+
+export interface RequestActionDeps {
+  requests: SetupRequests;
+  cards: RequestCards;
+  background: BackgroundWork;
+  logger: Logger;
+  /** Called once a request has become approved (execution starts from here). */
+  onApproved?: (request: Versioned<SetupRequest>) => void;
+}
+
+export interface RequestActionHandler {
+  handle(context: TurnContext, submission: RequestSubmission, clicker: { objectId: string; name: string }, deps: RequestActionDeps): Promise<void>;
+}
+
+/** Answers the clicker with the card as they should now see it. */
+export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
+  await presentCard(context, renderRequestCard({ request: request.value, version: request.version, viewer: viewerFor(viewerId, request.value), notice }));
+}

@@ -1,0 +1,25 @@
+import type { TurnContext } from 'botbuilder';
+import { REQUEST_VERBS, type RequestSubmission, type RequestVerb } from '../../cards/request-actions.js';
+import { refuse } from '../../dialogs/card-presenter.js';
+import { requesterOf } from '../../dialogs/requester.js';
+import { cancelAction } from './cancel.js';
+import type { RequestActionDeps, RequestActionHandler } from './context.js';
+import { decideAction } from './decide.js';
+import { refreshAction } from './refresh.js';
+
+/** One handler per verb of the request card; verbs are exact-match constants. */
+const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
+  [REQUEST_VERBS.approve]: decideAction('approve'),
+  [REQUEST_VERBS.reject]: decideAction('reject'),
+  [REQUEST_VERBS.cancel]: cancelAction,
+  [REQUEST_VERBS.refresh]: refreshAction,
+};
+
+export async function handleRequestAction(context: TurnContext, submission: RequestSubmission, deps: RequestActionDeps): Promise<void> {
+  const clicker = requesterOf(context);
+  if (!clicker) {
+    await refuse(context, "I can't tell who you are (no Microsoft Entra identity on this click), so I changed nothing.");
+    return;
+  }
+  await HANDLERS[submission.action.verb].handle(context, submission, { objectId: clicker.objectId, name: clicker.name }, deps);
+}

@@ -1,0 +1,47 @@
+import type { Logger } from '../setup/ports.js';
+import type { SetupRequests } from '../setup/setup-requests.js';
+import type { RequestCards } from './request-cards.js';
+
+/** Expires pending requests past their approval window: at start-up, then on a timer. */
+export class ExpiryWatch {
+  private timer?: NodeJS.Timeout;
+  private checking?: Promise<number>;
+
+  constructor(
+    private readonly requests: SetupRequests,
+    private readonly cards: RequestCards,
+    private readonly logger: Logger,
+  ) {}
+
+  start(intervalMs: number): void {
+    void this.check();
+    this.timer = setInterval(() => void this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One pass; resolves with how many requests it expired. Overlapping calls share one pass. */
+  check(): Promise<number> {
+    this.checking ??= this.pass().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
+  private async pass(): Promise<number> {
+    try {
+      const expired = await this.requests.expireDue();
+      for (const request of expired) {
+        this.logger.info({ event: 'request_expired', requestId: request.value.id }, 'request expired without enough approvals');
+        await this.cards.syncAll(request.value.id);
+      }
+      return expired.length;
+    } catch (error) {
+      this.logger.error({ event: 'expiry_check_failed', err: error }, 'expiry check failed; will try again');
+      return 0;
+    }
+  }
+}

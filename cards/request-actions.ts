@@ -1,0 +1,52 @@
+/**
+ * Verbs and data of the request card (approve, reject, cancel, refresh). The data names the
+ * request and the card's version only; who may do what is decided on the server.
+ */
+export const REQUEST_VERBS = {
+  approve: 'request.approve',
+  reject: 'request.reject',
+  cancel: 'request.cancel',
+  refresh: 'request.refresh',
+} as const;
+export type RequestVerb = (typeof REQUEST_VERBS)[keyof typeof REQUEST_VERBS];
+
+const ALL: ReadonlySet<string> = new Set(Object.values(REQUEST_VERBS));
+
+export interface RequestActionData {
+  verb: RequestVerb;
+  requestId: string;
+  /** The request version the card was rendered from. */
+  v: number;
+}
+
+export interface RequestSubmission {
+  action: RequestActionData;
+  comment: string;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const COMMENT_INPUT_ID = 'comment';
+export const COMMENT_MAX = 500;
+
+/** Reads a request-card click from an Action.Execute invoke value or an Action.Submit value. */
+export function readRequestSubmission(payload: unknown): RequestSubmission | undefined {
+  if (!isRecord(payload)) return undefined;
+  const data = isRecord(payload.action) ? payload.action.data : payload;
+  const verb = isRecord(payload.action) ? payload.action.verb : payload.verb;
+  if (!isRecord(data) || typeof verb !== 'string' || !ALL.has(verb)) return undefined;
+  const { requestId, v } = data;
+  if (typeof requestId !== 'string' || !/^SR-\d{4,}$/.test(requestId)) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return undefined;
+  const comment = typeof data[COMMENT_INPUT_ID] === 'string' ? (data[COMMENT_INPUT_ID] as string).trim().slice(0, COMMENT_MAX) : '';
+  return { action: { verb: verb as RequestVerb, requestId, v }, comment };
+}
+
+/** An Action.Execute with an Action.Submit fallback carrying the same data. */
+export function requestAction(title: string, data: RequestActionData, options: { style?: 'positive' | 'destructive'; inputs?: 'auto' | 'none' } = {}): Json {
+  const common: Json = { title, data: { ...data } };
+  if (options.style) common.style = options.style;
+  if (options.inputs === 'none') common.associatedInputs = 'none';
+  return { type: 'Action.Execute', verb: data.verb, ...common, fallback: { type: 'Action.Submit', ...common } };
+}

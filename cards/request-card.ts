@@ -1,0 +1,103 @@
+import template from './request-card.json' with { type: 'json' };
+import type { SetupRequest } from '../setup/request.js';
+import { cardDateTime } from './form-view.js';
+import { expandTemplate, type AdaptiveCardJson } from './render.js';
+import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
+
+/** Who the card is drawn for: approvers get Approve / Reject, the requester Cancel, others status. */
+export type RequestViewer = 'approver' | 'requester' | 'status';
+
+export interface RequestCardView {
+  request: SetupRequest;
+  version: number;
+  viewer: RequestViewer;
+  /** A line for this viewer only (e.g. why their click did nothing). */
+  notice?: string;
+}
+
+/** Teams asks for a user-specific view for at most 60 users. */
+export const MAX_REFRESH_USERS = 60;
+
+const STATUS_TEXT: Record<SetupRequest['status'], string> = {
+  submitted: 'Waiting for approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  executing: 'Setting up',
+  succeeded: 'Done',
+  failed: 'Failed',
+};
+
+const STATUS_COLOR: Record<SetupRequest['status'], string> = {
+  submitted: 'Default',
+  approved: 'Good',
+  rejected: 'Attention',
+  cancelled: 'Default',
+  expired: 'Warning',
+  executing: 'Default',
+  succeeded: 'Good',
+  failed: 'Attention',
+};
+
+export function statusLine(request: SetupRequest): string {
+  const base = STATUS_TEXT[request.status];
+  return request.status === 'submitted' ? `${base} (${request.approvals.length} of ${request.approvalsRequired})` : base;
+}
+
+function history(request: SetupRequest): { text: string }[] {
+  const lines = request.approvals.map((decision) => ({
+    text: `✅ Approved by ${decision.name} · ${cardDateTime(decision.at)}${decision.comment ? ` — “${decision.comment}”` : ''}`,
+  }));
+  if (request.rejection) {
+    const { name, at, comment } = request.rejection;
+    lines.push({ text: `❌ Rejected by ${name} · ${cardDateTime(at)}${comment ? ` — “${comment}”` : ''}` });
+  }
+  if (request.cancellation) lines.push({ text: `Cancelled by ${request.cancellation.name} · ${cardDateTime(request.cancellation.at)}` });
+  if (request.expiredAt) lines.push({ text: `⌛ Expired · ${cardDateTime(request.expiredAt)} (no decision within the approval window)` });
+  return lines;
+}
+
+/** The refresh that lets Teams ask for approver / requester views of a channel or shared card. */
+function refreshOf(request: SetupRequest, version: number): unknown {
+  const userIds = [...new Set([...request.approvers, request.requester.objectId])].slice(0, MAX_REFRESH_USERS);
+  return {
+    action: { type: 'Action.Execute', title: 'Refresh', verb: REQUEST_VERBS.refresh, data: { verb: REQUEST_VERBS.refresh, requestId: request.id, v: version } },
+    userIds,
+  };
+}
+
+/** The request card: status, who asked, summary, decisions, and the viewer's buttons. */
+export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
+  const { request, version, viewer } = view;
+  const pending = request.status === 'submitted';
+  const data = (verb: RequestActionData['verb']): RequestActionData => ({ verb, requestId: request.id, v: version });
+  const actions: unknown[] = [];
+  if (pending && viewer === 'approver') {
+    actions.push(requestAction('Approve', data(REQUEST_VERBS.approve), { style: 'positive' }));
+    actions.push(requestAction('Reject', data(REQUEST_VERBS.reject), { style: 'destructive' }));
+  }
+  if (pending && viewer === 'requester') {
+    actions.push(requestAction('Cancel request', data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
+  }
+  const { environment, keyVault, connectedApplications } = request.content;
+  return expandTemplate(template, {
+    refresh: refreshOf(request, version),
+    title: `${request.id} · ${statusLine(request)}`,
+    statusColor: STATUS_COLOR[request.status],
+    requesterName: request.requester.name,
+    createdAt: cardDateTime(request.createdAt),
+    notice: view.notice ?? '',
+    dryRun: request.dryRun,
+    facts: [
+      { title: 'Service environment', value: environment.name },
+      { title: 'Users', value: environment.users.map((user) => user.userId).join(', ') || '—' },
+      { title: 'Key Vault reference', value: `${keyVault.name} (${keyVault.keyVaultUri})` },
+      { title: 'Key Vault items', value: [keyVault.storageSasSecretName, ...keyVault.items.map((item) => item.name)].join(', ') },
+      { title: 'Connected applications', value: connectedApplications.map((app) => app.name).join(', ') || 'none' },
+    ],
+    history: history(request),
+    showComment: pending && viewer === 'approver',
+    actions,
+  });
+}
