@@ -101,16 +101,18 @@ function formatDuration(ms: number): string {
 interface ErrorFacts {
   code?: string;
   message: string;
-  reason?: string;
+  /** For certificate name mismatches: the names the certificate does carry. */
+  altNames?: string;
 }
 
 function errorFacts(error: unknown): ErrorFacts {
   if (typeof error !== 'object' || error === null) return { message: String(error) };
-  const record = error as { code?: unknown; message?: unknown; reason?: unknown };
+  const record = error as { code?: unknown; message?: unknown; cert?: { subjectaltname?: unknown } };
+  const altNames = record.cert?.subjectaltname;
   return {
     code: typeof record.code === 'string' ? record.code : undefined,
     message: typeof record.message === 'string' ? record.message : String(error),
-    reason: typeof record.reason === 'string' ? record.reason : undefined,
+    altNames: typeof altNames === 'string' && altNames ? altNames : undefined,
   };
 }
 
@@ -135,7 +137,7 @@ function tlsFailure(facts: ErrorFacts, host: string): string | undefined {
     return `the TLS certificate of ${host} is ${self}not trusted (its issuer is not in this machine's trusted CAs) — ${INSPECTION_HINT}`;
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const names = /altnames: (.*)$/.exec(facts.reason ?? '')?.[1];
+    const names = facts.altNames;
     return `the TLS certificate presented for ${host} is for a different host name${names ? ` (${names})` : ''} — check the environment URL; ${INSPECTION_HINT}`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `the TLS certificate of ${host} has expired`;

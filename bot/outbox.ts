@@ -1,4 +1,5 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { Logger } from '../setup/ports.js';
 
 /** What happened to one proactive operation. */
@@ -61,8 +62,18 @@ export class Outbox {
 
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>, what: string): Promise<DeliveryResult> {
     return this.attempt(what, reference, async (context) => {
-      const response = await context.sendActivity(activity);
-      return response?.id;
+      // Straight to the conversation (POST …/activities), not as a reply to the continuation event.
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      const conversationId = reference.conversation?.id ?? '';
+      const response = await client.conversations.sendToConversation(conversationId, {
+        type: 'message',
+        ...activity,
+        channelId: reference.channelId,
+        serviceUrl: reference.serviceUrl,
+        conversation: reference.conversation,
+        from: reference.bot,
+      });
+      return response.id;
     });
   }
 
@@ -95,11 +106,21 @@ export class Outbox {
   }
 
   private attempt(what: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<string | undefined>): Promise<DeliveryResult> {
+    // A proactive message starts a new message, never a reply to whatever activity the stored
+    // reference came from (in a channel that would thread it under an old post).
+    const { activityId: _replyTo, ...conversation } = reference;
     return this.retrying(what, async () => {
       let id: string | undefined;
-      await this.options.adapter.continueConversationAsync(this.options.appId, reference, this.options.audience, async (context) => {
-        id = await logic(context);
+      let failure: unknown;
+      await this.options.adapter.continueConversationAsync(this.options.appId, conversation, this.options.audience, async (context) => {
+        // caught here: an error escaping the logic would go to the adapter's onTurnError and be lost
+        try {
+          id = await logic(context);
+        } catch (error) {
+          failure = error;
+        }
       });
+      if (failure !== undefined) throw failure;
       return id;
     });
   }

@@ -35,7 +35,7 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
 }
 
 function cardActivity(request: Versioned<SetupRequest>, viewer: RequestViewer) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request: request.value, version: request.version, viewer })));
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request: request.value, viewer })));
 }
 
 /**

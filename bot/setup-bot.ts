@@ -239,7 +239,7 @@ export class SetupBot extends TeamsActivityHandler {
 
   private async sendRequestCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
     const viewer = viewerFor(viewerId, request.value);
-    const card = renderRequestCard({ request: request.value, version: request.version, viewer });
+    const card = renderRequestCard({ request: request.value, viewer });
     const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
     if (sent?.id) {
       const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';

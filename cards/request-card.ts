@@ -9,7 +9,6 @@ export type RequestViewer = 'approver' | 'requester' | 'status';
 
 export interface RequestCardView {
   request: SetupRequest;
-  version: number;
   viewer: RequestViewer;
   /** A line for this viewer only (e.g. why their click did nothing). */
   notice?: string;
@@ -69,7 +68,8 @@ function refreshOf(request: SetupRequest, version: number): unknown {
 
 /** The request card: status, who asked, summary, decisions, and the viewer's buttons. */
 export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
-  const { request, version, viewer } = view;
+  const { request, viewer } = view;
+  const version = request.revision;
   const pending = request.status === 'submitted';
   const data = (verb: RequestActionData['verb']): RequestActionData => ({ verb, requestId: request.id, v: version });
   const actions: unknown[] = [];

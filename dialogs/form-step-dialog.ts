@@ -145,7 +145,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     }
     const { request } = outcome;
     turnLogger(dc.context, this.deps.logger).info({ event: 'request_submitted', requestId: request.value.id, dryRun: request.value.dryRun }, 'setup request submitted');
-    const messageId = await presentCard(dc.context, renderRequestCard({ request: request.value, version: request.version, viewer: 'requester' }));
+    const messageId = await presentCard(dc.context, renderRequestCard({ request: request.value, viewer: 'requester' }));
     this.deps.onSubmitted?.(request, messageId ? { conversationId: dc.context.activity.conversation.id, activityId: messageId } : undefined);
     return dc.endDialog({ finished: 'submitted' } satisfies StepOutcome);
   }

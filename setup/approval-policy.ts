@@ -49,7 +49,7 @@ export function settledSentence(request: SetupRequest): string {
 }
 
 /** Checks a decision click against the stored request; undefined = allowed. */
-export function refuseDecision(request: SetupRequest, version: number, cardVersion: number, actor: Actor): Refusal | undefined {
+export function refuseDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor): Refusal | undefined {
   if (!request.approvers.includes(actor.objectId)) {
     return { code: 'not_approver', message: "Only the configured approvers can approve or reject setup requests, and you're not one of them." };
   }
@@ -60,7 +60,7 @@ export function refuseDecision(request: SetupRequest, version: number, cardVersi
   if (request.approvals.some((decision) => decision.objectId === actor.objectId)) {
     return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
   }
-  if (cardVersion !== version) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
 }
 
@@ -73,10 +73,10 @@ export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: 
   return { ...request, approvals, status, updatedAt: decision.at };
 }
 
-export function refuseCancel(request: SetupRequest, version: number, cardVersion: number | undefined, actor: Actor): Refusal | undefined {
+export function refuseCancel(request: SetupRequest, revision: number, cardVersion: number | undefined, actor: Actor): Refusal | undefined {
   if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked can cancel this request.' };
   if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  if (cardVersion !== undefined && cardVersion !== version) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
 }
 

@@ -37,6 +37,11 @@ export interface SetupRequest {
   /** Short human id, e.g. SR-0042. */
   id: string;
   status: RequestStatus;
+  /**
+   * Bumped by every state transition (not by bookkeeping such as remembering card copies):
+   * cards carry it, and a click from a card with an older revision is stale.
+   */
+  revision: number;
   content: SetupContent;
   requester: Requester;
   dryRun: boolean;

@@ -128,7 +128,13 @@ export function missingSasPermissions(permissions: string): string[] {
   );
 }
 
-type Finding = { outcome: CheckOutcome; message: string };
+/** One finding and how bad it is. */
+export interface SasFinding {
+  outcome: CheckOutcome;
+  message: string;
+}
+
+type Finding = SasFinding;
 
 function targetFindings(parsed: ParsedBlobSas): Finding[] {
   const where = `account ${parsed.account}`;
@@ -192,9 +198,14 @@ export function worstOutcome(outcomes: readonly CheckOutcome[]): CheckOutcome {
   return outcomes.includes('warning') ? 'warning' : 'ok';
 }
 
+/** Each check on a parsed SAS URL with its own outcome. */
+export function sasFindings(parsed: ParsedBlobSas, now: Date): SasFinding[] {
+  return [...targetFindings(parsed), ...permissionFindings(parsed), ...dateFindings(parsed, now)];
+}
+
 /** Checks a parsed SAS URL: https, a container, `sp` ⊇ racwdl, expiry in the future (warn inside 30 days). */
 export function checkSas(parsed: ParsedBlobSas, now: Date): SasCheck {
-  const findings = [...targetFindings(parsed), ...permissionFindings(parsed), ...dateFindings(parsed, now)];
+  const findings = sasFindings(parsed, now);
   return {
     outcome: worstOutcome(findings.map((finding) => finding.outcome)),
     messages: findings.map((finding) => finding.message),

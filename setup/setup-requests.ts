@@ -72,6 +72,7 @@ export class SetupRequests {
     const request: SetupRequest = {
       id,
       status: 'submitted',
+      revision: 1,
       content: draft.value.content,
       requester: draft.value.requester,
       dryRun: draft.value.dryRun,
@@ -117,7 +118,7 @@ export class SetupRequests {
 
   /** An approver's decision, compare-and-set on the version the card was rendered from. */
   async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
-    const outcome = await this.transition(id, (request, version) => refuseDecision(request, version, cardVersion, actor), (request) =>
+    const outcome = await this.transition(id, (request, revision) => refuseDecision(request, revision, cardVersion, actor), (request) =>
       applyDecision(request, kind, actor, comment, this.deps.clock.now()),
     );
     if (outcome.ok) {
@@ -134,7 +135,7 @@ export class SetupRequests {
 
   /** The requester withdraws a pending request. */
   async cancel(id: string, actor: Actor, cardVersion?: number): Promise<TransitionOutcome> {
-    const outcome = await this.transition(id, (request, version) => refuseCancel(request, version, cardVersion, actor), (request) =>
+    const outcome = await this.transition(id, (request, revision) => refuseCancel(request, revision, cardVersion, actor), (request) =>
       applyCancel(request, actor, this.deps.clock.now()),
     );
     if (outcome.ok) await this.deps.audit.append(id.toUpperCase(), 'cancelled', userActor(actor));
@@ -187,16 +188,16 @@ export class SetupRequests {
    */
   private async transition(
     id: string,
-    refuse: (request: SetupRequest, version: number) => Refusal | undefined,
+    refuse: (request: SetupRequest, revision: number) => Refusal | undefined,
     apply: (request: SetupRequest) => SetupRequest,
   ): Promise<TransitionOutcome> {
     for (;;) {
       const current = await this.get(id);
       if (!current) return { ok: false, refusal: { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` } };
-      const refusal = refuse(current.value, current.version);
+      const refusal = refuse(current.value, current.value.revision);
       if (refusal) return { ok: false, refusal, request: current };
       try {
-        const updated = await this.deps.requests.update(current.id, current.version, (request) => apply(request));
+        const updated = await this.deps.requests.update(current.id, current.version, (request) => ({ ...apply(request), revision: request.revision + 1 }));
         return { ok: true, request: updated, changed: true };
       } catch (error) {
         if (!isConflict(error)) throw error;

@@ -23,5 +23,5 @@ export interface RequestActionHandler {
 
 /** Answers the clicker with the card as they should now see it. */
 export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
-  await presentCard(context, renderRequestCard({ request: request.value, version: request.version, viewer: viewerFor(viewerId, request.value), notice }));
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }));
 }

@@ -19,7 +19,8 @@ function walk(node: unknown, visit: (record: Json) => void): void {
   if (Array.isArray(node)) return node.forEach((child) => walk(child, visit));
   if (typeof node !== 'object' || node === null) return;
   visit(node as Json);
-  Object.values(node as Json).forEach((child) => walk(child, visit));
+  // the refresh action is Teams' to invoke, not a button anyone sees
+  Object.entries(node as Json).forEach(([key, child]) => key !== 'refresh' && walk(child, visit));
 }
 
 /** Every Action.Execute / Action.Submit on the card (body action sets and card actions). */

@@ -1,0 +1,341 @@
+/**
+ * KeyVaultVerifier over the real Key Vault SecretClient: reads every item of a Key Vault reference
+ * (the storage SAS secret first) and checks it exists, is enabled, is in its validity window, and
+ * that its value fits its type; then checks the chains. Secret values live in a local variable
+ * only while they are parsed: never logged, never in a result, a message or an error. SDK error
+ * messages are never repeated (they may quote a request): outcomes are said in plain words.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { SecretClient, type KeyVaultSecret, type SecretClientOptions } from '@azure/keyvault-secrets';
+import {
+  checkCertificateValidity,
+  checkChain,
+  describeCertificate,
+  isCertificateParseError,
+  parseCertificateValue,
+} from '../setup/certificates.js';
+import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model.js';
+import { systemClock, type Clock } from '../setup/ports.js';
+import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome } from '../setup/sas-url.js';
+import { vaultNameOf } from '../setup/validation.js';
+import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier } from '../setup/verification.js';
+
+export interface SecretClientKeyVaultVerifierOptions {
+  /** Defaults to DefaultAzureCredential (managed identity in Azure). */
+  credential?: TokenCredential;
+  clock?: Clock;
+  /** Passed to every SecretClient (tests: disableChallengeResourceVerification, retryOptions, tlsOptions). */
+  clientOptions?: SecretClientOptions;
+  /** Per getSecret call, retries included. Default 15 s. */
+  timeoutMs?: number;
+}
+
+export const ITEM_EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ACCESS_FIX =
+  'Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then retry.';
+
+interface PlannedItem {
+  item: KeyVaultItem;
+  isStorageSas: boolean;
+}
+
+/** Why a read failed, in plain words; `stop` when no further item can be read either. */
+interface ReadFailure {
+  itemMessage: string;
+  vaultMessage?: string;
+  stop?: string;
+}
+
+interface ErrorShape {
+  name: string;
+  code?: string;
+  statusCode?: number;
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+/** Node / OpenSSL certificate verification codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID. */
+const TLS_CODE = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_(VERIFY|GET)|HOSTNAME/;
+const TOKEN_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError']);
+
+function shapeOf(error: unknown): ErrorShape {
+  if (typeof error !== 'object' || error === null) return { name: typeof error };
+  const { name, code, statusCode } = error as Record<string, unknown>;
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof statusCode === 'number' ? { statusCode } : {}),
+  };
+}
+
+function isChallengeMismatch(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('The challenge resource');
+}
+
+function unreachable(vaultMessage: string): ReadFailure {
+  return { itemMessage: 'not checked: vault unreachable', vaultMessage, stop: 'not checked: vault unreachable' };
+}
+
+function networkFailure(shape: ErrorShape, vault: string, host: string, timeoutMs: number): ReadFailure | undefined {
+  const { name, code } = shape;
+  const reach = 'check the vault URI and that the bot can reach the vault (firewall, private endpoint), then retry.';
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    return unreachable(`${vault} did not answer within ${timeoutMs / 1000} s: ${reach}`);
+  }
+  if (code === undefined) return undefined;
+  if (DNS_CODES.has(code)) return unreachable(`${vault} could not be found: the DNS lookup of ${host} failed. Check the vault URI, then retry.`);
+  if (code === 'ECONNREFUSED') return unreachable(`${vault} refused the connection: ${reach}`);
+  if (NETWORK_CODES.has(code)) return unreachable(`${vault} could not be reached (${code}): ${reach}`);
+  if (TLS_CODE.test(code)) {
+    return unreachable(`${vault} presented a TLS certificate the bot does not trust (${code}): check the vault URI and any TLS-inspecting proxy, then retry.`);
+  }
+  return undefined;
+}
+
+function httpFailure(status: number, code: string | undefined, name: string, vault: string): ReadFailure {
+  if (status === 401 || status === 403) {
+    return {
+      itemMessage: `not checked: access denied (${status})`,
+      vaultMessage: `The bot's identity can't read secrets in ${vault} (${status}). ${ACCESS_FIX}`,
+    };
+  }
+  if (status === 404) {
+    return { itemMessage: `${name} was not found in ${vault}: check the name (it must equal the object's name in the vault) or create it` };
+  }
+  if (status === 429 || status >= 500) {
+    return { itemMessage: `${vault} could not answer for ${name} (${status}${code ? ` ${code}` : ''}): retry later` };
+  }
+  return { itemMessage: `${vault} refused to read ${name} (${status}${code ? ` ${code}` : ''})` };
+}
+
+/** Turns whatever getSecret threw into plain words; never the SDK's message. */
+export function describeReadFailure(error: unknown, context: { name: string; vault: string; host: string; timeoutMs: number }): ReadFailure {
+  const shape = shapeOf(error);
+  const { name, vault, host, timeoutMs } = context;
+  if (TOKEN_ERRORS.has(shape.name)) {
+    const stop = 'not checked: no access token';
+    const vaultMessage = `The bot could not get an access token for ${vault} (${shape.name}): check its Azure identity (managed identity, or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET), then retry.`;
+    return { itemMessage: stop, vaultMessage, stop };
+  }
+  if (isChallengeMismatch(error)) {
+    const stop = 'not checked: not a Key Vault';
+    return { itemMessage: stop, vaultMessage: `${vault} did not answer like a Key Vault of this cloud: check the vault URI.`, stop };
+  }
+  const network = networkFailure(shape, vault, host, timeoutMs);
+  if (network) return network;
+  if (shape.statusCode !== undefined) return httpFailure(shape.statusCode, shape.code, name, vault);
+  return { itemMessage: `reading ${name} failed unexpectedly (${shape.code ?? shape.name}): retry` };
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+type Finding = { outcome: CheckOutcome; message: string };
+
+/** The item's attributes in the vault: enabled, activation date, expiry. */
+function attributeFindings(secret: KeyVaultSecret, now: Date): Finding[] {
+  const { enabled, notBefore, expiresOn } = secret.properties;
+  const findings: Finding[] = [];
+  if (enabled === false) findings.push({ outcome: 'failed', message: 'is disabled in the vault: enable it' });
+  if (notBefore && notBefore.getTime() > now.getTime()) {
+    findings.push({ outcome: 'failed', message: `is not active until ${notBefore.toISOString()} (its activation date in the vault)` });
+  }
+  if (expiresOn && expiresOn.getTime() <= now.getTime()) {
+    findings.push({ outcome: 'failed', message: `expired in the vault on ${day(expiresOn)}: add a new version or a later expiration date` });
+  } else if (expiresOn) {
+    const days = Math.ceil((expiresOn.getTime() - now.getTime()) / DAY_MS);
+    if (days <= ITEM_EXPIRY_WARNING_DAYS) findings.push({ outcome: 'warning', message: `expires in the vault in ${days} days (${day(expiresOn)})` });
+  }
+  return findings;
+}
+
+function verification(planned: PlannedItem, findings: Finding[], extra: Partial<ItemVerification> = {}): ItemVerification {
+  return {
+    name: planned.item.name,
+    type: planned.item.type,
+    isStorageSas: planned.isStorageSas,
+    outcome: worstOutcome(findings.map((finding) => finding.outcome)),
+    messages: findings.map((finding) => finding.message),
+    ...extra,
+  };
+}
+
+function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Partial<ItemVerification> } {
+  const parsed = parseBlobSasUrl(value);
+  if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: `the value ${parsed.error}` }], extra: {} };
+  const sas = {
+    account: parsed.account,
+    container: parsed.container,
+    permissions: parsed.permissions,
+    expiresOn: parsed.expiresOn?.toISOString() ?? '',
+  };
+  const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
+  return { findings, extra: { sas } };
+}
+
+function inspectCertificate(
+  value: string,
+  contentType: string | undefined,
+  now: Date,
+): { findings: Finding[]; extra: Partial<ItemVerification>; certificate?: X509Certificate } {
+  const parsed = parseCertificateValue(value, contentType);
+  if (isCertificateParseError(parsed)) {
+    const message = `the value ${parsed.error}: import the certificate into the vault, or store its base-64 .cer body as the secret`;
+    return { findings: [{ outcome: 'failed', message }], extra: {} };
+  }
+  const check = checkCertificateValidity(parsed.leaf, now);
+  return {
+    findings: check.messages.map((message) => ({ outcome: check.outcome, message })),
+    extra: { certificate: describeCertificate(parsed.leaf) },
+    certificate: parsed.leaf,
+  };
+}
+
+export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
+  private readonly credential: TokenCredential;
+  private readonly clock: Clock;
+  private readonly clientOptions: SecretClientOptions;
+  private readonly timeoutMs: number;
+
+  constructor(options: SecretClientKeyVaultVerifierOptions = {}) {
+    this.credential = options.credential ?? new DefaultAzureCredential();
+    this.clock = options.clock ?? systemClock;
+    this.clientOptions = options.clientOptions ?? {};
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  async verify(reference: KeyVaultReference): Promise<KeyVaultVerification> {
+    const now = this.clock.now();
+    const vaultUri = reference.keyVaultUri;
+    const planned = planItems(reference);
+    const uriProblem = vaultUriProblem(vaultUri);
+    const run = uriProblem ? invalidUriRun(planned, uriProblem) : await this.readAll(vaultUri, planned, now);
+    const chains = reference.chains.map((chain) => verifyChain(chain, reference, run.certificates, run.stopped));
+    const outcomes = [...run.items, ...chains].map((entry) => entry.outcome);
+    return {
+      vaultUri,
+      outcome: worstOutcome(run.vaultMessages.length > 0 ? [...outcomes, 'failed'] : outcomes),
+      messages: run.vaultMessages,
+      items: run.items,
+      chains,
+      checkedAt: now.toISOString(),
+    };
+  }
+
+  private async readAll(vaultUri: string, planned: PlannedItem[], now: Date): Promise<ReadRun> {
+    const client = new SecretClient(vaultUri, this.credential, this.clientOptions);
+    const host = new URL(vaultUri).host;
+    const vault = vaultNameOf(vaultUri) ?? host;
+    const items: ItemVerification[] = [];
+    const vaultMessages = new Set<string>();
+    const certificates = new Map<string, X509Certificate>();
+    let stopped: string | undefined;
+    for (const plan of planned) {
+      if (stopped) {
+        items.push(failed(plan, stopped));
+        continue;
+      }
+      try {
+        const secret = await client.getSecret(plan.item.name, { abortSignal: AbortSignal.timeout(this.timeoutMs) });
+        const { result, certificate } = inspect(plan, secret, now);
+        items.push(result);
+        if (certificate) certificates.set(plan.item.name.toLowerCase(), certificate);
+      } catch (error) {
+        const failure = describeReadFailure(error, { name: plan.item.name, vault, host, timeoutMs: this.timeoutMs });
+        if (failure.vaultMessage) vaultMessages.add(failure.vaultMessage);
+        stopped = failure.stop;
+        items.push(failed(plan, failure.itemMessage));
+      }
+    }
+    return { items, vaultMessages: [...vaultMessages], certificates, ...(stopped ? { stopped } : {}) };
+  }
+}
+
+/** What reading the items produced: their results, the certificates that parsed, vault-level problems. */
+interface ReadRun {
+  items: ItemVerification[];
+  vaultMessages: string[];
+  /** Parsed end-user certificates by lower-cased item name (public data only). */
+  certificates: Map<string, X509Certificate>;
+  /** Set when the vault could not be read at all: why the rest was not checked. */
+  stopped?: string;
+}
+
+function invalidUriRun(planned: PlannedItem[], problem: string): ReadRun {
+  const stopped = 'not checked: invalid vault URI';
+  return { items: planned.map((plan) => failed(plan, stopped)), vaultMessages: [problem], certificates: new Map(), stopped };
+}
+
+function failed(plan: PlannedItem, message: string): ItemVerification {
+  return verification(plan, [{ outcome: 'failed', message }]);
+}
+
+function vaultUriProblem(uri: string): string | undefined {
+  try {
+    return new URL(uri).protocol === 'https:' ? undefined : 'The vault URI must start with https://.';
+  } catch {
+    return 'The vault URI is not a URL: use https://<vault>.vault.azure.net/.';
+  }
+}
+
+/** The SAS secret first (always a Secret), then the other items, each name once. */
+function planItems(reference: KeyVaultReference): PlannedItem[] {
+  const sasName = reference.storageSasSecretName.trim();
+  const seen = new Set<string>();
+  const planned: PlannedItem[] = [];
+  const add = (item: KeyVaultItem, isStorageSas: boolean): void => {
+    const key = item.name.toLowerCase();
+    if (item.name === '' || seen.has(key)) return;
+    seen.add(key);
+    planned.push({ item, isStorageSas });
+  };
+  const sasItem = reference.items.find((item) => item.name.toLowerCase() === sasName.toLowerCase());
+  add({ name: sasName, description: sasItem?.description ?? '', type: 'Secret' }, true);
+  reference.items.forEach((item) => add(item, false));
+  return planned;
+}
+
+/** Checks one secret read from the vault. The value stays in this call. */
+function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result: ItemVerification; certificate?: X509Certificate } {
+  const attributes = attributeFindings(secret, now);
+  const base: Partial<ItemVerification> = {
+    ...(secret.properties.enabled === undefined ? {} : { enabled: secret.properties.enabled }),
+    ...(secret.properties.expiresOn ? { expiresOn: secret.properties.expiresOn.toISOString() } : {}),
+  };
+  const value = secret.value ?? '';
+  if (plan.isStorageSas) {
+    const sas = inspectSas(value, now);
+    return { result: verification(plan, [...attributes, ...sas.findings], { ...base, ...sas.extra }) };
+  }
+  if (plan.item.type === 'Certificate') {
+    const cert = inspectCertificate(value, secret.properties.contentType, now);
+    const result = verification(plan, [...attributes, ...cert.findings], { ...base, ...cert.extra });
+    return cert.certificate ? { result, certificate: cert.certificate } : { result };
+  }
+  const findings = attributes.length > 0 ? attributes : [{ outcome: 'ok' as const, message: 'readable and enabled' }];
+  return { result: verification(plan, findings, base) };
+}
+
+function verifyChain(
+  chain: CertificateChain,
+  reference: KeyVaultReference,
+  certificates: Map<string, X509Certificate>,
+  stopped: string | undefined,
+): ChainVerification {
+  if (stopped) return { name: chain.name, outcome: 'failed', messages: [stopped] };
+  const problems: string[] = [];
+  const members: X509Certificate[] = [];
+  for (const name of chain.certificates) {
+    const item = reference.items.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+    const certificate = certificates.get(name.toLowerCase());
+    if (!item || item.type !== 'Certificate') problems.push(`${name} is not a Certificate item of this Key Vault reference`);
+    else if (!certificate) problems.push(`${name} could not be read as a certificate, so the chain was not checked`);
+    else members.push(certificate);
+  }
+  if (problems.length > 0) return { name: chain.name, outcome: 'failed', messages: problems };
+  const check = checkChain(members, chain.certificates);
+  return { name: chain.name, outcome: check.outcome, messages: check.messages };
+}

@@ -1,0 +1,51 @@
+import type { Clock } from '../../setup/ports.js';
+import { botAdded, type TeamsUser, type Where } from './activities.js';
+import { cardText } from './card-check.js';
+import { CardClient, type ClickMode } from './card-client.js';
+import type { TeamsRig } from './test-bot.js';
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-11-25T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Installs the bot in the user's personal scope (as Teams does) so proactive cards can reach them. */
+export async function install(rig: TeamsRig, user: TeamsUser, where: Where = { kind: 'personal' }): Promise<void> {
+  const response = await rig.post(botAdded(rig.scene, user, where));
+  if (response.status !== 200) throw new Error(`install answered ${response.status}`);
+}
+
+export const VAULT_URI = 'https://contoso-einvoicing.vault.azure.net/';
+
+/** Drives the whole setup conversation and submits; resolves with the request id and the requester's client. */
+export async function submitRequest(rig: TeamsRig, requester: TeamsUser, environmentName: string, mode: ClickMode = 'execute'): Promise<{ id: string; client: CardClient }> {
+  const client = new CardClient(rig, requester, { kind: 'personal' }, mode);
+  await client.say('setup');
+  await client.click({ verb: 'setup.next' }, { 'environment.name': environmentName, 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' });
+  await client.click({ verb: 'setup.next' }, { 'keyVault.name': `${environmentName}-kv`, 'keyVault.keyVaultUri': VAULT_URI, 'keyVault.storageSasSecretName': 'storage-sas-token' });
+  await client.click({ verb: 'setup.skip' });
+  await client.click({ verb: 'setup.submit' });
+  const id = /SR-\d{4}/.exec(cardText(client.card))?.[0];
+  if (!id) throw new Error(`no request id on the card: ${cardText(client.card)}`);
+  await rig.app.background.idle();
+  return { id, client };
+}
+
+/** The approval card the bot posted proactively into a user's personal chat, as a client of it. */
+export function approverClient(rig: TeamsRig, approver: TeamsUser, requestId: string, mode: ClickMode = 'execute'): CardClient {
+  const client = new CardClient(rig, approver, { kind: 'personal' }, mode);
+  const calls = rig.connector.calls.filter(
+    (call) => call.operation === 'send' && call.conversationId === client.conversationId && JSON.stringify(call.body).includes(requestId),
+  );
+  const call = calls[calls.length - 1];
+  if (!call?.activity?.attachments?.length) throw new Error(`no approval card for ${approver.name} in their chat`);
+  client.card = call.activity.attachments[0].content as Record<string, unknown>;
+  client.messageId = rig.connector.answeredIds.get(call);
+  return client;
+}
