@@ -7,6 +7,11 @@ import { DraftStore } from '../setup/drafts.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import type { SetupRequest } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
+import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
+import { HttpsConnectionChecker } from '../azure/connection-checker.js';
+import { Executor } from '../setup/executor.js';
+import { Registry, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry.js';
+import type { ConnectionChecker, KeyVaultVerifier } from '../setup/verification.js';
 import { JsonDataFile } from '../storage/data-file.js';
 import { LowdbBotStorage } from '../storage/lowdb-bot-storage.js';
 import { LowdbRepository } from '../storage/lowdb-repository.js';
@@ -28,6 +33,10 @@ export interface AppDeps {
   /** Outbound Bot Connector credentials; botbuilder's configuration-based factory by default. */
   credentialsFactory?: ServiceClientCredentialsFactory;
   clock?: Clock;
+  /** Key Vault checks; SecretClient with DefaultAzureCredential by default. */
+  keyVaultVerifier?: KeyVaultVerifier;
+  /** "Check connection" of connected applications; HTTPS with the configured proxy by default. */
+  connectionChecker?: ConnectionChecker;
   /** Waits between outbox retries (tests shorten them). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -41,6 +50,8 @@ export interface App {
   readonly audit: AuditLog;
   readonly background: BackgroundWork;
   readonly expiry: ExpiryWatch;
+  readonly executor: Executor;
+  readonly registry: Registry;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
   start(port?: number): Promise<number>;
   /** Drains turns in flight, flushes storage. */
@@ -57,8 +68,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const installations = new InstallationStore(repository<Installation>('installations'), clock);
   const drafts = new DraftStore(repository<SetupDraft>('drafts'), clock);
   const audit = new AuditLog(repository<AuditEntry>('audit'), repository<{ seq: number; hash: string }>('auditHead'), clock);
+  const registry = new Registry(
+    {
+      keyVaultReferences: repository<RecordedKeyVaultReference>('keyVaultReferences'),
+      environments: repository<RecordedEnvironment>('environments'),
+      connectedApplications: repository<RecordedConnectedApplication>('connectedApplications'),
+    },
+    clock,
+  );
+  const requestRepository = repository<SetupRequest>('requests');
   const requests = new SetupRequests({
-    requests: repository<SetupRequest>('requests'),
+    registry,
+    requests: requestRepository,
     counters: repository<Counter>('counters'),
     drafts,
     audit,
@@ -79,6 +100,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
   const expiry = new ExpiryWatch(requests, cards, logger);
+  const executor = new Executor({
+    requests: requestRepository,
+    registry,
+    verifier: deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock }),
+    checker: deps.connectionChecker ?? new HttpsConnectionChecker({ env: config.proxyEnv, clock }),
+    audit,
+    clock,
+    logger,
+    dryRunAll: config.dryRun,
+    onProgress: (requestId) => cards.syncAll(requestId),
+  });
   const bot = new SetupBot({
     logger,
     installations,
@@ -88,6 +120,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     background,
     dialogState: new PrivateConversationState(new LowdbBotStorage(dataFile)),
     requesters: config.requesters,
+    registry,
+    onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
   const http = createServer({
@@ -105,12 +139,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     audit,
     background,
     expiry,
+    executor,
+    registry,
     async start(port = config.port) {
       const bound = await http.listen(port, config.host);
       if (config.approvers.length === 0) {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
+      background.run('resume executions', async () => {
+        await executor.resumeAll();
+      });
       if (config.anonymous) {
         logger.warn(
           { event: 'anonymous_mode', host: config.host, port: bound },

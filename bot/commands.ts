@@ -10,6 +10,8 @@ export const COMMANDS: readonly HelpCommand[] = [
   { usage: 'approvals', description: 'Requests waiting for your decision.', button: { title: 'Pending approvals', command: 'approvals' } },
   { usage: 'status SR-0042', description: 'The current state of a request.' },
   { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.' },
+  { usage: 'environments', description: 'The service environments set up so far.', button: { title: 'Environments', command: 'environments' } },
+  { usage: 'show <name>', description: 'One environment: users, Key Vault items, connected apps.' },
   { usage: 'help', description: 'Show what I can do.' },
 ];
 

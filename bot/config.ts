@@ -53,6 +53,10 @@ export interface Config {
   readonly approvalChannel: string;
   /** How often pending requests are checked for expiry. */
   readonly expiryCheckMs: number;
+  /** Verify everything, record nothing, for every request. */
+  readonly dryRun: boolean;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), for outbound checks. */
+  readonly proxyEnv: Readonly<Record<string, string>>;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -139,6 +143,15 @@ function duration(env: Env, name: string, fallback: string): number {
   return ms;
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
+function boolean(env: Env, name: string): boolean {
+  const raw = trimmed(env, name).toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  throw new ConfigError(name, `"${raw}" is not true or false`, `Set ${name}=true or ${name}=false.`);
+}
+
 export function loadConfig(env: Env): Config {
   const appId = trimmed(env, 'MicrosoftAppId');
   const anonymous = appId === '';
@@ -206,5 +219,9 @@ export function loadConfig(env: Env): Config {
     approvalTtlMs: duration(env, 'SETUPBOT_APPROVAL_TTL', '72h'),
     approvalChannel,
     expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
+    dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),
+    proxyEnv: Object.fromEntries(
+      PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
+    ),
   };
 }

@@ -9,6 +9,8 @@ import { requesterOf } from '../dialogs/requester.js';
 import { REFUSALS, STALE_NOTICE, type SetupDialogDeps } from '../dialogs/setup-context.js';
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { Logger, Versioned } from '../setup/ports.js';
+import type { Registry } from '../setup/registry.js';
+import { renderEnvironmentDetail, renderEnvironmentList } from '../cards/registry-cards.js';
 import type { SetupRequest } from '../setup/request.js';
 import { COMMANDS, parseCommand } from './commands.js';
 import type { InstallationStore } from './installations.js';
@@ -27,6 +29,7 @@ export interface SetupBotDeps extends SetupDialogDeps, RequestActionDeps {
   dialogState: PrivateConversationState;
   /** Entra object ids allowed to request a setup; empty = anyone (in an allowed tenant). */
   requesters: readonly string[];
+  registry: Registry;
 }
 
 export const NOT_A_REQUESTER_TEXT =
@@ -103,6 +106,12 @@ export class SetupBot extends TeamsActivityHandler {
         return;
       case 'status':
         await this.showStatus(context, argument);
+        return;
+      case 'environments':
+        await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentList(await this.deps.registry.environments()))));
+        return;
+      case 'show':
+        await this.showEnvironment(context, argument);
         return;
       case 'help':
       case '?':
@@ -251,6 +260,22 @@ export class SetupBot extends TeamsActivityHandler {
         address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>,
       });
     }
+  }
+
+  /** `show <name>`: one recorded environment — names and references, never values. */
+  private async showEnvironment(context: TurnContext, name: string): Promise<void> {
+    const environment = name ? await this.deps.registry.environment(name) : undefined;
+    if (!environment) {
+      await context.sendActivity(name ? `No service environment named "${name}" is recorded. Type **environments** to list them.` : 'Which one? Type **show <environment name>**.');
+      return;
+    }
+    const reference = await this.deps.registry.keyVaultReference(environment.keyVaultReference);
+    const applications = [];
+    for (const appName of environment.connectedApplications) {
+      const app = await this.deps.registry.connectedApplication(appName);
+      if (app) applications.push(app);
+    }
+    await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentDetail(environment, reference, applications))));
   }
 
   /** `cancel SR-n`: the requester withdraws a pending request. */

@@ -1,5 +1,7 @@
 import template from './request-card.json' with { type: 'json' };
 import type { SetupRequest } from '../setup/request.js';
+import { STEP_ICON, type ExecutionStep } from '../setup/execution.js';
+import { financeEndpoints } from '../setup/finance-endpoints.js';
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
@@ -57,6 +59,24 @@ function history(request: SetupRequest): { text: string }[] {
   return lines;
 }
 
+const MAX_DETAIL_LINES = 8;
+const MAX_DETAIL_CHARS = 240;
+
+function stepView(step: ExecutionStep): { line: string; details: string } {
+  const lines = step.messages.slice(0, MAX_DETAIL_LINES).map((message) => `- ${message.length > MAX_DETAIL_CHARS ? `${message.slice(0, MAX_DETAIL_CHARS)}…` : message}`);
+  if (step.messages.length > MAX_DETAIL_LINES) lines.push(`- … and ${step.messages.length - MAX_DETAIL_LINES} more`);
+  const retried = step.attempts > 1 ? ' (resumed after a restart)' : '';
+  return { line: `${STEP_ICON[step.status]} ${step.title}${retried}`, details: lines.join('\n') };
+}
+
+function endpointsView(): { name: string; url: string }[] {
+  return financeEndpoints().map((geography) => {
+    const count = geography.endpoints.length;
+    const more = count > 2 ? ` (or il102–il${100 + count})` : count === 2 ? ' (or il102)' : '';
+    return { name: geography.name, url: `${geography.endpoints[0]}${more}` };
+  });
+}
+
 /** The refresh that lets Teams ask for approver / requester views of a channel or shared card. */
 function refreshOf(request: SetupRequest, version: number): unknown {
   const userIds = [...new Set([...request.approvers, request.requester.objectId])].slice(0, MAX_REFRESH_USERS);
@@ -98,6 +118,12 @@ export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
     ],
     history: history(request),
     showComment: pending && viewer === 'approver',
+    hasSteps: (request.execution?.steps.length ?? 0) > 0,
+    stepsHeading: request.execution?.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps',
+    steps: (request.execution?.steps ?? []).map(stepView),
+    showFinance: request.status === 'succeeded' && !request.execution?.dryRun,
+    environmentName: environment.name,
+    endpoints: request.status === 'succeeded' && !request.execution?.dryRun ? endpointsView() : [],
     actions,
   });
 }

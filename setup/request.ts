@@ -1,5 +1,6 @@
 import type { SetupContent } from './model.js';
 import type { Requester } from './draft.js';
+import type { Execution } from './execution.js';
 
 /** Lifecycle of a setup request (draft lives in SetupDraft until submitted). */
 export type RequestStatus =
@@ -62,6 +63,8 @@ export interface SetupRequest {
   /** Approvers at submission: who sees Approve / Reject. */
   approvers: string[];
   cards: CardCopy[];
+  /** Present from the moment execution starts. */
+  execution?: Execution;
 }
 
 export const PENDING: RequestStatus = 'submitted';

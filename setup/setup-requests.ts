@@ -17,6 +17,7 @@ import type { DraftStore } from './drafts.js';
 import { isConflict } from './errors.js';
 import type { Clock, Repository, Versioned } from './ports.js';
 import { formatRequestId, type CardCopy, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
+import type { Registry } from './registry.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
 
 /** Requests in these states no longer hold their names. */
@@ -36,6 +37,8 @@ export interface SetupRequestsDeps {
   audit: AuditLog;
   clock: Clock;
   policy: ApprovalPolicy;
+  /** Names already recorded are taken too. */
+  registry?: Registry;
 }
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
@@ -53,9 +56,10 @@ export class SetupRequests {
   /** Names already taken: by requests that are pending, running or done. */
   async validationContext(): Promise<ValidationContext> {
     const holding = await this.deps.requests.list((request) => !RELEASED.has(request.status));
+    const recorded = (await this.deps.registry?.takenNames()) ?? { environments: [], keyVaultReferences: [] };
     return {
-      existingEnvironmentNames: holding.map((record) => record.value.content.environment.name),
-      existingKeyVaultReferenceNames: holding.map((record) => record.value.content.keyVault.name),
+      existingEnvironmentNames: [...holding.map((record) => record.value.content.environment.name), ...recorded.environments],
+      existingKeyVaultReferenceNames: [...holding.map((record) => record.value.content.keyVault.name), ...recorded.keyVaultReferences],
     };
   }
 

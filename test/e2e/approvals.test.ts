@@ -35,7 +35,7 @@ describe('approvals with a quorum of one', () => {
   });
   afterAll(() => rig.stop());
 
-  test('an approver approves; every copy of the card then shows Approved', async () => {
+  test('an approver approves; every copy of the card follows the request to its end', async () => {
     const { id, client } = await submitRequest(rig, requester, 'approve-env');
     const approver = approverClient(rig, approverA, id);
     expect(cardProblems(approver.card)).toEqual([]);
@@ -43,8 +43,8 @@ describe('approvals with a quorum of one', () => {
 
     await approver.click({ verb: 'request.approve' }, { comment: 'Looks right' });
     expect(cardText(approver.card)).toContain(`${id} · Approved`);
-    expect(await statusOf(rig, id)).toBe('approved');
     await rig.app.background.idle();
+    expect(await statusOf(rig, id)).toBe('succeeded');
 
     const request = await rig.app.requests.get(id);
     const copies = request?.value.cards ?? [];
@@ -53,12 +53,12 @@ describe('approvals with a quorum of one', () => {
       const updates = rig.connector.updates(copy.conversationId).filter((update) => update.activityId === copy.activityId);
       expect(updates.length).toBeGreaterThan(0);
       const latest = cardOf(updates[updates.length - 1].activity);
-      expect(cardText(latest)).toContain(`${id} · Approved`);
+      expect(cardText(latest)).toContain(`${id} · Done`);
       expect(cardText(latest)).toContain('Approved by Ada Approver');
       expect(actionsOf(latest).filter((action) => action.verb === 'request.approve')).toEqual([]);
     }
     expect(client.messageId).toBe(copies.find((copy) => copy.kind === 'requester')?.activityId);
-    expect((await rig.app.audit.entries(id)).map((entry) => entry.action)).toEqual(['submitted', 'approved']);
+    expect((await rig.app.audit.entries(id)).map((entry) => entry.action)).toEqual(['submitted', 'approved', 'execution_started', 'step_finished', 'step_finished', 'step_finished', 'succeeded']);
   });
 
   test('the requester cannot approve their own request, even as an approver', async () => {
@@ -240,8 +240,8 @@ describe('approvals with a quorum of two', () => {
     const updates = rig.connector.updates(copy?.conversationId).filter((update) => update.activityId === copy?.activityId);
     second.card = cardOf(updates[updates.length - 1].activity);
     await second.click({ verb: 'request.approve' });
-    expect(await statusOf(rig, id)).toBe('approved');
-    expect((await rig.app.audit.entries(id)).map((entry) => entry.action)).toEqual(['submitted', 'approved', 'approved']);
+    expect(cardText(second.card)).toContain(`${id} · Approved`);
+    expect((await rig.app.audit.entries(id)).map((entry) => entry.action).slice(0, 3)).toEqual(['submitted', 'approved', 'approved']);
   });
 
   test('a click from a stale card version is refused and answered with the current card', async () => {
@@ -255,6 +255,7 @@ describe('approvals with a quorum of two', () => {
     expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(1);
     // the card it got back is current: approving from it works
     await second.click({ verb: 'request.approve' });
-    expect(await statusOf(rig, id)).toBe('approved');
+    expect(cardText(second.card)).toContain(`${id} · Approved`);
+    expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(2);
   });
 });

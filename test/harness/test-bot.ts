@@ -7,6 +7,7 @@ import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import type { Clock } from '../../setup/ports.js';
+import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/verification.js';
 import type { Scene } from './activities.js';
 import { ConnectorStandIn } from './connector-standin.js';
 import { StaticTokenCredentialsFactory } from './credentials.js';
@@ -34,7 +35,30 @@ export class LogCollector extends Writable {
 export interface RigOptions {
   env?: Record<string, string>;
   clock?: Clock;
+  /** The real verifier against the Key Vault stand-in in execution tests; a passing stub otherwise. */
+  keyVaultVerifier?: KeyVaultVerifier;
+  connectionChecker?: ConnectionChecker;
 }
+
+/**
+ * For tests whose subject is not execution: answers like a healthy vault without any network
+ * (the default credential chain would otherwise probe managed-identity endpoints).
+ */
+export const healthyVaultStub: KeyVaultVerifier = {
+  async verify(reference) {
+    const items = [
+      { name: reference.storageSasSecretName, type: 'Secret' as const, isStorageSas: true, outcome: 'ok' as const, messages: [] },
+      ...reference.items.map((item) => ({ name: item.name, type: item.type, isStorageSas: false, outcome: 'ok' as const, messages: [] })),
+    ];
+    return { vaultUri: reference.keyVaultUri, outcome: 'ok', messages: [], items, chains: [], checkedAt: new Date().toISOString() };
+  },
+};
+
+export const reachableAppsStub: ConnectionChecker = {
+  async check(url) {
+    return { url, outcome: 'ok', status: 200, message: 'answered HTTP 200 (stub)' };
+  },
+};
 
 export interface PostResult {
   status: number;
@@ -95,6 +119,9 @@ export class TeamsRig {
       logger: createLogger({ level: 'debug', destination: this.logs }),
       credentialsFactory: new StaticTokenCredentialsFactory(TEST_APP_ID, OUTBOUND_TOKEN),
       clock: this.options.clock,
+      keyVaultVerifier: this.options.keyVaultVerifier ?? healthyVaultStub,
+      connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
+      sleep: async () => undefined,
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;

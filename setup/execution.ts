@@ -1,0 +1,54 @@
+/**
+ * The plan an approved request becomes, and the record of each step's outcome. Steps run in
+ * dependency order (Key Vault reference first: the environment's SAS secret lives there).
+ */
+import type { SetupContent } from './model.js';
+import type { CheckOutcome, ConnectionCheck, KeyVaultVerification } from './verification.js';
+
+export type StepKind = 'keyVault' | 'environmentRecord' | 'environmentPublish' | 'connectedApplication';
+export type StepStatus = 'pending' | 'running' | CheckOutcome | 'skipped';
+
+export interface ExecutionStep {
+  kind: StepKind;
+  title: string;
+  /** For connectedApplication steps: index into content.connectedApplications. */
+  appIndex?: number;
+  status: StepStatus;
+  messages: string[];
+  /** How many times the step was started (more than one only after a crash mid-step). */
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  verification?: KeyVaultVerification;
+  connection?: ConnectionCheck;
+}
+
+export interface Execution {
+  dryRun: boolean;
+  steps: ExecutionStep[];
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export function planFor(content: SetupContent): ExecutionStep[] {
+  const step = (kind: StepKind, title: string, appIndex?: number): ExecutionStep => ({ kind, title, appIndex, status: 'pending', messages: [], attempts: 0 });
+  return [
+    step('keyVault', `Verify Key Vault reference ${content.keyVault.name}`),
+    step('environmentRecord', `Record service environment ${content.environment.name}`),
+    step('environmentPublish', `Publish service environment ${content.environment.name}`),
+    ...content.connectedApplications.map((app, index) => step('connectedApplication', `Connect ${app.name}`, index)),
+  ];
+}
+
+export function isFinished(status: StepStatus): boolean {
+  return status === 'ok' || status === 'warning' || status === 'failed' || status === 'skipped';
+}
+
+export const STEP_ICON: Record<StepStatus, string> = {
+  pending: '⏳',
+  running: '⏳',
+  ok: '✅',
+  warning: '⚠️',
+  failed: '❌',
+  skipped: '⏭️',
+};

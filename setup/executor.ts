@@ -1,0 +1,222 @@
+/**
+ * Carries out an approved setup request, one step at a time, exactly once:
+ * - only a request in `approved` starts (compare-and-set to `executing`), so duplicate
+ *   approvals or restarts never start it twice;
+ * - each step is marked running, then its outcome is stored before the next step starts;
+ * - after a crash, `resumeAll` continues every `executing` request at its first unfinished step
+ *   (a step interrupted mid-way runs again; steps are idempotent: verification only reads, and
+ *   the registry recognises its own records), and never repeats a finished step.
+ */
+import type { AuditLog } from './audit.js';
+import { isConflict } from './errors.js';
+import { isFinished, planFor, type ExecutionStep, type StepStatus } from './execution.js';
+import type { Clock, Logger, Repository, Versioned } from './ports.js';
+import type { Registry } from './registry.js';
+import type { SetupRequest } from './request.js';
+import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
+
+export interface ExecutorDeps {
+  requests: Repository<SetupRequest>;
+  registry: Registry;
+  verifier: KeyVaultVerifier;
+  checker: ConnectionChecker;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  /** Everything verified, nothing recorded, for every request (SETUPBOT_DRY_RUN). */
+  dryRunAll: boolean;
+  /** Told after every stored change (start, each step, end) so cards can follow. */
+  onProgress: (requestId: string) => Promise<void>;
+}
+
+interface StepResult {
+  status: CheckOutcome;
+  messages: string[];
+  verification?: KeyVaultVerification;
+  connection?: ExecutionStep['connection'];
+}
+
+function verificationLines(verification: KeyVaultVerification): string[] {
+  const lines = [...verification.messages];
+  for (const item of verification.items) {
+    const icon = item.outcome === 'ok' ? '✅' : item.outcome === 'warning' ? '⚠️' : '❌';
+    const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
+    lines.push(`${icon} ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}`);
+  }
+  for (const chain of verification.chains) {
+    const icon = chain.outcome === 'ok' ? '✅' : chain.outcome === 'warning' ? '⚠️' : '❌';
+    lines.push(`${icon} chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`);
+  }
+  return lines;
+}
+
+export class Executor {
+  private readonly active = new Set<string>();
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** approved → executing, once. Resolves false when someone else started it (or it is not approved). */
+  async start(requestId: string): Promise<boolean> {
+    const now = this.deps.clock.now().toISOString();
+    const started = await this.mutate(requestId, (request) => {
+      if (request.status !== 'approved') return undefined;
+      return {
+        ...request,
+        status: 'executing',
+        revision: request.revision + 1,
+        updatedAt: now,
+        execution: { dryRun: request.dryRun || this.deps.dryRunAll, steps: planFor(request.content), startedAt: now },
+      };
+    });
+    if (!started) return false;
+    await this.deps.audit.append(requestId, 'execution_started', { kind: 'system' }, { steps: started.value.execution?.steps.length ?? 0, dryRun: started.value.execution?.dryRun ?? false });
+    this.deps.logger.info({ event: 'execution_started', requestId }, 'executing approved setup request');
+    await this.deps.onProgress(requestId);
+    return true;
+  }
+
+  /** Starts (if approved) and runs the request to its end. */
+  async execute(requestId: string): Promise<void> {
+    await this.start(requestId);
+    await this.run(requestId);
+  }
+
+  /** On start-up: finish what a stopped process left: executing requests, and approved ones never started. */
+  async resumeAll(): Promise<string[]> {
+    const pending = await this.deps.requests.list((request) => request.status === 'executing' || request.status === 'approved');
+    for (const record of pending) {
+      this.deps.logger.info({ event: 'execution_resumed', requestId: record.id, status: record.value.status }, 'resuming setup request after restart');
+      await this.execute(record.id);
+    }
+    return pending.map((record) => record.id);
+  }
+
+  /** Runs the remaining steps of an executing request (one runner per request in this process). */
+  async run(requestId: string): Promise<void> {
+    if (this.active.has(requestId)) return;
+    this.active.add(requestId);
+    try {
+      for (;;) {
+        const current = await this.deps.requests.get(requestId);
+        const execution = current?.value.execution;
+        if (!current || current.value.status !== 'executing' || !execution) return;
+        const index = execution.steps.findIndex((step) => !isFinished(step.status));
+        if (index === -1) {
+          await this.finish(requestId);
+          return;
+        }
+        await this.runStep(current, index);
+      }
+    } finally {
+      this.active.delete(requestId);
+    }
+  }
+
+  private async runStep(request: Versioned<SetupRequest>, index: number): Promise<void> {
+    const requestId = request.id;
+    const startedAt = this.deps.clock.now().toISOString();
+    await this.updateStep(requestId, index, (step) => ({ ...step, status: 'running', attempts: step.attempts + 1, startedAt }));
+    const step = request.value.execution?.steps[index];
+    if (!step) return;
+    const log = this.deps.logger.child({ requestId, step: step.kind, stepIndex: index });
+    let result: StepResult;
+    try {
+      result = await this.perform(request.value, step);
+    } catch (error) {
+      log.error({ event: 'step_error', err: error }, 'step failed unexpectedly');
+      result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
+    }
+    const finishedAt = this.deps.clock.now().toISOString();
+    await this.updateStep(requestId, index, (current) => ({ ...current, ...result, finishedAt }));
+    if (result.status === 'failed') {
+      await this.mutate(requestId, (current) => {
+        const steps = current.execution?.steps.map((candidate, position) => (position > index && !isFinished(candidate.status) ? { ...candidate, status: 'skipped' as StepStatus, messages: ['not run: an earlier step failed'] } : candidate));
+        return current.execution && steps ? { ...current, execution: { ...current.execution, steps } } : undefined;
+      });
+    }
+    await this.deps.audit.append(requestId, 'step_finished', { kind: 'system' }, { step: step.title, outcome: result.status });
+    log.info({ event: 'step_finished', outcome: result.status }, 'execution step finished');
+    await this.deps.onProgress(requestId);
+  }
+
+  private async perform(request: SetupRequest, step: ExecutionStep): Promise<StepResult> {
+    const { content } = request;
+    const dryRun = request.execution?.dryRun ?? false;
+    const { registry } = this.deps;
+    switch (step.kind) {
+      case 'keyVault': {
+        const verification = await this.deps.verifier.verify(content.keyVault);
+        const messages = verificationLines(verification);
+        if (verification.outcome !== 'failed') {
+          if (dryRun) messages.push('Dry run: the Key Vault reference was not recorded.');
+          else await registry.recordKeyVaultReference(request.id, content.keyVault, verification);
+        }
+        return { status: verification.outcome, messages, verification };
+      }
+      case 'environmentRecord': {
+        if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
+        const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault);
+        return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
+      }
+      case 'environmentPublish': {
+        const sas = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
+        if (content.environment.users.length === 0) return { status: 'failed', messages: ['Cannot publish: the environment has no users.'] };
+        if (!sas || sas.outcome === 'failed') return { status: 'failed', messages: ['Cannot publish: the storage SAS token secret was not verified.'] };
+        if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be published.`] };
+        const published = await registry.publishEnvironment(content.environment.name);
+        return { status: 'ok', messages: [`Status: ${published.status}.`] };
+      }
+      case 'connectedApplication': {
+        const app = content.connectedApplications[step.appIndex ?? -1];
+        if (!app) return { status: 'failed', messages: ['The application is no longer part of the request.'] };
+        const connection = await this.deps.checker.check(app.applicationUrl);
+        const messages = [`Check connection: ${connection.message}`];
+        if (connection.outcome !== 'failed') {
+          if (dryRun) messages.push(`Dry run: ${app.name} would be recorded and linked to ${content.environment.name}.`);
+          else {
+            await registry.recordConnectedApplication(request.id, app, content.environment.name, connection);
+            messages.push(`Recorded and linked to ${content.environment.name}.`);
+          }
+        }
+        return { status: connection.outcome, messages, connection };
+      }
+    }
+  }
+
+  private async finish(requestId: string): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const finished = await this.mutate(requestId, (request) => {
+      if (request.status !== 'executing' || !request.execution) return undefined;
+      const failed = request.execution.steps.some((step) => step.status === 'failed');
+      return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now } };
+    });
+    if (!finished) return;
+    const { status, execution } = finished.value;
+    await this.deps.audit.append(requestId, status === 'failed' ? 'failed' : 'succeeded', { kind: 'system' }, { dryRun: execution?.dryRun ?? false });
+    this.deps.logger.info({ event: 'execution_finished', requestId, status }, 'setup request execution finished');
+    await this.deps.onProgress(requestId);
+  }
+
+  private updateStep(requestId: string, index: number, change: (step: ExecutionStep) => ExecutionStep): Promise<Versioned<SetupRequest> | undefined> {
+    return this.mutate(requestId, (request) => {
+      if (!request.execution) return undefined;
+      const steps = request.execution.steps.map((step, position) => (position === index ? change(step) : step));
+      return { ...request, execution: { ...request.execution, steps } };
+    });
+  }
+
+  /** Compare-and-set update that retries a lost race; `undefined` from the change = leave as is. */
+  private async mutate(requestId: string, change: (request: SetupRequest) => SetupRequest | undefined): Promise<Versioned<SetupRequest> | undefined> {
+    for (;;) {
+      const current = await this.deps.requests.get(requestId);
+      if (!current) return undefined;
+      const next = change(current.value);
+      if (!next) return undefined;
+      try {
+        return await this.deps.requests.update(requestId, current.version, () => next);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import data from './finance-endpoints.json' with { type: 'json' };
+
+export interface Geography {
+  code: string;
+  name: string;
+  /** Every endpoint URL of the geography, il101 first. */
+  endpoints: string[];
+}
+
+/** The Electronic invoicing service endpoints by Azure geography (from the data file). */
+export function financeEndpoints(): Geography[] {
+  return data.geographies.map((geography) => ({
+    code: geography.code,
+    name: geography.name,
+    endpoints: geography.instances.map((instance) => data.urlPattern.replace('{geo}', geography.code).replace('{n}', String(instance))),
+  }));
+}

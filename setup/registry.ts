@@ -1,0 +1,175 @@
+/**
+ * setupbot as system of record: the Key Vault references, service environments and connected
+ * applications it has set up. Every write is idempotent per request (re-running a step after a
+ * crash finds its own record and changes nothing) and refuses to overwrite another request's.
+ */
+import { isConflict, SetupBotError } from './errors.js';
+import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from './model.js';
+import type { Clock, Repository, Versioned } from './ports.js';
+import type { ConnectionCheck, KeyVaultVerification } from './verification.js';
+
+export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed';
+
+export interface RecordedKeyVaultReference {
+  reference: KeyVaultReference;
+  /** Latest verification: names, outcomes, dates — never values. */
+  verification: KeyVaultVerification;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface RecordedEnvironment {
+  environment: ServiceEnvironment;
+  keyVaultReference: string;
+  storageSasSecretName: string;
+  status: EnvironmentStatus;
+  connectedApplications: string[];
+  recordedBy: string;
+  recordedAt: string;
+  publishedAt?: string;
+}
+
+export interface RecordedConnectedApplication {
+  application: ConnectedApplication;
+  environments: string[];
+  lastCheck: ConnectionCheck;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface RegistryRepositories {
+  keyVaultReferences: Repository<RecordedKeyVaultReference>;
+  environments: Repository<RecordedEnvironment>;
+  connectedApplications: Repository<RecordedConnectedApplication>;
+}
+
+export function registryKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+class TakenError extends SetupBotError {
+  constructor(what: string, name: string, owner: string) {
+    super('conflict', `${what} ${name} is already recorded by ${owner}`);
+  }
+}
+
+/** Creates or updates a record, compare-and-set, retrying lost races. */
+async function upsert<T>(repository: Repository<T>, id: string, create: () => T, update: (current: T) => T | undefined): Promise<Versioned<T>> {
+  for (;;) {
+    const current = await repository.get(id);
+    try {
+      if (!current) return await repository.create(id, create());
+      const next = update(current.value);
+      if (next === undefined) return current;
+      return await repository.update(id, current.version, () => next);
+    } catch (error) {
+      if (!isConflict(error) || error instanceof TakenError) throw error;
+    }
+  }
+}
+
+export class Registry {
+  constructor(
+    private readonly repos: RegistryRepositories,
+    private readonly clock: Clock,
+  ) {}
+
+  async takenNames(): Promise<{ environments: string[]; keyVaultReferences: string[] }> {
+    const [environments, references] = await Promise.all([this.repos.environments.list(), this.repos.keyVaultReferences.list()]);
+    return {
+      environments: environments.map((record) => record.value.environment.name),
+      keyVaultReferences: references.map((record) => record.value.reference.name),
+    };
+  }
+
+  async recordKeyVaultReference(requestId: string, reference: KeyVaultReference, verification: KeyVaultVerification): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await upsert(
+      this.repos.keyVaultReferences,
+      registryKey(reference.name),
+      () => ({ reference, verification, recordedBy: requestId, recordedAt: now }),
+      (current) => {
+        if (current.recordedBy !== requestId) throw new TakenError('Key Vault reference', reference.name, current.recordedBy);
+        return { ...current, verification };
+      },
+    );
+  }
+
+  /** Records the environment as Not published (a re-run by the same request changes nothing). */
+  async recordEnvironment(requestId: string, environment: ServiceEnvironment, reference: KeyVaultReference): Promise<RecordedEnvironment> {
+    const now = this.clock.now().toISOString();
+    const record = await upsert(
+      this.repos.environments,
+      registryKey(environment.name),
+      () => ({
+        environment,
+        keyVaultReference: reference.name,
+        storageSasSecretName: reference.storageSasSecretName,
+        status: 'Not published' as EnvironmentStatus,
+        connectedApplications: [],
+        recordedBy: requestId,
+        recordedAt: now,
+      }),
+      (current) => {
+        if (current.recordedBy !== requestId) throw new TakenError('Service environment', environment.name, current.recordedBy);
+        return undefined;
+      },
+    );
+    return record.value;
+  }
+
+  /** Not published / Changed → Published; publishing a published environment changes nothing. */
+  async publishEnvironment(name: string): Promise<RecordedEnvironment> {
+    const now = this.clock.now().toISOString();
+    const record = await upsert(
+      this.repos.environments,
+      registryKey(name),
+      () => {
+        throw new SetupBotError('not_found', `service environment ${name} is not recorded`);
+      },
+      (current): RecordedEnvironment | undefined => (current.status === 'Published' ? undefined : { ...current, status: 'Published', publishedAt: now }),
+    );
+    return record.value;
+  }
+
+  /** Records the application and links it with the environment, both ways. */
+  async recordConnectedApplication(requestId: string, application: ConnectedApplication, environmentName: string, check: ConnectionCheck): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await upsert(
+      this.repos.connectedApplications,
+      registryKey(application.name),
+      () => ({ application, environments: [environmentName], lastCheck: check, recordedBy: requestId, recordedAt: now }),
+      (current) => {
+        const environments = current.environments.includes(environmentName) ? current.environments : [...current.environments, environmentName];
+        return { ...current, application: current.recordedBy === requestId ? application : current.application, environments, lastCheck: check };
+      },
+    );
+    await upsert(
+      this.repos.environments,
+      registryKey(environmentName),
+      () => {
+        throw new SetupBotError('not_found', `service environment ${environmentName} is not recorded`);
+      },
+      (current) =>
+        current.connectedApplications.includes(application.name)
+          ? undefined
+          : { ...current, connectedApplications: [...current.connectedApplications, application.name] },
+    );
+  }
+
+  async environments(): Promise<RecordedEnvironment[]> {
+    return (await this.repos.environments.list()).map((record) => record.value);
+  }
+
+  async environment(name: string): Promise<RecordedEnvironment | undefined> {
+    return (await this.repos.environments.get(registryKey(name)))?.value;
+  }
+
+  async keyVaultReference(name: string): Promise<RecordedKeyVaultReference | undefined> {
+    return (await this.repos.keyVaultReferences.get(registryKey(name)))?.value;
+  }
+
+  async connectedApplication(name: string): Promise<RecordedConnectedApplication | undefined> {
+    return (await this.repos.connectedApplications.get(registryKey(name)))?.value;
+  }
+}
