@@ -49,3 +49,59 @@ export function approverClient(rig: TeamsRig, approver: TeamsUser, requestId: st
   client.messageId = rig.connector.answeredIds.get(call);
   return client;
 }
+
+export interface FullRequestOptions {
+  vaultUri?: string;
+  sasSecretName?: string;
+  /** Further Key Vault items, in order. */
+  items?: { name: string; type: 'Secret' | 'Certificate' }[];
+  /** Certificate chain members by item name, root first. */
+  chain?: string[];
+  /** Connected application URLs (one app each). */
+  appUrls?: string[];
+  dryRun?: boolean;
+}
+
+/** The whole conversation with Key Vault items, an optional chain and connected apps; submits. */
+export async function submitFullRequest(rig: TeamsRig, requester: TeamsUser, environmentName: string, options: FullRequestOptions = {}): Promise<{ id: string; client: CardClient }> {
+  const client = new CardClient(rig, requester, { kind: 'personal' });
+  await client.say('setup');
+  await client.click({ verb: 'setup.next' }, { 'environment.name': environmentName, 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' });
+  const top = { 'keyVault.name': `${environmentName}-kv`, 'keyVault.keyVaultUri': options.vaultUri ?? VAULT_URI, 'keyVault.storageSasSecretName': options.sasSecretName ?? 'storage-sas-token' };
+  const items = options.items ?? [];
+  let typed: Record<string, string> = top;
+  for (const [index, item] of items.entries()) {
+    await client.click({ verb: 'setup.add', list: 'items' }, typed);
+    typed = { [`keyVault.items[${index}].name`]: item.name, [`keyVault.items[${index}].type`]: item.type };
+  }
+  if (options.chain?.length) {
+    await client.click({ verb: 'setup.add', list: 'chains' }, typed);
+    typed = { 'keyVault.chains[0].name': `${environmentName}-chain`, 'keyVault.chains[0].certificates[0]': options.chain[0] };
+    for (let member = 1; member < options.chain.length; member += 1) {
+      await client.click({ verb: 'setup.add', list: 'chainCertificates', index: 0 }, typed);
+      typed = { [`keyVault.chains[0].certificates[${member}]`]: options.chain[member] };
+    }
+  }
+  await client.click({ verb: 'setup.next' }, typed);
+  const apps = options.appUrls ?? [];
+  if (apps.length === 0) {
+    await client.click({ verb: 'setup.skip' });
+  } else {
+    typed = {};
+    for (const [index, url] of apps.entries()) {
+      await client.click({ verb: 'setup.add', list: 'connectedApplications' }, typed);
+      typed = {
+        [`connectedApplications[${index}].name`]: `${environmentName} Finance ${index + 1}`,
+        [`connectedApplications[${index}].type`]: 'Dynamics 365 Finance',
+        [`connectedApplications[${index}].applicationUrl`]: url,
+        [`connectedApplications[${index}].tenant`]: 'contoso.onmicrosoft.com',
+      };
+    }
+    await client.click({ verb: 'setup.next' }, typed);
+  }
+  await client.click({ verb: 'setup.submit' }, { dryRun: options.dryRun ? 'true' : 'false' });
+  const id = /SR-\d{4}/.exec(cardText(client.card))?.[0];
+  if (!id) throw new Error(`no request id on the card: ${cardText(client.card)}`);
+  await rig.app.background.idle();
+  return { id, client };
+}
