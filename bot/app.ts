@@ -18,7 +18,8 @@ import { LowdbRepository } from '../storage/lowdb-repository.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
 import { BackgroundWork } from './background.js';
 import { ExpiryWatch } from './expiry-watch.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox/outbox.js';
+import { ConnectorTransport, type Transport } from './outbox/transport.js';
 import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
 import { InstallationStore, type Installation } from './installations.js';
@@ -37,8 +38,8 @@ export interface AppDeps {
   keyVaultVerifier?: KeyVaultVerifier;
   /** "Check connection" of connected applications; HTTPS with the configured proxy by default. */
   connectionChecker?: ConnectionChecker;
-  /** Waits between outbox retries (tests shorten them). */
-  sleep?: (ms: number) => Promise<void>;
+  /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
+  transport?: Transport;
 }
 
 export interface App {
@@ -49,6 +50,9 @@ export interface App {
   readonly requests: SetupRequests;
   readonly audit: AuditLog;
   readonly background: BackgroundWork;
+  readonly outbox: Outbox;
+  /** Resolves when background work and the outbox are both idle (tests). */
+  settled(): Promise<void>;
   readonly expiry: ExpiryWatch;
   readonly executor: Executor;
   readonly registry: Registry;
@@ -91,14 +95,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
   const background = new BackgroundWork(logger);
+  let cards: RequestCards | undefined;
   const outbox = new Outbox({
-    adapter,
-    appId: config.appId,
-    audience: config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com',
+    entries: repository<OutboxEntry>('outbox'),
+    transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
     logger,
-    sleep: deps.sleep,
+    sendRate: config.sendRate,
+    onDelivered: async (delivery) => cards?.onDelivered(delivery),
+    onGone: async (entry) => {
+      await installations.forget(entry.conversationKey);
+    },
   });
-  const cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
+  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
   const expiry = new ExpiryWatch(requests, cards, logger);
   const executor = new Executor({
     requests: requestRepository,
@@ -138,10 +146,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requests,
     audit,
     background,
+    outbox,
+    async settled() {
+      do {
+        await background.idle();
+        await outbox.idle();
+        await background.idle();
+      } while (outbox.size > 0);
+    },
     expiry,
     executor,
     registry,
     async start(port = config.port) {
+      await outbox.start();
       const bound = await http.listen(port, config.host);
       if (config.approvers.length === 0) {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
@@ -164,6 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       expiry.stop();
       await http.close();
       await background.idle();
+      await outbox.stop();
       await dataFile.flush();
     },
   };

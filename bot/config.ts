@@ -53,6 +53,8 @@ export interface Config {
   readonly approvalChannel: string;
   /** How often pending requests are checked for expiry. */
   readonly expiryCheckMs: number;
+  /** Global proactive sends per second. */
+  readonly sendRate: number;
   /** Verify everything, record nothing, for every request. */
   readonly dryRun: boolean;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), for outbound checks. */
@@ -220,6 +222,7 @@ export function loadConfig(env: Env): Config {
     approvalChannel,
     expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
     dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),
+    sendRate: integerIn(env, 'SETUPBOT_SEND_RATE', 50, 1, 1000),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

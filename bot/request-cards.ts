@@ -5,7 +5,7 @@ import type { Logger, Versioned } from '../setup/ports.js';
 import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/request.js';
 import type { SetupRequests } from '../setup/setup-requests.js';
 import type { InstallationStore } from './installations.js';
-import type { Outbox } from './outbox.js';
+import type { Delivery, Outbox } from './outbox/outbox.js';
 
 export interface RequestCardsDeps {
   requests: SetupRequests;
@@ -17,7 +17,7 @@ export interface RequestCardsDeps {
 }
 
 /** The view a stored copy of the card shows to everyone who sees that message. */
-export function viewerForCopy(copy: CardCopy, request: SetupRequest): RequestViewer {
+export function viewerForCopy(copy: Pick<CardCopy, 'kind' | 'approverId'>, request: SetupRequest): RequestViewer {
   if (copy.kind === 'requester') return 'requester';
   if (copy.kind === 'approver' && copy.approverId && !request.approvals.some((decision) => decision.objectId === copy.approverId)) return 'approver';
   return 'status';
@@ -34,44 +34,35 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
   return address as Partial<ConversationReference>;
 }
 
-function cardActivity(request: Versioned<SetupRequest>, viewer: RequestViewer) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request: request.value, viewer })));
+function cardActivity(request: SetupRequest, viewer: RequestViewer) {
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer })));
 }
 
 /**
- * Keeps every copy of a request card in step with the request: sends the approval cards when a
- * request is submitted, and updates all copies on each change.
+ * Keeps every copy of a request card in step with the request, through the outbox: sends the
+ * approval cards when a request is submitted (each copy is remembered once delivered), and
+ * updates all copies on each change (a queued older update of the same card is replaced).
  */
 export class RequestCards {
   constructor(private readonly deps: RequestCardsDeps) {}
 
-  /** After submission: approver chats and the approval channel get the card; all copies are remembered. */
+  /** After submission: approver chats and the approval channel get the card. */
   async publish(requestId: string, requesterCopy?: { conversationId: string; activityId: string }): Promise<void> {
     const request = await this.deps.requests.get(requestId);
     if (!request) return;
-    const copies: CardCopy[] = [];
     const { value } = request;
-    if (requesterCopy) copies.push({ kind: 'requester', ...requesterCopy, address: value.requesterConversation });
+    if (requesterCopy) await this.remember(value.id, { kind: 'requester', ...requesterCopy, address: value.requesterConversation });
     const serviceUrl = String((value.requesterConversation as { serviceUrl?: unknown }).serviceUrl ?? '');
+    const installs = await this.deps.installations.list();
 
     for (const approverId of value.approvers) {
       if (approverId === value.requester.objectId) continue;
-      const installs = await this.deps.installations.list();
-      const personal = installs.find((install) => install.kind === 'personal' && install.userObjectId === approverId);
+      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, revision: value.revision };
       const what = `approval card ${value.id} to approver ${approverId}`;
-      if (personal) {
-        const sent = await this.deps.outbox.send(personal.reference, cardActivity(request, 'approver'), what);
-        if (sent.ok && sent.activityId) {
-          copies.push({ kind: 'approver', approverId, conversationId: personal.conversationId, activityId: sent.activityId, address: { ...personal.reference } });
-        }
-        continue;
-      }
-      const sent = await this.deps.outbox.sendToUser(serviceUrl, value.requester.tenantId, approverId, cardActivity(request, 'approver'), what);
-      if (sent.ok && sent.activityId && sent.reference?.conversation) {
-        copies.push({ kind: 'approver', approverId, conversationId: sent.reference.conversation.id, activityId: sent.activityId, address: { ...sent.reference } });
-      } else {
-        this.deps.logger.warn({ event: 'approver_unreachable', requestId: value.id, approverId }, 'could not reach an approver in personal chat (is the bot installed for them?)');
-      }
+      const personal = installs.find((install) => install.kind === 'personal' && install.userObjectId === approverId);
+      const activity = cardActivity(value, 'approver');
+      if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
+      else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
     }
 
     if (this.deps.approvalChannel) {
@@ -81,11 +72,23 @@ export class RequestCards {
         serviceUrl,
         conversation: { id: this.deps.approvalChannel, isGroup: true, conversationType: 'channel', tenantId: value.requester.tenantId, name: '' },
       };
-      const sent = await this.deps.outbox.send(reference, cardActivity(request, 'status'), `approval card ${value.id} to the approval channel`);
-      if (sent.ok && sent.activityId) copies.push({ kind: 'channel', conversationId: this.deps.approvalChannel, activityId: sent.activityId, address: { ...reference } });
+      await this.deps.outbox.enqueue(
+        { op: 'send', reference, activity: cardActivity(value, 'status') },
+        { what: `approval card ${value.id} to the approval channel`, purpose: { kind: 'requestCard', requestId: value.id, copyKind: 'channel', revision: value.revision } },
+      );
     }
-    await this.deps.requests.addCardCopies(value.id, copies);
-    this.deps.logger.info({ event: 'approval_cards_sent', requestId: value.id, copies: copies.length }, 'request card copies posted');
+  }
+
+  /** Outbox follow-up: a delivered request card becomes a remembered copy (and catches up if the request moved on). */
+  async onDelivered(delivery: Delivery): Promise<void> {
+    const { purpose, operation } = delivery.entry;
+    if (purpose?.kind !== 'requestCard' || operation.op === 'update' || !delivery.activityId) return;
+    const reference = delivery.reference ?? (operation.op === 'send' ? operation.reference : undefined);
+    const conversationId = reference?.conversation?.id;
+    if (!reference || !conversationId) return;
+    const copy: CardCopy = { kind: purpose.copyKind, approverId: purpose.approverId, conversationId, activityId: delivery.activityId, address: { ...reference } };
+    const updated = await this.deps.requests.addCardCopies(purpose.requestId, [copy]);
+    if (updated && updated.value.revision !== purpose.revision) await this.updateCopy(updated, copy);
   }
 
   /** Adds a copy posted in a turn (e.g. by the status command) so it is kept up to date too. */
@@ -93,15 +96,18 @@ export class RequestCards {
     await this.deps.requests.addCardCopies(requestId, [copy]);
   }
 
-  /** Updates every stored copy to the request's current state; a copy that is gone is skipped. */
+  /** Queues an update of every stored copy to the request's current state. */
   async syncAll(requestId: string): Promise<void> {
     const request = await this.deps.requests.get(requestId);
     if (!request) return;
-    let updated = 0;
-    for (const copy of request.value.cards) {
-      const result = await this.deps.outbox.update(asReference(copy.address), copy.activityId, cardActivity(request, viewerForCopy(copy, request.value)), `card ${requestId} in ${copy.kind} conversation`);
-      if (result.ok) updated += 1;
-    }
-    this.deps.logger.info({ event: 'cards_synced', requestId, status: request.value.status, copies: request.value.cards.length, updated }, 'request card copies updated');
+    for (const copy of request.value.cards) await this.updateCopy(request, copy);
+    this.deps.logger.debug({ event: 'cards_sync_queued', requestId, status: request.value.status, copies: request.value.cards.length }, 'request card updates queued');
+  }
+
+  private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy): Promise<void> {
+    await this.deps.outbox.enqueue(
+      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value)) },
+      { what: `card ${request.value.id} in ${copy.kind} conversation`, coalesceKey: `${copy.conversationId}|${copy.activityId}` },
+    );
   }
 }

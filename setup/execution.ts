@@ -23,7 +23,14 @@ export interface ExecutionStep {
   connection?: ConnectionCheck;
 }
 
+/** An audit entry decided in the same write as the state change it reports, appended right after. */
+export interface PendingAuditEntry {
+  action: 'execution_started' | 'step_finished' | 'succeeded' | 'failed';
+  details: Record<string, string | number | boolean | null>;
+}
+
 export interface Execution {
+  pendingAudit?: PendingAuditEntry[];
   dryRun: boolean;
   steps: ExecutionStep[];
   startedAt: string;

@@ -9,7 +9,7 @@
  */
 import type { AuditLog } from './audit.js';
 import { isConflict } from './errors.js';
-import { isFinished, planFor, type ExecutionStep, type StepStatus } from './execution.js';
+import { isFinished, planFor, type ExecutionStep } from './execution.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
 import type { SetupRequest } from './request.js';
@@ -65,11 +65,16 @@ export class Executor {
         status: 'executing',
         revision: request.revision + 1,
         updatedAt: now,
-        execution: { dryRun: request.dryRun || this.deps.dryRunAll, steps: planFor(request.content), startedAt: now },
+        execution: {
+          dryRun: request.dryRun || this.deps.dryRunAll,
+          steps: planFor(request.content),
+          startedAt: now,
+          pendingAudit: [{ action: 'execution_started', details: { steps: planFor(request.content).length, dryRun: request.dryRun || this.deps.dryRunAll } }],
+        },
       };
     });
     if (!started) return false;
-    await this.deps.audit.append(requestId, 'execution_started', { kind: 'system' }, { steps: started.value.execution?.steps.length ?? 0, dryRun: started.value.execution?.dryRun ?? false });
+    await this.flushAudit(requestId);
     this.deps.logger.info({ event: 'execution_started', requestId }, 'executing approved setup request');
     await this.deps.onProgress(requestId);
     return true;
@@ -81,8 +86,28 @@ export class Executor {
     await this.run(requestId);
   }
 
+  /**
+   * Appends the audit entries a state change queued in the same write, then clears them. A
+   * crash in between leaves them queued, and the next flush (at the latest on restart) appends
+   * them; only a crash between the append and the clearing can repeat one.
+   */
+  private async flushAudit(requestId: string): Promise<void> {
+    const current = await this.deps.requests.get(requestId);
+    const queued = current?.value.execution?.pendingAudit ?? [];
+    if (queued.length === 0) return;
+    for (const entry of queued) await this.deps.audit.append(requestId, entry.action, { kind: 'system' }, entry.details);
+    await this.mutate(requestId, (request) =>
+      request.execution ? { ...request, execution: { ...request.execution, pendingAudit: (request.execution.pendingAudit ?? []).slice(queued.length) } } : undefined,
+    );
+  }
+
   /** On start-up: finish what a stopped process left: executing requests, and approved ones never started. */
   async resumeAll(): Promise<string[]> {
+    const unaudited = await this.deps.requests.list((request) => (request.execution?.pendingAudit?.length ?? 0) > 0);
+    for (const record of unaudited) {
+      await this.flushAudit(record.id);
+      if (record.value.status === 'succeeded' || record.value.status === 'failed') await this.deps.onProgress(record.id);
+    }
     const pending = await this.deps.requests.list((request) => request.status === 'executing' || request.status === 'approved');
     for (const record of pending) {
       this.deps.logger.info({ event: 'execution_resumed', requestId: record.id, status: record.value.status }, 'resuming setup request after restart');
@@ -127,14 +152,20 @@ export class Executor {
       result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
     }
     const finishedAt = this.deps.clock.now().toISOString();
-    await this.updateStep(requestId, index, (current) => ({ ...current, ...result, finishedAt }));
-    if (result.status === 'failed') {
-      await this.mutate(requestId, (current) => {
-        const steps = current.execution?.steps.map((candidate, position) => (position > index && !isFinished(candidate.status) ? { ...candidate, status: 'skipped' as StepStatus, messages: ['not run: an earlier step failed'] } : candidate));
-        return current.execution && steps ? { ...current, execution: { ...current.execution, steps } } : undefined;
+    // one write: the outcome, the steps it skips, and the audit entry still to append
+    await this.mutate(requestId, (current) => {
+      if (!current.execution) return undefined;
+      const steps = current.execution.steps.map((candidate, position): ExecutionStep => {
+        if (position === index) return { ...candidate, ...result, finishedAt };
+        if (result.status === 'failed' && position > index && !isFinished(candidate.status)) {
+          return { ...candidate, status: 'skipped', messages: ['not run: an earlier step failed'] };
+        }
+        return candidate;
       });
-    }
-    await this.deps.audit.append(requestId, 'step_finished', { kind: 'system' }, { step: step.title, outcome: result.status });
+      const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status } }];
+      return { ...current, execution: { ...current.execution, steps, pendingAudit: audit } };
+    });
+    await this.flushAudit(requestId);
     log.info({ event: 'step_finished', outcome: result.status }, 'execution step finished');
     await this.deps.onProgress(requestId);
   }
@@ -188,11 +219,12 @@ export class Executor {
     const finished = await this.mutate(requestId, (request) => {
       if (request.status !== 'executing' || !request.execution) return undefined;
       const failed = request.execution.steps.some((step) => step.status === 'failed');
-      return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now } };
+      const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details: { dryRun: request.execution.dryRun } }];
+      return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now, pendingAudit } };
     });
     if (!finished) return;
-    const { status, execution } = finished.value;
-    await this.deps.audit.append(requestId, status === 'failed' ? 'failed' : 'succeeded', { kind: 'system' }, { dryRun: execution?.dryRun ?? false });
+    await this.flushAudit(requestId);
+    const { status } = finished.value;
     this.deps.logger.info({ event: 'execution_finished', requestId, status }, 'setup request execution finished');
     await this.deps.onProgress(requestId);
   }

@@ -43,7 +43,7 @@ describe('approvals with a quorum of one', () => {
 
     await approver.click({ verb: 'request.approve' }, { comment: 'Looks right' });
     expect(cardText(approver.card)).toContain(`${id} · Approved`);
-    await rig.app.background.idle();
+    await rig.app.settled();
     expect(await statusOf(rig, id)).toBe('succeeded');
 
     const request = await rig.app.requests.get(id);
@@ -101,7 +101,7 @@ describe('approvals with a quorum of one', () => {
     const approver = approverClient(rig, approverA, id);
     await approver.click({ verb: 'request.reject' }, { comment: 'Wrong vault, use the production one' });
     expect(await statusOf(rig, id)).toBe('rejected');
-    await rig.app.background.idle();
+    await rig.app.settled();
     const requesterCopy = (await rig.app.requests.get(id))?.value.cards.find((copy) => copy.kind === 'requester');
     const updates = rig.connector.updates(requesterCopy?.conversationId).filter((update) => update.activityId === requesterCopy?.activityId);
     const text = cardText(cardOf(updates[updates.length - 1].activity));
@@ -174,7 +174,7 @@ describe('approvals with a quorum of one', () => {
     const gone = copies.find((copy) => copy.kind === 'channel');
     rig.connector.fail({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'gone' } } }, { operation: 'update', conversationId: gone?.conversationId, times: 10 });
     await approver.click({ verb: 'request.approve' });
-    await rig.app.background.idle();
+    await rig.app.settled();
     for (const copy of copies.filter((candidate) => candidate !== gone)) {
       const ok = rig.connector.updates(copy.conversationId).filter((update) => update.activityId === copy.activityId && update.status === 200);
       expect(cardText(cardOf(ok[ok.length - 1].activity))).toContain('Approved');
@@ -195,6 +195,7 @@ describe('approvals with a quorum of one', () => {
     clock.advance(2 * 3600 * 1000);
     expect(await rig.app.expiry.check()).toBeGreaterThanOrEqual(1);
     expect(await statusOf(rig, id)).toBe('expired');
+    await rig.app.settled();
     const requesterCopy = (await rig.app.requests.get(id))?.value.cards.find((copy) => copy.kind === 'requester');
     const updates = rig.connector.updates(requesterCopy?.conversationId).filter((update) => update.activityId === requesterCopy?.activityId);
     expect(cardText(cardOf(updates[updates.length - 1].activity))).toContain(`${id} · Expired`);
@@ -233,7 +234,7 @@ describe('approvals with a quorum of two', () => {
     expect(cardText(first.card)).toContain('Waiting for approval (1 of 2)');
     await first.click({ verb: 'request.approve' }).catch(() => undefined);
     expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(1);
-    await rig.app.background.idle();
+    await rig.app.settled();
     const second = approverClient(rig, approverB, id);
     // the second approver's copy was updated to the new version in the background
     const copy = (await rig.app.requests.get(id))?.value.cards.find((candidate) => candidate.approverId === approverB.aadObjectId);

@@ -77,7 +77,7 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
   async function approveAndFinish(id: string): Promise<{ status: string; text: string }> {
     const card = approverClient(rig, approver, id);
     await card.click({ verb: 'request.approve' });
-    await rig.app.background.idle();
+    await rig.app.settled();
     const request = await rig.app.requests.get(id);
     const requesterCopy = request?.value.cards.find((copy) => copy.kind === 'requester');
     const updates = rig.connector.updates(requesterCopy?.conversationId).filter((update) => update.activityId === requesterCopy?.activityId);
@@ -211,7 +211,7 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     const first = approverClient(rig, approver, id);
     const second = approverClient(rig, secondApprover, id);
     await Promise.all([first.click({ verb: 'request.approve' }), second.click({ verb: 'request.approve' })]);
-    await rig.app.background.idle();
+    await rig.app.settled();
     const actions = (await rig.app.audit.entries(id)).map((entry) => entry.action);
     expect(actions.filter((action) => action === 'approved')).toHaveLength(1);
     expect(actions.filter((action) => action === 'execution_started')).toHaveLength(1);
@@ -232,7 +232,7 @@ describe('dry run for every request (SETUPBOT_DRY_RUN)', () => {
   test('records nothing even when the request did not ask for a dry run', async () => {
     const { id } = await submitFullRequest(rig, requester, 'global-dry-env', { vaultUri: VAULT_URI });
     await approverClient(rig, approver, id).click({ verb: 'request.approve' });
-    await rig.app.background.idle();
+    await rig.app.settled();
     expect((await rig.app.requests.get(id))?.value).toMatchObject({ status: 'succeeded', execution: { dryRun: true } });
     expect(await rig.app.registry.environments()).toEqual([]);
   });

@@ -1,7 +1,9 @@
 /**
  * A minimal HTTP CONNECT proxy on loopback that records the tunnels asked of it. It only
  * tunnels to loopback targets; anything else gets 502 (as a real proxy answers a name it cannot
- * resolve), so a test can never reach beyond this machine through it.
+ * resolve), so a test can never reach beyond this machine through it. Optional `routes` play the
+ * enterprise proxy's DNS: a public name (`contoso-einvoicing.vault.azure.net:443`) is tunnelled to
+ * a loopback stand-in instead — never resolved, never left the machine.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -11,11 +13,19 @@ export interface ConnectRequest {
   /** "host:port" as sent in the CONNECT line. */
   target: string;
   proxyAuthorization?: string;
+  /** The loopback "host:port" a route sent the tunnel to (routed targets only). */
+  routedTo?: string;
 }
 
 export interface ConnectProxyOptions {
   /** Answer every CONNECT with this status instead of tunnelling (e.g. 407, 403). */
   refuseWith?: number;
+  /**
+   * CONNECT target "host:port" → the loopback address to tunnel it to instead, as
+   * "127.0.0.1:<port>" or a URL such as "https://127.0.0.1:<port>/". Matched case-insensitively.
+   * Only loopback destinations are accepted (start() throws otherwise).
+   */
+  routes?: Record<string, string>;
 }
 
 function splitTarget(target: string): { host: string; port: number } | undefined {
@@ -27,6 +37,14 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** "127.0.0.1:8443" or "https://127.0.0.1:8443/" → "127.0.0.1:8443"; a URL without a port gets its scheme's. */
+function routeDestination(value: string): { host: string; port: number } | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return splitTarget(value);
+  const url = new URL(value);
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
 function refuse(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
@@ -35,9 +53,15 @@ export class ConnectProxy {
   readonly connects: ConnectRequest[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<Duplex>();
+  private readonly routes = new Map<string, { host: string; port: number }>();
   private port = 0;
 
   private constructor(private readonly options: ConnectProxyOptions) {
+    for (const [target, destination] of Object.entries(options.routes ?? {})) {
+      const parsed = routeDestination(destination);
+      if (!parsed || !isLoopback(parsed.host)) throw new Error(`ConnectProxy route ${target} → ${destination}: only loopback destinations are allowed`);
+      this.routes.set(target.toLowerCase(), parsed);
+    }
     this.server = createServer((_req, res) => {
       res.writeHead(405, { 'content-length': 0 });
       res.end();
@@ -70,9 +94,14 @@ export class ConnectProxy {
   private tunnel(req: IncomingMessage, client: Duplex, head: Buffer): void {
     this.track(client);
     const target = req.url ?? '';
-    this.connects.push({ target, proxyAuthorization: req.headers['proxy-authorization'] });
+    const route = this.routes.get(target.toLowerCase());
+    this.connects.push({
+      target,
+      proxyAuthorization: req.headers['proxy-authorization'],
+      ...(route ? { routedTo: `${route.host}:${route.port}` } : {}),
+    });
     if (this.options.refuseWith !== undefined) return refuse(client, this.options.refuseWith);
-    const parsed = splitTarget(target);
+    const parsed = route ?? splitTarget(target);
     if (!parsed || !isLoopback(parsed.host)) return refuse(client, 502);
     const upstream: Socket = connect(parsed.port, parsed.host);
     this.track(upstream);

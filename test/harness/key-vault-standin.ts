@@ -43,6 +43,14 @@ export interface VaultRequest {
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
+export interface KeyVaultStandInOptions {
+  /**
+   * Extra DNS names for the server certificate (besides localhost and 127.0.0.1), e.g. the real
+   * vault host `contoso-einvoicing.vault.azure.net` when a proxy tunnels that name to the stand-in.
+   */
+  dnsNames?: string[];
+}
+
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 function errorBody(code: string, message: string): unknown {
@@ -58,17 +66,17 @@ export class KeyVaultStandIn {
   private denyStatus: number | undefined;
   private stalled = false;
 
-  private constructor() {
+  private constructor(options: KeyVaultStandInOptions = {}) {
     const ca = makeCa('setupbot-test-vault-ca');
-    const tls = makeLeaf('localhost', ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const tls = makeLeaf('localhost', ca, { dnsNames: ['localhost', ...(options.dnsNames ?? [])], ipAddresses: ['127.0.0.1'] });
     this.caPem = forge.pki.certificateToPem(ca.certificate);
     this.server = createServer({ key: tls.privateKeyPem, cert: forge.pki.certificateToPem(tls.certificate) }, (req, res) =>
       this.handle(req, res),
     );
   }
 
-  static async start(): Promise<KeyVaultStandIn> {
-    const standIn = new KeyVaultStandIn();
+  static async start(options: KeyVaultStandInOptions = {}): Promise<KeyVaultStandIn> {
+    const standIn = new KeyVaultStandIn(options);
     await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
     const { port } = standIn.server.address() as AddressInfo;
     standIn.url = `https://127.0.0.1:${port}/`;

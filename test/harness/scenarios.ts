@@ -33,7 +33,7 @@ export async function submitRequest(rig: TeamsRig, requester: TeamsUser, environ
   await client.click({ verb: 'setup.submit' });
   const id = /SR-\d{4}/.exec(cardText(client.card))?.[0];
   if (!id) throw new Error(`no request id on the card: ${cardText(client.card)}`);
-  await rig.app.background.idle();
+  await rig.app.settled();
   return { id, client };
 }
 
@@ -102,6 +102,6 @@ export async function submitFullRequest(rig: TeamsRig, requester: TeamsUser, env
   await client.click({ verb: 'setup.submit' }, { dryRun: options.dryRun ? 'true' : 'false' });
   const id = /SR-\d{4}/.exec(cardText(client.card))?.[0];
   if (!id) throw new Error(`no request id on the card: ${cardText(client.card)}`);
-  await rig.app.background.idle();
+  await rig.app.settled();
   return { id, client };
 }

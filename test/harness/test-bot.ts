@@ -121,7 +121,6 @@ export class TeamsRig {
       clock: this.options.clock,
       keyVaultVerifier: this.options.keyVaultVerifier ?? healthyVaultStub,
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
-      sleep: async () => undefined,
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;

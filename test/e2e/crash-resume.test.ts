@@ -1,0 +1,485 @@
+/**
+ * The built bot as a child process, killed mid-plan and restarted on the same data file, with
+ * no product test hooks: everything it talks to is reached the way it is in an enterprise
+ * network, and every stand-in listens on loopback.
+ * - Key Vault: the real-looking https://contoso-einvoicing.vault.azure.net/ through
+ *   HTTPS_PROXY (a CONNECT proxy that tunnels that name to the Key Vault stand-in), trusted
+ *   through NODE_EXTRA_CA_CERTS;
+ * - identity: DefaultAzureCredential → App Service managed identity (IDENTITY_ENDPOINT /
+ *   IDENTITY_HEADER) served by a stand-in;
+ * - Finance: an HTTPS stand-in on 127.0.0.1 (NO_PROXY), held to keep the bot inside the
+ *   connected-application step;
+ * - Teams: activities posted to /api/messages (anonymous mode), replies at a connector stand-in.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import type { AuditEntry } from '../../setup/audit.js';
+import { verifyAuditChain } from '../../setup/audit.js';
+import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry.js';
+import type { SetupRequest } from '../../setup/request.js';
+import type { DataFileContents } from '../../storage/data-file.js';
+import { botAdded, cardExecute, personalMessage, teamsUser, type Scene, type TeamsUser } from '../harness/activities.js';
+import { BotProcess } from '../harness/bot-process.js';
+import { cardOf, cardText } from '../harness/card-check.js';
+import { actionsOf, inputValues, type Selector } from '../harness/card-client.js';
+import { makeCa, makeLeaf, sasUrl, toDerBase64 } from '../harness/certificates.js';
+import { ConnectProxy } from '../harness/connect-proxy.js';
+import { ConnectorStandIn } from '../harness/connector-standin.js';
+import { FinanceStandIn, type FinanceStandInOptions } from '../harness/finance-standin.js';
+import { waitFor } from '../harness/http-json.js';
+import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
+import { MsiStandIn } from '../harness/msi-standin.js';
+
+type Json = Record<string, unknown>;
+
+const VAULT_HOST = 'contoso-einvoicing.vault.azure.net';
+const VAULT_URI = `https://${VAULT_HOST}/`;
+const TENANT_ID = '99999999-8888-4777-8666-555555555555';
+const SAS_SECRET = 'storage-sas-token';
+const CERT_ITEM = 'signing-cert';
+const APP_NAME = 'Contoso Finance UAT';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Every wait in this file is bounded by this. */
+const WAIT_MS = 20_000;
+
+/** Nothing in the child's environment may point the credential chain anywhere but loopback. */
+const FORBIDDEN_ENV = /^(AZURE_|MSI_|IMDS_|IDENTITY_SERVER_THUMBPRINT$|MSAL_|AZURE_POD_IDENTITY)/;
+
+/** Teams as seen by the child process: activities posted to its endpoint, anonymous mode. */
+class ChildTeams {
+  constructor(
+    readonly connector: ConnectorStandIn,
+    private readonly bot: () => BotProcess,
+  ) {}
+
+  get scene(): Scene {
+    return { serviceUrl: this.connector.url, tenantId: TENANT_ID, appId: '', botName: 'setupbot' };
+  }
+
+  async post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${this.bot().url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body };
+  }
+
+  async install(user: TeamsUser): Promise<void> {
+    const response = await this.post(botAdded(this.scene, user, { kind: 'personal' }));
+    if (response.status !== 200) throw new Error(`install answered ${response.status}`);
+  }
+}
+
+/** One person in their personal chat with the bot, clicking as a Teams client does (Action.Execute). */
+class ChildCardClient {
+  card: Json | undefined;
+  messageId: string | undefined;
+  lastMessage: string | undefined;
+
+  constructor(
+    private readonly teams: ChildTeams,
+    readonly user: TeamsUser,
+  ) {}
+
+  get conversationId(): string {
+    return personalMessage(this.teams.scene, this.user, '').conversation?.id ?? '';
+  }
+
+  async say(text: string): Promise<void> {
+    const { connector } = this.teams;
+    const before = connector.sentActivities(this.conversationId).length;
+    const response = await this.teams.post(personalMessage(this.teams.scene, this.user, text));
+    if (response.status !== 200) throw new Error(`say(${text}) answered ${response.status}`);
+    await connector.waitForActivities(before + 1, this.conversationId, WAIT_MS);
+    const calls = connector.calls.filter((call) => (call.operation === 'reply' || call.operation === 'send') && call.conversationId === this.conversationId && call.status < 300);
+    const call = calls[calls.length - 1];
+    if (!call.activity?.attachments?.length) throw new Error(`say(${text}) got no card: ${call.activity?.text ?? ''}`);
+    this.card = cardOf(call.activity);
+    this.messageId = connector.answeredIds.get(call);
+  }
+
+  /** Clicks the button matching the selector with these inputs typed over the card's values. */
+  async click(selector: Selector, typed: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    if (!this.card) throw new Error('no card to click');
+    const action = actionsOf(this.card).find((candidate) => {
+      if ((candidate.verb ?? candidate.data.verb) !== selector.verb) return false;
+      return Object.entries(selector).every(([key, value]) => key === 'verb' || candidate.data[key] === value);
+    });
+    if (!action) throw new Error(`no button ${JSON.stringify(selector)}; buttons: ${actionsOf(this.card).map((a) => a.title).join(', ')}`);
+    const values = action.associatedInputs === 'none' ? {} : { ...inputValues(this.card), ...typed };
+    const verb = action.verb ?? String(action.data.verb);
+    const response = await this.teams.post(cardExecute(this.teams.scene, this.user, { kind: 'personal' }, verb, { ...values, ...action.data }, this.messageId));
+    const body = response.body as { type?: string; value?: unknown } | undefined;
+    if (body?.type === 'application/vnd.microsoft.card.adaptive') {
+      this.card = body.value as Json;
+      this.lastMessage = undefined;
+    } else if (body?.type === 'application/vnd.microsoft.activity.message') {
+      this.lastMessage = String(body.value);
+    }
+    return response;
+  }
+
+  /** Picks up the card the bot posted proactively into this chat for a request (an approval card). */
+  adoptCardFor(requestId: string): void {
+    const calls = this.teams.connector.calls.filter((call) => call.operation === 'send' && call.conversationId === this.conversationId && call.status < 300 && JSON.stringify(call.body).includes(requestId));
+    const call = calls[calls.length - 1];
+    if (!call?.activity) throw new Error(`no card for ${requestId} in ${this.user.name}'s chat`);
+    this.card = cardOf(call.activity);
+    this.messageId = this.teams.connector.answeredIds.get(call);
+  }
+}
+
+/** The data file as it sits on disk (read fresh each time: the child writes it). */
+async function readData(file: string): Promise<DataFileContents> {
+  return JSON.parse(await readFile(file, 'utf8')) as DataFileContents;
+}
+
+function values<T>(data: DataFileContents, collection: string): { id: string; value: T }[] {
+  return Object.entries(data.collections[collection] ?? {}).map(([id, record]) => ({ id, value: record.value as T }));
+}
+
+function requestIn(data: DataFileContents, id: string): SetupRequest | undefined {
+  return data.collections.requests?.[id]?.value as SetupRequest | undefined;
+}
+
+function auditOf(data: DataFileContents): AuditEntry[] {
+  return values<AuditEntry>(data, 'audit').map((record) => record.value).sort((a, b) => a.seq - b.seq);
+}
+
+/** The data file parses (the file itself may not exist yet while the bot starts). */
+async function tryReadData(file: string): Promise<DataFileContents | undefined> {
+  try {
+    return await readData(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls the data file until the probe holds (≤ WAIT_MS). */
+async function waitForData<T>(file: string, probe: (data: DataFileContents) => T | undefined | false, what: string, bot?: BotProcess): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const data = await tryReadData(file);
+    const value = data ? probe(data) : undefined;
+    if (value) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}${bot ? `\nbot output (tail):\n${bot.output.slice(-40).join('\n')}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface Rig {
+  dir: string;
+  dataFile: string;
+  connector: ConnectorStandIn;
+  teams: ChildTeams;
+  vault: KeyVaultStandIn;
+  msi: MsiStandIn;
+  proxy: ConnectProxy;
+  finance: FinanceStandIn;
+  /** The Finance stand-in reads `answer` from this object on every request. */
+  financeOptions: FinanceStandInOptions;
+  env: Record<string, string>;
+  bots: BotProcess[];
+}
+
+const requester = teamsUser('Riley Requester');
+const approverA = teamsUser('Ada Approver');
+const approverB = teamsUser('Bo Approver');
+
+let rig: Rig | undefined;
+
+async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOptions): Promise<Rig> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'setupbot-crash-'));
+  const partial: Partial<Rig> & { dir: string; bots: BotProcess[] } = { dir, bots: [] };
+  rig = partial as Rig; // cleaned up by afterEach even if start-up fails half-way
+  const connector = new ConnectorStandIn();
+  partial.connector = connector;
+  await connector.start();
+  const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST] });
+  partial.vault = vault;
+  const msi = await MsiStandIn.start();
+  partial.msi = msi;
+  const finance = await FinanceStandIn.start(financeOptions);
+  partial.finance = finance;
+  partial.financeOptions = financeOptions;
+  const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url } });
+  partial.proxy = proxy;
+
+  // the vault's content: the storage SAS URL and one certificate (public .cer body)
+  const root = makeCa('contoso-root-ca');
+  const signing = makeLeaf(CERT_ITEM, root);
+  vault.addSecret(SAS_SECRET, sasUrl({ account: 'contosoinvoicing', container: 'einvoicing', sp: 'racwdl', se: new Date(Date.now() + 200 * DAY_MS) }), { expiresOn: new Date(Date.now() + 200 * DAY_MS) });
+  vault.addSecret(CERT_ITEM, toDerBase64(signing));
+
+  // one file, several PEM certificates: the vault's CA and the Finance stand-in's CA
+  const caFile = path.join(dir, 'trusted-test-cas.pem');
+  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n`);
+
+  const dataFile = path.join(dir, 'setupbot.json');
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SETUPBOT_DATA_FILE: dataFile,
+    SETUPBOT_LOG_LEVEL: 'info',
+    SETUPBOT_APPROVERS: approvers.map((user) => user.aadObjectId).join(','),
+    SETUPBOT_APPROVALS_REQUIRED: '1',
+    HTTPS_PROXY: proxy.url,
+    NO_PROXY: '127.0.0.1,localhost',
+    NODE_EXTRA_CA_CERTS: caFile,
+    ...msi.env(),
+  };
+  Object.assign(partial, { dataFile, env, teams: new ChildTeams(connector, () => latestBot(partial as Rig)) });
+  return partial as Rig;
+}
+
+function latestBot(current: Rig): BotProcess {
+  const bot = current.bots[current.bots.length - 1];
+  if (!bot) throw new Error('no bot started');
+  return bot;
+}
+
+async function startBot(current: Rig): Promise<BotProcess> {
+  const bot = new BotProcess(current.env);
+  current.bots.push(bot);
+  await bot.start();
+  return bot;
+}
+
+async function stopRig(current: Rig): Promise<void> {
+  for (const bot of current.bots) {
+    bot.signal('SIGKILL');
+    await bot.exited(5000).catch(() => undefined);
+  }
+  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.proxy?.close()]);
+  await rm(current.dir, { recursive: true, force: true });
+}
+
+/** Drives the setup conversation: environment, Key Vault (SAS secret + one certificate), one connected application. */
+async function submit(teams: ChildTeams, financeUrl: string, environmentName: string): Promise<{ id: string; client: ChildCardClient }> {
+  const client = new ChildCardClient(teams, requester);
+  await client.say('setup');
+  await client.click({ verb: 'setup.next' }, { 'environment.name': environmentName, 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' });
+  await client.click({ verb: 'setup.add', list: 'items' }, { 'keyVault.name': `${environmentName}-kv`, 'keyVault.keyVaultUri': VAULT_URI, 'keyVault.storageSasSecretName': SAS_SECRET });
+  await client.click({ verb: 'setup.next' }, { 'keyVault.items[0].name': CERT_ITEM, 'keyVault.items[0].type': 'Certificate', 'keyVault.items[0].description': 'Signs invoices' });
+  await client.click({ verb: 'setup.add', list: 'connectedApplications' });
+  await client.click({ verb: 'setup.next' }, {
+    'connectedApplications[0].name': APP_NAME,
+    'connectedApplications[0].type': 'Dynamics 365 Finance',
+    'connectedApplications[0].applicationUrl': financeUrl,
+    'connectedApplications[0].tenant': 'contoso.onmicrosoft.com',
+  });
+  expect(cardText(client.card)).toContain('Step 4 of 4');
+  await client.click({ verb: 'setup.submit' });
+  const id = /SR-\d{4}/.exec(cardText(client.card))?.[0];
+  if (!id) throw new Error(`no request id on the card: ${cardText(client.card)}`);
+  return { id, client };
+}
+
+/** The approver's client, once the bot has posted the approval card into their chat. */
+async function approvalCard(teams: ChildTeams, approver: TeamsUser, id: string): Promise<ChildCardClient> {
+  const client = new ChildCardClient(teams, approver);
+  await waitFor(
+    () => teams.connector.calls.some((call) => call.operation === 'send' && call.conversationId === client.conversationId && JSON.stringify(call.body).includes(id)),
+    WAIT_MS,
+    `the approval card for ${approver.name}`,
+  );
+  client.adoptCardFor(id);
+  return client;
+}
+
+function stepSummary(request: SetupRequest | undefined): { kind: string; status: string; attempts: number }[] {
+  return (request?.execution?.steps ?? []).map((step) => ({ kind: step.kind, status: step.status, attempts: step.attempts }));
+}
+
+function checkChildEnvironment(env: Record<string, string>): void {
+  expect(Object.keys(env).filter((name) => FORBIDDEN_ENV.test(name))).toEqual([]);
+  for (const [name, value] of Object.entries(env)) {
+    if (/^https?:\/\//.test(value)) expect(`${name}=${new URL(value).hostname}`).toBe(`${name}=127.0.0.1`);
+  }
+}
+
+afterEach(async () => {
+  const current = rig;
+  rig = undefined;
+  if (current) await stopRig(current);
+});
+
+describe('crash and resume of an approved setup request (the built bot as a process)', () => {
+  test('a crash mid-plan is resumed on restart; every step runs once', async () => {
+    const financeOptions: FinanceStandInOptions = { answer: 'never' };
+    const current = await startRig([approverA], financeOptions);
+    const { teams, vault, msi, proxy, finance, dataFile } = current;
+    checkChildEnvironment(current.env);
+    const first = await startBot(current);
+
+    await teams.install(approverA);
+    await teams.install(requester);
+    const { id, client } = await submit(teams, finance.url('/'), 'crash-env');
+    const approver = await approvalCard(teams, approverA, id);
+    const approved = await approver.click({ verb: 'request.approve' }, { comment: 'Go ahead' });
+    expect(approved.status).toBe(200);
+    expect(cardText(approver.card)).toContain(`${id} · Approved`);
+
+    // 2. the Key Vault and environment steps are done, the app step is inside its connection check
+    await waitFor(() => finance.requests.length >= 1, WAIT_MS, 'the check-connection request at the Finance stand-in');
+    const before = await readData(dataFile);
+    expect(requestIn(before, id)?.status).toBe('executing');
+    expect(stepSummary(requestIn(before, id))).toEqual([
+      { kind: 'keyVault', status: 'ok', attempts: 1 },
+      { kind: 'environmentRecord', status: 'ok', attempts: 1 },
+      { kind: 'environmentPublish', status: 'ok', attempts: 1 },
+      { kind: 'connectedApplication', status: 'running', attempts: 1 },
+    ]);
+    expect(auditOf(before).filter((entry) => entry.requestId === id).map((entry) => entry.action)).toEqual([
+      'submitted', 'approved', 'execution_started', 'step_finished', 'step_finished', 'step_finished',
+    ]);
+    const vaultReadsBefore = vault.authenticatedRequests.length;
+
+    // 3. crash: no shutdown, no flush
+    first.signal('SIGKILL');
+    expect((await first.exited()).signal).toBe('SIGKILL');
+    const afterCrashText = await readFile(dataFile, 'utf8');
+    const afterCrash = JSON.parse(afterCrashText) as DataFileContents;
+    expect(afterCrash).toMatchObject({ schemaVersion: 1, collections: expect.any(Object) as unknown });
+    expect(stepSummary(requestIn(afterCrash, id))).toEqual(stepSummary(requestIn(before, id)));
+    // a crash in the middle of an atomic write leaves a torn temp file next to the data file
+    // (steno: .<name>.tmp, then rename): plant one; the restart must neither read nor mind it
+    const tornTemp = path.join(current.dir, `.${path.basename(dataFile)}.tmp`);
+    await writeFile(tornTemp, afterCrashText.slice(0, Math.floor(afterCrashText.length / 2)));
+
+    // 4. Finance answers from now on; the same data file and environment
+    financeOptions.answer = 'normal';
+    const second = await startBot(current);
+
+    // 5. the request finishes
+    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' ? data : undefined), `${id} to succeed`, second);
+    const request = requestIn(done, id);
+    expect(requestIn(done, id)?.execution?.steps[0].verification).toEqual(requestIn(afterCrash, id)?.execution?.steps[0].verification);
+    expect(second.output.filter((line) => line.includes('"event":"execution_resumed"'))).toHaveLength(1);
+
+    // 6. every step's outcome stored once; only the interrupted step ran twice
+    expect(stepSummary(request)).toEqual([
+      { kind: 'keyVault', status: 'ok', attempts: 1 },
+      { kind: 'environmentRecord', status: 'ok', attempts: 1 },
+      { kind: 'environmentPublish', status: 'ok', attempts: 1 },
+      { kind: 'connectedApplication', status: 'ok', attempts: 2 },
+    ]);
+    expect(request?.execution?.steps[3].connection).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(request?.execution?.steps[0].verification?.items.map((item) => [item.name, item.outcome])).toEqual([
+      [SAS_SECRET, 'ok'],
+      [CERT_ITEM, 'ok'],
+    ]);
+    expect(finance.requests).toHaveLength(2);
+
+    // the Key Vault step was not repeated: each secret read once, with the managed identity's token
+    expect(vault.authenticatedRequests).toHaveLength(vaultReadsBefore);
+    const reads = vault.authenticatedRequests.map((read) => read.secretName);
+    expect(reads.filter((name) => name === SAS_SECRET)).toHaveLength(1);
+    expect(reads.filter((name) => name === CERT_ITEM)).toHaveLength(1);
+    expect(reads).toHaveLength(2);
+    expect(vault.authenticatedRequests.every((read) => read.token === msi.accessToken && read.status === 200)).toBe(true);
+    expect(vault.requests.filter((read) => !read.bearer)).toHaveLength(1); // the bearer challenge, once
+    expect(msi.requests.map((asked) => ({ resource: asked.resource, apiVersion: asked.apiVersion, headerOk: asked.headerOk, status: asked.status }))).toEqual([
+      { resource: 'https://vault.azure.net', apiVersion: '2019-08-01', headerOk: true, status: 200 },
+    ]);
+
+    // nothing left this machine: the only tunnel asked of the proxy was the vault, to its stand-in
+    expect([...new Set(proxy.targets)]).toEqual([`${VAULT_HOST}:443`]);
+    expect(proxy.connects.every((tunnel) => tunnel.routedTo === new URL(vault.url).host)).toBe(true);
+
+    // the audit log: one start, one finish per step, one success, and the chain verifies
+    const audit = auditOf(done);
+    expect(verifyAuditChain(audit)).toEqual({ ok: true, entries: audit.length });
+    const mine = audit.filter((entry) => entry.requestId === id);
+    expect(mine.map((entry) => entry.action)).toEqual([
+      'submitted', 'approved', 'execution_started', 'step_finished', 'step_finished', 'step_finished', 'step_finished', 'succeeded',
+    ]);
+    const finishedSteps = mine.filter((entry) => entry.action === 'step_finished').map((entry) => entry.details.step);
+    expect(finishedSteps).toEqual(request?.execution?.steps.map((step) => step.title));
+
+    // the registry: the environment once, Published, with the application linked both ways
+    const environments = values<RecordedEnvironment>(done, 'environments');
+    expect(environments).toHaveLength(1);
+    expect(environments[0]).toMatchObject({ id: 'crash-env', value: { status: 'Published', recordedBy: id, connectedApplications: [APP_NAME], keyVaultReference: 'crash-env-kv' } });
+    const apps = values<RecordedConnectedApplication>(done, 'connectedApplications');
+    expect(apps).toHaveLength(1);
+    expect(apps[0].value).toMatchObject({ recordedBy: id, environments: ['crash-env'], application: { name: APP_NAME }, lastCheck: { outcome: 'ok', status: 200 } });
+    const references = values<RecordedKeyVaultReference>(done, 'keyVaultReferences');
+    expect(references).toHaveLength(1);
+    expect(references[0].value).toMatchObject({ recordedBy: id, reference: { keyVaultUri: VAULT_URI } });
+
+    // the requester's card follows the request to Done
+    const copy = request?.cards.find((candidate) => candidate.kind === 'requester');
+    expect(copy?.activityId).toBe(client.messageId);
+    const latest = await waitFor(() => {
+      const updates = teams.connector.updates(copy?.conversationId).filter((update) => update.activityId === copy?.activityId && update.status < 300);
+      const last = updates[updates.length - 1];
+      return last && cardText(cardOf(last.activity)).includes(`${id} · Done`) ? last : undefined;
+    }, WAIT_MS, "the requester's card to show Done");
+    expect(cardText(cardOf(latest.activity))).toContain('Approved by Ada Approver');
+  }, 60_000);
+
+  test('a second approval after the quorum is reached never starts a second execution', async () => {
+    const current = await startRig([approverA, approverB], { answer: 'normal' });
+    const { teams, vault, finance, dataFile } = current;
+    checkChildEnvironment(current.env);
+    await startBot(current);
+
+    await teams.install(approverA);
+    await teams.install(approverB);
+    await teams.install(requester);
+    const { id } = await submit(teams, finance.url('/'), 'dup-env');
+    const ada = await approvalCard(teams, approverA, id);
+    const bo = await approvalCard(teams, approverB, id);
+
+    const first = await ada.click({ verb: 'request.approve' });
+    expect(first.status).toBe(200);
+    expect(cardText(ada.card)).toContain(`${id} · Approved`);
+
+    // Bo clicks Approve on his (now stale) copy; Ada clicks again on the card she first saw
+    const late = await bo.click({ verb: 'request.approve' }, { comment: 'me too' });
+    expect(late.status).toBe(200);
+    expect(bo.lastMessage).toContain('already approved by Ada Approver');
+    ada.adoptCardFor(id);
+    const again = await ada.click({ verb: 'request.approve' });
+    expect(again.status).toBe(200);
+    expect(ada.lastMessage).toContain('already approved');
+
+    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' ? data : undefined), `${id} to succeed`, latestBot(current));
+
+    // a restart finds nothing to resume
+    const bot = latestBot(current);
+    bot.signal('SIGTERM');
+    expect((await bot.exited()).code).toBe(0);
+    const restarted = await startBot(current);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // resumeAll runs in the background at start-up
+    expect(restarted.output.join('\n')).not.toContain('"event":"execution_resumed"');
+    const after = await readData(dataFile);
+
+    for (const data of [done, after]) {
+      const request = requestIn(data, id);
+      expect(request?.status).toBe('succeeded');
+      expect(request?.approvals.map((decision) => decision.name)).toEqual(['Ada Approver']);
+      expect(stepSummary(request).map((step) => step.attempts)).toEqual([1, 1, 1, 1]);
+      const actions = auditOf(data).filter((entry) => entry.requestId === id).map((entry) => entry.action);
+      expect(actions.filter((action) => action === 'execution_started')).toHaveLength(1);
+      expect(actions.filter((action) => action === 'approved')).toHaveLength(1);
+      expect(actions).toEqual(['submitted', 'approved', 'execution_started', 'step_finished', 'step_finished', 'step_finished', 'step_finished', 'succeeded']);
+      expect(verifyAuditChain(auditOf(data))).toMatchObject({ ok: true });
+    }
+    expect(vault.authenticatedRequests.map((read) => read.secretName).sort()).toEqual([CERT_ITEM, SAS_SECRET].sort());
+    expect(finance.requests).toHaveLength(1);
+  }, 60_000);
+});
