@@ -19,6 +19,8 @@ import { createAdapter, createBotAuthentication } from './adapter.js';
 import { BackgroundWork } from './background.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { Outbox, type OutboxEntry } from './outbox/outbox.js';
+import { Notifier } from './notifications/notifier.js';
+import { NotifySubscriptions, type NotifySubscription } from './notifications/subscriptions.js';
 import { ConnectorTransport, type Transport } from './outbox/transport.js';
 import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
@@ -96,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   adapter.use(new TenantGuard(config.allowedTenants, logger));
   const background = new BackgroundWork(logger);
   let cards: RequestCards | undefined;
+  let subscriptions: NotifySubscriptions | undefined;
   const outbox = new Outbox({
     entries: repository<OutboxEntry>('outbox'),
     transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
@@ -104,9 +107,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onDelivered: async (delivery) => cards?.onDelivered(delivery),
     onGone: async (entry) => {
       await installations.forget(entry.conversationKey);
+      await subscriptions?.remove(entry.conversationKey);
     },
   });
   cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
+  subscriptions = new NotifySubscriptions(repository<NotifySubscription>('notifyChannels'), clock);
+  const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
+  audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
   const expiry = new ExpiryWatch(requests, cards, logger);
   const executor = new Executor({
     requests: requestRepository,
@@ -129,6 +136,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     dialogState: new PrivateConversationState(new LowdbBotStorage(dataFile)),
     requesters: config.requesters,
     registry,
+    subscriptions,
+    notifier,
     onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });

@@ -53,6 +53,8 @@ export interface Config {
   readonly approvalChannel: string;
   /** How often pending requests are checked for expiry. */
   readonly expiryCheckMs: number;
+  /** Channel conversation ids that always get notifications. */
+  readonly notifyChannels: readonly string[];
   /** Global proactive sends per second. */
   readonly sendRate: number;
   /** Verify everything, record nothing, for every request. */
@@ -147,6 +149,16 @@ function duration(env: Env, name: string, fallback: string): number {
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 
+function channelList(env: Env, name: string): string[] {
+  const ids = trimmed(env, name).split(',').map((part) => part.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!/^19:\S+$/.test(id)) {
+      throw new ConfigError(name, `"${id}" is not a Teams channel conversation id`, 'List channel conversation ids, which start with 19: (e.g. 19:abc…@thread.tacv2), separated by commas; or type "notify here" in the channel.');
+    }
+  }
+  return [...new Set(ids)];
+}
+
 function boolean(env: Env, name: string): boolean {
   const raw = trimmed(env, name).toLowerCase();
   if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
@@ -223,6 +235,7 @@ export function loadConfig(env: Env): Config {
     expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
     dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),
     sendRate: integerIn(env, 'SETUPBOT_SEND_RATE', 50, 1, 1000),
+    notifyChannels: channelList(env, 'SETUPBOT_NOTIFY_CHANNELS'),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

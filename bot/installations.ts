@@ -72,6 +72,24 @@ export class InstallationStore {
     }
   }
 
+  /** A renamed team: every stored reference of it carries the new name. */
+  async renameTeam(teamId: string, teamName: string): Promise<number> {
+    let renamed = 0;
+    for (const record of await this.repository.list((install) => install.teamId === teamId)) {
+      try {
+        await this.repository.update(record.id, record.version, { teamName, updatedAt: this.clock.now().toISOString() });
+        renamed += 1;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+    return renamed;
+  }
+
+  async forgetTeam(teamId: string): Promise<void> {
+    for (const record of await this.repository.list((install) => install.teamId === teamId)) await this.forget(record.id);
+  }
+
   async get(conversationId: string): Promise<Installation | undefined> {
     return (await this.repository.get(conversationId))?.value;
   }

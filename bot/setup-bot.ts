@@ -10,6 +10,9 @@ import { REFUSALS, STALE_NOTICE, type SetupDialogDeps } from '../dialogs/setup-c
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { Logger, Versioned } from '../setup/ports.js';
 import type { Registry } from '../setup/registry.js';
+import type { ConversationReference } from 'botbuilder';
+import type { Notifier } from './notifications/notifier.js';
+import type { NotifySubscriptions } from './notifications/subscriptions.js';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../cards/registry-cards.js';
 import type { SetupRequest } from '../setup/request.js';
 import { COMMANDS, parseCommand } from './commands.js';
@@ -30,6 +33,8 @@ export interface SetupBotDeps extends SetupDialogDeps, RequestActionDeps {
   /** Entra object ids allowed to request a setup; empty = anyone (in an allowed tenant). */
   requesters: readonly string[];
   registry: Registry;
+  subscriptions: NotifySubscriptions;
+  notifier: Notifier;
 }
 
 export const NOT_A_REQUESTER_TEXT =
@@ -64,6 +69,43 @@ export class SetupBot extends TeamsActivityHandler {
         turnLogger(context, this.deps.logger).info({ event: 'installed' }, 'bot added to a conversation; reference stored; greeting');
         await this.sendHelp(context, "Hi, I'm setupbot");
       }
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.deps.installations.remember(context);
+      turnLogger(context, this.deps.logger).info({ event: 'installation_added' }, 'installation update: reference stored');
+      await next();
+    });
+
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.deps.installations.forget(context.activity.conversation.id);
+      await this.deps.subscriptions.remove(context.activity.conversation.id);
+      turnLogger(context, this.deps.logger).info({ event: 'installation_removed' }, 'installation update: reference forgotten');
+      await next();
+    });
+
+    this.onTeamsTeamRenamedEvent(async (teamInfo, context, next) => {
+      const renamed = await this.deps.installations.renameTeam(teamInfo.id ?? '', teamInfo.name ?? '');
+      turnLogger(context, this.deps.logger).info({ event: 'team_renamed', installs: renamed }, 'team renamed: stored references updated');
+      await next();
+    });
+
+    this.onTeamsTeamDeletedEvent(async (teamInfo, context, next) => {
+      await this.deps.installations.forgetTeam(teamInfo.id ?? '');
+      await this.deps.subscriptions.removeTeam(teamInfo.id ?? '');
+      turnLogger(context, this.deps.logger).info({ event: 'team_deleted' }, 'team deleted: references and notification channels forgotten');
+      await next();
+    });
+
+    this.onTeamsTeamRestoredEvent(async (_teamInfo, context, next) => {
+      await this.deps.installations.remember(context);
+      turnLogger(context, this.deps.logger).info({ event: 'team_restored' }, 'team restored: reference stored again');
+      await next();
+    });
+
+    this.onTeamsChannelDeletedEvent(async (channelInfo, _teamInfo, context, next) => {
+      if (channelInfo.id) await this.deps.subscriptions.remove(channelInfo.id);
       await next();
     });
 
@@ -106,6 +148,9 @@ export class SetupBot extends TeamsActivityHandler {
         return;
       case 'status':
         await this.showStatus(context, argument);
+        return;
+      case 'notify':
+        await this.notifyCommand(context, argument.toLowerCase());
         return;
       case 'environments':
         await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentList(await this.deps.registry.environments()))));
@@ -260,6 +305,52 @@ export class SetupBot extends TeamsActivityHandler {
         address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>,
       });
     }
+  }
+
+  /** `notify here | off | status`, in a team channel; here and off only by an approver. */
+  private async notifyCommand(context: TurnContext, what: string): Promise<void> {
+    const { conversation } = context.activity;
+    const caller = requesterOf(context);
+    if (what === 'status') {
+      const targets = await this.deps.notifier.targets();
+      const names = (await this.deps.subscriptions.list()).map((subscription) => `${subscription.teamName ?? 'a team'} › ${subscription.channelName ?? subscription.conversationId} (notify here by ${subscription.addedBy.name})`);
+      const configured = this.deps.notifier.configuredCount();
+      const here = targets.some((target) => target.conversation?.id === conversation.id);
+      await context.sendActivity(
+        targets.length === 0
+          ? 'No channel gets notifications yet. An approver can type **notify here** in a team channel.'
+          : `Notifications go to ${targets.length} channel(s)${here ? ', including this one' : ''}: ${[...names, ...(configured > 0 ? [`${configured} configured in SETUPBOT_NOTIFY_CHANNELS`] : [])].join('; ')}.`,
+      );
+      return;
+    }
+    if (what !== 'here' && what !== 'off') {
+      await context.sendActivity('Type **notify here**, **notify off** or **notify status** in a team channel.');
+      return;
+    }
+    if (conversation.conversationType !== 'channel') {
+      await context.sendActivity('Run **notify here** in the team channel that should get notifications (with an @mention of me).');
+      return;
+    }
+    if (!caller || !this.deps.requests.policy.approvers.includes(caller.objectId)) {
+      await context.sendActivity('Only an approver can choose where notifications go.');
+      return;
+    }
+    if (what === 'off') {
+      const removed = await this.deps.subscriptions.remove(conversation.id);
+      await context.sendActivity(removed ? 'This channel no longer gets setupbot notifications.' : 'This channel was not getting notifications.');
+      return;
+    }
+    const channelData = context.activity.channelData as { team?: { id?: string; name?: string }; channel?: { name?: string } } | undefined;
+    const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(context.activity);
+    await this.deps.subscriptions.add({
+      conversationId: conversation.id,
+      reference: JSON.parse(JSON.stringify(reference)) as Partial<ConversationReference>,
+      teamId: channelData?.team?.id,
+      teamName: channelData?.team?.name,
+      channelName: channelData?.channel?.name,
+      addedBy: { objectId: caller.objectId, name: caller.name },
+    });
+    await context.sendActivity('Done: this channel will get a short note whenever a setup request is submitted, decided, cancelled, expires, runs and finishes.');
   }
 
   /** `show <name>`: one recorded environment — names and references, never values. */

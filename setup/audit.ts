@@ -79,6 +79,8 @@ function entryId(seq: number): string {
  * crash between the two is repaired by the next append.
  */
 export class AuditLog {
+  private readonly listeners: ((entry: AuditEntry) => void)[] = [];
+
   constructor(
     private readonly entriesRepo: Repository<AuditEntry>,
     private readonly headRepo: Repository<AuditHead>,
@@ -103,8 +105,14 @@ export class AuditLog {
         throw error;
       }
       await this.moveHead(head, entry);
+      for (const listener of this.listeners) listener(entry);
       return entry;
     }
+  }
+
+  /** Called after every append (e.g. to notify channels); listeners must not throw. */
+  onAppend(listener: (entry: AuditEntry) => void): void {
+    this.listeners.push(listener);
   }
 
   async entries(requestId?: string): Promise<AuditEntry[]> {

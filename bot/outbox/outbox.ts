@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
-import { isConflict } from '../../setup/errors.js';
+import { isConflict, NotFoundError } from '../../setup/errors.js';
 import type { Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
@@ -69,6 +69,10 @@ export class Outbox {
   private readonly limiter: RateLimiter;
   private readonly pending = new Map<string, OutboxEntry>();
   private readonly busyConversations = new Set<string>();
+  /** Ids of the entries being sent right now (their stored copy must not be replaced). */
+  private readonly sending = new Set<string>();
+  /** The latest enqueue per coalesce key (they are chained). */
+  private readonly coalescing = new Map<string, Promise<string>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
@@ -105,11 +109,27 @@ export class Outbox {
 
   /** Queues a message (stored first); coalesces with a queued update of the same card. */
   async enqueue(operation: OutboxOperation, options: EnqueueOptions): Promise<string> {
+    const key = options.coalesceKey;
+    if (!key) return this.add(operation, options);
+    // enqueues of one card run one after the other, so each sees the entry the previous one queued
+    const previous = this.coalescing.get(key) ?? Promise.resolve('');
+    const mine = previous.catch(() => '').then(() => this.add(operation, options));
+    this.coalescing.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.coalescing.get(key) === mine) this.coalescing.delete(key);
+    }
+  }
+
+  private async add(operation: OutboxOperation, options: EnqueueOptions): Promise<string> {
     if (options.coalesceKey) {
-      const queued = [...this.pending.values()].find((entry) => entry.coalesceKey === options.coalesceKey && !this.busyConversations.has(entry.conversationKey));
+      // only an entry that is not being sent: one in flight goes out as it is, and the update follows it
+      const queued = [...this.pending.values()].find((entry) => entry.coalesceKey === options.coalesceKey && !this.sending.has(entry.id));
       if (queued) {
         const replaced = { ...queued, operation, purpose: options.purpose ?? queued.purpose, what: options.what };
-        if (await this.store(replaced)) {
+        // while it was being stored it may have been launched (old content) or finished: then queue anew
+        if ((await this.store(replaced)) && !this.sending.has(replaced.id) && this.pending.has(replaced.id)) {
           this.pending.set(replaced.id, replaced);
           return replaced.id;
         }
@@ -156,6 +176,8 @@ export class Outbox {
         await this.options.entries.update(entry.id, current.version, () => entry);
         return true;
       } catch (error) {
+        // removed between get and update (delivered, or its conversation pruned)
+        if (error instanceof NotFoundError) return false;
         if (!isConflict(error)) throw error;
       }
     }
@@ -212,10 +234,12 @@ export class Outbox {
 
   private launch(entry: OutboxEntry): void {
     this.busyConversations.add(entry.conversationKey);
+    this.sending.add(entry.id);
     const task = this.deliver(entry)
       .catch((error: unknown) => this.options.logger.error({ event: 'outbox_internal_error', what: entry.what, err: error }, 'outbox failed to process a message'))
       .finally(() => {
         this.busyConversations.delete(entry.conversationKey);
+        this.sending.delete(entry.id);
         this.inFlight.delete(task);
         this.pump();
       });

@@ -54,6 +54,18 @@ export function classify(error: unknown): AttemptResult {
   return { kind: 'rejected', status, reason: `HTTP ${status}` };
 }
 
+/**
+ * botbuilder's ConnectorClient sits on @azure/core-client, whose default pipeline retries 429,
+ * 5xx and network errors up to 3 more times by itself. Those hidden retries would bypass the
+ * outbox's rate limiter and retry budget (and its logs), so they are removed from the client of
+ * the turn: one attempt is one request. (The pipeline is not public API; if its shape changes,
+ * nothing is removed and the old behaviour returns.)
+ */
+function withoutPipelineRetries(client: ConnectorClient | undefined): void {
+  const inner = (client as unknown as { client?: { pipeline?: { removePolicy?: (options: { phase: 'Retry' }) => unknown } } } | undefined)?.client;
+  inner?.pipeline?.removePolicy?.({ phase: 'Retry' });
+}
+
 function referenceOf(context: TurnContext): Partial<ConversationReference> {
   const { activity } = context;
   return { bot: activity.recipient, channelId: activity.channelId, conversation: activity.conversation, serviceUrl: activity.serviceUrl };
@@ -115,6 +127,7 @@ export class ConnectorTransport implements Transport {
     await this.adapter.continueConversationAsync(this.appId, conversation, this.audience, async (context) => {
       // caught here: an error escaping the logic would go to the adapter's onTurnError and be lost
       try {
+        withoutPipelineRetries(context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey));
         result = await logic(context);
       } catch (error) {
         failure = error;

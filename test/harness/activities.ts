@@ -131,3 +131,24 @@ export function botRemoved(scene: Scene, remover: TeamsUser, where: Where): Part
     ...(where.kind === 'channel' ? { channelData: { ...inChannel(scene, where.channel).channelData, eventType: 'teamMemberRemoved' } } : {}),
   };
 }
+
+/** installationUpdate (add / remove), as Teams sends it next to conversationUpdate. */
+export function installationUpdate(scene: Scene, user: TeamsUser, where: Where, action: 'add' | 'remove'): Partial<Activity> {
+  return { ...base(scene, user, 'installationUpdate'), ...place(scene, user, where), action };
+}
+
+/** A team event (teamRenamed, teamDeleted, teamRestored, channelDeleted …) as a conversationUpdate. */
+export function teamEvent(scene: Scene, user: TeamsUser, channel: TeamChannel, eventType: string, changes: { teamName?: string; channelId?: string } = {}): Partial<Activity> {
+  const where = inChannel(scene, channel);
+  const data = where.channelData as { team: Record<string, unknown>; channel: Record<string, unknown> };
+  return {
+    ...base(scene, user, 'conversationUpdate'),
+    ...where,
+    channelData: {
+      ...data,
+      eventType,
+      team: { ...data.team, name: changes.teamName ?? channel.teamName },
+      channel: changes.channelId ? { id: changes.channelId, name: 'Deleted channel' } : data.channel,
+    },
+  };
+}

@@ -19,6 +19,13 @@ export interface ConnectorCall {
   receivedAt: number;
   /** The status the stand-in answered. */
   status: number;
+  /**
+   * The stand-in took the activity (it counts as delivered): a 2xx answer, or a scripted
+   * failure with `accepted: true` (the answer was lost on its way back to the bot).
+   */
+  accepted?: boolean;
+  /** Why the stand-in refused it on its own (opt-in options), if it did. */
+  refusedBy?: 'teamsLimits' | 'random429' | 'duplicateId';
 }
 
 export interface ScriptedAnswer {
@@ -27,6 +34,65 @@ export interface ScriptedAnswer {
   delayMs?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /**
+   * The activity is taken (delivered, remembered for `dedupeActivityIds`, counted in the Teams
+   * windows) even though the answer is this failure: a response lost on its way back.
+   */
+  accepted?: boolean;
+}
+
+/** One per-conversation rate window: at most `max` accepted requests in any `ms` milliseconds. */
+export interface RateWindow {
+  ms: number;
+  max: number;
+}
+
+/** Teams' per-conversation limits for a bot's sends, replies and updates. */
+export const TEAMS_LIMITS: readonly RateWindow[] = [
+  { ms: 1_000, max: 7 },
+  { ms: 2_000, max: 8 },
+  { ms: 30_000, max: 60 },
+  { ms: 3_600_000, max: 1_800 },
+];
+
+/** Opt-in behaviours; all off by default (the stand-in then answers exactly as before). */
+export interface ConnectorStandInOptions {
+  /**
+   * Per conversation, answer 429 with Retry-After (whole seconds) to a send / reply / update that
+   * would exceed a window (only accepted requests count in the windows).
+   */
+  enforceTeamsLimits?: boolean;
+  /** The windows enforced by `enforceTeamsLimits` (default: Teams' own). */
+  limits?: readonly RateWindow[];
+  /** Share (0–1) of send / reply / update / create requests answered 429 with Retry-After: 1. */
+  random429Rate?: number;
+  /** Random source for `random429Rate` (e.g. `seededRandom(42)`); Math.random by default. */
+  random?: () => number;
+  /** A POST of an activity whose `id` was already accepted in that conversation answers 409. */
+  dedupeActivityIds?: boolean;
+}
+
+/** A small deterministic random source (mulberry32) for reproducible fault injection. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Largest number of the (ascending) times that fit in any window [t, t + ms). */
+export function maxInWindow(times: readonly number[], ms: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= ms) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
 }
 
 interface Fault {
@@ -50,9 +116,15 @@ function classify(method: string, path: string): Pick<ConnectorCall, 'operation'
   return { operation: 'other', conversationId };
 }
 
+function isActivityOperation(operation: ConnectorOperation): boolean {
+  return operation === 'send' || operation === 'reply' || operation === 'update';
+}
+
 /**
  * A local Bot Connector: records what the bot sends (replies, proactive sends, updates,
  * conversation creation) and answers like the real service, or with scripted faults.
+ * Opt-in (ConnectorStandInOptions): Teams' per-conversation rate limits, random 429s, and 409
+ * for an activity id it already has.
  */
 export class ConnectorStandIn {
   readonly calls: ConnectorCall[] = [];
@@ -61,9 +133,15 @@ export class ConnectorStandIn {
   private readonly server: Server;
   private readonly faults: Fault[] = [];
   private nextId = 1;
+  /** Receive times of accepted send / reply / update requests, per conversation (ascending). */
+  private readonly acceptedTimes = new Map<string, number[]>();
+  /** Activity ids accepted per conversation (dedupeActivityIds). */
+  private readonly acceptedIds = new Map<string, Set<string>>();
+  private readonly random: () => number;
   url = '';
 
-  constructor() {
+  constructor(private readonly options: ConnectorStandInOptions = {}) {
+    this.random = options.random ?? Math.random;
     this.server = createServer((req, res) => {
       void this.handle(req.method ?? 'GET', req.url ?? '/', req.headers.authorization, readBody(req)).then(
         ({ status, headers, body }) => sendJson(res, status, body ?? {}, headers),
@@ -116,6 +194,107 @@ export class ConnectorStandIn {
   reset(): void {
     this.calls.length = 0;
     this.faults.length = 0;
+    this.acceptedTimes.clear();
+    this.acceptedIds.clear();
+  }
+
+  /** Drops scripted faults that have not fired yet; keeps the calls and what was accepted. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Accepted sends and replies (delivered activities), in order. */
+  deliveredSends(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter(
+      (call) => (call.operation === 'send' || call.operation === 'reply') && call.accepted === true && (!conversationId || call.conversationId === conversationId),
+    );
+  }
+
+  /** Accepted updates, in order. */
+  deliveredUpdates(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((call) => call.operation === 'update' && call.accepted === true && (!conversationId || call.conversationId === conversationId));
+  }
+
+  /**
+   * Accepted sends / replies that repeat an earlier accepted one of the same conversation, by
+   * `key` (default: the activity id the bot gave). With `dedupeActivityIds` repeats of an id are
+   * refused, so pass a content key (e.g. the text) to catch a re-send under a new id.
+   */
+  duplicateDeliveries(key: (call: ConnectorCall) => string | undefined = (call) => call.activity?.id): number {
+    const seen = new Set<string>();
+    let duplicates = 0;
+    for (const call of this.deliveredSends()) {
+      const value = key(call);
+      if (value === undefined) continue;
+      const scoped = `${call.conversationId ?? ''}\u0000${value}`;
+      if (seen.has(scoped)) duplicates += 1;
+      else seen.add(scoped);
+    }
+    return duplicates;
+  }
+
+  /** Calls answered with this status (e.g. 429), optionally for one conversation. */
+  callsWithStatus(status: number, conversationId?: string): ConnectorCall[] {
+    return this.calls.filter((call) => call.status === status && (!conversationId || call.conversationId === conversationId));
+  }
+
+  /** Most accepted sends / replies / updates of the conversation received within any `ms` window. */
+  maxInAnyWindow(conversationId: string, ms: number): number {
+    const times = this.calls
+      .filter((call) => call.conversationId === conversationId && call.accepted === true && isActivityOperation(call.operation))
+      .map((call) => call.receivedAt)
+      .sort((a, b) => a - b);
+    return maxInWindow(times, ms);
+  }
+
+  /** Conversations that had at least one call, in order of first call. */
+  conversations(): string[] {
+    return [...new Set(this.calls.flatMap((call) => (call.conversationId ? [call.conversationId] : [])))];
+  }
+
+  /** The opt-in refusals (random 429, Teams limits, duplicate ids); undefined = go on as usual. */
+  private refusal(where: Pick<ConnectorCall, 'operation' | 'conversationId'>, body: unknown, now: number): { answer: ScriptedAnswer; by: NonNullable<ConnectorCall['refusedBy']> } | undefined {
+    const { options } = this;
+    if (where.operation === 'other' || where.operation === 'delete') return undefined;
+    if (options.random429Rate && this.random() < options.random429Rate) {
+      return { by: 'random429', answer: { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'random 429 (stand-in)' } } } };
+    }
+    const conversation = where.conversationId;
+    if (options.enforceTeamsLimits && conversation && isActivityOperation(where.operation)) {
+      const times = this.acceptedTimes.get(conversation) ?? [];
+      let freeAt = now;
+      for (const window of options.limits ?? TEAMS_LIMITS) {
+        const inWindow = times.filter((time) => now - time < window.ms);
+        // the oldest request that must leave the window before one more fits
+        if (inWindow.length >= window.max) freeAt = Math.max(freeAt, inWindow[inWindow.length - window.max] + window.ms);
+      }
+      if (freeAt > now) {
+        const seconds = Math.max(1, Math.ceil((freeAt - now) / 1000));
+        return { by: 'teamsLimits', answer: { status: 429, headers: { 'retry-after': String(seconds) }, body: { error: { code: 'TooManyRequests', message: 'conversation rate limit (stand-in)' } } } };
+      }
+    }
+    const id = (body as { id?: unknown } | undefined)?.id;
+    if (options.dedupeActivityIds && conversation && (where.operation === 'send' || where.operation === 'reply') && typeof id === 'string' && this.acceptedIds.get(conversation)?.has(id)) {
+      return { by: 'duplicateId', answer: { status: 409, body: { error: { code: 'Conflict', message: `activity ${id} already exists (stand-in)` } } } };
+    }
+    return undefined;
+  }
+
+  /** Remembers an accepted request for the windows and for duplicate detection. */
+  private remember(where: Pick<ConnectorCall, 'operation' | 'conversationId'>, body: unknown, at: number): void {
+    const conversation = where.conversationId;
+    if (!conversation || !isActivityOperation(where.operation)) return;
+    const times = this.acceptedTimes.get(conversation) ?? [];
+    times.push(at);
+    const longest = Math.max(...(this.options.limits ?? TEAMS_LIMITS).map((window) => window.ms));
+    while (times.length > 0 && at - times[0] >= longest) times.shift();
+    this.acceptedTimes.set(conversation, times);
+    const id = (body as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && (where.operation === 'send' || where.operation === 'reply')) {
+      const ids = this.acceptedIds.get(conversation) ?? new Set<string>();
+      ids.add(id);
+      this.acceptedIds.set(conversation, ids);
+    }
   }
 
   private async handle(method: string, rawPath: string, authorization: string | undefined, bodyText: Promise<string>): Promise<ScriptedAnswer> {
@@ -128,11 +307,15 @@ export class ConnectorStandIn {
       body = text;
     }
     const where = classify(method, path);
+    const receivedAt = Date.now();
     const fault = this.faults.find((candidate) => candidate.remaining > 0 && candidate.match(where));
+    const refusal = fault ? undefined : this.refusal(where, body, receivedAt);
     let answer: ScriptedAnswer;
     if (fault) {
       fault.remaining -= 1;
       answer = fault.answer;
+    } else if (refusal) {
+      answer = refusal.answer;
     } else if (where.operation === 'createConversation') {
       answer = { status: 201, body: { id: `created-conversation-${this.nextId++}` } };
     } else if (where.operation === 'update') {
@@ -148,9 +331,12 @@ export class ConnectorStandIn {
       authorization,
       body,
       activity: isActivity ? (body as Partial<Activity>) : undefined,
-      receivedAt: Date.now(),
+      receivedAt,
       status: answer.status,
+      accepted: answer.status < 300 || answer.accepted === true,
+      refusedBy: refusal?.by,
     };
+    if (call.accepted) this.remember(where, body, receivedAt);
     this.calls.push(call);
     const answeredId = (answer.body as { id?: unknown } | undefined)?.id;
     if (typeof answeredId === 'string' && (where.operation === 'send' || where.operation === 'reply')) this.answeredIds.set(call, answeredId);
