@@ -84,6 +84,46 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The limit-bound minimum: when the last of the requests can go at the earliest, if every one
+ * goes as soon as the windows allow (starting at 0). `perConversation` gives each conversation's
+ * request count; `global` windows count the requests of all conversations together. Greedy,
+ * round-robin over the conversations: the time of the last request, in ms.
+ */
+export function limitBoundSpanMs(perConversation: readonly number[], windows: readonly RateWindow[] = TEAMS_LIMITS, global: readonly RateWindow[] = []): number {
+  const earliest = (times: readonly number[], limits: readonly RateWindow[], from: number): number => {
+    let at = from;
+    for (const window of limits) {
+      if (times.length >= window.max) at = Math.max(at, times[times.length - window.max] + window.ms);
+    }
+    return at;
+  };
+  const left = [...perConversation];
+  const own: number[][] = left.map(() => []);
+  const all: number[] = [];
+  let last = 0;
+  let remaining = left.reduce((sum, count) => sum + count, 0);
+  while (remaining > 0) {
+    // the conversation that can go first goes (ties: the lower index)
+    let best = -1;
+    let bestAt = Number.POSITIVE_INFINITY;
+    for (let index = 0; index < left.length; index++) {
+      if (left[index] === 0) continue;
+      const at = Math.max(earliest(own[index], windows, 0), earliest(all, global, 0));
+      if (at < bestAt) {
+        best = index;
+        bestAt = at;
+      }
+    }
+    own[best].push(bestAt);
+    all.push(bestAt);
+    left[best] -= 1;
+    remaining -= 1;
+    last = Math.max(last, bestAt);
+  }
+  return last;
+}
+
 /** Largest number of the (ascending) times that fit in any window [t, t + ms). */
 export function maxInWindow(times: readonly number[], ms: number): number {
   let best = 0;

@@ -1,4 +1,4 @@
-import type { HelpCommand } from '../cards/help.js';
+import type { HelpCommand } from '../../cards/help.js';
 
 /**
  * The text commands the bot understands, in the order the help card lists them. A command is

@@ -1,0 +1,80 @@
+import { MessageFactory, TurnContext } from 'botbuilder';
+import { renderRequestCard, statusLine } from '../../cards/request-card.js';
+import { cardAttachment } from '../../cards/render.js';
+import { requesterOf } from '../../dialogs/requester.js';
+import { REFUSALS } from '../../dialogs/setup-context.js';
+import type { Versioned } from '../../setup/ports.js';
+import type { SetupRequest } from '../../setup/request.js';
+import type { BotDeps } from '../bot-deps.js';
+import { viewerFor } from '../request-cards.js';
+
+/** `approvals`: the requests waiting for the caller's decision, each as its card. */
+export async function listApprovals(deps: BotDeps, context: TurnContext): Promise<void> {
+  const caller = requesterOf(context);
+  if (!caller) {
+    await context.sendActivity(REFUSALS.noIdentity);
+    return;
+  }
+  if (!deps.requests.policy.approvers.includes(caller.objectId)) {
+    await context.sendActivity("You're not one of the configured approvers, so nothing is waiting for you.");
+    return;
+  }
+  const waiting = await deps.requests.awaiting(caller.objectId);
+  if (waiting.length === 0) {
+    await context.sendActivity('Nothing is waiting for your approval.');
+    return;
+  }
+  await context.sendActivity(`${waiting.length} request${waiting.length === 1 ? ' is' : 's are'} waiting for your decision:`);
+  for (const request of waiting.slice(0, 10)) {
+    await sendRequestCard(deps, context, request, caller.objectId);
+  }
+}
+
+/** `status SR-n`: the request's card, for its requester and the approvers. */
+export async function showStatus(deps: BotDeps, context: TurnContext, argument: string): Promise<void> {
+  const caller = requesterOf(context);
+  const id = argument.trim();
+  if (!/^SR-\d+$/i.test(id)) {
+    await context.sendActivity('Which request? Type **status SR-0042** with the request id.');
+    return;
+  }
+  const request = await deps.requests.get(id);
+  const allowed = request && caller && (request.value.requester.objectId === caller.objectId || request.value.approvers.includes(caller.objectId));
+  if (!request || !caller || !allowed) {
+    await context.sendActivity(`I can't show ${id.toUpperCase()}: there is no such request, or it is neither yours nor one you approve.`);
+    return;
+  }
+  await sendRequestCard(deps, context, request, caller.objectId);
+}
+
+export async function sendRequestCard(deps: BotDeps, context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
+  const viewer = viewerFor(viewerId, request.value);
+  const card = renderRequestCard({ request: request.value, viewer });
+  const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+  if (sent?.id) {
+    const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';
+    await deps.cards.remember(request.value.id, {
+      kind,
+      approverId: kind === 'approver' ? viewerId : undefined,
+      conversationId: context.activity.conversation.id,
+      activityId: sent.id,
+      address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>,
+    });
+  }
+}
+
+/** `cancel SR-n`: the requester withdraws a pending request. */
+export async function cancelRequest(deps: BotDeps, context: TurnContext, id: string): Promise<void> {
+  const caller = requesterOf(context);
+  if (!caller) {
+    await context.sendActivity(REFUSALS.noIdentity);
+    return;
+  }
+  const outcome = await deps.requests.cancel(id, caller);
+  if (!outcome.ok) {
+    await context.sendActivity(outcome.refusal.message);
+    return;
+  }
+  await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value)}).`);
+  deps.background.run(`sync cards of ${outcome.request.value.id}`, () => deps.cards.syncAll(outcome.request.value.id));
+}
