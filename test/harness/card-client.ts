@@ -158,3 +158,21 @@ export class CardClient {
     return { status: response.status };
   }
 }
+
+/** The server's error line right under an input (the red TextBlock that follows it), if any. */
+export function errorUnder(card: unknown, inputId: string): string | undefined {
+  let found: string | undefined;
+  const visitList = (items: unknown[]): void => {
+    items.forEach((item, index) => {
+      const record = item as Json;
+      if (record && typeof record === 'object' && record.id === inputId && typeof record.type === 'string' && record.type.startsWith('Input.')) {
+        const next = items[index + 1] as Json | undefined;
+        if (next?.type === 'TextBlock' && String(next.color).toLowerCase() === 'attention') found = String(next.text);
+      }
+    });
+  };
+  walk(card, (record) => {
+    for (const value of Object.values(record)) if (Array.isArray(value)) visitList(value);
+  });
+  return found;
+}
