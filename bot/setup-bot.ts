@@ -13,7 +13,7 @@ import { parseCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
 import { notifyCommand } from './commands/notify-command.js';
 import { listEnvironments, showEnvironment } from './commands/registry-commands.js';
-import { cancelRequest, listApprovals, showStatus } from './commands/request-commands.js';
+import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from './turn-logger.js';
 
@@ -121,6 +121,9 @@ export class SetupBot extends TeamsActivityHandler {
       case 'cancel':
         if (/^SR-\d+$/i.test(argument)) await cancelRequest(this.deps, context, argument);
         else await this.cancelDraft(context);
+        return;
+      case 'requests':
+        await listMyRequests(this.deps, context);
         return;
       case 'approvals':
         await listApprovals(this.deps, context);

@@ -109,6 +109,12 @@ export class SetupRequests {
     return this.deps.requests.list(filter);
   }
 
+  /** The requests one person asked for, oldest first. */
+  async listByRequester(objectId: string): Promise<SetupRequest[]> {
+    const records = await this.deps.requests.list((request) => request.requester.objectId === objectId.toLowerCase());
+    return records.map((record) => record.value);
+  }
+
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
     return this.deps.requests.list(

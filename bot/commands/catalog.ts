@@ -7,6 +7,7 @@ import type { HelpCommand } from '../../cards/help.js';
 export const COMMANDS: readonly HelpCommand[] = [
   { usage: 'setup', description: 'Start a new setup request (or resume your draft).', button: { title: 'New setup', command: 'setup' } },
   { usage: 'cancel', description: 'Discard the setup draft you are writing (asks first).' },
+  { usage: 'requests', description: 'Your setup requests and their state.', button: { title: 'My requests', command: 'requests' } },
   { usage: 'approvals', description: 'Requests waiting for your decision.', button: { title: 'Pending approvals', command: 'approvals' } },
   { usage: 'status SR-0042', description: 'The current state of a request.' },
   { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.' },
@@ -20,6 +21,7 @@ export const COMMANDS: readonly HelpCommand[] = [
 export function parseCommand(text: string | undefined): { verb: string; argument: string } {
   const folded = (text ?? '').replace(/\s+/g, ' ').trim();
   const lowered = folded.toLowerCase();
+  if (lowered === 'my requests') return { verb: 'requests', argument: '' };
   if (lowered === 'new setup' || lowered.startsWith('new setup ')) return { verb: 'setup', argument: folded.slice(9).trim() };
   const [first = '', ...rest] = folded.split(' ');
   return { verb: first.toLowerCase(), argument: rest.join(' ') };

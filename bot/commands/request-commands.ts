@@ -1,6 +1,7 @@
 import { MessageFactory, TurnContext } from 'botbuilder';
 import { renderRequestCard, statusLine } from '../../cards/request-card.js';
 import { cardAttachment } from '../../cards/render.js';
+import { renderMyRequests } from '../../cards/my-requests.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import type { Versioned } from '../../setup/ports.js';
@@ -77,4 +78,16 @@ export async function cancelRequest(deps: BotDeps, context: TurnContext, id: str
   }
   await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value)}).`);
   deps.background.run(`sync cards of ${outcome.request.value.id}`, () => deps.cards.syncAll(outcome.request.value.id));
+}
+const MY_REQUESTS_SHOWN = 15;
+
+/** `requests`: the caller's own requests, newest first. */
+export async function listMyRequests(deps: BotDeps, context: TurnContext): Promise<void> {
+  const caller = requesterOf(context);
+  if (!caller) {
+    await context.sendActivity(REFUSALS.noIdentity);
+    return;
+  }
+  const mine = (await deps.requests.listByRequester(caller.objectId)).reverse().slice(0, MY_REQUESTS_SHOWN);
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderMyRequests(mine))));
 }

@@ -250,6 +250,8 @@ export class Outbox {
     const log = this.options.logger;
     const attempt = entry.attempts + 1;
     const result: AttemptResult = await this.options.transport.attempt(entry.operation, entry.id);
+    // one request per conversation at a time: the one recorded last is this one
+    this.limiter.settle(entry.conversationKey, this.now());
     switch (result.kind) {
       case 'delivered':
         await this.forget(entry);

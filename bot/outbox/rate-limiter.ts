@@ -47,6 +47,18 @@ export class RateLimiter {
     return Math.max(nextSlot(own, this.windows, now), nextSlot(this.global, [this.globalWindow], now));
   }
 
+  /**
+   * The conversation's last recorded request was answered at `at`: count it from then on. A
+   * request reaches the connector somewhere between its start and its answer, and the connector
+   * counts arrivals; counting the answer time keeps every window honest at the connector's end
+   * whatever the latency (counting the start time let a slow first request and a fast eighth
+   * one land within the same second).
+   */
+  settle(conversation: string, at: number): void {
+    const own = this.perConversation.get(conversation);
+    if (own && own.length > 0) own[own.length - 1] = Math.max(own[own.length - 1], at);
+  }
+
   record(conversation: string, at: number): void {
     const own = this.perConversation.get(conversation) ?? [];
     own.push(at);

@@ -145,6 +145,10 @@ describe('approvals with a quorum of one', () => {
     const status = new CardClient(rig, requester, { kind: 'personal' });
     await status.say(`status ${id.toLowerCase()}`);
     expect(cardText(status.card)).toContain(`${id} · Waiting for approval (0 of 1)`);
+    const mine = new CardClient(rig, requester, { kind: 'personal' });
+    await mine.say('my requests');
+    expect(cardText(mine.card)).toContain(id);
+    expect(cardText(mine.card)).toContain('list-env');
     const nosy = new CardClient(rig, stranger, { kind: 'personal' });
     const refused = await nosy.say(`status ${id}`);
     expect(refused.text).toContain(`can't show ${id}`);

@@ -1,0 +1,15 @@
+import template from './my-requests.json' with { type: 'json' };
+import type { SetupRequest } from '../setup/request.js';
+import { cardDateTime } from './form-view.js';
+import { statusLine } from './request-card.js';
+import { expandTemplate, type AdaptiveCardJson } from './render.js';
+
+/** `requests`: the caller's own requests, newest first. */
+export function renderMyRequests(requests: readonly SetupRequest[]): AdaptiveCardJson {
+  return expandTemplate(template, {
+    requests: requests.map((request) => ({
+      id: request.id,
+      summary: `${statusLine(request)} · ${request.content.environment.name} · ${cardDateTime(request.createdAt)}`,
+    })),
+  });
+}
