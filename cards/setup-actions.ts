@@ -4,6 +4,7 @@
  * step); it never carries authority — the server re-reads the draft on every click.
  */
 import type { SetupStep } from '../setup/draft.js';
+import type { EditableList } from '../setup/list-edits.js';
 
 export const SETUP_VERBS = {
   next: 'setup.next',
@@ -27,15 +28,8 @@ export function isSetupVerb(verb: string): verb is SetupVerb {
   return ALL_SETUP_VERBS.has(verb);
 }
 
-/** The lists an admin grows and shrinks on the cards. */
-export type SetupList =
-  | 'users'
-  | 'externalApplications'
-  | 'numberSequences'
-  | 'items'
-  | 'chains'
-  | 'chainCertificates'
-  | 'connectedApplications';
+/** The lists an admin grows and shrinks on the cards (the domain's editable lists). */
+export type SetupList = EditableList;
 
 export type ReviewSection = 'environment' | 'keyVault' | 'connectedApps';
 
