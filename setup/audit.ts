@@ -120,8 +120,22 @@ export class AuditLog {
     return requestId ? all.filter((entry) => entry.requestId === requestId) : all;
   }
 
+  /**
+   * Verifies the chain and that it ends where the stored head says (so dropping the newest
+   * entries is detected too). The head may lag one entry behind after a crash mid-append.
+   */
   async verify(): Promise<ChainVerdict> {
-    return verifyAuditChain(await this.entries());
+    const entries = await this.entries();
+    const verdict = verifyAuditChain(entries);
+    if (!verdict.ok) return verdict;
+    const head = (await this.headRepo.get(HEAD_ID))?.value ?? { seq: 0, hash: GENESIS_HASH };
+    const last = entries[entries.length - 1];
+    const atHead = head.seq === entries.length && (last?.hash ?? GENESIS_HASH) === head.hash;
+    const oneAhead = head.seq === entries.length - 1 && last?.prevHash === head.hash;
+    if (!atHead && !oneAhead) {
+      return { ok: false, seq: Math.min(head.seq, entries.length) + 1, reason: `the log ends at entry ${entries.length} but its head says ${head.seq}: newest entries removed or the log replaced` };
+    }
+    return verdict;
   }
 
   private async head(): Promise<{ version: number; value: AuditHead }> {

@@ -178,7 +178,13 @@ export class SetupRequests {
       const current = await this.get(id);
       if (!current) return undefined;
       const known = new Set(current.value.cards.map((copy) => `${copy.conversationId}|${copy.activityId}`));
-      const fresh = copies.filter((copy) => !known.has(`${copy.conversationId}|${copy.activityId}`));
+      // adding each key as it is taken also drops duplicates within `copies` itself
+      const fresh = copies.filter((copy) => {
+        const key = `${copy.conversationId}|${copy.activityId}`;
+        if (known.has(key)) return false;
+        known.add(key);
+        return true;
+      });
       if (fresh.length === 0) return current;
       try {
         return await this.deps.requests.update(current.id, current.version, { cards: [...current.value.cards, ...fresh] });

@@ -263,10 +263,15 @@ export class Outbox {
         log.debug({ event: 'outbox_delivered', what: entry.what, attempt }, 'proactive message delivered');
         return;
       case 'gone':
-        log.warn({ event: 'outbox_gone', what: entry.what, status: result.status, conversation: entry.conversationKey }, 'conversation is gone for the bot (removed, blocked or deleted): pruning it, not retrying');
         await this.forget(entry);
+        if (entry.operation.op === 'update' && result.status === 404) {
+          // the card's message was deleted; the conversation itself may well still be there
+          log.warn({ event: 'outbox_gone', scope: 'message', what: entry.what, status: result.status, conversation: entry.conversationKey }, 'the message to update no longer exists: skipping it, not retrying');
+          return;
+        }
+        log.warn({ event: 'outbox_gone', scope: 'conversation', what: entry.what, status: result.status, conversation: entry.conversationKey }, 'conversation is gone for the bot (removed, blocked or deleted): pruning it, not retrying');
         await this.options.onGone?.(entry, result.status);
-        this.dropConversation(entry.conversationKey);
+        await this.dropConversation(entry.conversationKey);
         return;
       case 'rejected':
         log.error({ event: 'outbox_rejected', what: entry.what, status: result.status ?? null, attempt }, 'the Bot Connector refused the message; dropping it');
@@ -291,9 +296,10 @@ export class Outbox {
   }
 
   /** After a 403/404 every other queued message to that conversation would fail the same way. */
-  private dropConversation(conversationKey: string): void {
+  private async dropConversation(conversationKey: string): Promise<void> {
     for (const entry of [...this.pending.values()]) {
-      if (entry.conversationKey === conversationKey) void this.forget(entry);
+      if (entry.conversationKey === conversationKey && !this.sending.has(entry.id)) await this.forget(entry);
     }
   }
+
 }

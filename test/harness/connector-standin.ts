@@ -86,9 +86,11 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * The limit-bound minimum: when the last of the requests can go at the earliest, if every one
- * goes as soon as the windows allow (starting at 0). `perConversation` gives each conversation's
- * request count; `global` windows count the requests of all conversations together. Greedy,
- * round-robin over the conversations: the time of the last request, in ms.
+ * goes as soon as the windows allow (starting at 0), in ms. `perConversation` gives each
+ * conversation's request count; `global` windows count all conversations' requests together.
+ * Exact for one conversation, or for the global windows alone; with several conversations AND
+ * global windows this greedy schedule is only an upper estimate — take the larger of the two
+ * separate bounds as the floor.
  */
 export function limitBoundSpanMs(perConversation: readonly number[], windows: readonly RateWindow[] = TEAMS_LIMITS, global: readonly RateWindow[] = []): number {
   const earliest = (times: readonly number[], limits: readonly RateWindow[], from: number): number => {

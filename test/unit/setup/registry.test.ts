@@ -1,0 +1,248 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { SetupBotError } from '../../../setup/errors.js';
+import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from '../../../setup/model.js';
+import type { Clock } from '../../../setup/ports.js';
+import {
+  Registry,
+  registryKey,
+  type RecordedConnectedApplication,
+  type RecordedEnvironment,
+  type RecordedKeyVaultReference,
+} from '../../../setup/registry.js';
+import type { ConnectionCheck, KeyVaultVerification } from '../../../setup/verification.js';
+import { JsonDataFile } from '../../../storage/data-file.js';
+import { LowdbRepository } from '../../../storage/lowdb-repository.js';
+
+class ManualClock implements Clock {
+  constructor(private current = Date.parse('2026-11-25T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+const reference: KeyVaultReference = {
+  name: 'Contoso-KV',
+  description: '',
+  keyVaultUri: 'https://contoso-einvoicing.vault.azure.net/',
+  storageSasSecretName: 'contoso-storage-sas',
+  items: [],
+  chains: [],
+};
+
+const environment: ServiceEnvironment = {
+  name: 'Contoso-UAT',
+  description: '',
+  users: [{ userId: 'jdoe', email: 'jdoe@contoso.com' }],
+  externalApplications: [],
+  numberSequences: [],
+  dataverseEndpointUri: '',
+};
+
+const app: ConnectedApplication = {
+  name: 'Contoso Finance UAT',
+  type: 'Dynamics 365 Finance',
+  applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com',
+  tenant: 'contoso.onmicrosoft.com',
+};
+
+const verification = (checkedAt: string): KeyVaultVerification => ({ vaultUri: reference.keyVaultUri, outcome: 'ok', messages: [], items: [], chains: [], checkedAt });
+const check = (message: string): ConnectionCheck => ({ url: app.applicationUrl, outcome: 'ok', status: 200, message });
+
+let dir: string;
+let store: JsonDataFile;
+let clock: ManualClock;
+let references: LowdbRepository<RecordedKeyVaultReference>;
+let environments: LowdbRepository<RecordedEnvironment>;
+let applications: LowdbRepository<RecordedConnectedApplication>;
+let registry: Registry;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-registry-'));
+  store = await JsonDataFile.open(path.join(dir, 'setupbot.json'));
+  clock = new ManualClock();
+  references = new LowdbRepository<RecordedKeyVaultReference>(store, 'registryKeyVaultReferences');
+  environments = new LowdbRepository<RecordedEnvironment>(store, 'registryEnvironments');
+  applications = new LowdbRepository<RecordedConnectedApplication>(store, 'registryConnectedApplications');
+  registry = new Registry({ keyVaultReferences: references, environments, connectedApplications: applications }, clock);
+});
+
+afterEach(async () => {
+  await store.flush();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SetupBotError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('Key Vault references', () => {
+  test('are recorded with their verification, who recorded them and when', async () => {
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('2026-11-25T09:00:00.000Z'));
+    expect(await registry.keyVaultReference('contoso-kv')).toEqual({
+      reference,
+      verification: verification('2026-11-25T09:00:00.000Z'),
+      recordedBy: 'SR-0001',
+      recordedAt: '2026-11-25T09:00:00.000Z',
+    });
+  });
+
+  test('re-recorded by the same request keep their first record and take the latest verification', async () => {
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('2026-11-25T09:00:00.000Z'));
+    clock.advance(60_000);
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('2026-11-25T09:01:00.000Z'));
+    const recorded = await registry.keyVaultReference('Contoso-KV');
+    expect(recorded).toMatchObject({ recordedBy: 'SR-0001', recordedAt: '2026-11-25T09:00:00.000Z', verification: { checkedAt: '2026-11-25T09:01:00.000Z' } });
+    expect(await references.list()).toHaveLength(1);
+  });
+
+  test("another request's name is refused, whatever the case, and the record is kept", async () => {
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('2026-11-25T09:00:00.000Z'));
+    const attempt = registry.recordKeyVaultReference('SR-0002', { ...reference, name: 'CONTOSO-kv', keyVaultUri: 'https://other.vault.azure.net/' }, verification('x'));
+    await expect(attempt).rejects.toThrow('Key Vault reference CONTOSO-kv is already recorded by SR-0001');
+    expect(await codeOf(attempt)).toBe('conflict');
+    expect((await registry.keyVaultReference('contoso-kv'))?.reference.keyVaultUri).toBe(reference.keyVaultUri);
+  });
+});
+
+describe('service environments', () => {
+  test('are recorded Not published, linked to their Key Vault reference and SAS secret', async () => {
+    const recorded = await registry.recordEnvironment('SR-0001', environment, reference);
+    expect(recorded).toEqual({
+      environment,
+      keyVaultReference: 'Contoso-KV',
+      storageSasSecretName: 'contoso-storage-sas',
+      status: 'Not published',
+      connectedApplications: [],
+      recordedBy: 'SR-0001',
+      recordedAt: '2026-11-25T09:00:00.000Z',
+    });
+    expect(await registry.environment('contoso-uat')).toEqual(recorded);
+  });
+
+  test('re-recorded by the same request change nothing', async () => {
+    const first = await registry.recordEnvironment('SR-0001', environment, reference);
+    clock.advance(60_000);
+    const again = await registry.recordEnvironment('SR-0001', { ...environment, description: 'changed on retry' }, reference);
+    expect(again).toEqual(first);
+    expect((await environments.get(registryKey('Contoso-UAT')))?.version).toBe(1);
+  });
+
+  test('re-recorded after publishing stay Published', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.publishEnvironment('Contoso-UAT');
+    expect((await registry.recordEnvironment('SR-0001', environment, reference)).status).toBe('Published');
+  });
+
+  test("another request's environment name is refused", async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    const attempt = registry.recordEnvironment('SR-0002', { ...environment, name: ' contoso-UAT ' }, reference);
+    await expect(attempt).rejects.toThrow('already recorded by SR-0001');
+    expect(await codeOf(attempt)).toBe('conflict');
+    expect((await registry.environment('Contoso-UAT'))?.recordedBy).toBe('SR-0001');
+  });
+
+  test('publishing moves Not published to Published and records when', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    clock.advance(5_000);
+    const published = await registry.publishEnvironment('contoso-uat');
+    expect(published).toMatchObject({ status: 'Published', publishedAt: '2026-11-25T09:00:05.000Z' });
+    expect((await registry.environment('Contoso-UAT'))?.status).toBe('Published');
+  });
+
+  test('publishing a published environment changes nothing', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    const first = await registry.publishEnvironment('Contoso-UAT');
+    const version = (await environments.get(registryKey('Contoso-UAT')))?.version;
+    clock.advance(60_000);
+    expect(await registry.publishEnvironment('Contoso-UAT')).toEqual(first);
+    expect((await environments.get(registryKey('Contoso-UAT')))?.version).toBe(version);
+  });
+
+  test('publishing a Changed environment makes it Published again', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.publishEnvironment('Contoso-UAT');
+    const stored = await environments.get(registryKey('Contoso-UAT'));
+    if (!stored) throw new Error('not recorded');
+    await environments.update(stored.id, stored.version, { status: 'Changed' });
+    clock.advance(60_000);
+    expect(await registry.publishEnvironment('Contoso-UAT')).toMatchObject({ status: 'Published', publishedAt: '2026-11-25T09:01:00.000Z' });
+  });
+
+  test('publishing an environment that is not recorded is refused as not found', async () => {
+    expect(await codeOf(registry.publishEnvironment('Nowhere'))).toBe('not_found');
+    expect(await environments.list()).toEqual([]);
+  });
+});
+
+describe('connected applications', () => {
+  test('are recorded with the check and linked to the environment both ways', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('answered HTTP 200 in 120 ms'));
+    expect(await registry.connectedApplication('contoso finance uat')).toEqual({
+      application: app,
+      environments: ['Contoso-UAT'],
+      lastCheck: check('answered HTTP 200 in 120 ms'),
+      recordedBy: 'SR-0001',
+      recordedAt: '2026-11-25T09:00:00.000Z',
+    });
+    expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso Finance UAT']);
+  });
+
+  test('recorded again link once and keep the latest check', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('first'));
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('second'));
+    const recorded = await registry.connectedApplication(app.name);
+    expect(recorded?.environments).toEqual(['Contoso-UAT']);
+    expect(recorded?.lastCheck.message).toBe('second');
+    expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso Finance UAT']);
+  });
+
+  test('one application can serve environments of several requests, and keeps its first definition', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordEnvironment('SR-0002', { ...environment, name: 'Contoso-PROD' }, { ...reference, name: 'Contoso-PROD-KV' });
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('uat'));
+    await registry.recordConnectedApplication('SR-0002', { ...app, tenant: 'someone-else.com' }, 'Contoso-PROD', check('prod'));
+    const recorded = await registry.connectedApplication(app.name);
+    expect(recorded?.environments).toEqual(['Contoso-UAT', 'Contoso-PROD']);
+    expect(recorded?.application.tenant).toBe('contoso.onmicrosoft.com');
+    expect(recorded?.recordedBy).toBe('SR-0001');
+    expect((await registry.environment('Contoso-PROD'))?.connectedApplications).toEqual(['Contoso Finance UAT']);
+    expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso Finance UAT']);
+  });
+
+  test('linking to an environment that is not recorded is refused as not found', async () => {
+    expect(await codeOf(registry.recordConnectedApplication('SR-0001', app, 'Nowhere', check('x')))).toBe('not_found');
+  });
+});
+
+describe('takenNames', () => {
+  test('lists the recorded environment and Key Vault reference names as given', async () => {
+    expect(await registry.takenNames()).toEqual({ environments: [], keyVaultReferences: [] });
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('t'));
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordEnvironment('SR-0002', { ...environment, name: 'Contoso-PROD' }, reference);
+    expect(await registry.takenNames()).toEqual({ environments: ['Contoso-UAT', 'Contoso-PROD'], keyVaultReferences: ['Contoso-KV'] });
+  });
+
+  test('environments() lists every recorded environment in recording order', async () => {
+    await registry.recordEnvironment('SR-0002', { ...environment, name: 'B-env' }, reference);
+    await registry.recordEnvironment('SR-0001', { ...environment, name: 'A-env' }, reference);
+    expect((await registry.environments()).map((recorded) => recorded.environment.name)).toEqual(['B-env', 'A-env']);
+  });
+
+  test('registryKey ignores case and surrounding spaces', () => {
+    expect(registryKey('  Contoso-UAT ')).toBe('contoso-uat');
+  });
+});
