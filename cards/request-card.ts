@@ -59,12 +59,24 @@ function history(request: SetupRequest): { text: string }[] {
   return lines;
 }
 
-const MAX_DETAIL_LINES = 8;
-const MAX_DETAIL_CHARS = 240;
+/** How much of each step's findings a card shows; shrunk when a card would outgrow Teams' limit. */
+interface DetailBudget {
+  lines: number;
+  chars: number;
+}
 
-function stepView(step: ExecutionStep): { line: string; details: string } {
-  const lines = step.messages.slice(0, MAX_DETAIL_LINES).map((message) => `- ${message.length > MAX_DETAIL_CHARS ? `${message.slice(0, MAX_DETAIL_CHARS)}…` : message}`);
-  if (step.messages.length > MAX_DETAIL_LINES) lines.push(`- … and ${step.messages.length - MAX_DETAIL_LINES} more`);
+const DETAIL_BUDGETS: readonly DetailBudget[] = [
+  { lines: 8, chars: 240 },
+  { lines: 3, chars: 120 },
+  { lines: 0, chars: 0 },
+];
+
+/** Teams refuses messages over 28 KB; stay a little under. */
+export const CARD_BYTES_LIMIT = 27 * 1024;
+
+function stepView(step: ExecutionStep, budget: DetailBudget): { line: string; details: string } {
+  const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars ? `${message.slice(0, budget.chars)}…` : message}`);
+  if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- … and ${step.messages.length - budget.lines} more`);
   const retried = step.attempts > 1 ? ' (resumed after a restart)' : '';
   return { line: `${STEP_ICON[step.status]} ${step.title}${retried}`, details: lines.join('\n') };
 }
@@ -86,8 +98,21 @@ function refreshOf(request: SetupRequest, version: number): unknown {
   };
 }
 
-/** The request card: status, who asked, summary, decisions, and the viewer's buttons. */
+/**
+ * The request card: status, who asked, summary, decisions, and the viewer's buttons. Step
+ * findings are shortened (then left out) when the card would exceed Teams' size limit; the full
+ * findings stay in the request record and `show <name>`.
+ */
 export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
+  let card = renderWithBudget(view, DETAIL_BUDGETS[0]);
+  for (const budget of DETAIL_BUDGETS.slice(1)) {
+    if (Buffer.byteLength(JSON.stringify(card)) <= CARD_BYTES_LIMIT) break;
+    card = renderWithBudget(view, budget);
+  }
+  return card;
+}
+
+function renderWithBudget(view: RequestCardView, budget: DetailBudget): AdaptiveCardJson {
   const { request, viewer } = view;
   const version = request.revision;
   const pending = request.status === 'submitted';
@@ -120,7 +145,7 @@ export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
     showComment: pending && viewer === 'approver',
     hasSteps: (request.execution?.steps.length ?? 0) > 0,
     stepsHeading: request.execution?.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps',
-    steps: (request.execution?.steps ?? []).map(stepView),
+    steps: (request.execution?.steps ?? []).map((step) => stepView(step, budget)),
     showFinance: request.status === 'succeeded' && !request.execution?.dryRun,
     environmentName: environment.name,
     endpoints: request.status === 'succeeded' && !request.execution?.dryRun ? endpointsView() : [],
