@@ -1,19 +1,10 @@
-import type { Clock } from '../../setup/ports.js';
 import { botAdded, type TeamsUser, type Where } from './activities.js';
 import { cardText } from './card-check.js';
 import { CardClient, type ClickMode } from './card-client.js';
 import type { TeamsRig } from './test-bot.js';
 
-/** A clock tests move by hand. */
-export class ManualClock implements Clock {
-  constructor(private current = new Date('2026-11-25T09:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+/** The clock tests move by hand; it lives in test/fixtures, re-exported here for the scenarios' users. */
+export { ManualClock } from '../fixtures/clocks.js';
 
 /** Installs the bot in the user's personal scope (as Teams does) so proactive cards can reach them. */
 export async function install(rig: TeamsRig, user: TeamsUser, where: Where = { kind: 'personal' }): Promise<void> {

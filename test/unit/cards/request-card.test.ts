@@ -5,36 +5,21 @@ import { financeEndpoints } from '../../../setup/finance-endpoints.js';
 import type { SetupContent } from '../../../setup/model.js';
 import type { Decision, RequestStatus, SetupRequest } from '../../../setup/request.js';
 import { cardProblems, cardText, MAX_CARD_BYTES } from '../../harness/card-check.js';
+import { validSetupContent } from '../../fixtures/setup-content.js';
 import { inputsOf, nodesOf, withFallbacks, type CardNode } from './card-walk.js';
 
 const STATUSES: RequestStatus[] = ['submitted', 'approved', 'rejected', 'cancelled', 'expired', 'executing', 'succeeded', 'failed'];
 const VIEWERS: RequestViewer[] = ['approver', 'requester', 'status'];
 
 function content(): SetupContent {
-  return {
+  return validSetupContent({
     environment: {
-      name: 'Contoso-UAT',
-      description: '',
       users: [
         { userId: 'jdoe', email: 'jdoe@contoso.com' },
         { userId: 'asmith', email: 'asmith@contoso.com' },
       ],
-      externalApplications: [],
-      numberSequences: [],
-      dataverseEndpointUri: '',
     },
-    keyVault: {
-      name: 'Contoso-KV',
-      description: '',
-      keyVaultUri: 'https://contoso-einvoicing.vault.azure.net/',
-      storageSasSecretName: 'contoso-storage-sas',
-      items: [{ name: 'contoso-signing', description: '', type: 'Certificate' }],
-      chains: [],
-    },
-    connectedApplications: [
-      { name: 'Contoso Finance UAT', type: 'Dynamics 365 Finance', applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com', tenant: 'contoso.onmicrosoft.com' },
-    ],
-  };
+  });
 }
 
 const decision = (objectId: string, name: string, at: string, comment = ''): Decision => ({ objectId, name, at, comment });

@@ -1,46 +1,32 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { AuditLog, GENESIS_HASH, hashOf, verifyAuditChain, type AuditEntry } from '../../../setup/audit.js';
-import type { Clock } from '../../../setup/ports.js';
-import { JsonDataFile } from '../../../storage/data-file.js';
 import { LowdbRepository } from '../../../storage/lowdb-repository.js';
+import { TickingClock } from '../../fixtures/clocks.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 interface Head {
   seq: number;
   hash: string;
 }
 
-class TickingClock implements Clock {
-  private current = Date.parse('2026-11-25T09:00:00Z');
-  now(): Date {
-    this.current += 1_000;
-    return new Date(this.current);
-  }
-}
-
 /** The id the log stores an entry under (its sequence number, zero-padded to 10 digits). */
 const entryId = (seq: number): string => String(seq).padStart(10, '0');
 
-let dir: string;
-let store: JsonDataFile;
+let temp: TempStore;
 let entriesRepo: LowdbRepository<AuditEntry>;
 let headRepo: LowdbRepository<Head>;
 let clock: TickingClock;
 let log: AuditLog;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-audit-'));
-  store = await JsonDataFile.open(path.join(dir, 'setupbot.json'));
-  entriesRepo = new LowdbRepository<AuditEntry>(store, 'auditEntries');
-  headRepo = new LowdbRepository<Head>(store, 'auditHead');
+  temp = await openTempStore('setupbot-audit-');
+  entriesRepo = new LowdbRepository<AuditEntry>(temp.store, 'auditEntries');
+  headRepo = new LowdbRepository<Head>(temp.store, 'auditHead');
   clock = new TickingClock();
   log = new AuditLog(entriesRepo, headRepo, clock);
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 const alice = { kind: 'user', objectId: 'a1', name: 'Alice' } as const;

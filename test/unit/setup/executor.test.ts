@@ -1,57 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { AuditLog, type AuditEntry } from '../../../setup/audit.js';
+import type { AuditLog } from '../../../setup/audit.js';
 import { planFor, type ExecutionStep } from '../../../setup/execution.js';
 import { Executor } from '../../../setup/executor.js';
 import type { KeyVaultReference, SetupContent } from '../../../setup/model.js';
-import type { Clock, Logger } from '../../../setup/ports.js';
-import {
-  Registry,
-  type RecordedConnectedApplication,
-  type RecordedEnvironment,
-  type RecordedKeyVaultReference,
-} from '../../../setup/registry.js';
+import type { Logger } from '../../../setup/ports.js';
+import type { Registry } from '../../../setup/registry.js';
 import type { RequestStatus, SetupRequest } from '../../../setup/request.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../../../setup/verification.js';
-import { JsonDataFile } from '../../../storage/data-file.js';
 import { LowdbRepository } from '../../../storage/lowdb-repository.js';
-
-class TickingClock implements Clock {
-  private current = Date.parse('2026-11-25T09:00:00Z');
-  now(): Date {
-    this.current += 1_000;
-    return new Date(this.current);
-  }
-}
+import { TickingClock } from '../../fixtures/clocks.js';
+import { auditLogOn, registryOn } from '../../fixtures/services.js';
+import { validSetupContent } from '../../fixtures/setup-content.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 const ID = 'SR-0001';
 const SAS = 'contoso-storage-sas';
 const APP_URLS = ['https://contoso-uat.sandbox.operations.dynamics.com', 'https://contoso-test.sandbox.operations.dynamics.com'];
 
 function content(): SetupContent {
-  return {
-    environment: {
-      name: 'Contoso-UAT',
-      description: '',
-      users: [{ userId: 'jdoe', email: 'jdoe@contoso.com' }],
-      externalApplications: [],
-      numberSequences: [],
-      dataverseEndpointUri: '',
-    },
-    keyVault: {
-      name: 'Contoso-KV',
-      description: '',
-      keyVaultUri: 'https://contoso-einvoicing.vault.azure.net/',
-      storageSasSecretName: SAS,
-      items: [{ name: 'contoso-signing', description: '', type: 'Certificate' }],
-      chains: [],
-    },
+  return validSetupContent({
+    keyVault: { storageSasSecretName: SAS },
     connectedApplications: [
       { name: 'Contoso UAT', type: 'Dynamics 365 Finance', applicationUrl: APP_URLS[0], tenant: 'contoso.onmicrosoft.com' },
       { name: 'Contoso TEST', type: 'Dynamics 365 Finance', applicationUrl: APP_URLS[1], tenant: 'contoso.onmicrosoft.com' },
     ],
-  };
+  });
 }
 
 function verification(outcome: CheckOutcome, sasOutcome: CheckOutcome = outcome, messages: string[] = []): KeyVaultVerification {
@@ -118,8 +90,7 @@ class FakeChecker implements ConnectionChecker {
   }
 }
 
-let dir: string;
-let store: JsonDataFile;
+let temp: TempStore;
 let requests: LowdbRepository<SetupRequest>;
 let audit: AuditLog;
 let registry: Registry;
@@ -167,27 +138,19 @@ async function auditTrail(id = ID): Promise<string[]> {
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-executor-'));
-  store = await JsonDataFile.open(path.join(dir, 'setupbot.json'));
+  temp = await openTempStore('setupbot-executor-');
+  const { store } = temp;
   const clock = new TickingClock();
   requests = new LowdbRepository<SetupRequest>(store, 'setupRequests');
-  audit = new AuditLog(new LowdbRepository<AuditEntry>(store, 'auditEntries'), new LowdbRepository<{ seq: number; hash: string }>(store, 'auditHead'), clock);
-  registry = new Registry(
-    {
-      keyVaultReferences: new LowdbRepository<RecordedKeyVaultReference>(store, 'registryKeyVaultReferences'),
-      environments: new LowdbRepository<RecordedEnvironment>(store, 'registryEnvironments'),
-      connectedApplications: new LowdbRepository<RecordedConnectedApplication>(store, 'registryConnectedApplications'),
-    },
-    clock,
-  );
+  audit = auditLogOn(store, clock);
+  registry = registryOn(store, clock);
   events = [];
   progress = [];
   logged = [];
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 describe('the plan', () => {

@@ -1,9 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { SetupBotError } from '../../../setup/errors.js';
-import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from '../../../setup/model.js';
-import type { Clock } from '../../../setup/ports.js';
 import {
   Registry,
   registryKey,
@@ -12,49 +7,20 @@ import {
   type RecordedKeyVaultReference,
 } from '../../../setup/registry.js';
 import type { ConnectionCheck, KeyVaultVerification } from '../../../setup/verification.js';
-import { JsonDataFile } from '../../../storage/data-file.js';
-import { LowdbRepository } from '../../../storage/lowdb-repository.js';
+import type { LowdbRepository } from '../../../storage/lowdb-repository.js';
+import { ManualClock } from '../../fixtures/clocks.js';
+import { registryRepositories } from '../../fixtures/services.js';
+import { validConnectedApplication, validEnvironment, validKeyVault } from '../../fixtures/setup-content.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
-class ManualClock implements Clock {
-  constructor(private current = Date.parse('2026-11-25T09:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
-
-const reference: KeyVaultReference = {
-  name: 'Contoso-KV',
-  description: '',
-  keyVaultUri: 'https://contoso-einvoicing.vault.azure.net/',
-  storageSasSecretName: 'contoso-storage-sas',
-  items: [],
-  chains: [],
-};
-
-const environment: ServiceEnvironment = {
-  name: 'Contoso-UAT',
-  description: '',
-  users: [{ userId: 'jdoe', email: 'jdoe@contoso.com' }],
-  externalApplications: [],
-  numberSequences: [],
-  dataverseEndpointUri: '',
-};
-
-const app: ConnectedApplication = {
-  name: 'Contoso Finance UAT',
-  type: 'Dynamics 365 Finance',
-  applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com',
-  tenant: 'contoso.onmicrosoft.com',
-};
+const reference = validKeyVault({ items: [] });
+const environment = validEnvironment();
+const app = validConnectedApplication();
 
 const verification = (checkedAt: string): KeyVaultVerification => ({ vaultUri: reference.keyVaultUri, outcome: 'ok', messages: [], items: [], chains: [], checkedAt });
 const check = (message: string): ConnectionCheck => ({ url: app.applicationUrl, outcome: 'ok', status: 200, message });
 
-let dir: string;
-let store: JsonDataFile;
+let temp: TempStore;
 let clock: ManualClock;
 let references: LowdbRepository<RecordedKeyVaultReference>;
 let environments: LowdbRepository<RecordedEnvironment>;
@@ -62,18 +28,14 @@ let applications: LowdbRepository<RecordedConnectedApplication>;
 let registry: Registry;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-registry-'));
-  store = await JsonDataFile.open(path.join(dir, 'setupbot.json'));
+  temp = await openTempStore('setupbot-registry-');
   clock = new ManualClock();
-  references = new LowdbRepository<RecordedKeyVaultReference>(store, 'registryKeyVaultReferences');
-  environments = new LowdbRepository<RecordedEnvironment>(store, 'registryEnvironments');
-  applications = new LowdbRepository<RecordedConnectedApplication>(store, 'registryConnectedApplications');
+  ({ keyVaultReferences: references, environments, connectedApplications: applications } = registryRepositories(temp.store));
   registry = new Registry({ keyVaultReferences: references, environments, connectedApplications: applications }, clock);
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

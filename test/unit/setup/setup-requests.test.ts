@@ -1,34 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Actor, ApprovalPolicy } from '../../../setup/approval-policy.js';
-import { AuditLog, type AuditEntry } from '../../../setup/audit.js';
+import type { AuditEntry, AuditLog } from '../../../setup/audit.js';
 import type { Counter } from '../../../setup/counter.js';
 import type { Requester, SetupDraft } from '../../../setup/draft.js';
 import { DraftStore } from '../../../setup/drafts.js';
 import type { SetupContent } from '../../../setup/model.js';
-import type { Clock, Versioned } from '../../../setup/ports.js';
-import {
-  Registry,
-  type RecordedConnectedApplication,
-  type RecordedEnvironment,
-  type RecordedKeyVaultReference,
-} from '../../../setup/registry.js';
+import type { Versioned } from '../../../setup/ports.js';
+import type { Registry } from '../../../setup/registry.js';
 import type { CardCopy, SetupRequest } from '../../../setup/request.js';
 import { SetupRequests } from '../../../setup/setup-requests.js';
 import type { KeyVaultVerification } from '../../../setup/verification.js';
-import { JsonDataFile } from '../../../storage/data-file.js';
 import { LowdbRepository } from '../../../storage/lowdb-repository.js';
-
-class ManualClock implements Clock {
-  constructor(private current = Date.parse('2026-11-25T09:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
+import { ManualClock } from '../../fixtures/clocks.js';
+import { auditLogOn, registryOn } from '../../fixtures/services.js';
+import { validSetupContent } from '../../fixtures/setup-content.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 const HOUR = 3_600_000;
 const rita: Requester = { objectId: 'req-rita', name: 'Rita Requester', tenantId: 'tenant-1' };
@@ -38,31 +23,13 @@ const bob: Actor = { objectId: 'appr-bob', name: 'Bob Approver' };
 const APPROVERS = [alice.objectId, bob.objectId, ...Array.from({ length: 10 }, (_, index) => `appr-${index}`)];
 
 function content(environmentName: string, keyVaultName = `${environmentName}-KV`): SetupContent {
-  return {
-    environment: {
-      name: environmentName,
-      description: 'UAT environment',
-      users: [{ userId: 'jdoe', email: 'jdoe@contoso.com' }],
-      externalApplications: [],
-      numberSequences: [],
-      dataverseEndpointUri: '',
-    },
-    keyVault: {
-      name: keyVaultName,
-      description: '',
-      keyVaultUri: 'https://contoso-einvoicing.vault.azure.net/',
-      storageSasSecretName: 'contoso-storage-sas',
-      items: [{ name: 'contoso-signing', description: 'Signing certificate', type: 'Certificate' }],
-      chains: [],
-    },
-    connectedApplications: [
-      { name: 'Contoso Finance UAT', type: 'Dynamics 365 Finance', applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com', tenant: 'contoso.onmicrosoft.com' },
-    ],
-  };
+  return validSetupContent({
+    environment: { name: environmentName, description: 'UAT environment' },
+    keyVault: { name: keyVaultName, items: [{ name: 'contoso-signing', description: 'Signing certificate', type: 'Certificate' }] },
+  });
 }
 
-let dir: string;
-let store: JsonDataFile;
+let temp: TempStore;
 let clock: ManualClock;
 let requestsRepo: LowdbRepository<SetupRequest>;
 let countersRepo: LowdbRepository<Counter>;
@@ -98,26 +65,18 @@ async function auditActions(requestId?: string): Promise<string[]> {
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-requests-'));
-  store = await JsonDataFile.open(path.join(dir, 'setupbot.json'));
+  temp = await openTempStore('setupbot-requests-');
+  const { store } = temp;
   clock = new ManualClock();
   requestsRepo = new LowdbRepository<SetupRequest>(store, 'setupRequests');
   countersRepo = new LowdbRepository<Counter>(store, 'counters');
   drafts = new DraftStore(new LowdbRepository<SetupDraft>(store, 'drafts'), clock);
-  audit = new AuditLog(new LowdbRepository<AuditEntry>(store, 'auditEntries'), new LowdbRepository<{ seq: number; hash: string }>(store, 'auditHead'), clock);
-  registry = new Registry(
-    {
-      keyVaultReferences: new LowdbRepository<RecordedKeyVaultReference>(store, 'registryKeyVaultReferences'),
-      environments: new LowdbRepository<RecordedEnvironment>(store, 'registryEnvironments'),
-      connectedApplications: new LowdbRepository<RecordedConnectedApplication>(store, 'registryConnectedApplications'),
-    },
-    clock,
-  );
+  audit = auditLogOn(store, clock);
+  registry = registryOn(store, clock);
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 describe('submit', () => {

@@ -1,26 +1,23 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ConversationState, TestAdapter, UserState, type StoreItem, type TurnContext } from 'botbuilder';
 import { JsonDataFile } from '../../../storage/data-file.js';
 import { LowdbBotStorage } from '../../../storage/lowdb-bot-storage.js';
 import { ConflictError } from '../../../setup/errors.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let file: string;
 let store: JsonDataFile;
 let storage: LowdbBotStorage;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-botstate-'));
-  file = path.join(dir, 'setupbot.json');
-  store = await JsonDataFile.open(file);
+  temp = await openTempStore('setupbot-botstate-');
+  ({ file, store } = temp);
   storage = new LowdbBotStorage(store);
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 async function readOne(key: string, from: LowdbBotStorage = storage): Promise<StoreItem | undefined> {

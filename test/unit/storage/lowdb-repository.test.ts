@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { JsonDataFile } from '../../../storage/data-file.js';
 import { LowdbRepository } from '../../../storage/lowdb-repository.js';
 import { ConflictError, NotFoundError, SetupBotError } from '../../../setup/errors.js';
+import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 interface Thing {
   name: string;
@@ -11,21 +10,19 @@ interface Thing {
   tags: string[];
 }
 
-let dir: string;
+let temp: TempStore;
 let file: string;
 let store: JsonDataFile;
 let things: LowdbRepository<Thing>;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'setupbot-repo-'));
-  file = path.join(dir, 'setupbot.json');
-  store = await JsonDataFile.open(file);
+  temp = await openTempStore('setupbot-repo-');
+  ({ file, store } = temp);
   things = new LowdbRepository<Thing>(store, 'things');
 });
 
 afterEach(async () => {
-  await store.flush();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 const thing = (name: string, count = 0): Thing => ({ name, count, tags: [] });
