@@ -64,6 +64,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** How long shutdown waits for background work (executions) before leaving it to the next start. */
+const SHUTDOWN_BACKGROUND_MS = 20_000;
+
 /** The composition root as a function: everything wired from configuration, nothing listening yet. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
@@ -189,7 +192,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async stop() {
       expiry.stop();
       await http.close();
-      await background.idle();
+      await background.idleWithin(SHUTDOWN_BACKGROUND_MS);
       await outbox.stop();
       await dataFile.flush();
     },

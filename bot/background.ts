@@ -21,4 +21,21 @@ export class BackgroundWork {
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
+
+  /**
+   * For shutdown: waits at most `ms`. Work still running then is abandoned with the process;
+   * what it had stored is picked up at the next start (executions resume, the outbox resends).
+   */
+  async idleWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+      timer.unref();
+    });
+    const done = this.idle().then(() => true as const);
+    const finished = await Promise.race([done, timeout]);
+    if (timer) clearTimeout(timer);
+    if (!finished) this.logger.warn({ event: 'shutdown_abandoned_work', running: this.running.size }, 'shutdown: background work still running; it resumes at the next start');
+    return finished;
+  }
 }
