@@ -84,12 +84,19 @@ function trimmed(env: Env, name: string): string {
   return (env[name] ?? '').trim();
 }
 
-function guidList(env: Env, name: string, what: string): string[] {
+/**
+ * The Microsoft 365 Agents Playground's test users carry object ids that are not quite GUIDs
+ * (00000000-0000-0000-0000-0000000000020); anonymous local mode accepts them so approvals can be
+ * tried by hand there. With an app id, only real Entra object ids are accepted.
+ */
+const PLAYGROUND_ID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12,13}$/i;
+
+function guidList(env: Env, name: string, what: string, localIds = false): string[] {
   const raw = trimmed(env, name);
   if (!raw) return [];
   const ids = raw.split(',').map((part) => part.trim()).filter(Boolean);
   for (const id of ids) {
-    if (!GUID.test(id)) {
+    if (!GUID.test(id) && !(localIds && PLAYGROUND_ID.test(id))) {
       throw new ConfigError(
         name,
         `"${id}" is not a GUID`,
@@ -205,7 +212,7 @@ export function loadConfig(env: Env): Config {
     allowedTenants.push(appTenantId.toLowerCase());
   }
 
-  const approvers = guidList(env, 'SETUPBOT_APPROVERS', 'the approvers');
+  const approvers = guidList(env, 'SETUPBOT_APPROVERS', 'the approvers', anonymous);
   const approvalsRequired = integerIn(env, 'SETUPBOT_APPROVALS_REQUIRED', 1, 1, 10);
   if (approvers.length > 0 && approvalsRequired > approvers.length) {
     throw new ConfigError('SETUPBOT_APPROVALS_REQUIRED', `${approvalsRequired} approvals are required but only ${approvers.length} approver(s) are configured`, 'Lower SETUPBOT_APPROVALS_REQUIRED or add approvers to SETUPBOT_APPROVERS.');
@@ -225,7 +232,7 @@ export function loadConfig(env: Env): Config {
     botFramework,
     dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
     approvers,
-    requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters'),
+    requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters', anonymous),
     allowedTenants,
     logLevel: oneOf(env, 'SETUPBOT_LOG_LEVEL', LOG_LEVELS, 'info'),
     maxBodyBytes: integerIn(env, 'SETUPBOT_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),

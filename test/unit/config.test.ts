@@ -89,6 +89,12 @@ describe('loadConfig refuses bad values, naming the variable', () => {
     expect(error.message).toContain('not-a-guid');
   });
 
+  test("accepts the Agents Playground's test user ids only in anonymous local mode", () => {
+    const playgroundUser = '00000000-0000-0000-0000-0000000000021';
+    expect(loadConfig({ SETUPBOT_APPROVERS: playgroundUser }).approvers).toEqual([playgroundUser]);
+    expectRefused({ ...singleTenant, SETUPBOT_APPROVERS: playgroundUser }, 'SETUPBOT_APPROVERS');
+  });
+
   test('refuses a non-GUID entry in the requesters and the allowed tenants', () => {
     expectRefused({ SETUPBOT_REQUESTERS: 'bob@example.com' }, 'SETUPBOT_REQUESTERS');
     expectRefused({ SETUPBOT_ALLOWED_TENANTS: `${TENANT},contoso.onmicrosoft.com` }, 'SETUPBOT_ALLOWED_TENANTS');
