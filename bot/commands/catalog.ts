@@ -13,7 +13,7 @@ export const COMMANDS: readonly HelpCommand[] = [
   { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.' },
   { usage: 'environments', description: 'The service environments set up so far.', button: { title: 'Environments', command: 'environments' } },
   { usage: 'notify here · off · status', description: 'In a team channel: where request notifications go (approvers).' },
-  { usage: 'show <name>', description: 'One environment: users, Key Vault items, connected apps.' },
+  { usage: 'show contoso-uat', description: 'One environment by name: users, Key Vault items, connected apps.' },
   { usage: 'help', description: 'Show what I can do.' },
 ];
 
