@@ -1,5 +1,5 @@
 import { TurnContext, type ConversationReference, type TurnContext as Context } from 'botbuilder';
-import { isConflict } from '../setup/errors.js';
+import { removeExisting, updateExisting, upsert } from '../setup/compare-and-set.js';
 import type { Clock, Repository } from '../setup/ports.js';
 import { teamOf, tenantOf } from './activity-identity.js';
 
@@ -47,41 +47,20 @@ export class InstallationStore {
       installedAt: now,
       updatedAt: now,
     };
-    for (;;) {
-      const existing = await this.repository.get(record.conversationId);
-      try {
-        if (!existing) return (await this.repository.create(record.conversationId, record)).value;
-        const updated = { ...record, installedAt: existing.value.installedAt };
-        return (await this.repository.update(record.conversationId, existing.version, updated)).value;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+    const stored = await upsert(this.repository, record.conversationId, () => record, (existing) => ({ ...record, installedAt: existing.installedAt }));
+    return stored.value;
   }
 
   async forget(conversationId: string): Promise<void> {
-    for (;;) {
-      const existing = await this.repository.get(conversationId);
-      if (!existing) return;
-      try {
-        await this.repository.remove(conversationId, existing.version);
-        return;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+    await removeExisting(this.repository, conversationId);
   }
 
   /** A renamed team: every stored reference of it carries the new name. */
   async renameTeam(teamId: string, teamName: string): Promise<number> {
     let renamed = 0;
     for (const record of await this.repository.list((install) => install.teamId === teamId)) {
-      try {
-        await this.repository.update(record.id, record.version, { teamName, updatedAt: this.clock.now().toISOString() });
-        renamed += 1;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
+      const updated = await updateExisting(this.repository, record.id, (install) => ({ ...install, teamName, updatedAt: this.clock.now().toISOString() }));
+      if (updated) renamed += 1;
     }
     return renamed;
   }

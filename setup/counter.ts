@@ -1,4 +1,4 @@
-import { isConflict } from './errors.js';
+import { upsert } from './compare-and-set.js';
 import type { Repository } from './ports.js';
 
 export interface Counter {
@@ -7,13 +7,6 @@ export interface Counter {
 
 /** Next value of a named counter, compare-and-set on the repository (safe across writers). */
 export async function nextCounterValue(counters: Repository<Counter>, name: string): Promise<number> {
-  for (;;) {
-    const current = await counters.get(name);
-    try {
-      if (!current) return (await counters.create(name, { value: 1 })).value.value;
-      return (await counters.update(name, current.version, { value: current.value.value + 1 })).value.value;
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-    }
-  }
+  const counter = await upsert(counters, name, () => ({ value: 1 }), (current) => ({ value: current.value + 1 }));
+  return counter.value.value;
 }

@@ -8,7 +8,7 @@
  *   the registry recognises its own records), and never repeats a finished step.
  */
 import type { AuditLog } from './audit.js';
-import { isConflict } from './errors.js';
+import { updateExisting } from './compare-and-set.js';
 import { isFinished, planFor, type ExecutionStep } from './execution.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
@@ -238,17 +238,7 @@ export class Executor {
   }
 
   /** Compare-and-set update that retries a lost race; `undefined` from the change = leave as is. */
-  private async mutate(requestId: string, change: (request: SetupRequest) => SetupRequest | undefined): Promise<Versioned<SetupRequest> | undefined> {
-    for (;;) {
-      const current = await this.deps.requests.get(requestId);
-      if (!current) return undefined;
-      const next = change(current.value);
-      if (!next) return undefined;
-      try {
-        return await this.deps.requests.update(requestId, current.version, () => next);
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+  private mutate(requestId: string, change: (request: SetupRequest) => SetupRequest | undefined): Promise<Versioned<SetupRequest> | undefined> {
+    return updateExisting(this.deps.requests, requestId, change);
   }
 }

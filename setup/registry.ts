@@ -3,9 +3,10 @@
  * applications it has set up. Every write is idempotent per request (re-running a step after a
  * crash finds its own record and changes nothing) and refuses to overwrite another request's.
  */
-import { isConflict, SetupBotError } from './errors.js';
+import { upsert } from './compare-and-set.js';
+import { SetupBotError } from './errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from './model.js';
-import type { Clock, Repository, Versioned } from './ports.js';
+import type { Clock, Repository } from './ports.js';
 import type { ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed';
@@ -53,20 +54,6 @@ class TakenError extends SetupBotError {
   }
 }
 
-/** Creates or updates a record, compare-and-set, retrying lost races. */
-async function upsert<T>(repository: Repository<T>, id: string, create: () => T, update: (current: T) => T | undefined): Promise<Versioned<T>> {
-  for (;;) {
-    const current = await repository.get(id);
-    try {
-      if (!current) return await repository.create(id, create());
-      const next = update(current.value);
-      if (next === undefined) return current;
-      return await repository.update(id, current.version, () => next);
-    } catch (error) {
-      if (!isConflict(error) || error instanceof TakenError) throw error;
-    }
-  }
-}
 
 export class Registry {
   constructor(

@@ -14,6 +14,7 @@ import type { AuditAction, AuditLog } from './audit.js';
 import { nextCounterValue, type Counter } from './counter.js';
 import type { SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
+import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
 import type { Clock, Repository, Versioned } from './ports.js';
 import { formatRequestId, type CardCopy, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
@@ -174,10 +175,8 @@ export class SetupRequests {
   /** Remembers where copies of the request card were posted (merged, compare-and-set). */
   async addCardCopies(id: string, copies: readonly CardCopy[]): Promise<Versioned<SetupRequest> | undefined> {
     if (copies.length === 0) return this.get(id);
-    for (;;) {
-      const current = await this.get(id);
-      if (!current) return undefined;
-      const known = new Set(current.value.cards.map((copy) => `${copy.conversationId}|${copy.activityId}`));
+    const updated = await updateExisting(this.deps.requests, id.trim().toUpperCase(), (request) => {
+      const known = new Set(request.cards.map((copy) => `${copy.conversationId}|${copy.activityId}`));
       // adding each key as it is taken also drops duplicates within `copies` itself
       const fresh = copies.filter((copy) => {
         const key = `${copy.conversationId}|${copy.activityId}`;
@@ -185,13 +184,9 @@ export class SetupRequests {
         known.add(key);
         return true;
       });
-      if (fresh.length === 0) return current;
-      try {
-        return await this.deps.requests.update(current.id, current.version, { cards: [...current.value.cards, ...fresh] });
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+      return fresh.length === 0 ? undefined : { ...request, cards: [...request.cards, ...fresh] };
+    });
+    return updated ?? this.get(id);
   }
 
   async recordAudit(id: string, action: AuditAction, details: Record<string, string | number | boolean | null> = {}): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import { isConflict } from '../../setup/errors.js';
+import { removeExisting, upsert } from '../../setup/compare-and-set.js';
 import type { Clock, Repository } from '../../setup/ports.js';
 
 /** A channel that gets notifications because someone typed `notify here` there. */
@@ -21,29 +21,11 @@ export class NotifySubscriptions {
 
   async add(subscription: Omit<NotifySubscription, 'addedAt'>): Promise<void> {
     const value = { ...subscription, addedAt: this.clock.now().toISOString() };
-    for (;;) {
-      const existing = await this.repository.get(subscription.conversationId);
-      try {
-        if (existing) await this.repository.update(subscription.conversationId, existing.version, () => value);
-        else await this.repository.create(subscription.conversationId, value);
-        return;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+    await upsert(this.repository, subscription.conversationId, () => value, () => value);
   }
 
   async remove(conversationId: string): Promise<boolean> {
-    for (;;) {
-      const existing = await this.repository.get(conversationId);
-      if (!existing) return false;
-      try {
-        await this.repository.remove(conversationId, existing.version);
-        return true;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+    return removeExisting(this.repository, conversationId);
   }
 
   async removeTeam(teamId: string): Promise<void> {

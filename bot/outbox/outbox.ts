@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
-import { isConflict, NotFoundError } from '../../setup/errors.js';
+import { removeExisting, updateExisting } from '../../setup/compare-and-set.js';
 import type { Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
@@ -168,33 +168,14 @@ export class Outbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Replaces the stored entry; false when it is gone (delivered, or its conversation pruned). */
   private async store(entry: OutboxEntry): Promise<boolean> {
-    for (;;) {
-      const current = await this.options.entries.get(entry.id);
-      if (!current) return false;
-      try {
-        await this.options.entries.update(entry.id, current.version, () => entry);
-        return true;
-      } catch (error) {
-        // removed between get and update (delivered, or its conversation pruned)
-        if (error instanceof NotFoundError) return false;
-        if (!isConflict(error)) throw error;
-      }
-    }
+    return (await updateExisting(this.options.entries, entry.id, () => entry)) !== undefined;
   }
 
   private async forget(entry: OutboxEntry): Promise<void> {
     this.pending.delete(entry.id);
-    for (;;) {
-      const current = await this.options.entries.get(entry.id);
-      if (!current) return;
-      try {
-        await this.options.entries.remove(entry.id, current.version);
-        return;
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    }
+    await removeExisting(this.options.entries, entry.id);
   }
 
   /** Starts every send that may go now; schedules a wake-up for the earliest one that may not. */
