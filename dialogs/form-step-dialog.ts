@@ -20,6 +20,8 @@ export interface StepOptions {
 const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
 const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
 
+const NO_NAMES_TAKEN = { existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] } as const;
+
 function pastedSecrets(errors: readonly FieldError[]): FieldError[] {
   return errors.filter((error) => error.code === 'pasted_secret');
 }
@@ -107,8 +109,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
   }
 
   private async editList(dc: DialogContext, draft: Versioned<SetupDraft>, action: SetupActionData, typed: SetupDraft): Promise<DialogTurnResult> {
-    const context = await this.deps.requests.validationContext();
-    const secrets = pastedSecrets(this.form.validate(typed.content, context));
+    // only pasted secrets matter while a list is edited: no need to read which names are taken
+    const secrets = pastedSecrets(this.form.validate(typed.content, NO_NAMES_TAKEN));
     const clean = withoutPastedSecrets(typed, secrets);
     const edit = listEditOf(action);
     const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: 'That button is no longer on the card.' };
