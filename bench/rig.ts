@@ -10,10 +10,10 @@ import type { ConversationReference } from 'botbuilder';
 import { createAdapter, createBotAuthentication } from '../bot/adapter.js';
 import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';
-import { Outbox, type OutboxEntry } from '../bot/outbox/outbox.js';
+import { OUTBOX, Outbox } from '../bot/outbox/outbox.js';
 import { ConnectorTransport, type OutboxOperation } from '../bot/outbox/transport.js';
-import { JsonDataFile } from '../storage/data-file.js';
-import { LowdbRepository } from '../storage/lowdb-repository.js';
+import { COLLECTIONS } from '../bot/collections.js';
+import { EmbeddedStore } from '../storage/embedded-store.js';
 import { ConnectorStandIn, seededRandom, type ConnectorStandInOptions } from '../test/harness/connector-standin.js';
 
 /** Counts pino lines by their `event` field; keeps nothing else. */
@@ -76,14 +76,14 @@ export async function openOutboxRig(options: { standIn: ConnectorStandInOptions;
   await standIn.start();
   const dir = await mkdtemp(path.join(tmpdir(), 'setupbot-bench-'));
   const file = path.join(dir, 'setupbot.json');
-  const dataFile = await JsonDataFile.open(file);
+  const store = await EmbeddedStore.open({ file, collections: COLLECTIONS });
   const config = loadConfig({ HOST: '127.0.0.1', SETUPBOT_DATA_FILE: file });
   const events = new EventCounter();
   const logger = createLogger({ level: 'info', destination: events });
   const adapter = createAdapter(createBotAuthentication(config), logger);
   const transport = new ConnectorTransport(adapter, config.appId, 'https://api.botframework.com');
   const outbox = new Outbox({
-    entries: new LowdbRepository<OutboxEntry>(dataFile, 'outbox'),
+    entries: store.repository(OUTBOX),
     transport,
     logger,
     sendRate: config.sendRate,
@@ -98,7 +98,7 @@ export async function openOutboxRig(options: { standIn: ConnectorStandInOptions;
     sendRate: config.sendRate,
     async stop() {
       await outbox.stop();
-      await dataFile.flush();
+      await store.close();
       await standIn.stop();
       await rm(dir, { recursive: true, force: true });
     },

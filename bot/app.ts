@@ -1,30 +1,32 @@
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
-import { AuditLog, type AuditEntry } from '../setup/audit.js';
-import type { Counter } from '../setup/counter.js';
-import type { SetupDraft } from '../setup/draft.js';
-import { DraftStore } from '../setup/drafts.js';
+import { randomUUID } from 'node:crypto';
+import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../setup/audit.js';
+import { COUNTERS } from '../setup/counter.js';
+import { DRAFTS, DraftStore } from '../setup/drafts.js';
+import { LEASES, Leases } from '../setup/leases.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
-import type { SetupRequest } from '../setup/request.js';
+import { REQUESTS } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
 import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../azure/connection-checker.js';
 import { Executor } from '../setup/executor.js';
-import { Registry, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry.js';
+import { REGISTRY_COLLECTIONS, Registry } from '../setup/registry.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/verification.js';
-import { JsonDataFile } from '../storage/data-file.js';
-import { LowdbBotStorage } from '../storage/lowdb-bot-storage.js';
-import { LowdbRepository } from '../storage/lowdb-repository.js';
+import { EmbeddedStore } from '../storage/embedded-store.js';
+import type { Store } from '../storage/store.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
 import { BackgroundWork } from './background.js';
+import { COLLECTIONS } from './collections.js';
 import { ExpiryWatch } from './expiry-watch.js';
-import { Outbox, type OutboxEntry } from './outbox/outbox.js';
+import { failpointsFor } from './failpoints.js';
+import { OUTBOX, Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifier.js';
-import { NotifySubscriptions, type NotifySubscription } from './notifications/subscriptions.js';
+import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
 import { ConnectorTransport, type Transport } from './outbox/transport.js';
 import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
-import { InstallationStore, type Installation } from './installations.js';
+import { INSTALLATIONS, InstallationStore } from './installations.js';
 import { createMessageEndpoint } from './message-endpoint.js';
 import { createServer, type HttpServer } from './server.js';
 import { SetupBot } from './setup-bot.js';
@@ -46,7 +48,8 @@ export interface AppDeps {
 
 export interface App {
   readonly http: HttpServer;
-  readonly dataFile: JsonDataFile;
+  readonly store: Store;
+  readonly leases: Leases;
   readonly installations: InstallationStore;
   readonly drafts: DraftStore;
   readonly requests: SetupRequests;
@@ -71,25 +74,26 @@ const SHUTDOWN_BACKGROUND_MS = 20_000;
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const dataFile = await JsonDataFile.open(config.dataFile);
-  const repository = <T>(collection: string): LowdbRepository<T> => new LowdbRepository<T>(dataFile, collection);
+  const failpoint = failpointsFor(config.failpoints);
+  const store: Store = await EmbeddedStore.open({ file: config.dataFile, collections: COLLECTIONS, logger, failpoint });
+  const leases = new Leases(store.repository(LEASES), clock, `${process.pid}-${randomUUID().slice(0, 8)}`);
 
-  const installations = new InstallationStore(repository<Installation>('installations'), clock);
-  const drafts = new DraftStore(repository<SetupDraft>('drafts'), clock);
-  const audit = new AuditLog(repository<AuditEntry>('audit'), repository<{ seq: number; hash: string }>('auditHead'), clock);
+  const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
+  const drafts = new DraftStore(store.repository(DRAFTS), clock);
+  const audit = new AuditLog(store.repository(AUDIT_ENTRIES), store.repository(AUDIT_HEAD), clock);
   const registry = new Registry(
     {
-      keyVaultReferences: repository<RecordedKeyVaultReference>('keyVaultReferences'),
-      environments: repository<RecordedEnvironment>('environments'),
-      connectedApplications: repository<RecordedConnectedApplication>('connectedApplications'),
+      keyVaultReferences: store.repository(REGISTRY_COLLECTIONS.keyVaultReferences),
+      environments: store.repository(REGISTRY_COLLECTIONS.environments),
+      connectedApplications: store.repository(REGISTRY_COLLECTIONS.connectedApplications),
     },
     clock,
   );
-  const requestRepository = repository<SetupRequest>('requests');
+  const requestRepository = store.repository(REQUESTS);
   const requests = new SetupRequests({
     registry,
     requests: requestRepository,
-    counters: repository<Counter>('counters'),
+    counters: store.repository(COUNTERS),
     drafts,
     audit,
     clock,
@@ -103,7 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let cards: RequestCards | undefined;
   let subscriptions: NotifySubscriptions | undefined;
   const outbox = new Outbox({
-    entries: repository<OutboxEntry>('outbox'),
+    entries: store.repository(OUTBOX),
     transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
     logger,
     sendRate: config.sendRate,
@@ -114,7 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   });
   cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
-  subscriptions = new NotifySubscriptions(repository<NotifySubscription>('notifyChannels'), clock);
+  subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), clock);
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
   audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
   const expiry = new ExpiryWatch(requests, cards, logger);
@@ -136,7 +140,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requests,
     cards,
     background,
-    dialogState: new PrivateConversationState(new LowdbBotStorage(dataFile)),
+    dialogState: new PrivateConversationState(store.botStorage()),
     requesters: config.requesters,
     registry,
     subscriptions,
@@ -152,7 +156,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   return {
     http,
-    dataFile,
+    store,
+    leases,
     installations,
     drafts,
     requests,
@@ -170,6 +175,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     executor,
     registry,
     async start(port = config.port) {
+      if (store.exclusive) await leases.voidOthers();
+      if (failpoint) logger.warn({ event: 'failpoints_armed', failpoints: config.failpoints.map((spec) => `${spec.name}@${spec.hit}`) }, 'SETUPBOT_FAILPOINTS is set: this process will kill itself at those points (crash tests only)');
       await outbox.start();
       const bound = await http.listen(port, config.host);
       if (config.approvers.length === 0) {
@@ -194,7 +201,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await http.close();
       await background.idleWithin(SHUTDOWN_BACKGROUND_MS);
       await outbox.stop();
-      await dataFile.flush();
+      await store.close();
     },
   };
 }

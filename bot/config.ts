@@ -3,6 +3,7 @@
  * with a message that names the variable and says how to fix it.
  */
 import { SetupBotError } from '../setup/errors.js';
+import { parseFailpoints, type FailpointSpec } from './failpoints.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type AppType = 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
@@ -61,6 +62,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), for outbound checks. */
   readonly proxyEnv: Readonly<Record<string, string>>;
+  /** Crash tests only: where the process kills itself (SETUPBOT_FAILPOINTS). */
+  readonly failpoints: readonly FailpointSpec[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -173,6 +176,14 @@ function boolean(env: Env, name: string): boolean {
   throw new ConfigError(name, `"${raw}" is not true or false`, `Set ${name}=true or ${name}=false.`);
 }
 
+function failpointList(env: Env): FailpointSpec[] {
+  try {
+    return parseFailpoints(trimmed(env, 'SETUPBOT_FAILPOINTS'));
+  } catch (error) {
+    throw new ConfigError('SETUPBOT_FAILPOINTS', (error as Error).message, 'It is for crash tests only: leave it unset.');
+  }
+}
+
 export function loadConfig(env: Env): Config {
   const appId = trimmed(env, 'MicrosoftAppId');
   const anonymous = appId === '';
@@ -243,6 +254,7 @@ export function loadConfig(env: Env): Config {
     dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),
     sendRate: integerIn(env, 'SETUPBOT_SEND_RATE', 50, 1, 1000),
     notifyChannels: channelList(env, 'SETUPBOT_NOTIFY_CHANNELS'),
+    failpoints: failpointList(env),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

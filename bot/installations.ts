@@ -1,6 +1,6 @@
 import { TurnContext, type ConversationReference, type TurnContext as Context } from 'botbuilder';
 import { removeExisting, updateExisting, upsert } from '../setup/compare-and-set.js';
-import type { Clock, Repository } from '../setup/ports.js';
+import type { Clock, CollectionSpec, Repository } from '../setup/ports.js';
 import { teamOf, tenantOf } from './activity-identity.js';
 
 /** Where the bot is installed: a conversation it may later write to proactively. */
@@ -17,6 +17,15 @@ export interface Installation {
   updatedAt: string;
 }
 
+export const INSTALLATIONS: CollectionSpec<Installation, 'user' | 'team'> = {
+  name: 'installations',
+  indexes: {
+    /** The personal chat of a user (by Entra object id). */
+    user: (install) => (install.kind === 'personal' && install.userObjectId ? [install.userObjectId] : []),
+    team: (install) => (install.teamId ? [install.teamId] : []),
+  },
+};
+
 function kindOf(context: Context): Installation['kind'] {
   const type = context.activity.conversation?.conversationType;
   if (type === 'channel') return 'channel';
@@ -27,7 +36,7 @@ function kindOf(context: Context): Installation['kind'] {
 /** Keeps the stored conversation references in step with installs and removals. */
 export class InstallationStore {
   constructor(
-    private readonly repository: Repository<Installation>,
+    private readonly repository: Repository<Installation, 'user' | 'team'>,
     private readonly clock: Clock,
   ) {}
 
@@ -58,7 +67,7 @@ export class InstallationStore {
   /** A renamed team: every stored reference of it carries the new name. */
   async renameTeam(teamId: string, teamName: string): Promise<number> {
     let renamed = 0;
-    for (const record of await this.repository.list((install) => install.teamId === teamId)) {
+    for (const record of await this.repository.find('team', teamId)) {
       const updated = await updateExisting(this.repository, record.id, (install) => ({ ...install, teamName, updatedAt: this.clock.now().toISOString() }));
       if (updated) renamed += 1;
     }
@@ -66,13 +75,19 @@ export class InstallationStore {
   }
 
   async forgetTeam(teamId: string): Promise<void> {
-    for (const record of await this.repository.list((install) => install.teamId === teamId)) await this.forget(record.id);
+    for (const record of await this.repository.find('team', teamId)) await this.forget(record.id);
   }
 
   async get(conversationId: string): Promise<Installation | undefined> {
     return (await this.repository.get(conversationId))?.value;
   }
 
+  /** The bot's personal chat with this user, if installed there. */
+  async personalChatOf(userObjectId: string): Promise<Installation | undefined> {
+    return (await this.repository.find('user', userObjectId.toLowerCase(), { newestFirst: true, limit: 1 }))[0]?.value;
+  }
+
+  /** Every installation (a scan: diagnostics only). */
   async list(): Promise<Installation[]> {
     return (await this.repository.list()).map((record) => record.value);
   }

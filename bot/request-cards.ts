@@ -53,13 +53,12 @@ export class RequestCards {
     const { value } = request;
     if (requesterCopy) await this.remember(value.id, { kind: 'requester', ...requesterCopy, address: value.requesterConversation });
     const serviceUrl = String((value.requesterConversation as { serviceUrl?: unknown }).serviceUrl ?? '');
-    const installs = await this.deps.installations.list();
 
     for (const approverId of value.approvers) {
       if (approverId === value.requester.objectId) continue;
       const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, revision: value.revision };
       const what = `approval card ${value.id} to approver ${approverId}`;
-      const personal = installs.find((install) => install.kind === 'personal' && install.userObjectId === approverId);
+      const personal = await this.deps.installations.personalChatOf(approverId);
       const activity = cardActivity(value, 'approver');
       if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
       else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });

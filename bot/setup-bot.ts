@@ -101,7 +101,11 @@ export class SetupBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
-    await this.deps.dialogState.saveChanges(context, false);
+    // a conversation with no dialog running keeps no state: bot state stays as small as the
+    // number of dialogs in progress, not the number of conversations ever seen
+    const state = await this.dialogStateAccessor.get(context);
+    if (state && state.dialogStack.length === 0) await this.deps.dialogState.delete(context);
+    else await this.deps.dialogState.saveChanges(context, false);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {

@@ -120,7 +120,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
   }
 
   private async next(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
-    const errors = this.form.validate(typed.content, await this.deps.requests.validationContext());
+    const errors = this.form.validate(typed.content, await this.deps.requests.validationContextFor(typed.content));
     const clean = withoutPastedSecrets(typed, errors);
     if (errors.length > 0) {
       turnLogger(dc.context, this.deps.logger).info({ event: 'setup_invalid', step: this.form.step, fields: errors.map((error) => `${error.path}:${error.code}`) }, 'setup step has invalid fields');

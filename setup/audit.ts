@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isConflict } from './errors.js';
-import type { Clock, Repository } from './ports.js';
+import type { Clock, CollectionSpec, Repository } from './ports.js';
 
 export type AuditAction =
   | 'submitted'
@@ -27,12 +27,24 @@ export interface AuditEntry {
   details: AuditDetails;
   prevHash: string;
   hash: string;
+  /** Idempotency key of an entry appended for a queued change (see AuditLog.append). */
+  key?: string;
 }
 
-interface AuditHead {
+export interface AuditHead {
   seq: number;
   hash: string;
 }
+
+export const AUDIT_ENTRIES: CollectionSpec<AuditEntry, 'request' | 'key'> = {
+  name: 'audit',
+  indexes: {
+    request: (entry) => [entry.requestId],
+    key: (entry) => (entry.key ? [entry.key] : []),
+  },
+};
+
+export const AUDIT_HEAD: CollectionSpec<AuditHead> = { name: 'auditHead' };
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_ID = 'head';
@@ -50,8 +62,8 @@ function canonical(value: unknown): string {
 
 /** SHA-256 over the canonical JSON of the entry without its own hash. */
 export function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
-  const { seq, at, requestId, action, actor, details, prevHash } = entry;
-  return createHash('sha256').update(canonical({ seq, at, requestId, action, actor, details, prevHash })).digest('hex');
+  const { seq, at, requestId, action, actor, details, prevHash, key } = entry;
+  return createHash('sha256').update(canonical({ seq, at, requestId, action, actor, details, prevHash, key })).digest('hex');
 }
 
 export type ChainVerdict = { ok: true; entries: number } | { ok: false; seq: number; reason: string };
@@ -82,13 +94,21 @@ export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
 
   constructor(
-    private readonly entriesRepo: Repository<AuditEntry>,
+    private readonly entriesRepo: Repository<AuditEntry, 'request' | 'key'>,
     private readonly headRepo: Repository<AuditHead>,
     private readonly clock: Clock,
   ) {}
 
-  async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}): Promise<AuditEntry> {
+  /**
+   * Appends an entry. With a `key`, an entry already appended under that key is returned
+   * instead: a queued entry appended again after a crash is not added twice.
+   */
+  async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}, key?: string): Promise<AuditEntry> {
     for (;;) {
+      if (key) {
+        const [existing] = await this.entriesRepo.find('key', key, { limit: 1 });
+        if (existing) return existing.value;
+      }
       const head = await this.head();
       const seq = head.value.seq + 1;
       const existing = await this.entriesRepo.get(entryId(seq));
@@ -96,7 +116,7 @@ export class AuditLog {
         await this.moveHead(head, existing.value);
         continue;
       }
-      const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: head.value.hash };
+      const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: head.value.hash, ...(key ? { key } : {}) };
       const entry: AuditEntry = { ...unsigned, hash: hashOf(unsigned) };
       try {
         await this.entriesRepo.create(entryId(seq), entry);
@@ -115,9 +135,10 @@ export class AuditLog {
     this.listeners.push(listener);
   }
 
+  /** One request's entries in order (keyed), or the whole log (a scan). */
   async entries(requestId?: string): Promise<AuditEntry[]> {
-    const all = (await this.entriesRepo.list()).map((record) => record.value).sort((a, b) => a.seq - b.seq);
-    return requestId ? all.filter((entry) => entry.requestId === requestId) : all;
+    const records = requestId ? await this.entriesRepo.find('request', requestId) : await this.entriesRepo.list();
+    return records.map((record) => record.value).sort((a, b) => a.seq - b.seq);
   }
 
   /**

@@ -1,9 +1,11 @@
 import { upsert } from './compare-and-set.js';
-import type { Repository } from './ports.js';
+import type { CollectionSpec, Repository } from './ports.js';
 
 export interface Counter {
   value: number;
 }
+
+export const COUNTERS: CollectionSpec<Counter> = { name: 'counters' };
 
 /** Next value of a named counter, compare-and-set on the repository (safe across writers). */
 export async function nextCounterValue(counters: Repository<Counter>, name: string): Promise<number> {

@@ -1,6 +1,8 @@
 import { emptySetupContent } from './model.js';
 import type { Requester, SetupDraft } from './draft.js';
-import type { Clock, Patch, Repository, Versioned } from './ports.js';
+import type { Clock, CollectionSpec, Patch, Repository, Versioned } from './ports.js';
+
+export const DRAFTS: CollectionSpec<SetupDraft> = { name: 'drafts' };
 
 /** One open draft per requester, persisted, updated compare-and-set. */
 export class DraftStore {

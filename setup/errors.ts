@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'stale'
   | 'storage_unreadable'
+  | 'storage_unavailable'
   | 'config_invalid';
 
 export class SetupBotError extends Error {

@@ -27,6 +27,8 @@ export interface ExecutionStep {
 export interface PendingAuditEntry {
   action: 'execution_started' | 'step_finished' | 'succeeded' | 'failed';
   details: Record<string, string | number | boolean | null>;
+  /** Idempotency key: appending the same queued entry twice (a crash in between) adds it once. */
+  key?: string;
 }
 
 export interface Execution {

@@ -7,16 +7,17 @@
  *   (a step interrupted mid-way runs again; steps are idempotent: verification only reads, and
  *   the registry recognises its own records), and never repeats a finished step.
  */
+import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
 import { updateExisting } from './compare-and-set.js';
 import { isFinished, planFor, type ExecutionStep } from './execution.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
-import type { SetupRequest } from './request.js';
+import type { RequestIndex, SetupRequest } from './request.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
 
 export interface ExecutorDeps {
-  requests: Repository<SetupRequest>;
+  requests: Repository<SetupRequest, RequestIndex>;
   registry: Registry;
   verifier: KeyVaultVerifier;
   checker: ConnectionChecker;
@@ -52,6 +53,8 @@ function verificationLines(verification: KeyVaultVerification): string[] {
 
 export class Executor {
   private readonly active = new Set<string>();
+  /** Audit flushes of one request run one after another (each sees what the last one cleared). */
+  private readonly flushing = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ExecutorDeps) {}
 
@@ -69,7 +72,7 @@ export class Executor {
           dryRun: request.dryRun || this.deps.dryRunAll,
           steps: planFor(request.content),
           startedAt: now,
-          pendingAudit: [{ action: 'execution_started', details: { steps: planFor(request.content).length, dryRun: request.dryRun || this.deps.dryRunAll } }],
+          pendingAudit: [{ action: 'execution_started', details: { steps: planFor(request.content).length, dryRun: request.dryRun || this.deps.dryRunAll }, key: randomUUID() }],
         },
       };
     });
@@ -91,11 +94,20 @@ export class Executor {
    * crash in between leaves them queued, and the next flush (at the latest on restart) appends
    * them; only a crash between the append and the clearing can repeat one.
    */
-  private async flushAudit(requestId: string): Promise<void> {
+  private flushAudit(requestId: string): Promise<void> {
+    const previous = this.flushing.get(requestId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.appendQueuedAudit(requestId));
+    this.flushing.set(requestId, mine);
+    return mine.finally(() => {
+      if (this.flushing.get(requestId) === mine) this.flushing.delete(requestId);
+    });
+  }
+
+  private async appendQueuedAudit(requestId: string): Promise<void> {
     const current = await this.deps.requests.get(requestId);
     const queued = current?.value.execution?.pendingAudit ?? [];
     if (queued.length === 0) return;
-    for (const entry of queued) await this.deps.audit.append(requestId, entry.action, { kind: 'system' }, entry.details);
+    for (const entry of queued) await this.deps.audit.append(requestId, entry.action, { kind: 'system' }, entry.details, entry.key);
     await this.mutate(requestId, (request) =>
       request.execution ? { ...request, execution: { ...request.execution, pendingAudit: (request.execution.pendingAudit ?? []).slice(queued.length) } } : undefined,
     );
@@ -103,12 +115,12 @@ export class Executor {
 
   /** On start-up: finish what a stopped process left: executing requests, and approved ones never started. */
   async resumeAll(): Promise<string[]> {
-    const unaudited = await this.deps.requests.list((request) => (request.execution?.pendingAudit?.length ?? 0) > 0);
+    const unaudited = await this.deps.requests.find('unaudited', 'yes');
     for (const record of unaudited) {
       await this.flushAudit(record.id);
       if (record.value.status === 'succeeded' || record.value.status === 'failed') await this.deps.onProgress(record.id);
     }
-    const pending = await this.deps.requests.list((request) => request.status === 'executing' || request.status === 'approved');
+    const pending = [...(await this.deps.requests.find('status', 'executing')), ...(await this.deps.requests.find('status', 'approved'))];
     for (const record of pending) {
       this.deps.logger.info({ event: 'execution_resumed', requestId: record.id, status: record.value.status }, 'resuming setup request after restart');
       await this.execute(record.id);
@@ -162,7 +174,7 @@ export class Executor {
         }
         return candidate;
       });
-      const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status } }];
+      const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status }, key: randomUUID() }];
       return { ...current, execution: { ...current.execution, steps, pendingAudit: audit } };
     });
     await this.flushAudit(requestId);
@@ -219,7 +231,7 @@ export class Executor {
     const finished = await this.mutate(requestId, (request) => {
       if (request.status !== 'executing' || !request.execution) return undefined;
       const failed = request.execution.steps.some((step) => step.status === 'failed');
-      const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details: { dryRun: request.execution.dryRun } }];
+      const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details: { dryRun: request.execution.dryRun }, key: randomUUID() }];
       return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now, pendingAudit } };
     });
     if (!finished) return;

@@ -6,7 +6,8 @@
 import { upsert } from './compare-and-set.js';
 import { SetupBotError } from './errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from './model.js';
-import type { Clock, Repository } from './ports.js';
+import type { Clock, CollectionSpec, Repository } from './ports.js';
+import { nameKey } from './request.js';
 import type { ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed';
@@ -44,9 +45,14 @@ export interface RegistryRepositories {
   connectedApplications: Repository<RecordedConnectedApplication>;
 }
 
-export function registryKey(name: string): string {
-  return name.trim().toLowerCase();
-}
+export const registryKey = nameKey;
+
+/** The registry's collections (a few records per environment: listed whole). */
+export const REGISTRY_COLLECTIONS = {
+  keyVaultReferences: { name: 'keyVaultReferences' } satisfies CollectionSpec<RecordedKeyVaultReference>,
+  environments: { name: 'environments' } satisfies CollectionSpec<RecordedEnvironment>,
+  connectedApplications: { name: 'connectedApplications' } satisfies CollectionSpec<RecordedConnectedApplication>,
+};
 
 class TakenError extends SetupBotError {
   constructor(what: string, name: string, owner: string) {
@@ -61,13 +67,6 @@ export class Registry {
     private readonly clock: Clock,
   ) {}
 
-  async takenNames(): Promise<{ environments: string[]; keyVaultReferences: string[] }> {
-    const [environments, references] = await Promise.all([this.repos.environments.list(), this.repos.keyVaultReferences.list()]);
-    return {
-      environments: environments.map((record) => record.value.environment.name),
-      keyVaultReferences: references.map((record) => record.value.reference.name),
-    };
-  }
 
   async recordKeyVaultReference(requestId: string, reference: KeyVaultReference, verification: KeyVaultVerification): Promise<void> {
     const now = this.clock.now().toISOString();

@@ -1,4 +1,5 @@
 import type { SetupContent } from './model.js';
+import type { CollectionSpec } from './ports.js';
 import type { Requester } from './draft.js';
 import type { Execution } from './execution.js';
 
@@ -68,6 +69,30 @@ export interface SetupRequest {
 }
 
 export const PENDING: RequestStatus = 'submitted';
+
+/** Requests in these states no longer hold their names. */
+export const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
+
+/** Names compare trimmed and case-insensitively (the registry's key too). */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** The keyed queries over requests that turns and timers need (instead of scanning them all). */
+export type RequestIndex = 'status' | 'requester' | 'heldName' | 'environment' | 'unaudited';
+
+export const REQUESTS: CollectionSpec<SetupRequest, RequestIndex> = {
+  name: 'requests',
+  indexes: {
+    status: (request) => [request.status],
+    requester: (request) => [request.requester.objectId.toLowerCase()],
+    /** env:<name> and kv:<name> for every request that holds its names (not rejected, cancelled or expired). */
+    heldName: (request) => (RELEASED.has(request.status) ? [] : [`env:${nameKey(request.content.environment.name)}`, `kv:${nameKey(request.content.keyVault.name)}`]),
+    environment: (request) => [nameKey(request.content.environment.name)],
+    /** Requests with audit entries queued by the executor but not yet appended. */
+    unaudited: (request) => ((request.execution?.pendingAudit?.length ?? 0) > 0 ? ['yes'] : []),
+  },
+};
 
 export function isPending(request: Pick<SetupRequest, 'status'>): boolean {
   return request.status === PENDING;

@@ -16,13 +16,11 @@ import type { SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
 import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
+import type { SetupContent } from './model.js';
 import type { Clock, Repository, Versioned } from './ports.js';
-import { formatRequestId, type CardCopy, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
+import { formatRequestId, nameKey, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from './request.js';
 import type { Registry } from './registry.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
-
-/** Requests in these states no longer hold their names. */
-const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
 
 export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[] };
 
@@ -32,7 +30,7 @@ export type TransitionOutcome =
   | { ok: false; refusal: Refusal; request?: Versioned<SetupRequest> };
 
 export interface SetupRequestsDeps {
-  requests: Repository<SetupRequest>;
+  requests: Repository<SetupRequest, RequestIndex>;
   counters: Repository<Counter>;
   drafts: DraftStore;
   audit: AuditLog;
@@ -54,13 +52,22 @@ export class SetupRequests {
     return this.deps.policy;
   }
 
-  /** Names already taken: by requests that are pending, running or done. */
-  async validationContext(): Promise<ValidationContext> {
-    const holding = await this.deps.requests.list((request) => !RELEASED.has(request.status));
-    const recorded = (await this.deps.registry?.takenNames()) ?? { environments: [], keyVaultReferences: [] };
+  /**
+   * Which of the names this content uses are already taken: by requests that are pending,
+   * running or done, or by what the registry recorded. Keyed lookups of just these names.
+   */
+  async validationContextFor(content: SetupContent): Promise<ValidationContext> {
+    const environment = content.environment.name;
+    const keyVault = content.keyVault.name;
+    const [heldEnvironment, heldKeyVault, recordedEnvironment, recordedKeyVault] = await Promise.all([
+      environment.trim() ? this.deps.requests.find('heldName', `env:${nameKey(environment)}`, { limit: 1 }) : [],
+      keyVault.trim() ? this.deps.requests.find('heldName', `kv:${nameKey(keyVault)}`, { limit: 1 }) : [],
+      environment.trim() ? this.deps.registry?.environment(environment) : undefined,
+      keyVault.trim() ? this.deps.registry?.keyVaultReference(keyVault) : undefined,
+    ]);
     return {
-      existingEnvironmentNames: [...holding.map((record) => record.value.content.environment.name), ...recorded.environments],
-      existingKeyVaultReferenceNames: [...holding.map((record) => record.value.content.keyVault.name), ...recorded.keyVaultReferences],
+      existingEnvironmentNames: heldEnvironment.length > 0 || recordedEnvironment ? [environment] : [],
+      existingKeyVaultReferenceNames: heldKeyVault.length > 0 || recordedKeyVault ? [keyVault] : [],
     };
   }
 
@@ -69,7 +76,7 @@ export class SetupRequests {
    * next SR number, records the request and its audit entry, and closes the draft.
    */
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
-    const errors = validateSetupContent(draft.value.content, await this.validationContext());
+    const errors = validateSetupContent(draft.value.content, await this.validationContextFor(draft.value.content));
     if (errors.length > 0) return { ok: false, errors };
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
@@ -106,21 +113,27 @@ export class SetupRequests {
     return this.deps.requests.get(id.trim().toUpperCase());
   }
 
+  /** Every request (a scan: admin views only). */
   async list(filter?: (request: SetupRequest) => boolean): Promise<Versioned<SetupRequest>[]> {
     return this.deps.requests.list(filter);
   }
 
-  /** The requests one person asked for, oldest first. */
-  async listByRequester(objectId: string): Promise<SetupRequest[]> {
-    const records = await this.deps.requests.list((request) => request.requester.objectId === objectId.toLowerCase());
+  /** The requests one person asked for, oldest first (or the newest `limit`, newest first). */
+  async listByRequester(objectId: string, options: { newestFirst?: boolean; limit?: number } = {}): Promise<SetupRequest[]> {
+    const records = await this.deps.requests.find('requester', objectId.toLowerCase(), options);
     return records.map((record) => record.value);
+  }
+
+  /** Requests of one service environment (by name), oldest first. */
+  async listByEnvironment(name: string, options: { newestFirst?: boolean; limit?: number } = {}): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.find('environment', nameKey(name), options);
   }
 
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
-    return this.deps.requests.list(
-      (request) =>
-        request.status === 'submitted' &&
+    const pending = await this.deps.requests.find('status', 'submitted');
+    return pending.filter(
+      ({ value: request }) =>
         request.approvers.includes(approverId) &&
         request.requester.objectId !== approverId &&
         !request.approvals.some((decision) => decision.objectId === approverId),
@@ -156,7 +169,7 @@ export class SetupRequests {
   /** Expires every pending request past its deadline; resolves with the ones it expired. */
   async expireDue(): Promise<Versioned<SetupRequest>[]> {
     const now = this.deps.clock.now();
-    const due = await this.deps.requests.list((request) => isExpired(request, now));
+    const due = (await this.deps.requests.find('status', 'submitted')).filter((record) => isExpired(record.value, now));
     const expired: Versioned<SetupRequest>[] = [];
     for (const record of due) {
       const outcome = await this.transition(

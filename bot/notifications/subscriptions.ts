@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import { removeExisting, upsert } from '../../setup/compare-and-set.js';
-import type { Clock, Repository } from '../../setup/ports.js';
+import type { Clock, CollectionSpec, Repository } from '../../setup/ports.js';
 
 /** A channel that gets notifications because someone typed `notify here` there. */
 export interface NotifySubscription {
@@ -13,9 +13,14 @@ export interface NotifySubscription {
   addedAt: string;
 }
 
+export const NOTIFY_SUBSCRIPTIONS: CollectionSpec<NotifySubscription, 'team'> = {
+  name: 'notifyChannels',
+  indexes: { team: (subscription) => (subscription.teamId ? [subscription.teamId] : []) },
+};
+
 export class NotifySubscriptions {
   constructor(
-    private readonly repository: Repository<NotifySubscription>,
+    private readonly repository: Repository<NotifySubscription, 'team'>,
     private readonly clock: Clock,
   ) {}
 
@@ -29,7 +34,7 @@ export class NotifySubscriptions {
   }
 
   async removeTeam(teamId: string): Promise<void> {
-    for (const record of await this.repository.list((subscription) => subscription.teamId === teamId)) await this.remove(record.id);
+    for (const record of await this.repository.find('team', teamId)) await this.remove(record.id);
   }
 
   async list(): Promise<NotifySubscription[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import { removeExisting, updateExisting } from '../../setup/compare-and-set.js';
-import type { Logger, Repository } from '../../setup/ports.js';
+import type { CollectionSpec, Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
 
@@ -25,6 +25,9 @@ export interface OutboxEntry {
   notBefore: number;
   lastError?: string;
 }
+
+/** Queued messages: few at any time (each is removed once delivered), loaded whole at start. */
+export const OUTBOX: CollectionSpec<OutboxEntry> = { name: 'outbox' };
 
 export interface Delivery {
   entry: OutboxEntry;

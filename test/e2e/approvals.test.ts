@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { COLLECTIONS } from '../../bot/collections.js';
+import { AUDIT_ENTRIES } from '../../setup/audit.js';
+import { EmbeddedStore } from '../../storage/embedded-store.js';
 import { cardExecute, teamChannel, teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
 import { actionsOf } from '../harness/card-client.js';
@@ -209,13 +211,15 @@ describe('approvals with a quorum of one', () => {
     expect(approver.lastMessage).toContain('expired');
   });
 
-  test('the audit chain verifies, and a tampered data file is detected', async () => {
+  test('the audit chain verifies, and a tampered store is detected', async () => {
     expect(await rig.app.audit.verify()).toMatchObject({ ok: true });
     await rig.app.stop();
-    const data = JSON.parse(await readFile(rig.dataFile, 'utf8')) as { collections: { audit: Record<string, { value: { details: Record<string, unknown> } }> } };
-    const second = Object.values(data.collections.audit)[1];
-    second.value.details = { ...second.value.details, comment: 'quietly edited' };
-    await writeFile(rig.dataFile, JSON.stringify(data));
+    // someone with access to the files rewrites an entry with the store's own tools
+    const store = await EmbeddedStore.open({ file: rig.dataFile, collections: COLLECTIONS });
+    const entries = store.repository(AUDIT_ENTRIES);
+    const second = (await entries.list())[1];
+    await entries.update(second.id, second.version, { details: { ...second.value.details, comment: 'quietly edited' } });
+    await store.close();
     await rig.startBot();
     expect(await rig.app.audit.verify()).toEqual({ ok: false, seq: 2, reason: expect.stringContaining('edited') });
   });

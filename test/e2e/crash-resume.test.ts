@@ -11,7 +11,7 @@
  *   connected-application step;
  * - Teams: activities posted to /api/messages (anonymous mode), replies at a connector stand-in.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
@@ -19,7 +19,9 @@ import type { AuditEntry } from '../../setup/audit.js';
 import { verifyAuditChain } from '../../setup/audit.js';
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry.js';
 import type { SetupRequest } from '../../setup/request.js';
-import type { DataFileContents } from '../../storage/data-file.js';
+import { readStoreContents, type StoreContents as DataFileContents } from '../../storage/journal/offline-reader.js';
+import { journalFolderOf } from '../../storage/journal/journal-store.js';
+import { SegmentFolder } from '../../storage/journal/segments.js';
 import { botAdded, cardExecute, personalMessage, teamsUser, type Scene, type TeamsUser } from '../harness/activities.js';
 import { BotProcess } from '../harness/bot-process.js';
 import { cardOf, cardText } from '../harness/card-check.js';
@@ -139,9 +141,9 @@ class ChildCardClient {
   }
 }
 
-/** The data file as it sits on disk (read fresh each time: the child writes it). */
+/** The store as it sits on disk (read fresh each time: the child writes it). */
 async function readData(file: string): Promise<DataFileContents> {
-  return JSON.parse(await readFile(file, 'utf8')) as DataFileContents;
+  return readStoreContents(file);
 }
 
 function values<T>(data: DataFileContents, collection: string): { id: string; value: T }[] {
@@ -351,13 +353,18 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     first.signal('SIGKILL');
     expect((await first.exited()).signal).toBe('SIGKILL');
     const afterCrashText = await readFile(dataFile, 'utf8');
-    const afterCrash = JSON.parse(afterCrashText) as DataFileContents;
-    expect(afterCrash).toMatchObject({ schemaVersion: 1, collections: expect.any(Object) as unknown });
+    const afterCrash = await readData(dataFile);
+    expect(afterCrash.tornBytes).toBe(0);
     expect(stepSummary(requestIn(afterCrash, id))).toEqual(stepSummary(requestIn(before, id)));
-    // a crash in the middle of an atomic write leaves a torn temp file next to the data file
-    // (steno: .<name>.tmp, then rename): plant one; the restart must neither read nor mind it
+    // a crash in the middle of a checkpoint leaves a torn temp file next to the data file
+    // (.<name>.tmp, then rename): plant one; the restart must neither read nor mind it
     const tornTemp = path.join(current.dir, `.${path.basename(dataFile)}.tmp`);
     await writeFile(tornTemp, afterCrashText.slice(0, Math.floor(afterCrashText.length / 2)));
+    // and a crash in the middle of a journal append leaves half a transaction at its end
+    const journal = new SegmentFolder(journalFolderOf(dataFile));
+    const lastSegment = (await journal.list()).at(-1) ?? 1;
+    await appendFile(SegmentFolder.pathOf(journal.folder, lastSegment), '{"t":999999,"c":"requests","i":"SR-9999","v":1,"q":1,"d":{"status":"appr');
+    expect((await readData(dataFile)).tornBytes).toBeGreaterThan(0);
 
     // 4. Finance answers from now on; the same data file and environment
     financeOptions.answer = 'normal';
@@ -368,6 +375,7 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     const request = requestIn(done, id);
     expect(requestIn(done, id)?.execution?.steps[0].verification).toEqual(requestIn(afterCrash, id)?.execution?.steps[0].verification);
     expect(second.output.filter((line) => line.includes('"event":"execution_resumed"'))).toHaveLength(1);
+    expect(second.output.filter((line) => line.includes('"event":"store_torn_write_discarded"'))).toHaveLength(1);
 
     // 6. every step's outcome stored once; only the interrupted step ran twice
     expect(stepSummary(request)).toEqual([

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
@@ -9,6 +8,7 @@ import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPem, toPkcs12B
 import { closedPort, FinanceStandIn } from '../harness/finance-standin.js';
 import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
 import { approverClient, install, submitFullRequest, VAULT_URI } from '../harness/scenarios.js';
+import { storeText } from '../harness/store-files.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -120,8 +120,8 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     expect(cardText(admin.card)).toContain('storage-sas-token');
 
     // no secret value anywhere: logs, data file, anything sent to Teams
-    await rig.app.dataFile.flush();
-    const everything = [rig.logs.lines.join('\n'), await readFile(rig.dataFile, 'utf8'), JSON.stringify(rig.connector.calls.map((call) => call.body))].join('\n');
+    await rig.app.store.flush();
+    const everything = [rig.logs.lines.join('\n'), await storeText(rig.dataFile), JSON.stringify(rig.connector.calls.map((call) => call.body))].join('\n');
     for (const secret of [sasSignatureOf(goodSas), encodeURIComponent(sasSignatureOf(goodSas)), toDerBase64(root).slice(40, 120), signing.privateKeyPem.split('\n')[2], ACCESS_TOKEN]) {
       expect(everything).not.toContain(secret);
     }

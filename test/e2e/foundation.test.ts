@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { readStoreContents } from '../../storage/journal/offline-reader.js';
 import { botAdded, botRemoved, channelMessage, personalMessage, teamChannel, teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
 import { waitFor } from '../harness/http-json.js';
@@ -220,7 +220,7 @@ describe('tenants and restarts', () => {
     await rig.post(added);
     await rig.restartBot();
     expect(await rig.app.installations.get(added.conversation?.id ?? '')).toMatchObject({ userObjectId: bob.aadObjectId });
-    const onDisk = JSON.parse(await readFile(rig.dataFile, 'utf8')) as { collections: Record<string, Record<string, unknown>> };
+    const onDisk = await readStoreContents(rig.dataFile);
     expect(Object.keys(onDisk.collections.installations)).toContain(added.conversation?.id);
     // and the restarted bot still answers
     await rig.post(personalMessage(rig.scene, bob, 'help'));

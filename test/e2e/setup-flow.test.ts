@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { teamChannel, teamsUser } from '../harness/activities.js';
 import { cardProblems, cardText } from '../harness/card-check.js';
 import { CardClient, type ClickMode } from '../harness/card-client.js';
+import { storeText } from '../harness/store-files.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 const VAULT = 'https://contoso-einvoicing.vault.azure.net/';
@@ -150,10 +150,10 @@ describe('collecting a setup request through the real endpoint', () => {
     const text = cardText(client.card);
     expect(text).toContain('Step 2 of 4');
     expect(text.toLowerCase()).toContain('secret');
-    await rig.app.dataFile.flush();
+    await rig.app.store.flush();
     const signature = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRg';
     expect(JSON.stringify(client.card)).not.toContain(signature);
-    expect(await readFile(rig.dataFile, 'utf8')).not.toContain(signature);
+    expect(await storeText(rig.dataFile)).not.toContain(signature);
     expect(rig.logs.lines.join('\n')).not.toContain(signature);
     const sentToTeams = rig.connector.calls.map((call) => JSON.stringify(call.body)).join('\n');
     expect(sentToTeams).not.toContain(signature);

@@ -10,10 +10,10 @@ import type { ConversationReference } from 'botbuilder';
 import { createAdapter, createBotAuthentication } from '../../bot/adapter.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
-import { Outbox, type Delivery, type OutboxEntry, type OutboxOptions } from '../../bot/outbox/outbox.js';
+import { OUTBOX, Outbox, type Delivery, type OutboxEntry, type OutboxOptions } from '../../bot/outbox/outbox.js';
 import { ConnectorTransport, type OutboxOperation } from '../../bot/outbox/transport.js';
-import { JsonDataFile } from '../../storage/data-file.js';
-import { LowdbRepository } from '../../storage/lowdb-repository.js';
+import { COLLECTIONS } from '../../bot/collections.js';
+import { EmbeddedStore } from '../../storage/embedded-store.js';
 import { ConnectorStandIn, limitBoundSpanMs, type ConnectorCall, type ConnectorStandInOptions } from '../harness/connector-standin.js';
 import { LogCollector } from '../harness/test-bot.js';
 
@@ -58,7 +58,7 @@ class OutboxRig {
   readonly delivered: Delivery[] = [];
   readonly standIn: ConnectorStandIn;
   dir = '';
-  dataFile!: JsonDataFile;
+  store?: EmbeddedStore;
   outbox!: Outbox;
 
   constructor(standInOptions: ConnectorStandInOptions = {}) {
@@ -79,12 +79,13 @@ class OutboxRig {
 
   /** A new Outbox (as a new process would build it) on the data file as it is on disk. */
   async openOutbox(options: Partial<OutboxOptions> = {}, startOutbox = true): Promise<Outbox> {
-    this.dataFile = await JsonDataFile.open(this.file);
+    await this.store?.close();
+    this.store = await EmbeddedStore.open({ file: this.file, collections: COLLECTIONS });
     const config = loadConfig({ HOST: '127.0.0.1', SETUPBOT_DATA_FILE: this.file });
     const logger = createLogger({ level: 'debug', destination: this.logs });
     const adapter = createAdapter(createBotAuthentication(config), logger);
     this.outbox = new Outbox({
-      entries: new LowdbRepository<OutboxEntry>(this.dataFile, 'outbox'),
+      entries: this.store.repository(OUTBOX),
       transport: new ConnectorTransport(adapter, config.appId, BOT_SCOPE),
       logger,
       sendRate: 50,
@@ -103,7 +104,7 @@ class OutboxRig {
   }
 
   async stored(): Promise<number> {
-    return (await new LowdbRepository<OutboxEntry>(this.dataFile, 'outbox').list()).length;
+    return this.store?.engine.count(OUTBOX.name) ?? 0;
   }
 
   logged(event: string): Record<string, unknown>[] {
@@ -112,7 +113,7 @@ class OutboxRig {
 
   async stop(): Promise<void> {
     await this.outbox?.stop();
-    await this.dataFile?.flush();
+    await this.store?.close();
     await this.standIn.stop();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
@@ -246,7 +247,7 @@ describe('outbox through ConnectorTransport and CloudAdapter to the connector st
     // both conversations tried their first message once (1 s backoff pending); then the process stops
     await waitUntil(() => standIn.calls.length >= 2, 3000);
     await rig.outbox.stop();
-    await rig.dataFile.flush();
+    await rig.store?.flush();
     expect(standIn.calls.map((call) => call.status).sort()).toEqual([500, 502]);
     expect(await rig.stored()).toBe(10);
 

@@ -1,5 +1,5 @@
-import { AuditLog, GENESIS_HASH, hashOf, verifyAuditChain, type AuditEntry } from '../../../setup/audit.js';
-import { LowdbRepository } from '../../../storage/lowdb-repository.js';
+import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog, GENESIS_HASH, hashOf, verifyAuditChain, type AuditEntry } from '../../../setup/audit.js';
+import type { Repository } from '../../../setup/ports.js';
 import { TickingClock } from '../../fixtures/clocks.js';
 import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
@@ -12,15 +12,15 @@ interface Head {
 const entryId = (seq: number): string => String(seq).padStart(10, '0');
 
 let temp: TempStore;
-let entriesRepo: LowdbRepository<AuditEntry>;
-let headRepo: LowdbRepository<Head>;
+let entriesRepo: Repository<AuditEntry, 'request'>;
+let headRepo: Repository<Head>;
 let clock: TickingClock;
 let log: AuditLog;
 
 beforeEach(async () => {
   temp = await openTempStore('setupbot-audit-');
-  entriesRepo = new LowdbRepository<AuditEntry>(temp.store, 'auditEntries');
-  headRepo = new LowdbRepository<Head>(temp.store, 'auditHead');
+  entriesRepo = temp.store.repository(AUDIT_ENTRIES);
+  headRepo = temp.store.repository(AUDIT_HEAD);
   clock = new TickingClock();
   log = new AuditLog(entriesRepo, headRepo, clock);
 });

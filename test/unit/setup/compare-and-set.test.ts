@@ -1,5 +1,5 @@
+import type { Repository } from '../../../setup/ports.js';
 import { removeExisting, updateExisting, upsert } from '../../../setup/compare-and-set.js';
-import { LowdbRepository } from '../../../storage/lowdb-repository.js';
 import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 interface Tally {
@@ -7,11 +7,11 @@ interface Tally {
 }
 
 let temp: TempStore;
-let repository: LowdbRepository<Tally>;
+let repository: Repository<Tally>;
 
 beforeEach(async () => {
   temp = await openTempStore('setupbot-cas-');
-  repository = new LowdbRepository<Tally>(temp.store, 'tallies');
+  repository = temp.store.repository<Tally>({ name: 'tallies' });
 });
 afterEach(() => temp.cleanup());
 

@@ -2,11 +2,10 @@ import type { AuditLog } from '../../../setup/audit.js';
 import { planFor, type ExecutionStep } from '../../../setup/execution.js';
 import { Executor } from '../../../setup/executor.js';
 import type { KeyVaultReference, SetupContent } from '../../../setup/model.js';
-import type { Logger } from '../../../setup/ports.js';
+import type { Logger, Repository } from '../../../setup/ports.js';
 import type { Registry } from '../../../setup/registry.js';
-import type { RequestStatus, SetupRequest } from '../../../setup/request.js';
+import { REQUESTS, type RequestIndex, type RequestStatus, type SetupRequest } from '../../../setup/request.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../../../setup/verification.js';
-import { LowdbRepository } from '../../../storage/lowdb-repository.js';
 import { TickingClock } from '../../fixtures/clocks.js';
 import { auditLogOn, registryOn } from '../../fixtures/services.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
@@ -91,7 +90,7 @@ class FakeChecker implements ConnectionChecker {
 }
 
 let temp: TempStore;
-let requests: LowdbRepository<SetupRequest>;
+let requests: Repository<SetupRequest, RequestIndex>;
 let audit: AuditLog;
 let registry: Registry;
 let events: string[];
@@ -141,7 +140,7 @@ beforeEach(async () => {
   temp = await openTempStore('setupbot-executor-');
   const { store } = temp;
   const clock = new TickingClock();
-  requests = new LowdbRepository<SetupRequest>(store, 'setupRequests');
+  requests = store.repository(REQUESTS);
   audit = auditLogOn(store, clock);
   registry = registryOn(store, clock);
   events = [];
@@ -295,7 +294,8 @@ describe('outcomes', () => {
       expect(step.attempts).toBe(0);
     }
     expect(checker.calls).toEqual([]);
-    expect(await registry.takenNames()).toEqual({ environments: [], keyVaultReferences: [] });
+    expect(await registry.environments()).toEqual([]);
+    expect(await registry.keyVaultReference(content().keyVault.name)).toBeUndefined();
     expect(await auditTrail()).toEqual(['execution_started', 'step_finished failed', 'failed']);
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
@@ -339,7 +339,8 @@ describe('outcomes', () => {
     expect(request.execution?.dryRun).toBe(true);
     expect(verifier.calls).toHaveLength(1);
     expect(checker.calls).toEqual(APP_URLS);
-    expect(await registry.takenNames()).toEqual({ environments: [], keyVaultReferences: [] });
+    expect(await registry.environments()).toEqual([]);
+    expect(await registry.keyVaultReference(content().keyVault.name)).toBeUndefined();
     expect(await registry.connectedApplication('Contoso UAT')).toBeUndefined();
     const [kv, record, publish, app] = request.execution?.steps ?? [];
     expect(kv.messages).toContain('Dry run: the Key Vault reference was not recorded.');

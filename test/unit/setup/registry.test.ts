@@ -7,10 +7,10 @@ import {
   type RecordedKeyVaultReference,
 } from '../../../setup/registry.js';
 import type { ConnectionCheck, KeyVaultVerification } from '../../../setup/verification.js';
-import type { LowdbRepository } from '../../../storage/lowdb-repository.js';
 import { ManualClock } from '../../fixtures/clocks.js';
 import { registryRepositories } from '../../fixtures/services.js';
 import { validConnectedApplication, validEnvironment, validKeyVault } from '../../fixtures/setup-content.js';
+import type { Repository } from '../../../setup/ports.js';
 import { openTempStore, type TempStore } from '../../fixtures/temp-store.js';
 
 const reference = validKeyVault({ items: [] });
@@ -22,9 +22,9 @@ const check = (message: string): ConnectionCheck => ({ url: app.applicationUrl, 
 
 let temp: TempStore;
 let clock: ManualClock;
-let references: LowdbRepository<RecordedKeyVaultReference>;
-let environments: LowdbRepository<RecordedEnvironment>;
-let applications: LowdbRepository<RecordedConnectedApplication>;
+let references: Repository<RecordedKeyVaultReference>;
+let environments: Repository<RecordedEnvironment>;
+let applications: Repository<RecordedConnectedApplication>;
 let registry: Registry;
 
 beforeEach(async () => {
@@ -189,13 +189,15 @@ describe('connected applications', () => {
   });
 });
 
-describe('takenNames', () => {
-  test('lists the recorded environment and Key Vault reference names as given', async () => {
-    expect(await registry.takenNames()).toEqual({ environments: [], keyVaultReferences: [] });
+describe('lookups by name', () => {
+  test('finds recorded environments and Key Vault references by name, whatever the case', async () => {
+    expect(await registry.environment('Contoso-UAT')).toBeUndefined();
     await registry.recordKeyVaultReference('SR-0001', reference, verification('t'));
     await registry.recordEnvironment('SR-0001', environment, reference);
     await registry.recordEnvironment('SR-0002', { ...environment, name: 'Contoso-PROD' }, reference);
-    expect(await registry.takenNames()).toEqual({ environments: ['Contoso-UAT', 'Contoso-PROD'], keyVaultReferences: ['Contoso-KV'] });
+    expect((await registry.environment(' contoso-prod '))?.environment.name).toBe('Contoso-PROD');
+    expect((await registry.keyVaultReference('CONTOSO-KV'))?.reference.name).toBe('Contoso-KV');
+    expect(await registry.keyVaultReference('Contoso-UAT')).toBeUndefined();
   });
 
   test('environments() lists every recorded environment in recording order', async () => {

@@ -1,15 +1,14 @@
 import type { Actor, ApprovalPolicy } from '../../../setup/approval-policy.js';
 import type { AuditEntry, AuditLog } from '../../../setup/audit.js';
-import type { Counter } from '../../../setup/counter.js';
+import { COUNTERS, type Counter } from '../../../setup/counter.js';
 import type { Requester, SetupDraft } from '../../../setup/draft.js';
-import { DraftStore } from '../../../setup/drafts.js';
+import { DRAFTS, DraftStore } from '../../../setup/drafts.js';
 import type { SetupContent } from '../../../setup/model.js';
-import type { Versioned } from '../../../setup/ports.js';
+import type { Repository, Versioned } from '../../../setup/ports.js';
 import type { Registry } from '../../../setup/registry.js';
-import type { CardCopy, SetupRequest } from '../../../setup/request.js';
+import { REQUESTS, type CardCopy, type RequestIndex, type SetupRequest } from '../../../setup/request.js';
 import { SetupRequests } from '../../../setup/setup-requests.js';
 import type { KeyVaultVerification } from '../../../setup/verification.js';
-import { LowdbRepository } from '../../../storage/lowdb-repository.js';
 import { ManualClock } from '../../fixtures/clocks.js';
 import { auditLogOn, registryOn } from '../../fixtures/services.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
@@ -31,8 +30,8 @@ function content(environmentName: string, keyVaultName = `${environmentName}-KV`
 
 let temp: TempStore;
 let clock: ManualClock;
-let requestsRepo: LowdbRepository<SetupRequest>;
-let countersRepo: LowdbRepository<Counter>;
+let requestsRepo: Repository<SetupRequest, RequestIndex>;
+let countersRepo: Repository<Counter>;
 let drafts: DraftStore;
 let audit: AuditLog;
 let registry: Registry;
@@ -68,9 +67,9 @@ beforeEach(async () => {
   temp = await openTempStore('setupbot-requests-');
   const { store } = temp;
   clock = new ManualClock();
-  requestsRepo = new LowdbRepository<SetupRequest>(store, 'setupRequests');
-  countersRepo = new LowdbRepository<Counter>(store, 'counters');
-  drafts = new DraftStore(new LowdbRepository<SetupDraft>(store, 'drafts'), clock);
+  requestsRepo = store.repository(REQUESTS);
+  countersRepo = store.repository(COUNTERS);
+  drafts = new DraftStore(store.repository(DRAFTS), clock);
   audit = auditLogOn(store, clock);
   registry = registryOn(store, clock);
 });
@@ -146,7 +145,7 @@ describe('names held by requests', () => {
   test('a pending request holds its environment and Key Vault reference names, whatever the case', async () => {
     const requests = service();
     await submitted(requests, content('Contoso-UAT', 'Contoso-KV'));
-    const context = await requests.validationContext();
+    const context = await requests.validationContextFor(content('Contoso-UAT', 'Contoso-KV'));
     expect(context.existingEnvironmentNames).toEqual(['Contoso-UAT']);
     expect(context.existingKeyVaultReferenceNames).toEqual(['Contoso-KV']);
     const again = await requests.submit(await draftOf(omar, content('contoso-uat', 'CONTOSO-KV')), {});
@@ -159,7 +158,7 @@ describe('names held by requests', () => {
     const requests = service();
     await submitted(requests, content('Contoso-UAT'));
     await requests.decide('SR-0001', 1, alice, 'approve', '');
-    expect((await requests.validationContext()).existingEnvironmentNames).toEqual(['Contoso-UAT']);
+    expect((await requests.validationContextFor(content('contoso-uat'))).existingEnvironmentNames).toEqual(['contoso-uat']);
     expect((await requests.submit(await draftOf(omar, content('Contoso-UAT', 'Other-KV')), {})).ok).toBe(false);
   });
 
@@ -169,9 +168,10 @@ describe('names held by requests', () => {
     const verification: KeyVaultVerification = { vaultUri: recorded.keyVault.keyVaultUri, outcome: 'ok', messages: [], items: [], chains: [], checkedAt: '2026-11-20T00:00:00.000Z' };
     await registry.recordKeyVaultReference('SR-0100', recorded.keyVault, verification);
     await registry.recordEnvironment('SR-0100', recorded.environment, recorded.keyVault);
-    const context = await requests.validationContext();
+    const context = await requests.validationContextFor(recorded);
     expect(context.existingEnvironmentNames).toContain('Fabrikam-PROD');
     expect(context.existingKeyVaultReferenceNames).toContain('Fabrikam-KV');
+    expect(await requests.validationContextFor(content('Fabrikam-UAT', 'Fabrikam-UAT-KV'))).toEqual({ existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] });
     const outcome = await requests.submit(await draftOf(rita, content('fabrikam-prod', 'fabrikam-kv')), {});
     expect(outcome.ok).toBe(false);
   });
@@ -191,7 +191,7 @@ describe('names held by requests', () => {
     await submitted(requests, content('Contoso-UAT', 'Contoso-KV'));
     await settle(requests);
     expect((await requests.get('SR-0001'))?.value.status).toBe(status);
-    expect(await requests.validationContext()).toEqual({ existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] });
+    expect(await requests.validationContextFor(content('Contoso-UAT', 'Contoso-KV'))).toEqual({ existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] });
     const reused = await submitted(requests, content('Contoso-UAT', 'Contoso-KV'), omar);
     expect(reused.id).toBe('SR-0002');
   });

@@ -1,0 +1,26 @@
+import { AUDIT_ENTRIES, AUDIT_HEAD } from '../setup/audit.js';
+import { COUNTERS } from '../setup/counter.js';
+import { DRAFTS } from '../setup/drafts.js';
+import { LEASES } from '../setup/leases.js';
+import { REGISTRY_COLLECTIONS } from '../setup/registry.js';
+import { REQUESTS } from '../setup/request.js';
+import type { AnyCollectionSpec } from '../setup/ports.js';
+import { INSTALLATIONS } from './installations.js';
+import { NOTIFY_SUBSCRIPTIONS } from './notifications/subscriptions.js';
+import { OUTBOX } from './outbox/outbox.js';
+
+/** Every collection the bot stores, with the indexes its keyed queries use. */
+export const COLLECTIONS: readonly AnyCollectionSpec[] = [
+  REQUESTS,
+  AUDIT_ENTRIES,
+  AUDIT_HEAD,
+  DRAFTS,
+  COUNTERS,
+  LEASES,
+  REGISTRY_COLLECTIONS.keyVaultReferences,
+  REGISTRY_COLLECTIONS.environments,
+  REGISTRY_COLLECTIONS.connectedApplications,
+  INSTALLATIONS,
+  NOTIFY_SUBSCRIPTIONS,
+  OUTBOX,
+] as readonly AnyCollectionSpec[];

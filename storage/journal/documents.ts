@@ -1,0 +1,57 @@
+/**
+ * The shapes of the data file (the document lowdb keeps): schema 2, the journal store's
+ * checkpoint, and schema 1, the whole-store JSON of earlier versions (migrated on first start).
+ */
+import type { SerializedEntry } from './index-state.js';
+
+export interface CheckpointDocument {
+  schemaVersion: 2;
+  writtenAt: string;
+  nextSeq: number;
+  nextTx: number;
+  /** The journal from here on is replayed over this checkpoint at start-up. */
+  replayFrom: { segment: number; offset: number };
+  collections: Record<string, { indexes: string[]; entries: SerializedEntry[] }>;
+}
+
+/** Schema 1: one JSON document holding everything. */
+export interface V1Document {
+  schemaVersion: 1;
+  nextSeq: number;
+  botState: Record<string, { eTag: string; value: Record<string, unknown> }>;
+  collections: Record<string, Record<string, { version: number; seq: number; value: unknown }>>;
+}
+
+/** How botbuilder state items are stored as records of the `botState` collection. */
+export interface StoredBotState {
+  eTag: string;
+  state: Record<string, unknown>;
+}
+
+export const BOT_STATE_COLLECTION = 'botState';
+
+export function emptyCheckpoint(): CheckpointDocument {
+  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, collections: {} };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isV1Document(value: unknown): value is V1Document {
+  return isObject(value) && value.schemaVersion === 1 && typeof value.nextSeq === 'number' && isObject(value.botState) && isObject(value.collections);
+}
+
+export function isCheckpointDocument(value: unknown): value is CheckpointDocument {
+  if (!isObject(value) || value.schemaVersion !== 2) return false;
+  const { replayFrom, collections } = value;
+  return (
+    typeof value.nextSeq === 'number' &&
+    typeof value.nextTx === 'number' &&
+    isObject(replayFrom) &&
+    typeof replayFrom.segment === 'number' &&
+    typeof replayFrom.offset === 'number' &&
+    isObject(collections) &&
+    Object.values(collections).every((collection) => isObject(collection) && Array.isArray(collection.indexes) && Array.isArray(collection.entries))
+  );
+}

@@ -1,0 +1,752 @@
+/**
+ * The embedded store: lowdb keeps the data file (a checkpoint of the index), and every change is
+ * appended to a journal and fsynced before it is acknowledged. A change costs one append of the
+ * records it touches, whatever the size of the store; reads are served from memory or one read
+ * at a known offset. See storage/README.md for the design and its crash guarantees.
+ *
+ * - Transactions apply to the in-memory index synchronously (so compare-and-set checks are
+ *   atomic) and resolve once their bytes are on disk. Concurrent transactions share one write
+ *   and one fsync (group commit).
+ * - A reader never sees a change that is not yet durable: it waits for that change's fsync.
+ * - A checkpoint (the data file) is written when the journal since the last one has grown as
+ *   large as the checkpoint itself, so its cost is amortised per change; start-up loads it and
+ *   replays only the journal after it.
+ * - Compaction moves the live records out of mostly-dead segments and deletes them.
+ */
+import path from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { Low } from 'lowdb';
+import { ConflictError, NotFoundError, SetupBotError } from '../../setup/errors.js';
+import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
+import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
+import { DurableJsonFile } from './durable-json-file.js';
+import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
+import { IndexState, serializeEntry, type CollectionIndex, type Entry, type SerializedEntry } from './index-state.js';
+import { LockFile } from './lock-file.js';
+import { SegmentFolder } from './segments.js';
+import { ValueCache } from './value-cache.js';
+
+/** A named point in the write path where tests may crash the process (see bot/failpoints.ts). */
+export type Failpoint = (name: string) => void;
+
+export type { AnyCollectionSpec };
+
+export interface JournalStoreOptions {
+  /** The collections and their indexes (index keys are computed from these). */
+  specs: readonly AnyCollectionSpec[];
+  /** fsync before acknowledging (default true); false only for bulk seeding of fixtures. */
+  durable?: boolean;
+  logger?: Logger;
+  failpoint?: Failpoint;
+  /** A new segment is started once the current one would pass this size. */
+  segmentBytes?: number;
+  /** Least journal growth between checkpoints (it also waits for the checkpoint's own size). */
+  checkpointMinBytes?: number;
+  /** Bytes of record values kept in memory. */
+  cacheBytes?: number;
+  /** Dead bytes in closed segments that start a compaction (and at least as many as live bytes). */
+  compactMinDeadBytes?: number;
+}
+
+/** One change of a transaction, with the version it expects to find. */
+export type Operation =
+  | { kind: 'put'; collection: string; id: string; expect: number | 'absent'; value: unknown }
+  | { kind: 'delete'; collection: string; id: string; expect: number };
+
+export interface StoredValue {
+  version: number;
+  seq: number;
+  value: unknown;
+}
+
+export interface StoreStats {
+  records: number;
+  segments: number;
+  journalBytes: number;
+  liveBytes: number;
+  cacheBytes: number;
+}
+
+/** The storage could not be written or read: the caller should tell the user to try again. */
+export class StorageUnavailableError extends SetupBotError {
+  constructor(message: string, cause?: unknown) {
+    super('storage_unavailable', message, { cause });
+  }
+}
+
+interface QueuedTransaction {
+  segment: number;
+  bytes: Buffer;
+  keys: { key: string; entry?: Entry }[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  promise: Promise<void>;
+}
+
+const MB = 1024 * 1024;
+const YIELD_EVERY = 20_000;
+
+function cacheKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function journalFolderOf(dataFile: string): string {
+  const parsed = path.parse(dataFile);
+  return path.join(parsed.dir, `${parsed.ext === '.json' ? parsed.name : parsed.base}.journal`);
+}
+
+function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
+  return new SetupBotError(
+    'storage_unreadable',
+    `The data file ${file} ${why}. setupbot will not start and will not overwrite it: restore it (and its journal folder ${journalFolderOf(file)}) ` +
+      'from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).',
+    { cause },
+  );
+}
+
+export function indexKeysOf(spec: AnyCollectionSpec | undefined, value: unknown): IndexKeys | undefined {
+  if (!spec?.indexes) return undefined;
+  const keys: Record<string, readonly string[]> = {};
+  for (const [name, keysOfValue] of Object.entries(spec.indexes)) keys[name] = [...new Set(keysOfValue(value as never))];
+  return keys;
+}
+
+function indexSignature(names: readonly string[]): string {
+  return [...names].sort().join(',');
+}
+
+export class JournalStore {
+  private readonly doc: Low<CheckpointDocument>;
+  private readonly adapter: DurableJsonFile<CheckpointDocument>;
+  private readonly folder: SegmentFolder;
+  private readonly lock: LockFile;
+  private readonly specs: Map<string, AnyCollectionSpec>;
+  private readonly durable: boolean;
+  private readonly logger?: Logger;
+  private readonly failpoint: Failpoint;
+  private readonly failpointsEnabled: boolean;
+  private readonly segmentBytes: number;
+  private readonly checkpointMinBytes: number;
+  private readonly compactMinDeadBytes: number;
+  private readonly cache: ValueCache;
+
+  private state = new IndexState();
+  private readonly closedSizes = new Map<number, number>();
+  private appendSegment = 1;
+  private appendOffset = 0;
+  private queue: QueuedTransaction[] = [];
+  private writing?: Promise<void>;
+  private readonly pendingByKey = new Map<string, Promise<void>>();
+  private bytesSinceCheckpoint = 0;
+  private lastCheckpointBytes = 0;
+  private background?: Promise<void>;
+  private broken?: Error;
+  private closed = false;
+
+  private constructor(
+    readonly dataFile: string,
+    options: JournalStoreOptions,
+  ) {
+    this.adapter = new DurableJsonFile<CheckpointDocument>(dataFile, (name) => this.failpoint(name));
+    this.doc = new Low<CheckpointDocument>(this.adapter, emptyCheckpoint());
+    this.folder = new SegmentFolder(journalFolderOf(dataFile));
+    this.lock = new LockFile(`${dataFile}.lock`, dataFile);
+    this.specs = new Map(options.specs.map((spec) => [spec.name, spec]));
+    this.durable = options.durable ?? true;
+    this.logger = options.logger;
+    this.failpoint = options.failpoint ?? (() => undefined);
+    this.failpointsEnabled = options.failpoint !== undefined;
+    this.segmentBytes = options.segmentBytes ?? 32 * MB;
+    this.checkpointMinBytes = options.checkpointMinBytes ?? 16 * MB;
+    this.compactMinDeadBytes = options.compactMinDeadBytes ?? 64 * MB;
+    this.cache = new ValueCache(options.cacheBytes ?? 32 * MB);
+  }
+
+  /** Opens (creating, or migrating a schema-1 file) the store; one process per data file. */
+  static async open(dataFile: string, options: JournalStoreOptions): Promise<JournalStore> {
+    const store = new JournalStore(path.resolve(dataFile), options);
+    await store.folder.ensure().catch((error: unknown) => {
+      throw unreadable(store.dataFile, `cannot be used: its journal folder cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    });
+    const lock = await store.lock.acquire();
+    if (lock.tookOverFrom !== undefined) {
+      store.logger?.warn({ event: 'store_lock_taken_over', pid: lock.tookOverFrom }, 'the data file was left locked by a process that is gone (a crash?): taking it over');
+    }
+    try {
+      await store.load();
+    } catch (error) {
+      await store.folder.close();
+      await store.lock.release();
+      throw error;
+    }
+    return store;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The current version of a record (waiting for a change of it that is not yet durable). */
+  async get(collection: string, id: string): Promise<StoredValue | undefined> {
+    if (this.broken) await this.healthy();
+    const key = cacheKey(collection, id);
+    for (;;) {
+      const pending = this.pendingByKey.get(key);
+      if (!pending) break;
+      await pending.catch(() => undefined);
+      if (this.pendingByKey.get(key) === pending) this.pendingByKey.delete(key);
+    }
+    const entry = this.state.collections.get(collection)?.records.get(id);
+    if (!entry) return undefined;
+    return { version: entry.version, seq: entry.seq, value: structuredClone(this.valueOf(collection, id, entry)) };
+  }
+
+  /** The version a record is at right now (including changes not yet durable); undefined when absent. */
+  versionOf(collection: string, id: string): number | undefined {
+    return this.state.collections.get(collection)?.records.get(id)?.version;
+  }
+
+  /** Ids filed under `key` in `index`, in creation order (or newest first), at most `limit`. */
+  lookup(collection: string, index: string, key: string, options: { limit?: number; newestFirst?: boolean } = {}): string[] {
+    const records = this.state.collections.get(collection);
+    if (!records) return [];
+    return this.ordered(records, [...records.lookup(index, key)], options);
+  }
+
+  /** Every id of a collection in creation order. */
+  ids(collection: string): string[] {
+    const records = this.state.collections.get(collection);
+    return records ? this.ordered(records, [...records.records.keys()], {}) : [];
+  }
+
+  /** Adds a collection spec after opening (only for a collection without records yet). */
+  declare(spec: AnyCollectionSpec): void {
+    this.specs.set(spec.name, spec);
+  }
+
+  count(collection: string): number {
+    return this.state.collections.get(collection)?.records.size ?? 0;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Applies the operations as one transaction: all of them or none. Each names the version it
+   * expects (ConflictError when another is stored; NotFoundError when the record is missing).
+   * Resolves once the transaction is on disk.
+   */
+  async commit(operations: readonly Operation[]): Promise<void> {
+    if (this.broken) await this.healthy();
+    if (this.closed) throw new StorageUnavailableError('The store is closed (the bot is shutting down); try again shortly.');
+    const seen = new Set<string>();
+    const records: RecordToWrite[] = [];
+    for (const operation of operations) {
+      const key = cacheKey(operation.collection, operation.id);
+      if (seen.has(key)) throw new Error(`transaction changes ${operation.collection}/${operation.id} twice`);
+      seen.add(key);
+      const current = this.state.collections.get(operation.collection)?.records.get(operation.id);
+      if (operation.expect === 'absent') {
+        if (current) throw new ConflictError(`${operation.collection}/${operation.id} already exists`);
+      } else if (!current) {
+        throw new NotFoundError(`${operation.collection}/${operation.id} does not exist`);
+      } else if (current.version !== operation.expect) {
+        throw new ConflictError(`${operation.collection}/${operation.id} is at version ${current.version}, not ${operation.expect}`);
+      }
+      if (operation.kind === 'delete') {
+        records.push({ kind: 'delete', collection: operation.collection, id: operation.id });
+        continue;
+      }
+      const json = JSON.stringify(operation.value);
+      if (typeof json !== 'string') throw new TypeError(`${operation.collection}/${operation.id}: the value is not JSON`);
+      records.push({
+        kind: 'put',
+        collection: operation.collection,
+        id: operation.id,
+        version: current ? current.version + 1 : 1,
+        seq: current ? current.seq : this.state.nextSeq++,
+        keys: indexKeysOf(this.specs.get(operation.collection), operation.value),
+        json,
+      });
+    }
+    return this.append(records);
+  }
+
+  /** Resolves once everything committed so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** Writes a checkpoint now (also done by itself as the journal grows, and on close). */
+  async checkpoint(): Promise<void> {
+    await this.runExclusive(() => this.writeCheckpoint());
+  }
+
+  /** Moves live records out of mostly-dead closed segments, then deletes those segments. */
+  async compact(): Promise<number> {
+    let moved = 0;
+    await this.runExclusive(async () => {
+      moved = await this.compactSegments();
+      if (moved > 0) await this.writeCheckpoint();
+    });
+    return moved;
+  }
+
+  stats(): StoreStats {
+    let live = 0;
+    for (const bytes of this.state.liveBytes.values()) live += bytes;
+    return {
+      records: this.state.size,
+      segments: new Set([...this.state.liveBytes.keys(), this.appendSegment]).size,
+      journalBytes: this.journalBytes(),
+      liveBytes: live,
+      cacheBytes: this.cache.sizeBytes,
+    };
+  }
+
+  /**
+   * Waits for writes and background work, writes a final checkpoint (unless told not to: the
+   * next start then replays the journal, as after a crash), releases the data file.
+   */
+  async close(options: { checkpoint?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush();
+    await this.background?.catch(() => undefined);
+    if (!this.broken && options.checkpoint !== false) {
+      await this.writeCheckpoint().catch((error: unknown) => this.logger?.error({ event: 'store_checkpoint_failed', err: error }, 'final checkpoint failed; the journal still holds every change'));
+    }
+    await this.folder.close();
+    await this.lock.release();
+  }
+
+  // ---------------------------------------------------------------- internals: loading
+
+  private async load(): Promise<void> {
+    let raw;
+    try {
+      raw = await this.adapter.readRaw();
+    } catch (error) {
+      if (error instanceof SyntaxError) throw unreadable(this.dataFile, 'is not valid JSON', error);
+      throw unreadable(this.dataFile, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, error);
+    }
+    let doc: CheckpointDocument;
+    if (!raw.exists) {
+      if ((await this.folder.list()).length > 0) {
+        throw unreadable(this.dataFile, `is missing while its journal folder ${this.folder.folder} holds data`);
+      }
+      doc = emptyCheckpoint();
+      this.doc.data = doc;
+      await this.doc.write();
+    } else if (isV1Document(raw.value)) {
+      doc = await this.migrateV1(raw.value);
+    } else if (isCheckpointDocument(raw.value)) {
+      doc = raw.value;
+    } else {
+      throw unreadable(this.dataFile, 'is not a setupbot data file');
+    }
+    this.doc.data = doc;
+    const rebuilt = await this.restore(doc);
+    if (rebuilt) await this.writeCheckpoint();
+  }
+
+  /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
+  private async restore(doc: CheckpointDocument): Promise<boolean> {
+    const state = new IndexState();
+    for (const [name, collection] of Object.entries(doc.collections)) state.load(name, collection.entries);
+    state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
+    state.nextTx = Math.max(state.nextTx, doc.nextTx);
+    const segments = await this.folder.list();
+    for (const segment of state.liveBytes.keys()) {
+      if ((state.liveBytes.get(segment) ?? 0) > 0 && !segments.includes(segment)) {
+        throw unreadable(this.dataFile, `refers to journal segment ${SegmentFolder.pathOf(this.folder.folder, segment)}, which is missing`);
+      }
+    }
+    const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
+    const toReplay = segments.filter((segment) => segment >= fromSegment);
+    let replayed = 0;
+    for (const [position, segment] of toReplay.entries()) {
+      const start = segment === fromSegment ? fromOffset : 0;
+      const size = await this.folder.size(segment);
+      if (size < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${size}`);
+      const scan = scanTransactions(await this.folder.readFrom(segment, start), start);
+      for (const transaction of scan.transactions) {
+        replayed += 1;
+        state.nextTx = Math.max(state.nextTx, transaction.tx + 1);
+        for (const { record, offset, length } of transaction.records) {
+          const collection = state.collection(record.collection);
+          if (record.kind === 'delete') collection.delete(record.id);
+          else {
+            collection.set(record.id, { version: record.version, seq: record.seq, segment, offset, length, keys: record.keys });
+            state.nextSeq = Math.max(state.nextSeq, record.seq + 1);
+          }
+        }
+      }
+      if (scan.tornBytes > 0) {
+        if (position !== toReplay.length - 1) throw unreadable(this.dataFile, `has a damaged journal segment ${segment} (at byte ${scan.validEnd})`);
+        await this.folder.truncate(segment, scan.validEnd);
+        this.logger?.warn(
+          { event: 'store_torn_write_discarded', segment, bytes: scan.tornBytes },
+          'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
+        );
+      }
+    }
+    this.state = state;
+    this.cache.clear();
+    this.pendingByKey.clear();
+    this.appendSegment = Math.max(fromSegment, segments[segments.length - 1] ?? fromSegment);
+    this.appendOffset = await this.folder.size(this.appendSegment);
+    this.closedSizes.clear();
+    for (const segment of segments) if (segment !== this.appendSegment) this.closedSizes.set(segment, await this.folder.size(segment));
+    this.bytesSinceCheckpoint = this.journalBytesAfter(doc.replayFrom);
+    if (replayed > 0) this.logger?.info({ event: 'store_replayed', transactions: replayed }, 'replayed the journal written since the last checkpoint');
+    await this.removeDeadSegments(fromSegment);
+    return this.rebuildIndexesIfChanged(doc);
+  }
+
+  /** An index added or renamed since the checkpoint was written is computed from the stored values. */
+  private async rebuildIndexesIfChanged(doc: CheckpointDocument): Promise<boolean> {
+    let rebuilt = false;
+    for (const spec of this.specs.values()) {
+      const names = Object.keys(spec.indexes ?? {});
+      const collection = this.state.collections.get(spec.name);
+      if (!collection || collection.records.size === 0) continue;
+      const stored = doc.collections[spec.name]?.indexes;
+      if (stored !== undefined && indexSignature(stored) === indexSignature(names)) continue;
+      if (stored === undefined && names.length === 0) continue;
+      collection.clearSecondary();
+      let done = 0;
+      for (const [id, entry] of [...collection.records]) {
+        collection.set(id, { ...entry, keys: indexKeysOf(spec, this.valueOf(spec.name, id, entry)) });
+        if (++done % YIELD_EVERY === 0) await yieldToEventLoop();
+      }
+      this.logger?.info({ event: 'store_index_rebuilt', collection: spec.name, records: done, indexes: names }, 'indexes computed from the stored records');
+      rebuilt = true;
+    }
+    return rebuilt;
+  }
+
+  /**
+   * Schema 1 → 2: every record of the old file goes into the journal (one fsync at the end),
+   * the old file is kept beside as .v1.bak, and the checkpoint replaces it. A crash before the
+   * checkpoint leaves the schema-1 file in place and the migration starts over.
+   */
+  private async migrateV1(old: V1Document): Promise<CheckpointDocument> {
+    await this.folder.wipe();
+    await this.folder.ensure();
+    const records: RecordToWrite[] = [];
+    let seq = 1;
+    for (const [collection, entries] of Object.entries(old.collections)) {
+      const spec = this.specs.get(collection);
+      for (const [id, stored] of Object.entries(entries)) {
+        records.push({ kind: 'put', collection, id, version: stored.version, seq: stored.seq, keys: indexKeysOf(spec, stored.value), json: JSON.stringify(stored.value) });
+        seq = Math.max(seq, stored.seq + 1);
+      }
+    }
+    for (const [key, item] of Object.entries(old.botState)) {
+      const value: StoredBotState = { eTag: item.eTag, state: item.value };
+      records.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: key, version: 1, seq: seq++, json: JSON.stringify(value) });
+    }
+    const state = new IndexState();
+    let tx = 1;
+    let offset = 0;
+    for (let start = 0; start < records.length; start += 500) {
+      const encoded = encodeTransaction(tx++, records.slice(start, start + 500));
+      await this.folder.append(1, encoded.bytes, false);
+      offset += encoded.bytes.length;
+    }
+    await this.folder.sync();
+    this.failpoint('migrate.beforeCheckpoint');
+    await copyFile(this.dataFile, `${this.dataFile}.v1.bak`);
+    state.nextSeq = Math.max(seq, old.nextSeq);
+    const doc: CheckpointDocument = {
+      ...emptyCheckpoint(),
+      writtenAt: new Date().toISOString(),
+      nextSeq: state.nextSeq,
+      nextTx: 1,
+      // replay the whole migrated journal on top of an empty index: its records are all there
+      replayFrom: { segment: 1, offset: 0 },
+    };
+    this.doc.data = doc;
+    await this.doc.write();
+    this.logger?.warn(
+      { event: 'store_migrated', records: records.length, journalBytes: offset, backup: `${this.dataFile}.v1.bak` },
+      'migrated the schema-1 data file to the journal store; the old file is kept as a backup',
+    );
+    return doc;
+  }
+
+  // ---------------------------------------------------------------- internals: writing
+
+  private append(records: RecordToWrite[]): Promise<void> {
+    const tx = this.state.nextTx++;
+    const encoded = encodeTransaction(tx, records);
+    if (this.appendOffset > 0 && this.appendOffset + encoded.bytes.length > this.segmentBytes) {
+      this.closedSizes.set(this.appendSegment, this.appendOffset);
+      this.appendSegment += 1;
+      this.appendOffset = 0;
+    }
+    const segment = this.appendSegment;
+    const base = this.appendOffset;
+    this.appendOffset += encoded.bytes.length;
+
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const queued: QueuedTransaction = { segment, bytes: encoded.bytes, keys: [], resolve, reject, promise };
+    records.forEach((record, position) => {
+      const key = cacheKey(record.collection, record.id);
+      const collection = this.state.collection(record.collection);
+      if (record.kind === 'delete') {
+        collection.delete(record.id);
+        this.cache.delete(key);
+        queued.keys.push({ key });
+      } else {
+        const line = encoded.lines[position];
+        const entry: Entry = { version: record.version, seq: record.seq, segment, offset: base + line.offset, length: line.length, keys: record.keys };
+        collection.set(record.id, entry);
+        this.cache.set(key, entry, JSON.parse(record.json) as unknown, true);
+        queued.keys.push({ key, entry });
+      }
+      this.pendingByKey.set(key, promise);
+    });
+    this.queue.push(queued);
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+    });
+    return promise;
+  }
+
+  /** Writes queued transactions: one write and one fsync per batch (group commit). */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        for (let start = 0; start < batch.length; ) {
+          let end = start;
+          while (end < batch.length && batch[end].segment === batch[start].segment) end += 1;
+          const bytes = Buffer.concat(batch.slice(start, end).map((queued) => queued.bytes));
+          this.failpoint('journal.beforeWrite');
+          if (this.failpointsEnabled) {
+            // with failpoints on, a write is made in two halves so a test can crash between them
+            const half = Math.floor(bytes.length / 2);
+            await this.folder.append(batch[start].segment, bytes.subarray(0, half), false);
+            this.failpoint('journal.midWrite');
+            await this.folder.append(batch[start].segment, bytes.subarray(half), this.durable);
+          } else {
+            await this.folder.append(batch[start].segment, bytes, this.durable);
+          }
+          this.failpoint('journal.afterSync');
+          start = end;
+        }
+      } catch (error) {
+        this.fail(error, batch);
+        return;
+      }
+      for (const queued of batch) {
+        for (const { key, entry } of queued.keys) {
+          if (entry) this.cache.unpin(key, entry);
+          if (this.pendingByKey.get(key) === queued.promise) this.pendingByKey.delete(key);
+        }
+        this.bytesSinceCheckpoint += queued.bytes.length;
+        queued.resolve();
+      }
+    }
+    this.scheduleMaintenance();
+  }
+
+  private fail(error: unknown, batch: QueuedTransaction[]): void {
+    const failed = [...batch, ...this.queue.splice(0)];
+    this.broken = error instanceof Error ? error : new Error(String(error));
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    this.logger?.error({ event: 'store_write_failed', code, transactions: failed.length }, 'the journal could not be written; the store reloads from disk before the next change');
+    for (const queued of failed) queued.reject(new StorageUnavailableError(`Saving failed (${code}); nothing half-written is kept. Try again.`, error));
+  }
+
+  /** After a failed write the in-memory index may be ahead of the disk: reload it from there. */
+  private async healthy(): Promise<void> {
+    if (!this.broken) return;
+    await this.flush();
+    try {
+      await this.folder.close();
+      const raw = await this.adapter.read();
+      if (!raw || !isCheckpointDocument(raw)) throw new Error('the data file is not a checkpoint');
+      await this.restore(raw);
+      this.logger?.info({ event: 'store_recovered' }, 'the store reloaded from disk after a failed write');
+      this.broken = undefined;
+    } catch (error) {
+      throw new StorageUnavailableError('The store cannot be written right now (disk full or unavailable?). Try again shortly.', error);
+    }
+  }
+
+  // ---------------------------------------------------------------- internals: checkpoint and compaction
+
+  private scheduleMaintenance(): void {
+    if (this.background || this.closed || this.broken) return;
+    const dueCheckpoint = this.bytesSinceCheckpoint >= Math.max(this.checkpointMinBytes, this.lastCheckpointBytes);
+    if (!dueCheckpoint && !this.dueCompaction()) return;
+    this.background = (async () => {
+      try {
+        if (this.dueCompaction()) await this.compactSegments();
+        await this.writeCheckpoint();
+      } catch (error) {
+        this.logger?.error({ event: 'store_maintenance_failed', err: error }, 'checkpoint or compaction failed; the journal still holds every change');
+      }
+    })().finally(() => {
+      this.background = undefined;
+    });
+  }
+
+  private async runExclusive(work: () => Promise<void>): Promise<void> {
+    while (this.background) await this.background.catch(() => undefined);
+    const run = work();
+    this.background = run.catch(() => undefined).finally(() => {
+      this.background = undefined;
+    });
+    await run;
+  }
+
+  /**
+   * Snapshots the index (yielding now and then, so turns go on), waits until every change it
+   * may include is durable, and writes it as the data file. Replay starts where the journal
+   * stood when the snapshot began: changes made during it are replayed over it, idempotently.
+   */
+  private async writeCheckpoint(): Promise<void> {
+    const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
+    const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
+    const collections: CheckpointDocument['collections'] = {};
+    let visited = 0;
+    for (const [name, collection] of this.state.collections) {
+      const entries: SerializedEntry[] = [];
+      for (const [id, entry] of collection.records) {
+        entries.push(serializeEntry(id, entry));
+        if (++visited % YIELD_EVERY === 0) await yieldToEventLoop();
+      }
+      collections[name] = { indexes: Object.keys(this.specs.get(name)?.indexes ?? {}), entries };
+    }
+    await this.flush();
+    if (this.broken) return;
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, collections };
+    this.failpoint('checkpoint.beforeWrite');
+    this.doc.data = doc;
+    await this.doc.write();
+    this.failpoint('checkpoint.afterWrite');
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.bytesSinceCheckpoint = Math.max(0, this.bytesSinceCheckpoint + this.queuedBytes() - bytesAtStart);
+    await this.removeDeadSegments(replayFrom.segment);
+  }
+
+  /** Closed segments before `before` that hold no live record are deleted. */
+  private async removeDeadSegments(before: number): Promise<void> {
+    for (const segment of await this.folder.list()) {
+      if (segment >= before || segment === this.appendSegment) continue;
+      if ((this.state.liveBytes.get(segment) ?? 0) > 0) continue;
+      await this.folder.remove(segment);
+      this.state.liveBytes.delete(segment);
+      this.closedSizes.delete(segment);
+      this.logger?.debug({ event: 'store_segment_removed', segment }, 'removed a journal segment with no live records');
+    }
+  }
+
+  private dueCompaction(): boolean {
+    return this.deadBytesInClosedSegments() >= this.compactMinDeadBytes;
+  }
+
+  private deadBytesInClosedSegments(): number {
+    let dead = 0;
+    for (const [segment, size] of this.segmentSizes()) {
+      if (segment === this.appendSegment) continue;
+      dead += size - (this.state.liveBytes.get(segment) ?? 0);
+    }
+    return dead;
+  }
+
+  /** Sizes of the closed segments (they never change); the open one's size is appendOffset. */
+  private segmentSizes(): Map<number, number> {
+    return this.closedSizes;
+  }
+
+  /**
+   * Re-appends the live records of every closed segment that is mostly dead (same version, same
+   * creation order: readers and compare-and-set see no change), so the next checkpoint can
+   * delete the segment. A record changed meanwhile is left alone: its new version already
+   * lives elsewhere.
+   */
+  private async compactSegments(): Promise<number> {
+    const candidates = [...this.segmentSizes()]
+      .filter(([segment, size]) => segment !== this.appendSegment && (this.state.liveBytes.get(segment) ?? 0) * 2 < size)
+      .map(([segment]) => segment);
+    if (candidates.length === 0) return 0;
+    const chosen = new Set(candidates);
+    const toMove: { collection: string; id: string; entry: Entry }[] = [];
+    let visited = 0;
+    for (const [name, collection] of this.state.collections) {
+      for (const [id, entry] of collection.records) {
+        if (chosen.has(entry.segment)) toMove.push({ collection: name, id, entry });
+        if (++visited % YIELD_EVERY === 0) await yieldToEventLoop();
+      }
+    }
+    let moved = 0;
+    for (let start = 0; start < toMove.length; start += 200) {
+      const records: PutToWrite[] = [];
+      for (const { collection, id, entry } of toMove.slice(start, start + 200)) {
+        if (this.state.collections.get(collection)?.records.get(id) !== entry) continue;
+        records.push({ kind: 'put', collection, id, version: entry.version, seq: entry.seq, keys: entry.keys, json: JSON.stringify(this.valueOf(collection, id, entry)) });
+      }
+      if (records.length === 0) continue;
+      this.failpoint('compaction.beforeMove');
+      await this.append(records);
+      moved += records.length;
+      await yieldToEventLoop();
+    }
+    this.failpoint('compaction.afterMove');
+    this.logger?.info({ event: 'store_compacted', segments: candidates, records: moved }, 'moved live records out of mostly-dead journal segments');
+    return moved;
+  }
+
+  // ---------------------------------------------------------------- internals: values
+
+  private valueOf(collection: string, id: string, entry: Entry): unknown {
+    const key = cacheKey(collection, id);
+    const cached = this.cache.get(key, entry);
+    if (cached !== undefined || this.cache.has(key, entry)) return cached;
+    const line = this.folder.readRange(entry.segment, entry.offset, entry.length).toString('utf8');
+    const record = decodeRecordLine(line);
+    if (record.kind !== 'put' || record.collection !== collection || record.id !== id || record.version !== entry.version) {
+      throw new StorageUnavailableError(`The journal does not hold ${collection}/${id} where the index says (segment ${entry.segment}, byte ${entry.offset}).`);
+    }
+    this.cache.set(key, entry, record.value);
+    return record.value;
+  }
+
+  private ordered(collection: CollectionIndex, ids: string[], options: { limit?: number; newestFirst?: boolean }): string[] {
+    const seqOf = (id: string): number => collection.records.get(id)?.seq ?? 0;
+    ids.sort((a, b) => (options.newestFirst ? seqOf(b) - seqOf(a) : seqOf(a) - seqOf(b)));
+    return options.limit !== undefined ? ids.slice(0, Math.max(0, options.limit)) : ids;
+  }
+
+  private queuedBytes(): number {
+    return this.queue.reduce((sum, queued) => sum + queued.bytes.length, 0);
+  }
+
+  private journalBytes(): number {
+    let total = this.appendOffset;
+    for (const [segment, size] of this.segmentSizes()) if (segment !== this.appendSegment) total += size;
+    return total;
+  }
+
+  private journalBytesAfter(from: { segment: number; offset: number }): number {
+    let total = from.segment === this.appendSegment ? this.appendOffset - from.offset : this.appendOffset;
+    for (const [segment, size] of this.closedSizes) {
+      if (segment > from.segment) total += size;
+      else if (segment === from.segment) total += size - from.offset;
+    }
+    return Math.max(0, total);
+  }
+}

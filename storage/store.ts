@@ -1,0 +1,20 @@
+import type { Storage } from 'botbuilder';
+import type { RepositoryFactory } from '../setup/ports.js';
+
+/**
+ * A storage backend as the composition root sees it: the repositories of the domain, and
+ * botbuilder's state storage for dialogs.
+ */
+export interface Store extends RepositoryFactory {
+  /** What it is, for logs: e.g. "journal store ./data/setupbot.json". */
+  readonly description: string;
+  /**
+   * Only this process uses the store (the embedded file is locked to one process): work
+   * claimed by another owner before this start can be taken over at once.
+   */
+  readonly exclusive: boolean;
+  botStorage(): Storage;
+  /** Resolves once every acknowledged change is durable. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
