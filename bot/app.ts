@@ -75,7 +75,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const failpoint = failpointsFor(config.failpoints);
-  const store: Store = await EmbeddedStore.open({ file: config.dataFile, collections: COLLECTIONS, logger, failpoint });
+  const store: Store = await EmbeddedStore.open({
+    file: config.dataFile,
+    collections: COLLECTIONS,
+    logger,
+    failpoint,
+    segmentBytes: config.journalSegmentBytes,
+    checkpointMinBytes: config.journalSegmentBytes / 2,
+    compactMinDeadBytes: config.journalSegmentBytes * 2,
+  });
   const leases = new Leases(store.repository(LEASES), clock, `${process.pid}-${randomUUID().slice(0, 8)}`);
 
   const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);

@@ -37,6 +37,8 @@ export interface Config {
   readonly appTenantId: string;
   readonly botFramework: Readonly<Partial<Record<BotFrameworkKey, string>>>;
   readonly dataFile: string;
+  /** Journal segment size of the embedded store (checkpoints and compaction scale with it). */
+  readonly journalSegmentBytes: number;
   /** Entra object ids of the approvers. */
   readonly approvers: readonly string[];
   /** Entra object ids allowed to request a setup; empty = anyone in an allowed tenant. */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env): Config {
     appTenantId,
     botFramework,
     dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
+    journalSegmentBytes: integerIn(env, 'SETUPBOT_JOURNAL_SEGMENT_BYTES', 32 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
     approvers,
     requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters', anonymous),
     allowedTenants,

@@ -48,10 +48,14 @@ export interface RegistryRepositories {
 export const registryKey = nameKey;
 
 /** The registry's collections (a few records per environment: listed whole). */
-export const REGISTRY_COLLECTIONS = {
-  keyVaultReferences: { name: 'keyVaultReferences' } satisfies CollectionSpec<RecordedKeyVaultReference>,
-  environments: { name: 'environments' } satisfies CollectionSpec<RecordedEnvironment>,
-  connectedApplications: { name: 'connectedApplications' } satisfies CollectionSpec<RecordedConnectedApplication>,
+export const REGISTRY_COLLECTIONS: {
+  keyVaultReferences: CollectionSpec<RecordedKeyVaultReference>;
+  environments: CollectionSpec<RecordedEnvironment>;
+  connectedApplications: CollectionSpec<RecordedConnectedApplication>;
+} = {
+  keyVaultReferences: { name: 'keyVaultReferences' },
+  environments: { name: 'environments' },
+  connectedApplications: { name: 'connectedApplications' },
 };
 
 class TakenError extends SetupBotError {
