@@ -273,6 +273,37 @@ export class JournalStore {
     return this.append(records);
   }
 
+  /**
+   * Bulk load (seeding a benchmark fixture, importing an export): puts records as they are,
+   * without compare-and-set, in large transactions. Replaces records with the same id.
+   */
+  async importRecords(records: AsyncIterable<{ collection: string; id: string; value: unknown }> | Iterable<{ collection: string; id: string; value: unknown }>, batchSize = 1000): Promise<number> {
+    let batch: RecordToWrite[] = [];
+    let count = 0;
+    const pending: Promise<void>[] = [];
+    for await (const record of records) {
+      const current = this.state.collections.get(record.collection)?.records.get(record.id);
+      batch.push({
+        kind: 'put',
+        collection: record.collection,
+        id: record.id,
+        version: current ? current.version + 1 : 1,
+        seq: current ? current.seq : this.state.nextSeq++,
+        keys: indexKeysOf(this.specs.get(record.collection), record.value),
+        json: JSON.stringify(record.value),
+      });
+      count += 1;
+      if (batch.length >= batchSize) {
+        pending.push(this.append(batch));
+        batch = [];
+        if (pending.length >= 8) await Promise.all(pending.splice(0));
+      }
+    }
+    if (batch.length > 0) pending.push(this.append(batch));
+    await Promise.all(pending);
+    return count;
+  }
+
   /** Resolves once everything committed so far is on disk. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -316,6 +347,7 @@ export class JournalStore {
     this.closed = true;
     await this.flush();
     await this.background?.catch(() => undefined);
+    if (!this.durable && !this.broken) await this.folder.sync();
     if (!this.broken && options.checkpoint !== false) {
       await this.writeCheckpoint().catch((error: unknown) => this.logger?.error({ event: 'store_checkpoint_failed', err: error }, 'final checkpoint failed; the journal still holds every change'));
     }
