@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
+import { FRESHNESS_NOTICES, FreshnessCheck } from '../setup/freshness.js';
 import { LEASES, Leases } from '../setup/leases.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import { REQUESTS } from '../setup/request.js';
@@ -20,6 +21,7 @@ import { BackgroundWork } from './background.js';
 import { COLLECTIONS } from './collections.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { failpointsFor } from './failpoints.js';
+import { FreshnessWatch } from './freshness-watch.js';
 import { OUTBOX, Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
@@ -59,6 +61,7 @@ export interface App {
   /** Resolves when background work and the outbox are both idle (tests). */
   settled(): Promise<void>;
   readonly expiry: ExpiryWatch;
+  readonly freshness: FreshnessWatch;
   readonly executor: Executor;
   readonly registry: Registry;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
@@ -130,10 +133,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
   audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
   const expiry = new ExpiryWatch(requests, cards, logger);
+  const verifier = deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock });
+  const freshnessNotices = store.repository(FRESHNESS_NOTICES);
+  const freshnessCheck = new FreshnessCheck({ registry, verifier, notices: freshnessNotices, clock });
+  const freshness = new FreshnessWatch({
+    check: freshnessCheck,
+    registry,
+    requests,
+    notifier,
+    outbox,
+    notices: freshnessNotices,
+    clock,
+    logger,
+    at: config.freshnessAt,
+    offerChange: false,
+  });
   const executor = new Executor({
     requests: requestRepository,
     registry,
-    verifier: deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock }),
+    verifier,
     checker: deps.connectionChecker ?? new HttpsConnectionChecker({ env: config.proxyEnv, clock }),
     audit,
     clock,
@@ -153,6 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registry,
     subscriptions,
     notifier,
+    freshness: freshnessCheck,
     onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
@@ -180,6 +199,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       } while (outbox.size > 0);
     },
     expiry,
+    freshness,
     executor,
     registry,
     async start(port = config.port) {
@@ -191,6 +211,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
+      freshness.start();
       background.run('resume executions', async () => {
         await executor.resumeAll();
       });
@@ -206,6 +227,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async stop() {
       expiry.stop();
+      freshness.stop();
       await http.close();
       await background.idleWithin(SHUTDOWN_BACKGROUND_MS);
       await outbox.stop();

@@ -64,6 +64,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), for outbound checks. */
   readonly proxyEnv: Readonly<Record<string, string>>;
+  /** Time of day (UTC) of the daily freshness check of Key Vault items. */
+  readonly freshnessAt: { hour: number; minute: number };
   /** Crash tests only: where the process kills itself (SETUPBOT_FAILPOINTS). */
   readonly failpoints: readonly FailpointSpec[];
 }
@@ -178,6 +180,17 @@ function boolean(env: Env, name: string): boolean {
   throw new ConfigError(name, `"${raw}" is not true or false`, `Set ${name}=true or ${name}=false.`);
 }
 
+function timeOfDay(env: Env, name: string, fallback: string): { hour: number; minute: number } {
+  const raw = trimmed(env, name) || fallback;
+  const match = /^(\d{1,2}):(\d{2})$/.exec(raw);
+  const hour = match ? Number(match[1]) : -1;
+  const minute = match ? Number(match[2]) : -1;
+  if (!match || hour > 23 || minute > 59) {
+    throw new ConfigError(name, `"${raw}" is not a time of day`, `Write it as HH:MM in UTC (24-hour clock), e.g. 06:00, or leave it unset (default ${fallback}).`);
+  }
+  return { hour, minute };
+}
+
 function failpointList(env: Env): FailpointSpec[] {
   try {
     return parseFailpoints(trimmed(env, 'SETUPBOT_FAILPOINTS'));
@@ -258,6 +271,7 @@ export function loadConfig(env: Env): Config {
     sendRate: integerIn(env, 'SETUPBOT_SEND_RATE', 50, 1, 1000),
     notifyChannels: channelList(env, 'SETUPBOT_NOTIFY_CHANNELS'),
     failpoints: failpointList(env),
+    freshnessAt: timeOfDay(env, 'SETUPBOT_FRESHNESS_AT', '06:00'),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

@@ -11,6 +11,7 @@ import type { BotDeps } from './bot-deps.js';
 import { handleRequestAction } from './card-actions/registry.js';
 import { parseCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
+import { verifyEnvironment } from './commands/freshness-commands.js';
 import { notifyCommand } from './commands/notify-command.js';
 import { listEnvironments, showEnvironment } from './commands/registry-commands.js';
 import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
@@ -143,6 +144,9 @@ export class SetupBot extends TeamsActivityHandler {
         return;
       case 'show':
         await showEnvironment(this.deps, context, argument);
+        return;
+      case 'verify':
+        await verifyEnvironment(this.deps, context, argument);
         return;
       case 'help':
       case '?':

@@ -3,14 +3,14 @@
  * applications it has set up. Every write is idempotent per request (re-running a step after a
  * crash finds its own record and changes nothing) and refuses to overwrite another request's.
  */
-import { upsert } from './compare-and-set.js';
+import { updateExisting, upsert } from './compare-and-set.js';
 import { SetupBotError } from './errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from './model.js';
 import type { Clock, CollectionSpec, Repository } from './ports.js';
 import { nameKey } from './request.js';
 import type { ConnectionCheck, KeyVaultVerification } from './verification.js';
 
-export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed';
+export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed' | 'Retired';
 
 export interface RecordedKeyVaultReference {
   reference: KeyVaultReference;
@@ -145,6 +145,11 @@ export class Registry {
           ? undefined
           : { ...current, connectedApplications: [...current.connectedApplications, application.name] },
     );
+  }
+
+  /** A later verification of a recorded reference (the daily freshness check, `verify`). */
+  async updateVerification(name: string, verification: KeyVaultVerification): Promise<void> {
+    await updateExisting(this.repos.keyVaultReferences, registryKey(name), (current) => ({ ...current, verification }));
   }
 
   async environments(): Promise<RecordedEnvironment[]> {

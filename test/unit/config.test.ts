@@ -220,6 +220,25 @@ describe('loadConfig reads only the object it is given', () => {
     Object.assign(process.env, saved);
   });
 
+  test('the freshness check runs at 06:00 UTC unless told otherwise', () => {
+    expect(loadConfig({}).freshnessAt).toEqual({ hour: 6, minute: 0 });
+    expect(loadConfig({ SETUPBOT_FRESHNESS_AT: '18:45' }).freshnessAt).toEqual({ hour: 18, minute: 45 });
+  });
+
+  test.each(['6am', '24:00', '06:60', '6'])('refuses SETUPBOT_FRESHNESS_AT=%s with the expected form', (value) => {
+    expect(() => loadConfig({ SETUPBOT_FRESHNESS_AT: value })).toThrow(/SETUPBOT_FRESHNESS_AT.*HH:MM in UTC/);
+  });
+
+  test('journal segment size and failpoints are read and checked', () => {
+    expect(loadConfig({}).journalSegmentBytes).toBe(32 * 1024 * 1024);
+    expect(() => loadConfig({ SETUPBOT_JOURNAL_SEGMENT_BYTES: '100' })).toThrow(/SETUPBOT_JOURNAL_SEGMENT_BYTES/);
+    expect(loadConfig({ SETUPBOT_FAILPOINTS: 'journal.afterSync@3, vote.beforeAnswer' }).failpoints).toEqual([
+      { name: 'journal.afterSync', hit: 3 },
+      { name: 'vote.beforeAnswer', hit: 1 },
+    ]);
+    expect(() => loadConfig({ SETUPBOT_FAILPOINTS: 'not a failpoint!' })).toThrow(/SETUPBOT_FAILPOINTS/);
+  });
+
   test('ignores process.env', () => {
     process.env.PORT = '1234';
     process.env.MicrosoftAppId = 'garbage';
