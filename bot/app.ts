@@ -5,6 +5,7 @@ import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
 import { FRESHNESS_NOTICES, FreshnessCheck } from '../setup/freshness.js';
+import { EnvironmentHistory } from '../setup/history.js';
 import { LEASES, Leases } from '../setup/leases.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import { REQUESTS } from '../setup/request.js';
@@ -172,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     subscriptions,
     notifier,
     freshness: freshnessCheck,
+    history: new EnvironmentHistory(requests, audit),
     onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });

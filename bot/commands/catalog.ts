@@ -14,6 +14,7 @@ export const COMMANDS: readonly HelpCommand[] = [
   { usage: 'environments', description: 'The service environments set up so far.', button: { title: 'Environments', command: 'environments' } },
   { usage: 'notify here · off · status', description: 'In a team channel: where request notifications go (approvers).' },
   { usage: 'show contoso-uat', description: 'One environment by name: users, Key Vault items, connected apps.' },
+  { usage: 'history contoso-uat', description: 'Its audit trail, newest first: who asked, who approved, what changed, the results.' },
   { usage: 'verify contoso-uat', description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).' },
   { usage: 'help', description: 'Show what I can do.' },
 ];
