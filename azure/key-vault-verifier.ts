@@ -277,7 +277,7 @@ function vaultUriProblem(uri: string): string | undefined {
   try {
     return new URL(uri).protocol === 'https:' ? undefined : 'The vault URI must start with https://.';
   } catch {
-    return 'The vault URI is not a URL: use https://<vault>.vault.azure.net/.';
+    return 'The vault URI is not a URL: use one like https://contoso-einvoicing.vault.azure.net/.';
   }
 }
 

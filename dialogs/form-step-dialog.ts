@@ -120,7 +120,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
   }
 
   private async next(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
-    const errors = this.form.validate(typed.content, await this.deps.requests.validationContext());
+    const errors = this.form.validate(typed.content, await this.deps.requests.validationContext(typed.origin));
     const clean = withoutPastedSecrets(typed, errors);
     if (errors.length > 0) {
       turnLogger(dc.context, this.deps.logger).info({ event: 'setup_invalid', step: this.form.step, fields: errors.map((error) => `${error.path}:${error.code}`) }, 'setup step has invalid fields');
@@ -142,7 +142,10 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const reference = TurnContext.getConversationReference(dc.context.activity);
     const outcome = await this.deps.requests.submit(saved, JSON.parse(JSON.stringify(reference)) as Record<string, unknown>);
     if (!outcome.ok) {
-      await this.show(dc, saved, {}, { tone: 'attention', text: 'This request cannot be submitted yet — see below, then use Edit to fix it.' }, outcome.errors);
+      const text = outcome.refusal
+        ? `${outcome.refusal.message} So this draft was not submitted: press Cancel to discard it.`
+        : 'This request cannot be submitted yet — see below, then use Edit to fix it.';
+      await this.show(dc, saved, {}, { tone: 'attention', text }, outcome.errors);
       return Dialog.EndOfTurn;
     }
     const { request } = outcome;

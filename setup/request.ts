@@ -32,6 +32,19 @@ export interface CardCopy {
   address: ConversationAddress;
   /** For approver copies: whose personal chat. */
   approverId?: string;
+  /** For approver copies: their display name, when the bot knows it. */
+  approverName?: string;
+}
+
+/** A Retry on a failed request: who asked, when, and whether it went back for approval. */
+export interface RetryRecord {
+  objectId: string;
+  name: string;
+  at: string;
+  /** The attempt this retry started (2 for the first retry). */
+  attempt: number;
+  /** True when the approval was older than the retry window, so the request went back for approval. */
+  reapproval: boolean;
 }
 
 export interface SetupRequest {
@@ -65,12 +78,27 @@ export interface SetupRequest {
   cards: CardCopy[];
   /** Present from the moment execution starts. */
   execution?: Execution;
+  /** Which run of the setup this is: 1, then 2 after the first Retry, and so on (absent = 1). */
+  attempt?: number;
+  /** Every Retry, oldest first. */
+  retries?: RetryRecord[];
+  /** Approvals of earlier rounds, kept for the record when a Retry asked for approval again. */
+  earlierApprovals?: Decision[];
+  /** Edit and resubmit: the request this one replaces. */
+  resubmittedFrom?: string;
+  /** Edit and resubmit: the request that replaced this one. */
+  resubmittedAs?: string;
 }
 
 export const PENDING: RequestStatus = 'submitted';
 
 export function isPending(request: Pick<SetupRequest, 'status'>): boolean {
   return request.status === PENDING;
+}
+
+/** The run of the setup a request is on (1 until its first Retry). */
+export function attemptOf(request: Pick<SetupRequest, 'attempt'>): number {
+  return request.attempt ?? 1;
 }
 
 export function formatRequestId(sequence: number): string {

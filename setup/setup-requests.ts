@@ -12,19 +12,23 @@ import {
 } from './approval-policy.js';
 import type { AuditAction, AuditLog } from './audit.js';
 import { nextCounterValue, type Counter } from './counter.js';
-import type { SetupDraft } from './draft.js';
+import type { DraftOrigin, SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
 import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
+import { isFinished } from './execution.js';
+import { lineOf } from './lineage.js';
 import type { Clock, Repository, Versioned } from './ports.js';
-import { formatRequestId, type CardCopy, type ConversationAddress, type RequestStatus, type SetupRequest } from './request.js';
+import { applyResubmitted, applyRetry, holdsNames, refuseResubmit, refuseRetry } from './recovery-policy.js';
+import { attemptOf, formatRequestId, type CardCopy, type ConversationAddress, type SetupRequest } from './request.js';
 import type { Registry } from './registry.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
 
-/** Requests in these states no longer hold their names. */
-const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
-
-export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[] };
+/**
+ * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
+ * Edit and resubmit) a refusal because the request it replaces can no longer be replaced.
+ */
+export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[]; refusal?: Refusal };
 
 /** The result of a click that asks for a transition. */
 export type TransitionOutcome =
@@ -54,10 +58,15 @@ export class SetupRequests {
     return this.deps.policy;
   }
 
-  /** Names already taken: by requests that are pending, running or done. */
-  async validationContext(): Promise<ValidationContext> {
-    const holding = await this.deps.requests.list((request) => !RELEASED.has(request.status));
-    const recorded = (await this.deps.registry?.takenNames()) ?? { environments: [], keyVaultReferences: [] };
+  /**
+   * Names already taken: by requests that are pending, running or done, and by the registry. A
+   * draft that replaces a request (Edit and resubmit) may reuse the names of that request and of
+   * the ones it replaced in turn.
+   */
+  async validationContext(origin?: DraftOrigin): Promise<ValidationContext> {
+    const replaced = origin?.kind === 'resubmit' ? await lineOf(this.deps.requests, origin.requestId.toUpperCase()) : [];
+    const holding = await this.deps.requests.list((request) => holdsNames(request) && !replaced.includes(request.id));
+    const recorded = (await this.deps.registry?.takenNames(replaced)) ?? { environments: [], keyVaultReferences: [] };
     return {
       existingEnvironmentNames: [...holding.map((record) => record.value.content.environment.name), ...recorded.environments],
       existingKeyVaultReferenceNames: [...holding.map((record) => record.value.content.keyVault.name), ...recorded.keyVaultReferences],
@@ -69,10 +78,26 @@ export class SetupRequests {
    * next SR number, records the request and its audit entry, and closes the draft.
    */
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
-    const errors = validateSetupContent(draft.value.content, await this.validationContext());
+    const { origin, requester } = draft.value;
+    const errors = validateSetupContent(draft.value.content, await this.validationContext(origin));
     if (errors.length > 0) return { ok: false, errors };
+    const replaces = origin?.kind === 'resubmit' ? origin.requestId.toUpperCase() : undefined;
+    if (replaces) {
+      const early = await this.resubmitRefusal(replaces, requester);
+      if (early) return { ok: false, errors: [], refusal: early };
+    }
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
+    if (replaces) {
+      // the old request is claimed first, compare-and-set: a Retry racing this submission loses, or wins and refuses it
+      const dangling = await this.danglingLink(replaces);
+      const linked = await this.transition(
+        replaces,
+        (request) => refuseResubmit(request.resubmittedAs === dangling ? { ...request, resubmittedAs: undefined } : request, requester),
+        (request) => applyResubmitted(request, id, now),
+      );
+      if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
+    }
     const { policy } = this.deps;
     const request: SetupRequest = {
       id,
@@ -90,16 +115,55 @@ export class SetupRequests {
       approvalsRequired: policy.approvalsRequired,
       approvers: [...policy.approvers],
       cards: [],
+      ...(replaces ? { resubmittedFrom: replaces } : {}),
     };
     const created = await this.deps.requests.create(id, request);
     await this.deps.drafts.discard(draft);
-    await this.deps.audit.append(id, 'submitted', userActor(draft.value.requester), {
+    if (replaces) await this.deps.audit.append(replaces, 'resubmitted', userActor(requester), { as: id });
+    await this.deps.audit.append(id, 'submitted', userActor(requester), {
       environment: request.content.environment.name,
       keyVaultReference: request.content.keyVault.name,
       connectedApplications: request.content.connectedApplications.length,
       dryRun: request.dryRun,
+      ...(replaces ? { resubmittedFrom: replaces } : {}),
     });
     return { ok: true, request: created };
+  }
+
+  /** Why the request cannot be edited and resubmitted by this person now; undefined = it can. */
+  async resubmitRefusal(id: string, actor: Actor): Promise<Refusal | undefined> {
+    const current = await this.get(id);
+    if (!current) return { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` };
+    const dangling = await this.danglingLink(current.id);
+    const request = current.value.resubmittedAs === dangling ? { ...current.value, resubmittedAs: undefined } : current.value;
+    return refuseResubmit(request, actor);
+  }
+
+  /**
+   * A link to a replacement that does not exist: left by a stop between claiming the old request
+   * and creating the new one. Such a link does not count.
+   */
+  private async danglingLink(id: string): Promise<string | undefined> {
+    const successor = (await this.get(id))?.value.resubmittedAs;
+    if (!successor) return undefined;
+    return (await this.get(successor)) ? undefined : successor;
+  }
+
+  /**
+   * Retry of a failed request, compare-and-set on the card's revision: of many identical clicks
+   * one takes effect. Approved again at once within the retry window, else back to approval.
+   */
+  async retry(id: string, cardVersion: number, actor: Actor): Promise<TransitionOutcome> {
+    const outcome = await this.transition(id, (request, revision) => refuseRetry(request, revision, cardVersion, actor), (request) =>
+      applyRetry(request, actor, this.deps.clock.now(), this.deps.policy),
+    );
+    if (outcome.ok) {
+      const { value } = outcome.request;
+      const resumesAt = value.execution?.steps.find((step) => step.status === 'failed' || !isFinished(step.status))?.title ?? null;
+      const reapproval = value.status === 'submitted';
+      await this.deps.audit.append(value.id, 'retried', userActor(actor), { attempt: attemptOf(value), reapproval, resumesAt });
+    }
+    return outcome;
   }
 
   async get(id: string): Promise<Versioned<SetupRequest> | undefined> {

@@ -45,7 +45,7 @@ function service(policy: Partial<ApprovalPolicy> = {}): SetupRequests {
     audit,
     clock,
     registry,
-    policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, ...policy },
+    policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR, ...policy },
   });
 }
 
