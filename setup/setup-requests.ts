@@ -79,13 +79,14 @@ export class SetupRequests {
    */
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
     const { origin, requester } = draft.value;
-    const errors = validateSetupContent(draft.value.content, await this.validationContext(origin));
-    if (errors.length > 0) return { ok: false, errors };
     const replaces = origin?.kind === 'resubmit' ? origin.requestId.toUpperCase() : undefined;
     if (replaces) {
+      // first: whether the old request can still be replaced at all (no use fixing fields otherwise)
       const early = await this.resubmitRefusal(replaces, requester);
       if (early) return { ok: false, errors: [], refusal: early };
     }
+    const errors = validateSetupContent(draft.value.content, await this.validationContext(origin));
+    if (errors.length > 0) return { ok: false, errors };
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     if (replaces) {

@@ -120,12 +120,48 @@ describe('request card', () => {
     expect(inputsOf(card)).toEqual([]);
   });
 
-  test.each(STATUSES.filter((status) => status !== 'submitted'))('once %s, nobody gets buttons any more', (status) => {
+  test.each<RequestStatus>(['approved', 'cancelled', 'executing', 'succeeded'])('once %s, nobody gets buttons any more', (status) => {
     for (const viewer of VIEWERS) {
       const card = render(status, viewer);
       expect(buttons(card)).toEqual([]);
       expect(inputsOf(card)).toEqual([]);
     }
+  });
+
+  test('a failed request offers Retry to the requester and the approvers, and Edit and resubmit to the requester', () => {
+    expect(buttonTitles(render('failed', 'requester'))).toEqual(['Retry', 'Edit and resubmit']);
+    expect(buttonTitles(render('failed', 'approver'))).toEqual(['Retry']);
+    expect(buttonTitles(render('failed', 'status'))).toEqual([]);
+    const [retry, resubmit] = buttons(render('failed', 'requester'));
+    expect(retry).toMatchObject({ type: 'Action.Execute', verb: REQUEST_VERBS.retry, style: 'positive', associatedInputs: 'none', data: { verb: REQUEST_VERBS.retry, requestId: 'SR-0042', v: 5 } });
+    expect(resubmit).toMatchObject({ verb: REQUEST_VERBS.resubmit, associatedInputs: 'none', data: { requestId: 'SR-0042', v: 5 } });
+    expect(inputsOf(render('failed', 'requester'))).toEqual([]);
+  });
+
+  test.each<RequestStatus>(['rejected', 'expired'])('a %s request offers Edit and resubmit to its requester only', (status) => {
+    expect(buttonTitles(render(status, 'requester'))).toEqual(['Edit and resubmit']);
+    expect(buttonTitles(render(status, 'approver'))).toEqual([]);
+    expect(buttonTitles(render(status, 'status'))).toEqual([]);
+    expect(cardText(render(status, 'requester'))).toContain("**Edit and resubmit** starts a new setup with this request's content filled in.");
+  });
+
+  test('the failed card says what Retry does', () => {
+    const text = cardText(render('failed', 'approver'));
+    expect(text).toContain('Fix what the failed step says, then press **Retry**');
+    expect(text).toContain('never the steps already done');
+    expect(cardText(render('failed', 'status'))).not.toContain('**Retry**');
+  });
+
+  test.each<RequestStatus>(['failed', 'rejected', 'expired'])('a %s request that was resubmitted says so and offers nothing more', (status) => {
+    for (const viewer of VIEWERS) {
+      const card = render(status, viewer, { resubmittedAs: 'SR-0043' });
+      expect(buttons(card)).toEqual([]);
+      expect(cardText(card)).toContain('Resubmitted as SR-0043: that request replaces this one.');
+    }
+  });
+
+  test('a resubmission names the request it replaces', () => {
+    expect(cardText(render('submitted', 'status', { resubmittedFrom: 'SR-0041' }))).toContain('Resubmission of SR-0041, edited by Rita Requester.');
   });
 
   test('the title says the request, its status and the approvals so far', () => {
@@ -134,7 +170,7 @@ describe('request card', () => {
     expect(title(render('submitted', 'status'))).toMatchObject({ type: 'TextBlock', text: 'SR-0042 · Waiting for approval (1 of 2)' });
     expect(title(render('rejected', 'status'))).toMatchObject({ text: 'SR-0042 · Rejected', color: 'Attention' });
     expect(title(render('succeeded', 'status'))).toMatchObject({ text: 'SR-0042 · Done', color: 'Good' });
-    expect(title(render('expired', 'status'))).toMatchObject({ text: 'SR-0042 · Expired', color: 'Warning' });
+    expect(title(render('expired', 'status'))).toMatchObject({ text: 'SR-0042 · Expired', color: 'Default' });
   });
 
   test('summarises what the request asks for', () => {
@@ -191,28 +227,35 @@ describe('history', () => {
 });
 
 describe('execution steps', () => {
-  test('are listed with their icon and messages while the setup runs', () => {
+  test('are listed with their icon, their status word and messages while the setup runs', () => {
     const text = cardText(render('executing', 'requester'));
     expect(text).toContain('Setup steps');
-    expect(text).toContain('✅ Verify Key Vault reference Contoso-KV');
+    expect(text).toContain('✅ Done: Verify Key Vault reference Contoso-KV');
     expect(text).toContain('- ✅ contoso-storage-sas (storage SAS secret): verified');
-    expect(text).toContain('⏳ Record service environment Contoso-UAT');
-    expect(text).toContain('⏳ Connect Contoso Finance UAT');
+    expect(text).toContain('⏳ Running: Record service environment Contoso-UAT');
+    expect(text).toContain('⏳ Not run: Connect Contoso Finance UAT');
   });
 
-  test('show failures and what was skipped', () => {
+  test('show failures and what was skipped, in words', () => {
     const text = cardText(render('failed', 'status'));
-    expect(text).toContain('❌ Verify Key Vault reference Contoso-KV');
+    expect(text).toContain('❌ Failed: Verify Key Vault reference Contoso-KV');
     expect(text).toContain('- Access denied: grant the e-Invoicing Service Get and List on secrets.');
-    expect(text).toContain('⏭️ Publish service environment Contoso-UAT');
+    expect(text).toContain('⏭️ Skipped: Publish service environment Contoso-UAT');
     expect(text).toContain('- not run: an earlier step failed');
+  });
+
+  test('a step with warnings is done, and says so', () => {
+    const base = request('succeeded');
+    const steps = base.execution?.steps.map((step, index) => (index === 0 ? { ...step, status: 'warning' as const } : step)) ?? [];
+    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' });
+    expect(cardText(card)).toContain('⚠️ Done, with warnings: Verify Key Vault reference Contoso-KV');
   });
 
   test('a step started more than once says it was resumed after a restart', () => {
     const running = request('executing');
     const steps = running.execution?.steps.map((step, index) => (index === 1 ? { ...step, attempts: 2 } : step)) ?? [];
     const card = renderRequestCard({ request: { ...running, execution: running.execution && { ...running.execution, steps } }, viewer: 'status' });
-    expect(cardText(card)).toContain('⏳ Record service environment Contoso-UAT (resumed after a restart)');
+    expect(cardText(card)).toContain('⏳ Running: Record service environment Contoso-UAT (resumed after a restart)');
   });
 
   test('long step messages are cut to 8 lines of 240 characters', () => {
