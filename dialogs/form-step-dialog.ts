@@ -17,8 +17,8 @@ export interface StepOptions {
   notice?: Notice;
 }
 
-const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
-const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
+export const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
+export const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
 
 const NO_NAMES_TAKEN = { existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] } as const;
 
