@@ -9,6 +9,7 @@ import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPem, toPkcs12B
 import { closedPort, FinanceStandIn } from '../harness/finance-standin.js';
 import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
 import { approverClient, install, submitFullRequest, VAULT_URI } from '../harness/scenarios.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -218,6 +219,12 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     expect(actions.filter((action) => action === 'succeeded')).toHaveLength(1);
     // and nothing re-runs it later
     expect(await rig.app.executor.resumeAll()).toEqual([]);
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(20);
   });
 });
 
