@@ -81,7 +81,8 @@ export class Executor {
           steps,
           startedAt: now,
           attempt,
-          pendingAudit: [{ action: 'execution_started', details: { steps: toRun, dryRun, attempt } }],
+          // entries the last run still owes the log (a stop before they were appended) stay first
+          pendingAudit: [...(previous?.pendingAudit ?? []), { action: 'execution_started', details: { steps: toRun, dryRun, attempt } }],
         },
       };
     });

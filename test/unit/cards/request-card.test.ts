@@ -356,3 +356,64 @@ describe('size', () => {
     for (const viewer of VIEWERS) expect(cardProblems(renderRequestCard({ request: failed, viewer }))).toEqual([]);
   });
 });
+
+describe('after a Retry', () => {
+  const retry = (attempt: number, reapproval: boolean, at = '2026-11-26T10:00:00.000Z') => ({ objectId: 'req-rita', name: 'Rita Requester', at, attempt, reapproval });
+
+  test('the title and the my-requests line say which attempt it is', () => {
+    expect(statusLine(request('failed', { attempt: 2 }))).toBe('Failed · attempt 2');
+    expect(statusLine(request('submitted', { attempt: 3 }))).toBe('Waiting for approval (1 of 2) · attempt 3');
+    expect(statusLine(request('failed'))).toBe('Failed');
+    expect(((render('executing', 'status', { attempt: 2 }).body as CardNode[])[0]).text).toBe('SR-0042 · Setting up · attempt 2');
+  });
+
+  test('the history lists decisions and retries in the order they happened', () => {
+    const failed = request('failed');
+    const card = render('submitted', 'status', {
+      attempt: 2,
+      approvals: [],
+      earlierApprovals: failed.approvals,
+      retries: [retry(2, true)],
+    });
+    const lines = nodesOf(card).filter((node) => node.type === 'TextBlock' && /^(✅ Approved|🔁 Retry)/.test(String(node.text))).map((node) => String(node.text));
+    expect(lines).toEqual([
+      expect.stringMatching(/^✅ Approved by Alice Approver/),
+      expect.stringMatching(/^✅ Approved by Bob Approver/),
+      expect.stringMatching(/^🔁 Retry by Rita Requester · .* · attempt 2: sent back for approval, because the approval was older than the retry window$/),
+    ]);
+  });
+
+  test('while it waits to run again, the steps shown are those of the last run', () => {
+    const failed = request('failed');
+    expect(cardText(render('submitted', 'status', { attempt: 2, execution: failed.execution, approvals: [] }))).toContain('Last run: Setup steps · attempt 1');
+    expect(cardText(render('executing', 'status', { attempt: 2, execution: { ...failed.execution!, attempt: 2 } }))).toContain('Setup steps · attempt 2');
+  });
+});
+
+describe('while waiting for approval, the card says who was asked and whether they were notified', () => {
+  const copy = (approverId: string, approverName?: string) => ({ kind: 'approver' as const, approverId, approverName, conversationId: `c-${approverId}`, activityId: '1', address: {} });
+  const asked = (overrides: Partial<SetupRequest>) => cardText(render('submitted', 'requester', { approvals: [], ...overrides }));
+
+  test('before the approval cards arrive: how many are being asked', () => {
+    expect(asked({})).toContain('Asking 2 approvers to approve: sending the approval card in Teams…');
+  });
+
+  test('once they arrived: their names, and that they were notified', () => {
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver'), copy('appr-bob', 'Bob Approver')] })).toContain('Alice Approver and Bob Approver were asked to approve and have been notified in Teams.');
+  });
+
+  test('names where known, a count where not', () => {
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver'), copy('appr-bob')] })).toContain('Alice Approver and 1 other approver were asked to approve and have been notified in Teams.');
+    expect(asked({ cards: [copy('appr-alice'), copy('appr-bob')] })).toContain('2 approvers were asked to approve and have been notified in Teams.');
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver')] })).toContain('Alice Approver has been notified in Teams; sending the approval card to 1 approver…');
+  });
+
+  test('a requester who is also an approver is not counted; with nobody else, the card says so', () => {
+    expect(asked({ approvers: ['appr-alice', 'req-rita'] })).toContain('Asking 1 approver to approve');
+    expect(asked({ approvers: ['req-rita'] })).toContain('No approver other than the requester is configured, so nobody can approve this yet.');
+  });
+
+  test('is not shown once decided', () => {
+    expect(cardText(render('approved', 'requester'))).not.toMatch(/asked to approve|Asking/);
+  });
+});
