@@ -340,6 +340,32 @@ describe('Retry and Edit and resubmit after a failure (Key Vault and Finance sta
     expect((stale.body as { value: string }).value).toBe(`This request was resubmitted as ${newId}: that one replaces it.`);
   });
 
+  test('a client without Universal Actions (Action.Submit) can Retry and Edit and resubmit too', async () => {
+    vault.denyAll(403);
+    const { id: retryId } = await submitFullRequest(rig, requester, 'submit-retry-env');
+    const { id: resubmitId } = await submitFullRequest(rig, requester, 'submit-resubmit-env');
+    await approveAndSettle(rig, retryId);
+    await approveAndSettle(rig, resubmitId);
+    vault.denyAll(undefined);
+
+    const retrying = await clientOn(rig, requester, retryId, requesterCopy);
+    retrying.mode = 'submit';
+    await retrying.click({ verb: 'request.retry' });
+    await rig.app.settled();
+    expect(await statusOf(rig, retryId)).toBe('succeeded');
+
+    const resubmitting = await clientOn(rig, requester, resubmitId, requesterCopy);
+    resubmitting.mode = 'submit';
+    await resubmitting.click({ verb: 'request.resubmit' });
+    // the request card was updated in place; the setup came as a new message
+    expect(cardText(resubmitting.card)).toContain(`Editing a copy of ${resubmitId} below`);
+    const sent = rig.connector.sentActivities(resubmitting.conversationId);
+    expect(cardText(cardOf(sent[sent.length - 1]))).toContain(`Resubmitting ${resubmitId}: its content is filled in.`);
+    expect((await rig.app.drafts.get(requester.aadObjectId))?.value.origin).toEqual({ kind: 'resubmit', requestId: resubmitId });
+    const leftOpen = await rig.app.drafts.get(requester.aadObjectId);
+    if (leftOpen) await rig.app.drafts.discard(leftOpen);
+  });
+
   test('who may press what is decided on the server; an open draft of something else is never thrown away', async () => {
     vault.denyAll(403);
     const { id } = await submitFullRequest(rig, requester, 'guarded-env');
