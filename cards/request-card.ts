@@ -90,8 +90,9 @@ function stepsHeading(request: SetupRequest): string {
   const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps';
   const attempt = execution.attempt ?? 1;
   const numbered = attempt > 1 || (request.attempt ?? 1) > 1 ? ` · attempt ${attempt}` : '';
-  // after a Retry, until the next run starts, the steps shown are those of the last run
-  const last = request.status === 'submitted' || request.status === 'approved' ? 'Last run: ' : '';
+  // after a Retry, until the next run starts (or if it never does), the steps shown are those of the last run
+  const running = request.status === 'executing' || request.status === 'succeeded' || request.status === 'failed';
+  const last = running ? '' : 'Last run: ';
   return `${last}${base}${numbered}`;
 }
 
