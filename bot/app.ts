@@ -109,7 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     drafts,
     audit,
     clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs },
+    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs },
   });
 
   const authentication = createBotAuthentication(config, deps.credentialsFactory);

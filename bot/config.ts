@@ -52,6 +52,8 @@ export interface Config {
   readonly approvalsRequired: number;
   /** How long a request may wait for approval before it expires. */
   readonly approvalTtlMs: number;
+  /** A failed request's Retry runs without a new approval while its approval is younger than this. */
+  readonly retryWindowMs: number;
   /** A Teams channel conversation id that also gets every approval card; '' = none. */
   readonly approvalChannel: string;
   /** How often pending requests are checked for expiry. */
@@ -265,6 +267,7 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: integerIn(env, 'SETUPBOT_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     approvalsRequired,
     approvalTtlMs: duration(env, 'SETUPBOT_APPROVAL_TTL', '72h'),
+    retryWindowMs: duration(env, 'SETUPBOT_RETRY_WINDOW', '24h'),
     approvalChannel,
     expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
     dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),

@@ -205,7 +205,7 @@ export class SetupBot extends TeamsActivityHandler {
   private async handleCardAction(context: TurnContext): Promise<void> {
     const requestSubmission = readRequestSubmission(context.activity.value);
     if (requestSubmission) {
-      await handleRequestAction(context, requestSubmission, this.deps);
+      await handleRequestAction(context, requestSubmission, { ...this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
       return;
     }
     const historyPage = readHistoryAction(context.activity.value);

@@ -11,7 +11,9 @@ export type AuditAction =
   | 'execution_started'
   | 'step_finished'
   | 'succeeded'
-  | 'failed';
+  | 'failed'
+  | 'retried'
+  | 'resubmitted';
 
 export type AuditActor = { kind: 'user'; objectId: string; name: string } | { kind: 'system' };
 

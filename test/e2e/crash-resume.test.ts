@@ -280,7 +280,9 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     const second = await startBot(current);
 
     // 5. the request finishes
-    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' ? data : undefined), `${id} to succeed`, second);
+    // succeeded, and its audit entries appended (the status and the append are two writes: a poll can land between them)
+    const finished = (data: DataFileContents) => requestIn(data, id)?.status === 'succeeded' && (requestIn(data, id)?.execution?.pendingAudit?.length ?? 0) === 0;
+    const done = await waitForData(dataFile, (data) => (finished(data) ? data : undefined), `${id} to succeed`, second);
     const request = requestIn(done, id);
     expect(requestIn(done, id)?.execution?.steps[0].verification).toEqual(requestIn(afterCrash, id)?.execution?.steps[0].verification);
     expect(second.output.filter((line) => line.includes('"event":"execution_resumed"'))).toHaveLength(1);

@@ -73,6 +73,8 @@ export class TeamsRig {
   readonly issuer = new TokenIssuer(TEST_APP_ID);
   readonly connector = new ConnectorStandIn();
   readonly logs = new LogCollector();
+  /** Every answer of /api/messages (invoke responses carry cards and refusals). */
+  readonly answers: PostResult[] = [];
   app!: App;
   config!: Config;
   url = '';
@@ -157,6 +159,8 @@ export class TeamsRig {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed };
+    const result = { status: response.status, body: parsed };
+    this.answers.push(result);
+    return result;
   }
 }

@@ -258,3 +258,23 @@ describe('loadConfig reads only the object it is given', () => {
     expect(env).toEqual(before);
   });
 });
+
+describe('SETUPBOT_RETRY_WINDOW', () => {
+  test('defaults to 24 hours', () => {
+    expect(loadConfig({}).retryWindowMs).toBe(24 * 3_600_000);
+  });
+
+  test.each([
+    ['30m', 30 * 60_000],
+    ['2d', 2 * 86_400_000],
+    [' 6h ', 6 * 3_600_000],
+  ])('reads %j as a duration', (raw, ms) => {
+    expect(loadConfig({ SETUPBOT_RETRY_WINDOW: raw }).retryWindowMs).toBe(ms);
+  });
+
+  test.each(['0h', '24', 'one day', '-1h', '1.5h'])('refuses %j and says how to write it', (raw) => {
+    const error = expectRefused({ SETUPBOT_RETRY_WINDOW: raw }, 'SETUPBOT_RETRY_WINDOW');
+    expect(error.message).toContain('s, m, h or d');
+    expect(error.message).toContain('default 24h');
+  });
+});
