@@ -392,11 +392,6 @@ export class JournalStore {
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
-    for (const segment of state.liveBytes.keys()) {
-      if ((state.liveBytes.get(segment) ?? 0) > 0 && !segments.includes(segment)) {
-        throw unreadable(this.dataFile, `refers to journal segment ${SegmentFolder.pathOf(this.folder.folder, segment)}, which is missing`);
-      }
-    }
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
     const toReplay = segments.filter((segment) => segment >= fromSegment);
     let replayed = 0;
@@ -424,6 +419,13 @@ export class JournalStore {
           { event: 'store_torn_write_discarded', segment, bytes: scan.tornBytes },
           'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
         );
+      }
+    }
+    // checked after the replay: a checkpoint taken while compaction moved records may still point
+    // into a segment deleted since; the journal after it moves those records on
+    for (const segment of state.liveBytes.keys()) {
+      if ((state.liveBytes.get(segment) ?? 0) > 0 && !segments.includes(segment)) {
+        throw unreadable(this.dataFile, `refers to journal segment ${SegmentFolder.pathOf(this.folder.folder, segment)}, which is missing`);
       }
     }
     this.state = state;

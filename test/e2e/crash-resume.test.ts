@@ -376,7 +376,8 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     expect(again.status).toBe(200);
     expect(ada.lastMessage).toContain('already approved');
 
-    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' ? data : undefined), `${id} to succeed`, latestBot(current));
+    // succeeded, and the audit entries queued with that write appended (a separate write)
+    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' && (requestIn(data, id)?.execution?.pendingAudit?.length ?? 0) === 0 ? data : undefined), `${id} to succeed`, latestBot(current));
 
     // a restart finds nothing to resume
     const bot = latestBot(current);

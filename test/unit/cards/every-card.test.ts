@@ -14,6 +14,8 @@ import { NOT_A_REQUESTER_TEXT } from '../../../bot/commands/requester-check.js';
 import { renderConnectedAppsStep } from '../../../cards/connected-apps-step.js';
 import { renderConfirmDiscard, renderResumeOffer } from '../../../cards/draft-prompts.js';
 import { renderEnvironmentStep } from '../../../cards/environment-step.js';
+import { renderFreshnessNotice, renderVerificationResult } from '../../../cards/freshness.js';
+import { renderHistory } from '../../../cards/history.js';
 import type { Notice } from '../../../cards/form-view.js';
 import { renderHelpCard } from '../../../cards/help.js';
 import { renderKeyVaultStep } from '../../../cards/key-vault-step.js';
@@ -205,7 +207,46 @@ function otherCards(): Entry[] {
   ];
 }
 
-const catalogue: Entry[] = [...stepCards(), ...requestCards(), ...notificationCards(), ...registryCards(), ...otherCards()];
+/** Freshness warnings, alerts and the verify result; the history card, verified and broken. */
+function dayTwoCards(): Entry[] {
+  const verification = {
+    vaultUri: 'https://contoso-einvoicing.vault.azure.net/',
+    outcome: 'ok' as const,
+    messages: [],
+    items: [
+      { name: 'storage-sas-token', type: 'Secret' as const, isStorageSas: true, outcome: 'ok' as const, messages: ['the SAS URL expires on 2026-12-20'] },
+      { name: 'contoso-signing', type: 'Certificate' as const, isStorageSas: false, outcome: 'ok' as const, messages: [] },
+    ],
+    chains: [{ name: 'contoso-chain', outcome: 'ok' as const, messages: [] }],
+    checkedAt: AT,
+  };
+  const expiring = [{ item: 'storage-sas-token', what: 'storage SAS token' as const, expiresOn: '2026-12-20T00:00:00.000Z', daysLeft: 13, threshold: 14 as const }];
+  const failures = [{ item: 'contoso-signing', reason: 'not found in the vault: add it, or remove it from the environment' }, { reason: 'Access denied (403): grant Get and List on secrets' }];
+  const report = { environment: 'contoso-uat', keyVaultReference: 'contoso-kv', verification, expiring, failures: [], checkedAt: AT };
+  const failedReport = { ...report, verification: { ...verification, outcome: 'failed' as const, messages: ['Access denied (403): grant Get and List on secrets'] }, expiring: [], failures };
+  const entries = (['submitted', 'approved', 'execution_started', 'step_finished', 'succeeded'] as AuditAction[]).map((action, index): AuditEntry => ({
+    seq: index + 1,
+    at: AT,
+    requestId: 'SR-0042',
+    action,
+    actor: action === 'submitted' || action === 'approved' ? { kind: 'user' as const, objectId: 'u', name: 'Ada Approver' } : { kind: 'system' as const },
+    details: action === 'step_finished' ? { step: 'Verify Key Vault reference contoso-kv', outcome: 'ok' } : { environment: 'contoso-uat', keyVaultReference: 'contoso-kv', connectedApplications: 1, comment: 'Looks right' },
+    prevHash: '0',
+    hash: '1',
+  }));
+  const page = { environment: 'contoso-uat', entries, page: 0, pages: 2, total: 15 };
+  return [
+    { template: 'freshness.json', name: 'freshness warning, with a change offered', card: renderFreshnessNotice(report, { expiring, failures: [] }, { offerChange: true }) },
+    { template: 'freshness.json', name: 'freshness alert', card: renderFreshnessNotice(failedReport, { expiring: [], failures }, { offerChange: false }) },
+    { template: 'freshness.json', name: 'verify: all fine', card: renderVerificationResult({ ...report, expiring: [] }, { offerChange: false }) },
+    { template: 'freshness.json', name: 'verify: expiring', card: renderVerificationResult(report, { offerChange: true }) },
+    { template: 'freshness.json', name: 'verify: failed', card: renderVerificationResult(failedReport, { offerChange: false }) },
+    { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }) },
+    { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }) },
+  ];
+}
+
+const catalogue: Entry[] = [...stepCards(), ...requestCards(), ...notificationCards(), ...registryCards(), ...otherCards(), ...dayTwoCards()];
 
 describe('every card the bot can send', () => {
   test.each(catalogue.map((entry): [string, Entry] => [entry.name, entry]))('%s: parses, fits, no angle-bracket placeholder, every step line carries its word', (_name, entry) => {
