@@ -26,6 +26,7 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -46,7 +47,11 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
     page = await context.newPage();
     pageErrors.length = 0;
+    consoleErrors.length = 0;
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
   });
   afterEach(async () => {
     await context.close();
@@ -122,6 +127,8 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
 
     expect(await received()).toEqual(expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken']));
     expect(pageErrors).toEqual([]);
+    // the tab's Content-Security-Policy lets everything it needs through
+    expect(consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
     await snapshot('tab-approver-light');
   });
 
