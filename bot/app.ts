@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
@@ -12,12 +13,16 @@ import { REQUESTS } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
 import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../azure/connection-checker.js';
+import { createJsonFetch, type JsonFetch } from '../azure/json-fetch.js';
 import { Executor } from '../setup/executor.js';
 import { REGISTRY_COLLECTIONS, Registry } from '../setup/registry.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/verification.js';
 import { EmbeddedStore } from '../storage/embedded-store.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
+import { createApiAuthenticator } from './api/caller.js';
+import { EntraTokenVerifier } from './api/entra-token.js';
+import { SetupReadModel } from './api/read-model.js';
 import { BackgroundWork } from './background.js';
 import { COLLECTIONS } from './collections.js';
 import { ExpiryWatch } from './expiry-watch.js';
@@ -47,6 +52,15 @@ export interface AppDeps {
   connectionChecker?: ConnectionChecker;
   /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
   transport?: Transport;
+  /** Fetches Entra ID's OpenID metadata and keys (through the configured proxy by default). */
+  fetchJson?: JsonFetch;
+  /** The built tab (dist/tab next to dist/bot by default). */
+  tabDirectory?: string;
+}
+
+/** The `aud` values the read API accepts: the tab's SSO resource (when the host is known) and the app id. */
+export function apiAudiences(config: Pick<Config, 'appId' | 'publicHost'>): string[] {
+  return [...(config.publicHost ? [`api://${config.publicHost}/botid-${config.appId}`] : []), config.appId];
 }
 
 export interface App {
@@ -177,10 +191,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
+  const tokenVerifier = config.anonymous
+    ? undefined
+    : new EntraTokenVerifier({
+        metadataUrl: config.apiOpenIdMetadata,
+        audiences: apiAudiences(config),
+        allowedTenants: config.allowedTenants,
+        fetchJson: deps.fetchJson ?? createJsonFetch({ env: config.proxyEnv }),
+        clock,
+      });
   const http = createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     messages: createMessageEndpoint({ authentication, adapter, bot }),
+    readApi: {
+      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
+      model: new SetupReadModel({ requests, registry, audit, clock }),
+      logger,
+    },
+    tab: {
+      directory: deps.tabDirectory ?? fileURLToPath(new URL('../tab/', import.meta.url)),
+      hostOrigins: config.tabHostOrigins,
+      anonymous: config.anonymous,
+      logger,
+    },
   });
 
   return {
@@ -221,6 +255,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         logger.warn(
           { event: 'anonymous_mode', host: config.host, port: bound },
           'ANONYMOUS LOCAL MODE: no MicrosoftAppId is set, so inbound activities are NOT authenticated. Listening on loopback only. Set MicrosoftAppId (and its credentials) before exposing this bot.',
+        );
+        logger.warn(
+          { event: 'anonymous_api', host: config.host, port: bound },
+          'ANONYMOUS LOCAL MODE: the read API (/api/environments, /api/requests) answers every caller on this machine WITHOUT sign-in, with every request and environment. Set MicrosoftAppId to require Entra ID tokens.',
         );
       } else {
         logger.info({ event: 'listening', host: config.host, port: bound, appId: config.appId }, 'setupbot is listening; every inbound activity is authenticated');

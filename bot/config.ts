@@ -70,11 +70,20 @@ export interface Config {
   readonly freshnessAt: { hour: number; minute: number };
   /** Crash tests only: where the process kills itself (SETUPBOT_FAILPOINTS). */
   readonly failpoints: readonly FailpointSpec[];
+  /** SETUPBOT_PUBLIC_HOST: the public host name (no scheme); '' = not set. */
+  readonly publicHost: string;
+  /**
+   * OpenID metadata of the Entra tenants whose tokens the read API accepts; `{tenantid}` is
+   * replaced with the token's tenant.
+   */
+  readonly apiOpenIdMetadata: string;
+  /** Origins besides Teams' own that may frame the tab and talk to it (teams-js hosts). */
+  readonly tabHostOrigins: readonly string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const APP_TYPES: readonly AppType[] = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'];
@@ -148,6 +157,62 @@ function httpsUrl(env: Env, name: string): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(name, `"${raw}" is not an http(s) URL`, 'Give an absolute http(s) URL.');
   }
+}
+
+/** Entra ID's v2 metadata for one tenant, public cloud. */
+export const ENTRA_OPENID_METADATA = 'https://login.microsoftonline.com/{tenantid}/v2.0/.well-known/openid-configuration';
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** A public host name as Teams wants it in validDomains and the SSO resource: no scheme, port or path. */
+export function parsePublicHost(raw: string): { ok: true; host: string } | { ok: false; problem: string } {
+  const value = raw.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { ok: false, problem: `"${value}" has a scheme` };
+  if (/[/:?#\s]/.test(value)) return { ok: false, problem: `"${value}" is not a bare host name (a port, path or space is in it)` };
+  if (!HOST_NAME.test(value)) return { ok: false, problem: `"${value}" is not a host name` };
+  return { ok: true, host: value.toLowerCase() };
+}
+
+function publicHost(env: Env): string {
+  const raw = trimmed(env, 'SETUPBOT_PUBLIC_HOST');
+  if (!raw) return '';
+  const parsed = parsePublicHost(raw);
+  if (!parsed.ok) throw new ConfigError('SETUPBOT_PUBLIC_HOST', parsed.problem, 'Give the host name only, e.g. setupbot.contoso.com.');
+  return parsed.host;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || hostname === '[::1]';
+}
+
+function metadataUrl(env: Env, name: string, fallback: string): string {
+  const raw = trimmed(env, name) || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw.replace(/\{tenantid\}/gi, 'tenant'));
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, `Give the OpenID metadata URL, e.g. ${fallback} ({tenantid} stands for the token's tenant).`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(name, `"${raw}" is not an https URL`, 'Signing keys must come over https (plain http is accepted for a loopback test issuer only).');
+  }
+  return raw;
+}
+
+function originList(env: Env, name: string): string[] {
+  const origins = trimmed(env, name).split(',').map((part) => part.trim()).filter(Boolean);
+  return origins.map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(name, `"${origin}" is not an origin`, 'List origins as scheme://host[:port], separated by commas, e.g. https://teams.contoso.com.');
+    }
+    return url.origin;
+  });
 }
 
 const DURATION = /^(\d+)\s*(s|m|h|d)$/i;
@@ -275,6 +340,9 @@ export function loadConfig(env: Env): Config {
     notifyChannels: channelList(env, 'SETUPBOT_NOTIFY_CHANNELS'),
     failpoints: failpointList(env),
     freshnessAt: timeOfDay(env, 'SETUPBOT_FRESHNESS_AT', '06:00'),
+    publicHost: publicHost(env),
+    apiOpenIdMetadata: metadataUrl(env, 'SETUPBOT_API_OPENID_METADATA', ENTRA_OPENID_METADATA),
+    tabHostOrigins: originList(env, 'SETUPBOT_TAB_HOST_ORIGINS'),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

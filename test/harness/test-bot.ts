@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../bot/app.js';
@@ -39,6 +40,9 @@ export interface RigOptions {
   keyVaultVerifier?: KeyVaultVerifier;
   connectionChecker?: ConnectionChecker;
 }
+
+/** The tab as `npm run build` bundles it (the tab tests need a build first). */
+export const BUILT_TAB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/tab');
 
 /**
  * For tests whose subject is not execution: answers like a healthy vault without any network
@@ -123,6 +127,7 @@ export class TeamsRig {
       clock: this.options.clock,
       keyVaultVerifier: this.options.keyVaultVerifier ?? healthyVaultStub,
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
+      tabDirectory: BUILT_TAB,
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;

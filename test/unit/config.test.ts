@@ -278,3 +278,33 @@ describe('SETUPBOT_RETRY_WINDOW', () => {
     expect(error.message).toContain('default 24h');
   });
 });
+
+describe('loadConfig: tab and read API', () => {
+  test('defaults: no public host, Entra ID public cloud metadata, no extra tab hosts', () => {
+    const config = loadConfig(singleTenant);
+    expect(config.publicHost).toBe('');
+    expect(config.apiOpenIdMetadata).toBe('https://login.microsoftonline.com/{tenantid}/v2.0/.well-known/openid-configuration');
+    expect(config.tabHostOrigins).toEqual([]);
+  });
+
+  test('takes a public host name, lower-cased', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_PUBLIC_HOST: 'SetupBot.Contoso.com' }).publicHost).toBe('setupbot.contoso.com');
+  });
+
+  test.each(['https://setupbot.contoso.com', 'setupbot.contoso.com/tab', 'setupbot.contoso.com:443', 'not a host'])('refuses SETUPBOT_PUBLIC_HOST=%s', (host) => {
+    expect(expectRefused({ ...singleTenant, SETUPBOT_PUBLIC_HOST: host }, 'SETUPBOT_PUBLIC_HOST').message).toContain('setupbot.contoso.com');
+  });
+
+  test('accepts an https metadata URL, and plain http only for a loopback test issuer', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'https://login.microsoftonline.us/{tenantid}/v2.0/.well-known/openid-configuration' }).apiOpenIdMetadata).toContain('microsoftonline.us');
+    expect(loadConfig({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'http://127.0.0.1:4000/{tenantid}/v2.0/.well-known/openid-configuration' }).apiOpenIdMetadata).toContain('127.0.0.1');
+    expect(expectRefused({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'http://login.example.com/{tenantid}/x' }, 'SETUPBOT_API_OPENID_METADATA').message).toMatch(/https/);
+    expectRefused({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'not a url' }, 'SETUPBOT_API_OPENID_METADATA');
+  });
+
+  test('takes tab host origins as scheme://host[:port] and refuses anything else', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com, http://127.0.0.1:5000' }).tabHostOrigins).toEqual(['https://teams.contoso.com', 'http://127.0.0.1:5000']);
+    expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com/path' }, 'SETUPBOT_TAB_HOST_ORIGINS');
+    expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'teams.contoso.com' }, 'SETUPBOT_TAB_HOST_ORIGINS');
+  });
+});
