@@ -30,6 +30,7 @@ export const ENVIRONMENT_STATE_TONE: Record<EnvironmentState, Tone> = {
   Published: 'good',
   'Not published': 'warning',
   Changed: 'warning',
+  Retired: 'neutral',
 };
 
 export const OUTCOME_TEXT: Record<Outcome, string> = { ok: 'OK', warning: 'Warning', failed: 'Failed' };
