@@ -1,0 +1,38 @@
+/**
+ * What every benchmark gets: the options of the run, the figures collected so far, a progress
+ * log (stderr, so `--json` keeps stdout for the JSON object), and the baselines measured once per
+ * run (the echo bot at each concurrency) that ratios are taken against.
+ */
+import type { LoadResult } from './load.js';
+import type { Results } from './report.js';
+
+export interface BenchOptions {
+  seed: number;
+  json: boolean;
+  /** Counting window of each load level. */
+  durationMs: number;
+  /** Warm-up before each load level's window. */
+  warmupMs: number;
+  /** History sizes (requests) for `history`; 0 is the baseline. */
+  historySizes: number[];
+}
+
+export interface BenchContext {
+  options: BenchOptions;
+  results: Results;
+  log(line: string): void;
+  /** The echo bot at c = 1, 8, 32, measured once per run (by `echo`, or by the first benchmark that needs it). */
+  echoBaseline(): Promise<EchoBaseline>;
+}
+
+export interface EchoBaseline {
+  /** False when a floor measurement broke (errors, replies missing). */
+  ok: boolean;
+  levels: ReadonlyMap<number, LoadResult>;
+}
+
+/** 1k, 10k, 100k … for keys (n0, n1k, n10k, n100k). */
+export function sizeLabel(requests: number): string {
+  if (requests >= 1000 && requests % 1000 === 0) return `n${requests / 1000}k`;
+  return `n${requests}`;
+}
