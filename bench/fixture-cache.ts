@@ -3,6 +3,7 @@
  * generator version, under .bench-cache/history/. A fixture is made again once its pending
  * requests could come near their expiry. Each run works on its own copy (the bot writes to it).
  */
+import { constants } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HISTORY_GENERATOR_VERSION, historyRecords, planHistory, PENDING_MAX_AGE_MS, type HistoryOptions, type HistoryPlan } from './history-fixture.js';
@@ -95,7 +96,7 @@ export async function historyFixture(key: FixtureKey, log: (line: string) => voi
 export async function copyFixture(fixture: Fixture, runDir: string): Promise<string> {
   await mkdir(runDir, { recursive: true });
   for (const entry of await readdir(fixture.dir)) {
-    if (entry !== META) await cp(path.join(fixture.dir, entry), path.join(runDir, entry), { recursive: true });
+    if (entry !== META) await cp(path.join(fixture.dir, entry), path.join(runDir, entry), { recursive: true, mode: constants.COPYFILE_FICLONE });
   }
   return path.join(runDir, DATA_FILE_NAME);
 }
