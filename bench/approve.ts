@@ -7,7 +7,7 @@
  * request's execution is waiting for Key Vault. Afterwards every approved request must reach Done.
  */
 import path from 'node:path';
-import type { BenchContext } from './context.js';
+import { profileDir, type BenchContext } from './context.js';
 import { approveConversation, benchUser } from './conversations.js';
 import { copyFixture, historyFixture } from './fixture-cache.js';
 import { describeLoad } from './levels.js';
@@ -30,7 +30,7 @@ export async function runApprove(ctx: BenchContext): Promise<boolean> {
   try {
     ctx.log(`approve: ${APPROVALS} approvals (+${WARMUP_APPROVALS} warm-up), one every ${INTERVAL_MS} ms; each execution waits ${VAULT_DELAY_MS / 1000} s for Key Vault`);
     const dataFile = await copyFixture(fixture, path.join(world.dir, 'store'));
-    const bot = await startSetupbot(world, { dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId) });
+    const bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'approve'), dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId) });
     const client = new BotClient(bot.url, 2);
     try {
       const [first] = fixture.plan.approvers;

@@ -15,6 +15,8 @@ export interface BenchOptions {
   warmupMs: number;
   /** History sizes (requests) for `history`; 0 is the baseline. */
   historySizes: number[];
+  /** Run setupbot with --cpu-prof, profiles under this folder (one subfolder per benchmark). */
+  cpuProfDir?: string;
 }
 
 export interface BenchContext {
@@ -29,6 +31,11 @@ export interface EchoBaseline {
   /** False when a floor measurement broke (errors, replies missing). */
   ok: boolean;
   levels: ReadonlyMap<number, LoadResult>;
+}
+
+/** Where setupbot writes its CPU profiles for this benchmark (undefined: not profiling). */
+export function profileDir(options: BenchOptions, benchmark: string): string | undefined {
+  return options.cpuProfDir ? `${options.cpuProfDir}/${benchmark}` : undefined;
 }
 
 /** 1k, 10k, 100k … for keys (n0, n1k, n10k, n100k). */

@@ -5,7 +5,7 @@
  * both counted as turns for turns/s). Ratios to the echo bot at the same concurrency.
  */
 import path from 'node:path';
-import type { BenchContext } from './context.js';
+import { profileDir, type BenchContext } from './context.js';
 import { dialogConversation } from './conversations.js';
 import { anyErrors, measureLevels, outboundProblems, recordLevels } from './levels.js';
 import { startSetupbot } from './setupbot.js';
@@ -16,7 +16,7 @@ export async function runDialog(ctx: BenchContext): Promise<boolean> {
   const world = await BenchWorld.start();
   try {
     ctx.log('dialog: setupbot, Next on step 1 of the setup card (empty store)');
-    const bot = await startSetupbot(world, { dataFile: path.join(world.dir, 'setupbot.json') });
+    const bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'dialog'), dataFile: path.join(world.dir, 'setupbot.json') });
     try {
       const levels = await measureLevels(ctx, 'dialog', bot.url, (client, index, level) => dialogConversation(world, client, index, `c${level}`));
       recordLevels(ctx.results, 'dialog', levels, baseline);

@@ -3,7 +3,7 @@
  * personal chats at c = 1, 8, 32; ratios to the echo bot at the same concurrency, same run.
  */
 import path from 'node:path';
-import type { BenchContext } from './context.js';
+import { profileDir, type BenchContext } from './context.js';
 import { sayConversation } from './conversations.js';
 import { anyErrors, measureLevels, outboundProblems, recordLevels } from './levels.js';
 import { startSetupbot } from './setupbot.js';
@@ -14,7 +14,7 @@ export async function runHelp(ctx: BenchContext): Promise<boolean> {
   const world = await BenchWorld.start();
   try {
     ctx.log('help: setupbot answering "help" (empty store)');
-    const bot = await startSetupbot(world, { dataFile: path.join(world.dir, 'setupbot.json') });
+    const bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'help'), dataFile: path.join(world.dir, 'setupbot.json') });
     try {
       const levels = await measureLevels(ctx, 'help', bot.url, (client, index, level) => sayConversation(world, client, level * 1000 + index, 'help'));
       recordLevels(ctx.results, 'help', levels, baseline);

@@ -8,7 +8,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AWAITING_APPROVAL } from './approve.js';
-import { sizeLabel, type BenchContext } from './context.js';
+import { profileDir, sizeLabel, type BenchContext } from './context.js';
 import { approveConversation, benchUser, dialogConversation, sayConversation } from './conversations.js';
 import { copyFixture, historyFixture, type Fixture } from './fixture-cache.js';
 import { describeLoad } from './levels.js';
@@ -28,7 +28,7 @@ interface Measure {
 const MEASURES: readonly Measure[] = [
   { name: 'help', warmup: 3, steps: 40, seconds: 45 },
   { name: 'dialog', warmup: 1, steps: 20, seconds: 60 },
-  { name: 'approve', warmup: 2, steps: 15, seconds: 60 },
+  { name: 'approve', warmup: 1, steps: 15, seconds: 60 },
 ];
 const START_TIMEOUT_MS = 180_000;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -100,7 +100,7 @@ export async function runHistory(ctx: BenchContext): Promise<boolean> {
       const dataFile = await copyFixture(fixture, dir);
       let bot: BenchProcess;
       try {
-        bot = await startSetupbot(world, { dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId), startTimeoutMs: START_TIMEOUT_MS });
+        bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'history'), dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId), startTimeoutMs: START_TIMEOUT_MS });
       } catch (error) {
         if (!(error instanceof StartFailed)) throw error;
         const reason = error.logTail.split('\n').reverse().find((line) => line.includes('cannot start')) ?? error.reason;

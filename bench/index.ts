@@ -4,6 +4,7 @@
  * Every benchmark stops by itself, uses loopback only, and is bounded in count and time. The bot
  * under test is the built setupbot (dist/bot/index.js) as a child process, JWT validation on.
  */
+import path from 'node:path';
 import { measureEcho } from './echo.js';
 import { runApprove } from './approve.js';
 import { runBurst } from './burst.js';
@@ -12,6 +13,7 @@ import { runDialog } from './dialog.js';
 import { runHelp } from './help.js';
 import { runHistory } from './history.js';
 import { runNotify } from './notify.js';
+import { ROOT } from './processes.js';
 import { Results } from './report.js';
 import { runStartup } from './startup.js';
 
@@ -66,7 +68,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
 function usage(): string {
   const lines = Object.entries(BENCHMARKS).map(([name, bench]) => `  ${name.padEnd(8)} ${bench.describe}`);
   return [
-    'usage: npm run bench [-- <benchmark>… ] [--json] [--seed N] [--duration S] [--warmup S] [--sizes 0,10k,100k]',
+    'usage: npm run bench [-- <benchmark>… ] [--json] [--seed N] [--duration S] [--warmup S] [--sizes 0,10k,100k] [--cpu-prof]',
     '',
     'With no name every benchmark runs, in this order (burst included: it takes ≈ 95 s):',
     ...lines,
@@ -76,6 +78,7 @@ function usage(): string {
     '  --duration S  counting window of each load level, seconds (default 8)',
     '  --warmup S    warm-up before each load level, seconds (default 2)',
     '  --sizes LIST  history sizes in requests, e.g. 0,1k,10k (default 0,10k,100k); startup uses the largest',
+    '  --cpu-prof    run setupbot with --cpu-prof; profiles land in .bench-profiles/<time>/<benchmark>/',
   ].join('\n');
 }
 
@@ -97,6 +100,10 @@ function parseArgs(args: readonly string[]): { names: string[]; options: BenchOp
     }
     if (arg === '--json') {
       options.json = true;
+      continue;
+    }
+    if (arg === '--cpu-prof') {
+      options.cpuProfDir = path.join(ROOT, '.bench-profiles', new Date().toISOString().replace(/[:.]/g, '-'));
       continue;
     }
     const [flag, inline] = arg.split('=', 2);
@@ -158,8 +165,14 @@ async function main(argv: readonly string[]): Promise<number> {
     log(`◀ ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   results.set('run.failed', failed.length > 0 ? failed.join(',') : 'none');
-  if (options.json) process.stdout.write(`${JSON.stringify(results.toJson(), null, 2)}\n`);
-  else process.stdout.write(`\n${results.table()}\n`);
+  // with --json, stdout carries only the JSON object; the table still goes to stderr for people
+  if (options.json) {
+    log(`\n${results.table()}`);
+    process.stdout.write(`${JSON.stringify(results.toJson(), null, 2)}\n`);
+  } else {
+    process.stdout.write(`\n${results.table()}\n`);
+  }
+  if (options.cpuProfDir) log(`\nCPU profiles of setupbot: ${options.cpuProfDir}`);
   if (failed.length > 0) log(`\nbroken (an invariant failed, or it could not run): ${failed.join(', ')}`);
   return failed.length > 0 ? 1 : 0;
 }

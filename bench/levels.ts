@@ -6,6 +6,8 @@ import { ratio } from './stats.js';
 import type { BenchWorld } from './world.js';
 
 export const CONCURRENCY_LEVELS: readonly number[] = [1, 8, 32];
+/** A level also stops after this many counted steps (every run is bounded in count as well as time). */
+export const LEVEL_MAX_STEPS = 100_000;
 
 const ms = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(1));
 
@@ -28,7 +30,7 @@ export async function measureLevels(
         concurrency: level,
         warmupMs: ctx.options.warmupMs,
         durationMs: ctx.options.durationMs,
-        maxSteps: Number.MAX_SAFE_INTEGER,
+        maxSteps: LEVEL_MAX_STEPS,
       });
       ctx.log(`  ${what} c=${level}: ${describeLoad(result)}`);
       levels.set(level, result);

@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { AWAITING_APPROVAL } from './approve.js';
-import { sizeLabel, type BenchContext } from './context.js';
+import { profileDir, sizeLabel, type BenchContext } from './context.js';
 import { sayConversation } from './conversations.js';
 import { copyFixture, historyFixture } from './fixture-cache.js';
-import { describeLoad } from './levels.js';
+import { describeLoad, LEVEL_MAX_STEPS } from './levels.js';
 import { BotClient, runLoad } from './load.js';
 import { StartFailed } from './processes.js';
 import { startSetupbot } from './setupbot.js';
@@ -28,14 +28,14 @@ export async function runStartup(ctx: BenchContext): Promise<boolean> {
     ctx.log(`startup: spawn → /healthz 200, empty store (${EMPTY_STARTS} starts)`);
     const times: number[] = [];
     for (let run = 0; run < EMPTY_STARTS; run++) {
-      const bot = await startSetupbot(world, { dataFile: path.join(world.dir, `empty-${run}`, 'setupbot.json') });
+      const bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'startup'), dataFile: path.join(world.dir, `empty-${run}`, 'setupbot.json') });
       try {
         times.push(bot.startupMs);
         if (run === 0) {
           await pause(IDLE_AFTER_MS);
           ctx.results.set('startup.empty.rssMb', await bot.rssMb(), 'MB');
           const client = new BotClient(bot.url, HELP_LOAD.concurrency + 2);
-          const load = await runLoad(async (index) => sayConversation(world, client, index, 'help'), { concurrency: HELP_LOAD.concurrency, warmupMs: 0, durationMs: HELP_LOAD.ms, maxSteps: Number.MAX_SAFE_INTEGER });
+          const load = await runLoad(async (index) => sayConversation(world, client, index, 'help'), { concurrency: HELP_LOAD.concurrency, warmupMs: 0, durationMs: HELP_LOAD.ms, maxSteps: LEVEL_MAX_STEPS });
           client.close();
           ctx.log(`  help load for RSS (c=${HELP_LOAD.concurrency}, ${HELP_LOAD.ms / 1000} s): ${describeLoad(load)}`);
           ctx.results.set('startup.empty.rssAfterHelpMb', await bot.rssMb(), 'MB');
@@ -56,7 +56,7 @@ export async function runStartup(ctx: BenchContext): Promise<boolean> {
       ctx.log(`startup: ${label} store (${(fixture.bytes / 1e6).toFixed(0)} MB, ${fixture.format})`);
       const dataFile = await copyFixture(fixture, path.join(world.dir, label));
       try {
-        const bot = await startSetupbot(world, { dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId), startTimeoutMs: 180_000 });
+        const bot = await startSetupbot(world, { cpuProfDir: profileDir(ctx.options, 'startup'), dataFile, approvers: fixture.plan.approvers.map((approver) => approver.objectId), startTimeoutMs: 180_000 });
         try {
           ctx.results.set(`startup.${label}.ms`, bot.startupMs, 'ms');
           await pause(IDLE_AFTER_MS);
