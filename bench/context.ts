@@ -1,9 +1,7 @@
 /**
- * What every benchmark gets: the options of the run, the figures collected so far, a progress
- * log (stderr, so `--json` keeps stdout for the JSON object), and the baselines measured once per
- * run (the echo bot at each concurrency) that ratios are taken against.
+ * What every benchmark gets: the options of the run, the figures collected so far, and a progress
+ * log (stderr, so `--json` keeps stdout for the JSON object).
  */
-import type { LoadResult } from './load.js';
 import type { Results } from './report.js';
 
 export interface BenchOptions {
@@ -23,14 +21,6 @@ export interface BenchContext {
   options: BenchOptions;
   results: Results;
   log(line: string): void;
-  /** The echo bot at c = 1, 8, 32, measured once per run (by `echo`, or by the first benchmark that needs it). */
-  echoBaseline(): Promise<EchoBaseline>;
-}
-
-export interface EchoBaseline {
-  /** False when a floor measurement broke (errors, replies missing). */
-  ok: boolean;
-  levels: ReadonlyMap<number, LoadResult>;
 }
 
 /** Where setupbot writes its CPU profiles for this benchmark (undefined: not profiling). */

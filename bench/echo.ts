@@ -1,24 +1,28 @@
 /**
- * echo: the floors everything else is measured against, at c = 1, 8, 32 —
+ * echo: the floors, at c = 1, 8, 32 —
  * - the echo bot (bench/bots/echo-bot.ts): bare botbuilder CloudAdapter + restify, the same
  *   authentication (JWT validation on, UserAssignedMSI replies through the connector stand-in);
  * - a bare node:http server answering 200: what this box and the load client can do at all.
+ * `help` and `dialog` measure the echo bot again around each of their own levels (their ratios).
  */
 import path from 'node:path';
 import type { BenchContext } from './context.js';
 import { sayConversation } from './conversations.js';
 import { anyErrors, measureLevels, outboundProblems, recordLevels } from './levels.js';
-import type { LoadResult } from './load.js';
 import { BARE_HTTP_ENTRY, BenchProcess, ECHO_BOT_ENTRY } from './processes.js';
 import { ratio } from './stats.js';
 import { BenchWorld } from './world.js';
 
-export async function measureEcho(ctx: BenchContext): Promise<{ ok: boolean; echo: Map<number, LoadResult> }> {
+export function startEchoBot(world: BenchWorld): Promise<BenchProcess> {
+  return BenchProcess.start({ name: 'echo bot', entry: ECHO_BOT_ENTRY, env: world.botEnv(), logFile: path.join(world.dir, 'echo-bot.log') });
+}
+
+export async function runEcho(ctx: BenchContext): Promise<boolean> {
   const world = await BenchWorld.start();
   try {
     ctx.log('echo: a bare node:http server answering 200 (the box), then the echo bot (the framework floor)');
     const bare = await BenchProcess.start({ name: 'bare HTTP server', entry: BARE_HTTP_ENTRY, env: {}, logFile: path.join(world.dir, 'bare-http.log') });
-    let box: Map<number, LoadResult>;
+    let box;
     try {
       box = await measureLevels(ctx, 'bare HTTP', bare.url, (client, index) => sayConversation(world, client, index, 'hello'));
     } finally {
@@ -26,8 +30,8 @@ export async function measureEcho(ctx: BenchContext): Promise<{ ok: boolean; ech
     }
     recordLevels(ctx.results, 'echo.bareHttp', box);
 
-    const bot = await BenchProcess.start({ name: 'echo bot', entry: ECHO_BOT_ENTRY, env: world.botEnv(), logFile: path.join(world.dir, 'echo-bot.log') });
-    let echo: Map<number, LoadResult>;
+    const bot = await startEchoBot(world);
+    let echo;
     try {
       ctx.results.set('echo.startupMs', bot.startupMs, 'ms');
       echo = await measureLevels(ctx, 'echo bot', bot.url, (client, index) => sayConversation(world, client, index, 'hello'));
@@ -42,7 +46,7 @@ export async function measureEcho(ctx: BenchContext): Promise<{ ok: boolean; ech
     const counted = [...echo.values()].reduce((sum, result) => sum + result.steps, 0);
     if (replies < counted) problems.push(`${counted} echo turns counted but only ${replies} replies reached the connector`);
     for (const problem of problems) ctx.log(`  echo: ${problem}`);
-    return { ok: problems.length === 0 && !anyErrors(echo) && !anyErrors(box), echo };
+    return problems.length === 0 && !anyErrors(echo) && !anyErrors(box);
   } finally {
     await world.stop();
   }

@@ -69,7 +69,7 @@ async function measureOn(ctx: BenchContext, world: BenchWorld, bot: BenchProcess
         result = await runLoad(prepare, { concurrency: 1, warmupMs: 0, warmupSteps: measure.warmup, durationMs: measure.seconds * 1000, maxSteps: measure.steps });
       } catch (error) {
         // the conversation could not even be prepared (e.g. `setup` timed out)
-        result = { concurrency: 1, steps: 0, turns: 0, windowMs: 0, throughput: 0, latency: { count: 0 }, errors: 1, firstError: error instanceof Error ? error.message : String(error), finished: false };
+        result = { concurrency: 1, steps: 0, turns: 0, windowMs: 0, throughput: 0, latency: { count: 0 }, samplesMs: [], errors: 1, firstError: error instanceof Error ? error.message : String(error), finished: false };
       }
       ctx.log(`  ${label} ${measure.name}: ${describeLoad(result)}`);
       const key = `history.${label}.${measure.name}`;

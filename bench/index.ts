@@ -5,10 +5,10 @@
  * under test is the built setupbot (dist/bot/index.js) as a child process, JWT validation on.
  */
 import path from 'node:path';
-import { measureEcho } from './echo.js';
+import { runEcho } from './echo.js';
 import { runApprove } from './approve.js';
 import { runBurst } from './burst.js';
-import type { BenchContext, BenchOptions, EchoBaseline } from './context.js';
+import type { BenchContext, BenchOptions } from './context.js';
 import { runDialog } from './dialog.js';
 import { runHelp } from './help.js';
 import { runHistory } from './history.js';
@@ -25,10 +25,10 @@ interface Benchmark {
 const BENCHMARKS: Record<string, Benchmark> = {
   echo: {
     describe: 'the floors: a bare node:http server (the box) and a bare botbuilder echo bot (the framework), c = 1, 8, 32',
-    run: async (ctx) => (await ctx.echoBaseline()).ok,
+    run: runEcho,
   },
-  help: { describe: 'setupbot answering "help", c = 1, 8, 32: turns/s, p50/p99, ratios to echo', run: runHelp },
-  dialog: { describe: 'one setup step (Next on step 1 → validation → step 2 card), c = 1, 8, 32, ratios to echo', run: runDialog },
+  help: { describe: 'setupbot answering "help", c = 1, 8, 32: turns/s, p50/p99, ratios to the echo bot measured around each level', run: runHelp },
+  dialog: { describe: 'one setup step (Next on step 1 → validation → step 2 card), c = 1, 8, 32, ratios to the echo bot around each level', run: runDialog },
   approve: { describe: 'Approve click → answer while each execution takes 2 s (slow Key Vault): p50/p99', run: runApprove },
   startup: { describe: 'spawn → /healthz 200, empty and largest history store; RSS idle, after help load, with the big store', run: runStartup },
   history: { describe: 'help, a setup step and Approve on stores of 0 / 10k / 100k past requests (--sizes): p50/p99, ratio to empty', run: runHistory },
@@ -142,16 +142,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { names, options } = parsed;
   const results = new Results();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  let echo: Promise<EchoBaseline> | undefined;
-  const ctx: BenchContext = {
-    options,
-    results,
-    log,
-    echoBaseline() {
-      echo ??= measureEcho(ctx).then(({ ok, echo: levels }) => ({ ok, levels }));
-      return echo;
-    },
-  };
+  const ctx: BenchContext = { options, results, log };
   const failed: string[] = [];
   for (const name of names) {
     const started = performance.now();

@@ -93,6 +93,8 @@ export interface LoadResult {
   /** Counted turns per second of the window. */
   throughput: number;
   latency: LatencySummary;
+  /** The counted latencies, in completion order. */
+  samplesMs: number[];
   errors: number;
   firstError?: string;
   /** True when every wanted step was counted before the time ran out. */
@@ -161,8 +163,28 @@ export async function runLoad(prepare: (index: number) => Promise<ConversationRu
     windowMs,
     throughput: (turns / windowMs) * 1000,
     latency: summarize(samples),
+    samplesMs: samples,
     errors,
     ...(firstError === undefined ? {} : { firstError }),
     finished: samples.length >= options.maxSteps,
+  };
+}
+
+/** Two windows of the same load as one: steps, turns and windows added, latencies pooled. */
+export function mergeLoads(a: LoadResult, b: LoadResult): LoadResult {
+  const samplesMs = [...a.samplesMs, ...b.samplesMs];
+  const turns = a.turns + b.turns;
+  const windowMs = a.windowMs + b.windowMs;
+  return {
+    concurrency: a.concurrency,
+    steps: a.steps + b.steps,
+    turns,
+    windowMs,
+    throughput: (turns / windowMs) * 1000,
+    latency: summarize(samplesMs),
+    samplesMs,
+    errors: a.errors + b.errors,
+    ...(a.firstError ?? b.firstError ? { firstError: a.firstError ?? b.firstError } : {}),
+    finished: a.finished && b.finished,
   };
 }

@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { COLLECTIONS, type SeedRecord } from './history-fixture.js';
+import { COLLECTIONS, type SeedRecord } from './fixture/records.js';
 
 /** Writes the records as the store at `dataFile` (SETUPBOT_DATA_FILE), creating it. */
 export type StoreWriter = (dataFile: string, records: AsyncIterable<SeedRecord>) => Promise<void>;

@@ -1,4 +1,5 @@
-import { runLoad, type ConversationRun } from '../../../bench/load.js';
+import { mergeLoads, runLoad, type ConversationRun, type LoadResult } from '../../../bench/load.js';
+import { summarize } from '../../../bench/stats.js';
 
 /** A conversation whose steps report the given latencies, one per step, then fail. */
 function scripted(latencies: number[], turnsPerStep = 1): ConversationRun {
@@ -65,5 +66,25 @@ describe('runLoad', () => {
     expect(result.finished).toBe(false);
     expect(result.errors).toBe(0);
     expect(result.steps).toBeGreaterThan(0);
+  });
+});
+
+describe('mergeLoads', () => {
+  const load = (samplesMs: number[], windowMs: number, errors = 0): LoadResult => ({
+    concurrency: 8,
+    steps: samplesMs.length,
+    turns: samplesMs.length * 2,
+    windowMs,
+    throughput: ((samplesMs.length * 2) / windowMs) * 1000,
+    latency: summarize(samplesMs),
+    samplesMs,
+    errors,
+    finished: true,
+  });
+
+  test('adds steps, turns and windows, and pools the latencies', () => {
+    const merged = mergeLoads(load([10, 20, 30], 1000), load([40, 50], 1000, 1));
+    expect(merged).toMatchObject({ steps: 5, turns: 10, windowMs: 2000, throughput: 5, errors: 1 });
+    expect(merged.latency).toMatchObject({ count: 5, p50Ms: 30, maxMs: 50 });
   });
 });
