@@ -6,8 +6,8 @@
  * messages are never repeated (they may quote a request): outcomes are said in plain words.
  */
 import type { X509Certificate } from 'node:crypto';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { SecretClient, type KeyVaultSecret, type SecretClientOptions } from '@azure/keyvault-secrets';
+import type { TokenCredential } from '@azure/identity';
+import type { KeyVaultSecret, SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import {
   checkCertificateValidity,
   checkChain,
@@ -197,13 +197,13 @@ function inspectCertificate(
 }
 
 export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
-  private readonly credential: TokenCredential;
+  /** Loaded on the first verification: the Azure SDK is not needed until a setup runs. */
+  private credential?: Promise<TokenCredential>;
   private readonly clock: Clock;
   private readonly clientOptions: SecretClientOptions;
   private readonly timeoutMs: number;
 
-  constructor(options: SecretClientKeyVaultVerifierOptions = {}) {
-    this.credential = options.credential ?? new DefaultAzureCredential();
+  constructor(private readonly options: SecretClientKeyVaultVerifierOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.clientOptions = options.clientOptions ?? {};
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -227,8 +227,14 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
     };
   }
 
+  private async clientFor(vaultUri: string): Promise<SecretClient> {
+    this.credential ??= this.options.credential ? Promise.resolve(this.options.credential) : import('@azure/identity').then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+    const [{ SecretClient: Client }, credential] = await Promise.all([import('@azure/keyvault-secrets'), this.credential]);
+    return new Client(vaultUri, credential, this.clientOptions);
+  }
+
   private async readAll(vaultUri: string, planned: PlannedItem[], now: Date): Promise<ReadRun> {
-    const client = new SecretClient(vaultUri, this.credential, this.clientOptions);
+    const client = await this.clientFor(vaultUri);
     const host = new URL(vaultUri).host;
     const vault = vaultNameOf(vaultUri) ?? host;
     const items: ItemVerification[] = [];

@@ -1,5 +1,5 @@
 /**
- * help: setupbot (the built dist/bot/index.js as a child process, empty store) answering `help` in
+ * help: setupbot (the built dist/bot/setupbot.mjs as a child process, empty store) answering `help` in
  * personal chats at c = 1, 8, 32, with the echo bot measured around each level (half the window
  * before, half after) in the same world; ratios are to that echo at the same concurrency.
  */

@@ -26,9 +26,9 @@ interface Measure {
 }
 
 const MEASURES: readonly Measure[] = [
-  { name: 'help', warmup: 3, steps: 40, seconds: 45 },
-  { name: 'dialog', warmup: 1, steps: 20, seconds: 60 },
-  { name: 'approve', warmup: 1, steps: 15, seconds: 60 },
+  { name: 'help', warmup: 30, steps: 200, seconds: 45 },
+  { name: 'dialog', warmup: 10, steps: 60, seconds: 60 },
+  { name: 'approve', warmup: 5, steps: 30, seconds: 60 },
 ];
 const START_TIMEOUT_MS = 180_000;
 const SETTLE_TIMEOUT_MS = 60_000;

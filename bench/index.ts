@@ -2,7 +2,7 @@
  * Benchmarks: `npm run bench` runs them all; `npm run bench -- help dialog` runs those; `--json`
  * prints one JSON object at the end instead of the table (progress goes to stderr either way).
  * Every benchmark stops by itself, uses loopback only, and is bounded in count and time. The bot
- * under test is the built setupbot (dist/bot/index.js) as a child process, JWT validation on.
+ * under test is the built setupbot (dist/bot/setupbot.mjs) as a child process, JWT validation on.
  */
 import path from 'node:path';
 import { runEcho } from './echo.js';

@@ -1,5 +1,5 @@
 /**
- * Child processes under test: the built setupbot (dist/bot/index.js, as `npm start` runs it), the
+ * Child processes under test: the built setupbot (dist/bot/setupbot.mjs, as `npm start` runs it), the
  * echo bot and the bare HTTP server. Each gets a free loopback port, logs to a file (as a
  * production process logs to its stdout, without the bench parsing every line), and counts as
  * started when GET /healthz answers 200.
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (dist-bench/bench/ → ../..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SETUPBOT_ENTRY = path.join(ROOT, 'dist/bot/index.js');
+export const SETUPBOT_ENTRY = path.join(ROOT, 'dist/bot/setupbot.mjs');
 export const ECHO_BOT_ENTRY = path.join(ROOT, 'dist-bench/bench/bots/echo-bot.js');
 export const BARE_HTTP_ENTRY = path.join(ROOT, 'dist-bench/bench/bots/bare-http.js');
 

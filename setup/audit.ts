@@ -38,12 +38,9 @@ export interface AuditHead {
   hash: string;
 }
 
-export const AUDIT_ENTRIES: CollectionSpec<AuditEntry, 'request' | 'key'> = {
+export const AUDIT_ENTRIES: CollectionSpec<AuditEntry, 'request'> = {
   name: 'audit',
-  indexes: {
-    request: (entry) => [entry.requestId],
-    key: (entry) => (entry.key ? [entry.key] : []),
-  },
+  indexes: { request: (entry) => [entry.requestId] },
 };
 
 export const AUDIT_HEAD: CollectionSpec<AuditHead> = { name: 'auditHead' };
@@ -96,7 +93,7 @@ export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
 
   constructor(
-    private readonly entriesRepo: Repository<AuditEntry, 'request' | 'key'>,
+    private readonly entriesRepo: Repository<AuditEntry, 'request'>,
     private readonly headRepo: Repository<AuditHead>,
     private readonly clock: Clock,
   ) {}
@@ -108,7 +105,8 @@ export class AuditLog {
   async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}, key?: string): Promise<AuditEntry> {
     for (;;) {
       if (key) {
-        const [existing] = await this.entriesRepo.find('key', key, { limit: 1 });
+        // a queued entry belongs to one request: look among that request's few entries
+        const existing = (await this.entriesRepo.find('request', requestId, { newestFirst: true })).find((record) => record.value.key === key);
         if (existing) return existing.value;
       }
       const head = await this.head();

@@ -2,7 +2,7 @@
  * The shapes of the data file (the document lowdb keeps): schema 2, the journal store's
  * checkpoint, and schema 1, the whole-store JSON of earlier versions (migrated on first start).
  */
-import type { SerializedEntry } from './index-state.js';
+import type { SerializedCollection } from './index-state.js';
 
 export interface CheckpointDocument {
   schemaVersion: 2;
@@ -11,7 +11,8 @@ export interface CheckpointDocument {
   nextTx: number;
   /** The journal from here on is replayed over this checkpoint at start-up. */
   replayFrom: { segment: number; offset: number };
-  collections: Record<string, { indexes: string[]; entries: SerializedEntry[] }>;
+  /** Per collection: its records column by column, and each index's postings. */
+  collections: Record<string, SerializedCollection>;
 }
 
 /** Schema 1: one JSON document holding everything. */
@@ -52,6 +53,13 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
     typeof replayFrom.segment === 'number' &&
     typeof replayFrom.offset === 'number' &&
     isObject(collections) &&
-    Object.values(collections).every((collection) => isObject(collection) && Array.isArray(collection.indexes) && Array.isArray(collection.entries))
+    Object.values(collections).every(
+      (collection) =>
+        isObject(collection) &&
+        Array.isArray(collection.indexes) &&
+        Array.isArray(collection.ids) &&
+        ['versions', 'seqs', 'segments', 'offsets', 'lengths'].every((column) => Array.isArray(collection[column]) && (collection[column] as unknown[]).length === (collection.ids as unknown[]).length) &&
+        isObject(collection.postings),
+    )
   );
 }

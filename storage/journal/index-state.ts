@@ -1,8 +1,9 @@
 /**
  * The in-memory index of the journal store: where the latest version of every record sits in
- * the journal, its version and creation order, and the secondary index keys its collection
- * declares. Values are not kept here (see ValueCache): memory grows with the number of records,
- * not with their size.
+ * the journal, its version and creation order, and the secondary indexes (index → key → ids).
+ * Values are not kept here (see ValueCache), nor each record's own index keys (they are computed
+ * again from the stored value when a record is replaced): memory grows with the number of
+ * records, by a few small numbers each, not with their size.
  */
 import type { IndexKeys } from './format.js';
 
@@ -13,11 +14,20 @@ export interface Entry {
   readonly segment: number;
   readonly offset: number;
   readonly length: number;
-  readonly keys?: IndexKeys;
 }
 
-/** [id, version, seq, segment, offset, length, keys?]: an entry as the checkpoint stores it. */
-export type SerializedEntry = [string, number, number, number, number, number, IndexKeys?];
+/** A collection as the checkpoint stores it: one array per field, and the postings of each index. */
+export interface SerializedCollection {
+  indexes: string[];
+  ids: string[];
+  versions: number[];
+  seqs: number[];
+  segments: number[];
+  offsets: number[];
+  lengths: number[];
+  /** index → key → positions in `ids`. */
+  postings: Record<string, Record<string, number[]>>;
+}
 
 export class CollectionIndex {
   readonly records = new Map<string, Entry>();
@@ -28,22 +38,19 @@ export class CollectionIndex {
     private readonly liveBytes: Map<number, number>,
   ) {}
 
-  set(id: string, entry: Entry): void {
+  /** Sets the record's entry; the caller files and unfiles its index keys (see file/unfile). */
+  set(id: string, entry: Entry): Entry | undefined {
     const previous = this.records.get(id);
-    if (previous) {
-      this.account(previous, -1);
-      this.unfile(id, previous.keys);
-    }
+    if (previous) this.account(previous, -1);
     this.records.set(id, entry);
     this.account(entry, 1);
-    this.file(id, entry.keys);
+    return previous;
   }
 
   delete(id: string): Entry | undefined {
     const previous = this.records.get(id);
     if (!previous) return undefined;
     this.account(previous, -1);
-    this.unfile(id, previous.keys);
     this.records.delete(id);
     return previous;
   }
@@ -58,13 +65,11 @@ export class CollectionIndex {
     this.secondary.clear();
   }
 
-  private account(entry: Entry, sign: 1 | -1): void {
-    this.liveBytes.set(entry.segment, (this.liveBytes.get(entry.segment) ?? 0) + sign * (entry.length + 1));
-  }
-
-  private file(id: string, keys: IndexKeys | undefined): void {
+  file(id: string, keys: IndexKeys | undefined): void {
     if (!keys) return;
-    for (const [index, values] of Object.entries(keys)) {
+    for (const index in keys) {
+      const values = keys[index];
+      if (values.length === 0) continue;
       let byKey = this.secondary.get(index);
       if (!byKey) {
         byKey = new Map();
@@ -81,18 +86,64 @@ export class CollectionIndex {
     }
   }
 
-  private unfile(id: string, keys: IndexKeys | undefined): void {
+  unfile(id: string, keys: IndexKeys | undefined): void {
     if (!keys) return;
-    for (const [index, values] of Object.entries(keys)) {
+    for (const index in keys) {
       const byKey = this.secondary.get(index);
       if (!byKey) continue;
-      for (const value of values) {
+      for (const value of keys[index]) {
         const ids = byKey.get(value);
         if (!ids) continue;
         ids.delete(id);
         if (ids.size === 0) byKey.delete(value);
       }
     }
+  }
+
+  serialize(indexes: string[]): SerializedCollection {
+    const out: SerializedCollection = { indexes, ids: [], versions: [], seqs: [], segments: [], offsets: [], lengths: [], postings: {} };
+    const position = new Map<string, number>();
+    for (const [id, entry] of this.records) {
+      position.set(id, out.ids.length);
+      out.ids.push(id);
+      out.versions.push(entry.version);
+      out.seqs.push(entry.seq);
+      out.segments.push(entry.segment);
+      out.offsets.push(entry.offset);
+      out.lengths.push(entry.length);
+    }
+    for (const [index, byKey] of this.secondary) {
+      const postings: Record<string, number[]> = {};
+      for (const [key, ids] of byKey) {
+        const positions: number[] = [];
+        for (const id of ids) {
+          const at = position.get(id);
+          if (at !== undefined) positions.push(at);
+        }
+        if (positions.length > 0) postings[key] = positions;
+      }
+      out.postings[index] = postings;
+    }
+    return out;
+  }
+
+  load(serialized: SerializedCollection): number {
+    const { ids, versions, seqs, segments, offsets, lengths } = serialized;
+    let maxSeq = 0;
+    for (let at = 0; at < ids.length; at++) {
+      this.set(ids[at], { version: versions[at], seq: seqs[at], segment: segments[at], offset: offsets[at], length: lengths[at] });
+      if (seqs[at] > maxSeq) maxSeq = seqs[at];
+    }
+    for (const [index, postings] of Object.entries(serialized.postings)) {
+      const byKey = new Map<string, Set<string>>();
+      for (const [key, positions] of Object.entries(postings)) byKey.set(key, new Set(positions.map((at) => ids[at])));
+      this.secondary.set(index, byKey);
+    }
+    return maxSeq;
+  }
+
+  private account(entry: Entry, sign: 1 | -1): void {
+    this.liveBytes.set(entry.segment, (this.liveBytes.get(entry.segment) ?? 0) + sign * (entry.length + 1));
   }
 }
 
@@ -119,17 +170,8 @@ export class IndexState {
     return size;
   }
 
-  load(name: string, entries: readonly SerializedEntry[]): void {
-    const collection = this.collection(name);
-    for (const [id, version, seq, segment, offset, length, keys] of entries) {
-      collection.set(id, { version, seq, segment, offset, length, keys });
-      if (seq >= this.nextSeq) this.nextSeq = seq + 1;
-    }
+  load(name: string, serialized: SerializedCollection): void {
+    const maxSeq = this.collection(name).load(serialized);
+    if (maxSeq >= this.nextSeq) this.nextSeq = maxSeq + 1;
   }
-}
-
-export function serializeEntry(id: string, entry: Entry): SerializedEntry {
-  const row: SerializedEntry = [id, entry.version, entry.seq, entry.segment, entry.offset, entry.length];
-  if (entry.keys && Object.keys(entry.keys).length > 0) row.push(entry.keys);
-  return row;
 }

@@ -20,8 +20,8 @@ import { ConflictError, NotFoundError, SetupBotError } from '../../setup/errors.
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
 import { DurableJsonFile } from './durable-json-file.js';
-import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
-import { IndexState, serializeEntry, type CollectionIndex, type Entry, type SerializedEntry } from './index-state.js';
+import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
+import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
 import { LockFile } from './lock-file.js';
 import { SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
@@ -73,6 +73,9 @@ export class StorageUnavailableError extends SetupBotError {
     super('storage_unavailable', message, { cause });
   }
 }
+
+/** A record about to be appended, with the index keys its previous version was filed under. */
+type Staged = RecordToWrite & { previousKeys?: IndexKeys };
 
 interface QueuedTransaction {
   segment: number;
@@ -241,7 +244,7 @@ export class JournalStore {
     if (this.broken) await this.healthy();
     if (this.closed) throw new StorageUnavailableError('The store is closed (the bot is shutting down); try again shortly.');
     const seen = new Set<string>();
-    const records: RecordToWrite[] = [];
+    const records: Staged[] = [];
     for (const operation of operations) {
       const key = cacheKey(operation.collection, operation.id);
       if (seen.has(key)) throw new Error(`transaction changes ${operation.collection}/${operation.id} twice`);
@@ -254,8 +257,9 @@ export class JournalStore {
       } else if (current.version !== operation.expect) {
         throw new ConflictError(`${operation.collection}/${operation.id} is at version ${current.version}, not ${operation.expect}`);
       }
+      const previousKeys = current ? this.keysOfStored(operation.collection, operation.id, current) : undefined;
       if (operation.kind === 'delete') {
-        records.push({ kind: 'delete', collection: operation.collection, id: operation.id });
+        records.push({ kind: 'delete', collection: operation.collection, id: operation.id, previousKeys });
         continue;
       }
       const json = JSON.stringify(operation.value);
@@ -268,6 +272,7 @@ export class JournalStore {
         seq: current ? current.seq : this.state.nextSeq++,
         keys: indexKeysOf(this.specs.get(operation.collection), operation.value),
         json,
+        previousKeys,
       });
     }
     return this.append(records);
@@ -278,7 +283,7 @@ export class JournalStore {
    * without compare-and-set, in large transactions. Replaces records with the same id.
    */
   async importRecords(records: AsyncIterable<{ collection: string; id: string; value: unknown }> | Iterable<{ collection: string; id: string; value: unknown }>, batchSize = 1000): Promise<number> {
-    let batch: RecordToWrite[] = [];
+    let batch: Staged[] = [];
     let count = 0;
     const pending: Promise<void>[] = [];
     for await (const record of records) {
@@ -291,6 +296,7 @@ export class JournalStore {
         seq: current ? current.seq : this.state.nextSeq++,
         keys: indexKeysOf(this.specs.get(record.collection), record.value),
         json: JSON.stringify(record.value),
+        previousKeys: current ? this.keysOfStored(record.collection, record.id, current) : undefined,
       });
       count += 1;
       if (batch.length >= batchSize) {
@@ -388,12 +394,14 @@ export class JournalStore {
   /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
   private async restore(doc: CheckpointDocument): Promise<boolean> {
     const state = new IndexState();
-    for (const [name, collection] of Object.entries(doc.collections)) state.load(name, collection.entries);
+    for (const [name, collection] of Object.entries(doc.collections)) state.load(name, collection);
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
     const toReplay = segments.filter((segment) => segment >= fromSegment);
+    const replayedKeys = new Map<string, IndexKeys | undefined>();
+    this.cache.clear();
     let replayed = 0;
     for (const [position, segment] of toReplay.entries()) {
       const start = segment === fromSegment ? fromOffset : 0;
@@ -405,10 +413,17 @@ export class JournalStore {
         state.nextTx = Math.max(state.nextTx, transaction.tx + 1);
         for (const { record, offset, length } of transaction.records) {
           const collection = state.collection(record.collection);
-          if (record.kind === 'delete') collection.delete(record.id);
-          else {
-            collection.set(record.id, { version: record.version, seq: record.seq, segment, offset, length, keys: record.keys });
+          const key = cacheKey(record.collection, record.id);
+          const previous = record.kind === 'delete' ? collection.delete(record.id) : collection.set(record.id, { version: record.version, seq: record.seq, segment, offset, length });
+          // the keys it was filed under: from an earlier line of this replay, or its stored value
+          const previousKeys = replayedKeys.has(key) ? replayedKeys.get(key) : previous ? this.keysOfStored(record.collection, record.id, previous) : undefined;
+          collection.unfile(record.id, previousKeys);
+          if (record.kind === 'put') {
+            collection.file(record.id, record.keys);
+            replayedKeys.set(key, record.keys);
             state.nextSeq = Math.max(state.nextSeq, record.seq + 1);
+          } else {
+            replayedKeys.set(key, undefined);
           }
         }
       }
@@ -453,8 +468,8 @@ export class JournalStore {
       if (stored === undefined && names.length === 0) continue;
       collection.clearSecondary();
       let done = 0;
-      for (const [id, entry] of [...collection.records]) {
-        collection.set(id, { ...entry, keys: indexKeysOf(spec, this.valueOf(spec.name, id, entry)) });
+      for (const [id, entry] of collection.records) {
+        collection.file(id, indexKeysOf(spec, this.valueOf(spec.name, id, entry)));
         if (++done % YIELD_EVERY === 0) await yieldToEventLoop();
       }
       this.logger?.info({ event: 'store_index_rebuilt', collection: spec.name, records: done, indexes: names }, 'indexes computed from the stored records');
@@ -515,7 +530,7 @@ export class JournalStore {
 
   // ---------------------------------------------------------------- internals: writing
 
-  private append(records: RecordToWrite[]): Promise<void> {
+  private append(records: Staged[]): Promise<void> {
     const tx = this.state.nextTx++;
     const encoded = encodeTransaction(tx, records);
     if (this.appendOffset > 0 && this.appendOffset + encoded.bytes.length > this.segmentBytes) {
@@ -537,14 +552,16 @@ export class JournalStore {
     records.forEach((record, position) => {
       const key = cacheKey(record.collection, record.id);
       const collection = this.state.collection(record.collection);
+      collection.unfile(record.id, record.previousKeys);
       if (record.kind === 'delete') {
         collection.delete(record.id);
         this.cache.delete(key);
         queued.keys.push({ key });
       } else {
         const line = encoded.lines[position];
-        const entry: Entry = { version: record.version, seq: record.seq, segment, offset: base + line.offset, length: line.length, keys: record.keys };
+        const entry: Entry = { version: record.version, seq: record.seq, segment, offset: base + line.offset, length: line.length };
         collection.set(record.id, entry);
+        collection.file(record.id, record.keys);
         this.cache.set(key, entry, JSON.parse(record.json) as unknown, true);
         queued.keys.push({ key, entry });
       }
@@ -655,14 +672,10 @@ export class JournalStore {
     const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
-    let visited = 0;
     for (const [name, collection] of this.state.collections) {
-      const entries: SerializedEntry[] = [];
-      for (const [id, entry] of collection.records) {
-        entries.push(serializeEntry(id, entry));
-        if (++visited % YIELD_EVERY === 0) await yieldToEventLoop();
-      }
-      collections[name] = { indexes: Object.keys(this.specs.get(name)?.indexes ?? {}), entries };
+      // one collection at a time, turns go on in between (a change made meanwhile is replayed over it)
+      collections[name] = collection.serialize(Object.keys(this.specs.get(name)?.indexes ?? {}));
+      await yieldToEventLoop();
     }
     await this.flush();
     if (this.broken) return;
@@ -728,10 +741,12 @@ export class JournalStore {
     }
     let moved = 0;
     for (let start = 0; start < toMove.length; start += 200) {
-      const records: PutToWrite[] = [];
+      const records: Staged[] = [];
       for (const { collection, id, entry } of toMove.slice(start, start + 200)) {
         if (this.state.collections.get(collection)?.records.get(id) !== entry) continue;
-        records.push({ kind: 'put', collection, id, version: entry.version, seq: entry.seq, keys: entry.keys, json: JSON.stringify(this.valueOf(collection, id, entry)) });
+        const value = this.valueOf(collection, id, entry);
+        const keys = indexKeysOf(this.specs.get(collection), value);
+        records.push({ kind: 'put', collection, id, version: entry.version, seq: entry.seq, keys, previousKeys: keys, json: JSON.stringify(value) });
       }
       if (records.length === 0) continue;
       this.failpoint('compaction.beforeMove');
@@ -745,6 +760,13 @@ export class JournalStore {
   }
 
   // ---------------------------------------------------------------- internals: values
+
+  /** The index keys a stored version is filed under (computed from its value: entries keep none). */
+  private keysOfStored(collection: string, id: string, entry: Entry): IndexKeys | undefined {
+    const spec = this.specs.get(collection);
+    if (!spec?.indexes || Object.keys(spec.indexes).length === 0) return undefined;
+    return indexKeysOf(spec, this.valueOf(collection, id, entry));
+  }
 
   private valueOf(collection: string, id: string, entry: Entry): unknown {
     const key = cacheKey(collection, id);

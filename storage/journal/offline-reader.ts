@@ -27,7 +27,7 @@ export async function readStoreContents(dataFile: string): Promise<StoreContents
   }
   if (!isCheckpointDocument(parsed)) throw new Error(`${dataFile} is not a setupbot data file`);
   const state = new IndexState();
-  for (const [name, collection] of Object.entries(parsed.collections)) state.load(name, collection.entries);
+  for (const [name, collection] of Object.entries(parsed.collections)) state.load(name, collection);
   const folder = new SegmentFolder(journalFolderOf(dataFile));
   let tornBytes = 0;
   for (const segment of (await folder.list()).filter((candidate) => candidate >= parsed.replayFrom.segment)) {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from './http-json.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BOT_ENTRY = path.join(ROOT, 'dist/bot/index.js');
+/** What `npm start` runs: the bundle of the built bot. */
+export const BOT_ENTRY = path.join(ROOT, 'dist/bot/setupbot.mjs');
 
 /** The built bot (`npm run build`) running as its own process, as `npm start` runs it. */
 export class BotProcess {
