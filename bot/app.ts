@@ -1,7 +1,7 @@
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
-import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../setup/audit.js';
+import { AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
 import { LEASES, Leases } from '../setup/leases.js';
@@ -88,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
   const drafts = new DraftStore(store.repository(DRAFTS), clock);
-  const audit = new AuditLog(store.repository(AUDIT_ENTRIES), store.repository(AUDIT_HEAD), clock);
+  const audit = new AuditLog(store, clock);
   const registry = new Registry(
     {
       keyVaultReferences: store.repository(REGISTRY_COLLECTIONS.keyVaultReferences),

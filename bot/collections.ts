@@ -1,4 +1,4 @@
-import { AUDIT_ENTRIES, AUDIT_HEAD } from '../setup/audit.js';
+import { AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS } from '../setup/drafts.js';
 import { LEASES } from '../setup/leases.js';
@@ -14,6 +14,7 @@ export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   REQUESTS,
   AUDIT_ENTRIES,
   AUDIT_HEAD,
+  AUDIT_KEYS,
   DRAFTS,
   COUNTERS,
   LEASES,

@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { copyFile } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { ConflictError, NotFoundError, SetupBotError } from '../../setup/errors.js';
+import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
 import { DurableJsonFile } from './durable-json-file.js';
@@ -67,12 +67,8 @@ export interface StoreStats {
   cacheBytes: number;
 }
 
-/** The storage could not be written or read: the caller should tell the user to try again. */
-export class StorageUnavailableError extends SetupBotError {
-  constructor(message: string, cause?: unknown) {
-    super('storage_unavailable', message, { cause });
-  }
-}
+/** Re-exported from its shared home (setup/errors.ts), where every backend raises it. */
+export { StorageUnavailableError };
 
 interface QueuedTransaction {
   segment: number;
