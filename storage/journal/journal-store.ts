@@ -20,6 +20,7 @@ import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } 
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
 import { IndexState, serializeEntry, type CollectionIndex, type Entry, type SerializedEntry } from './index-state.js';
 import { LockFile } from './lock-file.js';
@@ -104,12 +105,7 @@ function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
   );
 }
 
-export function indexKeysOf(spec: AnyCollectionSpec | undefined, value: unknown): IndexKeys | undefined {
-  if (!spec?.indexes) return undefined;
-  const keys: Record<string, readonly string[]> = {};
-  for (const [name, keysOfValue] of Object.entries(spec.indexes)) keys[name] = [...new Set(keysOfValue(value as never))];
-  return keys;
-}
+export { indexKeysOf };
 
 function indexSignature(names: readonly string[]): string {
   return [...names].sort().join(',');
