@@ -12,6 +12,7 @@ import { SetupBotError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Change, CollectionSpec, Logger, Repository } from '../../setup/ports.js';
 import type { Store } from '../store.js';
 import { BlobBotStorage } from './blob-bot-storage.js';
+import type { CreationClock } from './creation-clock.js';
 import { describeStorageError } from './storage-errors.js';
 import { TableEngine } from './table-engine.js';
 import { TableRepository } from './table-repository.js';
@@ -35,6 +36,8 @@ export interface AzureStoreOptions {
   maxRetries?: number;
   /** First retry delay; it doubles up to 2 s (default 300 ms). */
   retryDelayMs?: number;
+  /** Creation stamps (tests give one with a skewed wall clock). */
+  creationClock?: CreationClock;
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
@@ -105,7 +108,7 @@ export class AzureStore implements Store {
     // does that now, so a problem is reported at start-up and not in the first conversation
     await AzureStore.provision(`the blob container "${options.containerName}" at ${blobWhere}`, options.blobs.setting, () => withTimeout(blobs.read([STARTUP_PROBE_KEY]), STARTUP_TIMEOUT_MS));
 
-    const engine = new TableEngine({ table, specs: options.collections, logger: options.logger, timeoutMs });
+    const engine = new TableEngine({ table, specs: options.collections, logger: options.logger, timeoutMs, clock: options.creationClock });
     await AzureStore.provision(`the indexes in the table "${options.tableName}"`, options.tables.setting, () => AzureStore.buildIndexes(engine, options.collections, options.logger));
     const description = `Azure Storage: table "${options.tableName}" at ${tableWhere}, blob container "${options.containerName}" at ${blobWhere}`;
     options.logger?.info({ event: 'store_opened', backend: 'azure', table: options.tableName, container: options.containerName, tableEndpoint: tableWhere, blobEndpoint: blobWhere }, 'Azure Storage store opened');
