@@ -18,7 +18,7 @@ import { createAdapter, createBotAuthentication } from './adapter.js';
 import { BackgroundWork } from './background.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { failpointsFor } from './failpoints.js';
-import { OUTBOX, Outbox } from './outbox/outbox.js';
+import { OUTBOX, OUTBOX_WINDOWS, Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
 import { ConnectorTransport, type Transport } from './outbox/transport.js';
@@ -115,6 +115,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // one instance sends; on a store only this process opens, that is always this one
     role: new LeaseRole(leases, 'outbox', leaseTtl, leaseTrouble('outbox')),
     pollMs: store.exclusive ? undefined : config.outboxPollMs,
+    windows: store.repository(OUTBOX_WINDOWS),
     transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
     logger,
     sendRate: config.sendRate,

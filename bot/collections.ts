@@ -7,7 +7,7 @@ import { REQUESTS } from '../setup/request.js';
 import type { AnyCollectionSpec } from '../setup/ports.js';
 import { INSTALLATIONS } from './installations.js';
 import { NOTIFY_SUBSCRIPTIONS } from './notifications/subscriptions.js';
-import { OUTBOX } from './outbox/outbox.js';
+import { OUTBOX, OUTBOX_WINDOWS } from './outbox/outbox.js';
 
 /** Every collection the bot stores, with the indexes its keyed queries use. */
 export const COLLECTIONS: readonly AnyCollectionSpec[] = [
@@ -24,4 +24,5 @@ export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   INSTALLATIONS,
   NOTIFY_SUBSCRIPTIONS,
   OUTBOX,
+  OUTBOX_WINDOWS,
 ] as readonly AnyCollectionSpec[];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
-import { removeExisting, updateExisting } from '../../setup/compare-and-set.js';
+import { removeExisting, updateExisting, upsert } from '../../setup/compare-and-set.js';
 import type { CollectionSpec, Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
@@ -30,6 +30,21 @@ export interface OutboxEntry {
 /** Queued messages: few at any time (each is removed once delivered), loaded whole by the sender. */
 export const OUTBOX: CollectionSpec<OutboxEntry> = { name: 'outbox' };
 
+/**
+ * The sender's recent send times per conversation, handed to the next sender (another instance
+ * taking over, or this one after a restart) so Teams' windows hold across the handover.
+ */
+export interface SendWindows {
+  writtenAt: number;
+  conversations: Record<string, number[]>;
+}
+
+export const OUTBOX_WINDOWS: CollectionSpec<SendWindows> = { name: 'outboxWindows' };
+
+/** How far back send times are handed over: the windows that bind in practice (1 s, 2 s, 30 s). */
+const HANDOVER_HORIZON_MS = 30_000;
+const WINDOWS_ID = 'sender';
+
 export interface Delivery {
   entry: OutboxEntry;
   activityId?: string;
@@ -56,6 +71,10 @@ export interface OutboxOptions {
   role?: SenderRole;
   /** Several instances: how often the sender loads what other instances queued. */
   pollMs?: number;
+  /** Where the sender keeps its recent send times for the next sender (see SendWindows). */
+  windows?: Repository<SendWindows>;
+  /** How often the sender stores them while it sends (default 5 s). */
+  windowsSaveMs?: number;
   transport: Transport;
   logger: Logger;
   /** Global sends per second (SETUPBOT_SEND_RATE). */
@@ -108,6 +127,9 @@ export class Outbox {
   private readonly retired = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
+  private windowsTimer?: NodeJS.Timeout;
+  /** Sends recorded since the send times were last stored. */
+  private unsavedSends = 0;
   private loading?: Promise<void>;
   private started = false;
   /** This instance sends (always without a role; with one, while it holds it). */
@@ -144,15 +166,49 @@ export class Outbox {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.windowsTimer) clearInterval(this.windowsTimer);
     await Promise.allSettled([...this.inFlight]);
     await this.loading?.catch(() => undefined);
+    if (this.sender) await this.saveWindows();
     await this.options.role?.stop();
     this.sender = false;
   }
 
+  /** Stores the recent send times for the next sender (best effort: the windows then only start empty). */
+  private async saveWindows(): Promise<void> {
+    const { windows } = this.options;
+    if (!windows || this.unsavedSends === 0) return;
+    const now = this.now();
+    const snapshot: SendWindows = { writtenAt: now, conversations: this.limiter.recent(now, HANDOVER_HORIZON_MS) };
+    const saved = this.unsavedSends;
+    try {
+      await upsert(windows, WINDOWS_ID, () => snapshot, () => snapshot);
+      this.unsavedSends = Math.max(0, this.unsavedSends - saved);
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox_windows_not_saved', err: error }, 'outbox: could not store the recent send times for the next sender');
+    }
+  }
+
+  /** Counts what the previous sender sent lately, so this one stays within the windows. */
+  private async takeOverWindows(): Promise<void> {
+    const { windows } = this.options;
+    if (!windows) return;
+    try {
+      const stored = await windows.get(WINDOWS_ID);
+      if (stored) this.limiter.seed(stored.value.conversations, this.now());
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox_windows_not_loaded', err: error }, 'outbox: could not read the previous sender\'s send times');
+    }
+  }
+
   private async becomeSender(): Promise<void> {
     const first = !this.sender;
+    if (first) await this.takeOverWindows();
     this.sender = true;
+    if (first && this.options.windows && !this.windowsTimer) {
+      this.windowsTimer = setInterval(() => void (this.sender ? this.saveWindows() : undefined), this.options.windowsSaveMs ?? 5_000);
+      this.windowsTimer.unref();
+    }
     const before = this.pending.size;
     await this.load();
     const loaded = this.pending.size - before;
@@ -323,6 +379,7 @@ export class Outbox {
           continue;
         }
         this.limiter.record(conversation, now);
+        this.unsavedSends += 1;
         this.launch(entry);
       }
       if (Number.isFinite(wakeAt)) {
