@@ -6,6 +6,10 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // see test/harness/strip-bom.cjs
+    '^strip-bom$': '<rootDir>/test/harness/strip-bom.cjs',
+  },
   testTimeout: 30000,
 };

@@ -65,7 +65,7 @@ function parseTarget(raw: string): Target | { failure: string } {
   try {
     url = new URL(raw.trim());
   } catch {
-    return { failure: 'not a valid URL — expected https://<environment>.operations.dynamics.com' };
+    return { failure: 'not a valid URL — expected one like https://contoso.operations.dynamics.com' };
   }
   if (url.protocol !== 'https:') {
     return {

@@ -34,7 +34,7 @@ export interface SecretClientKeyVaultVerifierOptions {
 export const ITEM_EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ACCESS_FIX =
-  'Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then retry.';
+  'Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then press Retry.';
 
 interface PlannedItem {
   item: KeyVaultItem;
@@ -80,16 +80,18 @@ function unreachable(vaultMessage: string): ReadFailure {
 
 function networkFailure(shape: ErrorShape, vault: string, host: string, timeoutMs: number): ReadFailure | undefined {
   const { name, code } = shape;
-  const reach = 'check the vault URI and that the bot can reach the vault (firewall, private endpoint), then retry.';
+  // a wrong URI is part of the approved request: Retry would run it again, Edit and resubmit changes it
+  const wrongUri = 'If the vault URI is wrong, correct it with Edit and resubmit.';
+  const reach = `check that the bot can reach the vault (firewall, private endpoint), then press Retry. ${wrongUri}`;
   if (name === 'AbortError' || name === 'TimeoutError') {
     return unreachable(`${vault} did not answer within ${timeoutMs / 1000} s: ${reach}`);
   }
   if (code === undefined) return undefined;
-  if (DNS_CODES.has(code)) return unreachable(`${vault} could not be found: the DNS lookup of ${host} failed. Check the vault URI, then retry.`);
+  if (DNS_CODES.has(code)) return unreachable(`${vault} could not be found: the DNS lookup of ${host} failed. ${wrongUri} If it is right, check the bot's DNS, then press Retry.`);
   if (code === 'ECONNREFUSED') return unreachable(`${vault} refused the connection: ${reach}`);
   if (NETWORK_CODES.has(code)) return unreachable(`${vault} could not be reached (${code}): ${reach}`);
   if (TLS_CODE.test(code)) {
-    return unreachable(`${vault} presented a TLS certificate the bot does not trust (${code}): check the vault URI and any TLS-inspecting proxy, then retry.`);
+    return unreachable(`${vault} presented a TLS certificate the bot does not trust (${code}): check any TLS-inspecting proxy, then press Retry. ${wrongUri}`);
   }
   return undefined;
 }
@@ -116,7 +118,7 @@ export function describeReadFailure(error: unknown, context: { name: string; vau
   const { name, vault, host, timeoutMs } = context;
   if (TOKEN_ERRORS.has(shape.name)) {
     const stop = 'not checked: no access token';
-    const vaultMessage = `The bot could not get an access token for ${vault} (${shape.name}): check its Azure identity (managed identity, or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET), then retry.`;
+    const vaultMessage = `The bot could not get an access token for ${vault} (${shape.name}): check its Azure identity (managed identity, or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET), then press Retry.`;
     return { itemMessage: stop, vaultMessage, stop };
   }
   if (isChallengeMismatch(error)) {
@@ -277,7 +279,7 @@ function vaultUriProblem(uri: string): string | undefined {
   try {
     return new URL(uri).protocol === 'https:' ? undefined : 'The vault URI must start with https://.';
   } catch {
-    return 'The vault URI is not a URL: use https://<vault>.vault.azure.net/.';
+    return 'The vault URI is not a URL: use one like https://contoso-einvoicing.vault.azure.net/.';
   }
 }
 

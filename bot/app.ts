@@ -1,23 +1,31 @@
+import { fileURLToPath } from 'node:url';
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
+import { FRESHNESS_NOTICES, FreshnessCheck } from '../setup/freshness.js';
+import { EnvironmentHistory } from '../setup/history.js';
 import { LEASES, LeaseRole, Leases } from '../setup/leases.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import { REQUESTS } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
 import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../azure/connection-checker.js';
+import { createJsonFetch, type JsonFetch } from '../azure/json-fetch.js';
 import { Executor } from '../setup/executor.js';
 import { REGISTRY_COLLECTIONS, Registry } from '../setup/registry.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/verification.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
+import { createApiAuthenticator } from './api/caller.js';
+import { EntraTokenVerifier } from './api/entra-token.js';
+import { SetupReadModel } from './api/read-model.js';
 import { BackgroundWork } from './background.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { failpointsFor } from './failpoints.js';
+import { FreshnessWatch } from './freshness-watch.js';
 import { OUTBOX, OUTBOX_WINDOWS, Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
@@ -45,6 +53,15 @@ export interface AppDeps {
   transport?: Transport;
   /** An open store to use instead of the one the configuration names (tests). */
   store?: Store;
+  /** Fetches Entra ID's OpenID metadata and keys (through the configured proxy by default). */
+  fetchJson?: JsonFetch;
+  /** The built tab (dist/tab next to dist/bot by default). */
+  tabDirectory?: string;
+}
+
+/** The `aud` values the read API accepts: the tab's SSO resource (when the host is known) and the app id. */
+export function apiAudiences(config: Pick<Config, 'appId' | 'publicHost'>): string[] {
+  return [...(config.publicHost ? [`api://${config.publicHost}/botid-${config.appId}`] : []), config.appId];
 }
 
 export interface App {
@@ -60,6 +77,7 @@ export interface App {
   /** Resolves when background work and the outbox are both idle (tests). */
   settled(): Promise<void>;
   readonly expiry: ExpiryWatch;
+  readonly freshness: FreshnessWatch;
   readonly executor: Executor;
   readonly registry: Registry;
   /** Listens on the configured (or given) port and host; resolves with the bound port. */
@@ -101,7 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     drafts,
     audit,
     clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs },
+    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs },
   });
 
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
@@ -131,11 +149,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
   audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
   // one pass per interval across instances: the lease lasts the interval, its holder renews it at its next pass
   const expiry = new ExpiryWatch(requests, cards, logger, () => leases.claim('expiry', config.expiryCheckMs));
+  const verifier = deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock });
+  const freshnessNotices = store.repository(FRESHNESS_NOTICES);
+  const freshnessCheck = new FreshnessCheck({ registry, verifier, notices: freshnessNotices, clock });
+  const freshness = new FreshnessWatch({
+    check: freshnessCheck,
+    registry,
+    requests,
+    notifier,
+    outbox,
+    notices: freshnessNotices,
+    clock,
+    logger,
+    at: config.freshnessAt,
+    offerChange: false,
+  });
   const executor = new Executor({
     requests: requestRepository,
     claims: { claim: (requestId) => leases.hold(`execution:${requestId}`, leaseTtl, { onError: leaseTrouble(`execution:${requestId}`) }) },
     registry,
-    verifier: deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock }),
+    verifier,
     checker: deps.connectionChecker ?? new HttpsConnectionChecker({ env: config.proxyEnv, clock }),
     audit,
     clock,
@@ -155,16 +188,38 @@ export async function createApp(deps: AppDeps): Promise<App> {
     registry,
     subscriptions,
     notifier,
+    freshness: freshnessCheck,
+    history: new EnvironmentHistory(requests, audit),
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
         await executor.execute(request.value.id);
       }),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
+  const tokenVerifier = config.anonymous
+    ? undefined
+    : new EntraTokenVerifier({
+        metadataUrl: config.apiOpenIdMetadata,
+        audiences: apiAudiences(config),
+        allowedTenants: config.allowedTenants,
+        fetchJson: deps.fetchJson ?? createJsonFetch({ env: config.proxyEnv }),
+        clock,
+      });
   const http = createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     messages: createMessageEndpoint({ authentication, adapter, bot }),
+    readApi: {
+      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
+      model: new SetupReadModel({ requests, registry, audit, clock }),
+      logger,
+    },
+    tab: {
+      directory: deps.tabDirectory ?? fileURLToPath(new URL('../tab/', import.meta.url)),
+      hostOrigins: config.tabHostOrigins,
+      anonymous: config.anonymous,
+      logger,
+    },
   });
 
   let resumeTimer: NodeJS.Timeout | undefined;
@@ -187,6 +242,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       } while (outbox.size > 0);
     },
     expiry,
+    freshness,
     executor,
     registry,
     async start(port = config.port) {
@@ -198,6 +254,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
+      freshness.start();
       background.run('resume executions', async () => {
         await executor.resumeAll();
       });
@@ -216,6 +273,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
           { event: 'anonymous_mode', host: config.host, port: bound },
           'ANONYMOUS LOCAL MODE: no MicrosoftAppId is set, so inbound activities are NOT authenticated. Listening on loopback only. Set MicrosoftAppId (and its credentials) before exposing this bot.',
         );
+        logger.warn(
+          { event: 'anonymous_api', host: config.host, port: bound },
+          'ANONYMOUS LOCAL MODE: the read API (/api/environments, /api/requests) answers every caller on this machine WITHOUT sign-in, with every request and environment. Set MicrosoftAppId to require Entra ID tokens.',
+        );
       } else {
         logger.info({ event: 'listening', host: config.host, port: bound, appId: config.appId }, 'setupbot is listening; every inbound activity is authenticated');
       }
@@ -224,6 +285,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async stop() {
       expiry.stop();
       if (resumeTimer) clearInterval(resumeTimer);
+      freshness.stop();
       await http.close();
       await background.idleWithin(SHUTDOWN_BACKGROUND_MS);
       await outbox.stop();

@@ -1,6 +1,8 @@
 import type { PrivateConversationState } from 'botbuilder';
 import type { SetupDialogDeps } from '../dialogs/setup-context.js';
 import type { Logger } from '../setup/ports.js';
+import type { FreshnessCheck } from '../setup/freshness.js';
+import type { EnvironmentHistory } from '../setup/history.js';
 import type { Registry } from '../setup/registry.js';
 import type { RequestActionDeps } from './card-actions/context.js';
 import type { InstallationStore } from './installations.js';
@@ -18,4 +20,8 @@ export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
   registry: Registry;
   subscriptions: NotifySubscriptions;
   notifier: Notifier;
+  /** `verify <environment>`: the freshness check on demand. */
+  freshness: FreshnessCheck;
+  /** `history <environment>`. */
+  history: EnvironmentHistory;
 }

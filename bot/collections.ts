@@ -1,6 +1,7 @@
 import { AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS } from '../setup/drafts.js';
+import { FRESHNESS_NOTICES } from '../setup/freshness.js';
 import { LEASES } from '../setup/leases.js';
 import { REGISTRY_COLLECTIONS } from '../setup/registry.js';
 import { REQUESTS } from '../setup/request.js';
@@ -18,6 +19,7 @@ export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   DRAFTS,
   COUNTERS,
   LEASES,
+  FRESHNESS_NOTICES,
   REGISTRY_COLLECTIONS.keyVaultReferences,
   REGISTRY_COLLECTIONS.environments,
   REGISTRY_COLLECTIONS.connectedApplications,

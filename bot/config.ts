@@ -64,6 +64,8 @@ export interface Config {
   readonly approvalsRequired: number;
   /** How long a request may wait for approval before it expires. */
   readonly approvalTtlMs: number;
+  /** A failed request's Retry runs without a new approval while its approval is younger than this. */
+  readonly retryWindowMs: number;
   /** A Teams channel conversation id that also gets every approval card; '' = none. */
   readonly approvalChannel: string;
   /** How often pending requests are checked for expiry. */
@@ -76,13 +78,24 @@ export interface Config {
   readonly dryRun: boolean;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), for outbound checks. */
   readonly proxyEnv: Readonly<Record<string, string>>;
+  /** Time of day (UTC) of the daily freshness check of Key Vault items. */
+  readonly freshnessAt: { hour: number; minute: number };
   /** Crash tests only: where the process kills itself (SETUPBOT_FAILPOINTS). */
   readonly failpoints: readonly FailpointSpec[];
+  /** SETUPBOT_PUBLIC_HOST: the public host name (no scheme); '' = not set. */
+  readonly publicHost: string;
+  /**
+   * OpenID metadata of the Entra tenants whose tokens the read API accepts; `{tenantid}` is
+   * replaced with the token's tenant.
+   */
+  readonly apiOpenIdMetadata: string;
+  /** Origins besides Teams' own that may frame the tab and talk to it (teams-js hosts). */
+  readonly tabHostOrigins: readonly string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const APP_TYPES: readonly AppType[] = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'];
@@ -150,6 +163,62 @@ function httpsUrl(env: Env, name: string): void {
   }
 }
 
+/** Entra ID's v2 metadata for one tenant, public cloud. */
+export const ENTRA_OPENID_METADATA = 'https://login.microsoftonline.com/{tenantid}/v2.0/.well-known/openid-configuration';
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** A public host name as Teams wants it in validDomains and the SSO resource: no scheme, port or path. */
+export function parsePublicHost(raw: string): { ok: true; host: string } | { ok: false; problem: string } {
+  const value = raw.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { ok: false, problem: `"${value}" has a scheme` };
+  if (/[/:?#\s]/.test(value)) return { ok: false, problem: `"${value}" is not a bare host name (a port, path or space is in it)` };
+  if (!HOST_NAME.test(value)) return { ok: false, problem: `"${value}" is not a host name` };
+  return { ok: true, host: value.toLowerCase() };
+}
+
+function publicHost(env: Env): string {
+  const raw = trimmed(env, 'SETUPBOT_PUBLIC_HOST');
+  if (!raw) return '';
+  const parsed = parsePublicHost(raw);
+  if (!parsed.ok) throw new ConfigError('SETUPBOT_PUBLIC_HOST', parsed.problem, 'Give the host name only, e.g. setupbot.contoso.com.');
+  return parsed.host;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || hostname === '[::1]';
+}
+
+function metadataUrl(env: Env, name: string, fallback: string): string {
+  const raw = trimmed(env, name) || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw.replace(/\{tenantid\}/gi, 'tenant'));
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, `Give the OpenID metadata URL, e.g. ${fallback} ({tenantid} stands for the token's tenant).`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(name, `"${raw}" is not an https URL`, 'Signing keys must come over https (plain http is accepted for a loopback test issuer only).');
+  }
+  return raw;
+}
+
+function originList(env: Env, name: string): string[] {
+  const origins = trimmed(env, name).split(',').map((part) => part.trim()).filter(Boolean);
+  return origins.map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(name, `"${origin}" is not an origin`, 'List origins as scheme://host[:port], separated by commas, e.g. https://teams.contoso.com.');
+    }
+    return url.origin;
+  });
+}
+
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/i;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -183,6 +252,17 @@ function boolean(env: Env, name: string): boolean {
   if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
   if (raw === 'true' || raw === '1' || raw === 'yes') return true;
   throw new ConfigError(name, `"${raw}" is not true or false`, `Set ${name}=true or ${name}=false.`);
+}
+
+function timeOfDay(env: Env, name: string, fallback: string): { hour: number; minute: number } {
+  const raw = trimmed(env, name) || fallback;
+  const match = /^(\d{1,2}):(\d{2})$/.exec(raw);
+  const hour = match ? Number(match[1]) : -1;
+  const minute = match ? Number(match[2]) : -1;
+  if (!match || hour > 23 || minute > 59) {
+    throw new ConfigError(name, `"${raw}" is not a time of day`, `Write it as HH:MM in UTC (24-hour clock), e.g. 06:00, or leave it unset (default ${fallback}).`);
+  }
+  return { hour, minute };
 }
 
 function failpointList(env: Env): FailpointSpec[] {
@@ -262,12 +342,17 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: integerIn(env, 'SETUPBOT_MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     approvalsRequired,
     approvalTtlMs: duration(env, 'SETUPBOT_APPROVAL_TTL', '72h'),
+    retryWindowMs: duration(env, 'SETUPBOT_RETRY_WINDOW', '24h'),
     approvalChannel,
     expiryCheckMs: duration(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', '60s'),
     dryRun: boolean(env, 'SETUPBOT_DRY_RUN'),
     sendRate: integerIn(env, 'SETUPBOT_SEND_RATE', 50, 1, 1000),
     notifyChannels: channelList(env, 'SETUPBOT_NOTIFY_CHANNELS'),
     failpoints: failpointList(env),
+    freshnessAt: timeOfDay(env, 'SETUPBOT_FRESHNESS_AT', '06:00'),
+    publicHost: publicHost(env),
+    apiOpenIdMetadata: metadataUrl(env, 'SETUPBOT_API_OPENID_METADATA', ENTRA_OPENID_METADATA),
+    tabHostOrigins: originList(env, 'SETUPBOT_TAB_HOST_ORIGINS'),
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

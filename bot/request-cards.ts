@@ -16,17 +16,27 @@ export interface RequestCardsDeps {
   approvalChannel: string;
 }
 
+/**
+ * Whether an approver can act on the request now: decide it while it is pending (once each),
+ * retry it once it failed.
+ */
+function approverMayAct(objectId: string, request: SetupRequest): boolean {
+  if (!request.approvers.includes(objectId)) return false;
+  if (request.status === 'submitted') return !request.approvals.some((decision) => decision.objectId === objectId);
+  return request.status === 'failed';
+}
+
 /** The view a stored copy of the card shows to everyone who sees that message. */
 export function viewerForCopy(copy: Pick<CardCopy, 'kind' | 'approverId'>, request: SetupRequest): RequestViewer {
   if (copy.kind === 'requester') return 'requester';
-  if (copy.kind === 'approver' && copy.approverId && !request.approvals.some((decision) => decision.objectId === copy.approverId)) return 'approver';
+  if (copy.kind === 'approver' && copy.approverId && approverMayAct(copy.approverId, request)) return 'approver';
   return 'status';
 }
 
 /** The view for one person who asks (refresh, status command). */
 export function viewerFor(objectId: string, request: SetupRequest): RequestViewer {
   if (request.requester.objectId === objectId) return 'requester';
-  if (request.approvers.includes(objectId) && !request.approvals.some((decision) => decision.objectId === objectId)) return 'approver';
+  if (approverMayAct(objectId, request)) return 'approver';
   return 'status';
 }
 
@@ -46,7 +56,11 @@ function cardActivity(request: SetupRequest, viewer: RequestViewer) {
 export class RequestCards {
   constructor(private readonly deps: RequestCardsDeps) {}
 
-  /** After submission: approver chats and the approval channel get the card. */
+  /**
+   * After submission (and when a Retry sends a request back for approval): approver chats and
+   * the approval channel get the card. A resubmission also updates the card of the request it
+   * replaces, which now says so.
+   */
   async publish(requestId: string, requesterCopy?: { conversationId: string; activityId: string }): Promise<void> {
     const request = await this.deps.requests.get(requestId);
     if (!request) return;
@@ -56,9 +70,10 @@ export class RequestCards {
 
     for (const approverId of value.approvers) {
       if (approverId === value.requester.objectId) continue;
-      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, revision: value.revision };
-      const what = `approval card ${value.id} to approver ${approverId}`;
       const personal = await this.deps.installations.personalChatOf(approverId);
+      const approverName = personal?.reference.user?.name || undefined;
+      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision };
+      const what = `approval card ${value.id} to approver ${approverId}`;
       const activity = cardActivity(value, 'approver');
       if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
       else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
@@ -76,6 +91,7 @@ export class RequestCards {
         { what: `approval card ${value.id} to the approval channel`, purpose: { kind: 'requestCard', requestId: value.id, copyKind: 'channel', revision: value.revision } },
       );
     }
+    if (value.resubmittedFrom) await this.syncAll(value.resubmittedFrom);
   }
 
   /** Outbox follow-up: a delivered request card becomes a remembered copy (and catches up if the request moved on). */
@@ -85,9 +101,21 @@ export class RequestCards {
     const reference = delivery.reference ?? (operation.op === 'send' ? operation.reference : undefined);
     const conversationId = reference?.conversation?.id;
     if (!reference || !conversationId) return;
-    const copy: CardCopy = { kind: purpose.copyKind, approverId: purpose.approverId, conversationId, activityId: delivery.activityId, address: { ...reference } };
+    const copy: CardCopy = {
+      kind: purpose.copyKind,
+      approverId: purpose.approverId,
+      ...(purpose.approverName ? { approverName: purpose.approverName } : {}),
+      conversationId,
+      activityId: delivery.activityId,
+      address: { ...reference },
+    };
     const updated = await this.deps.requests.addCardCopies(purpose.requestId, [copy]);
-    if (updated && updated.value.revision !== purpose.revision) await this.updateCopy(updated, copy);
+    if (!updated) return;
+    if (updated.value.revision !== purpose.revision) await this.updateCopy(updated, copy);
+    // the requester's card says which approvers have been notified: it follows each delivery
+    if (copy.kind === 'approver' && updated.value.status === 'submitted') {
+      for (const own of updated.value.cards.filter((candidate) => candidate.kind === 'requester')) await this.updateCopy(updated, own);
+    }
   }
 
   /** Adds a copy posted in a turn (e.g. by the status command) so it is kept up to date too. */

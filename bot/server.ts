@@ -1,12 +1,18 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
 import { checkActivityShape } from './activity-shape.js';
+import { registerReadApi, type ReadApiDeps } from './api/routes.js';
 import type { MessageEndpoint } from './message-endpoint.js';
+import { registerTabSite, type TabSiteOptions } from './tab-site.js';
 
 export interface ServerDeps {
   logger: Logger;
   messages: MessageEndpoint;
   maxBodyBytes: number;
+  /** GET /api/environments|requests[/…] */
+  readApi?: ReadApiDeps;
+  /** The Setups tab at /tab */
+  tab?: TabSiteOptions;
 }
 
 export interface HttpServer {
@@ -27,8 +33,8 @@ function send(res: Response, status: number, body?: unknown): void {
 }
 
 /**
- * The HTTP surface: POST /api/messages and GET /healthz. Never listens on import; the caller
- * decides when and where.
+ * The HTTP surface: POST /api/messages, GET /healthz, the read API and the tab. Never listens
+ * on import; the caller decides when and where.
  */
 export function createServer(deps: ServerDeps): HttpServer {
   const server = restify.createServer({ name: 'setupbot', handleUncaughtExceptions: false });
@@ -40,6 +46,9 @@ export function createServer(deps: ServerDeps): HttpServer {
   server.get('/healthz', async (_req: Request, res: Response) => {
     send(res, closing ? 503 : 200, { status: closing ? 'draining' : 'ok' });
   });
+
+  if (deps.readApi) registerReadApi(server, deps.readApi);
+  if (deps.tab) registerTabSite(server, deps.tab);
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (closing) return send(res, 503, { code: 'ShuttingDown', message: 'The bot is restarting; retry shortly.' });

@@ -1,6 +1,7 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { readSetupSubmission } from '../cards/card-action.js';
+import { readHistoryAction } from '../cards/history.js';
 import { readRequestSubmission } from '../cards/request-actions.js';
 import { refuse } from '../dialogs/card-presenter.js';
 import { DIALOG_IDS } from '../dialogs/ids.js';
@@ -11,6 +12,8 @@ import type { BotDeps } from './bot-deps.js';
 import { handleRequestAction } from './card-actions/registry.js';
 import { parseCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
+import { verifyEnvironment } from './commands/freshness-commands.js';
+import { showHistory } from './commands/history-command.js';
 import { notifyCommand } from './commands/notify-command.js';
 import { listEnvironments, showEnvironment } from './commands/registry-commands.js';
 import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
@@ -144,6 +147,12 @@ export class SetupBot extends TeamsActivityHandler {
       case 'show':
         await showEnvironment(this.deps, context, argument);
         return;
+      case 'verify':
+        await verifyEnvironment(this.deps, context, argument);
+        return;
+      case 'history':
+        await showHistory(this.deps, context, argument);
+        return;
       case 'help':
       case '?':
         await sendHelp(context, 'Here is what I can do');
@@ -196,7 +205,12 @@ export class SetupBot extends TeamsActivityHandler {
   private async handleCardAction(context: TurnContext): Promise<void> {
     const requestSubmission = readRequestSubmission(context.activity.value);
     if (requestSubmission) {
-      await handleRequestAction(context, requestSubmission, this.deps);
+      await handleRequestAction(context, requestSubmission, { ...this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
+      return;
+    }
+    const historyPage = readHistoryAction(context.activity.value);
+    if (historyPage) {
+      await showHistory(this.deps, context, historyPage.environment, historyPage.page);
       return;
     }
     const submission = readSetupSubmission(context.activity.value);

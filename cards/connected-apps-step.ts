@@ -14,7 +14,7 @@ export interface ConnectedAppsStepView {
 
 const APPS = 'connectedApplications';
 
-/** Step 3 (optional): the Finance / SCM environments, one row each. */
+/** Step 3 (optional): the Finance / SCM environments, one row each; Skip when there are none, else Next. */
 export function renderConnectedAppsStep(view: ConnectedAppsStepView): AdaptiveCardJson {
   const { errors } = view;
   const field = (id: string, value: string) => fieldView(errors, id, value);
@@ -31,10 +31,8 @@ export function renderConnectedAppsStep(view: ConnectedAppsStepView): AdaptiveCa
       remove: act.remove('Remove', 'connectedApplications', index),
     })),
     addApp: act.add('Add application', 'connectedApplications'),
-    back: act.back(),
-    skip: act.skip(),
-    next: act.next(),
-    cancel: act.cancel(),
+    // with no application there is nothing to check: Skip (said above) is the one way on; with some, Next
+    actions: [act.back(), view.values.length === 0 ? act.skip() : act.next(), act.cancel()],
   });
 }
 

@@ -7,22 +7,42 @@ import { STEP_TITLES, stepNumber, SETUP_STEPS, type SetupStep } from '../setup/d
 /** Server-side validation errors; key = input id = validation path. */
 export type ErrorMap = Readonly<Record<string, string>>;
 
-/** One coloured line under the step header. */
+/** One line under the step header, on a container styled by its tone. */
 export interface Notice {
   tone: 'good' | 'warning' | 'attention';
   text: string;
 }
 
+/**
+ * How every card shows an empty value (a missing description, an empty list): one word, the
+ * same on the review, the request card and the environment details.
+ */
+export const NONE = 'None';
+
+/** The value, or {@link NONE} when it is empty. */
+export function valueOrNone(value: string): string {
+  return value.trim() === '' ? NONE : value;
+}
+
+/** The values joined with commas, or {@link NONE}. */
+export function listOrNone(values: readonly string[]): string {
+  return values.length === 0 ? NONE : values.join(', ');
+}
+
+/**
+ * Container styles for status (Adaptive Cards host colours): unlike coloured text, a styled
+ * container keeps its contrast in light, dark and high-contrast themes.
+ */
+export const TONE_STYLES: Record<Notice['tone'], string> = { good: 'good', warning: 'warning', attention: 'attention' };
+
 /** What a submit/execute sends back besides the action data: input id → value. */
 export type CardInputs = Readonly<Record<string, unknown>>;
 
-const TONE_COLOURS: Record<Notice['tone'], string> = { good: 'Good', warning: 'Warning', attention: 'Attention' };
-
-/** Template data for the header and notice of a step card (`${header}`, `${notice.text}`). */
-export function stepHeader(step: SetupStep, notice: Notice | undefined): { header: string; notice: { text: string; color: string } } {
+/** Template data for the header and notice of a step card (`${header}`, `${notice.text}`, `${notice.style}`). */
+export function stepHeader(step: SetupStep, notice: Notice | undefined): { header: string; notice: { text: string; style: string } } {
   return {
     header: `Step ${stepNumber(step)} of ${SETUP_STEPS.length} · ${STEP_TITLES[step]}`,
-    notice: notice ? { text: notice.text, color: TONE_COLOURS[notice.tone] } : { text: '', color: 'Default' },
+    notice: notice ? { text: notice.text, style: TONE_STYLES[notice.tone] } : { text: '', style: 'default' },
   };
 }
 

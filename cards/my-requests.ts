@@ -4,9 +4,10 @@ import { cardDateTime } from './form-view.js';
 import { statusLine } from './request-card.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
-/** `requests`: the caller's own requests, newest first. */
+/** `requests`: the caller's own requests, newest first; the hint names the first one listed. */
 export function renderMyRequests(requests: readonly SetupRequest[]): AdaptiveCardJson {
   return expandTemplate(template, {
+    example: requests[0]?.id ?? '',
     requests: requests.map((request) => ({
       id: request.id,
       summary: `${statusLine(request)} · ${request.content.environment.name} · ${cardDateTime(request.createdAt)}`,

@@ -8,9 +8,10 @@ export interface NotificationView {
   tone: 'default' | 'good' | 'warning' | 'attention';
 }
 
-const COLOR = { default: 'Default', good: 'Good', warning: 'Warning', attention: 'Attention' } as const;
+/** Container styles, which keep their contrast in every theme (coloured text does not). */
+const STYLE = { default: 'default', good: 'good', warning: 'warning', attention: 'attention' } as const;
 
 /** One compact line-card per request event, linking the request id. */
 export function renderNotification(view: NotificationView): AdaptiveCardJson {
-  return expandTemplate(template, { ...view, color: COLOR[view.tone] });
+  return expandTemplate(template, { ...view, style: STYLE[view.tone] });
 }

@@ -1,14 +1,18 @@
 import environmentsTemplate from './environments.json' with { type: 'json' };
 import detailTemplate from './environment-detail.json' with { type: 'json' };
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../setup/registry.js';
-import { cardDateTime } from './form-view.js';
+import { cardDateTime, listOrNone, NONE } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
 const ICON = { ok: '✅', warning: '⚠️', failed: '❌' } as const;
+/** The outcome in a word beside its emoji (clients may draw emoji as empty boxes). */
+const WORD = { ok: 'OK', warning: 'Warning', failed: 'Failed' } as const;
 
 /** `environments`: every recorded environment with its status. */
 export function renderEnvironmentList(environments: readonly RecordedEnvironment[]): AdaptiveCardJson {
   return expandTemplate(environmentsTemplate, {
+    // the hint shows a real name from the list (a placeholder in angle brackets is eaten by Teams' markdown)
+    example: environments[0]?.environment.name ?? '',
     environments: environments.map((record) => ({
       name: record.environment.name,
       summary: `${record.status} · Key Vault ${record.keyVaultReference} · ${record.connectedApplications.length} connected app(s) · ${record.recordedBy}`,
@@ -16,7 +20,7 @@ export function renderEnvironmentList(environments: readonly RecordedEnvironment
   });
 }
 
-/** `show <name>`: one environment with its users, Key Vault reference, items and linked apps. */
+/** `show NAME`: one environment with its users, Key Vault reference, items and linked apps. */
 export function renderEnvironmentDetail(
   environment: RecordedEnvironment,
   reference: RecordedKeyVaultReference | undefined,
@@ -28,18 +32,18 @@ export function renderEnvironmentDetail(
     status: environment.status,
     description: environment.environment.description,
     facts: [
-      { title: 'Users', value: environment.environment.users.map((user) => `${user.userId} (${user.email})`).join(', ') },
-      { title: 'External applications', value: environment.environment.externalApplications.map((app) => app.name).join(', ') || 'none' },
-      { title: 'Number sequences', value: environment.environment.numberSequences.map((sequence) => sequence.name).join(', ') || 'none' },
+      { title: 'Users', value: listOrNone(environment.environment.users.map((user) => `${user.userId} (${user.email})`)) },
+      { title: 'External applications', value: listOrNone(environment.environment.externalApplications.map((app) => app.name)) },
+      { title: 'Number sequences', value: listOrNone(environment.environment.numberSequences.map((sequence) => sequence.name)) },
       { title: 'Key Vault reference', value: reference ? `${reference.reference.name} (${reference.reference.keyVaultUri})` : environment.keyVaultReference },
       { title: 'Storage SAS secret', value: environment.storageSasSecretName },
-      { title: 'Connected applications', value: applications.map((app) => `${app.application.name} (${app.application.applicationUrl})`).join(', ') || 'none' },
+      { title: 'Connected applications', value: listOrNone(applications.map((app) => `${app.application.name} (${app.application.applicationUrl})`)) },
       { title: 'Recorded', value: `${environment.recordedBy} · ${cardDateTime(environment.recordedAt)}` },
-      { title: 'Published', value: environment.publishedAt ? cardDateTime(environment.publishedAt) : 'not yet' },
+      { title: 'Published', value: environment.publishedAt ? cardDateTime(environment.publishedAt) : NONE },
     ],
     verifiedAt: reference ? cardDateTime(reference.verification.checkedAt) : 'never',
     items: items.map((item) => ({
-      text: `${ICON[item.outcome]} ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type})${item.messages.length ? `: ${item.messages.join('; ')}` : ''}`,
+      text: `${ICON[item.outcome]} ${WORD[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type})${item.messages.length ? `: ${item.messages.join('; ')}` : ''}`,
     })),
   });
 }

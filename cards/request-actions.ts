@@ -1,12 +1,14 @@
 /**
- * Verbs and data of the request card (approve, reject, cancel, refresh). The data names the
- * request and the card's version only; who may do what is decided on the server.
+ * Verbs and data of the request card (approve, reject, cancel, refresh, retry, resubmit). The
+ * data names the request and the card's version only; who may do what is decided on the server.
  */
 export const REQUEST_VERBS = {
   approve: 'request.approve',
   reject: 'request.reject',
   cancel: 'request.cancel',
   refresh: 'request.refresh',
+  retry: 'request.retry',
+  resubmit: 'request.resubmit',
 } as const;
 export type RequestVerb = (typeof REQUEST_VERBS)[keyof typeof REQUEST_VERBS];
 

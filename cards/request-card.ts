@@ -1,12 +1,17 @@
 import template from './request-card.json' with { type: 'json' };
+import { RESUBMITTABLE } from '../setup/recovery-policy.js';
 import type { SetupRequest } from '../setup/request.js';
-import { STEP_ICON, type ExecutionStep } from '../setup/execution.js';
+import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/execution.js';
 import { financeEndpoints } from '../setup/finance-endpoints.js';
-import { cardDateTime } from './form-view.js';
+import { cardDateTime, listOrNone } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
+import { approvalAskLine, attemptSuffix, historyLines, linkLines } from './request-story.js';
 
-/** Who the card is drawn for: approvers get Approve / Reject, the requester Cancel, others status. */
+/**
+ * Who the card is drawn for: an approver who can act now (decide a pending request, retry a
+ * failed one), the requester, or anyone else (status only).
+ */
 export type RequestViewer = 'approver' | 'requester' | 'status';
 
 export interface RequestCardView {
@@ -30,33 +35,23 @@ const STATUS_TEXT: Record<SetupRequest['status'], string> = {
   failed: 'Failed',
 };
 
+/** Title colours: only green and red, which keep their contrast; the words carry the state. */
 const STATUS_COLOR: Record<SetupRequest['status'], string> = {
   submitted: 'Default',
   approved: 'Good',
   rejected: 'Attention',
   cancelled: 'Default',
-  expired: 'Warning',
+  expired: 'Default',
   executing: 'Default',
   succeeded: 'Good',
   failed: 'Attention',
 };
 
+/** "Waiting for approval (1 of 2)", "Failed · attempt 2". */
 export function statusLine(request: SetupRequest): string {
   const base = STATUS_TEXT[request.status];
-  return request.status === 'submitted' ? `${base} (${request.approvals.length} of ${request.approvalsRequired})` : base;
-}
-
-function history(request: SetupRequest): { text: string }[] {
-  const lines = request.approvals.map((decision) => ({
-    text: `✅ Approved by ${decision.name} · ${cardDateTime(decision.at)}${decision.comment ? ` — “${decision.comment}”` : ''}`,
-  }));
-  if (request.rejection) {
-    const { name, at, comment } = request.rejection;
-    lines.push({ text: `❌ Rejected by ${name} · ${cardDateTime(at)}${comment ? ` — “${comment}”` : ''}` });
-  }
-  if (request.cancellation) lines.push({ text: `Cancelled by ${request.cancellation.name} · ${cardDateTime(request.cancellation.at)}` });
-  if (request.expiredAt) lines.push({ text: `⌛ Expired · ${cardDateTime(request.expiredAt)} (no decision within the approval window)` });
-  return lines;
+  const progress = request.status === 'submitted' ? ` (${request.approvals.length} of ${request.approvalsRequired})` : '';
+  return `${base}${progress}${attemptSuffix(request)}`;
 }
 
 /** How much of each step's findings a card shows; shrunk when a card would outgrow Teams' limit. */
@@ -74,11 +69,46 @@ const DETAIL_BUDGETS: readonly DetailBudget[] = [
 /** Teams refuses messages over 28 KB; stay a little under. */
 export const CARD_BYTES_LIMIT = 27 * 1024;
 
-function stepView(step: ExecutionStep, budget: DetailBudget): { line: string; details: string } {
+/** Ids of the step lines (`step-1`, `step-2`…), so checks can find every one. */
+export const STEP_LINE_ID_PREFIX = 'step-';
+
+/** "✅ Done: Verify Key Vault reference contoso-kv": the emoji, then the word, then the step. */
+export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempts'>): string {
+  const resumed = step.attempts > 1 ? ' (resumed after a restart)' : '';
+  return `${STEP_ICON[step.status]} ${STEP_WORD[step.status]}: ${step.title}${resumed}`;
+}
+
+function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { id: string; line: string; details: string } {
   const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars ? `${message.slice(0, budget.chars)}…` : message}`);
   if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- … and ${step.messages.length - budget.lines} more`);
-  const retried = step.attempts > 1 ? ' (resumed after a restart)' : '';
-  return { line: `${STEP_ICON[step.status]} ${step.title}${retried}`, details: lines.join('\n') };
+  return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step), details: lines.join('\n') };
+}
+
+function stepsHeading(request: SetupRequest): string {
+  const execution = request.execution;
+  if (!execution) return '';
+  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps';
+  const attempt = execution.attempt ?? 1;
+  const numbered = attempt > 1 || (request.attempt ?? 1) > 1 ? ` · attempt ${attempt}` : '';
+  // after a Retry, until the next run starts (or if it never does), the steps shown are those of the last run
+  const running = request.status === 'executing' || request.status === 'succeeded' || request.status === 'failed';
+  const last = running ? '' : 'Last run: ';
+  return `${last}${base}${numbered}`;
+}
+
+/** Whether this viewer may press Retry / Edit and resubmit (the server checks again on the click). */
+function recoveryOf(request: SetupRequest, viewer: RequestViewer): { retry: boolean; resubmit: boolean } {
+  if (request.resubmittedAs || viewer === 'status') return { retry: false, resubmit: false };
+  return { retry: request.status === 'failed', resubmit: viewer === 'requester' && RESUBMITTABLE.has(request.status) };
+}
+
+function nextStepsText(recovery: { retry: boolean; resubmit: boolean }): string {
+  const retry =
+    'Fix what the failed step says, then press **Retry**: it runs the failed step and those after it, never the steps already done (an approval older than the retry window is asked for again).';
+  const resubmit = recovery.retry
+    ? 'To change the request instead, press **Edit and resubmit**.'
+    : "**Edit and resubmit** starts a new setup with this request's content filled in.";
+  return [recovery.retry ? retry : '', recovery.resubmit ? resubmit : ''].filter(Boolean).join(' ');
 }
 
 function endpointsView(): { name: string; url: string }[] {
@@ -101,7 +131,7 @@ function refreshOf(request: SetupRequest, version: number): unknown {
 /**
  * The request card: status, who asked, summary, decisions, and the viewer's buttons. Step
  * findings are shortened (then left out) when the card would exceed Teams' size limit; the full
- * findings stay in the request record and `show <name>`.
+ * findings stay in the request record and `show NAME`.
  */
 export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
   let card = renderWithBudget(view, DETAIL_BUDGETS[0]);
@@ -117,6 +147,7 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
   const version = request.revision;
   const pending = request.status === 'submitted';
   const data = (verb: RequestActionData['verb']): RequestActionData => ({ verb, requestId: request.id, v: version });
+  const recovery = recoveryOf(request, viewer);
   const actions: unknown[] = [];
   if (pending && viewer === 'approver') {
     actions.push(requestAction('Approve', data(REQUEST_VERBS.approve), { style: 'positive' }));
@@ -125,6 +156,8 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
   if (pending && viewer === 'requester') {
     actions.push(requestAction('Cancel request', data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
   }
+  if (recovery.retry) actions.push(requestAction('Retry', data(REQUEST_VERBS.retry), { style: 'positive', inputs: 'none' }));
+  if (recovery.resubmit) actions.push(requestAction('Edit and resubmit', data(REQUEST_VERBS.resubmit), { inputs: 'none' }));
   const { environment, keyVault, connectedApplications } = request.content;
   return expandTemplate(template, {
     refresh: refreshOf(request, version),
@@ -132,20 +165,23 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
     statusColor: STATUS_COLOR[request.status],
     requesterName: request.requester.name,
     createdAt: cardDateTime(request.createdAt),
+    ...linkLines(request),
     notice: view.notice ?? '',
     dryRun: request.dryRun,
+    approvalAsk: pending ? approvalAskLine(request) : '',
     facts: [
       { title: 'Service environment', value: environment.name },
-      { title: 'Users', value: environment.users.map((user) => user.userId).join(', ') || '—' },
+      { title: 'Users', value: listOrNone(environment.users.map((user) => user.userId)) },
       { title: 'Key Vault reference', value: `${keyVault.name} (${keyVault.keyVaultUri})` },
       { title: 'Key Vault items', value: [keyVault.storageSasSecretName, ...keyVault.items.map((item) => item.name)].join(', ') },
-      { title: 'Connected applications', value: connectedApplications.map((app) => app.name).join(', ') || 'none' },
+      { title: 'Connected applications', value: listOrNone(connectedApplications.map((app) => app.name)) },
     ],
-    history: history(request),
+    history: historyLines(request),
     showComment: pending && viewer === 'approver',
     hasSteps: (request.execution?.steps.length ?? 0) > 0,
-    stepsHeading: request.execution?.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps',
-    steps: (request.execution?.steps ?? []).map((step) => stepView(step, budget)),
+    stepsHeading: stepsHeading(request),
+    steps: (request.execution?.steps ?? []).map((step, index) => stepView(step, index, budget)),
+    nextSteps: nextStepsText(recovery),
     showFinance: request.status === 'succeeded' && !request.execution?.dryRun,
     environmentName: environment.name,
     endpoints: request.status === 'succeeded' && !request.execution?.dryRun ? endpointsView() : [],

@@ -1,7 +1,7 @@
 import template from './review-step.json' with { type: 'json' };
 import type { SetupContent } from '../setup/model.js';
 import { cardActions } from './card-action.js';
-import { errorAt, stepHeader, textInput, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { errorAt, listOrNone, stepHeader, textInput, valueOrNone, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
 
@@ -18,8 +18,12 @@ interface Fact {
   value: string;
 }
 
-const fact = (title: string, value: string): Fact => ({ title, value: value === '' ? '—' : value });
-const listFact = (title: string, values: string[]): Fact => fact(title, values.length === 0 ? 'None' : values.join(', '));
+/**
+ * One row of a section. Rows are label/value column pairs of the same proportions in every
+ * section (separate FactSets would each size their label column to their own longest label).
+ */
+const fact = (title: string, value: string): Fact => ({ title, value: valueOrNone(value) });
+const listFact = (title: string, values: string[]): Fact => ({ title, value: listOrNone(values) });
 
 const SECTION_NAMES: readonly (readonly [string, string])[] = [
   ['environment', 'Service environment'],

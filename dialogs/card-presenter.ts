@@ -13,6 +13,15 @@ function isCardSubmit(context: TurnContext): boolean {
 }
 
 const INVOKE_ANSWERED = Symbol('setupbot.invokeAnswered');
+const IN_NEW_MESSAGE = Symbol('setupbot.inNewMessage');
+
+/**
+ * From here on in this turn, cards go out as new messages: for a flow started from a card that
+ * must stay as it is (Edit and resubmit opens a new setup below the request card it was pressed on).
+ */
+export function presentInNewMessage(context: TurnContext): void {
+  context.turnState.set(IN_NEW_MESSAGE, true);
+}
 
 function invokeAnswered(context: TurnContext): boolean {
   return context.turnState.get(INVOKE_ANSWERED) === true;
@@ -34,6 +43,10 @@ async function answerInvoke(context: TurnContext, type: string, value: unknown):
  * Resolves with the id of the message that now shows the card, when known.
  */
 export async function presentCard(context: TurnContext, card: AdaptiveCardJson): Promise<string | undefined> {
+  if (context.turnState.get(IN_NEW_MESSAGE) === true) {
+    const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+    return sent?.id;
+  }
   if (isCardInvoke(context) && !invokeAnswered(context)) {
     await answerInvoke(context, CARD_RESPONSE_TYPE, card);
     return context.activity.replyToId;

@@ -17,8 +17,8 @@ export interface StepOptions {
   notice?: Notice;
 }
 
-const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
-const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
+export const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
+export const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
 
 const NO_NAMES_TAKEN = { existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] } as const;
 
@@ -120,7 +120,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
   }
 
   private async next(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
-    const errors = this.form.validate(typed.content, await this.deps.requests.validationContextFor(typed.content));
+    const errors = this.form.validate(typed.content, await this.deps.requests.validationContextFor(typed.content, typed.origin));
     const clean = withoutPastedSecrets(typed, errors);
     if (errors.length > 0) {
       turnLogger(dc.context, this.deps.logger).info({ event: 'setup_invalid', step: this.form.step, fields: errors.map((error) => `${error.path}:${error.code}`) }, 'setup step has invalid fields');
@@ -142,7 +142,10 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const reference = TurnContext.getConversationReference(dc.context.activity);
     const outcome = await this.deps.requests.submit(saved, JSON.parse(JSON.stringify(reference)) as Record<string, unknown>);
     if (!outcome.ok) {
-      await this.show(dc, saved, {}, { tone: 'attention', text: 'This request cannot be submitted yet — see below, then use Edit to fix it.' }, outcome.errors);
+      const text = outcome.refusal
+        ? `${outcome.refusal.message} So this draft was not submitted: press Cancel to discard it.`
+        : 'This request cannot be submitted yet — see below, then use Edit to fix it.';
+      await this.show(dc, saved, {}, { tone: 'attention', text }, outcome.errors);
       return Dialog.EndOfTurn;
     }
     const { request } = outcome;

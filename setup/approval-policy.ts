@@ -9,6 +9,8 @@ export interface ApprovalPolicy {
   approvers: readonly string[];
   approvalsRequired: number;
   ttlMs: number;
+  /** Retry runs without a new approval while the approval is younger than this. */
+  retryWindowMs: number;
 }
 
 export interface Actor {
@@ -26,9 +28,13 @@ export type Refusal =
   | { code: 'not_pending'; message: string }
   | { code: 'stale'; message: string }
   | { code: 'not_requester'; message: string }
-  | { code: 'not_found'; message: string };
+  | { code: 'not_found'; message: string }
+  | { code: 'not_allowed'; message: string }
+  | { code: 'not_failed'; message: string }
+  | { code: 'resubmitted'; message: string }
+  | { code: 'not_resubmittable'; message: string };
 
-function when(iso: string): string {
+export function when(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16) + ' UTC';
 }
 

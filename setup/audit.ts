@@ -11,7 +11,9 @@ export type AuditAction =
   | 'execution_started'
   | 'step_finished'
   | 'succeeded'
-  | 'failed';
+  | 'failed'
+  | 'retried'
+  | 'resubmitted';
 
 export type AuditActor = { kind: 'user'; objectId: string; name: string } | { kind: 'system' };
 
@@ -181,6 +183,27 @@ export class AuditLog {
       return { ok: false, seq: Math.min(head.seq, entries.length) + 1, reason: `the log ends at entry ${entries.length} but its head says ${head.seq}: newest entries removed or the log replaced` };
     }
     return verdict;
+  }
+
+  /**
+   * Verifies the given entries where they sit in the chain, without reading the whole log: each
+   * hashes to its own hash, links to the entry before it, and the entry after it (or the head)
+   * links back to it. An edit of any of them shows, unless every later entry and the head were
+   * rewritten too (which `verify()` of the whole log cannot tell either).
+   */
+  async verifyEntries(entries: readonly AuditEntry[]): Promise<ChainVerdict> {
+    const head = (await this.headRepo.get(HEAD_ID))?.value ?? { seq: 0, hash: GENESIS_HASH };
+    for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+      if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: 'content does not match its hash (edited)' };
+      const before = entry.seq === 1 ? GENESIS_HASH : (await this.entriesRepo.get(entryId(entry.seq - 1)))?.value.hash;
+      if (before === undefined) return { ok: false, seq: entry.seq - 1, reason: `entry ${entry.seq - 1} is missing` };
+      if (entry.prevHash !== before) return { ok: false, seq: entry.seq, reason: 'does not link to the entry before it' };
+      const after = (await this.entriesRepo.get(entryId(entry.seq + 1)))?.value;
+      if (after && after.prevHash !== entry.hash) return { ok: false, seq: entry.seq + 1, reason: 'does not link to the entry before it' };
+      if (!after && head.seq > entry.seq) return { ok: false, seq: entry.seq + 1, reason: `entry ${entry.seq + 1} is missing` };
+      if (!after && head.seq === entry.seq && head.hash !== entry.hash) return { ok: false, seq: entry.seq, reason: 'the head of the log does not point at this entry' };
+    }
+    return { ok: true, entries: entries.length };
   }
 
   /**

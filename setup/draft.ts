@@ -23,6 +23,12 @@ export interface Requester {
 }
 
 /**
+ * Where a draft came from when it did not start empty: a small union, one kind per way of
+ * starting from existing content (absent = a new, empty setup).
+ */
+export type DraftOrigin = { kind: 'resubmit'; requestId: string };
+
+/**
  * A setup request being written. Stored (one per requester), so it survives restarts and can be
  * resumed; it holds names and references only, never secret values.
  */
@@ -41,6 +47,8 @@ export interface SetupDraft {
   returnToReview: boolean;
   /** The dry-run choice on the review card. */
   dryRun: boolean;
+  /** Set when the draft started from existing content (e.g. Edit and resubmit). */
+  origin?: DraftOrigin;
   /** Where the draft's card lives, to update it in place. */
   conversationId: string;
   cardActivityId?: string;

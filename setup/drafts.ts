@@ -1,8 +1,18 @@
-import { emptySetupContent } from './model.js';
-import type { Requester, SetupDraft } from './draft.js';
+import { emptySetupContent, type SetupContent } from './model.js';
+import type { DraftOrigin, Requester, SetupDraft, SetupStep } from './draft.js';
 import type { Clock, CollectionSpec, Patch, Repository, Versioned } from './ports.js';
 
 export const DRAFTS: CollectionSpec<SetupDraft> = { name: 'drafts' };
+
+/** What a draft starts from when it does not start empty. */
+export interface DraftSeed {
+  /** Copied: later edits of the draft never touch the source. */
+  content: SetupContent;
+  origin: DraftOrigin;
+  /** The card to open on (default: the first step). */
+  step?: SetupStep;
+  dryRun?: boolean;
+}
 
 /** One open draft per requester, persisted, updated compare-and-set. */
 export class DraftStore {
@@ -15,25 +25,23 @@ export class DraftStore {
     return this.repository.get(ownerId.toLowerCase());
   }
 
-  /** Starts a fresh draft, replacing any earlier one of the same owner. */
-  async start(requester: Requester, conversationId: string): Promise<Versioned<SetupDraft>> {
-    const ownerId = requester.objectId.toLowerCase();
-    const now = this.clock.now().toISOString();
-    const draft: SetupDraft = {
-      ownerId,
-      requester,
-      content: emptySetupContent(),
-      step: 'environment',
-      revision: 0,
-      returnToReview: false,
-      dryRun: false,
-      conversationId,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const existing = await this.repository.get(ownerId);
-    if (existing) await this.repository.remove(ownerId, existing.version);
-    return this.repository.create(ownerId, draft);
+  /** Starts a fresh, empty draft, replacing any earlier one of the same owner. */
+  start(requester: Requester, conversationId: string): Promise<Versioned<SetupDraft>> {
+    return this.create(requester, conversationId, { content: emptySetupContent(), step: 'environment', dryRun: false });
+  }
+
+  /**
+   * Starts a draft pre-filled with existing content (e.g. a failed request's, to edit and submit
+   * again), remembering where it came from; replaces any earlier draft of the same owner, so
+   * callers ask first when one exists.
+   */
+  startFrom(requester: Requester, conversationId: string, seed: DraftSeed): Promise<Versioned<SetupDraft>> {
+    return this.create(requester, conversationId, {
+      content: structuredClone(seed.content),
+      step: seed.step ?? 'environment',
+      dryRun: seed.dryRun ?? false,
+      origin: { ...seed.origin },
+    });
   }
 
   save(draft: Versioned<SetupDraft>, patch: Patch<SetupDraft>): Promise<Versioned<SetupDraft>> {
@@ -46,5 +54,30 @@ export class DraftStore {
 
   discard(draft: Versioned<SetupDraft>): Promise<void> {
     return this.repository.remove(draft.id, draft.version);
+  }
+
+  private async create(
+    requester: Requester,
+    conversationId: string,
+    start: Pick<SetupDraft, 'content' | 'step' | 'dryRun' | 'origin'>,
+  ): Promise<Versioned<SetupDraft>> {
+    const ownerId = requester.objectId.toLowerCase();
+    const now = this.clock.now().toISOString();
+    const draft: SetupDraft = {
+      ownerId,
+      requester,
+      content: start.content,
+      step: start.step,
+      revision: 0,
+      returnToReview: false,
+      dryRun: start.dryRun,
+      conversationId,
+      createdAt: now,
+      updatedAt: now,
+      ...(start.origin ? { origin: start.origin } : {}),
+    };
+    const existing = await this.repository.get(ownerId);
+    if (existing) await this.repository.remove(ownerId, existing.version);
+    return this.repository.create(ownerId, draft);
   }
 }

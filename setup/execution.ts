@@ -33,6 +33,8 @@ export interface PendingAuditEntry {
 
 export interface Execution {
   pendingAudit?: PendingAuditEntry[];
+  /** The request's attempt this execution record is of (absent = 1). */
+  attempt?: number;
   dryRun: boolean;
   steps: ExecutionStep[];
   startedAt: string;
@@ -52,6 +54,34 @@ export function planFor(content: SetupContent): ExecutionStep[] {
 export function isFinished(status: StepStatus): boolean {
   return status === 'ok' || status === 'warning' || status === 'failed' || status === 'skipped';
 }
+
+/** A step that finished well (✅ or ⚠️): a Retry does not run it again. */
+export function isDone(status: StepStatus): boolean {
+  return status === 'ok' || status === 'warning';
+}
+
+/**
+ * The steps of a Retry: those done stay as they are (with their findings, which later steps
+ * read); the failed, skipped and unfinished ones start over.
+ */
+export function retryPlan(steps: readonly ExecutionStep[]): ExecutionStep[] {
+  return steps.map((step): ExecutionStep =>
+    isDone(step.status) ? step : { kind: step.kind, title: step.title, ...(step.appIndex === undefined ? {} : { appIndex: step.appIndex }), status: 'pending', messages: [], attempts: 0 },
+  );
+}
+
+/**
+ * The word each step line carries, so its state never depends on the emoji alone (some clients
+ * draw emoji as empty boxes; screen readers name them oddly).
+ */
+export const STEP_WORD: Record<StepStatus, string> = {
+  pending: 'Not run',
+  running: 'Running',
+  ok: 'Done',
+  warning: 'Done, with warnings',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
 
 export const STEP_ICON: Record<StepStatus, string> = {
   pending: '⏳',

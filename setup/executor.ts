@@ -14,11 +14,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
 import { updateExisting } from './compare-and-set.js';
-import { isFinished, planFor, type ExecutionStep } from './execution.js';
+import { isFinished, planFor, retryPlan, type ExecutionStep } from './execution.js';
 import type { HeldLease } from './leases.js';
+import { predecessorsOf } from './lineage.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
-import type { RequestIndex, SetupRequest } from './request.js';
+import { attemptOf, type RequestIndex, type SetupRequest } from './request.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
 
 /** Claims the execution of one request for this instance (see Leases.hold). */
@@ -57,16 +58,17 @@ interface StepResult {
   connection?: ExecutionStep['connection'];
 }
 
+/** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */
+const OUTCOME_MARK: Record<CheckOutcome, string> = { ok: '✅ OK', warning: '⚠️ Warning', failed: '❌ Failed' };
+
 function verificationLines(verification: KeyVaultVerification): string[] {
   const lines = [...verification.messages];
   for (const item of verification.items) {
-    const icon = item.outcome === 'ok' ? '✅' : item.outcome === 'warning' ? '⚠️' : '❌';
     const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
-    lines.push(`${icon} ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}`);
+    lines.push(`${OUTCOME_MARK[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}`);
   }
   for (const chain of verification.chains) {
-    const icon = chain.outcome === 'ok' ? '✅' : chain.outcome === 'warning' ? '⚠️' : '❌';
-    lines.push(`${icon} chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`);
+    lines.push(`${OUTCOME_MARK[chain.outcome]} · chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`);
   }
   return lines;
 }
@@ -83,21 +85,32 @@ export class Executor {
     this.claims = deps.claims ?? ALWAYS_GRANTED;
   }
 
-  /** approved → executing, once. Resolves false when someone else started it (or it is not approved). */
+  /**
+   * approved → executing, once. Resolves false when someone else started it (or it is not
+   * approved). A retried request keeps the steps it already did and runs the rest, in the mode
+   * (dry run or not) of its first attempt.
+   */
   async start(requestId: string): Promise<boolean> {
     const now = this.deps.clock.now().toISOString();
     const started = await this.mutate(requestId, (request) => {
       if (request.status !== 'approved') return undefined;
+      const previous = request.execution;
+      const dryRun = (previous?.dryRun ?? request.dryRun) || this.deps.dryRunAll;
+      const steps = previous ? retryPlan(previous.steps) : planFor(request.content);
+      const attempt = attemptOf(request);
+      const toRun = steps.filter((step) => !isFinished(step.status)).length;
       return {
         ...request,
         status: 'executing',
         revision: request.revision + 1,
         updatedAt: now,
         execution: {
-          dryRun: request.dryRun || this.deps.dryRunAll,
-          steps: planFor(request.content),
+          dryRun,
+          steps,
           startedAt: now,
-          pendingAudit: [{ action: 'execution_started', details: { steps: planFor(request.content).length, dryRun: request.dryRun || this.deps.dryRunAll }, key: randomUUID() }],
+          attempt,
+          // entries the last run still owes the log (a stop before they were appended) stay first
+          pendingAudit: [...(previous?.pendingAudit ?? []), { action: 'execution_started', details: { steps: toRun, dryRun, attempt }, key: randomUUID() }],
         },
       };
     });
@@ -264,19 +277,21 @@ export class Executor {
     const { content } = request;
     const dryRun = request.execution?.dryRun ?? false;
     const { registry } = this.deps;
+    // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
+    const replaces = await predecessorsOf(this.deps.requests, request);
     switch (step.kind) {
       case 'keyVault': {
         const verification = await this.deps.verifier.verify(content.keyVault);
         const messages = verificationLines(verification);
         if (verification.outcome !== 'failed') {
           if (dryRun) messages.push('Dry run: the Key Vault reference was not recorded.');
-          else await registry.recordKeyVaultReference(request.id, content.keyVault, verification);
+          else await registry.recordKeyVaultReference(request.id, content.keyVault, verification, replaces);
         }
         return { status: verification.outcome, messages, verification };
       }
       case 'environmentRecord': {
         if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
-        const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault);
+        const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault, replaces);
         return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
       }
       case 'environmentPublish': {
@@ -295,7 +310,7 @@ export class Executor {
         if (connection.outcome !== 'failed') {
           if (dryRun) messages.push(`Dry run: ${app.name} would be recorded and linked to ${content.environment.name}.`);
           else {
-            await registry.recordConnectedApplication(request.id, app, content.environment.name, connection);
+            await registry.recordConnectedApplication(request.id, app, content.environment.name, connection, replaces);
             messages.push(`Recorded and linked to ${content.environment.name}.`);
           }
         }
@@ -309,7 +324,8 @@ export class Executor {
     const finished = await this.mutate(requestId, (request) => {
       if (request.status !== 'executing' || !request.execution) return undefined;
       const failed = request.execution.steps.some((step) => step.status === 'failed');
-      const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details: { dryRun: request.execution.dryRun }, key: randomUUID() }];
+      const details = { dryRun: request.execution.dryRun, attempt: attemptOf(request) };
+      const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details, key: randomUUID() }];
       return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now, pendingAudit } };
     });
     if (!finished) return;

@@ -1,16 +1,18 @@
 /**
  * setupbot as system of record: the Key Vault references, service environments and connected
  * applications it has set up. Every write is idempotent per request (re-running a step after a
- * crash finds its own record and changes nothing) and refuses to overwrite another request's.
+ * crash or a Retry finds its own record and changes nothing) and refuses to overwrite another
+ * request's — except the records of the requests it replaces (Edit and resubmit), which it takes
+ * over with its own content.
  */
-import { upsert } from './compare-and-set.js';
+import { updateExisting, upsert } from './compare-and-set.js';
 import { SetupBotError } from './errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment } from './model.js';
 import type { Clock, CollectionSpec, Repository } from './ports.js';
 import { nameKey } from './request.js';
 import type { ConnectionCheck, KeyVaultVerification } from './verification.js';
 
-export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed';
+export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed' | 'Retired';
 
 export interface RecordedKeyVaultReference {
   reference: KeyVaultReference;
@@ -72,21 +74,27 @@ export class Registry {
   ) {}
 
 
-  async recordKeyVaultReference(requestId: string, reference: KeyVaultReference, verification: KeyVaultVerification): Promise<void> {
+  /** `replaces`: the requests this one replaces (Edit and resubmit), whose records it may take over. */
+  async recordKeyVaultReference(requestId: string, reference: KeyVaultReference, verification: KeyVaultVerification, replaces: readonly string[] = []): Promise<void> {
     const now = this.clock.now().toISOString();
     await upsert(
       this.repos.keyVaultReferences,
       registryKey(reference.name),
       () => ({ reference, verification, recordedBy: requestId, recordedAt: now }),
       (current) => {
+        if (replaces.includes(current.recordedBy)) return { reference, verification, recordedBy: requestId, recordedAt: now };
         if (current.recordedBy !== requestId) throw new TakenError('Key Vault reference', reference.name, current.recordedBy);
         return { ...current, verification };
       },
     );
   }
 
-  /** Records the environment as Not published (a re-run by the same request changes nothing). */
-  async recordEnvironment(requestId: string, environment: ServiceEnvironment, reference: KeyVaultReference): Promise<RecordedEnvironment> {
+  /**
+   * Records the environment as Not published (a re-run by the same request changes nothing). A
+   * request that replaces the recorder takes it over with its own content; a published
+   * environment is then Changed until it is published again.
+   */
+  async recordEnvironment(requestId: string, environment: ServiceEnvironment, reference: KeyVaultReference, replaces: readonly string[] = []): Promise<RecordedEnvironment> {
     const now = this.clock.now().toISOString();
     const record = await upsert(
       this.repos.environments,
@@ -100,7 +108,18 @@ export class Registry {
         recordedBy: requestId,
         recordedAt: now,
       }),
-      (current) => {
+      (current): RecordedEnvironment | undefined => {
+        if (replaces.includes(current.recordedBy)) {
+          return {
+            ...current,
+            environment,
+            keyVaultReference: reference.name,
+            storageSasSecretName: reference.storageSasSecretName,
+            status: current.status === 'Not published' ? 'Not published' : 'Changed',
+            recordedBy: requestId,
+            recordedAt: now,
+          };
+        }
         if (current.recordedBy !== requestId) throw new TakenError('Service environment', environment.name, current.recordedBy);
         return undefined;
       },
@@ -123,7 +142,7 @@ export class Registry {
   }
 
   /** Records the application and links it with the environment, both ways. */
-  async recordConnectedApplication(requestId: string, application: ConnectedApplication, environmentName: string, check: ConnectionCheck): Promise<void> {
+  async recordConnectedApplication(requestId: string, application: ConnectedApplication, environmentName: string, check: ConnectionCheck, replaces: readonly string[] = []): Promise<void> {
     const now = this.clock.now().toISOString();
     await upsert(
       this.repos.connectedApplications,
@@ -131,6 +150,7 @@ export class Registry {
       () => ({ application, environments: [environmentName], lastCheck: check, recordedBy: requestId, recordedAt: now }),
       (current) => {
         const environments = current.environments.includes(environmentName) ? current.environments : [...current.environments, environmentName];
+        if (replaces.includes(current.recordedBy)) return { ...current, application, environments, lastCheck: check, recordedBy: requestId, recordedAt: now };
         return { ...current, application: current.recordedBy === requestId ? application : current.application, environments, lastCheck: check };
       },
     );
@@ -145,6 +165,11 @@ export class Registry {
           ? undefined
           : { ...current, connectedApplications: [...current.connectedApplications, application.name] },
     );
+  }
+
+  /** A later verification of a recorded reference (the daily freshness check, `verify`). */
+  async updateVerification(name: string, verification: KeyVaultVerification): Promise<void> {
+    await updateExisting(this.repos.keyVaultReferences, registryKey(name), (current) => ({ ...current, verification }));
   }
 
   async environments(): Promise<RecordedEnvironment[]> {

@@ -33,6 +33,19 @@ export interface CardCopy {
   address: ConversationAddress;
   /** For approver copies: whose personal chat. */
   approverId?: string;
+  /** For approver copies: their display name, when the bot knows it. */
+  approverName?: string;
+}
+
+/** A Retry on a failed request: who asked, when, and whether it went back for approval. */
+export interface RetryRecord {
+  objectId: string;
+  name: string;
+  at: string;
+  /** The attempt this retry started (2 for the first retry). */
+  attempt: number;
+  /** True when the approval was older than the retry window, so the request went back for approval. */
+  reapproval: boolean;
 }
 
 export interface SetupRequest {
@@ -66,12 +79,27 @@ export interface SetupRequest {
   cards: CardCopy[];
   /** Present from the moment execution starts. */
   execution?: Execution;
+  /** Which run of the setup this is: 1, then 2 after the first Retry, and so on (absent = 1). */
+  attempt?: number;
+  /** Every Retry, oldest first. */
+  retries?: RetryRecord[];
+  /** Approvals of earlier rounds, kept for the record when a Retry asked for approval again. */
+  earlierApprovals?: Decision[];
+  /** Edit and resubmit: the request this one replaces. */
+  resubmittedFrom?: string;
+  /** Edit and resubmit: the request that replaced this one. */
+  resubmittedAs?: string;
 }
 
 export const PENDING: RequestStatus = 'submitted';
 
 /** Requests in these states no longer hold their names. */
 export const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
+
+/** A request holds its names until it is rejected, cancelled or expired, or replaced by a resubmission. */
+export function holdsNames(request: Pick<SetupRequest, 'status' | 'resubmittedAs'>): boolean {
+  return !RELEASED.has(request.status) && request.resubmittedAs === undefined;
+}
 
 /** Names compare trimmed and case-insensitively (the registry's key too). */
 export function nameKey(name: string): string {
@@ -86,8 +114,8 @@ export const REQUESTS: CollectionSpec<SetupRequest, RequestIndex> = {
   indexes: {
     status: (request) => [request.status],
     requester: (request) => [request.requester.objectId.toLowerCase()],
-    /** env:<name> and kv:<name> for every request that holds its names (not rejected, cancelled or expired). */
-    heldName: (request) => (RELEASED.has(request.status) ? [] : [`env:${nameKey(request.content.environment.name)}`, `kv:${nameKey(request.content.keyVault.name)}`]),
+    /** env:<name> and kv:<name> for every request that holds its names (see holdsNames). */
+    heldName: (request) => (holdsNames(request) ? [`env:${nameKey(request.content.environment.name)}`, `kv:${nameKey(request.content.keyVault.name)}`] : []),
     environment: (request) => [nameKey(request.content.environment.name)],
     /** Requests with audit entries queued by the executor but not yet appended. */
     unaudited: (request) => ((request.execution?.pendingAudit?.length ?? 0) > 0 ? ['yes'] : []),
@@ -96,6 +124,11 @@ export const REQUESTS: CollectionSpec<SetupRequest, RequestIndex> = {
 
 export function isPending(request: Pick<SetupRequest, 'status'>): boolean {
   return request.status === PENDING;
+}
+
+/** The run of the setup a request is on (1 until its first Retry). */
+export function attemptOf(request: Pick<SetupRequest, 'attempt'>): number {
+  return request.attempt ?? 1;
 }
 
 export function formatRequestId(sequence: number): string {

@@ -26,7 +26,8 @@ export const REQUIRED_SAS_PERMISSIONS: readonly { letter: string; name: string }
 
 export const SAS_EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const EXAMPLE = 'https://<account>.blob.core.windows.net/<container>?<SAS token>';
+/** A real-looking example (angle-bracket placeholders are eaten by the Teams markdown renderer). */
+const EXAMPLE = 'https://contosoeinvoicing.blob.core.windows.net/einvoicing?sv=…&sp=racwdl&se=…&sig=…';
 
 export interface ParsedBlobSas {
   account: string;

@@ -12,17 +12,24 @@ import {
 } from './approval-policy.js';
 import type { AuditAction, AuditLog } from './audit.js';
 import { nextCounterValue, type Counter } from './counter.js';
-import type { SetupDraft } from './draft.js';
+import type { DraftOrigin, SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
 import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
+import { isFinished } from './execution.js';
+import { lineOf } from './lineage.js';
 import type { SetupContent } from './model.js';
 import type { Clock, Repository, Versioned } from './ports.js';
-import { formatRequestId, nameKey, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from './request.js';
+import { applyResubmitted, applyRetry, refuseResubmit, refuseRetry } from './recovery-policy.js';
+import { attemptOf, formatRequestId, nameKey, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from './request.js';
 import type { Registry } from './registry.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
 
-export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[] };
+/**
+ * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
+ * Edit and resubmit) a refusal because the request it replaces can no longer be replaced.
+ */
+export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[]; refusal?: Refusal };
 
 /** The result of a click that asks for a transition. */
 export type TransitionOutcome =
@@ -53,21 +60,26 @@ export class SetupRequests {
   }
 
   /**
-   * Which of the names this content uses are already taken: by requests that are pending,
-   * running or done, or by what the registry recorded. Keyed lookups of just these names.
+   * Which of the names this content uses are already taken: by requests that hold their names
+   * (pending, running or done, not replaced), or by what the registry recorded. Keyed lookups of
+   * just these names. A draft that replaces a request (Edit and resubmit) may reuse the names of
+   * that request and of the ones it replaced in turn.
    */
-  async validationContextFor(content: SetupContent): Promise<ValidationContext> {
+  async validationContextFor(content: SetupContent, origin?: DraftOrigin): Promise<ValidationContext> {
+    const replaced = origin?.kind === 'resubmit' ? await lineOf(this.deps.requests, origin.requestId.toUpperCase()) : [];
+    const heldBy = async (key: string): Promise<boolean> => (await this.deps.requests.find('heldName', key)).some((record) => !replaced.includes(record.id));
+    const recorded = (record: { recordedBy: string } | undefined): boolean => record !== undefined && !replaced.includes(record.recordedBy);
     const environment = content.environment.name;
     const keyVault = content.keyVault.name;
-    const [heldEnvironment, heldKeyVault, recordedEnvironment, recordedKeyVault] = await Promise.all([
-      environment.trim() ? this.deps.requests.find('heldName', `env:${nameKey(environment)}`, { limit: 1 }) : [],
-      keyVault.trim() ? this.deps.requests.find('heldName', `kv:${nameKey(keyVault)}`, { limit: 1 }) : [],
+    const [environmentHeld, keyVaultHeld, recordedEnvironment, recordedKeyVault] = await Promise.all([
+      environment.trim() ? heldBy(`env:${nameKey(environment)}`) : false,
+      keyVault.trim() ? heldBy(`kv:${nameKey(keyVault)}`) : false,
       environment.trim() ? this.deps.registry?.environment(environment) : undefined,
       keyVault.trim() ? this.deps.registry?.keyVaultReference(keyVault) : undefined,
     ]);
     return {
-      existingEnvironmentNames: heldEnvironment.length > 0 || recordedEnvironment ? [environment] : [],
-      existingKeyVaultReferenceNames: heldKeyVault.length > 0 || recordedKeyVault ? [keyVault] : [],
+      existingEnvironmentNames: environmentHeld || recorded(recordedEnvironment) ? [environment] : [],
+      existingKeyVaultReferenceNames: keyVaultHeld || recorded(recordedKeyVault) ? [keyVault] : [],
     };
   }
 
@@ -76,10 +88,27 @@ export class SetupRequests {
    * next SR number, records the request and its audit entry, and closes the draft.
    */
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
-    const errors = validateSetupContent(draft.value.content, await this.validationContextFor(draft.value.content));
+    const { origin, requester } = draft.value;
+    const replaces = origin?.kind === 'resubmit' ? origin.requestId.toUpperCase() : undefined;
+    if (replaces) {
+      // first: whether the old request can still be replaced at all (no use fixing fields otherwise)
+      const early = await this.resubmitRefusal(replaces, requester);
+      if (early) return { ok: false, errors: [], refusal: early };
+    }
+    const errors = validateSetupContent(draft.value.content, await this.validationContextFor(draft.value.content, origin));
     if (errors.length > 0) return { ok: false, errors };
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
+    if (replaces) {
+      // the old request is claimed first, compare-and-set: a Retry racing this submission loses, or wins and refuses it
+      const dangling = await this.danglingLink(replaces);
+      const linked = await this.transition(
+        replaces,
+        (request) => refuseResubmit(request.resubmittedAs === dangling ? { ...request, resubmittedAs: undefined } : request, requester),
+        (request) => applyResubmitted(request, id, now),
+      );
+      if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
+    }
     const { policy } = this.deps;
     const request: SetupRequest = {
       id,
@@ -97,16 +126,55 @@ export class SetupRequests {
       approvalsRequired: policy.approvalsRequired,
       approvers: [...policy.approvers],
       cards: [],
+      ...(replaces ? { resubmittedFrom: replaces } : {}),
     };
     const created = await this.deps.requests.create(id, request);
     await this.deps.drafts.discard(draft);
-    await this.deps.audit.append(id, 'submitted', userActor(draft.value.requester), {
+    if (replaces) await this.deps.audit.append(replaces, 'resubmitted', userActor(requester), { as: id });
+    await this.deps.audit.append(id, 'submitted', userActor(requester), {
       environment: request.content.environment.name,
       keyVaultReference: request.content.keyVault.name,
       connectedApplications: request.content.connectedApplications.length,
       dryRun: request.dryRun,
+      ...(replaces ? { resubmittedFrom: replaces } : {}),
     });
     return { ok: true, request: created };
+  }
+
+  /** Why the request cannot be edited and resubmitted by this person now; undefined = it can. */
+  async resubmitRefusal(id: string, actor: Actor): Promise<Refusal | undefined> {
+    const current = await this.get(id);
+    if (!current) return { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` };
+    const dangling = await this.danglingLink(current.id);
+    const request = current.value.resubmittedAs === dangling ? { ...current.value, resubmittedAs: undefined } : current.value;
+    return refuseResubmit(request, actor);
+  }
+
+  /**
+   * A link to a replacement that does not exist: left by a stop between claiming the old request
+   * and creating the new one. Such a link does not count.
+   */
+  private async danglingLink(id: string): Promise<string | undefined> {
+    const successor = (await this.get(id))?.value.resubmittedAs;
+    if (!successor) return undefined;
+    return (await this.get(successor)) ? undefined : successor;
+  }
+
+  /**
+   * Retry of a failed request, compare-and-set on the card's revision: of many identical clicks
+   * one takes effect. Approved again at once within the retry window, else back to approval.
+   */
+  async retry(id: string, cardVersion: number, actor: Actor): Promise<TransitionOutcome> {
+    const outcome = await this.transition(id, (request, revision) => refuseRetry(request, revision, cardVersion, actor), (request) =>
+      applyRetry(request, actor, this.deps.clock.now(), this.deps.policy),
+    );
+    if (outcome.ok) {
+      const { value } = outcome.request;
+      const resumesAt = value.execution?.steps.find((step) => step.status === 'failed' || !isFinished(step.status))?.title ?? null;
+      const reapproval = value.status === 'submitted';
+      await this.deps.audit.append(value.id, 'retried', userActor(actor), { attempt: attemptOf(value), reapproval, resumesAt });
+    }
+    return outcome;
   }
 
   async get(id: string): Promise<Versioned<SetupRequest> | undefined> {

@@ -73,7 +73,7 @@ function withExample(problem: string | undefined, example: string): string | und
 const objectId = format((value) =>
   isGuid(value) ? undefined : `Use the application's Object ID from Entra ID: a GUID like ${GUID_EXAMPLE}.`,
 );
-const email = format((value) => (isEmail(value) ? undefined : 'This is not an email address. Use one like jdoe@contoso.com.'));
+const email = format((value) => (isEmail(value) ? undefined : 'This is not an email address. Use one like name@contoso.com.'));
 const keyVaultObjectName: readonly Rule[] = [
   maxLength(KEY_VAULT_OBJECT_NAME_MAX, 'Key Vault name'),
   format(keyVaultObjectNameFormatProblem),
@@ -113,7 +113,7 @@ export function validateEnvironment(env: ServiceEnvironment, ctx: ValidationCont
     });
     checkField(errors, `${path}.email`, user.email, {
       secret: secretIn("the user's email address"),
-      required: "Give the user's email address, like jdoe@contoso.com.",
+      required: "Give the user's email address, like name@contoso.com.",
       rules: [email],
     });
   });

@@ -1,8 +1,11 @@
 import type { TurnContext } from 'botbuilder';
+import type { Notice } from '../../cards/form-view.js';
 import { renderRequestCard } from '../../cards/request-card.js';
 import type { RequestSubmission } from '../../cards/request-actions.js';
 import { presentCard } from '../../dialogs/card-presenter.js';
 import type { Logger, Versioned } from '../../setup/ports.js';
+import type { SetupStep } from '../../setup/draft.js';
+import type { DraftStore } from '../../setup/drafts.js';
 import type { SetupRequest } from '../../setup/request.js';
 import type { SetupRequests } from '../../setup/setup-requests.js';
 import type { BackgroundWork } from '../background.js';
@@ -10,11 +13,16 @@ import { viewerFor, type RequestCards } from '../request-cards.js';
 
 export interface RequestActionDeps {
   requests: SetupRequests;
+  drafts: DraftStore;
   cards: RequestCards;
   background: BackgroundWork;
   logger: Logger;
   /** Called once a request has become approved (execution starts from here). */
   onApproved?: (request: Versioned<SetupRequest>) => void;
+  /** Entra object ids allowed to request a setup; empty = anyone (in an allowed tenant). */
+  requesters: readonly string[];
+  /** Opens the clicker's setup conversation at a card of their draft (wired by the activity handler). */
+  openSetup?: (context: TurnContext, entry: { show: SetupStep; notice?: Notice }) => Promise<void>;
 }
 
 export interface RequestActionHandler {

@@ -6,6 +6,8 @@ import { cancelAction } from './cancel.js';
 import type { RequestActionDeps, RequestActionHandler } from './context.js';
 import { decideAction } from './decide.js';
 import { refreshAction } from './refresh.js';
+import { resubmitAction } from './resubmit.js';
+import { retryAction } from './retry.js';
 
 /** One handler per verb of the request card; verbs are exact-match constants. */
 const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
@@ -13,6 +15,8 @@ const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
   [REQUEST_VERBS.reject]: decideAction('reject'),
   [REQUEST_VERBS.cancel]: cancelAction,
   [REQUEST_VERBS.refresh]: refreshAction,
+  [REQUEST_VERBS.retry]: retryAction,
+  [REQUEST_VERBS.resubmit]: resubmitAction,
 };
 
 export async function handleRequestAction(context: TurnContext, submission: RequestSubmission, deps: RequestActionDeps): Promise<void> {

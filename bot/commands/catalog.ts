@@ -1,21 +1,109 @@
 import type { HelpCommand } from '../../cards/help.js';
 
+/** The Teams scopes a bot can be installed in (the manifest's names). */
+export type CommandScope = 'personal' | 'team' | 'groupChat';
+export const COMMAND_SCOPES: readonly CommandScope[] = ['personal', 'team', 'groupChat'];
+
+const EVERYWHERE: readonly CommandScope[] = COMMAND_SCOPES;
+
+/** One text command: what the help card shows, and what the Teams command menu offers where. */
+export interface CatalogCommand extends HelpCommand {
+  /** The scopes in which the bot really answers this command. */
+  scopes: readonly CommandScope[];
+  /**
+   * The entry in the Teams command menu (the manifest's commandLists): `title` is what the menu
+   * puts in the compose box. Absent: the command is not offered there (e.g. a variant of
+   * another entry).
+   */
+  menu?: { title: string; description: string };
+  /** Where the menu offers it, when not everywhere it is answered (Teams allows 10 menu entries per scope). */
+  menuScopes?: readonly CommandScope[];
+}
+
 /**
  * The text commands the bot understands, in the order the help card lists them. A command is
- * listed here only once it works; the Teams manifest's command list is built from the same data.
+ * listed here only once it works; the Teams manifest's command lists are built from the same data.
  */
-export const COMMANDS: readonly HelpCommand[] = [
-  { usage: 'setup', description: 'Start a new setup request (or resume your draft).', button: { title: 'New setup', command: 'setup' } },
-  { usage: 'cancel', description: 'Discard the setup draft you are writing (asks first).' },
-  { usage: 'requests', description: 'Your setup requests and their state.', button: { title: 'My requests', command: 'requests' } },
-  { usage: 'approvals', description: 'Requests waiting for your decision.', button: { title: 'Pending approvals', command: 'approvals' } },
-  { usage: 'status SR-0042', description: 'The current state of a request.' },
-  { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.' },
-  { usage: 'environments', description: 'The service environments set up so far.', button: { title: 'Environments', command: 'environments' } },
-  { usage: 'notify here · off · status', description: 'In a team channel: where request notifications go (approvers).' },
-  { usage: 'show contoso-uat', description: 'One environment by name: users, Key Vault items, connected apps.' },
-  { usage: 'help', description: 'Show what I can do.' },
+export const COMMANDS: readonly CatalogCommand[] = [
+  {
+    usage: 'setup',
+    description: 'Start a new setup request (or resume your draft).',
+    button: { title: 'New setup', command: 'setup' },
+    scopes: EVERYWHERE,
+    menu: { title: 'setup', description: 'Start a new setup request (or resume your draft)' },
+  },
+  {
+    usage: 'cancel',
+    description: 'Discard the setup draft you are writing (asks first).',
+    scopes: EVERYWHERE,
+    menu: { title: 'cancel', description: 'Discard your setup draft; cancel SR-0042 withdraws a request' },
+  },
+  {
+    usage: 'requests',
+    description: 'Your setup requests and their state.',
+    button: { title: 'My requests', command: 'requests' },
+    scopes: EVERYWHERE,
+    menu: { title: 'requests', description: 'Your setup requests and their state' },
+  },
+  {
+    usage: 'approvals',
+    description: 'Requests waiting for your decision.',
+    button: { title: 'Pending approvals', command: 'approvals' },
+    scopes: EVERYWHERE,
+    menu: { title: 'approvals', description: 'Requests waiting for your decision' },
+  },
+  {
+    usage: 'status SR-0042',
+    description: 'The current state of a request.',
+    scopes: EVERYWHERE,
+    menu: { title: 'status', description: 'The current state of a request, e.g. status SR-0042' },
+  },
+  { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.', scopes: EVERYWHERE },
+  {
+    usage: 'environments',
+    description: 'The service environments set up so far.',
+    button: { title: 'Environments', command: 'environments' },
+    scopes: EVERYWHERE,
+    menu: { title: 'environments', description: 'The service environments set up so far' },
+  },
+  {
+    usage: 'notify here · off · status',
+    description: 'In a team channel: where request notifications go (approvers).',
+    scopes: ['team'],
+    menu: { title: 'notify here', description: 'Send request notifications to this channel (approvers); also notify off, notify status' },
+  },
+  {
+    usage: 'show contoso-uat',
+    description: 'One environment by name: users, Key Vault items, connected apps.',
+    scopes: EVERYWHERE,
+    menu: { title: 'show', description: 'One environment by name, e.g. show contoso-uat' },
+  },
+  {
+    usage: 'history contoso-uat',
+    description: 'Its audit trail, newest first: who asked, who approved, what changed, the results.',
+    scopes: EVERYWHERE,
+    menu: { title: 'history', description: "An environment's audit trail, e.g. history contoso-uat" },
+    menuScopes: ['personal'],
+  },
+  {
+    usage: 'verify contoso-uat',
+    description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).',
+    scopes: EVERYWHERE,
+    menu: { title: 'verify', description: "Check an environment's Key Vault items now, e.g. verify contoso-uat" },
+    menuScopes: ['personal'],
+  },
+  {
+    usage: 'help',
+    description: 'Show what I can do.',
+    scopes: EVERYWHERE,
+    menu: { title: 'help', description: 'Show what I can do' },
+  },
 ];
+
+/** The command menu for one scope, in catalog order. */
+export function menuFor(scope: CommandScope): { title: string; description: string }[] {
+  return COMMANDS.flatMap((command) => (command.menu && command.scopes.includes(scope) && (command.menuScopes ?? command.scopes).includes(scope) ? [command.menu] : []));
+}
 
 /** Normalises what the user typed: mention already removed, whitespace folded, lower-case verb. */
 export function parseCommand(text: string | undefined): { verb: string; argument: string } {

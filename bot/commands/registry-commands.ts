@@ -8,11 +8,11 @@ export async function listEnvironments(deps: BotDeps, context: TurnContext): Pro
   await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentList(await deps.registry.environments()))));
 }
 
-/** `show <name>`: one recorded environment — names and references, never values. */
+/** `show NAME`: one recorded environment — names and references, never values. */
 export async function showEnvironment(deps: BotDeps, context: TurnContext, name: string): Promise<void> {
   const environment = name ? await deps.registry.environment(name) : undefined;
   if (!environment) {
-    await context.sendActivity(name ? `No service environment named "${name}" is recorded. Type **environments** to list them.` : 'Which one? Type **show <environment name>**.');
+    await context.sendActivity(name ? `No service environment named "${name}" is recorded. Type **environments** to list them.` : 'Which one? Type **show** and the environment\'s name, for example **show contoso-uat**. Type **environments** to list them.');
     return;
   }
   const reference = await deps.registry.keyVaultReference(environment.keyVaultReference);

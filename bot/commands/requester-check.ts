@@ -9,7 +9,7 @@ export const NOT_A_REQUESTER_TEXT =
   "Sorry, you're not on the list of people who can request an Electronic invoicing setup. Ask the bot's administrator to add you as a requester.";
 
 /** Only allowed requesters may write setup requests. */
-export async function mayRequest(deps: BotDeps, context: TurnContext): Promise<boolean> {
+export async function mayRequest(deps: Pick<BotDeps, 'requesters' | 'logger'>, context: TurnContext): Promise<boolean> {
   const requester = requesterOf(context);
   if (!requester) {
     await refuse(context, REFUSALS.noIdentity);

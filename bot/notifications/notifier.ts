@@ -27,8 +27,10 @@ export function describeEvent(entry: AuditEntry, request: SetupRequest): Notific
   const comment = typeof entry.details.comment === 'string' && entry.details.comment ? ` — “${entry.details.comment}”` : '';
   const base = { requestId: request.id, detail: `Service environment ${env} · asked by ${request.requester.name}` };
   switch (entry.action) {
-    case 'submitted':
-      return { ...base, headline: `📝 **${request.id}** submitted by ${who}: waiting for approval`, tone: 'default' };
+    case 'submitted': {
+      const from = typeof entry.details.resubmittedFrom === 'string' ? ` (resubmission of ${entry.details.resubmittedFrom})` : '';
+      return { ...base, headline: `📝 **${request.id}** submitted by ${who}${from}: waiting for approval`, tone: 'default' };
+    }
     case 'approved': {
       const done = entry.details.status !== 'submitted';
       const count = `${entry.details.approvals} of ${entry.details.required}`;
@@ -40,8 +42,16 @@ export function describeEvent(entry: AuditEntry, request: SetupRequest): Notific
       return { ...base, headline: `↩️ **${request.id}** cancelled by ${who}`, tone: 'default' };
     case 'expired':
       return { ...base, headline: `⌛ **${request.id}** expired without enough approvals`, tone: 'warning' };
-    case 'execution_started':
-      return { ...base, headline: `⚙️ **${request.id}** approved setup is running`, tone: 'default' };
+    case 'execution_started': {
+      const attempt = typeof entry.details.attempt === 'number' && entry.details.attempt > 1 ? ` (attempt ${entry.details.attempt})` : '';
+      return { ...base, headline: `⚙️ **${request.id}** approved setup is running${attempt}`, tone: 'default' };
+    }
+    case 'retried': {
+      const again = entry.details.reapproval === true ? ': sent back for approval (the approval was older than the retry window)' : ': running again';
+      return { ...base, headline: `🔁 **${request.id}** retried by ${who} (attempt ${entry.details.attempt})${again}`, tone: 'default' };
+    }
+    case 'resubmitted':
+      return { ...base, headline: `✏️ **${request.id}** resubmitted by ${who} as ${entry.details.as}`, tone: 'default' };
     default:
       return undefined;
   }

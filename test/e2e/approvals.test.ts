@@ -5,6 +5,7 @@ import { cardExecute, teamChannel, teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
 import { actionsOf } from '../harness/card-client.js';
 import { approverClient, install, ManualClock, submitRequest } from '../harness/scenarios.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 const requester = teamsUser('Riley Requester');
@@ -222,6 +223,12 @@ describe('approvals with a quorum of one', () => {
     await store.close();
     await rig.startBot();
     expect(await rig.app.audit.verify()).toEqual({ ok: false, seq: 2, reason: expect.stringContaining('edited') });
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(20);
   });
 });
 

@@ -210,12 +210,6 @@ async function approvalCard(teams: ChildTeams, approver: TeamsUser, id: string):
   return client;
 }
 
-/** Succeeded, with the audit entries its last write queued appended (they follow the status write). */
-function succeededAndAudited(data: DataFileContents, id: string): boolean {
-  const request = requestIn(data, id);
-  return request?.status === 'succeeded' && (request.execution?.pendingAudit?.length ?? 0) === 0;
-}
-
 function stepSummary(request: SetupRequest | undefined): { kind: string; status: string; attempts: number }[] {
   return (request?.execution?.steps ?? []).map((step) => ({ kind: step.kind, status: step.status, attempts: step.attempts }));
 }
@@ -286,7 +280,9 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     const second = await startBot(current);
 
     // 5. the request finishes
-    const done = await waitForData(dataFile, (data) => (succeededAndAudited(data, id) ? data : undefined), `${id} to succeed`, second);
+    // succeeded, and its audit entries appended (the status and the append are two writes: a poll can land between them)
+    const finished = (data: DataFileContents) => requestIn(data, id)?.status === 'succeeded' && (requestIn(data, id)?.execution?.pendingAudit?.length ?? 0) === 0;
+    const done = await waitForData(dataFile, (data) => (finished(data) ? data : undefined), `${id} to succeed`, second);
     const request = requestIn(done, id);
     expect(requestIn(done, id)?.execution?.steps[0].verification).toEqual(requestIn(afterCrash, id)?.execution?.steps[0].verification);
     expect(second.output.filter((line) => line.includes('"event":"execution_resumed"'))).toHaveLength(1);
@@ -380,7 +376,8 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     expect(again.status).toBe(200);
     expect(ada.lastMessage).toContain('already approved');
 
-    const done = await waitForData(dataFile, (data) => (succeededAndAudited(data, id) ? data : undefined), `${id} to succeed`, latestBot(current));
+    // succeeded, and the audit entries queued with that write appended (a separate write)
+    const done = await waitForData(dataFile, (data) => (requestIn(data, id)?.status === 'succeeded' && (requestIn(data, id)?.execution?.pendingAudit?.length ?? 0) === 0 ? data : undefined), `${id} to succeed`, latestBot(current));
 
     // a restart finds nothing to resume
     const bot = latestBot(current);

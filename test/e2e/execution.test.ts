@@ -8,6 +8,7 @@ import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPem, toPkcs12B
 import { closedPort, FinanceStandIn } from '../harness/finance-standin.js';
 import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
 import { approverClient, install, submitFullRequest, VAULT_URI } from '../harness/scenarios.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { storeText } from '../harness/store-files.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
@@ -99,9 +100,9 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     const { status, text } = await approveAndFinish(id);
     expect(status).toBe('succeeded');
     expect(text).toContain(`${id} · Done`);
-    expect(text).toContain('✅ Verify Key Vault reference green-env-kv');
-    expect(text).toContain('✅ Publish service environment green-env');
-    expect(text).toContain('✅ Connect green-env Finance 1');
+    expect(text).toContain('✅ Done: Verify Key Vault reference green-env-kv');
+    expect(text).toContain('✅ Done: Publish service environment green-env');
+    expect(text).toContain('✅ Done: Connect green-env Finance 1');
     expect(text).toContain('Next in Finance');
     expect(text).toContain('https://gw.eu-il101.gateway.prod.island.powerapps.com/electronicinvoicing/');
     expect(vault.authenticatedRequests.every((request) => request.path.startsWith('/secrets/'))).toBe(true);
@@ -139,7 +140,7 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     expect(status).toBe('failed');
     expect(text).toContain(`${id} · Failed`);
     expect(text).toMatch(reason);
-    expect(text).toContain('⏭️ Record service environment');
+    expect(text).toContain('⏭️ Skipped: Record service environment');
     expect(await rig.app.registry.environment(envName)).toBeUndefined();
     expect(await rig.app.registry.keyVaultReference(`${envName}-kv`)).toBeUndefined();
   });
@@ -190,7 +191,7 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     const { id } = await submitFullRequest(rig, requester, 'unreachable-env', { appUrls: [`https://127.0.0.1:${port}/`] });
     const { status, text } = await approveAndFinish(id);
     expect(status).toBe('failed');
-    expect(text).toContain('❌ Connect unreachable-env Finance 1');
+    expect(text).toContain('❌ Failed: Connect unreachable-env Finance 1');
     expect(text).toContain('refused');
     expect(await rig.app.registry.environment('unreachable-env')).toMatchObject({ status: 'Published', connectedApplications: [] });
   });
@@ -218,6 +219,12 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
     expect(actions.filter((action) => action === 'succeeded')).toHaveLength(1);
     // and nothing re-runs it later
     expect(await rig.app.executor.resumeAll()).toEqual([]);
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(20);
   });
 });
 

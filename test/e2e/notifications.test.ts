@@ -2,6 +2,7 @@ import { channelMessage, installationUpdate, teamChannel, teamEvent, teamsUser }
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
 import { CardClient } from '../harness/card-client.js';
 import { approverClient, install, submitRequest } from '../harness/scenarios.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 const requester = teamsUser('Riley Requester');
@@ -121,5 +122,11 @@ describe('channel notifications', () => {
   test('channel messages mention-stripped: "@setupbot notify status" works', async () => {
     const response = await rig.post(channelMessage(rig.scene, member, opsChannel, 'notify status'));
     expect(response.status).toBe(200);
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(5);
   });
 });

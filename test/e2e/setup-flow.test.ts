@@ -1,6 +1,7 @@
 import { teamChannel, teamsUser } from '../harness/activities.js';
 import { cardProblems, cardText } from '../harness/card-check.js';
 import { CardClient, type ClickMode } from '../harness/card-client.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { storeText } from '../harness/store-files.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
@@ -206,6 +207,12 @@ describe('collecting a setup request through the real endpoint', () => {
     await client.click({ verb: 'setup.skip' });
     seen.push(client.card);
     for (const card of seen) expect(cardProblems(card)).toEqual([]);
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(20);
   });
 });
 

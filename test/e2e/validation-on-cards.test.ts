@@ -2,6 +2,7 @@ import { teamsUser } from '../harness/activities.js';
 import { cardText } from '../harness/card-check.js';
 import { CardClient, errorUnder } from '../harness/card-client.js';
 import { submitRequest, VAULT_URI } from '../harness/scenarios.js';
+import { checkEverythingSent } from '../harness/sent-check.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 type Step = 'environment' | 'keyVault' | 'connectedApps';
@@ -65,5 +66,11 @@ describe('every validation rule is explained on the card, keeps the other inputs
     if (other) expect(JSON.stringify(client.card)).toContain(JSON.stringify(other[1]));
     await client.click({ verb: 'setup.next' }, c.fix);
     expect(cardText(client.card)).toContain(NEXT_TITLE[c.step]);
+  });
+
+  test('every card and message the bot sent here passes the card checks (parser, size, no angle-bracket placeholder, step words)', () => {
+    const report = checkEverythingSent(rig);
+    expect(report.problems).toEqual([]);
+    expect(report.cards).toBeGreaterThan(20);
   });
 });

@@ -90,6 +90,19 @@ export function channelMessage(scene: Scene, user: TeamsUser, channel: TeamChann
   };
 }
 
+/** A message in a group chat the bot was added to, @mentioning it as Teams does. */
+export function groupChatMessage(scene: Scene, user: TeamsUser, chatId: string, text: string): Partial<Activity> {
+  const mention = `<at>${scene.botName}</at>`;
+  return {
+    ...base(scene, user, 'message'),
+    conversation: { id: chatId, conversationType: 'groupChat', tenantId: scene.tenantId, isGroup: true, name: '' },
+    channelData: { tenant: { id: scene.tenantId } },
+    text: `${mention} ${text}`,
+    textFormat: 'plain',
+    entities: [{ type: 'mention', text: mention, mentioned: { id: `28:${scene.appId}`, name: scene.botName } }],
+  };
+}
+
 export type Where = { kind: 'personal' } | { kind: 'channel'; channel: TeamChannel };
 
 function place(scene: Scene, user: TeamsUser, where: Where): Pick<Activity, 'conversation' | 'channelData'> {

@@ -117,7 +117,8 @@ export class CardClient {
   /** Clicks the button matching the selector, with these inputs typed over the card's values. */
   async click(selector: Selector, typed: Record<string, string> = {}): Promise<{ status: number }> {
     if (!this.card) throw new Error('no card to click');
-    expect(cardProblems(this.card)).toEqual([]);
+    const problems = cardProblems(this.card);
+    if (problems.length > 0) throw new Error(`the card does not pass the Adaptive Cards parser: ${problems.join('; ')}`);
     const action = actionsOf(this.card).find((candidate) => matches(candidate, selector));
     if (!action) throw new Error(`no button ${JSON.stringify(selector)} on the card; buttons: ${actionsOf(this.card).map((a) => `${a.title}:${JSON.stringify(a.data)}`).join(' | ')}`);
     const withInputs = action.associatedInputs !== 'none';
@@ -148,7 +149,7 @@ export class CardClient {
     const updates = this.rig.connector.updates(this.conversationId);
     if (updates.length > updatesBefore) {
       const update = updates[updates.length - 1];
-      expect(update.activityId).toBe(this.messageId);
+      if (update.activityId !== this.messageId) throw new Error(`the bot updated activity ${update.activityId}, not the clicked card ${this.messageId}`);
       this.card = cardOf(update.activity);
       this.lastMessage = undefined;
     } else {

@@ -125,6 +125,8 @@ export interface FinanceStandInOptions {
   certificate?: 'valid' | 'wrong-name' | 'expired';
   /** 'never': completes TLS and reads the request, then never answers. */
   answer?: 'normal' | 'never';
+  /** Listen on this loopback port (e.g. one a URL already names) instead of any free one. */
+  port?: number;
 }
 
 const DEFAULT_BODY = '<!DOCTYPE html><html><head><title>Finance and Operations</title></head><body>Sign in</body></html>';
@@ -139,10 +141,10 @@ function trackSockets(server: { on(event: 'connection', listener: (socket: Socke
   return sockets;
 }
 
-async function listenOnLoopback(server: HttpsServer | TcpServer): Promise<number> {
+async function listenOnLoopback(server: HttpsServer | TcpServer, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return (server.address() as AddressInfo).port;
 }
@@ -191,7 +193,7 @@ export class FinanceStandIn {
 
   static async start(options: FinanceStandInOptions = {}): Promise<FinanceStandIn> {
     const standIn = new FinanceStandIn(options);
-    standIn.port = await listenOnLoopback(standIn.server);
+    standIn.port = await listenOnLoopback(standIn.server, options.port);
     return standIn;
   }
 

@@ -93,6 +93,11 @@ export class KeyVaultStandIn {
   }
 
   /** Answer every authenticated request with this status (403, 401, 500); undefined to stop. */
+  /** The secret is gone from the vault (deleted): reads answer 404 SecretNotFound. */
+  removeSecret(name: string): void {
+    this.secrets.delete(name.toLowerCase());
+  }
+
   denyAll(status: number | undefined): void {
     this.denyStatus = status;
   }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../bot/app.js';
@@ -40,6 +41,9 @@ export interface RigOptions {
   connectionChecker?: ConnectionChecker;
 }
 
+/** The tab as `npm run build` bundles it (the tab tests need a build first). */
+export const BUILT_TAB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/tab');
+
 /**
  * For tests whose subject is not execution: answers like a healthy vault without any network
  * (the default credential chain would otherwise probe managed-identity endpoints).
@@ -73,6 +77,8 @@ export class TeamsRig {
   readonly issuer = new TokenIssuer(TEST_APP_ID);
   readonly connector = new ConnectorStandIn();
   readonly logs = new LogCollector();
+  /** Every answer of /api/messages (invoke responses carry cards and refusals). */
+  readonly answers: PostResult[] = [];
   app!: App;
   config!: Config;
   url = '';
@@ -121,6 +127,7 @@ export class TeamsRig {
       clock: this.options.clock,
       keyVaultVerifier: this.options.keyVaultVerifier ?? healthyVaultStub,
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
+      tabDirectory: BUILT_TAB,
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;
@@ -157,6 +164,8 @@ export class TeamsRig {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed };
+    const result = { status: response.status, body: parsed };
+    this.answers.push(result);
+    return result;
   }
 }

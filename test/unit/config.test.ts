@@ -220,6 +220,25 @@ describe('loadConfig reads only the object it is given', () => {
     Object.assign(process.env, saved);
   });
 
+  test('the freshness check runs at 06:00 UTC unless told otherwise', () => {
+    expect(loadConfig({}).freshnessAt).toEqual({ hour: 6, minute: 0 });
+    expect(loadConfig({ SETUPBOT_FRESHNESS_AT: '18:45' }).freshnessAt).toEqual({ hour: 18, minute: 45 });
+  });
+
+  test.each(['6am', '24:00', '06:60', '6'])('refuses SETUPBOT_FRESHNESS_AT=%s with the expected form', (value) => {
+    expect(() => loadConfig({ SETUPBOT_FRESHNESS_AT: value })).toThrow(/SETUPBOT_FRESHNESS_AT.*HH:MM in UTC/);
+  });
+
+  test('journal segment size and failpoints are read and checked', () => {
+    expect(loadConfig({}).journalSegmentBytes).toBe(32 * 1024 * 1024);
+    expect(() => loadConfig({ SETUPBOT_JOURNAL_SEGMENT_BYTES: '100' })).toThrow(/SETUPBOT_JOURNAL_SEGMENT_BYTES/);
+    expect(loadConfig({ SETUPBOT_FAILPOINTS: 'journal.afterSync@3, vote.beforeAnswer' }).failpoints).toEqual([
+      { name: 'journal.afterSync', hit: 3 },
+      { name: 'vote.beforeAnswer', hit: 1 },
+    ]);
+    expect(() => loadConfig({ SETUPBOT_FAILPOINTS: 'not a failpoint!' })).toThrow(/SETUPBOT_FAILPOINTS/);
+  });
+
   test('ignores process.env', () => {
     process.env.PORT = '1234';
     process.env.MicrosoftAppId = 'garbage';
@@ -307,5 +326,55 @@ describe('loadConfig: where the data lives (SETUPBOT_STORAGE)', () => {
     const config = loadConfig({ SETUPBOT_LEASE_TTL: '4s', SETUPBOT_OUTBOX_POLL_INTERVAL: '250ms' });
     expect(config.leaseTtlMs).toBe(4_000);
     expect(config.outboxPollMs).toBe(250);
+  });
+});
+
+describe('SETUPBOT_RETRY_WINDOW', () => {
+  test('defaults to 24 hours', () => {
+    expect(loadConfig({}).retryWindowMs).toBe(24 * 3_600_000);
+  });
+
+  test.each([
+    ['30m', 30 * 60_000],
+    ['2d', 2 * 86_400_000],
+    [' 6h ', 6 * 3_600_000],
+  ])('reads %j as a duration', (raw, ms) => {
+    expect(loadConfig({ SETUPBOT_RETRY_WINDOW: raw }).retryWindowMs).toBe(ms);
+  });
+
+  test.each(['0h', '24', 'one day', '-1h', '1.5h'])('refuses %j and says how to write it', (raw) => {
+    const error = expectRefused({ SETUPBOT_RETRY_WINDOW: raw }, 'SETUPBOT_RETRY_WINDOW');
+    expect(error.message).toContain('s, m, h or d');
+    expect(error.message).toContain('default 24h');
+  });
+});
+
+describe('loadConfig: tab and read API', () => {
+  test('defaults: no public host, Entra ID public cloud metadata, no extra tab hosts', () => {
+    const config = loadConfig(singleTenant);
+    expect(config.publicHost).toBe('');
+    expect(config.apiOpenIdMetadata).toBe('https://login.microsoftonline.com/{tenantid}/v2.0/.well-known/openid-configuration');
+    expect(config.tabHostOrigins).toEqual([]);
+  });
+
+  test('takes a public host name, lower-cased', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_PUBLIC_HOST: 'SetupBot.Contoso.com' }).publicHost).toBe('setupbot.contoso.com');
+  });
+
+  test.each(['https://setupbot.contoso.com', 'setupbot.contoso.com/tab', 'setupbot.contoso.com:443', 'not a host'])('refuses SETUPBOT_PUBLIC_HOST=%s', (host) => {
+    expect(expectRefused({ ...singleTenant, SETUPBOT_PUBLIC_HOST: host }, 'SETUPBOT_PUBLIC_HOST').message).toContain('setupbot.contoso.com');
+  });
+
+  test('accepts an https metadata URL, and plain http only for a loopback test issuer', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'https://login.microsoftonline.us/{tenantid}/v2.0/.well-known/openid-configuration' }).apiOpenIdMetadata).toContain('microsoftonline.us');
+    expect(loadConfig({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'http://127.0.0.1:4000/{tenantid}/v2.0/.well-known/openid-configuration' }).apiOpenIdMetadata).toContain('127.0.0.1');
+    expect(expectRefused({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'http://login.example.com/{tenantid}/x' }, 'SETUPBOT_API_OPENID_METADATA').message).toMatch(/https/);
+    expectRefused({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'not a url' }, 'SETUPBOT_API_OPENID_METADATA');
+  });
+
+  test('takes tab host origins as scheme://host[:port] and refuses anything else', () => {
+    expect(loadConfig({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com, http://127.0.0.1:5000' }).tabHostOrigins).toEqual(['https://teams.contoso.com', 'http://127.0.0.1:5000']);
+    expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com/path' }, 'SETUPBOT_TAB_HOST_ORIGINS');
+    expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'teams.contoso.com' }, 'SETUPBOT_TAB_HOST_ORIGINS');
   });
 });

@@ -240,7 +240,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const result = await verifier().verify(reference(sas, [secret(other)]));
     expect(result.outcome).toBe('failed');
     expect(result.messages).toEqual([
-      `The bot's identity can't read secrets in ${vaultLabel()} (403). Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then retry.`,
+      `The bot's identity can't read secrets in ${vaultLabel()} (403). Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then press Retry.`,
     ]);
     expect(result.items.map((item) => item.messages)).toEqual([['not checked: access denied (403)'], ['not checked: access denied (403)']]);
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);

@@ -23,11 +23,11 @@ describe('connected applications step card', () => {
   test('says in its header that the step is optional, then shows the notice', () => {
     const [header, notice] = render({ notice: { tone: 'attention', text: 'Fix the fields marked in red.' } }).body as CardNode[];
     expect(header).toMatchObject({ text: 'Step 3 of 4 · Connected applications (optional)' });
-    expect(notice).toMatchObject({ text: 'Fix the fields marked in red.', color: 'Attention' });
+    expect(notice).toMatchObject({ type: 'Container', style: 'attention', items: [{ text: 'Fix the fields marked in red.' }] });
   });
 
-  test('with no rows says they can be added later', () => {
-    expect(cardText(render({ values: [] }))).toContain('No connected applications — you can add them later.');
+  test('with no rows says what Skip does and that they can be added later', () => {
+    expect(cardText(render({ values: [] }))).toContain('No connected applications yet. Add one, or press **Skip** to go to the review without any: you can add them later.');
     expect(cardText(render())).not.toContain('No connected applications');
   });
 
@@ -45,7 +45,7 @@ describe('connected applications step card', () => {
 
   test('puts each server error right under its input and a list error above the rows', () => {
     const errors = {
-      'connectedApplications[1].applicationUrl': 'Use https://<env>.operations.dynamics.com.',
+      'connectedApplications[1].applicationUrl': 'Use https://contoso.operations.dynamics.com.',
       'connectedApplications[0].tenant': 'Enter a tenant ID or domain.',
       connectedApplications: 'Two applications have the same URL.',
       'connectedApplications[5].name': 'No such row.',
@@ -64,15 +64,24 @@ describe('connected applications step card', () => {
     expect(actionsWith(card, { verb: 'setup.remove', list: 'connectedApplications' }).map((action) => actionData(action).index)).toEqual([0, 1]);
   });
 
-  test('ends with Back, Skip, Next (positive) and Cancel; only Next sends the inputs', () => {
+  test('with rows, ends with Back, Next (positive, sending the inputs) and Cancel: no Skip that would drop them', () => {
     const actions = render().actions as CardNode[];
     expect(actions.map((action) => [action.title, action.verb, action.associatedInputs ?? 'auto'])).toEqual([
-      ['Back', 'setup.back', 'none'], ['Skip', 'setup.skip', 'none'], ['Next', 'setup.next', 'auto'], ['Cancel', 'setup.cancel', 'none'],
+      ['Back', 'setup.back', 'none'], ['Next', 'setup.next', 'auto'], ['Cancel', 'setup.cancel', 'none'],
     ]);
-    expect(actions[2].style).toBe('positive');
+    expect(actions[1].style).toBe('positive');
     for (const action of nodesOf(render()).filter((node) => node.type === 'Action.Execute')) {
       expect(action.fallback).toEqual({ ...action, type: 'Action.Submit', verb: undefined, fallback: undefined });
     }
+  });
+});
+
+describe('connected applications step card with nothing added', () => {
+  test('shows one way on, Skip, between Back and Cancel: never Skip and Next together', () => {
+    const actions = render({ values: [] }).actions as CardNode[];
+    expect(actions.map((action) => [action.title, action.verb, action.associatedInputs ?? 'auto'])).toEqual([
+      ['Back', 'setup.back', 'none'], ['Skip', 'setup.skip', 'none'], ['Cancel', 'setup.cancel', 'none'],
+    ]);
   });
 });
 

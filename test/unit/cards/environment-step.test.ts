@@ -19,10 +19,11 @@ describe('environment step card', () => {
     expect(cardProblems(renderEnvironmentStep({ identity, values: emptySetupContent().environment, errors: {} }))).toEqual([]);
   });
 
-  test('starts with the step header and then the notice in its tone colour', () => {
+  test('starts with the step header and then the notice, on a container styled by its tone (not coloured text)', () => {
     const [header, notice] = render({ notice: { tone: 'warning', text: 'Someone else changed this draft.' } }).body as CardNode[];
     expect(header).toMatchObject({ type: 'TextBlock', text: 'Step 1 of 4 · Service environment' });
-    expect(notice).toMatchObject({ type: 'TextBlock', text: 'Someone else changed this draft.', color: 'Warning' });
+    expect(notice).toMatchObject({ type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text: 'Someone else changed this draft.' }] });
+    expect((notice.items as CardNode[])[0].color).toBeUndefined();
   });
 
   test('shows no notice line when there is none', () => {
@@ -70,7 +71,7 @@ describe('environment step card', () => {
       'environment.name': 'The environment name contoso-uat is already taken.',
       'environment.users[2].email': 'Enter an email like name@contoso.com.',
       'environment.externalApplications[0].objectId': 'Enter the object ID as a GUID.',
-      'environment.dataverseEndpointUri': 'Use https://<org>/api/data/v9.1/.',
+      'environment.dataverseEndpointUri': 'Use https://contoso.crm.dynamics.com/api/data/v9.1/.',
     };
     const card = render({ errors });
     for (const [id, message] of Object.entries(errors)) {

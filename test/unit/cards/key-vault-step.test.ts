@@ -36,10 +36,17 @@ describe('Key Vault step card', () => {
   test('starts with the step header, the notice, then the one-line warning never to paste a secret', () => {
     const [header, notice, warning] = render({ notice: { tone: 'good', text: 'Item added.' } }).body as CardNode[];
     expect(header).toMatchObject({ text: 'Step 2 of 4 · Key Vault' });
-    expect(notice).toMatchObject({ text: 'Item added.', color: 'Good' });
+    expect(notice).toMatchObject({ type: 'Container', style: 'good', items: [{ text: 'Item added.' }] });
     expect(warning).toMatchObject({
-      text: 'Never paste a secret here — give the names of the items in Key Vault, not their values.', color: 'Warning',
+      type: 'Container',
+      items: [{ type: 'TextBlock', text: '⚠️ **Never paste a secret here** — give the names of the items in Key Vault, not their values.' }],
     });
+  });
+
+  test('the never-paste-a-secret warning keeps its contrast in every theme: a warning container, not coloured text', () => {
+    const warning = (render().body as CardNode[])[1];
+    expect(warning).toMatchObject({ type: 'Container', style: 'warning' });
+    for (const node of nodesOf(warning)) expect(node.color).toBeUndefined();
   });
 
   test('names every input by its validation path and fills it with the current value', () => {
@@ -99,7 +106,7 @@ describe('Key Vault step card', () => {
 
   test('puts each server error right under its input, and list errors under their heading', () => {
     const errors = {
-      'keyVault.keyVaultUri': 'Use https://<vault>.vault.azure.net/.',
+      'keyVault.keyVaultUri': 'Use https://contoso-einvoicing.vault.azure.net/.',
       'keyVault.items[2].name': 'Use letters, digits and hyphens, starting with a letter.',
       'keyVault.chains[0].certificates[1]': 'issuing-ca is not a Certificate item.',
       'keyVault.items': 'Add the storage SAS token secret as an item.',

@@ -120,12 +120,48 @@ describe('request card', () => {
     expect(inputsOf(card)).toEqual([]);
   });
 
-  test.each(STATUSES.filter((status) => status !== 'submitted'))('once %s, nobody gets buttons any more', (status) => {
+  test.each<RequestStatus>(['approved', 'cancelled', 'executing', 'succeeded'])('once %s, nobody gets buttons any more', (status) => {
     for (const viewer of VIEWERS) {
       const card = render(status, viewer);
       expect(buttons(card)).toEqual([]);
       expect(inputsOf(card)).toEqual([]);
     }
+  });
+
+  test('a failed request offers Retry to the requester and the approvers, and Edit and resubmit to the requester', () => {
+    expect(buttonTitles(render('failed', 'requester'))).toEqual(['Retry', 'Edit and resubmit']);
+    expect(buttonTitles(render('failed', 'approver'))).toEqual(['Retry']);
+    expect(buttonTitles(render('failed', 'status'))).toEqual([]);
+    const [retry, resubmit] = buttons(render('failed', 'requester'));
+    expect(retry).toMatchObject({ type: 'Action.Execute', verb: REQUEST_VERBS.retry, style: 'positive', associatedInputs: 'none', data: { verb: REQUEST_VERBS.retry, requestId: 'SR-0042', v: 5 } });
+    expect(resubmit).toMatchObject({ verb: REQUEST_VERBS.resubmit, associatedInputs: 'none', data: { requestId: 'SR-0042', v: 5 } });
+    expect(inputsOf(render('failed', 'requester'))).toEqual([]);
+  });
+
+  test.each<RequestStatus>(['rejected', 'expired'])('a %s request offers Edit and resubmit to its requester only', (status) => {
+    expect(buttonTitles(render(status, 'requester'))).toEqual(['Edit and resubmit']);
+    expect(buttonTitles(render(status, 'approver'))).toEqual([]);
+    expect(buttonTitles(render(status, 'status'))).toEqual([]);
+    expect(cardText(render(status, 'requester'))).toContain("**Edit and resubmit** starts a new setup with this request's content filled in.");
+  });
+
+  test('the failed card says what Retry does', () => {
+    const text = cardText(render('failed', 'approver'));
+    expect(text).toContain('Fix what the failed step says, then press **Retry**');
+    expect(text).toContain('never the steps already done');
+    expect(cardText(render('failed', 'status'))).not.toContain('**Retry**');
+  });
+
+  test.each<RequestStatus>(['failed', 'rejected', 'expired'])('a %s request that was resubmitted says so and offers nothing more', (status) => {
+    for (const viewer of VIEWERS) {
+      const card = render(status, viewer, { resubmittedAs: 'SR-0043' });
+      expect(buttons(card)).toEqual([]);
+      expect(cardText(card)).toContain('Resubmitted as SR-0043: that request replaces this one.');
+    }
+  });
+
+  test('a resubmission names the request it replaces', () => {
+    expect(cardText(render('submitted', 'status', { resubmittedFrom: 'SR-0041' }))).toContain('Resubmission of SR-0041, edited by Rita Requester.');
   });
 
   test('the title says the request, its status and the approvals so far', () => {
@@ -134,7 +170,7 @@ describe('request card', () => {
     expect(title(render('submitted', 'status'))).toMatchObject({ type: 'TextBlock', text: 'SR-0042 · Waiting for approval (1 of 2)' });
     expect(title(render('rejected', 'status'))).toMatchObject({ text: 'SR-0042 · Rejected', color: 'Attention' });
     expect(title(render('succeeded', 'status'))).toMatchObject({ text: 'SR-0042 · Done', color: 'Good' });
-    expect(title(render('expired', 'status'))).toMatchObject({ text: 'SR-0042 · Expired', color: 'Warning' });
+    expect(title(render('expired', 'status'))).toMatchObject({ text: 'SR-0042 · Expired', color: 'Default' });
   });
 
   test('summarises what the request asks for', () => {
@@ -191,28 +227,35 @@ describe('history', () => {
 });
 
 describe('execution steps', () => {
-  test('are listed with their icon and messages while the setup runs', () => {
+  test('are listed with their icon, their status word and messages while the setup runs', () => {
     const text = cardText(render('executing', 'requester'));
     expect(text).toContain('Setup steps');
-    expect(text).toContain('✅ Verify Key Vault reference Contoso-KV');
+    expect(text).toContain('✅ Done: Verify Key Vault reference Contoso-KV');
     expect(text).toContain('- ✅ contoso-storage-sas (storage SAS secret): verified');
-    expect(text).toContain('⏳ Record service environment Contoso-UAT');
-    expect(text).toContain('⏳ Connect Contoso Finance UAT');
+    expect(text).toContain('⏳ Running: Record service environment Contoso-UAT');
+    expect(text).toContain('⏳ Not run: Connect Contoso Finance UAT');
   });
 
-  test('show failures and what was skipped', () => {
+  test('show failures and what was skipped, in words', () => {
     const text = cardText(render('failed', 'status'));
-    expect(text).toContain('❌ Verify Key Vault reference Contoso-KV');
+    expect(text).toContain('❌ Failed: Verify Key Vault reference Contoso-KV');
     expect(text).toContain('- Access denied: grant the e-Invoicing Service Get and List on secrets.');
-    expect(text).toContain('⏭️ Publish service environment Contoso-UAT');
+    expect(text).toContain('⏭️ Skipped: Publish service environment Contoso-UAT');
     expect(text).toContain('- not run: an earlier step failed');
+  });
+
+  test('a step with warnings is done, and says so', () => {
+    const base = request('succeeded');
+    const steps = base.execution?.steps.map((step, index) => (index === 0 ? { ...step, status: 'warning' as const } : step)) ?? [];
+    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' });
+    expect(cardText(card)).toContain('⚠️ Done, with warnings: Verify Key Vault reference Contoso-KV');
   });
 
   test('a step started more than once says it was resumed after a restart', () => {
     const running = request('executing');
     const steps = running.execution?.steps.map((step, index) => (index === 1 ? { ...step, attempts: 2 } : step)) ?? [];
     const card = renderRequestCard({ request: { ...running, execution: running.execution && { ...running.execution, steps } }, viewer: 'status' });
-    expect(cardText(card)).toContain('⏳ Record service environment Contoso-UAT (resumed after a restart)');
+    expect(cardText(card)).toContain('⏳ Running: Record service environment Contoso-UAT (resumed after a restart)');
   });
 
   test('long step messages are cut to 8 lines of 240 characters', () => {
@@ -311,5 +354,66 @@ describe('size', () => {
     const run = longRun();
     const failed = { ...run, status: 'failed' as const };
     for (const viewer of VIEWERS) expect(cardProblems(renderRequestCard({ request: failed, viewer }))).toEqual([]);
+  });
+});
+
+describe('after a Retry', () => {
+  const retry = (attempt: number, reapproval: boolean, at = '2026-11-26T10:00:00.000Z') => ({ objectId: 'req-rita', name: 'Rita Requester', at, attempt, reapproval });
+
+  test('the title and the my-requests line say which attempt it is', () => {
+    expect(statusLine(request('failed', { attempt: 2 }))).toBe('Failed · attempt 2');
+    expect(statusLine(request('submitted', { attempt: 3 }))).toBe('Waiting for approval (1 of 2) · attempt 3');
+    expect(statusLine(request('failed'))).toBe('Failed');
+    expect(((render('executing', 'status', { attempt: 2 }).body as CardNode[])[0]).text).toBe('SR-0042 · Setting up · attempt 2');
+  });
+
+  test('the history lists decisions and retries in the order they happened', () => {
+    const failed = request('failed');
+    const card = render('submitted', 'status', {
+      attempt: 2,
+      approvals: [],
+      earlierApprovals: failed.approvals,
+      retries: [retry(2, true)],
+    });
+    const lines = nodesOf(card).filter((node) => node.type === 'TextBlock' && /^(✅ Approved|🔁 Retry)/.test(String(node.text))).map((node) => String(node.text));
+    expect(lines).toEqual([
+      expect.stringMatching(/^✅ Approved by Alice Approver/),
+      expect.stringMatching(/^✅ Approved by Bob Approver/),
+      expect.stringMatching(/^🔁 Retry by Rita Requester · .* · attempt 2: sent back for approval, because the approval was older than the retry window$/),
+    ]);
+  });
+
+  test('while it waits to run again, the steps shown are those of the last run', () => {
+    const failed = request('failed');
+    expect(cardText(render('submitted', 'status', { attempt: 2, execution: failed.execution, approvals: [] }))).toContain('Last run: Setup steps · attempt 1');
+    expect(cardText(render('executing', 'status', { attempt: 2, execution: { ...failed.execution!, attempt: 2 } }))).toContain('Setup steps · attempt 2');
+  });
+});
+
+describe('while waiting for approval, the card says who was asked and whether they were notified', () => {
+  const copy = (approverId: string, approverName?: string) => ({ kind: 'approver' as const, approverId, approverName, conversationId: `c-${approverId}`, activityId: '1', address: {} });
+  const asked = (overrides: Partial<SetupRequest>) => cardText(render('submitted', 'requester', { approvals: [], ...overrides }));
+
+  test('before the approval cards arrive: how many are being asked', () => {
+    expect(asked({})).toContain('Asking 2 approvers to approve: sending the approval card in Teams…');
+  });
+
+  test('once they arrived: their names, and that they were notified', () => {
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver'), copy('appr-bob', 'Bob Approver')] })).toContain('Alice Approver and Bob Approver were asked to approve and have been notified in Teams.');
+  });
+
+  test('names where known, a count where not', () => {
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver'), copy('appr-bob')] })).toContain('Alice Approver and 1 other approver were asked to approve and have been notified in Teams.');
+    expect(asked({ cards: [copy('appr-alice'), copy('appr-bob')] })).toContain('2 approvers were asked to approve and have been notified in Teams.');
+    expect(asked({ cards: [copy('appr-alice', 'Alice Approver')] })).toContain('Alice Approver has been notified in Teams; sending the approval card to 1 approver…');
+  });
+
+  test('a requester who is also an approver is not counted; with nobody else, the card says so', () => {
+    expect(asked({ approvers: ['appr-alice', 'req-rita'] })).toContain('Asking 1 approver to approve');
+    expect(asked({ approvers: ['req-rita'] })).toContain('No approver other than the requester is configured, so nobody can approve this yet.');
+  });
+
+  test('is not shown once decided', () => {
+    expect(cardText(render('approved', 'requester'))).not.toMatch(/asked to approve|Asking/);
   });
 });

@@ -20,8 +20,14 @@ const content = (): SetupContent => ({
   connectedApplications: [{ name: 'Contoso Finance', type: 'Dynamics 365 Finance', applicationUrl: 'https://contoso.operations.dynamics.com', tenant: 'contoso.onmicrosoft.com' }],
 });
 const render = (view: Partial<ReviewStepView> = {}) => renderReviewStep({ identity, content: content(), dryRun: false, errors: {}, ...view });
+/** The label/value rows of the sections: a ColumnSet of a label column and a value column each. */
+const rows = (card: unknown): CardNode[] =>
+  nodesOf(card).filter((node) => node.type === 'ColumnSet' && (node.columns as CardNode[]).every((column) => typeof column.width === 'number'));
 const facts = (card: unknown): [string, string][] =>
-  nodesOf(card).filter((node) => node.type === 'FactSet').flatMap((set) => (set.facts as CardNode[]).map((fact): [string, string] => [String(fact.title), String(fact.value)]));
+  rows(card).map((row) => {
+    const [label, value] = (row.columns as CardNode[]).map((column) => String((column.items as CardNode[])[0].text));
+    return [label, value];
+  });
 
 describe('review step card', () => {
   test('passes the Adaptive Cards parser, full and empty, also without Universal Actions', () => {
@@ -33,7 +39,7 @@ describe('review step card', () => {
   test('starts with the step header and the notice', () => {
     const [header, notice] = render({ notice: { tone: 'good', text: 'Everything checks out.' } }).body as CardNode[];
     expect(header).toMatchObject({ text: 'Step 4 of 4 · Review' });
-    expect(notice).toMatchObject({ text: 'Everything checks out.', color: 'Good' });
+    expect(notice).toMatchObject({ type: 'Container', style: 'good', items: [{ text: 'Everything checks out.' }] });
   });
 
   test('summarises each section as facts, lists in plain words', () => {
@@ -43,7 +49,7 @@ describe('review step card', () => {
       ['Users', 'alice (alice@contoso.com), bo (bo@contoso.com)'],
       ['External applications', 'gateway (3f2504e0-4f89-41d3-9a0c-0305e82c3301)'],
       ['Number sequences', 'EINV-FR'],
-      ['Dataverse', '—'],
+      ['Dataverse', 'None'],
       ['Name', 'contoso-kv'],
       ['URI', 'https://contoso-einvoicing.vault.azure.net/'],
       ['SAS secret name', 'storage-sas-token'],
@@ -53,9 +59,23 @@ describe('review step card', () => {
     ]);
   });
 
-  test('says None for empty lists', () => {
+  test('says None for every empty value, text or list, and never anything else', () => {
     const empty = facts(renderReviewStep({ identity, content: emptySetupContent(), dryRun: false, errors: {} }));
-    expect(empty).toEqual(expect.arrayContaining([['External applications', 'None'], ['Chains', 'None'], ['Applications', 'None']]));
+    expect(empty).toEqual(expect.arrayContaining([['Description', 'None'], ['Dataverse', 'None'], ['External applications', 'None'], ['Chains', 'None'], ['Applications', 'None']]));
+    expect(empty.map(([, value]) => value).filter((value) => /^(—|-|none|n\/a)$/i.test(value) && value !== 'None')).toEqual([]);
+  });
+
+  test('every section lays out its labels in a column of the same width (same proportions in every row)', () => {
+    const widths = rows(render()).map((row) => (row.columns as CardNode[]).map((column) => column.width));
+    expect(widths.length).toBe(12);
+    expect(new Set(widths.map((pair) => JSON.stringify(pair)))).toEqual(new Set([JSON.stringify([2, 3])]));
+    expect(nodesOf(render()).filter((node) => node.type === 'FactSet')).toEqual([]);
+  });
+
+  test('names the dry run once: the toggle has its title and no separate label', () => {
+    const text = cardText(render());
+    expect(text.match(/Dry run/g)).toHaveLength(1);
+    expect(inputById(render(), 'dryRun')?.label).toBeUndefined();
   });
 
   test('has an Edit per section that sends no inputs', () => {

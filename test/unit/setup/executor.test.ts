@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../../setup/audit.js';
 import { planFor, type ExecutionStep } from '../../../setup/execution.js';
 import { Executor } from '../../../setup/executor.js';
+import { applyRetry } from '../../../setup/recovery-policy.js';
 import type { KeyVaultReference, SetupContent } from '../../../setup/model.js';
 import type { Logger, Repository } from '../../../setup/ports.js';
 import type { Registry } from '../../../setup/registry.js';
@@ -202,7 +203,7 @@ describe('the plan', () => {
     ]);
     const finished = request.execution?.steps.map((step) => Date.parse(step.finishedAt ?? '')) ?? [];
     expect([...finished].sort((a, b) => a - b)).toEqual(finished);
-    expect(request.execution?.steps[0].messages).toEqual([`✅ ${SAS} (storage SAS secret): verified`, '✅ contoso-signing (Certificate): verified']);
+    expect(request.execution?.steps[0].messages).toEqual([`✅ OK · ${SAS} (storage SAS secret): verified`, '✅ OK · contoso-signing (Certificate): verified']);
     expect(request.execution?.steps[1].messages).toEqual(['Recorded as Not published.']);
     expect(request.execution?.steps[2].messages).toEqual(['Status: Published.']);
     expect(request.execution?.steps[3].messages).toEqual(['Check connection: answered HTTP 200 in 120 ms', 'Recorded and linked to Contoso-UAT.']);
@@ -238,7 +239,7 @@ describe('starting', () => {
     expect(request.execution?.dryRun).toBe(false);
     expect(request.execution?.steps).toEqual(planFor(content()));
     expect(request.execution?.pendingAudit).toEqual([]);
-    expect((await audit.entries(ID)).map((entry) => [entry.action, entry.details])).toEqual([['execution_started', { steps: 5, dryRun: false }]]);
+    expect((await audit.entries(ID)).map((entry) => [entry.action, entry.details])).toEqual([['execution_started', { steps: 5, dryRun: false, attempt: 1 }]]);
     expect(progress).toEqual([ID]);
   });
 
@@ -307,7 +308,7 @@ describe('outcomes', () => {
     const request = await stored();
     expect(request.status).toBe('succeeded');
     expect(request.execution?.steps.map((step) => step.status)).toEqual(['warning', 'ok', 'ok', 'warning', 'warning']);
-    expect(request.execution?.steps[0].messages).toContain(`⚠️ ${SAS} (storage SAS secret): SAS finding (warning)`);
+    expect(request.execution?.steps[0].messages).toContain(`⚠️ Warning · ${SAS} (storage SAS secret): SAS finding (warning)`);
     expect((await registry.environment('Contoso-UAT'))?.status).toBe('Published');
     expect((await registry.keyVaultReference('Contoso-KV'))?.verification.outcome).toBe('warning');
     expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso UAT', 'Contoso TEST']);
@@ -537,5 +538,107 @@ describe('resumeAll', () => {
     expect(entries[0]).toMatchObject({ action: 'step_finished', details: { step: 'Record service environment Contoso-UAT' } });
     expect(entries.map((entry) => entry.action)).toEqual(['step_finished', 'step_finished', 'step_finished', 'step_finished', 'succeeded']);
     expect(await audit.verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('a retried request', () => {
+  const HOUR = 3_600_000;
+  const policy = { approvers: ['appr-alice'], approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR };
+
+  /** What Retry does to the stored request (within the window: approved again, attempt + 1). */
+  async function retried(id = ID): Promise<void> {
+    const current = await requests.get(id);
+    if (!current) throw new Error('missing');
+    await requests.update(id, current.version, (request) => ({ ...applyRetry(request, { objectId: 'req-rita', name: 'Rita' }, new Date(Date.parse(request.updatedAt) + 60_000), policy), revision: request.revision + 1 }));
+  }
+
+  test('runs the failed step and the ones after it, never the steps already done; the registry keeps its records', async () => {
+    await requests.create(ID, storedRequest());
+    let reachable = false;
+    const checker = new FakeChecker((url) => (reachable || url === APP_URLS[1] ? { url, outcome: 'ok', status: 200, message: 'answered HTTP 200 in 80 ms' } : { url, outcome: 'failed', message: 'DNS lookup failed' }));
+    const verifier = new FakeVerifier(() => verification('ok'));
+    await executor(verifier, checker).execute(ID);
+    const first = await stored();
+    expect(first.execution?.steps.map((step) => step.status)).toEqual(['ok', 'ok', 'ok', 'failed', 'skipped']);
+    const recorded = await registry.environment('Contoso-UAT');
+
+    reachable = true;
+    await retried();
+    events = [];
+    await executor(verifier, checker).execute(ID);
+
+    const after = await stored();
+    expect(after.status).toBe('succeeded');
+    expect(events).toEqual([`check ${APP_URLS[0]}`, `check ${APP_URLS[1]}`]);
+    expect(verifier.calls).toHaveLength(1);
+    expect(after.execution?.steps.slice(0, 3)).toEqual(first.execution?.steps.slice(0, 3));
+    expect(after.execution?.steps.slice(3).map((step) => [step.status, step.attempts])).toEqual([
+      ['ok', 1],
+      ['ok', 1],
+    ]);
+    expect(after.execution?.attempt).toBe(2);
+    expect(await registry.environment('Contoso-UAT')).toMatchObject({ recordedBy: ID, recordedAt: recorded?.recordedAt, status: 'Published', connectedApplications: ['Contoso UAT', 'Contoso TEST'] });
+    const entries = await audit.entries(ID);
+    const starts = entries.filter((entry) => entry.action === 'execution_started').map((entry) => entry.details);
+    expect(starts).toEqual([
+      { steps: 5, dryRun: false, attempt: 1 },
+      { steps: 2, dryRun: false, attempt: 2 },
+    ]);
+    expect(entries.at(-1)).toMatchObject({ action: 'succeeded', details: { attempt: 2 } });
+  });
+
+  test('a failed Key Vault step runs again from the start once the vault answers', async () => {
+    await requests.create(ID, storedRequest());
+    let outcome: CheckOutcome = 'failed';
+    const verifier = new FakeVerifier(() => verification(outcome, outcome, outcome === 'failed' ? ['403'] : []));
+    await executor(verifier).execute(ID);
+    outcome = 'ok';
+    await retried();
+    await executor(verifier).execute(ID);
+    const after = await stored();
+    expect(after.status).toBe('succeeded');
+    expect(verifier.calls).toHaveLength(2);
+    expect(after.execution?.steps.map((step) => [step.status, step.attempts])).toEqual(Array.from({ length: 5 }, () => ['ok', 1]));
+    expect(await auditTrail()).toEqual([
+      'execution_started', 'step_finished failed', 'failed',
+      'execution_started', 'step_finished ok', 'step_finished ok', 'step_finished ok', 'step_finished ok', 'step_finished ok', 'succeeded',
+    ]);
+  });
+
+  test('a dry run stays a dry run when retried (even if the bot no longer runs everything dry)', async () => {
+    await requests.create(ID, storedRequest());
+    const checker = new FakeChecker((url) => ({ url, outcome: 'failed', message: 'refused' }));
+    await executor(new FakeVerifier(() => verification('ok')), checker, true).execute(ID);
+    await retried();
+    await executor(new FakeVerifier(() => verification('ok')), new FakeChecker(), false).execute(ID);
+    const after = await stored();
+    expect(after).toMatchObject({ status: 'succeeded', execution: { dryRun: true } });
+    expect(await registry.environments()).toEqual([]);
+    expect(await registry.keyVaultReference(content().keyVault.name)).toBeUndefined();
+  });
+});
+
+describe('a resubmission', () => {
+  test('takes over the records of the request it replaces, with its own content; others stay refused', async () => {
+    await requests.create(ID, storedRequest({ status: 'failed' }));
+    await registry.recordKeyVaultReference(ID, content().keyVault, verification('ok'));
+    await registry.recordEnvironment(ID, content().environment, content().keyVault);
+    await registry.publishEnvironment('Contoso-UAT');
+    const edited = content();
+    edited.environment.description = 'edited after the failure';
+    await requests.create('SR-0002', storedRequest({ id: 'SR-0002', content: edited, resubmittedFrom: ID }));
+    await executor(new FakeVerifier(() => verification('ok'))).execute('SR-0002');
+    expect((await stored('SR-0002')).status).toBe('succeeded');
+    expect(await registry.environment('Contoso-UAT')).toMatchObject({ recordedBy: 'SR-0002', status: 'Published', environment: { description: 'edited after the failure' } });
+    expect((await registry.keyVaultReference('Contoso-KV'))?.recordedBy).toBe('SR-0002');
+    expect((await registry.connectedApplication('Contoso UAT'))?.recordedBy).toBe('SR-0002');
+
+    // a request outside that line may not
+    await requests.create('SR-0003', storedRequest({ id: 'SR-0003' }));
+    await executor(new FakeVerifier(() => verification('ok'))).execute('SR-0003');
+    const intruder = await stored('SR-0003');
+    expect(intruder.status).toBe('failed');
+    expect(intruder.execution?.steps[0].messages.at(-1)).toContain('already recorded by SR-0002');
+    expect((await registry.environment('Contoso-UAT'))?.recordedBy).toBe('SR-0002');
   });
 });

@@ -210,3 +210,51 @@ describe('lookups by name', () => {
     expect(registryKey('  Contoso-UAT ')).toBe('contoso-uat');
   });
 });
+
+describe('a request that replaces the recorder (Edit and resubmit)', () => {
+  test('takes over a published environment with its own content: Changed until published again', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.publishEnvironment('Contoso-UAT');
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('ok'));
+    clock.advance(60_000);
+    const edited = { ...environment, description: 'edited', users: [{ userId: 'asmith', email: 'asmith@contoso.com' }] };
+    const taken = await registry.recordEnvironment('SR-0002', edited, { ...reference, storageSasSecretName: 'new-sas' }, ['SR-0001']);
+    expect(taken).toMatchObject({ environment: edited, storageSasSecretName: 'new-sas', status: 'Changed', recordedBy: 'SR-0002', recordedAt: '2026-11-25T09:01:00.000Z', connectedApplications: [app.name] });
+    expect((await registry.publishEnvironment('Contoso-UAT')).status).toBe('Published');
+    // re-recording by the new owner (a Retry) changes nothing
+    expect(await registry.recordEnvironment('SR-0002', environment, reference, ['SR-0001'])).toMatchObject({ environment: edited, status: 'Published' });
+  });
+
+  test('an environment never published stays Not published when taken over', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    expect((await registry.recordEnvironment('SR-0002', environment, reference, ['SR-0001'])).status).toBe('Not published');
+  });
+
+  test('takes over the Key Vault reference and the connected application', async () => {
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('first'));
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordConnectedApplication('SR-0001', app, 'Contoso-UAT', check('first'));
+    const moved = { ...reference, keyVaultUri: 'https://contoso-fixed.vault.azure.net/' };
+    await registry.recordKeyVaultReference('SR-0003', moved, verification('second'), ['SR-0002', 'SR-0001']);
+    expect(await registry.keyVaultReference('Contoso-KV')).toMatchObject({ reference: moved, recordedBy: 'SR-0003', verification: { checkedAt: 'second' } });
+    const newUrl = { ...app, applicationUrl: 'https://contoso-new.sandbox.operations.dynamics.com' };
+    await registry.recordConnectedApplication('SR-0003', newUrl, 'Contoso-UAT', check('second'), ['SR-0002', 'SR-0001']);
+    expect(await registry.connectedApplication(app.name)).toMatchObject({ application: newUrl, recordedBy: 'SR-0003', environments: ['Contoso-UAT'] });
+  });
+
+  test('a request outside the line is still refused', async () => {
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await expect(registry.recordEnvironment('SR-0005', environment, reference, ['SR-0004'])).rejects.toThrow('already recorded by SR-0001');
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('t'));
+    await expect(registry.recordKeyVaultReference('SR-0005', reference, verification('t'), ['SR-0004'])).rejects.toThrow('already recorded by SR-0001');
+  });
+
+  test('a resubmission takes over what the requests it replaces recorded', async () => {
+    await registry.recordKeyVaultReference('SR-0001', reference, verification('t'));
+    await registry.recordEnvironment('SR-0001', environment, reference);
+    await registry.recordKeyVaultReference('SR-0002', reference, verification('t2'), ['SR-0001']);
+    await registry.recordEnvironment('SR-0002', environment, reference, ['SR-0001']);
+    expect((await registry.environment(environment.name))?.recordedBy).toBe('SR-0002');
+    expect((await registry.keyVaultReference(reference.name))?.recordedBy).toBe('SR-0002');
+  });
+});

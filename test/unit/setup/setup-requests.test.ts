@@ -6,6 +6,7 @@ import { DRAFTS, DraftStore } from '../../../setup/drafts.js';
 import type { SetupContent } from '../../../setup/model.js';
 import type { Repository, Versioned } from '../../../setup/ports.js';
 import type { Registry } from '../../../setup/registry.js';
+import { planFor } from '../../../setup/execution.js';
 import { REQUESTS, type CardCopy, type RequestIndex, type SetupRequest } from '../../../setup/request.js';
 import { SetupRequests } from '../../../setup/setup-requests.js';
 import type { KeyVaultVerification } from '../../../setup/verification.js';
@@ -44,7 +45,7 @@ function service(policy: Partial<ApprovalPolicy> = {}): SetupRequests {
     audit,
     clock,
     registry,
-    policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, ...policy },
+    policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR, ...policy },
   });
 }
 
@@ -418,5 +419,198 @@ describe('queries', () => {
     await submitted(requests, content('Contoso-B'), omar);
     await submitted(requests, content('Contoso-C'));
     expect((await requests.listByRequester('REQ-RITA')).map((request) => request.id)).toEqual(['SR-0001', 'SR-0003']);
+  });
+});
+
+/** A submitted, approved request whose run failed at its first step (the executor's record, written as it would). */
+async function failedRequest(requests: SetupRequests, name: string, who: Requester = rita): Promise<SetupRequest> {
+  const request = await submitted(requests, content(name), who);
+  const decided = await requests.decide(request.id, request.revision, alice, 'approve', '');
+  if (!decided.ok) throw new Error('approval refused');
+  const plan = planFor(request.content);
+  const stored = await requestsRepo.update(request.id, decided.request.version, (current) => ({
+    ...current,
+    status: 'failed',
+    revision: current.revision + 2,
+    execution: {
+      dryRun: false,
+      startedAt: clock.now().toISOString(),
+      finishedAt: clock.now().toISOString(),
+      steps: [{ ...plan[0], status: 'failed', attempts: 1, messages: ['403'] }, ...plan.slice(1).map((step) => ({ ...step, status: 'skipped' as const }))],
+    },
+  }));
+  return stored.value;
+}
+
+describe('retry', () => {
+  test('within the retry window: approved again at once, attempt 2, one audit entry naming where it resumes', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Retry');
+    clock.advance(2 * HOUR);
+    const outcome = await requests.retry(failed.id, failed.revision, rita);
+    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    expect(outcome.request.value).toMatchObject({ status: 'approved', attempt: 2, revision: failed.revision + 1, approvals: failed.approvals });
+    const entries = await audit.entries(failed.id);
+    expect(entries[entries.length - 1]).toMatchObject({
+      action: 'retried',
+      actor: { kind: 'user', objectId: rita.objectId },
+      details: { attempt: 2, reapproval: false, resumesAt: 'Verify Key Vault reference Contoso-Retry-KV' },
+    });
+  });
+
+  test('after the retry window: back to approval, with a new deadline, and the approvers can decide again', async () => {
+    const requests = service({ approvalsRequired: 1 });
+    const failed = await failedRequest(requests, 'Contoso-Late');
+    clock.advance(25 * HOUR);
+    const outcome = await requests.retry(failed.id, failed.revision, alice);
+    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    const back = outcome.request.value;
+    expect(back).toMatchObject({ status: 'submitted', attempt: 2, approvals: [], earlierApprovals: failed.approvals });
+    expect(back.expiresAt).toBe(new Date(clock.now().getTime() + 72 * HOUR).toISOString());
+    expect((await requests.awaiting(bob.objectId)).map((record) => record.id)).toEqual([failed.id]);
+    const approved = await requests.decide(failed.id, back.revision, alice, 'approve', 'vault fixed');
+    expect(approved.ok && approved.request.value.status).toBe('approved');
+    expect((await auditActions(failed.id)).slice(-3)).toEqual(['approved', 'retried', 'approved']);
+  });
+
+  test('5 identical concurrent Retry clicks: one retry, one audit entry; the others hear it is under way', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Race');
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => requests.retry(failed.id, failed.revision, rita)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    const refusals = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.refusal]));
+    expect(refusals).toHaveLength(4);
+    for (const refusal of refusals) expect(refusal).toEqual({ code: 'not_failed', message: 'This request is already being retried (attempt 2); it starts in a moment.' });
+    expect((await auditActions(failed.id)).filter((action) => action === 'retried')).toHaveLength(1);
+    expect((await requests.get(failed.id))?.value).toMatchObject({ attempt: 2, revision: failed.revision + 1 });
+  });
+
+  test('a stranger, a stale card and a request that is not failed are refused, and nothing changes', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Refused');
+    const pending = await submitted(requests, content('Contoso-Pending'));
+    const before = await requests.get(failed.id);
+    expect(await requests.retry(failed.id, failed.revision, { objectId: 'stranger', name: 'Sam' })).toMatchObject({ ok: false, refusal: { code: 'not_allowed' } });
+    expect(await requests.retry(failed.id, failed.revision - 1, rita)).toMatchObject({ ok: false, refusal: { code: 'stale' } });
+    expect(await requests.retry(pending.id, pending.revision, rita)).toMatchObject({ ok: false, refusal: { code: 'not_failed' } });
+    expect(await requests.retry('SR-0404', 1, rita)).toMatchObject({ ok: false, refusal: { code: 'not_found' } });
+    expect(await requests.get(failed.id)).toEqual(before);
+    expect(await auditActions(failed.id)).not.toContain('retried');
+  });
+});
+
+describe('edit and resubmit', () => {
+  async function resubmitDraft(from: SetupRequest, setup: SetupContent = from.content, who: Requester = rita): Promise<Versioned<SetupDraft>> {
+    const started = await drafts.startFrom(who, `conversation-${who.objectId}`, { content: setup, origin: { kind: 'resubmit', requestId: from.id } });
+    return drafts.save(started, { step: 'review' });
+  }
+
+  test('the new request links to the old one and the old one to the new; names pass over; both audited', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Again');
+    const edited = structuredClone(failed.content);
+    edited.keyVault.keyVaultUri = 'https://contoso-fixed.vault.azure.net/';
+    const outcome = await requests.submit(await resubmitDraft(failed, edited), { conversation: { id: 'c-2' } });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+    const replacement = outcome.request.value;
+    expect(replacement).toMatchObject({ id: 'SR-0002', status: 'submitted', resubmittedFrom: failed.id });
+    expect(replacement.content.environment.name).toBe('Contoso-Again');
+    expect(replacement.content.keyVault.keyVaultUri).toBe('https://contoso-fixed.vault.azure.net/');
+    const old = (await requests.get(failed.id))?.value;
+    expect(old).toMatchObject({ status: 'failed', resubmittedAs: 'SR-0002', revision: failed.revision + 1 });
+    expect((await auditActions(failed.id)).at(-1)).toBe('resubmitted');
+    expect((await audit.entries(failed.id)).at(-1)?.details).toEqual({ as: 'SR-0002' });
+    expect((await audit.entries('SR-0002'))[0].details).toMatchObject({ resubmittedFrom: failed.id });
+    expect(await drafts.get(rita.objectId)).toBeUndefined();
+    // the old request no longer holds the names; the new one does
+    expect((await requestsRepo.find('heldName', 'env:contoso-again')).map((record) => record.id)).toEqual(['SR-0002']);
+    expect((await requests.validationContextFor(content('Contoso-Again'))).existingEnvironmentNames).toEqual(['Contoso-Again']);
+    // and the old one can no longer be retried
+    expect(await requests.retry(failed.id, old?.revision ?? 0, rita)).toMatchObject({ ok: false, refusal: { code: 'resubmitted' } });
+  });
+
+  test('a resubmission may keep the names its origin holds, but not names other requests hold', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Keep');
+    await submitted(requests, content('Contoso-Other'), omar);
+    const origin = { kind: 'resubmit' as const, requestId: failed.id };
+    expect((await requests.validationContextFor(content('Contoso-Keep'))).existingEnvironmentNames).toContain('Contoso-Keep');
+    expect((await requests.validationContextFor(content('Contoso-Keep'), origin)).existingEnvironmentNames).not.toContain('Contoso-Keep');
+    expect((await requests.validationContextFor(content('Contoso-Other'), origin)).existingEnvironmentNames).toContain('Contoso-Other');
+    const taken = structuredClone(failed.content);
+    taken.environment.name = 'Contoso-Other';
+    const outcome = await requests.submit(await resubmitDraft(failed, taken), {});
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.errors.map((error) => error.path)).toContain('environment.name');
+  });
+
+  test('names the registry holds for the origin (or the requests it replaced) are free for the resubmission', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Recorded');
+    await registry.recordEnvironment(failed.id, failed.content.environment, failed.content.keyVault);
+    // the failed request released nothing (it still holds its names), and the registry holds them too
+    expect((await requests.validationContextFor(failed.content)).existingEnvironmentNames).toContain('Contoso-Recorded');
+    expect((await requests.validationContextFor(failed.content, { kind: 'resubmit', requestId: failed.id })).existingEnvironmentNames).not.toContain('Contoso-Recorded');
+    const outcome = await requests.submit(await resubmitDraft(failed), {});
+    expect(outcome.ok).toBe(true);
+  });
+
+  test('refused when the old request was retried meanwhile: nothing is created, the draft stays', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Raced');
+    const draft = await resubmitDraft(failed);
+    await requests.retry(failed.id, failed.revision, rita);
+    const outcome = await requests.submit(draft, {});
+    expect(outcome).toMatchObject({ ok: false, errors: [], refusal: { code: 'not_resubmittable', message: 'This request is running: wait for it to finish.' } });
+    expect((await requests.list()).map((record) => record.id)).toEqual([failed.id]);
+    expect(await drafts.get(rita.objectId)).toBeDefined();
+    expect((await requests.get(failed.id))?.value.resubmittedAs).toBeUndefined();
+  });
+
+  test('a Retry racing the submission: exactly one of them wins', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Both');
+    const draft = await resubmitDraft(failed);
+    const [submittedOutcome, retried] = await Promise.all([requests.submit(draft, {}), requests.retry(failed.id, failed.revision, rita)]);
+    expect([submittedOutcome.ok, retried.ok].filter(Boolean)).toHaveLength(1);
+    const old = (await requests.get(failed.id))?.value;
+    expect(old?.resubmittedAs).toBe(submittedOutcome.ok ? submittedOutcome.request.value.id : undefined);
+    expect(old?.status).toBe(retried.ok ? 'approved' : 'failed');
+  });
+
+  test('only the requester can resubmit, and only once', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Once');
+    expect(await requests.resubmitRefusal(failed.id, omar)).toMatchObject({ code: 'not_requester' });
+    expect(await requests.resubmitRefusal(failed.id, rita)).toBeUndefined();
+    const first = await requests.submit(await resubmitDraft(failed), {});
+    expect(first.ok).toBe(true);
+    expect(await requests.resubmitRefusal(failed.id, rita)).toEqual({ code: 'resubmitted', message: 'This request was already resubmitted as SR-0002.' });
+    const second = await requests.submit(await resubmitDraft(failed), {});
+    expect(second).toMatchObject({ ok: false, refusal: { code: 'resubmitted' } });
+  });
+
+  test('a link to a replacement that was never created (a stop in between) does not count', async () => {
+    const requests = service();
+    const failed = await failedRequest(requests, 'Contoso-Dangling');
+    const current = await requestsRepo.get(failed.id);
+    await requestsRepo.update(failed.id, current?.version ?? 0, { resubmittedAs: 'SR-0099' });
+    expect(await requests.resubmitRefusal(failed.id, rita)).toBeUndefined();
+    const outcome = await requests.submit(await resubmitDraft(failed), {});
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+    expect((await requests.get(failed.id))?.value.resubmittedAs).toBe(outcome.request.value.id);
+  });
+
+  test.each(['rejected', 'expired'] as const)('a %s request can be resubmitted too', async (status) => {
+    const requests = service();
+    const request = await submitted(requests, content(`Contoso-${status}`));
+    if (status === 'rejected') await requests.decide(request.id, request.revision, alice, 'reject', 'wrong vault');
+    else {
+      clock.advance(73 * HOUR);
+      await requests.expireDue();
+    }
+    const outcome = await requests.submit(await resubmitDraft(request), {});
+    expect(outcome.ok && outcome.request.value.resubmittedFrom).toBe(request.id);
+    expect((await requests.get(request.id))?.value).toMatchObject({ status, resubmittedAs: outcome.ok ? outcome.request.value.id : '' });
   });
 });

@@ -1,0 +1,178 @@
+/**
+ * The read API's response bodies (GET /api/…). Plain JSON, documented in the README; the tab
+ * imports these types. Names, states, dates and findings only: never a secret value.
+ */
+
+export type RequestState = 'submitted' | 'approved' | 'rejected' | 'cancelled' | 'expired' | 'executing' | 'succeeded' | 'failed';
+export type EnvironmentState = 'Not published' | 'Published' | 'Changed' | 'Retired';
+/** ok = ✅, warning = ⚠️ (done, but look), failed = ❌ */
+export type Outcome = 'ok' | 'warning' | 'failed';
+export type StepState = 'pending' | 'running' | Outcome | 'skipped';
+
+/** Who is asking, and what they may see. */
+export interface ViewerView {
+  objectId: string;
+  name: string;
+  /** Approvers see every request and environment; everyone else their own. */
+  seesEverything: boolean;
+  /** Anonymous local mode: no sign-in, loopback only. */
+  anonymous: boolean;
+}
+
+export interface PersonView {
+  objectId: string;
+  name: string;
+}
+
+export interface DecisionView extends PersonView {
+  decision: 'approved' | 'rejected' | 'cancelled';
+  /** ISO 8601 */
+  at: string;
+  comment: string;
+}
+
+export interface StepView {
+  title: string;
+  state: StepState;
+  messages: string[];
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** More than 1 only when a restart resumed the step. */
+  attempts: number;
+}
+
+export interface RequestSummaryView {
+  /** e.g. SR-0042 */
+  id: string;
+  state: RequestState;
+  environment: string;
+  keyVaultReference: string;
+  connectedApplications: string[];
+  dryRun: boolean;
+  requester: PersonView;
+  approvals: {
+    required: number;
+    received: number;
+    /** Approvers named at submission (Entra object ids). */
+    approverIds: string[];
+    /** Every decision so far: approvals, a rejection, the requester's cancellation. */
+    decisions: DecisionView[];
+  };
+  createdAt: string;
+  updatedAt: string;
+  /** Approval deadline. */
+  expiresAt: string;
+  expiredAt: string | null;
+  execution: { dryRun: boolean; startedAt: string; finishedAt: string | null; steps: StepView[] } | null;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  action: string;
+  actor: PersonView | { system: true };
+  details: Record<string, string | number | boolean | null>;
+  hash: string;
+  prevHash: string;
+}
+
+/** The whole hash chain checked: every entry hashes to itself and links to the one before. */
+export type ChainVerdictView = { ok: true; entries: number; checkedAt: string } | { ok: false; brokenAt: number; reason: string; checkedAt: string };
+
+export interface RequestDetailView extends RequestSummaryView {
+  content: {
+    environment: {
+      name: string;
+      description: string;
+      users: { userId: string; email: string }[];
+      externalApplications: { name: string; objectId: string }[];
+      numberSequences: { name: string; description: string }[];
+      dataverseEndpointUri: string;
+    };
+    keyVault: KeyVaultContentView;
+    connectedApplications: ConnectedApplicationContentView[];
+  };
+  audit: { entries: AuditEntryView[]; chain: ChainVerdictView };
+}
+
+export interface KeyVaultContentView {
+  name: string;
+  description: string;
+  keyVaultUri: string;
+  storageSasSecretName: string;
+  items: { name: string; type: 'Secret' | 'Certificate'; description: string }[];
+  chains: { name: string; certificates: string[] }[];
+}
+
+export interface ConnectedApplicationContentView {
+  name: string;
+  type: string;
+  applicationUrl: string;
+  tenant: string;
+}
+
+export interface ItemVerificationView {
+  name: string;
+  type: 'Secret' | 'Certificate';
+  isStorageSas: boolean;
+  outcome: Outcome;
+  messages: string[];
+  enabled: boolean | null;
+  expiresOn: string | null;
+  certificate: { subject: string; issuer: string; notBefore: string; notAfter: string } | null;
+  /** For the storage SAS secret: what it grants (never the signature). */
+  sas: { account: string; container: string; permissions: string; expiresOn: string } | null;
+}
+
+export interface KeyVaultVerificationView {
+  outcome: Outcome;
+  checkedAt: string;
+  messages: string[];
+  items: ItemVerificationView[];
+  chains: { name: string; outcome: Outcome; messages: string[] }[];
+}
+
+export interface EnvironmentView {
+  name: string;
+  description: string;
+  state: EnvironmentState;
+  /** The request that created it. */
+  recordedBy: string;
+  recordedAt: string;
+  publishedAt: string | null;
+  users: { userId: string; email: string }[];
+  externalApplications: { name: string; objectId: string }[];
+  numberSequences: { name: string; description: string }[];
+  dataverseEndpointUri: string;
+  keyVault: (KeyVaultContentView & { lastVerification: KeyVaultVerificationView }) | null;
+  connectedApplications: (ConnectedApplicationContentView & { lastCheck: { outcome: Outcome; status: number | null; message: string } | null })[];
+}
+
+/** GET /api/environments */
+export interface EnvironmentListResponse {
+  viewer: ViewerView;
+  environments: EnvironmentView[];
+}
+
+/** GET /api/environments/{name} */
+export interface EnvironmentResponse {
+  viewer: ViewerView;
+  environment: EnvironmentView;
+}
+
+/** GET /api/requests — newest first */
+export interface RequestListResponse {
+  viewer: ViewerView;
+  requests: RequestSummaryView[];
+}
+
+/** GET /api/requests/{id} */
+export interface RequestResponse {
+  viewer: ViewerView;
+  request: RequestDetailView;
+}
+
+/** Every non-2xx answer. */
+export interface ApiError {
+  error: { code: 'unauthorized' | 'forbidden' | 'not_found' | 'unavailable' | 'internal'; reason?: string; message: string };
+}

@@ -1,0 +1,56 @@
+import template from './history.json' with { type: 'json' };
+import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/history.js';
+import { cardDateTime } from './form-view.js';
+import { expandTemplate, type AdaptiveCardJson } from './render.js';
+
+/** The verb of the history card's page buttons (exact match, shared with the handler). */
+export const HISTORY_VERB = 'history.page';
+
+export interface HistoryActionData {
+  verb: typeof HISTORY_VERB;
+  environment: string;
+  page: number;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reads a page click (Action.Execute value or Action.Submit data); undefined for anything else. */
+export function readHistoryAction(payload: unknown): HistoryActionData | undefined {
+  if (!isRecord(payload)) return undefined;
+  const data = isRecord(payload.action) ? payload.action.data : payload;
+  const verb = isRecord(payload.action) ? payload.action.verb : payload.verb;
+  if (verb !== HISTORY_VERB || !isRecord(data)) return undefined;
+  const { environment, page } = data;
+  if (typeof environment !== 'string' || environment.length === 0 || environment.length > 200) return undefined;
+  if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page > 1_000_000) return undefined;
+  return { verb: HISTORY_VERB, environment, page };
+}
+
+function pageAction(title: string, environment: string, page: number): Json {
+  const data: HistoryActionData = { verb: HISTORY_VERB, environment, page };
+  return { type: 'Action.Execute', title, verb: HISTORY_VERB, data, associatedInputs: 'none', fallback: { type: 'Action.Submit', title, data, associatedInputs: 'none' } };
+}
+
+/** `history contoso-uat`: one page of the environment's audit trail, newest first. */
+export function renderHistory(history: HistoryPage): AdaptiveCardJson {
+  const from = history.total === 0 ? 0 : history.page * HISTORY_PAGE_SIZE + 1;
+  const actions: Json[] = [];
+  if (history.page > 0) actions.push(pageAction('Newer', history.environment, history.page - 1));
+  if (history.page < history.pages - 1) actions.push(pageAction('Older', history.environment, history.page + 1));
+  const { verdict } = history;
+  return expandTemplate(template, {
+    environment: history.environment,
+    from,
+    to: from + history.entries.length - 1,
+    total: history.total,
+    pageNumber: history.page + 1,
+    pages: history.pages,
+    chainStyle: verdict.ok ? 'good' : 'attention',
+    chainText: verdict.ok
+      ? 'Audit chain verified: each entry shown hashes to itself and links to the entries around it.'
+      : `Audit chain broken at entry ${verdict.seq}: ${verdict.reason}. The log was changed outside setupbot.`,
+    entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    actions,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The Teams app manifest, built from configuration at packaging time. Manifest version 1.30 is
+ * the newest whose schema the pinned @microsoft/app-manifest bundles (a test checks that).
+ */
+import type { TeamsManifestV1D30 } from '@microsoft/app-manifest';
+import { COMMAND_SCOPES, menuFor } from '../bot/commands/catalog.js';
+
+export type TeamsManifest = TeamsManifestV1D30.TeamsManifestV1D30;
+
+export const MANIFEST_VERSION = '1.30';
+export const MANIFEST_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
+
+/** Teams' reserved entity id that keeps the bot's Chat tab next to static tabs. */
+export const CONVERSATIONS_TAB = 'conversations';
+export const SETUPS_TAB = 'setups';
+
+export interface PackagingValues {
+  /** MicrosoftAppId: the bot and the Entra app the tab's SSO token is issued for. */
+  botId: string;
+  /** SETUPBOT_TEAMS_APP_ID: the Teams app's own id (defaults to the bot id). */
+  teamsAppId: string;
+  /** SETUPBOT_PUBLIC_HOST: where the bot, tab and API are served (https, port 443). */
+  host: string;
+  /** The app version, from package.json. */
+  version: string;
+  developer: { name: string; websiteUrl: string; privacyUrl: string; termsOfUseUrl: string };
+}
+
+/** The SSO resource the tab asks Teams a token for; the API accepts it as audience. */
+export function ssoResource(host: string, botId: string): string {
+  return `api://${host}/botid-${botId}`;
+}
+
+export function buildManifest(values: PackagingValues): TeamsManifest {
+  const base = `https://${values.host}`;
+  return {
+    $schema: MANIFEST_SCHEMA_URL,
+    manifestVersion: MANIFEST_VERSION,
+    version: values.version,
+    id: values.teamsAppId,
+    developer: values.developer,
+    name: { short: 'setupbot', full: 'setupbot: Electronic invoicing setup' },
+    description: {
+      short: 'Set up Dynamics 365 Electronic invoicing, with approval.',
+      full: 'setupbot takes your organisation through the Dynamics 365 Electronic invoicing service configuration: service environment, Key Vault certificates and secrets, connected Finance applications. Requests are approved before anything runs; secret values never pass through chat. The Setups tab shows environments, requests and their audit trail at a glance.',
+    },
+    icons: { color: 'color.png', outline: 'outline.png' },
+    accentColor: '#2F5597',
+    staticTabs: [
+      { entityId: CONVERSATIONS_TAB, scopes: ['personal'] },
+      { entityId: SETUPS_TAB, name: 'Setups', contentUrl: `${base}/tab`, scopes: ['personal'] },
+      { entityId: 'about', scopes: ['personal'] },
+    ],
+    configurableTabs: [
+      {
+        id: 'setups-team',
+        configurationUrl: `${base}/tab/config`,
+        canUpdateConfiguration: false,
+        scopes: ['team', 'groupChat'],
+      },
+    ],
+    bots: [
+      {
+        botId: values.botId,
+        scopes: [...COMMAND_SCOPES],
+        supportsFiles: false,
+        isNotificationOnly: false,
+        commandLists: COMMAND_SCOPES.map((scope) => ({ scopes: [scope], commands: menuFor(scope) })),
+      },
+    ],
+    permissions: ['identity', 'messageTeamMembers'],
+    validDomains: [values.host],
+    webApplicationInfo: { id: values.botId, resource: ssoResource(values.host, values.botId) },
+    defaultInstallScope: 'personal',
+  };
+}

@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import type { TeamsUser } from '../harness/activities.js';
+import { ReadApiWorld } from '../harness/read-api-scenario.js';
+import { TeamsHostStandIn, type HostConfig } from '../harness/teams-host.js';
+import { BUILT_TAB, TEST_TENANT_ID } from '../harness/test-bot.js';
+
+/**
+ * The browser globals the page functions below touch. This file compiles without the DOM lib
+ * (it runs in Node), so they are named here; the functions themselves run in Chromium.
+ */
+interface PageGlobals {
+  teamsHost: { received: { func: string; args: unknown[] }[]; sendTheme(theme: string): void; save(): void };
+  document: { activeElement: unknown; documentElement: { scrollHeight: number }; getElementById(id: string): { style: { height: string } } };
+  getComputedStyle(element: unknown): { backgroundColor: string; color: string };
+}
+
+/** Debian's chromium (apt-get install chromium); .ci/run installs it when missing. */
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('the Setups tab in headless Chromium, inside a Teams host stand-in', () => {
+  const world = new ReadApiWorld();
+  const host = new TeamsHostStandIn();
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    if (!existsSync(`${BUILT_TAB}/main.js`)) throw new Error(`the tab is not built (${BUILT_TAB}): run npm run build`);
+    await host.start();
+    await world.start({ SETUPBOT_TAB_HOST_ORIGINS: host.origin });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await world.stop();
+    await host.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // offline like this machine: only loopback (teams-js's CDN list of hosts falls back to its built-in one)
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+    page = await context.newPage();
+    pageErrors.length = 0;
+    consoleErrors.length = 0;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+  afterEach(async () => {
+    await context.close();
+  });
+
+  function hostConfig(user: TeamsUser, overrides: Partial<HostConfig> = {}): HostConfig {
+    return {
+      tabUrl: `${world.rig.url}/tab`,
+      frameContext: 'content',
+      theme: 'default',
+      user: { objectId: user.aadObjectId, displayName: user.name, userPrincipalName: `${user.name.split(' ')[0].toLowerCase()}@contoso.com`, tenantId: TEST_TENANT_ID },
+      token: world.token(user),
+      ...overrides,
+    };
+  }
+
+  async function openInTeams(config: HostConfig): Promise<FrameLocator> {
+    await page.goto(host.pageUrl(config));
+    return page.frameLocator('iframe#tab');
+  }
+
+  async function received(): Promise<string[]> {
+    return page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.received.map((message) => message.func));
+  }
+
+  /** SETUPBOT_TAB_SCREENSHOTS=<folder>: keeps a full-page PNG of each state for people to look at. */
+  async function snapshot(name: string): Promise<void> {
+    const folder = process.env.SETUPBOT_TAB_SCREENSHOTS;
+    if (!folder) return;
+    const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+    if (frame) {
+      // Teams scrolls inside the tab; for the picture, grow the frame to the whole page
+      const height = await frame.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollHeight);
+      await page.evaluate((pixels) => {
+        (globalThis as unknown as PageGlobals).document.getElementById('tab').style.height = `${pixels}px`;
+      }, height);
+    }
+    await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
+  }
+
+  /** Waits until the tab has sent the host every one of these messages. */
+  async function hostReceives(...funcs: string[]): Promise<void> {
+    await page.waitForFunction((wanted) => wanted.every((func) => (globalThis as unknown as PageGlobals).teamsHost.received.some((message) => message.func === func)), funcs, { timeout: 5000 });
+  }
+
+  test('an approver sees every environment and request the API returns, after the teams-js handshake and SSO', async () => {
+    const tab = await openInTeams(hostConfig(world.ada));
+    await tab.locator('#requests-table').waitFor();
+    await expect(tab.locator('#viewer').textContent()).resolves.toContain('Signed in as Ada Approver');
+    await expect(tab.locator('#viewer').textContent()).resolves.toContain('every request');
+    expect(await tab.locator('article.environment h3').allTextContents()).toEqual([expect.stringContaining('quinn-prod'), expect.stringContaining('riley-uat')]);
+    expect(await tab.locator('#requests-table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-request')))).toEqual([
+      world.ids.rileyPending,
+      world.ids.quinnDone,
+      world.ids.rileyDone,
+    ]);
+
+    const riley = tab.locator('article[data-environment="riley-uat"]');
+    const card = (await riley.textContent()) ?? '';
+    expect(card).toContain('Published');
+    expect(card).toContain('alice · alice@contoso.com');
+    expect(card).toContain('riley-uat-kv');
+    expect(card).toContain('https://contoso-einvoicing.vault.azure.net/');
+    expect(card).toMatch(/Last verification.*OK/);
+    expect(await riley.locator('table.items tbody th').allTextContents()).toEqual(['storage-sas-token storage SAS', 'contoso-root-ca', 'contoso-signing']);
+    expect(card).toContain('riley-uat Finance 1');
+    expect(card).toContain('answered HTTP 200');
+
+    const pending = tab.locator(`tr[data-request="${world.ids.rileyPending}"]`);
+    expect(await pending.textContent()).toMatch(/Waiting for approval.*riley-prod.*Riley Requester.*0 of 1 · waiting/);
+    const done = tab.locator(`tr[data-request="${world.ids.rileyDone}"]`);
+    expect(await done.textContent()).toMatch(/Done.*riley-uat.*Riley Requester.*1 of 1 · approved by Ada Approver/);
+
+    expect(await received()).toEqual(expect.arrayContaining(['initialize', 'getContext', 'authentication.getAuthToken']));
+    expect(pageErrors).toEqual([]);
+    // the tab's Content-Security-Policy lets everything it needs through
+    expect(consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+    await snapshot('tab-approver-light');
+  });
+
+  test('a request opens with its audit trail and the chain verification', async () => {
+    const tab = await openInTeams(hostConfig(world.riley));
+    await tab.getByRole('button', { name: `Open ${world.ids.rileyDone}: audit trail and details` }).click();
+    await tab.locator('#audit-trail').waitFor();
+    await expect(tab.locator('#detail-title').textContent()).resolves.toContain(`${world.ids.rileyDone} Done`);
+    expect(await tab.locator('#chain-verdict').textContent()).toMatch(/Verified.*\d+ audit entries verify/);
+    const actions = await tab.locator('#audit-trail tbody th').allTextContents();
+    expect(actions[0]).toBe('Submitted');
+    expect(actions).toEqual(expect.arrayContaining(['Approved', 'Execution started', 'Step finished', 'Succeeded']));
+    expect(await tab.locator('#audit-trail').textContent()).toContain('Ada Approver');
+    expect(await tab.locator('ol.steps').textContent()).toContain('Publish service environment riley-uat');
+    await snapshot('tab-request-detail');
+    // focus moves to the heading, and back returns to the list with the request focused
+    expect(await tab.locator('#detail-title').evaluate((element) => element === (globalThis as unknown as PageGlobals).document.activeElement)).toBe(true);
+    await tab.getByRole('button', { name: '← All setups' }).click();
+    await tab.locator('#requests-table').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a requester sees only their own requests and environments', async () => {
+    const tab = await openInTeams(hostConfig(world.riley));
+    await tab.locator('#requests-table').waitFor();
+    expect(await tab.locator('#requests-table tbody tr').count()).toBe(2);
+    expect(await tab.locator('article.environment').count()).toBe(1);
+    expect(await tab.locator('main').textContent()).not.toContain('quinn-prod');
+    await expect(tab.locator('#viewer').textContent()).resolves.toContain('your own requests');
+  });
+
+  test('nothing to show: an empty state that says how to start (setup in chat)', async () => {
+    const tab = await openInTeams(hostConfig(world.sam));
+    await tab.locator('#empty-state').waitFor();
+    const text = (await tab.locator('#empty-state').textContent()) ?? '';
+    expect(text).toContain('No setups of yours yet');
+    expect(text).toContain('type setup in a chat with setupbot');
+    expect(pageErrors).toEqual([]);
+    await snapshot('tab-empty');
+  });
+
+  test('follows the Teams theme: dark from the context, high contrast when Teams switches', async () => {
+    const tab = await openInTeams(hostConfig(world.ada, { theme: 'dark' }));
+    await tab.locator('#requests-table').waitFor();
+    const html = tab.locator('html');
+    expect(await html.getAttribute('data-theme')).toBe('dark');
+    expect(await html.evaluate((element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).backgroundColor)).toBe('rgb(31, 31, 31)');
+    await snapshot('tab-dark');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.sendTheme('contrast'));
+    await tab.locator('html[data-theme="contrast"]').waitFor({ state: 'attached' });
+    expect(await html.evaluate((element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).backgroundColor)).toBe('rgb(0, 0, 0)');
+    await snapshot('tab-contrast');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.sendTheme('default'));
+    await tab.locator('html[data-theme="default"]').waitFor({ state: 'attached' });
+    expect(await html.evaluate((element) => (globalThis as unknown as PageGlobals).getComputedStyle(element).color)).toBe('rgb(36, 36, 36)');
+  });
+
+  test('when Teams cannot sign the user in, the tab says so and calls no API', async () => {
+    const before = world.rig.logs.entries().filter((entry) => String(entry.event).startsWith('api_')).length;
+    const tab = await openInTeams(hostConfig(world.ada, { token: null }));
+    await tab.getByRole('heading', { name: 'Teams could not sign you in to setupbot' }).waitFor();
+    expect(await tab.locator('main').textContent()).toContain('resourceRequiresConsent');
+    expect(world.rig.logs.entries().filter((entry) => String(entry.event).startsWith('api_')).length).toBe(before);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a token the API refuses (expired) is explained, not shown as data', async () => {
+    const tab = await openInTeams(hostConfig(world.ada, { token: world.token(world.ada, { expiresIn: -3600 }) }));
+    await tab.getByRole('heading', { name: 'setupbot did not accept your sign-in' }).waitFor();
+    expect(await tab.locator('main').textContent()).toContain('expired');
+  });
+
+  test('opened directly in a browser: a plain message that it must be opened in Teams, no crash', async () => {
+    const response = await page.goto(`${world.rig.url}/tab`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain(`frame-ancestors 'self' https://teams.microsoft.com`);
+    await page.getByRole('heading', { name: 'Open this tab in Microsoft Teams' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('choose the Setups tab');
+    expect(await page.locator('#show-local').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await snapshot('tab-outside-teams');
+  });
+
+  test('the team tab configuration page saves the Setups tab when the user presses Save', async () => {
+    const tab = await openInTeams(hostConfig(world.ada, { tabUrl: `${world.rig.url}/tab/config`, frameContext: 'settings' }));
+    await tab.getByRole('heading', { name: 'Add the Setups tab' }).waitFor();
+    await hostReceives('settings.setValidityState');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.save());
+    await hostReceives('settings.setSettings', 'settings.save.success');
+    const settings = await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.received.find((message) => message.func === 'settings.setSettings')?.args[0]);
+    expect(settings).toMatchObject({ contentUrl: `${world.rig.url}/tab`, entityId: 'setups', suggestedDisplayName: 'Setups' });
+  });
+});
