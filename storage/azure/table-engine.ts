@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { ConflictError, NotFoundError } from '../../setup/errors.js';
+import { ConflictError, NotFoundError, StorageUnavailableError } from '../../setup/errors.js';
 import { groupOf, type AnyCollectionSpec, type Change, type Logger } from '../../setup/ports.js';
 import { indexKeysOf, type IndexKeys } from '../index-keys.js';
 import { transactionGroup } from '../transaction-group.js';
@@ -66,6 +66,12 @@ interface PlannedWrite {
   what: string;
 }
 
+/**
+ * A record whose overflow chunks were not all there when read: it was rewritten between the read
+ * of the record and the read of its chunks (they carry the version). Read again.
+ */
+class ChangedWhileReading extends Error {}
+
 function text(entity: Readonly<Record<string, unknown>>, name: string): string {
   const value = entity[name];
   return typeof value === 'string' ? value : '';
@@ -122,7 +128,17 @@ export class TableEngine {
 
   /** The record as stored now (a read from the service). */
   async read(collection: string, id: string): Promise<StoredRecord | undefined> {
-    const what = `${collection}/${id}`;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.readOnce(collection, id);
+      } catch (error) {
+        if (!(error instanceof ChangedWhileReading)) throw mapStorageError(error, `${collection}/${id}`);
+        if (attempt >= 5) throw new StorageUnavailableError(`${collection}/${id} kept changing while it was read; try again.`, error);
+      }
+    }
+  }
+
+  private async readOnce(collection: string, id: string): Promise<StoredRecord | undefined> {
     let entity: ReadEntity;
     try {
       entity = await this.table.getEntity<Record<string, unknown>>(this.partitionOf(collection), recordKey(collection, id), this.signal());
@@ -131,7 +147,7 @@ export class TableEngine {
         this.forget(collection, id);
         return undefined;
       }
-      throw mapStorageError(error, what);
+      throw mapStorageError(error, `${collection}/${id}`);
     }
     if (entity.t === true) {
       this.forget(collection, id);
@@ -210,7 +226,14 @@ export class TableEngine {
       });
       for await (const entity of entities) {
         if (entity.t === true) continue;
-        const record = await this.decode(collection, entity);
+        let record: StoredRecord | undefined;
+        try {
+          record = await this.decode(collection, entity);
+        } catch (error) {
+          if (!(error instanceof ChangedWhileReading)) throw error;
+          record = await this.read(collection, text(entity, 'id'));
+        }
+        if (!record) continue;
         this.remember(record);
         records.push(record);
       }
@@ -233,9 +256,7 @@ export class TableEngine {
     this.clock.observe(seq);
     const chunks = chunksOf(entity, INLINE_CHUNKS);
     if (overflow > 0) chunks.push(...(await this.readOverflow(collection, id, version, overflow)));
-    if (chunks.length !== count) {
-      throw mapStorageError(new Error(`${collection}/${id} version ${version} has ${chunks.length} of its ${count} value chunks`), `${collection}/${id}`);
-    }
+    if (chunks.length !== count) throw new ChangedWhileReading(`${collection}/${id} version ${version}: ${chunks.length} of ${count} value chunks`);
     const keysText = text(entity, 'k');
     return { collection, id, version, seq, keys: keysText ? (JSON.parse(keysText) as IndexKeys) : {}, json: chunks.join(''), etag: entity.etag ?? '', overflow };
   }
@@ -249,7 +270,7 @@ export class TableEngine {
       ...this.signal(),
     });
     for await (const entity of entities) parts.push({ rowKey: entity.rowKey ?? '', chunks: chunksOf(entity, CHUNKS_PER_OVERFLOW) });
-    if (parts.length !== count) throw new Error(`${collection}/${id} version ${version} has ${parts.length} of its ${count} overflow entities`);
+    if (parts.length !== count) throw new ChangedWhileReading(`${collection}/${id} version ${version}: ${parts.length} of ${count} overflow entities`);
     return parts.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1)).flatMap((part) => part.chunks);
   }
 

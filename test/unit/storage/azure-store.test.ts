@@ -182,6 +182,38 @@ describe('Azure Table store on Azurite', () => {
     await expect(items.update('a', 2, { state: 'stale' })).rejects.toBeInstanceOf(ConflictError);
   });
 
+  test('a large record rewritten between the read of the record and of its chunks is read again, never half', async () => {
+    const names = uniqueStorageNames('race');
+    const store = await open(names, [ITEMS] as AnyCollectionSpec[]);
+    const writer = store.repository(ITEMS);
+    const large = (tag: string): Item => ({ owner: 'ann', state: `${tag}${'x'.repeat(400_000)}` });
+    await writer.create('big', large('first'));
+    const real = rawTable(names.table);
+    let interfere = true;
+    const racing = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === 'getEntity') {
+          return async (...args: Parameters<TableClient['getEntity']>) => {
+            const entity = await target.getEntity(...args);
+            if (interfere) {
+              // another instance rewrites the record right after this read of it
+              interfere = false;
+              await writer.update('big', 1, large('second'));
+            }
+            return entity;
+          };
+        }
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const reader = new TableRepository(new TableEngine({ table: racing, specs: [ITEMS] as AnyCollectionSpec[] }), ITEMS);
+    const read = await reader.get('big');
+    expect(interfere).toBe(false);
+    expect(read?.version).toBe(2);
+    expect(read?.value.state.startsWith('second')).toBe(true);
+    expect(read?.value.state).toHaveLength(400_006);
+  });
+
   test('unreachable at start-up: a SetupBotError that names the setting to fix (and no key)', async () => {
     const names = uniqueStorageNames('down');
     const closed = devConnectionString({ blob: 'http://127.0.0.1:9/devstoreaccount1', table: 'http://127.0.0.1:9/devstoreaccount1' });
