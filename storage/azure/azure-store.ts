@@ -9,7 +9,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { SetupBotError } from '../../setup/errors.js';
-import type { AnyCollectionSpec, Change, CollectionSpec, Logger, Repository } from '../../setup/ports.js';
+import { changes, type AnyCollectionSpec, type Change, type CollectionSpec, type Logger, type Repository } from '../../setup/ports.js';
 import type { Store } from '../store.js';
 import { BlobBotStorage } from './blob-bot-storage.js';
 import type { CreationClock } from './creation-clock.js';
@@ -41,6 +41,15 @@ export interface AzureStoreOptions {
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
+/** Records per import transaction (each brings its index entries: a request ~7 operations of 100). */
+const IMPORT_BATCH = 10;
+const IMPORT_PARALLEL = 4;
+
+export interface ImportRecord {
+  collection: string;
+  id: string;
+  value: unknown;
+}
 const STARTUP_PROBE_KEY = 'setupbot-startup-probe';
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -193,6 +202,38 @@ export class AzureStore implements Store {
 
   commit(changes: readonly Change[]): Promise<void> {
     return this.engine.commit(changes);
+  }
+
+  /**
+   * Bulk load (seeding a benchmark fixture, importing an export): creates the records as they
+   * are, in their order (which becomes their creation order), ten of one collection per
+   * transaction, a few transactions at a time. The ids must not exist yet. Resolves with the
+   * number of records. Bot state is not a collection here: write it through botStorage().
+   */
+  async importRecords(records: AsyncIterable<ImportRecord> | Iterable<ImportRecord>): Promise<number> {
+    const batches = new Map<string, Change[]>();
+    const running = new Set<Promise<void>>();
+    let count = 0;
+    const submit = async (batch: Change[]): Promise<void> => {
+      const task = this.engine.commit(batch).finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= IMPORT_PARALLEL) await Promise.race(running);
+    };
+    for await (const record of records) {
+      const spec = this.declared.get(record.collection);
+      if (!spec) throw new Error(`cannot import into ${record.collection}: it is not a collection of this store`);
+      const batch = batches.get(record.collection) ?? [];
+      batch.push(changes.create(spec, record.id, record.value as never));
+      batches.set(record.collection, batch);
+      count += 1;
+      if (batch.length >= IMPORT_BATCH) {
+        batches.delete(record.collection);
+        await submit(batch);
+      }
+    }
+    for (const batch of batches.values()) await submit(batch);
+    await Promise.all(running);
+    return count;
   }
 
   botStorage(): Storage {

@@ -291,10 +291,13 @@ export class TableEngine {
         return;
       }
     }
+    // creation stamps are taken now, before anything is awaited: transactions started one after
+    // the other create in that order
+    const stamps = changes.map((change) => (change.kind === 'create' ? this.clock.next() : ''));
     let tombstones = new Map<string, string>();
     for (let attempt = 0; ; attempt += 1) {
       const planned: PlannedWrite[] = [];
-      for (const change of changes) planned.push(await this.plan(change, tombstones));
+      for (const [position, change] of changes.entries()) planned.push(await this.plan(change, tombstones, stamps[position]));
       const actions = planned.flatMap((write) => write.actions);
       if (actions.length > MAX_ACTIONS) {
         throw new Error(`a transaction of ${actions.length} table operations is over the limit of ${MAX_ACTIONS} (${planned.map((write) => write.what).join(', ')})`);
@@ -330,7 +333,7 @@ export class TableEngine {
     }
   }
 
-  private async plan(change: Change, tombstones: ReadonlyMap<string, string>): Promise<PlannedWrite> {
+  private async plan(change: Change, tombstones: ReadonlyMap<string, string>, stamp: string): Promise<PlannedWrite> {
     const collection = change.collection.name;
     if (!this.specs.has(collection)) this.declare(change.collection);
     const spec = this.specs.get(collection);
@@ -339,7 +342,7 @@ export class TableEngine {
     const actions: TransactionAction[] = [];
 
     if (change.kind === 'create') {
-      const seq = this.clock.next();
+      const seq = stamp;
       const keys = indexKeysOf(spec, change.value) ?? {};
       const json = this.serialize(change.value, what);
       const { entity, token, overflowEntities, overflowCount } = this.recordEntities(partition, collection, change.id, 1, seq, keys, json);

@@ -214,6 +214,19 @@ describe('Azure Table store on Azurite', () => {
     expect(read?.value.state).toHaveLength(400_006);
   });
 
+  test('a bulk import (fixture seeding) creates every record in order, filed under its index keys', async () => {
+    const names = uniqueStorageNames('import');
+    const store = await open(names, [ITEMS] as AnyCollectionSpec[]);
+    const records = Array.from({ length: 37 }, (_, index) => ({ collection: 'items', id: `item-${String(index).padStart(2, '0')}`, value: { owner: index % 3 === 0 ? 'ann' : 'bob', state: 'open' } }));
+    expect(await store.importRecords(records)).toBe(37);
+    const items = store.repository(ITEMS);
+    expect((await items.list()).map((record) => record.id)).toEqual(records.map((record) => record.id));
+    expect((await items.find('owner', 'ann')).map((record) => record.id)).toEqual(records.filter((_, index) => index % 3 === 0).map((record) => record.id));
+    expect((await items.get('item-36'))?.version).toBe(1);
+    await expect(store.importRecords([{ collection: 'items', id: 'item-00', value: { owner: 'x', state: 'y' } }])).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.importRecords([{ collection: 'unknown', id: 'x', value: {} }])).rejects.toThrow(/not a collection/);
+  });
+
   test('unreachable at start-up: a SetupBotError that names the setting to fix (and no key)', async () => {
     const names = uniqueStorageNames('down');
     const closed = devConnectionString({ blob: 'http://127.0.0.1:9/devstoreaccount1', table: 'http://127.0.0.1:9/devstoreaccount1' });
