@@ -1,11 +1,15 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
+import { refuse } from '../dialogs/card-presenter.js';
+import { SetupBotError } from '../setup/errors.js';
 import type { Logger } from '../setup/ports.js';
 import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
 import { turnLogger } from './turn-logger.js';
 
 export const TURN_ERROR_TEXT = 'Sorry, something went wrong on my side. Nothing was lost; please try again in a moment.';
+/** When the storage cannot be reached: nothing of this turn was kept, so trying again is safe. */
+export const STORAGE_UNAVAILABLE_TEXT = "Sorry, I can't reach my storage right now, so I didn't save or change anything. Please try again in a minute.";
 
 /** CloudAdapter that runs an activity whose request was already authenticated by the endpoint. */
 export class SetupBotAdapter extends CloudAdapter {
@@ -35,9 +39,13 @@ export function createBotAuthentication(
 export function createAdapter(authentication: BotFrameworkAuthentication, logger: Logger): SetupBotAdapter {
   const adapter = new SetupBotAdapter(authentication);
   adapter.onTurnError = async (context, error) => {
-    turnLogger(context, logger).error({ event: 'turn_failed', err: error }, 'unhandled error in turn');
-    if (context.activity.type === 'message') {
-      await context.sendActivity(TURN_ERROR_TEXT).catch(() => undefined);
+    const unavailable = error instanceof SetupBotError && error.code === 'storage_unavailable';
+    if (unavailable) turnLogger(context, logger).warn({ event: 'turn_storage_unavailable', err: error }, 'storage unavailable during a turn; the user is asked to try again');
+    else turnLogger(context, logger).error({ event: 'turn_failed', err: error }, 'unhandled error in turn');
+    const text = unavailable ? STORAGE_UNAVAILABLE_TEXT : TURN_ERROR_TEXT;
+    // a card click (invoke) gets the words as its answer, shown to the clicker; a message a reply
+    if (context.activity.type === 'message' || (context.activity.type === 'invoke' && context.activity.name === 'adaptiveCard/action')) {
+      await refuse(context, text).catch(() => undefined);
     }
   };
   return adapter;

@@ -2,12 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
-import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../setup/audit.js';
+import { AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
 import { FRESHNESS_NOTICES, FreshnessCheck } from '../setup/freshness.js';
 import { EnvironmentHistory } from '../setup/history.js';
-import { LEASES, Leases } from '../setup/leases.js';
+import { LEASES, LeaseRole, Leases } from '../setup/leases.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import { REQUESTS } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
@@ -17,18 +17,16 @@ import { createJsonFetch, type JsonFetch } from '../azure/json-fetch.js';
 import { Executor } from '../setup/executor.js';
 import { REGISTRY_COLLECTIONS, Registry } from '../setup/registry.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/verification.js';
-import { EmbeddedStore } from '../storage/embedded-store.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
 import { createApiAuthenticator } from './api/caller.js';
 import { EntraTokenVerifier } from './api/entra-token.js';
 import { SetupReadModel } from './api/read-model.js';
 import { BackgroundWork } from './background.js';
-import { COLLECTIONS } from './collections.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { failpointsFor } from './failpoints.js';
 import { FreshnessWatch } from './freshness-watch.js';
-import { OUTBOX, Outbox } from './outbox/outbox.js';
+import { OUTBOX, OUTBOX_WINDOWS, Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
 import { ConnectorTransport, type Transport } from './outbox/transport.js';
@@ -36,6 +34,7 @@ import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
 import { INSTALLATIONS, InstallationStore } from './installations.js';
 import { createMessageEndpoint } from './message-endpoint.js';
+import { openStore } from './open-store.js';
 import { createServer, type HttpServer } from './server.js';
 import { SetupBot } from './setup-bot.js';
 import { TenantGuard } from './tenant-guard.js';
@@ -52,6 +51,8 @@ export interface AppDeps {
   connectionChecker?: ConnectionChecker;
   /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
   transport?: Transport;
+  /** An open store to use instead of the one the configuration names (tests). */
+  store?: Store;
   /** Fetches Entra ID's OpenID metadata and keys (through the configured proxy by default). */
   fetchJson?: JsonFetch;
   /** The built tab (dist/tab next to dist/bot by default). */
@@ -93,20 +94,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const failpoint = failpointsFor(config.failpoints);
-  const store: Store = await EmbeddedStore.open({
-    file: config.dataFile,
-    collections: COLLECTIONS,
-    logger,
-    failpoint,
-    segmentBytes: config.journalSegmentBytes,
-    checkpointMinBytes: config.journalSegmentBytes / 2,
-    compactMinDeadBytes: config.journalSegmentBytes * 2,
-  });
-  const leases = new Leases(store.repository(LEASES), clock, `${process.pid}-${randomUUID().slice(0, 8)}`);
+  const store: Store = deps.store ?? (await openStore(config, logger, failpoint));
+  // lease expiry is compared across processes: real time, whatever clock the domain is given
+  const leases = new Leases(store.repository(LEASES), systemClock, `${process.pid}-${randomUUID().slice(0, 8)}`);
+  const leaseTtl = config.leaseTtlMs;
+  const leaseTrouble = (what: string) => (error: unknown) => logger.warn({ event: 'lease_renewal_failed', lease: what, err: error }, 'a lease could not be claimed or renewed; trying again');
 
   const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
   const drafts = new DraftStore(store.repository(DRAFTS), clock);
-  const audit = new AuditLog(store.repository(AUDIT_ENTRIES), store.repository(AUDIT_HEAD), clock);
+  const audit = new AuditLog(store, clock);
   const registry = new Registry(
     {
       keyVaultReferences: store.repository(REGISTRY_COLLECTIONS.keyVaultReferences),
@@ -134,6 +130,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let subscriptions: NotifySubscriptions | undefined;
   const outbox = new Outbox({
     entries: store.repository(OUTBOX),
+    // one instance sends; on a store only this process opens, that is always this one
+    role: new LeaseRole(leases, 'outbox', leaseTtl, leaseTrouble('outbox')),
+    pollMs: store.exclusive ? undefined : config.outboxPollMs,
+    windows: store.repository(OUTBOX_WINDOWS),
     transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
     logger,
     sendRate: config.sendRate,
@@ -147,7 +147,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), clock);
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
   audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
-  const expiry = new ExpiryWatch(requests, cards, logger);
+  // one pass per interval across instances: the lease lasts the interval, its holder renews it at its next pass
+  const expiry = new ExpiryWatch(requests, cards, logger, () => leases.claim('expiry', config.expiryCheckMs));
   const verifier = deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock });
   const freshnessNotices = store.repository(FRESHNESS_NOTICES);
   const freshnessCheck = new FreshnessCheck({ registry, verifier, notices: freshnessNotices, clock });
@@ -165,6 +166,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const executor = new Executor({
     requests: requestRepository,
+    claims: { claim: (requestId) => leases.hold(`execution:${requestId}`, leaseTtl, { onError: leaseTrouble(`execution:${requestId}`) }) },
     registry,
     verifier,
     checker: deps.connectionChecker ?? new HttpsConnectionChecker({ env: config.proxyEnv, clock }),
@@ -188,7 +190,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     notifier,
     freshness: freshnessCheck,
     history: new EnvironmentHistory(requests, audit),
-    onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
+    onApproved: (request) =>
+      background.run(`execute ${request.value.id}`, async () => {
+        await executor.execute(request.value.id);
+      }),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
   const tokenVerifier = config.anonymous
@@ -216,6 +221,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger,
     },
   });
+
+  let resumeTimer: NodeJS.Timeout | undefined;
 
   return {
     http,
@@ -251,6 +258,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
       background.run('resume executions', async () => {
         await executor.resumeAll();
       });
+      if (!store.exclusive) {
+        // an instance that dies leaves its executions claimed until the claim lapses: look again
+        // (a request this process runs already is skipped, so passes may overlap)
+        resumeTimer = setInterval(() => {
+          background.run('take over executions', async () => {
+            await executor.resumeAll();
+          });
+        }, leaseTtl / 2);
+        resumeTimer.unref();
+      }
       if (config.anonymous) {
         logger.warn(
           { event: 'anonymous_mode', host: config.host, port: bound },
@@ -267,6 +284,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async stop() {
       expiry.stop();
+      if (resumeTimer) clearInterval(resumeTimer);
       freshness.stop();
       await http.close();
       await background.idleWithin(SHUTDOWN_BACKGROUND_MS);

@@ -1,4 +1,4 @@
-import { AUDIT_ENTRIES, AUDIT_HEAD } from '../setup/audit.js';
+import { AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS } from '../setup/drafts.js';
 import { FRESHNESS_NOTICES } from '../setup/freshness.js';
@@ -8,13 +8,14 @@ import { REQUESTS } from '../setup/request.js';
 import type { AnyCollectionSpec } from '../setup/ports.js';
 import { INSTALLATIONS } from './installations.js';
 import { NOTIFY_SUBSCRIPTIONS } from './notifications/subscriptions.js';
-import { OUTBOX } from './outbox/outbox.js';
+import { OUTBOX, OUTBOX_WINDOWS } from './outbox/outbox.js';
 
 /** Every collection the bot stores, with the indexes its keyed queries use. */
 export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   REQUESTS,
   AUDIT_ENTRIES,
   AUDIT_HEAD,
+  AUDIT_KEYS,
   DRAFTS,
   COUNTERS,
   LEASES,
@@ -25,4 +26,5 @@ export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   INSTALLATIONS,
   NOTIFY_SUBSCRIPTIONS,
   OUTBOX,
+  OUTBOX_WINDOWS,
 ] as readonly AnyCollectionSpec[];

@@ -2,8 +2,9 @@
  * loadConfig(env): the only place that reads the environment. Every bad value stops start-up
  * with a message that names the variable and says how to fix it.
  */
-import { SetupBotError } from '../setup/errors.js';
+import { ConfigError } from './config-error.js';
 import { parseFailpoints, type FailpointSpec } from './failpoints.js';
+import { loadStorageConfig, type StorageConfig } from './storage-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type AppType = 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
@@ -36,7 +37,18 @@ export interface Config {
   readonly appType: AppType;
   readonly appTenantId: string;
   readonly botFramework: Readonly<Partial<Record<BotFrameworkKey, string>>>;
+  /** Where the data lives: the embedded data file (one instance) or Azure Storage (several). */
+  readonly storage: StorageConfig;
+  /** The embedded store's data file (SETUPBOT_STORAGE=embedded). */
   readonly dataFile: string;
+  /**
+   * How long a claim on shared work (expiry sweep, an execution, sending the outbox) lasts
+   * without renewal; its holder renews it every third of this. Another instance takes the work
+   * over once a dead holder's claim has lapsed.
+   */
+  readonly leaseTtlMs: number;
+  /** How often the instance sending the outbox looks for messages other instances queued (Azure). */
+  readonly outboxPollMs: number;
   /** Journal segment size of the embedded store (checkpoints and compaction scale with it). */
   readonly journalSegmentBytes: number;
   /** Entra object ids of the approvers. */
@@ -88,15 +100,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const APP_TYPES: readonly AppType[] = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'];
 
-export class ConfigError extends SetupBotError {
-  constructor(
-    readonly variable: string,
-    problem: string,
-    fix: string,
-  ) {
-    super('config_invalid', `${variable}: ${problem}. ${fix}`);
-  }
-}
+export { ConfigError };
 
 function trimmed(env: Env, name: string): string {
   return (env[name] ?? '').trim();
@@ -215,15 +219,18 @@ function originList(env: Env, name: string): string[] {
   });
 }
 
-const DURATION = /^(\d+)\s*(s|m|h|d)$/i;
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/i;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-function duration(env: Env, name: string, fallback: string): number {
+function duration(env: Env, name: string, fallback: string, least = 1): number {
   const raw = trimmed(env, name) || fallback;
   const match = DURATION.exec(raw);
   const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
   if (!match || ms <= 0) {
-    throw new ConfigError(name, `"${raw}" is not a duration`, `Write a whole number and a unit: s, m, h or d (e.g. 72h, 3d), or leave it unset (default ${fallback}).`);
+    throw new ConfigError(name, `"${raw}" is not a duration`, `Write a whole number and a unit: ms, s, m, h or d (e.g. 72h, 3d), or leave it unset (default ${fallback}).`);
+  }
+  if (ms < least) {
+    throw new ConfigError(name, `"${raw}" is too short`, `Use at least ${least} ms (${least / 1000} s), or leave it unset (default ${fallback}).`);
   }
   return ms;
 }
@@ -323,7 +330,10 @@ export function loadConfig(env: Env): Config {
     appType,
     appTenantId,
     botFramework,
+    storage: loadStorageConfig(env),
     dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
+    leaseTtlMs: duration(env, 'SETUPBOT_LEASE_TTL', '30s', 3_000),
+    outboxPollMs: duration(env, 'SETUPBOT_OUTBOX_POLL_INTERVAL', '1s', 50),
     journalSegmentBytes: integerIn(env, 'SETUPBOT_JOURNAL_SEGMENT_BYTES', 32 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
     approvers,
     requesters: guidList(env, 'SETUPBOT_REQUESTERS', 'the requesters', anonymous),

@@ -2,7 +2,11 @@ import type { Logger } from '../setup/ports.js';
 import type { SetupRequests } from '../setup/setup-requests.js';
 import type { RequestCards } from './request-cards.js';
 
-/** Expires pending requests past their approval window: at start-up, then on a timer. */
+/**
+ * Expires pending requests past their approval window: at start-up, then on a timer. With
+ * several instances, a pass runs only on the instance that can claim it (`claimPass`), so one
+ * instance does each pass.
+ */
 export class ExpiryWatch {
   private timer?: NodeJS.Timeout;
   private checking?: Promise<number>;
@@ -11,6 +15,7 @@ export class ExpiryWatch {
     private readonly requests: SetupRequests,
     private readonly cards: RequestCards,
     private readonly logger: Logger,
+    private readonly claimPass: () => Promise<boolean> = async () => true,
   ) {}
 
   start(intervalMs: number): void {
@@ -33,6 +38,7 @@ export class ExpiryWatch {
 
   private async pass(): Promise<number> {
     try {
+      if (!(await this.claimPass())) return 0;
       const expired = await this.requests.expireDue();
       for (const request of expired) {
         this.logger.info({ event: 'request_expired', requestId: request.value.id }, 'request expired without enough approvals');

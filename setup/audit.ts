@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isConflict } from './errors.js';
-import type { Clock, CollectionSpec, Repository } from './ports.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { changes, type Change, type Clock, type CollectionSpec, type Repository, type RepositoryFactory, type Versioned } from './ports.js';
 
 export type AuditAction =
   | 'submitted'
@@ -38,12 +38,23 @@ export interface AuditHead {
   hash: string;
 }
 
+/** The audit collections form one transaction group: an entry, the head and its key change together. */
+const AUDIT_GROUP = 'audit';
+
 export const AUDIT_ENTRIES: CollectionSpec<AuditEntry, 'request'> = {
   name: 'audit',
+  group: AUDIT_GROUP,
   indexes: { request: (entry) => [entry.requestId] },
 };
 
-export const AUDIT_HEAD: CollectionSpec<AuditHead> = { name: 'auditHead' };
+export const AUDIT_HEAD: CollectionSpec<AuditHead> = { name: 'auditHead', group: AUDIT_GROUP };
+
+/** An idempotency key taken by an entry: created in the entry's own transaction, so a key is taken once. */
+export interface AuditKey {
+  seq: number;
+}
+
+export const AUDIT_KEYS: CollectionSpec<AuditKey> = { name: 'auditKeys', group: AUDIT_GROUP };
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_ID = 'head';
@@ -84,23 +95,34 @@ function entryId(seq: number): string {
   return String(seq).padStart(10, '0');
 }
 
+function lostRace(error: unknown): boolean {
+  return error instanceof ConflictError || error instanceof NotFoundError;
+}
+
 /**
- * Append-only, hash-chained audit log over the repository port. An entry is created under its
- * sequence number (create fails if another writer got there first), then the head moves; a
- * crash between the two is repaired by the next append.
+ * Append-only, hash-chained audit log over the repository port. An append is one transaction:
+ * the entry is created under its sequence number, the head moves from the version it was read
+ * at (compare-and-set) and the entry's idempotency key is taken. Of concurrent appenders (in
+ * this process or in other instances on the same store) one wins each sequence number and the
+ * others try again on the new head, so the chain stays one chain.
  */
 export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
+  private readonly entriesRepo: Repository<AuditEntry, 'request'>;
+  private readonly headRepo: Repository<AuditHead>;
 
   constructor(
-    private readonly entriesRepo: Repository<AuditEntry, 'request'>,
-    private readonly headRepo: Repository<AuditHead>,
+    private readonly store: RepositoryFactory,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.entriesRepo = store.repository(AUDIT_ENTRIES);
+    this.headRepo = store.repository(AUDIT_HEAD);
+  }
 
   /**
    * Appends an entry. With a `key`, an entry already appended under that key is returned
-   * instead: a queued entry appended again after a crash is not added twice.
+   * instead: a queued entry appended again after a crash, or by two instances at once, is
+   * added once.
    */
   async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}, key?: string): Promise<AuditEntry> {
     for (;;) {
@@ -109,22 +131,23 @@ export class AuditLog {
         const existing = (await this.entriesRepo.find('request', requestId, { newestFirst: true })).find((record) => record.value.key === key);
         if (existing) return existing.value;
       }
-      const head = await this.head();
-      const seq = head.value.seq + 1;
-      const existing = await this.entriesRepo.get(entryId(seq));
-      if (existing) {
-        await this.moveHead(head, existing.value);
+      const head = await this.headRepo.get(HEAD_ID);
+      const at = head?.value ?? { seq: 0, hash: GENESIS_HASH };
+      const seq = at.seq + 1;
+      const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: at.hash, ...(key ? { key } : {}) };
+      const entry: AuditEntry = { ...unsigned, hash: hashOf(unsigned) };
+      const transaction: Change[] = [
+        changes.create(AUDIT_ENTRIES, entryId(seq), entry),
+        head ? changes.update(AUDIT_HEAD, HEAD_ID, head.version, { seq, hash: entry.hash }) : changes.create(AUDIT_HEAD, HEAD_ID, { seq, hash: entry.hash }),
+        ...(key ? [changes.create(AUDIT_KEYS, key, { seq })] : []),
+      ];
+      try {
+        await this.store.commit(transaction);
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+        await this.repairHead(seq);
         continue;
       }
-      const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: head.value.hash, ...(key ? { key } : {}) };
-      const entry: AuditEntry = { ...unsigned, hash: hashOf(unsigned) };
-      try {
-        await this.entriesRepo.create(entryId(seq), entry);
-      } catch (error) {
-        if (isConflict(error)) continue;
-        throw error;
-      }
-      await this.moveHead(head, entry);
       for (const listener of this.listeners) listener(entry);
       return entry;
     }
@@ -143,7 +166,8 @@ export class AuditLog {
 
   /**
    * Verifies the chain and that it ends where the stored head says (so dropping the newest
-   * entries is detected too). The head may lag one entry behind after a crash mid-append.
+   * entries is detected too). The head may lag one entry behind in a log written by an older
+   * version of setupbot that crashed mid-append (entry and head were two writes then).
    */
   async verify(): Promise<ChainVerdict> {
     const entries = await this.entries();
@@ -180,22 +204,26 @@ export class AuditLog {
     return { ok: true, entries: entries.length };
   }
 
-  private async head(): Promise<{ version: number; value: AuditHead }> {
+  /**
+   * After a lost append: when entry `seq` exists but the head is still before it, the entry was
+   * written by an older version of setupbot (entry and head in two writes) that crashed in
+   * between. The head is moved onto it, so the chain goes on from there without a gap.
+   */
+  private async repairHead(seq: number): Promise<void> {
+    const orphan = await this.entriesRepo.get(entryId(seq));
+    if (!orphan) return;
     const head = await this.headRepo.get(HEAD_ID);
-    if (head) return head;
-    try {
-      return await this.headRepo.create(HEAD_ID, { seq: 0, hash: GENESIS_HASH });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      return this.head();
-    }
+    if ((head?.value.seq ?? 0) !== seq - 1) return;
+    await this.moveHead(head, orphan);
   }
 
-  private async moveHead(head: { version: number; value: AuditHead }, entry: AuditEntry): Promise<void> {
+  private async moveHead(head: Versioned<AuditHead> | undefined, orphan: Versioned<AuditEntry>): Promise<void> {
+    const moved = { seq: orphan.value.seq, hash: orphan.value.hash };
     try {
-      await this.headRepo.update(HEAD_ID, head.version, { seq: entry.seq, hash: entry.hash });
+      if (head) await this.headRepo.update(HEAD_ID, head.version, moved);
+      else await this.headRepo.create(HEAD_ID, moved);
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!lostRace(error)) throw error;
     }
   }
 }

@@ -36,6 +36,17 @@ export class NotFoundError extends SetupBotError {
   }
 }
 
+/**
+ * The storage could not be written or read right now (disk full, storage account unreachable,
+ * throttled past its retries): nothing half-written is kept, and the caller should tell the user
+ * to try again.
+ */
+export class StorageUnavailableError extends SetupBotError {
+  constructor(message: string, cause?: unknown) {
+    super('storage_unavailable', message, { cause });
+  }
+}
+
 export function isConflict(error: unknown): error is ConflictError {
   return error instanceof SetupBotError && error.code === 'conflict';
 }

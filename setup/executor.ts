@@ -5,20 +5,40 @@
  * - each step is marked running, then its outcome is stored before the next step starts;
  * - after a crash, `resumeAll` continues every `executing` request at its first unfinished step
  *   (a step interrupted mid-way runs again; steps are idempotent: verification only reads, and
- *   the registry recognises its own records), and never repeats a finished step.
+ *   the registry recognises its own records), and never repeats a finished step;
+ * - with several instances on one store, an execution is claimed with a lease (renewed while it
+ *   runs): one instance runs it, and when that instance dies another takes it over once the
+ *   lease has lapsed. A step's outcome is stored only by the attempt that started it, so an
+ *   instance that lost its lease mid-step cannot overwrite the one that took over.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
 import { updateExisting } from './compare-and-set.js';
 import { isFinished, planFor, retryPlan, type ExecutionStep } from './execution.js';
+import type { HeldLease } from './leases.js';
 import { predecessorsOf } from './lineage.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from './request.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
 
+/** Claims the execution of one request for this instance (see Leases.hold). */
+export interface ExecutionClaims {
+  /** The claim, renewed until released; undefined while another instance holds it. */
+  claim(requestId: string): Promise<HeldLease | undefined>;
+}
+
+/** One process on a store of its own: every claim is granted. */
+const ALWAYS_GRANTED: ExecutionClaims = {
+  async claim(requestId) {
+    return { name: `execution:${requestId}`, valid: () => true, release: async () => undefined };
+  },
+};
+
 export interface ExecutorDeps {
   requests: Repository<SetupRequest, RequestIndex>;
+  /** Several instances on one store: who runs which execution. Default: this process runs all. */
+  claims?: ExecutionClaims;
   registry: Registry;
   verifier: KeyVaultVerifier;
   checker: ConnectionChecker;
@@ -55,10 +75,15 @@ function verificationLines(verification: KeyVaultVerification): string[] {
 
 export class Executor {
   private readonly active = new Set<string>();
+  /** Requests this process is executing (claimed, started or running). */
+  private readonly executing = new Set<string>();
+  private readonly claims: ExecutionClaims;
   /** Audit flushes of one request run one after another (each sees what the last one cleared). */
   private readonly flushing = new Map<string, Promise<void>>();
 
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: ExecutorDeps) {
+    this.claims = deps.claims ?? ALWAYS_GRANTED;
+  }
 
   /**
    * approved → executing, once. Resolves false when someone else started it (or it is not
@@ -96,10 +121,28 @@ export class Executor {
     return true;
   }
 
-  /** Starts (if approved) and runs the request to its end. */
-  async execute(requestId: string): Promise<void> {
-    await this.start(requestId);
-    await this.run(requestId);
+  /**
+   * Starts (if approved) and runs the request to its end, when this instance can claim it;
+   * resolves true when it did (false: another instance or another call here has it).
+   */
+  async execute(requestId: string, onClaimed?: () => void): Promise<boolean> {
+    if (this.executing.has(requestId)) return false;
+    this.executing.add(requestId);
+    try {
+      const lease = await this.claims.claim(requestId);
+      if (!lease) return false;
+      onClaimed?.();
+      try {
+        await this.flushAudit(requestId); // entries a stopped runner queued but did not append
+        await this.start(requestId);
+        await this.runClaimed(requestId, lease);
+      } finally {
+        await lease.release().catch((error: unknown) => this.deps.logger.warn({ event: 'execution_release_failed', requestId, err: error }, 'could not give up the execution claim; it lapses on its own'));
+      }
+      return true;
+    } finally {
+      this.executing.delete(requestId);
+    }
   }
 
   /**
@@ -126,48 +169,75 @@ export class Executor {
     );
   }
 
-  /** On start-up: finish what a stopped process left: executing requests, and approved ones never started. */
+  /**
+   * Finishes what a stopped process (or an instance that died) left: executing requests,
+   * approved ones never started, and audit entries still queued. At start-up, and with several
+   * instances now and then; each request only when its claim can be had. Resolves with the
+   * requests it resumed.
+   */
   async resumeAll(): Promise<string[]> {
     const unaudited = await this.deps.requests.find('unaudited', 'yes');
     for (const record of unaudited) {
-      await this.flushAudit(record.id);
-      if (record.value.status === 'succeeded' || record.value.status === 'failed') await this.deps.onProgress(record.id);
+      const status = record.value.status;
+      if (status === 'executing' || status === 'approved' || this.executing.has(record.id)) continue; // the run flushes its own
+      const lease = await this.claims.claim(record.id);
+      if (!lease) continue;
+      try {
+        await this.flushAudit(record.id);
+        if (status === 'succeeded' || status === 'failed') await this.deps.onProgress(record.id);
+      } finally {
+        await lease.release().catch(() => undefined);
+      }
     }
-    const pending = [...(await this.deps.requests.find('status', 'executing')), ...(await this.deps.requests.find('status', 'approved'))];
-    for (const record of pending) {
-      this.deps.logger.info({ event: 'execution_resumed', requestId: record.id, status: record.value.status }, 'resuming setup request after restart');
-      await this.execute(record.id);
-    }
-    return pending.map((record) => record.id);
+    const pending = [...(await this.deps.requests.find('status', 'executing')), ...(await this.deps.requests.find('status', 'approved'))].filter((record) => !this.executing.has(record.id));
+    const resumed = await Promise.all(
+      pending.map(async (record) => {
+        const ran = await this.execute(record.id, () =>
+          this.deps.logger.info({ event: 'execution_resumed', requestId: record.id, status: record.value.status }, 'resuming setup request left unfinished (restart, or another instance stopped)'),
+        );
+        return ran ? record.id : undefined;
+      }),
+    );
+    return resumed.filter((id): id is string => id !== undefined);
   }
 
   /** Runs the remaining steps of an executing request (one runner per request in this process). */
   async run(requestId: string): Promise<void> {
-    if (this.active.has(requestId)) return;
+    await this.runClaimed(requestId, await ALWAYS_GRANTED.claim(requestId));
+  }
+
+  private async runClaimed(requestId: string, lease: HeldLease | undefined): Promise<void> {
+    if (!lease || this.active.has(requestId)) return;
     this.active.add(requestId);
     try {
       for (;;) {
         const current = await this.deps.requests.get(requestId);
         const execution = current?.value.execution;
         if (!current || current.value.status !== 'executing' || !execution) return;
+        if (!lease.valid()) {
+          this.deps.logger.warn({ event: 'execution_claim_lost', requestId }, 'the execution claim could not be renewed; leaving the rest to the instance that holds it');
+          return;
+        }
         const index = execution.steps.findIndex((step) => !isFinished(step.status));
         if (index === -1) {
           await this.finish(requestId);
           return;
         }
-        await this.runStep(current, index);
+        if (!(await this.runStep(current, index))) return;
       }
     } finally {
       this.active.delete(requestId);
     }
   }
 
-  private async runStep(request: Versioned<SetupRequest>, index: number): Promise<void> {
+  /** Runs one step and stores its outcome; false when another runner took the step over meanwhile. */
+  private async runStep(request: Versioned<SetupRequest>, index: number): Promise<boolean> {
     const requestId = request.id;
     const startedAt = this.deps.clock.now().toISOString();
-    await this.updateStep(requestId, index, (step) => ({ ...step, status: 'running', attempts: step.attempts + 1, startedAt }));
+    const marked = await this.updateStep(requestId, index, (step) => ({ ...step, status: 'running', attempts: step.attempts + 1, startedAt }));
     const step = request.value.execution?.steps[index];
-    if (!step) return;
+    const attempt = marked?.value.execution?.steps[index]?.attempts;
+    if (!step || attempt === undefined) return false;
     const log = this.deps.logger.child({ requestId, step: step.kind, stepIndex: index });
     let result: StepResult;
     try {
@@ -177,9 +247,12 @@ export class Executor {
       result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
     }
     const finishedAt = this.deps.clock.now().toISOString();
-    // one write: the outcome, the steps it skips, and the audit entry still to append
-    await this.mutate(requestId, (current) => {
+    // one write: the outcome, the steps it skips, and the audit entry still to append; only by
+    // this attempt (a runner that took the step over after this one's claim lapsed started another)
+    const stored = await this.mutate(requestId, (current) => {
       if (!current.execution) return undefined;
+      const now = current.execution.steps[index];
+      if (now?.status !== 'running' || now.attempts !== attempt) return undefined;
       const steps = current.execution.steps.map((candidate, position): ExecutionStep => {
         if (position === index) return { ...candidate, ...result, finishedAt };
         if (result.status === 'failed' && position > index && !isFinished(candidate.status)) {
@@ -190,9 +263,14 @@ export class Executor {
       const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status }, key: randomUUID() }];
       return { ...current, execution: { ...current.execution, steps, pendingAudit: audit } };
     });
+    if (!stored) {
+      log.warn({ event: 'step_outcome_superseded', attempt }, 'another runner took this step over; its outcome stands, this one is dropped');
+      return false;
+    }
     await this.flushAudit(requestId);
     log.info({ event: 'step_finished', outcome: result.status }, 'execution step finished');
     await this.deps.onProgress(requestId);
+    return true;
   }
 
   private async perform(request: SetupRequest, step: ExecutionStep): Promise<StepResult> {

@@ -21,6 +21,13 @@ export type Patch<T> = Partial<T> | ((current: T) => T);
  */
 export interface CollectionSpec<T, I extends string = never> {
   readonly name: string;
+  /**
+   * Collections of one group can change together in one transaction ({@link RepositoryFactory.commit}).
+   * A store that partitions its data keeps a group in one partition (Azure Tables: one entity
+   * group), so a group should hold what must change together and no more. Default: the
+   * collection's own name.
+   */
+  readonly group?: string;
   readonly indexes?: { readonly [K in I]: (value: T) => readonly string[] };
 }
 
@@ -57,9 +64,47 @@ export interface Repository<T, I extends string = never> {
   list(filter?: (value: T) => boolean): Promise<Versioned<T>[]>;
 }
 
+/** The transaction group of a collection (see {@link CollectionSpec.group}). */
+export function groupOf(spec: Pick<CollectionSpec<unknown, string>, 'name' | 'group'>): string {
+  return spec.group ?? spec.name;
+}
+
+/** One change of a transaction; build them with {@link changes}. */
+export type Change =
+  | { readonly kind: 'create'; readonly collection: AnyCollectionSpec; readonly id: string; readonly value: unknown }
+  | { readonly kind: 'update'; readonly collection: AnyCollectionSpec; readonly id: string; readonly expectedVersion: number; readonly value: unknown }
+  | { readonly kind: 'remove'; readonly collection: AnyCollectionSpec; readonly id: string; readonly expectedVersion: number };
+
+function erased<T, I extends string>(spec: CollectionSpec<T, I>): AnyCollectionSpec {
+  return spec as unknown as AnyCollectionSpec;
+}
+
+/** Typed constructors of the changes of a transaction. */
+export const changes = {
+  /** Creates the record at version 1 (the transaction fails when the id exists). */
+  create<T, I extends string>(spec: CollectionSpec<T, I>, id: string, value: T): Change {
+    return { kind: 'create', collection: erased(spec), id, value };
+  },
+  /** Replaces the record's value when it is at `expectedVersion`, and bumps the version. */
+  update<T, I extends string>(spec: CollectionSpec<T, I>, id: string, expectedVersion: number, value: T): Change {
+    return { kind: 'update', collection: erased(spec), id, expectedVersion, value };
+  },
+  /** Removes the record when it is at `expectedVersion` (a missing record fails the transaction). */
+  remove<T, I extends string>(spec: CollectionSpec<T, I>, id: string, expectedVersion: number): Change {
+    return { kind: 'remove', collection: erased(spec), id, expectedVersion };
+  },
+};
+
 /** Opens the repositories of a store; one per collection spec. */
 export interface RepositoryFactory {
   repository<T, I extends string = never>(spec: CollectionSpec<T, I>): Repository<T, I>;
+  /**
+   * Applies every change or none. A create of an existing id, or an update or remove at another
+   * version, raises ConflictError; an update or remove of a missing record, NotFoundError; and
+   * nothing changes. Every collection changed must be of one group ({@link CollectionSpec.group}).
+   * Resolves once the changes are durable.
+   */
+  commit(changes: readonly Change[]): Promise<void>;
 }
 
 export interface Clock {

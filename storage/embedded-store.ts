@@ -1,10 +1,11 @@
 import type { Storage } from 'botbuilder';
-import type { CollectionSpec, Logger, Repository } from '../setup/ports.js';
+import type { Change, CollectionSpec, Logger, Repository } from '../setup/ports.js';
 import { BOT_STATE_COLLECTION, type StoredBotState } from './journal/documents.js';
 import { JournalRepository } from './journal/journal-repository.js';
 import { JournalStore, type AnyCollectionSpec, type Failpoint, type JournalStoreOptions } from './journal/journal-store.js';
 import { RepositoryBotStorage } from './repository-bot-storage.js';
 import type { Store } from './store.js';
+import { transactionGroup } from './transaction-group.js';
 
 export interface EmbeddedStoreOptions extends Omit<JournalStoreOptions, 'specs' | 'logger' | 'failpoint'> {
   /** SETUPBOT_DATA_FILE: the lowdb data file; its journal folder sits beside it. */
@@ -55,6 +56,18 @@ export class EmbeddedStore implements Store {
       this.declared.set(spec.name, spec as unknown as AnyCollectionSpec);
     }
     return new JournalRepository<T, I>(this.engine, spec);
+  }
+
+  async commit(changes: readonly Change[]): Promise<void> {
+    transactionGroup(changes);
+    for (const change of changes) this.repository(change.collection);
+    await this.engine.commit(
+      changes.map((change) =>
+        change.kind === 'remove'
+          ? { kind: 'delete', collection: change.collection.name, id: change.id, expect: change.expectedVersion }
+          : { kind: 'put', collection: change.collection.name, id: change.id, expect: change.kind === 'create' ? 'absent' : change.expectedVersion, value: change.value },
+      ),
+    );
   }
 
   botStorage(): Storage {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
-import { removeExisting, updateExisting } from '../../setup/compare-and-set.js';
+import { removeExisting, updateExisting, upsert } from '../../setup/compare-and-set.js';
 import type { CollectionSpec, Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
@@ -12,6 +12,7 @@ export type DeliveryPurpose =
 
 export interface OutboxEntry {
   id: string;
+  /** The enqueuing instance's own count (diagnostics); the send order is the store's creation order. */
   seq: number;
   /** Messages of one conversation go out in order, one at a time. */
   conversationKey: string;
@@ -26,8 +27,23 @@ export interface OutboxEntry {
   lastError?: string;
 }
 
-/** Queued messages: few at any time (each is removed once delivered), loaded whole at start. */
+/** Queued messages: few at any time (each is removed once delivered), loaded whole by the sender. */
 export const OUTBOX: CollectionSpec<OutboxEntry> = { name: 'outbox' };
+
+/**
+ * The sender's recent send times per conversation, handed to the next sender (another instance
+ * taking over, or this one after a restart) so Teams' windows hold across the handover.
+ */
+export interface SendWindows {
+  writtenAt: number;
+  conversations: Record<string, number[]>;
+}
+
+export const OUTBOX_WINDOWS: CollectionSpec<SendWindows> = { name: 'outboxWindows' };
+
+/** How far back send times are handed over: the windows that bind in practice (1 s, 2 s, 30 s). */
+const HANDOVER_HORIZON_MS = 30_000;
+const WINDOWS_ID = 'sender';
 
 export interface Delivery {
   entry: OutboxEntry;
@@ -36,8 +52,29 @@ export interface Delivery {
   reference?: Partial<ConversationReference>;
 }
 
+/**
+ * Which instance sends: with several instances on one store, one of them holds the outbox lease
+ * and sends everything; the others only queue. Without a role, this instance always sends.
+ */
+export interface SenderRole {
+  /** Starts trying to become the sender (resolves after the first attempt). */
+  start(handlers: { gained(): Promise<void> | void; lost(): void }): Promise<void>;
+  /** Whether this instance is the sender right now. */
+  holds(): boolean;
+  /** Stops sending and gives the role up. */
+  stop(): Promise<void>;
+}
+
 export interface OutboxOptions {
   entries: Repository<OutboxEntry>;
+  /** Several instances: who sends (see SenderRole). */
+  role?: SenderRole;
+  /** Several instances: how often the sender loads what other instances queued. */
+  pollMs?: number;
+  /** Where the sender keeps its recent send times for the next sender (see SendWindows). */
+  windows?: Repository<SendWindows>;
+  /** How often the sender stores them while it sends (default 5 s). */
+  windowsSaveMs?: number;
   transport: Transport;
   logger: Logger;
   /** Global sends per second (SETUPBOT_SEND_RATE). */
@@ -81,8 +118,22 @@ export class Outbox {
   private readonly now: () => number;
   private readonly random: () => number;
   private nextSeq = 1;
+  /** Send order: the store's creation order as this sender came to know the entries. */
+  private readonly order = new Map<string, number>();
+  private nextOrder = 1;
+  /** When each pending entry became known here (a load drops only entries known before it began). */
+  private readonly knownAt = new Map<string, number>();
+  /** Entries this sender removed lately: a load that read them before the removal must not bring them back. */
+  private readonly retired = new Map<string, number>();
   private timer?: NodeJS.Timeout;
-  private running = false;
+  private pollTimer?: NodeJS.Timeout;
+  private windowsTimer?: NodeJS.Timeout;
+  /** Sends recorded since the send times were last stored. */
+  private unsavedSends = 0;
+  private loading?: Promise<void>;
+  private started = false;
+  /** This instance sends (always without a role; with one, while it holds it). */
+  private sender = false;
   private pumping = false;
 
   constructor(private readonly options: OutboxOptions) {
@@ -91,23 +142,142 @@ export class Outbox {
     this.random = options.random ?? Math.random;
   }
 
-  /** Loads what a previous process left queued and starts sending. */
+  /**
+   * Starts sending: loads what is queued (what a previous process left, or other instances
+   * queued) and sends it. With a role, only while this instance holds it; the sender then also
+   * loads new entries every `pollMs`.
+   */
   async start(): Promise<void> {
-    const stored = await this.options.entries.list();
-    for (const record of stored) {
-      this.pending.set(record.id, record.value);
-      this.nextSeq = Math.max(this.nextSeq, record.value.seq + 1);
+    this.started = true;
+    const { role, pollMs } = this.options;
+    if (!role) {
+      await this.becomeSender();
+      return;
     }
-    if (stored.length > 0) this.options.logger.info({ event: 'outbox_resumed', queued: stored.length }, 'outbox: sending messages queued before the restart');
-    this.running = true;
+    await role.start({ gained: () => this.becomeSender(), lost: () => this.standDown() });
+    if (pollMs) {
+      this.pollTimer = setInterval(() => void this.poll(), pollMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  /** Stops sending; waits for sends in flight. Queued messages stay stored for the next sender. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.windowsTimer) clearInterval(this.windowsTimer);
+    await Promise.allSettled([...this.inFlight]);
+    await this.loading?.catch(() => undefined);
+    if (this.sender) await this.saveWindows();
+    await this.options.role?.stop();
+    this.sender = false;
+  }
+
+  /** Stores the recent send times for the next sender (best effort: the windows then only start empty). */
+  private async saveWindows(): Promise<void> {
+    const { windows } = this.options;
+    if (!windows || this.unsavedSends === 0) return;
+    const now = this.now();
+    const snapshot: SendWindows = { writtenAt: now, conversations: this.limiter.recent(now, HANDOVER_HORIZON_MS) };
+    const saved = this.unsavedSends;
+    try {
+      await upsert(windows, WINDOWS_ID, () => snapshot, () => snapshot);
+      this.unsavedSends = Math.max(0, this.unsavedSends - saved);
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox_windows_not_saved', err: error }, 'outbox: could not store the recent send times for the next sender');
+    }
+  }
+
+  /** Counts what the previous sender sent lately, so this one stays within the windows. */
+  private async takeOverWindows(): Promise<void> {
+    const { windows } = this.options;
+    if (!windows) return;
+    try {
+      const stored = await windows.get(WINDOWS_ID);
+      if (stored) this.limiter.seed(stored.value.conversations, this.now());
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox_windows_not_loaded', err: error }, 'outbox: could not read the previous sender\'s send times');
+    }
+  }
+
+  private async becomeSender(): Promise<void> {
+    const first = !this.sender;
+    if (first) await this.takeOverWindows();
+    this.sender = true;
+    if (first && this.options.windows && !this.windowsTimer) {
+      this.windowsTimer = setInterval(() => void (this.sender ? this.saveWindows() : undefined), this.options.windowsSaveMs ?? 5_000);
+      this.windowsTimer.unref();
+    }
+    const before = this.pending.size;
+    await this.load();
+    const loaded = this.pending.size - before;
+    if (first && loaded > 0) this.options.logger.info({ event: 'outbox_resumed', queued: loaded }, 'outbox: sending messages queued before (by an earlier process or another instance)');
+    if (first && this.options.role) this.options.logger.info({ event: 'outbox_sender', role: 'gained' }, 'this instance now sends the outbox');
     this.pump();
   }
 
-  /** Stops sending; waits for sends in flight. Queued messages stay stored for the next start. */
-  async stop(): Promise<void> {
-    this.running = false;
+  private standDown(): void {
+    if (!this.sender) return;
+    this.sender = false;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    // messages in flight finish; the rest stays stored for the instance that sends now
+    for (const id of [...this.pending.keys()]) if (!this.sending.has(id)) this.drop(id);
+    this.settleIdle();
+    this.options.logger.info({ event: 'outbox_sender', role: 'lost' }, 'another instance sends the outbox now');
+  }
+
+  private mayLaunch(): boolean {
+    return this.started && this.sender && (this.options.role?.holds() ?? true);
+  }
+
+  /** The sender: loads entries other instances queued, then sends. */
+  private async poll(): Promise<void> {
+    if (!this.mayLaunch() || this.loading) return;
+    try {
+      await this.load();
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox_poll_failed', err: error }, 'outbox: could not load queued messages; will try again');
+      return;
+    }
+    this.pump();
+  }
+
+  /**
+   * Brings the pending map in step with the store: new entries join (in the store's creation
+   * order), entries gone from the store (sent by an earlier sender) leave.
+   */
+  private load(): Promise<void> {
+    this.loading ??= (async () => {
+      const began = this.now();
+      const stored = await this.options.entries.list();
+      const present = new Set<string>();
+      for (const record of stored) {
+        present.add(record.id);
+        if (this.pending.has(record.id) || this.retired.has(record.id)) continue;
+        this.track(record.value);
+        this.nextSeq = Math.max(this.nextSeq, record.value.seq + 1);
+      }
+      for (const id of [...this.pending.keys()]) {
+        if (!present.has(id) && !this.sending.has(id) && (this.knownAt.get(id) ?? 0) < began) this.drop(id);
+      }
+      for (const [id, at] of this.retired) if (at < began - 60_000) this.retired.delete(id);
+    })().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private track(entry: OutboxEntry): void {
+    this.pending.set(entry.id, entry);
+    if (!this.order.has(entry.id)) this.order.set(entry.id, this.nextOrder++);
+    if (!this.knownAt.has(entry.id)) this.knownAt.set(entry.id, this.now());
+  }
+
+  private drop(id: string): void {
+    this.pending.delete(id);
+    this.order.delete(id);
+    this.knownAt.delete(id);
   }
 
   /** Queues a message (stored first); coalesces with a queued update of the same card. */
@@ -126,7 +296,7 @@ export class Outbox {
   }
 
   private async add(operation: OutboxOperation, options: EnqueueOptions): Promise<string> {
-    if (options.coalesceKey) {
+    if (options.coalesceKey && this.sender) {
       // only an entry that is not being sent: one in flight goes out as it is, and the update follows it
       const queued = [...this.pending.values()].find((entry) => entry.coalesceKey === options.coalesceKey && !this.sending.has(entry.id));
       if (queued) {
@@ -151,8 +321,11 @@ export class Outbox {
       notBefore: 0,
     };
     await this.options.entries.create(entry.id, entry);
-    this.pending.set(entry.id, entry);
-    this.pump();
+    // the sender sends it; another instance's sender finds it at its next load
+    if (this.sender || !this.options.role) {
+      this.track(entry);
+      this.pump();
+    }
     return entry.id;
   }
 
@@ -177,13 +350,14 @@ export class Outbox {
   }
 
   private async forget(entry: OutboxEntry): Promise<void> {
-    this.pending.delete(entry.id);
+    this.drop(entry.id);
+    this.retired.set(entry.id, this.now());
     await removeExisting(this.options.entries, entry.id);
   }
 
   /** Starts every send that may go now; schedules a wake-up for the earliest one that may not. */
   private pump(): void {
-    if (!this.running || this.pumping) return;
+    if (!this.mayLaunch() || this.pumping) return;
     this.pumping = true;
     try {
       if (this.timer) clearTimeout(this.timer);
@@ -191,7 +365,8 @@ export class Outbox {
       const now = this.now();
       const maxParallel = this.options.maxParallel ?? 16;
       const heads = new Map<string, OutboxEntry>();
-      for (const entry of [...this.pending.values()].sort((a, b) => a.seq - b.seq)) {
+      const orderOf = (entry: OutboxEntry): number => this.order.get(entry.id) ?? 0;
+      for (const entry of [...this.pending.values()].sort((a, b) => orderOf(a) - orderOf(b))) {
         if (!heads.has(entry.conversationKey)) heads.set(entry.conversationKey, entry);
       }
       let wakeAt = Number.POSITIVE_INFINITY;
@@ -204,16 +379,21 @@ export class Outbox {
           continue;
         }
         this.limiter.record(conversation, now);
+        this.unsavedSends += 1;
         this.launch(entry);
       }
       if (Number.isFinite(wakeAt)) {
         this.timer = setTimeout(() => this.pump(), Math.max(1, wakeAt - this.now()));
         this.timer.unref();
       }
-      if (this.pending.size === 0 && this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      this.settleIdle();
     } finally {
       this.pumping = false;
     }
+  }
+
+  private settleIdle(): void {
+    if (this.pending.size === 0 && this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private launch(entry: OutboxEntry): void {
@@ -230,8 +410,9 @@ export class Outbox {
     this.inFlight.add(task);
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
+  private async deliver(queued: OutboxEntry): Promise<void> {
     const log = this.options.logger;
+    const entry = await this.coalesceNewer(queued);
     const attempt = entry.attempts + 1;
     const result: AttemptResult = await this.options.transport.attempt(entry.operation, entry.id);
     // one request per conversation at a time: the one recorded last is this one
@@ -277,6 +458,26 @@ export class Outbox {
         return;
       }
     }
+  }
+
+  /**
+   * Send-time coalescing: newer updates of the same card queued behind this one (by any
+   * instance) are folded into it, newest wins; it goes out in this one's place in the queue.
+   */
+  private async coalesceNewer(entry: OutboxEntry): Promise<OutboxEntry> {
+    if (!entry.coalesceKey) return entry;
+    const position = this.order.get(entry.id) ?? 0;
+    const newer = [...this.pending.values()]
+      .filter((candidate) => candidate.coalesceKey === entry.coalesceKey && candidate.id !== entry.id && !this.sending.has(candidate.id) && (this.order.get(candidate.id) ?? 0) > position)
+      .sort((a, b) => (this.order.get(a.id) ?? 0) - (this.order.get(b.id) ?? 0));
+    const newest = newer[newer.length - 1];
+    if (!newest) return entry;
+    const merged: OutboxEntry = { ...entry, operation: newest.operation, purpose: newest.purpose ?? entry.purpose, what: newest.what };
+    if (!(await this.store(merged))) return entry;
+    this.pending.set(merged.id, merged);
+    for (const superseded of newer) await this.forget(superseded);
+    this.options.logger.debug({ event: 'outbox_coalesced', what: merged.what, superseded: newer.length }, 'newer updates of the same card folded into one');
+    return merged;
   }
 
   /** After a 403/404 every other queued message to that conversation would fail the same way. */

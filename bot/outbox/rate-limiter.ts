@@ -59,6 +59,24 @@ export class RateLimiter {
     if (own && own.length > 0) own[own.length - 1] = Math.max(own[own.length - 1], at);
   }
 
+  /** Each conversation's recorded send times within the last `horizonMs` (for the next sender). */
+  recent(now: number, horizonMs: number): Record<string, number[]> {
+    const recent: Record<string, number[]> = {};
+    for (const [conversation, times] of this.perConversation) {
+      const kept = times.filter((time) => time > now - horizonMs);
+      if (kept.length > 0) recent[conversation] = kept;
+    }
+    return recent;
+  }
+
+  /** Counts send times recorded by a previous sender (another instance, or this one before a restart). */
+  seed(history: Readonly<Record<string, readonly number[]>>, now: number): void {
+    for (const [conversation, times] of Object.entries(history)) {
+      const merged = [...(this.perConversation.get(conversation) ?? []), ...times.filter((time) => time > now - this.longest && time <= now + 60_000)].sort((a, b) => a - b);
+      this.perConversation.set(conversation, [...new Set(merged)]);
+    }
+  }
+
   record(conversation: string, at: number): void {
     const own = this.perConversation.get(conversation) ?? [];
     own.push(at);

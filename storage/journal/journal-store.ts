@@ -16,10 +16,11 @@
 import path from 'node:path';
 import { copyFile } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { ConflictError, NotFoundError, SetupBotError } from '../../setup/errors.js';
+import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
 import { LockFile } from './lock-file.js';
@@ -67,12 +68,8 @@ export interface StoreStats {
   cacheBytes: number;
 }
 
-/** The storage could not be written or read: the caller should tell the user to try again. */
-export class StorageUnavailableError extends SetupBotError {
-  constructor(message: string, cause?: unknown) {
-    super('storage_unavailable', message, { cause });
-  }
-}
+/** Re-exported from its shared home (setup/errors.ts), where every backend raises it. */
+export { StorageUnavailableError };
 
 /** A record about to be appended, with the index keys its previous version was filed under. */
 type Staged = RecordToWrite & { previousKeys?: IndexKeys };
@@ -111,12 +108,7 @@ function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
   );
 }
 
-export function indexKeysOf(spec: AnyCollectionSpec | undefined, value: unknown): IndexKeys | undefined {
-  if (!spec?.indexes) return undefined;
-  const keys: Record<string, readonly string[]> = {};
-  for (const [name, keysOfValue] of Object.entries(spec.indexes)) keys[name] = [...new Set(keysOfValue(value as never))];
-  return keys;
-}
+export { indexKeysOf };
 
 function indexSignature(names: readonly string[]): string {
   return [...names].sort().join(',');

@@ -2,7 +2,7 @@
  * The Repository port's contract, as one suite any backend runs: the same test file,
  * parameterised by how to open a store (see test/unit/storage/repository-contract.test.ts).
  */
-import type { AnyCollectionSpec, CollectionSpec, Repository, RepositoryFactory } from '../../setup/ports.js';
+import { changes, type AnyCollectionSpec, type CollectionSpec, type Repository, type RepositoryFactory } from '../../setup/ports.js';
 
 export interface ContractStore extends RepositoryFactory {
   close(): Promise<void>;
@@ -34,7 +34,26 @@ const TICKETS: CollectionSpec<Ticket, 'owner' | 'state' | 'tag'> = {
   },
 };
 
-const COLLECTIONS = [TICKETS] as readonly AnyCollectionSpec[];
+/** Notes on tickets: another collection of the tickets' transaction group. */
+interface Note {
+  ticket: string;
+  text: string;
+}
+
+const NOTES: CollectionSpec<Note, 'ticket'> = { name: 'ticketNotes', group: 'tickets', indexes: { ticket: (note) => [note.ticket] } };
+
+/** A collection of its own group: no transaction may span it and the tickets. */
+const AUDITS: CollectionSpec<{ line: string }> = { name: 'audits' };
+
+const COLLECTIONS = [TICKETS, NOTES, AUDITS] as readonly AnyCollectionSpec[];
+
+/** A string of `length` characters mixing ASCII, accents, quotes, emoji (surrogate pairs) and newlines. */
+function bigText(length: number, seed = 0): string {
+  const alphabet = ['a', 'é', '"', '🙂', '\n', 'Z', 'ß', '\\', '漢', ' '];
+  let text = '';
+  for (let index = 0; text.length < length; index += 1) text += alphabet[(index * 7 + seed) % alphabet.length];
+  return text.slice(0, length - 1) + 'x';
+}
 
 const ticket = (title: string, owner = 'ann', state: Ticket['state'] = 'open', tags: string[] = []): Ticket => ({ title, owner, state, tags });
 
@@ -166,6 +185,78 @@ export function describeRepositoryContract(backend: ContractBackend): void {
       expect((await tickets.list()).map((record) => record.id)).toEqual(['a', 'b']);
       expect(await codeOf(tickets.update('a', 1, { title: 'stale' }))).toBe('conflict');
     });
+
+    test('commit applies every change of one group together: creates, updates and removes, indexes included', async () => {
+      const notes = store.repository(NOTES);
+      await tickets.create('a', ticket('a', 'ann', 'open'));
+      await tickets.create('b', ticket('b', 'bob', 'open'));
+      await store.commit([
+        changes.update(TICKETS, 'a', 1, ticket('a', 'ann', 'closed')),
+        changes.remove(TICKETS, 'b', 1),
+        changes.create(NOTES, 'n-1', { ticket: 'a', text: 'closed with b removed' }),
+      ]);
+      expect(await tickets.get('a')).toEqual({ id: 'a', version: 2, value: ticket('a', 'ann', 'closed') });
+      expect(await tickets.get('b')).toBeUndefined();
+      expect((await notes.get('n-1'))?.version).toBe(1);
+      expect((await tickets.find('state', 'closed')).map((record) => record.id)).toEqual(['a']);
+      expect(await tickets.find('owner', 'bob')).toEqual([]);
+      expect((await notes.find('ticket', 'a')).map((record) => record.id)).toEqual(['n-1']);
+    });
+
+    test('commit changes nothing when one change is stale, exists or is missing', async () => {
+      const notes = store.repository(NOTES);
+      await tickets.create('a', ticket('a'));
+      await notes.create('n-1', { ticket: 'a', text: 'first' });
+      const stale = codeOf(store.commit([changes.create(NOTES, 'n-2', { ticket: 'a', text: 'second' }), changes.update(TICKETS, 'a', 7, ticket('never'))]));
+      expect(await stale).toBe('conflict');
+      expect(await codeOf(store.commit([changes.update(TICKETS, 'a', 1, ticket('never')), changes.create(NOTES, 'n-1', { ticket: 'a', text: 'again' })]))).toBe('conflict');
+      expect(await codeOf(store.commit([changes.update(TICKETS, 'a', 1, ticket('never')), changes.remove(NOTES, 'missing', 1)]))).toBe('not_found');
+      expect(await tickets.get('a')).toEqual({ id: 'a', version: 1, value: ticket('a') });
+      expect(await notes.get('n-2')).toBeUndefined();
+      expect((await notes.get('n-1'))?.value.text).toBe('first');
+      expect((await tickets.find('owner', 'ann')).map((record) => record.value.title)).toEqual(['a']);
+      expect((await notes.find('ticket', 'a')).map((record) => record.id)).toEqual(['n-1']);
+    });
+
+    test('of concurrent commits from the same version exactly one applies', async () => {
+      const notes = store.repository(NOTES);
+      await tickets.create('a', ticket('a'));
+      const outcomes = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => codeOf(store.commit([changes.update(TICKETS, 'a', 1, ticket(`writer ${index}`)), changes.create(NOTES, `n-${index}`, { ticket: 'a', text: `by ${index}` })]))),
+      );
+      expect(outcomes.filter((code) => code === 'resolved')).toHaveLength(1);
+      const winner = outcomes.indexOf('resolved');
+      expect((await tickets.get('a'))?.value.title).toBe(`writer ${winner}`);
+      expect((await notes.list()).map((record) => record.id)).toEqual([`n-${winner}`]);
+    });
+
+    test('commit refuses a transaction across collection groups, before changing anything', async () => {
+      await expect(store.commit([changes.create(TICKETS, 'a', ticket('a')), changes.create(AUDITS, 'x', { line: 'x' })])).rejects.toThrow(/one collection group/);
+      expect(await tickets.get('a')).toBeUndefined();
+    });
+
+    test('values far larger than 64 KiB round-trip, grow, shrink and are removed whole', async () => {
+      const large = bigText(300_000);
+      const larger = bigText(700_000, 3);
+      await tickets.create('big', { ...ticket('big', 'ann', 'open', ['big']), title: large });
+      expect((await tickets.get('big'))?.value.title).toBe(large);
+      await tickets.update('big', 1, { title: larger });
+      await tickets.create('small', ticket('small', 'ann', 'open', ['big']));
+      store = await backend.reopen(store, COLLECTIONS);
+      tickets = store.repository(TICKETS);
+      expect((await tickets.get('big'))?.value.title).toBe(larger);
+      expect((await tickets.find('tag', 'big')).map((record) => [record.id, record.value.title.length])).toEqual([['big', 700_000], ['small', 5]]);
+      expect((await tickets.list()).map((record) => record.value.title.length)).toEqual([700_000, 5]);
+      await tickets.update('big', 2, { title: 'short again' });
+      expect((await tickets.get('big'))?.value.title).toBe('short again');
+      await tickets.update('big', 3, { title: large });
+      await tickets.remove('big', 4);
+      expect(await tickets.get('big')).toBeUndefined();
+      expect((await tickets.find('tag', 'big')).map((record) => record.id)).toEqual(['small']);
+      // the id starts over at version 1, with nothing left of the large value
+      await tickets.create('big', ticket('reborn'));
+      expect(await tickets.get('big')).toEqual({ id: 'big', version: 1, value: ticket('reborn') });
+    }, 60_000);
 
     test('ids and values with unicode, quotes and newlines round-trip', async () => {
       const odd = 'ids/with spaces, "quotes", ünïcødé 🙂 and\nnewlines';

@@ -259,6 +259,76 @@ describe('loadConfig reads only the object it is given', () => {
   });
 });
 
+describe('loadConfig: where the data lives (SETUPBOT_STORAGE)', () => {
+  const KEY = 'c2VjcmV0LWFjY291bnQta2V5LW5ldmVyLXByaW50ZWQ=';
+  const accountConnection = `DefaultEndpointsProtocol=https;AccountName=contosobot;AccountKey=${KEY};EndpointSuffix=core.windows.net`;
+
+  test('embedded by default, with a 30 s lease and a 1 s outbox poll', () => {
+    const config = loadConfig({});
+    expect(config.storage).toEqual({ kind: 'embedded' });
+    expect(config.leaseTtlMs).toBe(30_000);
+    expect(config.outboxPollMs).toBe(1_000);
+  });
+
+  test('azure with a connection string: tables and blobs through it, default table and container names', () => {
+    const config = loadConfig({ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: accountConnection });
+    const access = { kind: 'connectionString', connectionString: accountConnection, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+    expect(config.storage).toEqual({ kind: 'azure', tables: access, blobs: access, tableName: 'setupbot', containerName: 'setupbot-state' });
+  });
+
+  test('azure with an account URL: the managed identity, both endpoints of the account (any cloud suffix)', () => {
+    const config = loadConfig({ SETUPBOT_STORAGE: 'Azure', SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'https://contosobot.blob.core.usgovcloudapi.net/', SETUPBOT_AZURE_TABLE: 'setupbotProd', SETUPBOT_AZURE_CONTAINER: 'bot-state-prod' });
+    expect(config.storage).toEqual({
+      kind: 'azure',
+      tables: { kind: 'identity', url: 'https://contosobot.table.core.usgovcloudapi.net', setting: 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL' },
+      blobs: { kind: 'identity', url: 'https://contosobot.blob.core.usgovcloudapi.net', setting: 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL' },
+      tableName: 'setupbotProd',
+      containerName: 'bot-state-prod',
+    });
+  });
+
+  test('the tables may live elsewhere (Azure Cosmos DB for Table) while state stays in the storage account', () => {
+    const cosmos = `DefaultEndpointsProtocol=https;AccountName=contoso-cosmos;AccountKey=${KEY};TableEndpoint=https://contoso-cosmos.table.cosmos.azure.com:443/;`;
+    const config = loadConfig({ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'https://contosobot.table.core.windows.net', SETUPBOT_AZURE_TABLES_CONNECTION_STRING: cosmos });
+    expect(config.storage).toMatchObject({
+      tables: { kind: 'connectionString', connectionString: cosmos, setting: 'SETUPBOT_AZURE_TABLES_CONNECTION_STRING' },
+      blobs: { kind: 'identity', url: 'https://contosobot.blob.core.windows.net' },
+    });
+  });
+
+  test.each([
+    [{ SETUPBOT_STORAGE: 'cosmos' }, 'SETUPBOT_STORAGE', /embedded.*azure/],
+    [{ SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b' }, 'SETUPBOT_STORAGE', /SETUPBOT_STORAGE=azure/],
+    [{ SETUPBOT_STORAGE: 'azure' }, 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING', /SETUPBOT_AZURE_STORAGE_ACCOUNT_URL=https:\/\/<account>\.blob\.core\.windows\.net/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'not a connection string' }, 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING', /Access keys/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=contosobot' }, 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING', /neither an AccountKey nor a SharedAccessSignature/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'TableEndpoint=https://x.table.core.windows.net;SharedAccessSignature=sv=1' }, 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING', /no Blob endpoint/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'http://contosobot.blob.core.windows.net' }, 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL', /not an Azure Storage account endpoint/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'https://127.0.0.1:10000/devstoreaccount1' }, 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL', /SETUPBOT_AZURE_STORAGE_CONNECTION_STRING/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'https://contosobot.blob.core.windows.net', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL', /Set one of them/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', SETUPBOT_AZURE_TABLE: 'setup-bot' }, 'SETUPBOT_AZURE_TABLE', /letters and digits/],
+    [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', SETUPBOT_AZURE_CONTAINER: 'Bot_State' }, 'SETUPBOT_AZURE_CONTAINER', /lower-case/],
+    [{ SETUPBOT_LEASE_TTL: '2s' }, 'SETUPBOT_LEASE_TTL', /at least 3000 ms/],
+    [{ SETUPBOT_OUTBOX_POLL_INTERVAL: 'often' }, 'SETUPBOT_OUTBOX_POLL_INTERVAL', /ms, s, m, h or d/],
+  ] as [Env, string, RegExp][])('refuses %j, naming %s and the fix', (env, variable, fix) => {
+    const error = expectRefused(env, variable);
+    expect(error.message).toMatch(fix);
+  });
+
+  test('never repeats a connection string (it carries the account key) in a message', () => {
+    const error = expectRefused({ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: `AccountName=contosobot;AccountKey=${KEY}`, SETUPBOT_AZURE_STORAGE_ACCOUNT_URL: 'https://contosobot.blob.core.windows.net' }, 'SETUPBOT_AZURE_STORAGE_ACCOUNT_URL');
+    expect(error.message).not.toContain(KEY);
+    const missingBlob = expectRefused({ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: `TableEndpoint=https://x.table.core.windows.net;AccountKey=${KEY}` }, 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING');
+    expect(missingBlob.message).not.toContain(KEY);
+  });
+
+  test('lease TTL and poll interval take ms and s', () => {
+    const config = loadConfig({ SETUPBOT_LEASE_TTL: '4s', SETUPBOT_OUTBOX_POLL_INTERVAL: '250ms' });
+    expect(config.leaseTtlMs).toBe(4_000);
+    expect(config.outboxPollMs).toBe(250);
+  });
+});
+
 describe('SETUPBOT_RETRY_WINDOW', () => {
   test('defaults to 24 hours', () => {
     expect(loadConfig({}).retryWindowMs).toBe(24 * 3_600_000);

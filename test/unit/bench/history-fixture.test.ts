@@ -13,7 +13,7 @@ import { writeJournal } from '../../../bench/store-writers.js';
 import { COLLECTIONS as APP_COLLECTIONS } from '../../../bot/collections.js';
 import { INSTALLATIONS, InstallationStore } from '../../../bot/installations.js';
 import { renderRequestCard } from '../../../cards/request-card.js';
-import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog, verifyAuditChain, type AuditEntry } from '../../../setup/audit.js';
+import { AuditLog, verifyAuditChain, type AuditEntry } from '../../../setup/audit.js';
 import { COUNTERS, type Counter } from '../../../setup/counter.js';
 import { DRAFTS, DraftStore } from '../../../setup/drafts.js';
 import { Executor } from '../../../setup/executor.js';
@@ -150,7 +150,7 @@ describe('a history fixture written as the journal store', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const audit = (): AuditLog => new AuditLog(store.repository(AUDIT_ENTRIES), store.repository(AUDIT_HEAD), clock);
+  const audit = (): AuditLog => new AuditLog(store, clock);
   const registry = (): Registry =>
     new Registry(
       {

@@ -177,3 +177,30 @@ describe('RateLimiter, for the whole bot', () => {
     expect(own.nextAllowed('a', 0)).toBe(1_000);
   });
 });
+
+describe('RateLimiter handover between senders', () => {
+  test('a new sender seeded with the last sender\'s recent sends waits as the last one would have', () => {
+    const previous = new RateLimiter(1000);
+    for (let at = 0; at < 8; at += 1) previous.record('conv', 1_000 + at * 10);
+    previous.record('other', 900);
+    const handed = previous.recent(1_100, 30_000);
+    expect(handed).toEqual({ conv: [1_000, 1_010, 1_020, 1_030, 1_040, 1_050, 1_060, 1_070], other: [900] });
+
+    const next = new RateLimiter(1000);
+    expect(next.nextAllowed('conv', 1_100)).toBe(1_100);
+    next.seed(handed, 1_100);
+    // eight sends in the 2-second window: the ninth waits until the first of them leaves it
+    expect(next.nextAllowed('conv', 1_100)).toBe(3_000);
+    expect(next.nextAllowed('other', 1_100)).toBe(1_100);
+  });
+
+  test('recent() keeps only the horizon; seed() ignores times older than the longest window', () => {
+    const limiter = new RateLimiter(1000);
+    limiter.record('conv', 0);
+    limiter.record('conv', 40_000);
+    expect(limiter.recent(50_000, 30_000)).toEqual({ conv: [40_000] });
+    const seeded = new RateLimiter(1000);
+    seeded.seed({ conv: [-5_000_000, 49_000] }, 50_000);
+    expect(seeded.recent(50_000, 10_000_000)).toEqual({ conv: [49_000] });
+  });
+});

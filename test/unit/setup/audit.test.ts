@@ -22,7 +22,7 @@ beforeEach(async () => {
   entriesRepo = temp.store.repository(AUDIT_ENTRIES);
   headRepo = temp.store.repository(AUDIT_HEAD);
   clock = new TickingClock();
-  log = new AuditLog(entriesRepo, headRepo, clock);
+  log = new AuditLog(temp.store, clock);
 });
 
 afterEach(async () => {
@@ -197,7 +197,7 @@ describe('AuditLog.append', () => {
   });
 
   test('concurrent appends from two logs over the same store still give one contiguous chain', async () => {
-    const other = new AuditLog(entriesRepo, headRepo, clock);
+    const other = new AuditLog(temp.store, clock);
     await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? log : other).append('SR-0001', 'step_finished', { kind: 'system' }, { index })));
     expect(await log.verify()).toEqual({ ok: true, entries: 10 });
   });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COLLECTIONS } from '../../../bot/collections.js';
-import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog } from '../../../setup/audit.js';
+import { AuditLog } from '../../../setup/audit.js';
 import { DRAFTS } from '../../../setup/drafts.js';
 import { REGISTRY_COLLECTIONS } from '../../../setup/registry.js';
 import { REQUESTS } from '../../../setup/request.js';
@@ -54,7 +54,7 @@ test('every record keeps its version, the audit chain verifies, and the old file
   expect((await requests.find('requester', REQUESTER)).map((record) => record.id)).toEqual(['SR-0001', 'SR-0002']);
   expect((await requests.find('heldName', 'env:green-env')).map((record) => record.id)).toEqual(['SR-0001']);
 
-  const audit = new AuditLog(opened.repository(AUDIT_ENTRIES), opened.repository(AUDIT_HEAD), systemClock);
+  const audit = new AuditLog(opened, systemClock);
   expect(await audit.verify()).toEqual({ ok: true, entries: 9 });
   expect((await audit.entries('SR-0002')).map((entry) => entry.action)).toEqual(['submitted']);
 

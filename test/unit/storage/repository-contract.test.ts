@@ -1,8 +1,14 @@
+/**
+ * The Repository contract on both backends: the embedded journal store, and the Azure Table
+ * store on Azurite (started and stopped here; loopback only).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { AzureStore } from '../../../storage/azure/azure-store.js';
 import { EmbeddedStore } from '../../../storage/embedded-store.js';
 import { describeRepositoryContract } from '../../contract/repository-contract.js';
+import { Azurite, uniqueStorageNames } from '../../harness/azurite.js';
 
 let dir = '';
 
@@ -18,5 +24,37 @@ describeRepositoryContract({
   },
   async cleanup() {
     await rm(dir, { recursive: true, force: true });
+  },
+});
+
+let azurite: Azurite | undefined;
+let names = uniqueStorageNames();
+
+beforeAll(async () => {
+  azurite = await Azurite.start();
+}, 60_000);
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+function openAzure(collections: Parameters<typeof AzureStore.open>[0]['collections']): Promise<AzureStore> {
+  if (!azurite) throw new Error('Azurite did not start');
+  const endpoint = { kind: 'connectionString' as const, connectionString: azurite.connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+  return AzureStore.open({ tables: endpoint, blobs: endpoint, tableName: names.table, containerName: names.container, collections });
+}
+
+describeRepositoryContract({
+  name: 'Azure Table store (Azurite)',
+  async open(collections) {
+    names = uniqueStorageNames('contract');
+    return openAzure(collections);
+  },
+  async reopen(store, collections) {
+    await store.close();
+    return openAzure(collections);
+  },
+  async cleanup() {
+    // each test has its own table in this Azurite, which is removed with its folder
   },
 });
