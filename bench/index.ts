@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { runEcho } from './echo.js';
 import { runApprove } from './approve.js';
+import { runAzure } from './azure.js';
 import { runBurst } from './burst.js';
 import type { BenchContext, BenchOptions } from './context.js';
 import { runDialog } from './dialog.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   help: { describe: 'setupbot answering "help", c = 1, 8, 32: turns/s, p50/p99, ratios to the echo bot measured around each level', run: runHelp },
   dialog: { describe: 'one setup step (Next on step 1 → validation → step 2 card), c = 1, 8, 32, ratios to the echo bot around each level', run: runDialog },
   approve: { describe: 'Approve click → answer while each execution takes 2 s (slow Key Vault): p50/p99', run: runApprove },
+  azure: { describe: 'the Azure Storage backend on Azurite against the embedded store: help c = 1, 8, 32 and the approve series, ratios Azure ÷ embedded', run: runAzure },
   startup: { describe: 'spawn → /healthz 200, empty and largest history store; RSS idle, after help load, with the big store', run: runStartup },
   history: { describe: 'help, a setup step and Approve on stores of 0 / 10k / 100k past requests (--sizes): p50/p99, ratio to empty', run: runHistory },
   notify: {

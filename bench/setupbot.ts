@@ -13,6 +13,8 @@ export interface SetupbotOptions {
   name?: string;
   /** Write a V8 CPU profile here when the bot exits (SIGTERM; a SIGKILL after the grace time writes none). */
   cpuProfDir?: string;
+  /** More settings (e.g. the Azure backend's). */
+  env?: Record<string, string>;
 }
 
 export function startSetupbot(world: BenchWorld, options: SetupbotOptions): Promise<BenchProcess> {
@@ -23,6 +25,7 @@ export function startSetupbot(world: BenchWorld, options: SetupbotOptions): Prom
       SETUPBOT_DATA_FILE: options.dataFile,
       SETUPBOT_APPROVAL_TTL: BENCH_APPROVAL_TTL,
       ...(options.approvers?.length ? { SETUPBOT_APPROVERS: options.approvers.join(',') } : {}),
+      ...options.env,
     }),
     logFile: options.logFile ?? path.join(path.dirname(options.dataFile), 'setupbot.log'),
     startTimeoutMs: options.startTimeoutMs,
