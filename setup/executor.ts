@@ -9,12 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
+import { environmentChangeStep, retireStep, unlinkStep, versionCheckStep, type StepResult } from './change-steps.js';
 import { updateExisting } from './compare-and-set.js';
-import { isFinished, planFor, retryPlan, type ExecutionStep } from './execution.js';
+import { isFinished, planOf, retryPlan, type ExecutionStep } from './execution.js';
 import { predecessorsOf } from './lineage.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from './request.js';
+import { keyVaultScope } from './setup-diff.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
 
 export interface ExecutorDeps {
@@ -29,13 +31,12 @@ export interface ExecutorDeps {
   dryRunAll: boolean;
   /** Told after every stored change (start, each step, end) so cards can follow. */
   onProgress: (requestId: string) => Promise<void>;
-}
-
-interface StepResult {
-  status: CheckOutcome;
-  messages: string[];
-  verification?: KeyVaultVerification;
-  connection?: ExecutionStep['connection'];
+  /**
+   * Crash tests only (SETUPBOT_FAILPOINTS): called at `execution.beforeStep` (the step is marked
+   * running, nothing done yet), `execution.afterEffect` (the step did its work, its outcome is
+   * not stored yet) and `execution.afterStep` (the outcome is stored).
+   */
+  failpoint?: (name: string) => void;
 }
 
 /** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */
@@ -71,7 +72,7 @@ export class Executor {
       if (request.status !== 'approved') return undefined;
       const previous = request.execution;
       const dryRun = (previous?.dryRun ?? request.dryRun) || this.deps.dryRunAll;
-      const steps = previous ? retryPlan(previous.steps) : planFor(request.content);
+      const steps = previous ? retryPlan(previous.steps) : planOf(request);
       const attempt = attemptOf(request);
       const toRun = steps.filter((step) => !isFinished(step.status)).length;
       return {
@@ -169,6 +170,7 @@ export class Executor {
     const step = request.value.execution?.steps[index];
     if (!step) return;
     const log = this.deps.logger.child({ requestId, step: step.kind, stepIndex: index });
+    this.deps.failpoint?.('execution.beforeStep');
     let result: StepResult;
     try {
       result = await this.perform(request.value, step);
@@ -176,20 +178,23 @@ export class Executor {
       log.error({ event: 'step_error', err: error }, 'step failed unexpectedly');
       result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
     }
+    this.deps.failpoint?.('execution.afterEffect');
     const finishedAt = this.deps.clock.now().toISOString();
-    // one write: the outcome, the steps it skips, and the audit entry still to append
+    const { conflict, ...outcome } = result;
+    // one write: the outcome, the steps it skips, a conflict found, and the audit entry still to append
     await this.mutate(requestId, (current) => {
       if (!current.execution) return undefined;
       const steps = current.execution.steps.map((candidate, position): ExecutionStep => {
-        if (position === index) return { ...candidate, ...result, finishedAt };
+        if (position === index) return { ...candidate, ...outcome, finishedAt };
         if (result.status === 'failed' && position > index && !isFinished(candidate.status)) {
           return { ...candidate, status: 'skipped', messages: ['not run: an earlier step failed'] };
         }
         return candidate;
       });
       const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status }, key: randomUUID() }];
-      return { ...current, execution: { ...current.execution, steps, pendingAudit: audit } };
+      return { ...current, ...(conflict ? { conflict } : {}), execution: { ...current.execution, steps, pendingAudit: audit } };
     });
+    this.deps.failpoint?.('execution.afterStep');
     await this.flushAudit(requestId);
     log.info({ event: 'step_finished', outcome: result.status }, 'execution step finished');
     await this.deps.onProgress(requestId);
@@ -199,10 +204,16 @@ export class Executor {
     const { content } = request;
     const dryRun = request.execution?.dryRun ?? false;
     const { registry } = this.deps;
+    const now = this.deps.clock.now().toISOString();
     // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
     const replaces = await predecessorsOf(this.deps.requests, request);
     switch (step.kind) {
       case 'keyVault': {
+        if (request.change) {
+          // a change verifies only what it adds or changes; the change step records it
+          const verification = await this.deps.verifier.verify(content.keyVault, keyVaultScope(request.change.diff, content));
+          return { status: verification.outcome, messages: verificationLines(verification), verification };
+        }
         const verification = await this.deps.verifier.verify(content.keyVault);
         const messages = verificationLines(verification);
         if (verification.outcome !== 'failed') {
@@ -211,15 +222,26 @@ export class Executor {
         }
         return { status: verification.outcome, messages, verification };
       }
+      case 'versionCheck':
+        return versionCheckStep(request, registry, now);
+      case 'environmentChange':
+        return environmentChangeStep(request, request.execution?.steps ?? [], registry, dryRun, now);
+      case 'applicationUnlink':
+        return unlinkStep(request, step, registry, dryRun);
+      case 'environmentRetire':
+        return retireStep(request, registry, dryRun, now);
       case 'environmentRecord': {
         if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
         const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault, replaces);
         return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
       }
       case 'environmentPublish': {
-        const sas = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
+        const sas = await this.storageSasFinding(request);
         if (content.environment.users.length === 0) return { status: 'failed', messages: ['Cannot publish: the environment has no users.'] };
-        if (!sas || sas.outcome === 'failed') return { status: 'failed', messages: ['Cannot publish: the storage SAS token secret was not verified.'] };
+        if (!sas || sas.outcome === 'failed') {
+          const fix = request.change ? ` Renew it, type verify ${content.environment.name} to check it, then press Retry.` : '';
+          return { status: 'failed', messages: [`Cannot publish: the storage SAS token secret was not verified.${fix}`] };
+        }
         if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be published.`] };
         const published = await registry.publishEnvironment(content.environment.name);
         return { status: 'ok', messages: [`Status: ${published.status}.`] };
@@ -241,12 +263,24 @@ export class Executor {
     }
   }
 
+  /**
+   * The storage SAS secret's finding the publish step relies on: this run's verification, or for
+   * a change that did not touch it, the recorded one.
+   */
+  private async storageSasFinding(request: SetupRequest): Promise<KeyVaultVerification['items'][number] | undefined> {
+    const verified = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
+    if (verified || !request.change) return verified;
+    const name = request.content.keyVault.storageSasSecretName.trim().toLowerCase();
+    const recorded = await this.deps.registry.keyVaultReference(request.content.keyVault.name);
+    return recorded?.verification.items.find((item) => item.name.trim().toLowerCase() === name);
+  }
+
   private async finish(requestId: string): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const finished = await this.mutate(requestId, (request) => {
       if (request.status !== 'executing' || !request.execution) return undefined;
       const failed = request.execution.steps.some((step) => step.status === 'failed');
-      const details = { dryRun: request.execution.dryRun, attempt: attemptOf(request) };
+      const details = { dryRun: request.execution.dryRun, attempt: attemptOf(request), ...(request.conflict ? { conflict: true } : {}) };
       const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details, key: randomUUID() }];
       return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now, pendingAudit } };
     });

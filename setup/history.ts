@@ -42,7 +42,9 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'succeeded':
       return `Finished: succeeded${details.dryRun === true ? ' (dry run: nothing recorded)' : ''}`;
     case 'failed':
-      return 'Finished: failed';
+      return details.conflict === true ? 'Finished: not applied, the environment had changed in between' : 'Finished: failed';
+    case 'resubmitted':
+      return details.rebuilt === true ? `Rebuilt on the current version as ${String(details.as ?? '')} by ${who}` : `Resubmitted as ${String(details.as ?? '')} by ${who}`;
     default:
       return `${String(entry.action).replace(/_/g, ' ')} by ${who}`;
   }
