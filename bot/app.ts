@@ -161,7 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     logger,
     at: config.freshnessAt,
-    offerChange: false,
+    offerChange: true,
   });
   const executor = new Executor({
     requests: requestRepository,
@@ -173,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     dryRunAll: config.dryRun,
     onProgress: (requestId) => cards.syncAll(requestId),
+    ...(failpoint ? { failpoint } : {}),
   });
   const bot = new SetupBot({
     logger,
