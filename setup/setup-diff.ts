@@ -60,6 +60,8 @@ interface ListSpec<T> {
   /** How a row is named in a sentence: "user", "Key Vault item". */
   label: string;
   key(row: T): string;
+  /** The row's name alone: "bob". */
+  name(row: T): string;
   /** The row in a few words: "bob (bob@contoso.com)". */
   show(row: T): string;
   /** The differences between two versions of a row, in words: "email a → b". */
@@ -76,6 +78,7 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   users: {
     label: 'user',
     key: (user) => nameKey(user.userId),
+    name: (user) => user.userId,
     show: (user) => `${user.userId} (${user.email})`,
     differences: (a, b) => [...fieldDifference('user ID', a.userId, b.userId), ...fieldDifference('email', a.email, b.email)],
     read: (content) => content.environment.users,
@@ -86,6 +89,7 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   externalApplications: {
     label: 'external application',
     key: (app) => app.objectId.trim().toLowerCase(),
+    name: (app) => app.name,
     show: (app) => `${app.name} (${app.objectId})`,
     differences: (a, b) => fieldDifference('name', a.name, b.name),
     read: (content) => content.environment.externalApplications,
@@ -96,6 +100,7 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   numberSequences: {
     label: 'number sequence',
     key: (sequence) => nameKey(sequence.name),
+    name: (sequence) => sequence.name,
     show: (sequence) => (sequence.description ? `${sequence.name} (${sequence.description})` : sequence.name),
     differences: (a, b) => [...fieldDifference('name', a.name, b.name), ...fieldDifference('description', a.description, b.description)],
     read: (content) => content.environment.numberSequences,
@@ -106,6 +111,7 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   items: {
     label: 'Key Vault item',
     key: (item) => nameKey(item.name),
+    name: (item) => item.name,
     show: (item) => `${item.name} (${item.type})`,
     differences: (a, b) => [...fieldDifference('name', a.name, b.name), ...fieldDifference('type', a.type, b.type), ...fieldDifference('description', a.description, b.description)],
     read: (content) => content.keyVault.items,
@@ -116,10 +122,11 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   chains: {
     label: 'certificate chain',
     key: (chain) => nameKey(chain.name),
-    show: (chain) => `${chain.name}: ${chain.certificates.join(' → ') || NONE}`,
+    name: (chain) => chain.name,
+    show: (chain) => `${chain.name} (root first: ${chain.certificates.join(', ') || NONE})`,
     differences: (a, b) => [
       ...fieldDifference('name', a.name, b.name),
-      ...fieldDifference('order', a.certificates.join(' → '), b.certificates.join(' → ')),
+      ...fieldDifference('certificates', a.certificates.join(', '), b.certificates.join(', ')),
       ...fieldDifference('description', a.description, b.description),
     ],
     read: (content) => content.keyVault.chains,
@@ -130,6 +137,7 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   connectedApplications: {
     label: 'connected application',
     key: (app) => nameKey(app.name),
+    name: (app) => app.name,
     show: (app) => `${app.name} (${app.applicationUrl})`,
     differences: (a, b) => [
       ...fieldDifference('name', a.name, b.name),
@@ -240,7 +248,7 @@ export function describeChange(change: SetupChange): ChangeLine {
   if (isFieldChange(change)) return { ...head, text: `${FIELD_LABELS[change.field]}: ${shown(change.before)} → ${shown(change.after)}` };
   const spec = LISTS[change.list] as ListSpec<unknown>;
   if (change.kind === 'changed' && change.before !== undefined && change.after !== undefined) {
-    return { ...head, text: `${spec.label} ${spec.show(change.before)}: ${spec.differences(change.before, change.after).join('; ')}` };
+    return { ...head, text: `${spec.label} ${spec.name(change.before)}: ${spec.differences(change.before, change.after).join('; ')}` };
   }
   const row = change.after ?? change.before;
   return { ...head, text: `${spec.label} ${row === undefined ? change.key : spec.show(row)}` };
