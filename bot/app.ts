@@ -163,6 +163,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     at: config.freshnessAt,
     offerChange: true,
   });
+  const history = new EnvironmentHistory(requests, audit);
   const executor = new Executor({
     requests: requestRepository,
     registry,
@@ -188,7 +189,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     subscriptions,
     notifier,
     freshness: freshnessCheck,
-    history: new EnvironmentHistory(requests, audit),
+    history,
     onApproved: (request) => background.run(`execute ${request.value.id}`, () => executor.execute(request.value.id)),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
   });
@@ -207,7 +208,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     messages: createMessageEndpoint({ authentication, adapter, bot }),
     readApi: {
       authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
-      model: new SetupReadModel({ requests, registry, audit, clock }),
+      model: new SetupReadModel({ requests, registry, audit, clock, history }),
       logger,
     },
     tab: {
