@@ -86,7 +86,10 @@ export class Executor {
           startedAt: now,
           attempt,
           // entries the last run still owes the log (a stop before they were appended) stay first
-          pendingAudit: [...(previous?.pendingAudit ?? []), { action: 'execution_started', details: { steps: toRun, dryRun, attempt }, key: randomUUID() }],
+          pendingAudit: [
+            ...(previous?.pendingAudit ?? []),
+            { action: 'execution_started', details: { steps: toRun, dryRun, attempt, ...(request.kind && request.kind !== 'setup' ? { kind: request.kind } : {}) }, key: randomUUID() },
+          ],
         },
       };
     });

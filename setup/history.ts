@@ -36,7 +36,7 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'expired':
       return 'Expired without enough approvals';
     case 'execution_started':
-      return `Setup started (${String(details.steps ?? '?')} steps${details.dryRun === true ? ', dry run' : ''})`;
+      return `${details.kind === 'change' ? 'Change' : details.kind === 'retire' ? 'Retirement' : 'Setup'} started (${String(details.steps ?? '?')} steps${details.dryRun === true ? ', dry run' : ''})`;
     case 'step_finished':
       return `${String(details.step ?? 'A step')}: ${details.outcome === 'ok' ? 'done' : details.outcome === 'warning' ? 'done with a warning' : 'failed'}`;
     case 'succeeded':
