@@ -179,7 +179,7 @@ export function requestsTable(requests: readonly RequestSummaryView[], openReque
           { 'data-request': request.id },
           h('th', { scope: 'row' }, open, request.dryRun ? h('span', { class: 'hint' }, ' dry run') : null),
           h('td', {}, badge(REQUEST_STATE_TEXT[request.state], REQUEST_STATE_TONE[request.state])),
-          h('td', {}, request.environment),
+          h('td', {}, request.kind === 'setup' ? '' : h('span', { class: 'hint' }, request.kind === 'change' ? 'change of ' : 'retire '), request.environment),
           h('td', {}, request.requester.name),
           h('td', {}, ...approvalsText(request)),
           h('td', {}, dateTime(request.createdAt)),
@@ -222,6 +222,9 @@ export function requestDetail(request: RequestDetailView, back: () => void): HTM
       ['Connected applications', request.connectedApplications.join(', ') || 'none'],
       ['Dry run', request.dryRun ? 'yes: verified, nothing recorded' : 'no'],
     ]),
+    request.changes.length > 0
+      ? h('div', {}, h('h3', {}, `Changes to ${request.environment} (built on version ${request.baseVersion ?? '?'})`), h('ul', { class: 'changes', id: 'request-changes' }, ...request.changes.map((line) => h('li', {}, line))))
+      : null,
     request.approvals.decisions.length > 0
       ? h(
           'ul',

@@ -44,6 +44,12 @@ export interface StepView {
 export interface RequestSummaryView {
   /** e.g. SR-0042 */
   id: string;
+  /** A new setup, a change of a recorded environment, or its retirement. */
+  kind: 'setup' | 'change' | 'retire';
+  /** For a change or retirement: the environment's version it was built on; null for a setup. */
+  baseVersion: number | null;
+  /** For a change: what it changes, one line each ("+ Added · user bob (bob@contoso.com)"); empty otherwise. */
+  changes: string[];
   state: RequestState;
   environment: string;
   keyVaultReference: string;

@@ -7,7 +7,8 @@ import { describeAuditEntry, type HistoryPage } from '../../setup/history.js';
 import type { ExecutionStep } from '../../setup/execution.js';
 import type { ConnectedApplication, KeyVaultReference } from '../../setup/model.js';
 import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../../setup/registry.js';
-import type { Decision, SetupRequest } from '../../setup/request.js';
+import { kindOf, type Decision, type SetupRequest } from '../../setup/request.js';
+import { changeLine } from '../../setup/setup-diff.js';
 import type { KeyVaultVerification } from '../../setup/verification.js';
 import type {
   AuditEntryView,
@@ -45,6 +46,9 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
   const { execution } = request;
   return {
     id: request.id,
+    kind: kindOf(request),
+    baseVersion: request.change?.baseRevision ?? request.retire?.baseRevision ?? null,
+    changes: (request.change?.diff ?? []).map(changeLine),
     state: request.status,
     environment: request.content.environment.name,
     keyVaultReference: request.content.keyVault.name,

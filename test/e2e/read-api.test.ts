@@ -250,6 +250,9 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
     test('the environment carries its version and the request that made it', async () => {
       const { body } = await call<EnvironmentResponse>('/api/environments/riley-uat', world.token(world.riley));
       expect(body.environment).toMatchObject({ version: 2, lastChangedBy: changeId, recordedBy: world.ids.rileyDone, retiredAt: null });
+      const change = await call<RequestResponse>(`/api/requests/${changeId}`, world.token(world.riley));
+      expect(change.body.request).toMatchObject({ kind: 'change', baseVersion: 1, changes: ['+ Added · user bob (bob@contoso.com)'], state: 'succeeded' });
+      expect((await call<RequestResponse>(`/api/requests/${world.ids.rileyDone}`, world.token(world.riley))).body.request).toMatchObject({ kind: 'setup', baseVersion: null, changes: [] });
       expect(body.environment.users.map((user) => user.userId)).toEqual(['alice', 'bob']);
     });
   });

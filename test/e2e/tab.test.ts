@@ -253,6 +253,7 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await tab.locator('#history-trail tbody tr').first().getByRole('button', { name: changeId }).click();
     await tab.locator('#audit-trail').waitFor();
     await expect(tab.locator('#detail-title').textContent()).resolves.toContain(`${changeId} Done`);
+    expect(await tab.locator('#request-changes li').allTextContents()).toEqual(['+ Added · user bob (bob@contoso.com)']);
     expect(pageErrors).toEqual([]);
   });
 

@@ -338,6 +338,21 @@ describe('the executor runs a change', () => {
     expect(finished).toEqual(['Check that Contoso-UAT is still at version 1', 'Apply the change to service environment Contoso-UAT', 'Publish service environment Contoso-UAT']);
   });
 
+  test('changes of two different environments built on their own versions never block each other', async () => {
+    const other = validSetupContent({ environment: { name: 'Contoso-PROD' }, keyVault: { name: 'Contoso-PROD-KV', storageSasSecretName: SAS }, connectedApplications: [] });
+    await registry.recordKeyVaultReference('SR-0010', other.keyVault, fullVerification(other.keyVault));
+    await registry.recordEnvironment('SR-0010', other.environment, other.keyVault);
+    await registry.publishEnvironment('Contoso-PROD');
+    const otherAfter = structuredClone(other);
+    otherAfter.environment.users.push({ userId: 'pat', email: 'pat@contoso.com' });
+    await changeRequest('SR-0011', otherAfter, 1, other);
+    await changeRequest('SR-0012', edited((content) => content.environment.users.push({ userId: 'bob', email: 'bob@contoso.com' })));
+    await Promise.all([executor().execute('SR-0011'), executor().execute('SR-0012')]);
+    expect([(await stored('SR-0011')).status, (await stored('SR-0012')).status]).toEqual(['succeeded', 'succeeded']);
+    expect(await registry.environment('Contoso-PROD')).toMatchObject({ revision: 2, status: 'Published' });
+    expect(await registry.environment('Contoso-UAT')).toMatchObject({ revision: 2, status: 'Published' });
+  });
+
   test('a retirement unlinks the applications and marks the environment Retired; a change built before it then conflicts', async () => {
     const content = recorded();
     await requests.create('SR-0004', {
