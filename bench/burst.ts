@@ -10,11 +10,23 @@ const COUNT = 200;
 const CONVERSATION = '19:bench-burst@thread.tacv2';
 const DEADLINE_MS = 240_000;
 
-export async function runBurst(options: { seed: number }): Promise<boolean> {
+export interface BurstFigures {
+  ok: boolean;
+  delivered: number;
+  inOrder: boolean;
+  maxIn1s: number;
+  maxIn2s: number;
+  maxIn30s: number;
+  totalMs: number;
+  minimumMs: number;
+  ratio: number;
+}
+
+export async function runBurst(options: { seed: number; log: (line: string) => void }): Promise<BurstFigures> {
   const rig = await openOutboxRig({ seed: options.seed, standIn: { enforceTeamsLimits: true, dedupeActivityIds: true, random: seededRandom(options.seed) } });
   const { standIn, outbox } = rig;
   const minimumMs = limitBoundSpanMs([COUNT]);
-  console.log(`burst: ${COUNT} messages to one conversation (limit-bound minimum ${seconds(minimumMs)} s)`);
+  options.log(`burst: ${COUNT} messages to one conversation (limit-bound minimum ${seconds(minimumMs)} s)`);
   let measuredMs: number;
   try {
     const started = performance.now();
@@ -29,8 +41,8 @@ export async function runBurst(options: { seed: number }): Promise<boolean> {
   const windows = [1_000, 2_000, 30_000].map((ms) => standIn.maxInAnyWindow(CONVERSATION, ms));
   const throttled = standIn.callsWithStatus(429).length;
   const ok = delivered.length === COUNT && inOrder && windows[0] <= 7 && windows[1] <= 8 && windows[2] <= 60 && throttled === 0;
-  console.log(
+  options.log(
     `burst: ${delivered.length} delivered${inOrder ? ' in order' : ' OUT OF ORDER'}, max ${windows[0]} in 1 s, ${windows[1]} in 2 s, ${windows[2]} in 30 s, ${throttled} × 429, ${seconds(measuredMs)} s (minimum ${seconds(minimumMs)} s, ratio ${(measuredMs / minimumMs).toFixed(2)})${ok ? '' : ' — FAILED'}`,
   );
-  return ok;
+  return { ok, delivered: delivered.length, inOrder, maxIn1s: windows[0], maxIn2s: windows[1], maxIn30s: windows[2], totalMs: measuredMs, minimumMs, ratio: measuredMs / minimumMs };
 }

@@ -18,6 +18,20 @@ const DEADLINE_MS = 180_000;
 
 export interface NotifyOptions {
   seed: number;
+  log: (line: string) => void;
+}
+
+export interface NotifyFigures {
+  ok: boolean;
+  delivered: number;
+  duplicates: number;
+  enqueueMs: number;
+  totalMs: number;
+  minimumMs: number;
+  /** Total time (enqueue included) over the limit-bound minimum. */
+  ratio: number;
+  directMs: number;
+  throttled: number;
 }
 
 function channelId(index: number): string {
@@ -49,7 +63,7 @@ async function directBaseline(): Promise<{ ms: number; delivered: number }> {
   }
 }
 
-export async function runNotify(options: NotifyOptions): Promise<boolean> {
+export async function runNotify(options: NotifyOptions): Promise<NotifyFigures> {
   const total = CHANNELS * PER_CHANNEL;
   const rig = await openOutboxRig({
     seed: options.seed,
@@ -59,7 +73,7 @@ export async function runNotify(options: NotifyOptions): Promise<boolean> {
   let measuredMs: number;
   let enqueueMs: number;
   try {
-    console.log(`notify: ${total} notifications across ${CHANNELS} channels (seed ${options.seed}); stand-in: Teams limits, ${RANDOM_429_RATE * 100} % random 429, dedupe ids`);
+    options.log(`notify: ${total} notifications across ${CHANNELS} channels (seed ${options.seed}); stand-in: Teams limits, ${RANDOM_429_RATE * 100} % random 429, dedupe ids`);
     const started = performance.now();
     // interleaved, as notifications about many requests would arrive
     for (let index = 0; index < total; index++) {
@@ -92,19 +106,19 @@ export async function runNotify(options: NotifyOptions): Promise<boolean> {
   const minimumMs = Math.max(perChannelMs, globalMs);
   const ratio = measuredMs / minimumMs;
 
-  console.log(`  enqueue (each stored before it is sent): ${seconds(enqueueMs)} s`);
-  console.log(`  requests: ${standIn.calls.length} (${delivered} accepted, ${throttled.length} × 429 = ${byRandom} random + ${byLimits} over Teams limits, ${conflicts} × 409)`);
-  console.log(`  outbox: ${rig.events.count('outbox_retry')} retries (by status: ${rig.events.byStatus('outbox_retry')}), ${rig.events.count('outbox_gave_up')} given up, ${rig.events.count('outbox_rejected')} rejected`);
-  console.log(`  busiest channel: ${worst1s} in 1 s (limit 7), ${worst2s} in 2 s (limit 8), ${worst30s} in 30 s (limit 60)`);
-  console.log(`  limit-bound minimum (time of the last send if every send goes as early as the windows allow):`);
-  console.log(`    ${PER_CHANNEL} per channel under 7/1 s, 8/2 s, 60/30 s: ${seconds(perChannelMs)} s; ${total} at ${rig.sendRate}/s global: ${seconds(globalMs)} s; minimum = the larger: ${seconds(minimumMs)} s`);
+  options.log(`  enqueue (each stored before it is sent): ${seconds(enqueueMs)} s`);
+  options.log(`  requests: ${standIn.calls.length} (${delivered} accepted, ${throttled.length} × 429 = ${byRandom} random + ${byLimits} over Teams limits, ${conflicts} × 409)`);
+  options.log(`  outbox: ${rig.events.count('outbox_retry')} retries (by status: ${rig.events.byStatus('outbox_retry')}), ${rig.events.count('outbox_gave_up')} given up, ${rig.events.count('outbox_rejected')} rejected`);
+  options.log(`  busiest channel: ${worst1s} in 1 s (limit 7), ${worst2s} in 2 s (limit 8), ${worst30s} in 30 s (limit 60)`);
+  options.log(`  limit-bound minimum (time of the last send if every send goes as early as the windows allow):`);
+  options.log(`    ${PER_CHANNEL} per channel under 7/1 s, 8/2 s, 60/30 s: ${seconds(perChannelMs)} s; ${total} at ${rig.sendRate}/s global: ${seconds(globalMs)} s; minimum = the larger: ${seconds(minimumMs)} s`);
 
   const direct = await directBaseline();
-  console.log(`  direct baseline: ${direct.delivered} sends through ConnectorTransport, sequential per channel, no outbox, no limits: ${seconds(direct.ms)} s`);
+  options.log(`  direct baseline: ${direct.delivered} sends through ConnectorTransport, sequential per channel, no outbox, no limits: ${seconds(direct.ms)} s`);
 
   const ok = delivered === total && duplicates === 0 && duplicateIds === 0 && byLimits === 0 && direct.delivered === total;
-  console.log(
+  options.log(
     `notify: ${delivered} delivered, ${duplicates} duplicates, ${throttled.length} × 429, ${seconds(measuredMs)} s (minimum ${seconds(minimumMs)} s, ratio ${ratio.toFixed(2)}); direct baseline ${seconds(direct.ms)} s (outbox/direct ${(measuredMs / direct.ms).toFixed(1)})${ok ? '' : ' — FAILED'}`,
   );
-  return ok;
+  return { ok, delivered, duplicates, enqueueMs, totalMs: measuredMs, minimumMs, ratio, directMs: direct.ms, throttled: throttled.length };
 }

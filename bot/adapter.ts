@@ -1,6 +1,7 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from '../setup/ports.js';
+import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
 import { turnLogger } from './turn-logger.js';
 
@@ -19,14 +20,16 @@ export class SetupBotAdapter extends CloudAdapter {
 
 /**
  * botbuilder's authentication from configuration. In tests a credentials factory signs outbound
- * calls with a static token; in production botbuilder builds one from MicrosoftAppType
- * (client secret, or user-assigned managed identity).
+ * calls with a static token; in production botbuilder's own factory builds them from
+ * MicrosoftAppType (client secret, or user-assigned managed identity). Either way the
+ * credentials are reused across turns.
  */
 export function createBotAuthentication(
   config: Config,
   credentialsFactory?: ServiceClientCredentialsFactory,
 ): BotFrameworkAuthentication {
-  return new ConfigurationBotFrameworkAuthentication({ ...config.botFramework }, credentialsFactory);
+  const factory = credentialsFactory ?? new ConfigurationServiceClientCredentialFactory({ ...config.botFramework });
+  return new ConfigurationBotFrameworkAuthentication({ ...config.botFramework }, new CachedCredentialsFactory(factory));
 }
 
 export function createAdapter(authentication: BotFrameworkAuthentication, logger: Logger): SetupBotAdapter {

@@ -124,8 +124,8 @@ function isConnectionLoss(error: unknown): boolean {
 
 /** [where, failpoint, what the restart logs about it] */
 const FAILPOINTS: [string, string, string | undefined][] = [
-  ['in the middle of a journal write', 'journal.midWrite@120', 'store_torn_write_discarded'],
-  ['after a journal write is synced, before it is acknowledged', 'journal.afterSync@120', undefined],
+  ['in the middle of a journal write', 'journal.midWrite@60', 'store_torn_write_discarded'],
+  ['after a journal write is synced, before it is acknowledged', 'journal.afterSync@60', undefined],
   ['before a checkpoint is written', 'checkpoint.beforeWrite@8', undefined],
   ['after a checkpoint temp file is written, before it replaces the data file', 'datafile.beforeRename@10', undefined],
   ['before compaction moves live records', 'compaction.beforeMove@1', undefined],
@@ -191,5 +191,5 @@ describe('SIGKILL at each point of the store write path', () => {
     await fresh.say('setup');
     expect(cardText(fresh.card)).toContain('Step 1 of 4');
     expect(second.output.some((line) => line.includes('"event":"startup_failed"'))).toBe(false);
-  }, 120_000);
+  }, 150_000);
 });

@@ -144,8 +144,9 @@ interface Fault {
 }
 
 function classify(method: string, path: string): Pick<ConnectorCall, 'operation' | 'conversationId' | 'activityId'> {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  // v3 conversations {id} activities [{activityId}]
+  const all = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // [region prefix of the serviceUrl, e.g. emea/] v3 conversations {id} activities [{activityId}]
+  const parts = all.slice(Math.max(0, all.indexOf('v3')));
   if (parts[0] !== 'v3' || parts[1] !== 'conversations') return { operation: 'other' };
   if (parts.length === 2 && method === 'POST') return { operation: 'createConversation' };
   const conversationId = parts[2];

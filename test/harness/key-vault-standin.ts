@@ -49,6 +49,8 @@ export interface KeyVaultStandInOptions {
    * vault host `contoso-einvoicing.vault.azure.net` when a proxy tunnels that name to the stand-in.
    */
   dnsNames?: string[];
+  /** Hold every answer to an authenticated request this long (a slow vault; benchmarks). Default 0. */
+  authenticatedAnswerDelayMs?: number;
 }
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
@@ -65,8 +67,10 @@ export class KeyVaultStandIn {
   private readonly server: Server;
   private denyStatus: number | undefined;
   private stalled = false;
+  private readonly authenticatedAnswerDelayMs: number;
 
   private constructor(options: KeyVaultStandInOptions = {}) {
+    this.authenticatedAnswerDelayMs = options.authenticatedAnswerDelayMs ?? 0;
     const ca = makeCa('setupbot-test-vault-ca');
     const tls = makeLeaf('localhost', ca, { dnsNames: ['localhost', ...(options.dnsNames ?? [])], ipAddresses: ['127.0.0.1'] });
     this.caPem = forge.pki.certificateToPem(ca.certificate);
@@ -129,7 +133,9 @@ export class KeyVaultStandIn {
       ...(token === undefined ? {} : { token }),
       status: answer.status,
     });
-    sendJson(res, answer.status, answer.body, answer.headers);
+    const delayMs = token === undefined ? 0 : this.authenticatedAnswerDelayMs;
+    if (delayMs > 0) setTimeout(() => sendJson(res, answer.status, answer.body, answer.headers), delayMs);
+    else sendJson(res, answer.status, answer.body, answer.headers);
   }
 
   private challenge(): Answer {

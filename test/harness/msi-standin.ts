@@ -34,6 +34,11 @@ export interface MsiStandInOptions {
   resources?: string[];
   /** Token lifetime in seconds. Default 3600. */
   lifetimeSeconds?: number;
+  /**
+   * Client ids of user-assigned identities also assigned to the app (e.g. the bot's own identity
+   * with MicrosoftAppType=UserAssignedMSI). Default none: a request naming one gets 401.
+   */
+  userAssignedClientIds?: string[];
 }
 
 export class MsiStandIn {
@@ -45,11 +50,13 @@ export class MsiStandIn {
   private readonly server: Server;
   private readonly resources: string[];
   private readonly lifetimeSeconds: number;
+  private readonly userAssignedClientIds: ReadonlySet<string>;
   private port = 0;
 
   private constructor(options: MsiStandInOptions) {
     this.resources = options.resources ?? ['https://vault.azure.net'];
     this.lifetimeSeconds = options.lifetimeSeconds ?? 3600;
+    this.userAssignedClientIds = new Set((options.userAssignedClientIds ?? []).map((id) => id.toLowerCase()));
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -105,7 +112,7 @@ export class MsiStandIn {
       apiVersion === APP_SERVICE_MSI_API_VERSION &&
       resource !== undefined &&
       this.resources.includes(resource) &&
-      userAssigned === undefined;
+      (userAssigned === undefined || this.userAssignedClientIds.has(userAssigned.toLowerCase()));
     if (!valid) {
       sendJson(res, 401, { statusCode: 401, message: 'Unauthorized: the request is not a valid managed identity token request for this app.' });
       return;

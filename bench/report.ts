@@ -1,0 +1,138 @@
+/**
+ * Figures of one bench run under plain dotted keys (help.c8.p99Ratio), the issue's targets read
+ * from them (met / missed, never asserted), and the two ways out: a table for people, one JSON
+ * object for tools (`--json`).
+ */
+import os from 'node:os';
+import { round } from './stats.js';
+
+export type FigureValue = number | string | boolean | null;
+
+interface Figure {
+  value: FigureValue;
+  unit?: string;
+}
+
+export interface Target {
+  key: string;
+  op: '<=' | '>=';
+  bound: number;
+  /** Where the target comes from, in a few words. */
+  what: string;
+}
+
+/** Issue 10, part 3. */
+export const TARGETS: readonly Target[] = [
+  { key: 'help.c1.throughputRatio', op: '>=', bound: 0.8, what: 'help throughput vs echo, c=1' },
+  { key: 'help.c8.throughputRatio', op: '>=', bound: 0.8, what: 'help throughput vs echo, c=8' },
+  { key: 'help.c32.throughputRatio', op: '>=', bound: 0.8, what: 'help throughput vs echo, c=32' },
+  { key: 'help.c8.p99Ratio', op: '<=', bound: 1.5, what: 'help p99 vs echo p99, c=8' },
+  { key: 'help.c1.p99Ms', op: '<=', bound: 15, what: 'help p99 at c=1 (ms)' },
+  { key: 'history.n100k.helpP50Ratio', op: '<=', bound: 1.3, what: 'help p50 at 100k vs empty' },
+  { key: 'history.n100k.helpP99Ratio', op: '<=', bound: 1.3, what: 'help p99 at 100k vs empty' },
+  { key: 'history.n100k.dialogP50Ratio', op: '<=', bound: 1.3, what: 'dialog step p50 at 100k vs empty' },
+  { key: 'history.n100k.dialogP99Ratio', op: '<=', bound: 1.3, what: 'dialog step p99 at 100k vs empty' },
+  { key: 'history.n100k.approveP50Ratio', op: '<=', bound: 1.3, what: 'approve p50 at 100k vs empty' },
+  { key: 'history.n100k.approveP99Ratio', op: '<=', bound: 1.3, what: 'approve p99 at 100k vs empty' },
+  { key: 'approve.p99Ms', op: '<=', bound: 100, what: 'approve invoke → answer p99 (ms), execution 2 s' },
+  { key: 'startup.empty.ms', op: '<=', bound: 1500, what: 'start-up, empty store (ms)' },
+  { key: 'startup.n100k.ms', op: '<=', bound: 3000, what: 'start-up, 100k store (ms)' },
+  { key: 'startup.empty.rssMb', op: '<=', bound: 150, what: 'idle RSS, empty store (MB)' },
+  { key: 'notify.ratio', op: '<=', bound: 1.2, what: 'notify time vs limit-bound minimum, enqueue included' },
+];
+
+export type Verdict = 'met' | 'missed' | 'not run';
+
+export interface TargetResult extends Target {
+  value: FigureValue | undefined;
+  verdict: Verdict;
+}
+
+export class Results {
+  private readonly figures = new Map<string, Figure>();
+
+  /** Numbers are rounded for reading; undefined becomes null (measured, but no figure). */
+  set(key: string, value: FigureValue | undefined, unit?: string): void {
+    const stored = typeof value === 'number' ? (round(value) ?? null) : (value ?? null);
+    this.figures.set(key, unit ? { value: stored, unit } : { value: stored });
+  }
+
+  get(key: string): FigureValue | undefined {
+    return this.figures.get(key)?.value;
+  }
+
+  has(key: string): boolean {
+    return this.figures.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.figures.keys()];
+  }
+
+  targets(): TargetResult[] {
+    return TARGETS.map((target) => {
+      if (!this.has(target.key)) return { ...target, value: undefined, verdict: 'not run' };
+      const value = this.get(target.key);
+      const met = typeof value === 'number' && (target.op === '<=' ? value <= target.bound : value >= target.bound);
+      return { ...target, value, verdict: met ? 'met' : 'missed' };
+    });
+  }
+
+  /** One JSON object: the machine, every figure nested by its dotted key, and the targets. */
+  toJson(): Record<string, unknown> {
+    const out: Record<string, unknown> = { machine: machine() };
+    for (const [key, figure] of this.figures) {
+      const parts = key.split('.');
+      let node = out;
+      for (const part of parts.slice(0, -1)) {
+        const next = node[part];
+        if (typeof next !== 'object' || next === null) node[part] = {};
+        node = node[part] as Record<string, unknown>;
+      }
+      node[parts[parts.length - 1]] = figure.value;
+    }
+    out.targets = this.targets().map(({ key, op, bound, value, verdict }) => ({ key, target: `${op} ${bound}`, value: value ?? null, verdict }));
+    return out;
+  }
+
+  /** The figures as a table, each target beside its figure, then the targets on their own. */
+  table(): string {
+    const targetOf = new Map(this.targets().map((target) => [target.key, target]));
+    const rows = [...this.figures].map(([key, figure]) => {
+      const target = targetOf.get(key);
+      return [key, format(figure.value), figure.unit ?? '', target ? `${target.op === '<=' ? '≤' : '≥'} ${target.bound}: ${target.verdict.toUpperCase()}` : ''];
+    });
+    const width = (column: number): number => Math.max(...rows.map((row) => row[column].length), 0);
+    const [w0, w1, w2] = [width(0), width(1), width(2)];
+    const lines = rows.map(([key, value, unit, target]) => `${key.padEnd(w0)}  ${value.padStart(w1)}  ${unit.padEnd(w2)}  ${target}`.trimEnd());
+    const verdicts = this.targets();
+    const met = verdicts.filter((target) => target.verdict === 'met').length;
+    const measured = verdicts.filter((target) => target.verdict !== 'not run').length;
+    const targetLines = verdicts.map((target) => `  ${target.verdict.toUpperCase().padEnd(7)} ${target.key} ${target.op === '<=' ? '≤' : '≥'} ${target.bound} (${target.what}): ${target.value === undefined ? '—' : format(target.value)}`);
+    const m = machine();
+    return [
+      `machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, load average ${m.loadAverage.join(' ')}`,
+      '',
+      ...lines,
+      '',
+      `targets (issue 10): ${met} of ${measured} measured are met`,
+      ...targetLines,
+    ].join('\n');
+  }
+}
+
+function format(value: FigureValue | undefined): string {
+  if (value === undefined || value === null) return '—';
+  return String(value);
+}
+
+export function machine(): { cores: number; cpu: string; memoryGb: number; node: string; loadAverage: number[] } {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.versions.node,
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
+  };
+}
