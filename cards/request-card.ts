@@ -88,7 +88,8 @@ function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { i
 function stepsHeading(request: SetupRequest): string {
   const execution = request.execution;
   if (!execution) return '';
-  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps';
+  const steps = { setup: 'Setup steps', change: 'Change steps', retire: 'Retirement steps' }[kindOf(request)];
+  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : steps;
   const attempt = execution.attempt ?? 1;
   const numbered = attempt > 1 || (request.attempt ?? 1) > 1 ? ` · attempt ${attempt}` : '';
   // after a Retry, until the next run starts (or if it never does), the steps shown are those of the last run

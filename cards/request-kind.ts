@@ -20,8 +20,8 @@ function retireLines(request: SetupRequest): ChangeLineView[] {
   const environment = request.content.environment.name;
   const apps = request.content.connectedApplications.map((app) => app.name);
   return [
-    ...(apps.length > 0 ? [{ text: `− **Unlink** ${apps.length} application${apps.length === 1 ? '' : 's'}: ${apps.join(', ')}`, style: 'attention' as const }] : []),
-    { text: `~ **Mark Retired**: Finance can no longer use ${environment}`, style: 'warning' },
+    ...(apps.length > 0 ? [{ text: `**− Unlink** ${apps.length} application${apps.length === 1 ? '' : 's'}: ${apps.join(', ')}`, style: 'attention' as const }] : []),
+    { text: `**~ Mark Retired**: Finance can no longer use ${environment}`, style: 'warning' },
     { text: `Its history stays (history ${environment}); nothing is deleted.`, style: 'good' },
   ];
 }

@@ -19,9 +19,9 @@ export function renderRetireConfirm(view: RetireConfirmView): AdaptiveCardJson {
   const { environment, applications } = view;
   const lines: ChangeLineView[] = [
     ...(applications.length > 0
-      ? [{ text: `− **Unlinks** ${applications.length} application${applications.length === 1 ? '' : 's'} from it: ${applications.join(', ')}`, style: 'attention' as const }]
+      ? [{ text: `**− Unlinks** ${applications.length} application${applications.length === 1 ? '' : 's'} from it: ${applications.join(', ')}`, style: 'attention' as const }]
       : []),
-    { text: `~ **Marks it Retired**: Finance can no longer use ${environment}, and it can no longer be changed`, style: 'warning' },
+    { text: `**~ Marks it Retired**: Finance can no longer use ${environment}, and it can no longer be changed`, style: 'warning' },
     { text: `**Keeps** its history (history ${environment}) and its record: nothing is deleted`, style: 'good' },
   ];
   return expandTemplate(template, {

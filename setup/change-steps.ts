@@ -7,7 +7,13 @@
 import type { ExecutionStep } from './execution.js';
 import { changedSince, EnvironmentVersionConflict, revisionOf, type RecordedEnvironment, type Registry } from './registry.js';
 import type { ChangeConflict, SetupRequest } from './request.js';
-import { changeLine, diffSetup, isFieldChange, touchesOnlyNumberSequences } from './setup-diff.js';
+import { describeChange, diffSetup, isFieldChange, touchesOnlyNumberSequences, type SetupChange } from './setup-diff.js';
+
+/** A step finding starts with its word ("Added · user bob"): the card lists findings as bullets, where a leading "+" would vanish. */
+function betweenLine(change: SetupChange): string {
+  const line = describeChange(change);
+  return `${line.word} · ${line.text}`;
+}
 import type { CheckOutcome, ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export interface StepResult {
@@ -40,7 +46,7 @@ export async function conflictResult(request: SetupRequest, current: RecordedEnv
     current.status === 'Retired'
       ? `Not applied: ${name} was retired${by} after this request was built on version ${baseRevision}.`
       : `Not applied: ${name} is at version ${revisionOf(current)}, not ${baseRevision}: it was changed${by} after this request was built.`,
-    ...(between.length > 0 ? ['What changed in between:', ...between.slice(0, BETWEEN_LINES).map(changeLine)] : []),
+    ...(between.length > 0 ? ['What changed in between:', ...between.slice(0, BETWEEN_LINES).map(betweenLine)] : []),
     ...(between.length > BETWEEN_LINES ? [`… and ${between.length - BETWEEN_LINES} more`] : []),
   ];
   return { status: 'failed', messages: lines, conflict: { baseRevision, currentRevision: revisionOf(current), changedBy, between, at: now } };

@@ -187,7 +187,7 @@ describe('a crash mid-change (the built bot, SETUPBOT_FAILPOINTS)', () => {
       'connectedApplications[0].applicationUrl': finance.url('/'),
       'connectedApplications[0].tenant': 'contoso.onmicrosoft.com',
     });
-    expect(cardText(client.card)).toContain('+ **Added** · user bob (bob@contoso.com)');
+    expect(cardText(client.card)).toContain('**+ Added** · user bob (bob@contoso.com)');
     await client.click({ verb: 'setup.submit' });
     const id = /SR-\d{4}/.exec(cardText(client.card))?.[0] ?? '';
     expect(id).not.toBe('');

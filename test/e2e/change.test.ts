@@ -115,8 +115,8 @@ describe('change and retire requests', () => {
     expect(cardText(review)).toContain('What this changes in users-env (version 1)');
     expect(styledLines(review)).toEqual(
       expect.arrayContaining([
-        { style: 'good', text: '+ **Added** · user bob (bob@contoso.com)' },
-        { style: 'attention', text: '− **Removed** · user alice (alice@contoso.com)' },
+        { style: 'good', text: '**+ Added** · user bob (bob@contoso.com)' },
+        { style: 'attention', text: '**− Removed** · user alice (alice@contoso.com)' },
       ]),
     );
     expect(cardText(review)).not.toContain('renamed-env');
@@ -130,7 +130,7 @@ describe('change and retire requests', () => {
 
     const approval = approverClient(rig, approver, id);
     await transcript('the approval card', approval.card);
-    expect(cardText(approval.card)).toContain('+ **Added** · user bob (bob@contoso.com)');
+    expect(cardText(approval.card)).toContain('**+ Added** · user bob (bob@contoso.com)');
     expect(actionsOf(approval.card).map((action) => action.title)).toEqual(['Approve', 'Reject']);
     await approval.click({ verb: 'request.approve' }, { comment: 'Bob joins, Alice leaves' });
     await rig.app.settled();
@@ -172,7 +172,7 @@ describe('change and retire requests', () => {
     await client.click({ verb: 'setup.add', list: 'items' });
     await client.click({ verb: 'setup.next' }, { 'keyVault.items[0].name': 'ssl-client', 'keyVault.items[0].type': 'Secret' });
     await client.click({ verb: 'setup.skip' });
-    expect(cardText(client.card)).toContain('+ **Added** · Key Vault item ssl-client (Secret)');
+    expect(cardText(client.card)).toContain('**+ Added** · Key Vault item ssl-client (Secret)');
     await client.click({ verb: 'setup.submit' });
     const id = submittedId(client);
     await rig.app.settled();
@@ -196,7 +196,7 @@ describe('change and retire requests', () => {
     await client.click({ verb: 'setup.next' }, { 'environment.numberSequences[0].name': 'EINV-FR', 'environment.numberSequences[0].description': 'French invoices' });
     await client.click({ verb: 'setup.next' });
     await client.click({ verb: 'setup.skip' });
-    expect(styledLines(client.card)).toContainEqual({ style: 'good', text: '+ **Added** · number sequence EINV-FR (French invoices)' });
+    expect(styledLines(client.card)).toContainEqual({ style: 'good', text: '**+ Added** · number sequence EINV-FR (French invoices)' });
     await client.click({ verb: 'setup.submit' });
     const id = submittedId(client);
     await rig.app.settled();
@@ -243,7 +243,7 @@ describe('change and retire requests', () => {
     await transcript('a change refused: the environment changed in between', card);
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain(`⚠️ Not applied: twice-env was at version 2, not 1 (changed by ${firstId}). What changed in between:`);
-    expect(styledLines(card)).toContainEqual({ style: 'good', text: '+ **Added** · user bob (bob@contoso.com)' });
+    expect(styledLines(card)).toContainEqual({ style: 'good', text: '**+ Added** · user bob (bob@contoso.com)' });
     expect(stepLinesOf(card)).toEqual([
       '❌ Failed: Check that twice-env is still at version 1',
       '⏭️ Skipped: Apply the change to service environment twice-env',
@@ -266,7 +266,7 @@ describe('change and retire requests', () => {
     expect(cardText(rebuilt.card)).toContain('Change twice-env · Step 4 of 4 · Review');
     expect(cardText(rebuilt.card)).toContain(`Rebuilding ${secondId} on version 2 of twice-env: your changes are laid over it.`);
     expect(cardText(rebuilt.card)).toContain('What this changes in twice-env (version 2)');
-    expect(styledLines(rebuilt.card).filter((line) => /Added|Removed|Changed/.test(line.text))).toEqual([{ style: 'good', text: '+ **Added** · user carol (carol@contoso.com)' }]);
+    expect(styledLines(rebuilt.card).filter((line) => /Added|Removed|Changed/.test(line.text))).toEqual([{ style: 'good', text: '**+ Added** · user carol (carol@contoso.com)' }]);
     expect((await rig.app.drafts.get(other.aadObjectId))?.value.origin).toMatchObject({ kind: 'change', environment: 'twice-env', baseRevision: 2, rebuildOf: secondId });
 
     await rebuilt.click({ verb: 'setup.submit' });
@@ -304,7 +304,7 @@ describe('change and retire requests', () => {
     await slow.click({ verb: 'setup.submit' });
     expect(cardText(slow.card)).toContain(`moving-env changed while you wrote this (now version 2, by ${fastId}): your changes are laid over that version.`);
     expect(cardText(slow.card)).toContain('What this changes in moving-env (version 2)');
-    expect(styledLines(slow.card).filter((line) => /Added|Removed|Changed/.test(line.text))).toEqual([{ style: 'warning', text: '~ **Changed** · description: None → described by Riley' }]);
+    expect(styledLines(slow.card).filter((line) => /Added|Removed|Changed/.test(line.text))).toEqual([{ style: 'warning', text: '**~ Changed** · description: None → described by Riley' }]);
     await slow.click({ verb: 'setup.submit' });
     const slowId = submittedId(slow);
     await rig.app.settled();
@@ -335,7 +335,7 @@ describe('change and retire requests', () => {
     vault.addSecret('warned-sas-2027', sasUrl({ account: 'contosoeinv', container: 'einvoicing', sp: 'racwdl', se: new Date(clock.now().getTime() + 300 * DAY) }));
     await dialog.click({ verb: 'setup.next' }, { 'keyVault.storageSasSecretName': 'warned-sas-2027' });
     await dialog.click({ verb: 'setup.skip' });
-    expect(cardText(dialog.card)).toContain('~ **Changed** · storage SAS secret name: warned-sas → warned-sas-2027');
+    expect(cardText(dialog.card)).toContain('**~ Changed** · storage SAS secret name: warned-sas → warned-sas-2027');
     await dialog.click({ verb: 'setup.submit' });
     const changeId = submittedId(dialog);
     await rig.app.settled();
@@ -356,7 +356,7 @@ describe('change and retire requests', () => {
     await transcript('retire confirmation', client.card);
     expect(cardProblems(client.card)).toEqual([]);
     expect(cardText(client.card)).toContain('Retire retire-env?');
-    expect(cardText(client.card)).toContain('− **Unlinks** 1 application from it: retire-env Finance 1');
+    expect(cardText(client.card)).toContain('**− Unlinks** 1 application from it: retire-env Finance 1');
     expect(cardText(client.card)).toContain('nothing is deleted');
     expect(actionsOf(client.card).map((action) => action.title)).toEqual(['Submit for approval', 'Keep it']);
 

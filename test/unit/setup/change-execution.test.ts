@@ -298,7 +298,7 @@ describe('the executor runs a change', () => {
     expect(second.execution?.steps[0].messages).toEqual([
       'Not applied: Contoso-UAT is at version 2, not 1: it was changed by SR-0002 after this request was built.',
       'What changed in between:',
-      '+ Added · user bob (bob@contoso.com)',
+      'Added · user bob (bob@contoso.com)',
     ]);
     expect(second.conflict).toMatchObject({ baseRevision: 1, currentRevision: 2, changedBy: ['SR-0002'] });
     expect(refuseRetry(second, second.revision, second.revision, { objectId: 'req-rita', name: 'Rita' })).toMatchObject({ code: 'conflict' });
