@@ -19,7 +19,7 @@ import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup
 import { systemClock, type Clock } from '../setup/ports.js';
 import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome } from '../setup/sas-url.js';
 import { vaultNameOf } from '../setup/validation.js';
-import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier } from '../setup/verification.js';
+import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, VerificationScope } from '../setup/verification.js';
 
 export interface SecretClientKeyVaultVerifierOptions {
   /** Defaults to DefaultAzureCredential (managed identity in Azure). */
@@ -209,13 +209,14 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  async verify(reference: KeyVaultReference): Promise<KeyVaultVerification> {
+  async verify(reference: KeyVaultReference, scope?: VerificationScope): Promise<KeyVaultVerification> {
     const now = this.clock.now();
     const vaultUri = reference.keyVaultUri;
-    const planned = planItems(reference);
+    const inScope = (names: readonly string[] | undefined, name: string): boolean => names === undefined || names.some((candidate) => candidate.trim().toLowerCase() === name.trim().toLowerCase());
+    const planned = planItems(reference).filter((plan) => inScope(scope?.items, plan.item.name));
     const uriProblem = vaultUriProblem(vaultUri);
     const run = uriProblem ? invalidUriRun(planned, uriProblem) : await this.readAll(vaultUri, planned, now);
-    const chains = reference.chains.map((chain) => verifyChain(chain, reference, run.certificates, run.stopped));
+    const chains = reference.chains.filter((chain) => inScope(scope?.chains, chain.name)).map((chain) => verifyChain(chain, reference, run.certificates, run.stopped));
     const outcomes = [...run.items, ...chains].map((entry) => entry.outcome);
     return {
       vaultUri,

@@ -162,8 +162,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     logger,
     at: config.freshnessAt,
-    offerChange: false,
+    offerChange: true,
   });
+  const history = new EnvironmentHistory(requests, audit);
   const executor = new Executor({
     requests: requestRepository,
     claims: { claim: (requestId) => leases.hold(`execution:${requestId}`, leaseTtl, { onError: leaseTrouble(`execution:${requestId}`) }) },
@@ -175,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     dryRunAll: config.dryRun,
     onProgress: (requestId) => cards.syncAll(requestId),
+    ...(failpoint ? { failpoint } : {}),
   });
   const bot = new SetupBot({
     logger,
@@ -189,7 +191,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     subscriptions,
     notifier,
     freshness: freshnessCheck,
-    history: new EnvironmentHistory(requests, audit),
+    history,
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
         await executor.execute(request.value.id);
@@ -211,7 +213,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     messages: createMessageEndpoint({ authentication, adapter, bot }),
     readApi: {
       authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
-      model: new SetupReadModel({ requests, registry, audit, clock }),
+      model: new SetupReadModel({ requests, registry, audit, clock, history }),
       logger,
     },
     tab: {

@@ -1,6 +1,7 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { readSetupSubmission } from '../cards/card-action.js';
+import { readEnvironmentAction } from '../cards/environment-actions.js';
 import { readHistoryAction } from '../cards/history.js';
 import { readRequestSubmission } from '../cards/request-actions.js';
 import { refuse } from '../dialogs/card-presenter.js';
@@ -9,7 +10,9 @@ import { requesterOf } from '../dialogs/requester.js';
 import { REFUSALS, STALE_NOTICE } from '../dialogs/setup-context.js';
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { BotDeps } from './bot-deps.js';
+import { handleEnvironmentAction } from './card-actions/environment.js';
 import { handleRequestAction } from './card-actions/registry.js';
+import { askRetire, startChange } from './commands/change-commands.js';
 import { parseCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
 import { verifyEnvironment } from './commands/freshness-commands.js';
@@ -153,6 +156,12 @@ export class SetupBot extends TeamsActivityHandler {
       case 'history':
         await showHistory(this.deps, context, argument);
         return;
+      case 'change':
+        await startChange(this.deps, context, argument, (turn, entry) => this.beginSetupDialog(turn, entry));
+        return;
+      case 'retire':
+        await askRetire(this.deps, context, argument);
+        return;
       case 'help':
       case '?':
         await sendHelp(context, 'Here is what I can do');
@@ -213,6 +222,11 @@ export class SetupBot extends TeamsActivityHandler {
       await showHistory(this.deps, context, historyPage.environment, historyPage.page);
       return;
     }
+    const environmentAction = readEnvironmentAction(context.activity.value);
+    if (environmentAction) {
+      await handleEnvironmentAction(context, environmentAction, this.deps, (turn, entry) => this.beginSetupDialog(turn, entry));
+      return;
+    }
     const submission = readSetupSubmission(context.activity.value);
     if (!submission) {
       turnLogger(context, this.deps.logger).warn({ event: 'card_action_unknown' }, 'unknown card action refused');
@@ -238,18 +252,4 @@ export class SetupBot extends TeamsActivityHandler {
     turnLogger(context, this.deps.logger).info({ event: 'card_stale', reason: 'no_active_dialog' }, 'click on a draft card with no dialog running; showing the current card');
     await this.beginSetupDialog(context, { show: draft.value.step, notice: STALE_NOTICE });
   }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 }

@@ -1,7 +1,7 @@
 import template from './connected-apps-step.json' with { type: 'json' };
 import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../setup/model.js';
 import { cardActions } from './card-action.js';
-import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
 
@@ -10,6 +10,7 @@ export interface ConnectedAppsStepView {
   values: ConnectedApplication[];
   errors: ErrorMap;
   notice?: Notice;
+  change?: ChangeMode;
 }
 
 const APPS = 'connectedApplications';
@@ -20,7 +21,7 @@ export function renderConnectedAppsStep(view: ConnectedAppsStepView): AdaptiveCa
   const field = (id: string, value: string) => fieldView(errors, id, value);
   const act = cardActions(view.identity, 'connectedApps');
   return expandTemplate(template, {
-    ...stepHeader('connectedApps', view.notice),
+    ...stepHeader('connectedApps', view.notice, view.change),
     appTypes: choicesOf(CONNECTED_APPLICATION_TYPES),
     appsError: errorAt(errors, APPS),
     apps: view.values.map((app, index) => ({

@@ -1,7 +1,7 @@
 import template from './environment-step.json' with { type: 'json' };
 import type { ServiceEnvironment } from '../setup/model.js';
 import { cardActions } from './card-action.js';
-import { errorAt, fieldView, stepHeader, textInput, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
 
@@ -10,6 +10,8 @@ export interface EnvironmentStepView {
   values: ServiceEnvironment;
   errors: ErrorMap;
   notice?: Notice;
+  /** A change: the name is fixed (shown, not asked). */
+  change?: ChangeMode;
 }
 
 const USERS = 'environment.users';
@@ -26,7 +28,8 @@ export function renderEnvironmentStep(view: EnvironmentStepView): AdaptiveCardJs
     [EXTERNAL_APPS, SEQUENCES, DATAVERSE].some((prefix) => path === prefix || path.startsWith(`${prefix}[`)),
   );
   return expandTemplate(template, {
-    ...stepHeader('environment', view.notice),
+    ...stepHeader('environment', view.notice, view.change),
+    nameFixed: view.change !== undefined,
     name: field('environment.name', values.name),
     description: field('environment.description', values.description),
     usersError: errorAt(errors, USERS),

@@ -38,10 +38,20 @@ export const TONE_STYLES: Record<Notice['tone'], string> = { good: 'good', warni
 /** What a submit/execute sends back besides the action data: input id → value. */
 export type CardInputs = Readonly<Record<string, unknown>>;
 
-/** Template data for the header and notice of a step card (`${header}`, `${notice.text}`, `${notice.style}`). */
-export function stepHeader(step: SetupStep, notice: Notice | undefined): { header: string; notice: { text: string; style: string } } {
+/** The environment and version a change draft is built on (absent for a new setup). */
+export interface ChangeMode {
+  environment: string;
+  baseRevision: number;
+}
+
+/**
+ * Template data for the header and notice of a step card (`${header}`, `${notice.text}`,
+ * `${notice.style}`); a change says which environment it changes.
+ */
+export function stepHeader(step: SetupStep, notice: Notice | undefined, change?: ChangeMode): { header: string; notice: { text: string; style: string } } {
+  const what = change ? `Change ${change.environment} · ` : '';
   return {
-    header: `Step ${stepNumber(step)} of ${SETUP_STEPS.length} · ${STEP_TITLES[step]}`,
+    header: `${what}Step ${stepNumber(step)} of ${SETUP_STEPS.length} · ${STEP_TITLES[step]}`,
     notice: notice ? { text: notice.text, style: TONE_STYLES[notice.tone] } : { text: '', style: 'default' },
   };
 }

@@ -3,8 +3,7 @@ import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/freshn
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
-/** Card verbs of the freshness cards (exact-match constants shared with the handler). */
-export const ENVIRONMENT_VERBS = { change: 'environment.change' } as const;
+import { ENVIRONMENT_VERBS, environmentAction } from './environment-actions.js';
 
 function day(iso: string): string {
   return iso.slice(0, 10);
@@ -33,7 +32,7 @@ function actionsFor(environment: string, offerChange: boolean): unknown[] {
   const verify = { type: 'Action.Submit', title: 'Verify now', data: { msteams: { type: 'messageBack', text: `verify ${environment}`, displayText: `verify ${environment}` } } };
   if (!offerChange) return [verify];
   return [
-    { type: 'Action.Execute', title: 'Start a change', verb: ENVIRONMENT_VERBS.change, data: { verb: ENVIRONMENT_VERBS.change, environment }, fallback: { type: 'Action.Submit', title: 'Start a change', data: { verb: ENVIRONMENT_VERBS.change, environment } } },
+    environmentAction('Start a change', { verb: ENVIRONMENT_VERBS.change, environment }),
     verify,
   ];
 }

@@ -1,7 +1,7 @@
 import template from './key-vault-step.json' with { type: 'json' };
 import { ITEM_TYPES, type KeyVaultReference } from '../setup/model.js';
 import { cardActions } from './card-action.js';
-import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
 
@@ -10,6 +10,8 @@ export interface KeyVaultStepView {
   values: KeyVaultReference;
   errors: ErrorMap;
   notice?: Notice;
+  /** A change: the reference's name and vault URI are fixed (shown, not asked). */
+  change?: ChangeMode;
 }
 
 const ITEMS = 'keyVault.items';
@@ -28,7 +30,8 @@ export function renderKeyVaultStep(view: KeyVaultStepView): AdaptiveCardJson {
   const act = cardActions(view.identity, 'keyVault');
   const certificateNames = [...new Set(values.items.filter((item) => item.type === 'Certificate' && item.name !== '').map((item) => item.name))];
   return expandTemplate(template, {
-    ...stepHeader('keyVault', view.notice),
+    ...stepHeader('keyVault', view.notice, view.change),
+    referenceFixed: view.change !== undefined,
     name: field('keyVault.name', values.name),
     description: field('keyVault.description', values.description),
     keyVaultUri: field('keyVault.keyVaultUri', values.keyVaultUri),

@@ -1,5 +1,7 @@
 import template from './my-requests.json' with { type: 'json' };
-import type { SetupRequest } from '../setup/request.js';
+import { kindOf, type RequestKind, type SetupRequest } from '../setup/request.js';
+
+const KIND_WORD: Record<RequestKind, string> = { setup: '', change: 'change of ', retire: 'retire ' };
 import { cardDateTime } from './form-view.js';
 import { statusLine } from './request-card.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
@@ -10,7 +12,7 @@ export function renderMyRequests(requests: readonly SetupRequest[]): AdaptiveCar
     example: requests[0]?.id ?? '',
     requests: requests.map((request) => ({
       id: request.id,
-      summary: `${statusLine(request)} · ${request.content.environment.name} · ${cardDateTime(request.createdAt)}`,
+      summary: `${statusLine(request)} · ${KIND_WORD[kindOf(request)]}${request.content.environment.name} · ${cardDateTime(request.createdAt)}`,
     })),
   });
 }

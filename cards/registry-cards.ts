@@ -1,6 +1,6 @@
 import environmentsTemplate from './environments.json' with { type: 'json' };
 import detailTemplate from './environment-detail.json' with { type: 'json' };
-import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../setup/registry.js';
+import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry.js';
 import { cardDateTime, listOrNone, NONE } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
@@ -40,6 +40,13 @@ export function renderEnvironmentDetail(
       { title: 'Connected applications', value: listOrNone(applications.map((app) => `${app.application.name} (${app.application.applicationUrl})`)) },
       { title: 'Recorded', value: `${environment.recordedBy} · ${cardDateTime(environment.recordedAt)}` },
       { title: 'Published', value: environment.publishedAt ? cardDateTime(environment.publishedAt) : NONE },
+      {
+        title: 'Version',
+        value: environment.lastChangedBy && environment.lastChangedAt
+          ? `${revisionOf(environment)} · ${environment.lastChangedBy} · ${cardDateTime(environment.lastChangedAt)}`
+          : String(revisionOf(environment)),
+      },
+      ...(environment.retiredAt ? [{ title: 'Retired', value: cardDateTime(environment.retiredAt) }] : []),
     ],
     verifiedAt: reference ? cardDateTime(reference.verification.checkedAt) : 'never',
     items: items.map((item) => ({

@@ -1,5 +1,5 @@
 /**
- * Verbs and data of the request card (approve, reject, cancel, refresh, retry, resubmit). The
+ * Verbs and data of the request card (approve, reject, cancel, refresh, retry, resubmit, rebuild). The
  * data names the request and the card's version only; who may do what is decided on the server.
  */
 export const REQUEST_VERBS = {
@@ -9,6 +9,8 @@ export const REQUEST_VERBS = {
   refresh: 'request.refresh',
   retry: 'request.retry',
   resubmit: 'request.resubmit',
+  /** A change request: a new change draft with the same differences on the environment's current version. */
+  rebuild: 'request.rebuild',
 } as const;
 export type RequestVerb = (typeof REQUEST_VERBS)[keyof typeof REQUEST_VERBS];
 

@@ -1,12 +1,13 @@
 import template from './request-card.json' with { type: 'json' };
 import { RESUBMITTABLE } from '../setup/recovery-policy.js';
-import type { SetupRequest } from '../setup/request.js';
+import { kindOf, type SetupRequest } from '../setup/request.js';
 import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/execution.js';
 import { financeEndpoints } from '../setup/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
 import { approvalAskLine, attemptSuffix, historyLines, linkLines } from './request-story.js';
+import { kindLines } from './request-kind.js';
 
 /**
  * Who the card is drawn for: an approver who can act now (decide a pending request, retry a
@@ -87,7 +88,8 @@ function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { i
 function stepsHeading(request: SetupRequest): string {
   const execution = request.execution;
   if (!execution) return '';
-  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : 'Setup steps';
+  const steps = { setup: 'Setup steps', change: 'Change steps', retire: 'Retirement steps' }[kindOf(request)];
+  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : steps;
   const attempt = execution.attempt ?? 1;
   const numbered = attempt > 1 || (request.attempt ?? 1) > 1 ? ` · attempt ${attempt}` : '';
   // after a Retry, until the next run starts (or if it never does), the steps shown are those of the last run
@@ -96,19 +98,43 @@ function stepsHeading(request: SetupRequest): string {
   return `${last}${base}${numbered}`;
 }
 
-/** Whether this viewer may press Retry / Edit and resubmit (the server checks again on the click). */
-function recoveryOf(request: SetupRequest, viewer: RequestViewer): { retry: boolean; resubmit: boolean } {
-  if (request.resubmittedAs || viewer === 'status') return { retry: false, resubmit: false };
-  return { retry: request.status === 'failed', resubmit: viewer === 'requester' && RESUBMITTABLE.has(request.status) };
+interface Recovery {
+  retry: boolean;
+  resubmit: boolean;
+  rebuild: boolean;
 }
 
-function nextStepsText(recovery: { retry: boolean; resubmit: boolean }): string {
+/**
+ * Whether this viewer may press Retry / Edit and resubmit / Rebuild (the server checks again on
+ * the click). A change found at a later version is not retried: it is rebuilt on that version.
+ */
+function recoveryOf(request: SetupRequest, viewer: RequestViewer): Recovery {
+  const none = { retry: false, resubmit: false, rebuild: false };
+  if (request.resubmittedAs || viewer === 'status') return none;
+  const kind = kindOf(request);
+  const mine = viewer === 'requester' && RESUBMITTABLE.has(request.status);
+  return {
+    retry: request.status === 'failed' && !request.conflict,
+    resubmit: kind === 'setup' && mine,
+    rebuild: kind === 'change' && mine,
+  };
+}
+
+function nextStepsText(request: SetupRequest, recovery: Recovery): string {
+  if (request.conflict) {
+    const environment = request.content.environment.name;
+    if (kindOf(request) === 'retire') return `${environment} was not retired. Type **retire ${environment}** to ask again on its current version.`;
+    return recovery.rebuild
+      ? `Nothing was changed. **Rebuild on the current version** starts a new change of ${environment} with your changes laid over its current version (what someone else changed stays), for you to check and submit.`
+      : 'Nothing was changed.';
+  }
+  if (recovery.rebuild && !recovery.retry) return `**Edit and resubmit** starts a new change with these changes laid over the current version of ${request.content.environment.name}.`;
   const retry =
     'Fix what the failed step says, then press **Retry**: it runs the failed step and those after it, never the steps already done (an approval older than the retry window is asked for again).';
   const resubmit = recovery.retry
     ? 'To change the request instead, press **Edit and resubmit**.'
     : "**Edit and resubmit** starts a new setup with this request's content filled in.";
-  return [recovery.retry ? retry : '', recovery.resubmit ? resubmit : ''].filter(Boolean).join(' ');
+  return [recovery.retry ? retry : '', recovery.resubmit || recovery.rebuild ? resubmit : ''].filter(Boolean).join(' ');
 }
 
 function endpointsView(): { name: string; url: string }[] {
@@ -158,6 +184,12 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
   }
   if (recovery.retry) actions.push(requestAction('Retry', data(REQUEST_VERBS.retry), { style: 'positive', inputs: 'none' }));
   if (recovery.resubmit) actions.push(requestAction('Edit and resubmit', data(REQUEST_VERBS.resubmit), { inputs: 'none' }));
+  if (recovery.rebuild) {
+    const title = request.conflict ? 'Rebuild on the current version' : 'Edit and resubmit';
+    actions.push(requestAction(title, data(REQUEST_VERBS.rebuild), { style: request.conflict ? 'positive' : undefined, inputs: 'none' }));
+  }
+  const setup = kindOf(request) === 'setup';
+  const finance = setup && request.status === 'succeeded' && !request.execution?.dryRun;
   const { environment, keyVault, connectedApplications } = request.content;
   return expandTemplate(template, {
     refresh: refreshOf(request, version),
@@ -181,10 +213,11 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
     hasSteps: (request.execution?.steps.length ?? 0) > 0,
     stepsHeading: stepsHeading(request),
     steps: (request.execution?.steps ?? []).map((step, index) => stepView(step, index, budget)),
-    nextSteps: nextStepsText(recovery),
-    showFinance: request.status === 'succeeded' && !request.execution?.dryRun,
+    ...kindLines(request),
+    nextSteps: nextStepsText(request, recovery),
+    showFinance: finance,
     environmentName: environment.name,
-    endpoints: request.status === 'succeeded' && !request.execution?.dryRun ? endpointsView() : [],
+    endpoints: finance ? endpointsView() : [],
     actions,
   });
 }

@@ -2,7 +2,7 @@
  * The lines of a request card that tell its story: who was asked to approve, who decided, each
  * Retry, and how it links to the request it replaced or that replaced it.
  */
-import { attemptOf, type SetupRequest } from '../setup/request.js';
+import { attemptOf, kindOf, type SetupRequest } from '../setup/request.js';
 import { cardDateTime } from './form-view.js';
 
 interface StoryLine {
@@ -72,6 +72,12 @@ export function approvalAskLine(request: SetupRequest): string {
 
 /** "Resubmitted as SR-0043" / "Resubmission of SR-0041", or '' when the request has no such link. */
 export function linkLines(request: SetupRequest): { replacedBy: string; replaces: string } {
+  if (kindOf(request) === 'change') {
+    return {
+      replacedBy: request.resubmittedAs ? `✏️ Rebuilt as ${request.resubmittedAs} on a newer version: that request replaces this one.` : '',
+      replaces: request.resubmittedFrom ? `Rebuild of ${request.resubmittedFrom} on version ${request.change?.baseRevision ?? '?'}, by ${request.requester.name}.` : '',
+    };
+  }
   return {
     replacedBy: request.resubmittedAs ? `✏️ Resubmitted as ${request.resubmittedAs}: that request replaces this one.` : '',
     replaces: request.resubmittedFrom ? `Resubmission of ${request.resubmittedFrom}, edited by ${request.requester.name}.` : '',

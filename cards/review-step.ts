@@ -1,7 +1,9 @@
 import template from './review-step.json' with { type: 'json' };
 import type { SetupContent } from '../setup/model.js';
+import type { SetupChange } from '../setup/setup-diff.js';
 import { cardActions } from './card-action.js';
-import { errorAt, listOrNone, stepHeader, textInput, valueOrNone, type CardInputs, type ErrorMap, type Notice } from './form-view.js';
+import { changeLineViews } from './change-lines.js';
+import { errorAt, listOrNone, stepHeader, textInput, valueOrNone, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
 
@@ -11,6 +13,8 @@ export interface ReviewStepView {
   dryRun: boolean;
   errors: ErrorMap;
   notice?: Notice;
+  /** A change: what it changes against the version it is built on. */
+  change?: ChangeMode & { diff: readonly SetupChange[] };
 }
 
 interface Fact {
@@ -41,7 +45,9 @@ const MAX_ERROR_LINES = 10;
 
 /** At most ten red lines at the top (the rest summarised), so a card full of errors still fits. */
 function errorLines(errors: ErrorMap): { text: string }[] {
-  const lines = Object.entries(errors).filter(([path]) => path !== 'dryRun').map(([path, message]) => errorLine(path, message));
+  const lines = Object.entries(errors)
+    .filter(([path]) => path !== 'dryRun' && path !== 'change')
+    .map(([path, message]) => errorLine(path, message));
   if (lines.length <= MAX_ERROR_LINES) return lines;
   const more = lines.length - (MAX_ERROR_LINES - 1);
   return [...lines.slice(0, MAX_ERROR_LINES - 1), { text: `…and ${more} more problems: use Edit to fix them.` }];
@@ -52,8 +58,12 @@ export function renderReviewStep(view: ReviewStepView): AdaptiveCardJson {
   const { environment, keyVault, connectedApplications } = view.content;
   const act = cardActions(view.identity, 'review');
   return expandTemplate(template, {
-    ...stepHeader('review', view.notice),
+    ...stepHeader('review', view.notice, view.change),
     errors: errorLines(view.errors),
+    isChange: view.change !== undefined,
+    changeTitle: view.change ? `What this changes in ${view.change.environment} (version ${view.change.baseRevision})` : '',
+    changes: view.change ? changeLineViews(view.change.diff, 30) : [],
+    noChange: view.change !== undefined && view.change.diff.length === 0,
     editEnvironment: act.edit('environment'),
     environmentFacts: [
       fact('Name', environment.name),

@@ -71,3 +71,11 @@ export async function refuse(context: TurnContext, text: string): Promise<void> 
   }
   await context.sendActivity(text);
 }
+
+/**
+ * Answers a click with a line for the clicker only, leaving the clicked card as it is (e.g. when
+ * the click opens something below it): the same channel as a refusal, for good news.
+ */
+export async function acknowledge(context: TurnContext, text: string): Promise<void> {
+  await refuse(context, text);
+}

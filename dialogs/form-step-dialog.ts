@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { renderRequestCard } from '../cards/request-card.js';
-import type { Notice } from '../cards/form-view.js';
+import type { CardInputs, Notice } from '../cards/form-view.js';
 import { SETUP_VERBS, type SetupActionData } from '../cards/setup-actions.js';
 import type { SetupDraft, SetupStep } from '../setup/draft.js';
 import { applyListEdit, type ListEdit } from '../setup/list-edits.js';
@@ -11,7 +11,7 @@ import type { FieldError } from '../setup/validation.js';
 import { turnLogger } from '../bot/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
-import { errorMap, type FormStep } from './steps/form-step.js';
+import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 
 export interface StepOptions {
   notice?: Notice;
@@ -80,9 +80,9 @@ export class FormStepDialog extends Dialog<StepOptions> {
       case SETUP_VERBS.add:
       case SETUP_VERBS.remove:
       case SETUP_VERBS.move:
-        return this.editList(dc, draft, action, this.form.read(draft.value, inputs));
+        return this.editList(dc, draft, action, this.read(draft.value, inputs));
       case SETUP_VERBS.next:
-        return this.next(dc, draft, this.form.read(draft.value, inputs));
+        return this.next(dc, draft, this.read(draft.value, inputs));
       case SETUP_VERBS.back:
         return this.leave(dc, draft, draft.value, this.form.previous ?? this.form.step);
       case SETUP_VERBS.skip: {
@@ -95,11 +95,16 @@ export class FormStepDialog extends Dialog<StepOptions> {
         if (!action.section) break;
         return this.leave(dc, draft, { ...draft.value, returnToReview: true }, action.section);
       case SETUP_VERBS.submit:
-        return this.submit(dc, draft, this.form.read(draft.value, inputs));
+        return this.submit(dc, draft, this.read(draft.value, inputs));
       default:
         break;
     }
     return dc.endDialog({ show: draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+  }
+
+  /** The draft with this card's inputs applied; a change keeps its environment's identity. */
+  private read(draft: SetupDraft, inputs: CardInputs): SetupDraft {
+    return withFixedIdentity(this.form.read(draft, inputs));
   }
 
   private async show(dc: DialogContext, draft: Versioned<SetupDraft>, changes: Partial<SetupDraft>, notice?: Notice, errors: readonly FieldError[] = []): Promise<void> {
@@ -137,10 +142,30 @@ export class FormStepDialog extends Dialog<StepOptions> {
     return dc.endDialog({ show: target } satisfies StepOutcome);
   }
 
+  /**
+   * The environment moved on while this change was written: the change is laid over the current
+   * version and shown again for review (what no longer applies is said), never submitted blind.
+   */
+  private async rebase(dc: DialogContext, draft: Versioned<SetupDraft>, stale: { currentRevision: number; changedBy: string[] }): Promise<DialogTurnResult> {
+    const rebased = await this.deps.requests.rebaseChangeDraft(draft);
+    if (!rebased.ok) {
+      await this.show(dc, draft, {}, { tone: 'attention', text: `${rebased.message} So this draft was not submitted: press Cancel to discard it.` });
+      return Dialog.EndOfTurn;
+    }
+    const name = rebased.record.environment.name;
+    const by = stale.changedBy.length > 0 ? `, by ${stale.changedBy.join(', ')}` : '';
+    const skipped = rebased.skipped.length > 0 ? ` These no longer apply and were left out: ${rebased.skipped.map((entry) => entry.reason).join('; ')}.` : '';
+    turnLogger(dc.context, this.deps.logger).info({ event: 'change_rebased', environment: name, revision: stale.currentRevision, skipped: rebased.skipped.length }, 'change draft rebuilt on the current version');
+    const text = `${name} changed while you wrote this (now version ${stale.currentRevision}${by}): your changes are laid over that version. Check them, then submit again.${skipped}`;
+    await this.show(dc, rebased.draft, {}, { tone: 'warning', text });
+    return Dialog.EndOfTurn;
+  }
+
   private async submit(dc: DialogContext, draft: Versioned<SetupDraft>, typed: SetupDraft): Promise<DialogTurnResult> {
     const saved = await this.deps.drafts.save(draft, { dryRun: typed.dryRun });
     const reference = TurnContext.getConversationReference(dc.context.activity);
     const outcome = await this.deps.requests.submit(saved, JSON.parse(JSON.stringify(reference)) as Record<string, unknown>);
+    if (!outcome.ok && outcome.stale) return this.rebase(dc, saved, outcome.stale);
     if (!outcome.ok) {
       const text = outcome.refusal
         ? `${outcome.refusal.message} So this draft was not submitted: press Cancel to discard it.`

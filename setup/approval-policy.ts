@@ -32,7 +32,8 @@ export type Refusal =
   | { code: 'not_allowed'; message: string }
   | { code: 'not_failed'; message: string }
   | { code: 'resubmitted'; message: string }
-  | { code: 'not_resubmittable'; message: string };
+  | { code: 'not_resubmittable'; message: string }
+  | { code: 'conflict'; message: string };
 
 export function when(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16) + ' UTC';

@@ -25,8 +25,19 @@ export interface Requester {
 /**
  * Where a draft came from when it did not start empty: a small union, one kind per way of
  * starting from existing content (absent = a new, empty setup).
+ * - resubmit: Edit and resubmit of a failed, rejected or expired setup request;
+ * - change: a change of a recorded environment, built on one version of it (`before` is the
+ *   recorded setup at that version: the review shows the difference against it). `rebuildOf`
+ *   names the change request this one rebuilds on a newer version (it then replaces it).
  */
-export type DraftOrigin = { kind: 'resubmit'; requestId: string };
+export type DraftOrigin =
+  | { kind: 'resubmit'; requestId: string }
+  | { kind: 'change'; environment: string; baseRevision: number; before: SetupContent; rebuildOf?: string };
+
+/** The change a draft is, when it is one. */
+export function changeOrigin(origin: DraftOrigin | undefined): Extract<DraftOrigin, { kind: 'change' }> | undefined {
+  return origin?.kind === 'change' ? origin : undefined;
+}
 
 /**
  * A setup request being written. Stored (one per requester), so it survives restarts and can be

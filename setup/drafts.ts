@@ -40,7 +40,7 @@ export class DraftStore {
       content: structuredClone(seed.content),
       step: seed.step ?? 'environment',
       dryRun: seed.dryRun ?? false,
-      origin: { ...seed.origin },
+      origin: structuredClone(seed.origin),
     });
   }
 

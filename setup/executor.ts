@@ -13,13 +13,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
+import { environmentChangeStep, retireStep, unlinkStep, versionCheckStep, type StepResult } from './change-steps.js';
 import { updateExisting } from './compare-and-set.js';
-import { isFinished, planFor, retryPlan, type ExecutionStep } from './execution.js';
+import { isFinished, planOf, retryPlan, type ExecutionStep } from './execution.js';
 import type { HeldLease } from './leases.js';
 import { predecessorsOf } from './lineage.js';
 import type { Clock, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from './request.js';
+import { keyVaultScope } from './setup-diff.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from './verification.js';
 
 /** Claims the execution of one request for this instance (see Leases.hold). */
@@ -49,13 +51,12 @@ export interface ExecutorDeps {
   dryRunAll: boolean;
   /** Told after every stored change (start, each step, end) so cards can follow. */
   onProgress: (requestId: string) => Promise<void>;
-}
-
-interface StepResult {
-  status: CheckOutcome;
-  messages: string[];
-  verification?: KeyVaultVerification;
-  connection?: ExecutionStep['connection'];
+  /**
+   * Crash tests only (SETUPBOT_FAILPOINTS): called at `execution.beforeStep` (the step is marked
+   * running, nothing done yet), `execution.afterEffect` (the step did its work, its outcome is
+   * not stored yet) and `execution.afterStep` (the outcome is stored).
+   */
+  failpoint?: (name: string) => void;
 }
 
 /** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */
@@ -96,7 +97,7 @@ export class Executor {
       if (request.status !== 'approved') return undefined;
       const previous = request.execution;
       const dryRun = (previous?.dryRun ?? request.dryRun) || this.deps.dryRunAll;
-      const steps = previous ? retryPlan(previous.steps) : planFor(request.content);
+      const steps = previous ? retryPlan(previous.steps) : planOf(request);
       const attempt = attemptOf(request);
       const toRun = steps.filter((step) => !isFinished(step.status)).length;
       return {
@@ -110,7 +111,10 @@ export class Executor {
           startedAt: now,
           attempt,
           // entries the last run still owes the log (a stop before they were appended) stay first
-          pendingAudit: [...(previous?.pendingAudit ?? []), { action: 'execution_started', details: { steps: toRun, dryRun, attempt }, key: randomUUID() }],
+          pendingAudit: [
+            ...(previous?.pendingAudit ?? []),
+            { action: 'execution_started', details: { steps: toRun, dryRun, attempt, ...(request.kind && request.kind !== 'setup' ? { kind: request.kind } : {}) }, key: randomUUID() },
+          ],
         },
       };
     });
@@ -239,6 +243,7 @@ export class Executor {
     const attempt = marked?.value.execution?.steps[index]?.attempts;
     if (!step || attempt === undefined) return false;
     const log = this.deps.logger.child({ requestId, step: step.kind, stepIndex: index });
+    this.deps.failpoint?.('execution.beforeStep');
     let result: StepResult;
     try {
       result = await this.perform(request.value, step);
@@ -246,27 +251,31 @@ export class Executor {
       log.error({ event: 'step_error', err: error }, 'step failed unexpectedly');
       result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
     }
+    this.deps.failpoint?.('execution.afterEffect');
     const finishedAt = this.deps.clock.now().toISOString();
-    // one write: the outcome, the steps it skips, and the audit entry still to append; only by
-    // this attempt (a runner that took the step over after this one's claim lapsed started another)
+    const { conflict, ...outcome } = result;
+    // one write: the outcome, the steps it skips, a conflict found, and the audit entry still to
+    // append; only by this attempt (a runner that took the step over after this one's claim
+    // lapsed started another)
     const stored = await this.mutate(requestId, (current) => {
       if (!current.execution) return undefined;
       const now = current.execution.steps[index];
       if (now?.status !== 'running' || now.attempts !== attempt) return undefined;
       const steps = current.execution.steps.map((candidate, position): ExecutionStep => {
-        if (position === index) return { ...candidate, ...result, finishedAt };
+        if (position === index) return { ...candidate, ...outcome, finishedAt };
         if (result.status === 'failed' && position > index && !isFinished(candidate.status)) {
           return { ...candidate, status: 'skipped', messages: ['not run: an earlier step failed'] };
         }
         return candidate;
       });
       const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status }, key: randomUUID() }];
-      return { ...current, execution: { ...current.execution, steps, pendingAudit: audit } };
+      return { ...current, ...(conflict ? { conflict } : {}), execution: { ...current.execution, steps, pendingAudit: audit } };
     });
     if (!stored) {
       log.warn({ event: 'step_outcome_superseded', attempt }, 'another runner took this step over; its outcome stands, this one is dropped');
       return false;
     }
+    this.deps.failpoint?.('execution.afterStep');
     await this.flushAudit(requestId);
     log.info({ event: 'step_finished', outcome: result.status }, 'execution step finished');
     await this.deps.onProgress(requestId);
@@ -277,10 +286,16 @@ export class Executor {
     const { content } = request;
     const dryRun = request.execution?.dryRun ?? false;
     const { registry } = this.deps;
+    const now = this.deps.clock.now().toISOString();
     // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
     const replaces = await predecessorsOf(this.deps.requests, request);
     switch (step.kind) {
       case 'keyVault': {
+        if (request.change) {
+          // a change verifies only what it adds or changes; the change step records it
+          const verification = await this.deps.verifier.verify(content.keyVault, keyVaultScope(request.change.diff, content));
+          return { status: verification.outcome, messages: verificationLines(verification), verification };
+        }
         const verification = await this.deps.verifier.verify(content.keyVault);
         const messages = verificationLines(verification);
         if (verification.outcome !== 'failed') {
@@ -289,15 +304,26 @@ export class Executor {
         }
         return { status: verification.outcome, messages, verification };
       }
+      case 'versionCheck':
+        return versionCheckStep(request, registry, now);
+      case 'environmentChange':
+        return environmentChangeStep(request, request.execution?.steps ?? [], registry, dryRun, now);
+      case 'applicationUnlink':
+        return unlinkStep(request, step, registry, dryRun);
+      case 'environmentRetire':
+        return retireStep(request, registry, dryRun, now);
       case 'environmentRecord': {
         if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
         const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault, replaces);
         return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
       }
       case 'environmentPublish': {
-        const sas = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
+        const sas = await this.storageSasFinding(request);
         if (content.environment.users.length === 0) return { status: 'failed', messages: ['Cannot publish: the environment has no users.'] };
-        if (!sas || sas.outcome === 'failed') return { status: 'failed', messages: ['Cannot publish: the storage SAS token secret was not verified.'] };
+        if (!sas || sas.outcome === 'failed') {
+          const fix = request.change ? ` Renew it, type verify ${content.environment.name} to check it, then press Retry.` : '';
+          return { status: 'failed', messages: [`Cannot publish: the storage SAS token secret was not verified.${fix}`] };
+        }
         if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be published.`] };
         const published = await registry.publishEnvironment(content.environment.name);
         return { status: 'ok', messages: [`Status: ${published.status}.`] };
@@ -319,12 +345,24 @@ export class Executor {
     }
   }
 
+  /**
+   * The storage SAS secret's finding the publish step relies on: this run's verification, or for
+   * a change that did not touch it, the recorded one.
+   */
+  private async storageSasFinding(request: SetupRequest): Promise<KeyVaultVerification['items'][number] | undefined> {
+    const verified = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
+    if (verified || !request.change) return verified;
+    const name = request.content.keyVault.storageSasSecretName.trim().toLowerCase();
+    const recorded = await this.deps.registry.keyVaultReference(request.content.keyVault.name);
+    return recorded?.verification.items.find((item) => item.name.trim().toLowerCase() === name);
+  }
+
   private async finish(requestId: string): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const finished = await this.mutate(requestId, (request) => {
       if (request.status !== 'executing' || !request.execution) return undefined;
       const failed = request.execution.steps.some((step) => step.status === 'failed');
-      const details = { dryRun: request.execution.dryRun, attempt: attemptOf(request) };
+      const details = { dryRun: request.execution.dryRun, attempt: attemptOf(request), ...(request.conflict ? { conflict: true } : {}) };
       const pendingAudit = [...(request.execution.pendingAudit ?? []), { action: failed ? ('failed' as const) : ('succeeded' as const), details, key: randomUUID() }];
       return { ...request, status: failed ? 'failed' : 'succeeded', revision: request.revision + 1, updatedAt: now, execution: { ...request.execution, finishedAt: now, pendingAudit } };
     });

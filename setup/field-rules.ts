@@ -15,7 +15,9 @@ export type FieldErrorCode =
   | 'type'
   | 'reference'
   | 'pasted_secret'
-  | 'too_long';
+  | 'too_long'
+  /** A change that changes nothing. */
+  | 'unchanged';
 
 export interface FieldError {
   /** Dotted path relative to SetupContent, e.g. `environment.users[0].email`. */

@@ -36,13 +36,15 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'expired':
       return 'Expired without enough approvals';
     case 'execution_started':
-      return `Setup started (${String(details.steps ?? '?')} steps${details.dryRun === true ? ', dry run' : ''})`;
+      return `${details.kind === 'change' ? 'Change' : details.kind === 'retire' ? 'Retirement' : 'Setup'} started (${String(details.steps ?? '?')} steps${details.dryRun === true ? ', dry run' : ''})`;
     case 'step_finished':
       return `${String(details.step ?? 'A step')}: ${details.outcome === 'ok' ? 'done' : details.outcome === 'warning' ? 'done with a warning' : 'failed'}`;
     case 'succeeded':
       return `Finished: succeeded${details.dryRun === true ? ' (dry run: nothing recorded)' : ''}`;
     case 'failed':
-      return 'Finished: failed';
+      return details.conflict === true ? 'Finished: not applied, the environment had changed in between' : 'Finished: failed';
+    case 'resubmitted':
+      return details.rebuilt === true ? `Rebuilt on the current version as ${String(details.as ?? '')} by ${who}` : `Resubmitted as ${String(details.as ?? '')} by ${who}`;
     default:
       return `${String(entry.action).replace(/_/g, ' ')} by ${who}`;
   }

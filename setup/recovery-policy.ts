@@ -8,7 +8,7 @@
  *   old one then holds nothing (its names pass to the new one) and can no longer be retried.
  */
 import { settledSentence, type Actor, type ApprovalPolicy, type Refusal } from './approval-policy.js';
-import { attemptOf, type RequestStatus, type RetryRecord, type SetupRequest } from './request.js';
+import { attemptOf, kindOf, type RequestStatus, type RetryRecord, type SetupRequest } from './request.js';
 
 /** States from which Edit and resubmit is offered. */
 export const RESUBMITTABLE: ReadonlySet<RequestStatus> = new Set(['failed', 'rejected', 'expired']);
@@ -51,6 +51,7 @@ export function refuseRetry(request: SetupRequest, revision: number, cardVersion
     return { code: 'not_allowed', message: 'Only the person who asked and the approvers of this request can retry it.' };
   }
   if (request.resubmittedAs) return { code: 'resubmitted', message: `This request was resubmitted as ${request.resubmittedAs}: that one replaces it.` };
+  if (request.status === 'failed' && request.conflict) return { code: 'conflict', message: conflictSentence(request) };
   if (request.status !== 'failed') return { code: 'not_failed', message: notFailedSentence(request) };
   if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
@@ -93,11 +94,21 @@ function notResubmittableSentence(request: SetupRequest): string {
   }
 }
 
+/** Why Retry cannot help a change that found its environment at a later version. */
+export function conflictSentence(request: SetupRequest): string {
+  const environment = request.content.environment.name;
+  const version = request.conflict?.currentRevision;
+  if (kindOf(request) === 'retire') return `This retirement was not applied: ${environment} changed after it was asked, so running it again would not help. Type retire ${environment} to ask again on the current version.`;
+  return `This change was not applied: ${environment} is at version ${version ?? 'a later version'} now, so running it again would not help. Press Rebuild on the current version to build it again on that version.`;
+}
+
 /** Checks an Edit and resubmit (the click, and again the submission of the new request). */
 export function refuseResubmit(request: SetupRequest, actor: Actor): Refusal | undefined {
   if (request.requester.objectId !== actor.objectId) {
     return { code: 'not_requester', message: 'Only the person who asked can edit and resubmit this request.' };
   }
+  if (kindOf(request) === 'change') return { code: 'not_resubmittable', message: 'A change is edited with Rebuild on the current version, which starts it again on the environment as it is now.' };
+  if (kindOf(request) === 'retire') return { code: 'not_resubmittable', message: `A retirement is not edited: type retire ${request.content.environment.name} to ask again.` };
   if (request.resubmittedAs) return { code: 'resubmitted', message: `This request was already resubmitted as ${request.resubmittedAs}.` };
   if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableSentence(request) };
   return undefined;
@@ -106,4 +117,17 @@ export function refuseResubmit(request: SetupRequest, actor: Actor): Refusal | u
 /** The old request once a new one replaces it. */
 export function applyResubmitted(request: SetupRequest, newId: string, now: Date): SetupRequest {
   return { ...request, resubmittedAs: newId, updatedAt: now.toISOString() };
+}
+
+/**
+ * Checks a Rebuild on the current version (the click, and again the submission of the new
+ * change): the requester's own change request that failed (a conflict or otherwise), was
+ * rejected or expired, and was not rebuilt already.
+ */
+export function refuseRebuild(request: SetupRequest, actor: Actor): Refusal | undefined {
+  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked for this change can rebuild it.' };
+  if (kindOf(request) !== 'change') return { code: 'not_resubmittable', message: 'Only a change request can be rebuilt on the current version.' };
+  if (request.resubmittedAs) return { code: 'resubmitted', message: `This change was already rebuilt as ${request.resubmittedAs}.` };
+  if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableSentence(request).replace('edited and resubmitted', 'rebuilt') };
+  return undefined;
 }

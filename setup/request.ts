@@ -2,6 +2,7 @@ import type { SetupContent } from './model.js';
 import type { CollectionSpec } from './ports.js';
 import type { Requester } from './draft.js';
 import type { Execution } from './execution.js';
+import type { SetupChange } from './setup-diff.js';
 
 /** Lifecycle of a setup request (draft lives in SetupDraft until submitted). */
 export type RequestStatus =
@@ -48,9 +49,51 @@ export interface RetryRecord {
   reapproval: boolean;
 }
 
+/** What a request asks for: a new setup, a change of a recorded environment, or its retirement. */
+export type RequestKind = 'setup' | 'change' | 'retire';
+
+/** A change request: the environment and version it was built on, what it held then, and the difference. */
+export interface ChangeOfEnvironment {
+  environment: string;
+  /** The environment's version (RecordedEnvironment.revision) the change was built on. */
+  baseRevision: number;
+  /** The recorded setup at that version. */
+  before: SetupContent;
+  /** diffSetup(before, content): what the change changes. */
+  diff: SetupChange[];
+}
+
+/** A retire request: the environment and the version it was asked on. */
+export interface RetirementOfEnvironment {
+  environment: string;
+  baseRevision: number;
+}
+
+/**
+ * Why a change or retirement was not applied: the environment was at a later version when it ran.
+ * Retry is not offered for it; the change can be rebuilt on the current version.
+ */
+export interface ChangeConflict {
+  baseRevision: number;
+  currentRevision: number;
+  /** The requests that made the versions in between, oldest first. */
+  changedBy: string[];
+  /** What changed in between: diffSetup(what the request was built on, what is recorded now). */
+  between: SetupChange[];
+  at: string;
+}
+
 export interface SetupRequest {
   /** Short human id, e.g. SR-0042. */
   id: string;
+  /** Absent = 'setup' (every request before change requests existed). */
+  kind?: RequestKind;
+  /** For kind 'change'. */
+  change?: ChangeOfEnvironment;
+  /** For kind 'retire'. */
+  retire?: RetirementOfEnvironment;
+  /** Set when execution found the environment at a later version than the request was built on. */
+  conflict?: ChangeConflict;
   status: RequestStatus;
   /**
    * Bumped by every state transition (not by bookkeeping such as remembering card copies):
@@ -96,9 +139,18 @@ export const PENDING: RequestStatus = 'submitted';
 /** Requests in these states no longer hold their names. */
 export const RELEASED: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled', 'expired']);
 
-/** A request holds its names until it is rejected, cancelled or expired, or replaced by a resubmission. */
-export function holdsNames(request: Pick<SetupRequest, 'status' | 'resubmittedAs'>): boolean {
-  return !RELEASED.has(request.status) && request.resubmittedAs === undefined;
+/** What the request asks for ('setup' when not said). */
+export function kindOf(request: Pick<SetupRequest, 'kind'>): RequestKind {
+  return request.kind ?? 'setup';
+}
+
+/**
+ * A setup request holds its names until it is rejected, cancelled or expired, or replaced by a
+ * resubmission. Change and retire requests hold none: the names belong to the recorded
+ * environment (two pending changes of one environment are allowed; the later one conflicts).
+ */
+export function holdsNames(request: Pick<SetupRequest, 'status' | 'resubmittedAs' | 'kind'>): boolean {
+  return kindOf(request) === 'setup' && !RELEASED.has(request.status) && request.resubmittedAs === undefined;
 }
 
 /** Names compare trimmed and case-insensitively (the registry's key too). */

@@ -11,8 +11,9 @@ import {
   type Refusal,
 } from './approval-policy.js';
 import type { AuditAction, AuditLog } from './audit.js';
+import { changeOfDraft, changeSummary, pinIdentity, rebuildSeed, retireSummary, unchangeableReason } from './change-requests.js';
 import { nextCounterValue, type Counter } from './counter.js';
-import type { DraftOrigin, SetupDraft } from './draft.js';
+import { changeOrigin, type DraftOrigin, type Requester, type SetupDraft } from './draft.js';
 import type { DraftStore } from './drafts.js';
 import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
@@ -20,16 +21,31 @@ import { isFinished } from './execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from './model.js';
 import type { Clock, Repository, Versioned } from './ports.js';
-import { applyResubmitted, applyRetry, refuseResubmit, refuseRetry } from './recovery-policy.js';
+import { applyResubmitted, applyRetry, refuseRebuild, refuseResubmit, refuseRetry } from './recovery-policy.js';
 import { attemptOf, formatRequestId, nameKey, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from './request.js';
-import type { Registry } from './registry.js';
+import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from './registry.js';
+import { diffSetup, type SkippedChange } from './setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from './validation.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
  * Edit and resubmit) a refusal because the request it replaces can no longer be replaced.
  */
-export type SubmitOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; errors: FieldError[]; refusal?: Refusal };
+export type SubmitOutcome =
+  | { ok: true; request: Versioned<SetupRequest> }
+  | {
+      ok: false;
+      errors: FieldError[];
+      refusal?: Refusal;
+      /** A change built on a version the environment is no longer at (rebuild it on the current one). */
+      stale?: { currentRevision: number; changedBy: string[] };
+    };
+
+/** A retire request, or why not (`current`: the environment as it is now, to show the card again). */
+export type RetireOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; refusal: Refusal; current?: RecordedEnvironment };
+
+/** A change draft laid over the environment's current version, or why it cannot be. */
+export type RebaseOutcome = { ok: true; draft: Versioned<SetupDraft>; record: RecordedEnvironment; skipped: SkippedChange[] } | { ok: false; message: string };
 
 /** The result of a click that asks for a transition. */
 export type TransitionOutcome =
@@ -66,6 +82,18 @@ export class SetupRequests {
    * that request and of the ones it replaced in turn.
    */
   async validationContextFor(content: SetupContent, origin?: DraftOrigin): Promise<ValidationContext> {
+    const context = await this.namesTaken(content, origin);
+    const change = changeOrigin(origin);
+    if (!change) return context;
+    // a change keeps the names its environment and Key Vault reference already hold
+    const own = (names: readonly string[], name: string) => names.filter((candidate) => nameKey(candidate) !== nameKey(name));
+    return {
+      existingEnvironmentNames: own(context.existingEnvironmentNames, change.before.environment.name),
+      existingKeyVaultReferenceNames: own(context.existingKeyVaultReferenceNames, change.before.keyVault.name),
+    };
+  }
+
+  private async namesTaken(content: SetupContent, origin?: DraftOrigin): Promise<ValidationContext> {
     const replaced = origin?.kind === 'resubmit' ? await lineOf(this.deps.requests, origin.requestId.toUpperCase()) : [];
     const heldBy = async (key: string): Promise<boolean> => (await this.deps.requests.find('heldName', key)).some((record) => !replaced.includes(record.id));
     const recorded = (record: { recordedBy: string } | undefined): boolean => record !== undefined && !replaced.includes(record.recordedBy);
@@ -89,13 +117,27 @@ export class SetupRequests {
    */
   async submit(draft: Versioned<SetupDraft>, requesterConversation: ConversationAddress): Promise<SubmitOutcome> {
     const { origin, requester } = draft.value;
-    const replaces = origin?.kind === 'resubmit' ? origin.requestId.toUpperCase() : undefined;
+    const change = changeOrigin(origin);
+    const replaces = origin?.kind === 'resubmit' ? origin.requestId.toUpperCase() : change?.rebuildOf?.toUpperCase();
+    const refuseReplacing = change ? refuseRebuild : refuseResubmit;
     if (replaces) {
       // first: whether the old request can still be replaced at all (no use fixing fields otherwise)
-      const early = await this.resubmitRefusal(replaces, requester);
+      const early = await this.replaceRefusal(replaces, requester, refuseReplacing);
       if (early) return { ok: false, errors: [], refusal: early };
     }
-    const errors = validateSetupContent(draft.value.content, await this.validationContextFor(draft.value.content, origin));
+    let content = draft.value.content;
+    let kindFields: Pick<SetupRequest, 'kind' | 'change'> = {};
+    if (change) {
+      content = pinIdentity(content, change.before);
+      const record = await this.deps.registry?.environment(change.environment);
+      const reason = unchangeableReason(change.environment, record, 'change');
+      if (reason || !record) return { ok: false, errors: [], refusal: { code: 'not_found', message: reason ?? '' } };
+      if (revisionOf(record) !== change.baseRevision) return { ok: false, errors: [], stale: { currentRevision: revisionOf(record), changedBy: changedSince(record, change.baseRevision) } };
+      const ofDraft = changeOfDraft(change, content);
+      if (ofDraft.diff.length === 0) return { ok: false, errors: [{ path: 'change', code: 'unchanged', message: 'Nothing is changed yet: use Edit to change something, or Cancel.' }] };
+      kindFields = { kind: 'change', change: ofDraft };
+    }
+    const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
     if (errors.length > 0) return { ok: false, errors };
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
@@ -104,50 +146,113 @@ export class SetupRequests {
       const dangling = await this.danglingLink(replaces);
       const linked = await this.transition(
         replaces,
-        (request) => refuseResubmit(request.resubmittedAs === dangling ? { ...request, resubmittedAs: undefined } : request, requester),
+        (request) => refuseReplacing(request.resubmittedAs === dangling ? { ...request, resubmittedAs: undefined } : request, requester),
         (request) => applyResubmitted(request, id, now),
       );
       if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
     }
-    const { policy } = this.deps;
     const request: SetupRequest = {
+      ...this.newRequest(id, content, draft.value.requester, requesterConversation, now),
+      ...kindFields,
+      dryRun: draft.value.dryRun,
+      requesterCardActivityId: draft.value.cardActivityId,
+      ...(replaces ? { resubmittedFrom: replaces } : {}),
+    };
+    const created = await this.deps.requests.create(id, request);
+    await this.deps.drafts.discard(draft);
+    if (replaces) await this.deps.audit.append(replaces, 'resubmitted', userActor(requester), { as: id, ...(change ? { rebuilt: true } : {}) });
+    const details = request.change
+      ? { environment: request.change.environment, kind: 'change', baseRevision: request.change.baseRevision, change: changeSummary(request.change), dryRun: request.dryRun, ...(replaces ? { rebuiltFrom: replaces } : {}) }
+      : {
+          environment: request.content.environment.name,
+          keyVaultReference: request.content.keyVault.name,
+          connectedApplications: request.content.connectedApplications.length,
+          dryRun: request.dryRun,
+          ...(replaces ? { resubmittedFrom: replaces } : {}),
+        };
+    await this.deps.audit.append(id, 'submitted', userActor(requester), details);
+    return { ok: true, request: created };
+  }
+
+  /**
+   * Asks for the retirement of a recorded environment, at the version the confirm card showed
+   * (a card of an older version is refused with the current environment, to confirm again).
+   */
+  async submitRetire(requester: Requester, requesterConversation: ConversationAddress, name: string, cardRevision: number): Promise<RetireOutcome> {
+    const recorded = await this.deps.registry?.recordedContent(name);
+    const reason = unchangeableReason(name, recorded?.record, 'retire');
+    if (reason || !recorded) return { ok: false, refusal: { code: 'not_found', message: reason ?? '' } };
+    const { record, content } = recorded;
+    const revision = revisionOf(record);
+    if (revision !== cardRevision) {
+      return { ok: false, refusal: { code: 'stale', message: `${record.environment.name} changed since this card was shown (now version ${revision}): here is what retiring it does now.` }, current: record };
+    }
+    const asked = (await this.listByEnvironment(name)).find(
+      ({ value }) => value.kind === 'retire' && value.retire?.baseRevision === revision && value.requester.objectId === requester.objectId && ['submitted', 'approved', 'executing'].includes(value.status),
+    );
+    if (asked) return { ok: true, request: asked };
+    const now = this.deps.clock.now();
+    const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
+    const request: SetupRequest = {
+      ...this.newRequest(id, content, requester, requesterConversation, now),
+      kind: 'retire',
+      retire: { environment: record.environment.name, baseRevision: revision },
+    };
+    const created = await this.deps.requests.create(id, request);
+    await this.deps.audit.append(id, 'submitted', userActor(requester), { environment: record.environment.name, kind: 'retire', baseRevision: revision, change: retireSummary(request), dryRun: false });
+    return { ok: true, request: created };
+  }
+
+  /**
+   * A change draft whose environment moved on (another change was applied since it was built):
+   * the same intended differences laid over the current version, the draft now built on it.
+   */
+  async rebaseChangeDraft(draft: Versioned<SetupDraft>): Promise<RebaseOutcome> {
+    const change = changeOrigin(draft.value.origin);
+    if (!change || !this.deps.registry) return { ok: false, message: 'This draft is not a change of a recorded environment.' };
+    const intended = diffSetup(change.before, pinIdentity(draft.value.content, change.before));
+    const rebuilt = await rebuildSeed(this.deps.registry, change.environment, intended, { rebuildOf: change.rebuildOf, dryRun: draft.value.dryRun });
+    if (!rebuilt.ok) return rebuilt;
+    const saved = await this.deps.drafts.save(draft, { content: rebuilt.seed.content, origin: rebuilt.seed.origin, step: 'review', returnToReview: false });
+    return { ok: true, draft: saved, record: rebuilt.record, skipped: rebuilt.skipped };
+  }
+
+  private newRequest(id: string, content: SetupContent, requester: Requester, requesterConversation: ConversationAddress, now: Date): SetupRequest {
+    const { policy } = this.deps;
+    return {
       id,
       status: 'submitted',
       revision: 1,
-      content: draft.value.content,
-      requester: draft.value.requester,
-      dryRun: draft.value.dryRun,
+      content,
+      requester,
+      dryRun: false,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       requesterConversation,
-      requesterCardActivityId: draft.value.cardActivityId,
       approvals: [],
       expiresAt: new Date(now.getTime() + policy.ttlMs).toISOString(),
       approvalsRequired: policy.approvalsRequired,
       approvers: [...policy.approvers],
       cards: [],
-      ...(replaces ? { resubmittedFrom: replaces } : {}),
     };
-    const created = await this.deps.requests.create(id, request);
-    await this.deps.drafts.discard(draft);
-    if (replaces) await this.deps.audit.append(replaces, 'resubmitted', userActor(requester), { as: id });
-    await this.deps.audit.append(id, 'submitted', userActor(requester), {
-      environment: request.content.environment.name,
-      keyVaultReference: request.content.keyVault.name,
-      connectedApplications: request.content.connectedApplications.length,
-      dryRun: request.dryRun,
-      ...(replaces ? { resubmittedFrom: replaces } : {}),
-    });
-    return { ok: true, request: created };
   }
 
   /** Why the request cannot be edited and resubmitted by this person now; undefined = it can. */
   async resubmitRefusal(id: string, actor: Actor): Promise<Refusal | undefined> {
+    return this.replaceRefusal(id, actor, refuseResubmit);
+  }
+
+  /** Why the change cannot be rebuilt on the current version by this person now; undefined = it can. */
+  async rebuildRefusal(id: string, actor: Actor): Promise<Refusal | undefined> {
+    return this.replaceRefusal(id, actor, refuseRebuild);
+  }
+
+  private async replaceRefusal(id: string, actor: Actor, refuse: (request: SetupRequest, actor: Actor) => Refusal | undefined): Promise<Refusal | undefined> {
     const current = await this.get(id);
     if (!current) return { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` };
     const dangling = await this.danglingLink(current.id);
     const request = current.value.resubmittedAs === dangling ? { ...current.value, resubmittedAs: undefined } : current.value;
-    return refuseResubmit(request, actor);
+    return refuse(request, actor);
   }
 
   /**

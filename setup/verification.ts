@@ -41,9 +41,19 @@ export interface KeyVaultVerification {
   checkedAt: string;
 }
 
-/** Verifies a Key Vault reference for real: every item, the SAS secret, the chains. */
+/**
+ * Which parts of a reference to verify (a change verifies only what it adds or changes): item
+ * names (the storage SAS secret included when it is one of them) and chain names, compared
+ * case-insensitively. The certificates of a chain in scope must be in `items` for it to be checked.
+ */
+export interface VerificationScope {
+  items: readonly string[];
+  chains: readonly string[];
+}
+
+/** Verifies a Key Vault reference for real: every item, the SAS secret, the chains (or those in `scope`). */
 export interface KeyVaultVerifier {
-  verify(reference: KeyVaultReference): Promise<KeyVaultVerification>;
+  verify(reference: KeyVaultReference, scope?: VerificationScope): Promise<KeyVaultVerification>;
 }
 
 export interface ConnectionCheck {

@@ -1,5 +1,5 @@
 /** Calls the read API on the same server, with the SSO token as bearer. */
-import type { ApiError, EnvironmentListResponse, RequestListResponse, RequestResponse } from '../bot/api/shapes.js';
+import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, RequestListResponse, RequestResponse } from '../bot/api/shapes.js';
 
 export class ApiFailure extends Error {
   constructor(
@@ -40,6 +40,11 @@ export class SetupsApi {
 
   requests(): Promise<RequestListResponse> {
     return get('/api/requests', this.token);
+  }
+
+  /** Page `page` (1 = newest) of an environment's history. */
+  history(environment: string, page: number): Promise<EnvironmentHistoryResponse> {
+    return get(`/api/environments/${encodeURIComponent(environment)}/history?page=${page}`, this.token);
   }
 
   request(id: string): Promise<RequestResponse> {

@@ -8,7 +8,7 @@ import { ApiFailure, SetupsApi } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { useLocale } from './format.js';
 import { connectToTeams, notifyLoaded, offerTeamTabConfiguration, onThemeChange, ssoToken, type TeamsSession, type Theme } from './teams.js';
-import { emptyState, environmentCard, messagePanel, requestDetail, requestsTable, viewerLine } from './views.js';
+import { emptyState, environmentCard, historyDetail, messagePanel, requestDetail, requestsTable, viewerLine } from './views.js';
 
 const root = document.getElementById('app') as HTMLElement;
 
@@ -49,6 +49,7 @@ async function showOverview(api: SetupsApi, focusRequest?: string): Promise<void
     return;
   }
   const open = (id: string): void => void showRequest(api, id);
+  const history = (environment: string): void => void showHistory(api, environment, 1);
   const { viewer } = requests;
   if (environments.environments.length === 0 && requests.requests.length === 0) {
     show(viewerLine(viewer), emptyState(viewer));
@@ -62,7 +63,7 @@ async function showOverview(api: SetupsApi, focusRequest?: string): Promise<void
       h('h2', { id: 'environments-title' }, `Service environments (${environments.environments.length})`),
       environments.environments.length === 0
         ? h('p', { class: 'hint' }, 'No environment is set up yet: they appear once a request is approved and carried out.')
-        : h('div', { class: 'cards' }, ...environments.environments.map((environment) => environmentCard(environment, open))),
+        : h('div', { class: 'cards' }, ...environments.environments.map((environment) => environmentCard(environment, open, history))),
     ),
     h(
       'section',
@@ -84,6 +85,20 @@ async function showRequest(api: SetupsApi, id: string): Promise<void> {
     const back = h('button', { type: 'button', class: 'back' }, '← All setups');
     back.addEventListener('click', () => void showOverview(api));
     show(back, failure(error));
+  }
+}
+
+async function showHistory(api: SetupsApi, environment: string, page: number): Promise<void> {
+  loading(`Loading the history of ${environment}…`);
+  const back = (): void => void showOverview(api);
+  try {
+    const { history } = await api.history(environment, page);
+    show(historyDetail(history, { back, page: (next) => void showHistory(api, environment, next), openRequest: (id) => void showRequest(api, id) }));
+    root.querySelector<HTMLElement>('#history-title')?.focus();
+  } catch (error) {
+    const button = h('button', { type: 'button', class: 'back' }, '← All setups');
+    button.addEventListener('click', back);
+    show(button, failure(error));
   }
 }
 

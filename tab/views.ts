@@ -3,6 +3,7 @@ import type {
   AuditEntryView,
   ChainVerdictView,
   DecisionView,
+  EnvironmentHistoryView,
   EnvironmentView,
   RequestDetailView,
   RequestSummaryView,
@@ -95,9 +96,16 @@ function keyVaultSection(environment: EnvironmentView): HTMLElement {
   );
 }
 
-export function environmentCard(environment: EnvironmentView, openRequest: (id: string) => void): HTMLElement {
-  const requestLink = h('button', { type: 'button', class: 'link' }, environment.recordedBy);
-  requestLink.addEventListener('click', () => openRequest(environment.recordedBy));
+function requestButton(id: string, openRequest: (id: string) => void): HTMLElement {
+  const button = h('button', { type: 'button', class: 'link' }, id);
+  button.addEventListener('click', () => openRequest(id));
+  return button;
+}
+
+export function environmentCard(environment: EnvironmentView, openRequest: (id: string) => void, openHistory: (environment: string) => void): HTMLElement {
+  const requestLink = requestButton(environment.recordedBy, openRequest);
+  const historyButton = h('button', { type: 'button', class: 'link', 'aria-label': `History of ${environment.name}: who asked, who approved, what changed` }, 'History');
+  historyButton.addEventListener('click', () => openHistory(environment.name));
   return h(
     'article',
     { class: 'card environment', 'data-environment': environment.name, 'aria-labelledby': `env-${environment.name}` },
@@ -107,6 +115,9 @@ export function environmentCard(environment: EnvironmentView, openRequest: (id: 
       ['Set up by request', requestLink],
       ['Recorded', dateTime(environment.recordedAt)],
       ['Published', dateTime(environment.publishedAt)],
+      ['Version', environment.lastChangedBy ? h('span', {}, `${environment.version}, by `, requestButton(environment.lastChangedBy, openRequest), ` · ${dateTime(environment.lastChangedAt)}`) : String(environment.version)],
+      ...(environment.retiredAt ? ([['Retired', dateTime(environment.retiredAt)]] as [string, Child][]) : []),
+      ['History', historyButton],
     ]),
     h('h4', {}, `Users (${environment.users.length})`),
     h('ul', { class: 'users' }, ...environment.users.map((user) => h('li', {}, h('strong', {}, user.userId), ` · ${user.email}`))),
@@ -168,7 +179,7 @@ export function requestsTable(requests: readonly RequestSummaryView[], openReque
           { 'data-request': request.id },
           h('th', { scope: 'row' }, open, request.dryRun ? h('span', { class: 'hint' }, ' dry run') : null),
           h('td', {}, badge(REQUEST_STATE_TEXT[request.state], REQUEST_STATE_TONE[request.state])),
-          h('td', {}, request.environment),
+          h('td', {}, request.kind === 'setup' ? '' : h('span', { class: 'hint' }, request.kind === 'change' ? 'change of ' : 'retire '), request.environment),
           h('td', {}, request.requester.name),
           h('td', {}, ...approvalsText(request)),
           h('td', {}, dateTime(request.createdAt)),
@@ -211,6 +222,9 @@ export function requestDetail(request: RequestDetailView, back: () => void): HTM
       ['Connected applications', request.connectedApplications.join(', ') || 'none'],
       ['Dry run', request.dryRun ? 'yes: verified, nothing recorded' : 'no'],
     ]),
+    request.changes.length > 0
+      ? h('div', {}, h('h3', {}, `Changes to ${request.environment} (built on version ${request.baseVersion ?? '?'})`), h('ul', { class: 'changes', id: 'request-changes' }, ...request.changes.map((line) => h('li', {}, line))))
+      : null,
     request.approvals.decisions.length > 0
       ? h(
           'ul',
@@ -265,5 +279,50 @@ export function requestDetail(request: RequestDetailView, back: () => void): HTM
         ),
       ),
     ),
+  );
+}
+
+function historyChainLine(chain: ChainVerdictView): HTMLElement {
+  return chain.ok
+    ? h('p', { class: 'chain chain-ok', id: 'history-chain' }, badge('✅ Verified', 'good'), ` The ${chain.entries} entries shown verify: each hashes to itself and links to the entries around it in the log’s hash chain (checked ${dateTime(chain.checkedAt)}).`)
+    : h('p', { class: 'chain chain-broken', id: 'history-chain', role: 'alert' }, badge('❌ Broken', 'bad'), ` The audit log’s hash chain breaks at entry ${chain.brokenAt}: ${chain.reason}. Tell your administrator: the log was changed outside setupbot.`);
+}
+
+/** An environment's history, newest first, a page at a time (the same as `history <environment>` in chat). */
+export function historyDetail(history: EnvironmentHistoryView, actions: { back: () => void; page: (page: number) => void; openRequest: (id: string) => void }): HTMLElement {
+  const backButton = h('button', { type: 'button', class: 'back' }, '← All setups');
+  backButton.addEventListener('click', actions.back);
+  const pager = h('div', { class: 'pager' });
+  if (history.page > 1) {
+    const newer = h('button', { type: 'button', id: 'history-newer' }, '← Newer');
+    newer.addEventListener('click', () => actions.page(history.page - 1));
+    pager.append(newer);
+  }
+  pager.append(h('span', { id: 'history-page' }, ` Page ${history.page} of ${history.pages} · ${history.total} entries `));
+  if (history.page < history.pages) {
+    const older = h('button', { type: 'button', id: 'history-older' }, 'Older →');
+    older.addEventListener('click', () => actions.page(history.page + 1));
+    pager.append(older);
+  }
+  return h(
+    'section',
+    { class: 'detail', id: 'history-detail', 'aria-labelledby': 'history-title' },
+    backButton,
+    h('h2', { id: 'history-title', tabindex: '-1' }, `History of ${history.environment}`),
+    historyChainLine(history.chain),
+    h(
+      'table',
+      { class: 'audit', id: 'history-trail' },
+      h('caption', {}, `Audit entries of ${history.environment}, newest first`),
+      h('thead', {}, h('tr', {}, ...['When', 'Request', 'What', '#'].map((title) => h('th', { scope: 'col' }, title)))),
+      h(
+        'tbody',
+        {},
+        ...history.entries.map((entry) =>
+          h('tr', {}, h('td', {}, dateTime(entry.at)), h('td', {}, requestButton(entry.requestId, actions.openRequest)), h('th', { scope: 'row' }, entry.text), h('td', {}, entry.seq)),
+        ),
+      ),
+    ),
+    pager,
   );
 }

@@ -4,19 +4,22 @@
  * environments those requests created.
  */
 import type { AuditLog } from '../../setup/audit.js';
+import { HISTORY_PAGE_SIZE, type EnvironmentHistory } from '../../setup/history.js';
 import type { Clock } from '../../setup/ports.js';
 import type { Registry, RecordedEnvironment } from '../../setup/registry.js';
 import type { SetupRequest } from '../../setup/request.js';
 import type { SetupRequests } from '../../setup/setup-requests.js';
 import type { ApiCaller } from './caller.js';
-import type { EnvironmentView, RequestDetailView, RequestSummaryView } from './shapes.js';
-import { environmentView, requestDetailView, requestSummaryView } from './views.js';
+import type { EnvironmentHistoryView, EnvironmentView, RequestDetailView, RequestSummaryView } from './shapes.js';
+import { environmentView, historyView, requestDetailView, requestSummaryView } from './views.js';
 
 export interface ReadModelDeps {
   requests: SetupRequests;
   registry: Registry;
   audit: AuditLog;
   clock: Clock;
+  /** `history <environment>`'s data: the environment's audit trail, paged. */
+  history: EnvironmentHistory;
 }
 
 function newestFirst(a: SetupRequest, b: SetupRequest): number {
@@ -51,6 +54,17 @@ export class SetupReadModel {
     if (!recorded) return undefined;
     if (!caller.seesEverything && (await this.ownEnvironments(caller, [recorded])).length === 0) return undefined;
     return this.environmentView(recorded);
+  }
+
+  /**
+   * Page `page` (1 = newest) of an environment's history, as `history <environment>` shows it,
+   * under the same rule: approvers see every environment's; anyone else the history of an
+   * environment they asked for something for. Undefined when not visible or never named.
+   */
+  async history(caller: ApiCaller, name: string, page: number): Promise<EnvironmentHistoryView | undefined> {
+    if (!caller.seesEverything && !(await this.deps.history.requesterIds(name)).has(caller.objectId)) return undefined;
+    const found = await this.deps.history.page(name, page - 1, HISTORY_PAGE_SIZE);
+    return found ? historyView(found, HISTORY_PAGE_SIZE, this.deps.clock.now().toISOString()) : undefined;
   }
 
   private maySee(caller: ApiCaller, request: SetupRequest): boolean {

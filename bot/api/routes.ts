@@ -1,12 +1,13 @@
 /**
- * GET /api/environments, /api/environments/{name}, /api/requests, /api/requests/{id}: JSON,
- * never cached, every call authenticated first (see caller.ts).
+ * GET /api/environments, /api/environments/{name}, /api/environments/{name}/history?page=N,
+ * /api/requests, /api/requests/{id}: JSON, never cached, every call authenticated first (see
+ * caller.ts).
  */
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../setup/ports.js';
 import { viewerOf, type ApiAuthenticator, type ApiCaller } from './caller.js';
 import type { SetupReadModel } from './read-model.js';
-import type { ApiError, EnvironmentListResponse, EnvironmentResponse, RequestListResponse, RequestResponse } from './shapes.js';
+import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, EnvironmentResponse, RequestListResponse, RequestResponse } from './shapes.js';
 
 export interface ReadApiDeps {
   authenticate: ApiAuthenticator;
@@ -14,7 +15,16 @@ export interface ReadApiDeps {
   logger: Logger;
 }
 
-type Body = ApiError | EnvironmentListResponse | EnvironmentResponse | RequestListResponse | RequestResponse;
+type Body = ApiError | EnvironmentListResponse | EnvironmentResponse | EnvironmentHistoryResponse | RequestListResponse | RequestResponse;
+
+/** `?page=N` (1-based, default 1); undefined when it is not a whole number from 1 to 1,000,000. */
+export function pageParameter(url: string | undefined): number | undefined {
+  const raw = new URL(url ?? '/', 'http://localhost').searchParams.get('page');
+  if (raw === null || raw === '') return 1;
+  if (!/^\d{1,7}$/.test(raw)) return undefined;
+  const page = Number(raw);
+  return page >= 1 && page <= 1_000_000 ? page : undefined;
+}
 
 function reply(res: Response, status: number, body: Body): void {
   res.header('Cache-Control', 'no-store');
@@ -51,6 +61,12 @@ export function registerReadApi(server: Server, deps: ReadApiDeps): void {
   route('/api/environments/:name', async (caller, req) => {
     const environment = await deps.model.environment(caller, param(req, 'name'));
     return environment ? { status: 200, body: { viewer: viewerOf(caller), environment } } : { status: 404, body: notFound(`Service environment "${param(req, 'name')}"`) };
+  });
+  route('/api/environments/:name/history', async (caller, req) => {
+    const page = pageParameter(req.url);
+    if (page === undefined) return { status: 400, body: { error: { code: 'bad_request', message: 'page must be a whole number from 1 (the newest entries).' } } };
+    const history = await deps.model.history(caller, param(req, 'name'), page);
+    return history ? { status: 200, body: { viewer: viewerOf(caller), history } } : { status: 404, body: notFound(`The history of service environment "${param(req, 'name')}"`) };
   });
   route('/api/requests', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), requests: await deps.model.requests(caller) } }));
   route('/api/requests/:id', async (caller, req) => {

@@ -44,6 +44,12 @@ export interface StepView {
 export interface RequestSummaryView {
   /** e.g. SR-0042 */
   id: string;
+  /** A new setup, a change of a recorded environment, or its retirement. */
+  kind: 'setup' | 'change' | 'retire';
+  /** For a change or retirement: the environment's version it was built on; null for a setup. */
+  baseVersion: number | null;
+  /** For a change: what it changes, one line each ("+ Added · user bob (bob@contoso.com)"); empty otherwise. */
+  changes: string[];
   state: RequestState;
   environment: string;
   keyVaultReference: string;
@@ -140,12 +146,40 @@ export interface EnvironmentView {
   recordedBy: string;
   recordedAt: string;
   publishedAt: string | null;
+  /** The version of its content: 1 when recorded, +1 per applied change or retirement. */
+  version: number;
+  /** The request that made the current version (a change or retirement), or null. */
+  lastChangedBy: string | null;
+  lastChangedAt: string | null;
+  retiredAt: string | null;
   users: { userId: string; email: string }[];
   externalApplications: { name: string; objectId: string }[];
   numberSequences: { name: string; description: string }[];
   dataverseEndpointUri: string;
   keyVault: (KeyVaultContentView & { lastVerification: KeyVaultVerificationView }) | null;
   connectedApplications: (ConnectedApplicationContentView & { lastCheck: { outcome: Outcome; status: number | null; message: string } | null })[];
+}
+
+/** One entry of an environment's history: the audit entry, and what it says in plain words. */
+export interface HistoryEntryView extends AuditEntryView {
+  /** The request the entry belongs to, e.g. SR-0042. */
+  requestId: string;
+  /** The same sentence `history <environment>` shows, e.g. "Approved by Ada Approver — “fine”". */
+  text: string;
+}
+
+/** A page of an environment's history, newest first: the same data as `history <environment>`. */
+export interface EnvironmentHistoryView {
+  environment: string;
+  /** 1-based page shown (the newest entries are on page 1), and how many there are. */
+  page: number;
+  pages: number;
+  pageSize: number;
+  /** Entries in the whole history. */
+  total: number;
+  entries: HistoryEntryView[];
+  /** The entries shown, each verified where it sits in the log's hash chain. */
+  chain: ChainVerdictView;
 }
 
 /** GET /api/environments */
@@ -158,6 +192,12 @@ export interface EnvironmentListResponse {
 export interface EnvironmentResponse {
   viewer: ViewerView;
   environment: EnvironmentView;
+}
+
+/** GET /api/environments/{name}/history?page=N */
+export interface EnvironmentHistoryResponse {
+  viewer: ViewerView;
+  history: EnvironmentHistoryView;
 }
 
 /** GET /api/requests — newest first */
@@ -174,5 +214,5 @@ export interface RequestResponse {
 
 /** Every non-2xx answer. */
 export interface ApiError {
-  error: { code: 'unauthorized' | 'forbidden' | 'not_found' | 'unavailable' | 'internal'; reason?: string; message: string };
+  error: { code: 'unauthorized' | 'forbidden' | 'not_found' | 'bad_request' | 'unavailable' | 'internal'; reason?: string; message: string };
 }

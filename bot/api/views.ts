@@ -3,16 +3,19 @@
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
 import type { AuditEntry, ChainVerdict } from '../../setup/audit.js';
+import { describeAuditEntry, type HistoryPage } from '../../setup/history.js';
 import type { ExecutionStep } from '../../setup/execution.js';
 import type { ConnectedApplication, KeyVaultReference } from '../../setup/model.js';
-import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry.js';
-import type { Decision, SetupRequest } from '../../setup/request.js';
+import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../../setup/registry.js';
+import { kindOf, type Decision, type SetupRequest } from '../../setup/request.js';
+import { changeLine } from '../../setup/setup-diff.js';
 import type { KeyVaultVerification } from '../../setup/verification.js';
 import type {
   AuditEntryView,
   ChainVerdictView,
   ConnectedApplicationContentView,
   DecisionView,
+  EnvironmentHistoryView,
   EnvironmentView,
   KeyVaultContentView,
   KeyVaultVerificationView,
@@ -43,6 +46,9 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
   const { execution } = request;
   return {
     id: request.id,
+    kind: kindOf(request),
+    baseVersion: request.change?.baseRevision ?? request.retire?.baseRevision ?? null,
+    changes: (request.change?.diff ?? []).map(changeLine),
     state: request.status,
     environment: request.content.environment.name,
     keyVaultReference: request.content.keyVault.name,
@@ -151,6 +157,10 @@ export function environmentView(
     recordedBy: recorded.recordedBy,
     recordedAt: recorded.recordedAt,
     publishedAt: recorded.publishedAt ?? null,
+    version: revisionOf(recorded),
+    lastChangedBy: recorded.lastChangedBy ?? null,
+    lastChangedAt: recorded.lastChangedAt ?? null,
+    retiredAt: recorded.retiredAt ?? null,
     users: environment.users.map((user) => ({ userId: user.userId, email: user.email })),
     externalApplications: environment.externalApplications.map((app) => ({ name: app.name, objectId: app.objectId })),
     numberSequences: environment.numberSequences.map((sequence) => ({ name: sequence.name, description: sequence.description })),
@@ -165,5 +175,17 @@ export function environmentView(
         lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: lastCheck.message },
       };
     }),
+  };
+}
+
+export function historyView(history: HistoryPage, pageSize: number, checkedAt: string): EnvironmentHistoryView {
+  return {
+    environment: history.environment,
+    page: history.page + 1,
+    pages: history.pages,
+    pageSize,
+    total: history.total,
+    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    chain: verdictView(history.verdict, checkedAt),
   };
 }

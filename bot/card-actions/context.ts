@@ -7,6 +7,7 @@ import type { Logger, Versioned } from '../../setup/ports.js';
 import type { SetupStep } from '../../setup/draft.js';
 import type { DraftStore } from '../../setup/drafts.js';
 import type { SetupRequest } from '../../setup/request.js';
+import type { Registry } from '../../setup/registry.js';
 import type { SetupRequests } from '../../setup/setup-requests.js';
 import type { BackgroundWork } from '../background.js';
 import { viewerFor, type RequestCards } from '../request-cards.js';
@@ -15,6 +16,8 @@ export interface RequestActionDeps {
   requests: SetupRequests;
   drafts: DraftStore;
   cards: RequestCards;
+  /** The recorded environments (Rebuild on the current version reads the current one). */
+  registry: Registry;
   background: BackgroundWork;
   logger: Logger;
   /** Called once a request has become approved (execution starts from here). */

@@ -5,6 +5,7 @@ import { requesterOf } from '../../dialogs/requester.js';
 import { cancelAction } from './cancel.js';
 import type { RequestActionDeps, RequestActionHandler } from './context.js';
 import { decideAction } from './decide.js';
+import { rebuildAction } from './rebuild.js';
 import { refreshAction } from './refresh.js';
 import { resubmitAction } from './resubmit.js';
 import { retryAction } from './retry.js';
@@ -17,6 +18,7 @@ const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
   [REQUEST_VERBS.refresh]: refreshAction,
   [REQUEST_VERBS.retry]: retryAction,
   [REQUEST_VERBS.resubmit]: resubmitAction,
+  [REQUEST_VERBS.rebuild]: rebuildAction,
 };
 
 export async function handleRequestAction(context: TurnContext, submission: RequestSubmission, deps: RequestActionDeps): Promise<void> {

@@ -86,6 +86,16 @@ export const COMMANDS: readonly CatalogCommand[] = [
     menuScopes: ['personal'],
   },
   {
+    usage: 'change contoso-uat',
+    description: 'Change a set-up environment: users, apps, number sequences, Key Vault items (approved like any request).',
+    scopes: EVERYWHERE,
+  },
+  {
+    usage: 'retire contoso-uat',
+    description: 'Retire an environment once approved: unlinks its apps; its history stays.',
+    scopes: EVERYWHERE,
+  },
+  {
     usage: 'verify contoso-uat',
     description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).',
     scopes: EVERYWHERE,

@@ -13,6 +13,10 @@ export async function verifyEnvironment(deps: BotDeps, context: TurnContext, nam
     await context.sendActivity(name ? `No service environment named "${name}" is recorded. Type **environments** to list them.` : 'Which one? Type **verify contoso-uat** with the environment name.');
     return;
   }
+  if (environment.status === 'Retired') {
+    await context.sendActivity(`${environment.environment.name} is retired, so its Key Vault items are no longer checked. Its history stays: type **history ${environment.environment.name}**.`);
+    return;
+  }
   await context.sendActivity({ type: 'typing' });
   const report = await deps.freshness.verify(environment);
   if (!report) {
@@ -20,5 +24,5 @@ export async function verifyEnvironment(deps: BotDeps, context: TurnContext, nam
     return;
   }
   turnLogger(context, deps.logger).info({ event: 'verified_on_demand', environment: report.environment, outcome: report.verification.outcome }, 'Key Vault items verified on demand');
-  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderVerificationResult(report, { offerChange: false }))));
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderVerificationResult(report, { offerChange: true }))));
 }

@@ -28,8 +28,14 @@ export function describeEvent(entry: AuditEntry, request: SetupRequest): Notific
   const base = { requestId: request.id, detail: `Service environment ${env} · asked by ${request.requester.name}` };
   switch (entry.action) {
     case 'submitted': {
-      const from = typeof entry.details.resubmittedFrom === 'string' ? ` (resubmission of ${entry.details.resubmittedFrom})` : '';
-      return { ...base, headline: `📝 **${request.id}** submitted by ${who}${from}: waiting for approval`, tone: 'default' };
+      const from =
+        typeof entry.details.resubmittedFrom === 'string'
+          ? ` (resubmission of ${entry.details.resubmittedFrom})`
+          : typeof entry.details.rebuiltFrom === 'string'
+            ? ` (rebuild of ${entry.details.rebuiltFrom})`
+            : '';
+      const what = typeof entry.details.change === 'string' && entry.details.change ? ` — ${entry.details.change}` : '';
+      return { ...base, headline: `📝 **${request.id}** submitted by ${who}${from}${what}: waiting for approval`, tone: 'default' };
     }
     case 'approved': {
       const done = entry.details.status !== 'submitted';
@@ -51,7 +57,7 @@ export function describeEvent(entry: AuditEntry, request: SetupRequest): Notific
       return { ...base, headline: `🔁 **${request.id}** retried by ${who} (attempt ${entry.details.attempt})${again}`, tone: 'default' };
     }
     case 'resubmitted':
-      return { ...base, headline: `✏️ **${request.id}** resubmitted by ${who} as ${entry.details.as}`, tone: 'default' };
+      return { ...base, headline: `✏️ **${request.id}** ${entry.details.rebuilt === true ? 'rebuilt on the current version' : 'resubmitted'} by ${who} as ${entry.details.as}`, tone: 'default' };
     default:
       return undefined;
   }

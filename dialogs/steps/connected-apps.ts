@@ -1,12 +1,12 @@
 import { parseConnectedAppsInputs, renderConnectedAppsStep } from '../../cards/connected-apps-step.js';
 import { validateConnectedApplications } from '../../setup/validation.js';
-import type { FormStep } from './form-step.js';
+import { changeModeOf, type FormStep } from './form-step.js';
 
 export const connectedAppsStep: FormStep = {
   step: 'connectedApps',
   previous: 'keyVault',
   next: 'review',
-  render: (draft, identity, errors, notice) => renderConnectedAppsStep({ identity, values: draft.content.connectedApplications, errors, notice }),
+  render: (draft, identity, errors, notice) => renderConnectedAppsStep({ identity, values: draft.content.connectedApplications, errors, notice, change: changeModeOf(draft) }),
   read: (draft, inputs) => ({
     ...draft,
     content: { ...draft.content, connectedApplications: parseConnectedAppsInputs(inputs, draft.content.connectedApplications) },

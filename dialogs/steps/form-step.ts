@@ -1,4 +1,6 @@
-import type { CardInputs, ErrorMap, Notice } from '../../cards/form-view.js';
+import type { CardInputs, ChangeMode, ErrorMap, Notice } from '../../cards/form-view.js';
+import { pinIdentity } from '../../setup/change-requests.js';
+import { changeOrigin } from '../../setup/draft.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { CardIdentity } from '../../cards/setup-actions.js';
 import type { SetupDraft, SetupStep } from '../../setup/draft.js';
@@ -21,4 +23,16 @@ export function errorMap(errors: readonly FieldError[]): ErrorMap {
   const map: Record<string, string> = {};
   for (const error of errors) map[error.path] ??= error.message;
   return map;
+}
+
+/** The environment and version a change draft is built on; undefined for a new setup. */
+export function changeModeOf(draft: SetupDraft): ChangeMode | undefined {
+  const change = changeOrigin(draft.origin);
+  return change ? { environment: change.environment, baseRevision: change.baseRevision } : undefined;
+}
+
+/** A change keeps what identifies its environment, whatever a card sent: read values pass through this. */
+export function withFixedIdentity(draft: SetupDraft): SetupDraft {
+  const change = changeOrigin(draft.origin);
+  return change ? { ...draft, content: pinIdentity(draft.content, change.before) } : draft;
 }

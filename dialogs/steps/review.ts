@@ -1,11 +1,19 @@
 import { parseReviewInputs, renderReviewStep } from '../../cards/review-step.js';
+import { changeOrigin, type SetupDraft } from '../../setup/draft.js';
+import { diffSetup } from '../../setup/setup-diff.js';
 import { validateSetupContent } from '../../setup/validation.js';
 import type { FormStep } from './form-step.js';
+
+/** For a change: the environment, its version, and the difference the review shows. */
+function changeView(draft: SetupDraft) {
+  const change = changeOrigin(draft.origin);
+  return change ? { environment: change.environment, baseRevision: change.baseRevision, diff: diffSetup(change.before, draft.content) } : undefined;
+}
 
 export const reviewStep: FormStep = {
   step: 'review',
   previous: 'connectedApps',
-  render: (draft, identity, errors, notice) => renderReviewStep({ identity, content: draft.content, dryRun: draft.dryRun, errors, notice }),
+  render: (draft, identity, errors, notice) => renderReviewStep({ identity, content: draft.content, dryRun: draft.dryRun, errors, notice, change: changeView(draft) }),
   read: (draft, inputs) => ({ ...draft, dryRun: parseReviewInputs(inputs, draft.dryRun).dryRun }),
   validate: (content, context) => validateSetupContent(content, context),
 };

@@ -3,12 +3,15 @@ import { AUDIT_ENTRIES } from '../../setup/audit.js';
 import { EmbeddedStore } from '../../storage/embedded-store.js';
 import type {
   ApiError,
+  EnvironmentHistoryResponse,
   EnvironmentListResponse,
   EnvironmentResponse,
   RequestListResponse,
   RequestResponse,
 } from '../../bot/api/shapes.js';
 import { TEST_APP_ID } from '../harness/test-bot.js';
+import { cardText } from '../harness/card-check.js';
+import { CardClient } from '../harness/card-client.js';
 import { ReadApiWorld } from '../harness/read-api-scenario.js';
 import { entraIssuer } from '../harness/entra-issuer.js';
 
@@ -42,7 +45,7 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
       ['an app-only token (no scp)', () => world.token(world.ada, { appOnly: true }), 'not_a_user_token'],
     ];
     test.each(cases)('%s', async (_name, token, reason) => {
-      for (const path of ['/api/environments', '/api/environments/riley-uat', '/api/requests', `/api/requests/${world.ids.rileyDone}`]) {
+      for (const path of ['/api/environments', '/api/environments/riley-uat', '/api/environments/riley-uat/history', '/api/requests', `/api/requests/${world.ids.rileyDone}`]) {
         const { status, body, headers } = await call<ApiError>(path, token());
         expect(status).toBe(401);
         expect(headers.get('content-type')).toMatch(/application\/json/);
@@ -184,8 +187,78 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
     });
   });
 
+  describe('the history of an environment: GET /api/environments/{name}/history?page=N', () => {
+    let changeId = '';
+
+    beforeAll(async () => {
+      // a change of riley-uat by Riley, approved by Ada: its history now holds two requests, more than a page
+      const client = new CardClient(world.rig, world.riley, { kind: 'personal' });
+      await client.say('change riley-uat');
+      await client.click({ verb: 'setup.add', list: 'users' });
+      await client.click({ verb: 'setup.next' }, { 'environment.users[1].userId': 'bob', 'environment.users[1].email': 'bob@contoso.com' });
+      await client.click({ verb: 'setup.next' });
+      await client.click({ verb: 'setup.next' });
+      await client.click({ verb: 'setup.submit' });
+      changeId = /SR-\d{4}/.exec(cardText(client.card))?.[0] ?? '';
+      await world.rig.app.settled();
+      await world.approve(changeId);
+    });
+
+    test('newest first, a page at a time, with the same words and chain verdict as `history` in chat', async () => {
+      const first = await call<EnvironmentHistoryResponse>('/api/environments/riley-uat/history', world.token(world.riley));
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-store');
+      const { history } = first.body;
+      expect(history).toMatchObject({ environment: 'riley-uat', page: 1, pages: 2, pageSize: 10, total: 15, chain: { ok: true, entries: 10 } });
+      expect(history.entries).toHaveLength(10);
+      const seqs = history.entries.map((entry) => entry.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+      expect(history.entries[0]).toMatchObject({ requestId: changeId, action: 'succeeded', text: 'Finished: succeeded', actor: { system: true } });
+      expect(history.entries.map((entry) => entry.text)).toContain('Approved by Ada Approver — “Looks right”');
+      expect(history.entries.map((entry) => entry.text)).toContain('Requested by Riley Requester: change to riley-uat (version 1): added user bob (bob@contoso.com)');
+
+      const second = await call<EnvironmentHistoryResponse>('/api/environments/RILEY-UAT/history?page=2', world.token(world.ada));
+      expect(second.body.history).toMatchObject({ page: 2, pages: 2, total: 15 });
+      expect(second.body.history.entries.map((entry) => entry.requestId)).toEqual(Array(5).fill(world.ids.rileyDone));
+      expect(second.body.history.entries.at(-1)).toMatchObject({ action: 'submitted', actor: { name: 'Riley Requester' } });
+      expect(Math.min(...seqs)).toBeGreaterThan(Math.max(...second.body.history.entries.map((entry) => entry.seq)));
+
+      // the chat card shows the same entries
+      const chat = new CardClient(world.rig, world.riley, { kind: 'personal' });
+      await chat.say('history riley-uat');
+      for (const entry of history.entries) expect(cardText(chat.card)).toContain(entry.text);
+    });
+
+    test('scoping: approvers and those who asked for something of the environment; anyone else gets the 404 of a missing one', async () => {
+      expect((await call('/api/environments/riley-uat/history', world.token(world.ada))).status).toBe(200);
+      const foreign = await call<ApiError>('/api/environments/riley-uat/history', world.token(world.quinn));
+      const missing = await call<ApiError>('/api/environments/no-such-env/history', world.token(world.quinn));
+      expect([foreign.status, missing.status]).toEqual([404, 404]);
+      expect(foreign.body.error.message.replace('riley-uat', 'X')).toBe(missing.body.error.message.replace('no-such-env', 'X'));
+      expect((await call('/api/environments/riley-uat/history', world.token(world.sam))).status).toBe(404);
+      expect((await call('/api/environments/quinn-prod/history', world.token(world.quinn))).status).toBe(200);
+    });
+
+    test('a page that is not a whole number from 1 is a 400; one past the end shows the last page', async () => {
+      for (const page of ['0', 'abc', '-1', '1.5', '99999999']) {
+        const { status, body } = await call<ApiError>(`/api/environments/riley-uat/history?page=${page}`, world.token(world.ada));
+        expect([page, status, body.error.code]).toEqual([page, 400, 'bad_request']);
+      }
+      expect((await call<EnvironmentHistoryResponse>('/api/environments/riley-uat/history?page=7', world.token(world.ada))).body.history.page).toBe(2);
+    });
+
+    test('the environment carries its version and the request that made it', async () => {
+      const { body } = await call<EnvironmentResponse>('/api/environments/riley-uat', world.token(world.riley));
+      expect(body.environment).toMatchObject({ version: 2, lastChangedBy: changeId, recordedBy: world.ids.rileyDone, retiredAt: null });
+      const change = await call<RequestResponse>(`/api/requests/${changeId}`, world.token(world.riley));
+      expect(change.body.request).toMatchObject({ kind: 'change', baseVersion: 1, changes: ['+ Added · user bob (bob@contoso.com)'], state: 'succeeded' });
+      expect((await call<RequestResponse>(`/api/requests/${world.ids.rileyDone}`, world.token(world.riley))).body.request).toMatchObject({ kind: 'setup', baseVersion: null, changes: [] });
+      expect(body.environment.users.map((user) => user.userId)).toEqual(['alice', 'bob']);
+    });
+  });
+
   test('no secret value in any response (SAS signature, certificate bodies, private keys, access tokens)', async () => {
-    for (const path of ['/api/environments', '/api/environments/riley-uat', '/api/requests', `/api/requests/${world.ids.rileyDone}`]) {
+    for (const path of ['/api/environments', '/api/environments/riley-uat', '/api/environments/riley-uat/history', '/api/requests', `/api/requests/${world.ids.rileyDone}`]) {
       await call(path, world.token(world.ada));
     }
     const everything = answered.join('\n');

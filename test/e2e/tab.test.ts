@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import type { TeamsUser } from '../harness/activities.js';
+import { cardText } from '../harness/card-check.js';
+import { CardClient } from '../harness/card-client.js';
 import { ReadApiWorld } from '../harness/read-api-scenario.js';
 import { TeamsHostStandIn, type HostConfig } from '../harness/teams-host.js';
 import { BUILT_TAB, TEST_TENANT_ID } from '../harness/test-bot.js';
@@ -210,6 +212,49 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     expect(await page.locator('#show-local').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await snapshot('tab-outside-teams');
+  });
+
+  // last: it changes riley-uat (a change request through chat), which the tests above count on as set up
+  test("an environment's history opens from its card: newest first, paged, with the chain verdict, each entry linking its request", async () => {
+    const client = new CardClient(world.rig, world.riley, { kind: 'personal' });
+    await client.say('change riley-uat');
+    await client.click({ verb: 'setup.add', list: 'users' });
+    await client.click({ verb: 'setup.next' }, { 'environment.users[1].userId': 'bob', 'environment.users[1].email': 'bob@contoso.com' });
+    await client.click({ verb: 'setup.next' });
+    await client.click({ verb: 'setup.next' });
+    await client.click({ verb: 'setup.submit' });
+    const changeId = /SR-\d{4}/.exec(cardText(client.card))?.[0] ?? '';
+    await world.rig.app.settled();
+    await world.approve(changeId);
+
+    const tab = await openInTeams(hostConfig(world.riley));
+    const riley = tab.locator('article[data-environment="riley-uat"]');
+    await riley.waitFor();
+    expect(await riley.textContent()).toContain(`Version2, by ${changeId}`);
+    await riley.getByRole('button', { name: 'History of riley-uat: who asked, who approved, what changed' }).click();
+    await tab.locator('#history-trail').waitFor();
+    await expect(tab.locator('#history-title').textContent()).resolves.toBe('History of riley-uat');
+    expect(await tab.locator('#history-title').evaluate((element) => element === (globalThis as unknown as PageGlobals).document.activeElement)).toBe(true);
+    expect(await tab.locator('#history-chain').textContent()).toMatch(/Verified.*10 entries shown verify/);
+    expect(await tab.locator('#history-page').textContent()).toContain('Page 1 of 2 · 15 entries');
+    const newest = await tab.locator('#history-trail tbody th').allTextContents();
+    expect(newest).toHaveLength(10);
+    expect(newest[0]).toBe('Finished: succeeded');
+    expect(newest).toContain('Requested by Riley Requester: change to riley-uat (version 1): added user bob (bob@contoso.com)');
+    await snapshot('tab-history');
+
+    await tab.locator('#history-older').click();
+    await tab.locator('#history-page', { hasText: 'Page 2 of 2' }).waitFor();
+    const oldest = await tab.locator('#history-trail tbody th').allTextContents();
+    expect(oldest).toHaveLength(5);
+    expect(oldest.at(-1)).toBe('Requested by Riley Requester: environment riley-uat, Key Vault reference riley-uat-kv, 1 connected app(s)');
+    await tab.locator('#history-newer').click();
+    await tab.locator('#history-page', { hasText: 'Page 1 of 2' }).waitFor();
+    await tab.locator('#history-trail tbody tr').first().getByRole('button', { name: changeId }).click();
+    await tab.locator('#audit-trail').waitFor();
+    await expect(tab.locator('#detail-title').textContent()).resolves.toContain(`${changeId} Done`);
+    expect(await tab.locator('#request-changes li').allTextContents()).toEqual(['+ Added · user bob (bob@contoso.com)']);
+    expect(pageErrors).toEqual([]);
   });
 
   test('the team tab configuration page saves the Setups tab when the user presses Save', async () => {

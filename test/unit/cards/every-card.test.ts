@@ -25,14 +25,17 @@ import { renderNotification } from '../../../cards/notification.js';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../../../cards/registry-cards.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { renderRequestCard, type RequestViewer } from '../../../cards/request-card.js';
+import { renderRetireConfirm } from '../../../cards/retire-confirm.js';
 import { renderReviewStep } from '../../../cards/review-step.js';
+import { changeOfDraft, unchangeableReason } from '../../../setup/change-requests.js';
+import { diffSetup } from '../../../setup/setup-diff.js';
 import { FIX_NOTICE, SECRET_NOTICE } from '../../../dialogs/form-step-dialog.js';
 import { REFUSALS, STALE_NOTICE } from '../../../dialogs/setup-context.js';
 import { refuseCancel, refuseDecision, settledSentence, type Refusal } from '../../../setup/approval-policy.js';
 import type { AuditAction, AuditEntry } from '../../../setup/audit.js';
 import { planFor, type ExecutionStep, type StepStatus } from '../../../setup/execution.js';
 import { emptySetupContent, type SetupContent } from '../../../setup/model.js';
-import { refuseResubmit, refuseRetry } from '../../../setup/recovery-policy.js';
+import { conflictSentence, refuseRebuild, refuseResubmit, refuseRetry } from '../../../setup/recovery-policy.js';
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../../setup/registry.js';
 import type { RequestStatus, SetupRequest } from '../../../setup/request.js';
 import { cardProblems, placeholderProblem, stepLinesOf, STEP_STATUS_WORDS } from '../../harness/card-check.js';
@@ -69,6 +72,37 @@ function stepCards(): Entry[] {
     { template, name: `${template} every field in error`, card: render(full, errorsFor(inputIds(render(full, {})).filter((id) => !/\.type$/.test(id) && id !== 'dryRun'))) },
     ...NOTICES.map((notice) => ({ template, name: `${template} notice "${notice.text.slice(0, 30)}"`, card: render(full, {}, notice) })),
   ]);
+}
+
+/** A change's content: users, a number sequence, an item and an application changed against realisticContent(). */
+function changedContent(): SetupContent {
+  const content = structuredClone(realisticContent());
+  content.environment.users = [...content.environment.users.slice(1), { userId: 'bob', email: 'bob@contoso.com' }];
+  content.environment.numberSequences = [...content.environment.numberSequences, { name: 'EINV-DE', description: 'German invoices' }];
+  content.environment.description = 'UAT after the vault move';
+  content.keyVault.storageSasSecretName = 'storage-sas-2027';
+  content.keyVault.items = [...content.keyVault.items, { name: 'ssl-client', description: '', type: 'Certificate' }];
+  content.connectedApplications = content.connectedApplications.slice(1);
+  return content;
+}
+
+/** The step cards of a change (names fixed) and its review with the difference, empty or not. */
+function changeStepCards(): Entry[] {
+  const change = { environment: 'contoso-uat', baseRevision: 3 };
+  const content = changedContent();
+  const diff = diffSetup(realisticContent(), content);
+  const notice: Notice = { tone: 'good', text: 'Changing contoso-uat (version 3, Published): what is recorded is filled in.' };
+  return [
+    { template: 'environment-step.json', name: 'change: environment step', card: renderEnvironmentStep({ identity, values: content.environment, errors: {}, notice, change }) },
+    { template: 'key-vault-step.json', name: 'change: Key Vault step', card: renderKeyVaultStep({ identity, values: content.keyVault, errors: {}, change }) },
+    { template: 'connected-apps-step.json', name: 'change: connected apps step', card: renderConnectedAppsStep({ identity, values: content.connectedApplications, errors: {}, change }) },
+    { template: 'review-step.json', name: 'change: review with the difference', card: renderReviewStep({ identity, content, dryRun: false, errors: {}, change: { ...change, diff } }) },
+    {
+      template: 'review-step.json',
+      name: 'change: review, nothing changed yet',
+      card: renderReviewStep({ identity, content: realisticContent(), dryRun: false, errors: { change: 'Nothing is changed yet: use Edit to change something, or Cancel.' }, change: { ...change, diff: [] } }),
+    },
+  ];
 }
 
 function baseRequest(status: RequestStatus): SetupRequest {
@@ -138,6 +172,28 @@ function requestVariants(): { name: string; request: SetupRequest; notice?: stri
       },
     },
     { name: 'waiting with no approver but the requester', request: { ...baseRequest('submitted'), approvers: ['req-rita'] } },
+    ...changeVariants(),
+  ];
+}
+
+/** Change and retire requests in each state that looks different: waiting, done, refused for a conflict, failed, rebuilt. */
+function changeVariants(): { name: string; request: SetupRequest }[] {
+  const content = changedContent();
+  const change = changeOfDraft({ kind: 'change', environment: content.environment.name, baseRevision: 3, before: realisticContent() }, content);
+  const asChange = (request: SetupRequest): SetupRequest => ({ ...request, kind: 'change', content, change });
+  const conflict = { baseRevision: 3, currentRevision: 4, changedBy: ['SR-0040'], between: diffSetup(realisticContent(), { ...realisticContent(), environment: { ...realisticContent().environment, users: [] } }), at: AT };
+  const retire = (request: SetupRequest): SetupRequest => ({ ...request, kind: 'retire', retire: { environment: request.content.environment.name, baseRevision: 3 } });
+  return [
+    { name: 'change waiting for approval', request: asChange(baseRequest('submitted')) },
+    { name: 'change done', request: asChange(baseRequest('succeeded')) },
+    { name: 'change failed (vault)', request: asChange(baseRequest('failed')) },
+    { name: 'change refused: the environment changed in between', request: { ...asChange(baseRequest('failed')), conflict } },
+    { name: 'change rebuilt as another', request: { ...asChange(baseRequest('failed')), conflict, resubmittedAs: 'SR-0043' } },
+    { name: 'a rebuild waiting for approval', request: { ...asChange(baseRequest('submitted')), id: 'SR-0043', resubmittedFrom: 'SR-0042' } },
+    { name: 'change rejected', request: asChange(baseRequest('rejected')) },
+    { name: 'retire waiting for approval', request: retire(baseRequest('submitted')) },
+    { name: 'retire done', request: retire(baseRequest('succeeded')) },
+    { name: 'retire refused: the environment changed in between', request: { ...retire(baseRequest('failed')), conflict } },
   ];
 }
 
@@ -149,6 +205,12 @@ function requestCards(): Entry[] {
 
 function notificationCards(): Entry[] {
   const actions: AuditAction[] = ['submitted', 'approved', 'rejected', 'cancelled', 'expired', 'execution_started', 'retried', 'resubmitted'];
+  const dayTwo: [string, AuditAction, AuditEntry['details']][] = [
+    ['a change submitted', 'submitted', { kind: 'change', baseRevision: 3, change: 'change to contoso-uat (version 3): added user bob (bob@contoso.com); removed user alice (alice@contoso.com)' }],
+    ['a rebuild submitted', 'submitted', { kind: 'change', rebuiltFrom: 'SR-0041', change: 'change to contoso-uat (version 4): added user carol (carol@contoso.com)' }],
+    ['a change rebuilt', 'resubmitted', { as: 'SR-0043', rebuilt: true }],
+    ['a retirement submitted', 'submitted', { kind: 'retire', change: 'retire contoso-uat (version 3): unlink 1 application, mark it Retired' }],
+  ];
   const request = baseRequest('submitted');
   const entry = (action: AuditAction, details: AuditEntry['details']): AuditEntry => ({
     seq: 1, at: AT, requestId: request.id, action, actor: { kind: 'user', objectId: 'appr-alice', name: 'Alice Approver' }, details, prevHash: '', hash: '',
@@ -160,10 +222,11 @@ function notificationCards(): Entry[] {
     retried: { attempt: 2, reapproval: true, resumesAt: 'Verify Key Vault reference contoso-kv' },
     resubmitted: { as: 'SR-0043' },
   };
-  return actions.map((action) => {
-    const view = describeEvent(entry(action, details[action] ?? {}), request);
+  const cards = [...actions.map((action): [string, AuditAction, AuditEntry['details']] => [action, action, details[action] ?? {}]), ...dayTwo];
+  return cards.map(([name, action, given]) => {
+    const view = describeEvent(entry(action, given), request);
     if (!view) throw new Error(`no notification for ${action}`);
-    return { template: 'notification.json', name: `notification: ${action}`, card: renderNotification(view) };
+    return { template: 'notification.json', name: `notification: ${name}`, card: renderNotification(view) };
   });
 }
 
@@ -243,10 +306,16 @@ function dayTwoCards(): Entry[] {
     { template: 'freshness.json', name: 'verify: failed', card: renderVerificationResult(failedReport, { offerChange: false }) },
     { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }) },
     { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }) },
+    { template: 'retire-confirm.json', name: 'retire: confirm, two applications', card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Published', revision: 3, applications: ['Contoso Finance UAT', 'Contoso SCM UAT'] }) },
+    {
+      template: 'retire-confirm.json',
+      name: 'retire: confirm again after a change, no application',
+      card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Changed', revision: 4, applications: [], notice: { tone: 'warning', text: 'contoso-uat changed since this card was shown (now version 4): here is what retiring it does now.' } }),
+    },
   ];
 }
 
-const catalogue: Entry[] = [...stepCards(), ...requestCards(), ...notificationCards(), ...registryCards(), ...otherCards(), ...dayTwoCards()];
+const catalogue: Entry[] = [...stepCards(), ...changeStepCards(), ...requestCards(), ...notificationCards(), ...registryCards(), ...otherCards(), ...dayTwoCards()];
 
 describe('every card the bot can send', () => {
   test.each(catalogue.map((entry): [string, Entry] => [entry.name, entry]))('%s: parses, fits, no angle-bracket placeholder, every step line carries its word', (_name, entry) => {
@@ -287,10 +356,13 @@ describe('every refusal and notice text', () => {
     { ...baseRequest('failed'), resubmittedAs: 'SR-0043' },
     { ...baseRequest('submitted'), approvals: [{ objectId: 'appr-alice', name: 'Alice Approver', at: AT, comment: '' }], approvalsRequired: 2 },
     { ...baseRequest('submitted'), approvers: ['appr-alice', 'req-rita'] },
+    ...changeVariants().map((variant) => variant.request),
   ];
   const refusals: Refusal[] = states.flatMap((state) =>
     actors.flatMap((actor) =>
-      [refuseDecision(state, 4, 3, actor), refuseCancel(state, 4, 3, actor), refuseRetry(state, 4, 3, actor), refuseResubmit(state, actor)].filter((refusal): refusal is Refusal => refusal !== undefined),
+      [refuseDecision(state, 4, 3, actor), refuseCancel(state, 4, 3, actor), refuseRetry(state, 4, 3, actor), refuseResubmit(state, actor), refuseRebuild(state, actor)].filter(
+        (refusal): refusal is Refusal => refusal !== undefined,
+      ),
     ),
   );
   const texts = [
@@ -299,11 +371,14 @@ describe('every refusal and notice text', () => {
     ...NOTICES.map((notice) => notice.text),
     ...states.map(settledSentence),
     ...refusals.map((refusal) => refusal.message),
-  ];
+    ...states.map(conflictSentence),
+    unchangeableReason('nowhere-env', undefined, 'change'),
+    unchangeableReason('nowhere-env', undefined, 'retire'),
+  ].filter((text): text is string => text !== undefined);
 
   test('the policies refuse in every way a click can be wrong', () => {
     expect(new Set(refusals.map((refusal) => refusal.code))).toEqual(
-      new Set(['not_approver', 'own_request', 'already_voted', 'not_pending', 'stale', 'not_requester', 'not_allowed', 'not_failed', 'resubmitted', 'not_resubmittable']),
+      new Set(['not_approver', 'own_request', 'already_voted', 'not_pending', 'stale', 'not_requester', 'not_allowed', 'not_failed', 'resubmitted', 'not_resubmittable', 'conflict']),
     );
     expect(request.status).toBe('submitted');
   });

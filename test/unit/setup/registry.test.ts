@@ -88,6 +88,7 @@ describe('service environments', () => {
       connectedApplications: [],
       recordedBy: 'SR-0001',
       recordedAt: '2026-11-25T09:00:00.000Z',
+      revision: 1,
     });
     expect(await registry.environment('contoso-uat')).toEqual(recorded);
   });

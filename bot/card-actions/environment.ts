@@ -1,0 +1,75 @@
+import { TurnContext } from 'botbuilder';
+import { ENVIRONMENT_VERBS, type EnvironmentActionData } from '../../cards/environment-actions.js';
+import { renderNotice } from '../../cards/notice.js';
+import { renderRequestCard } from '../../cards/request-card.js';
+import { renderRetireConfirm } from '../../cards/retire-confirm.js';
+import { presentCard, refuse } from '../../dialogs/card-presenter.js';
+import { requesterOf } from '../../dialogs/requester.js';
+import { REFUSALS } from '../../dialogs/setup-context.js';
+import { revisionOf } from '../../setup/registry.js';
+import type { BotDeps } from '../bot-deps.js';
+import { startChange, type OpenSetup } from '../commands/change-commands.js';
+import { mayRequest } from '../commands/requester-check.js';
+import { turnLogger } from '../turn-logger.js';
+
+/**
+ * The buttons that act on a recorded environment. Card data names the environment (and the
+ * version a retire card showed); everything else is read again here.
+ * - Start a change (freshness cards): the change dialog, below the card;
+ * - Submit for approval (retire confirmation): a retire request of exactly the version shown —
+ *   a card of an older version is answered with the current one to confirm again;
+ * - Keep it: nothing is asked.
+ */
+export async function handleEnvironmentAction(context: TurnContext, action: EnvironmentActionData, deps: BotDeps, open: OpenSetup): Promise<void> {
+  switch (action.verb) {
+    case ENVIRONMENT_VERBS.change:
+      await startChange(deps, context, action.environment, open, { fromCard: true });
+      return;
+    case ENVIRONMENT_VERBS.keep:
+      await presentCard(context, renderNotice(`${action.environment} stays as it is`, 'Nothing was asked. Type **retire** and its name if you change your mind.'));
+      return;
+    case ENVIRONMENT_VERBS.retire:
+      await submitRetire(context, action, deps);
+      return;
+  }
+}
+
+async function submitRetire(context: TurnContext, action: EnvironmentActionData, deps: BotDeps): Promise<void> {
+  if (!(await mayRequest(deps, context))) return;
+  const requester = requesterOf(context);
+  if (!requester || action.v === undefined) {
+    await refuse(context, requester ? "Sorry, I couldn't read that card action. Nothing was changed." : REFUSALS.noIdentity);
+    return;
+  }
+  const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
+  const outcome = await deps.requests.submitRetire(requester, reference, action.environment, action.v);
+  const log = turnLogger(context, deps.logger);
+  if (!outcome.ok) {
+    log.info({ event: 'retire_refused', environment: action.environment, reason: outcome.refusal.code }, 'retire request refused');
+    if (outcome.current) {
+      const current = outcome.current;
+      await presentCard(
+        context,
+        renderRetireConfirm({
+          environment: current.environment.name,
+          status: current.status,
+          revision: revisionOf(current),
+          applications: current.connectedApplications,
+          notice: { tone: 'warning', text: outcome.refusal.message },
+        }),
+      );
+      return;
+    }
+    if (outcome.refusal.code === 'not_found') {
+      // the environment is gone or retired: the confirmation is over
+      await presentCard(context, renderNotice(`${action.environment} cannot be retired`, outcome.refusal.message));
+      return;
+    }
+    await refuse(context, outcome.refusal.message);
+    return;
+  }
+  const { request } = outcome;
+  log.info({ event: 'retire_submitted', requestId: request.value.id, environment: action.environment }, 'retire request submitted');
+  const messageId = await presentCard(context, renderRequestCard({ request: request.value, viewer: 'requester' }));
+  deps.onSubmitted?.(request, messageId ? { conversationId: context.activity.conversation.id, activityId: messageId } : undefined);
+}

@@ -1,0 +1,24 @@
+/**
+ * A change's differences as card lines: a symbol and a word that read without colour
+ * ("**+ Added** · …", "**− Removed** · …", "**~ Changed** · …: old → new"), on a container whose style repeats them in
+ * colour (styled containers keep their contrast in light, dark and high-contrast themes).
+ */
+import { describeChange, type SetupChange } from '../setup/setup-diff.js';
+
+export interface ChangeLineView {
+  text: string;
+  style: 'good' | 'attention' | 'warning';
+}
+
+const STYLE: Record<SetupChange['kind'], ChangeLineView['style']> = { added: 'good', removed: 'attention', changed: 'warning' };
+
+/** At most `max` lines, the rest counted in a last line. */
+export function changeLineViews(changes: readonly SetupChange[], max = 15): ChangeLineView[] {
+  const lines = changes.slice(0, max).map((change): ChangeLineView => {
+    const line = describeChange(change);
+    // the symbol inside the bold: a line starting with "+ " would be drawn as a bullet, losing it
+    return { text: `**${line.symbol} ${line.word}** · ${line.text}`, style: STYLE[change.kind] };
+  });
+  if (changes.length > max) lines.push({ text: `… and ${changes.length - max} more changes`, style: 'warning' });
+  return lines;
+}
