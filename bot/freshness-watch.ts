@@ -46,17 +46,25 @@ export function dueDay(now: Date, at: { hour: number; minute: number }): string 
  */
 export class FreshnessWatch {
   private timer?: NodeJS.Timeout;
+  private catchUp?: NodeJS.Timeout;
   private running?: Promise<number>;
 
   constructor(private readonly deps: FreshnessWatchDeps) {}
 
-  start(): void {
-    void this.runDue();
+  /**
+   * Starts the daily timer; a pass that is due (the bot was down at the time of day) runs
+   * `catchUpDelayMs` after start-up, not during it: it reads every environment and calls every
+   * vault, which belongs to quiet time rather than to the first turns after a restart.
+   */
+  start(catchUpDelayMs = 60_000): void {
+    this.catchUp = setTimeout(() => void this.runDue(), catchUpDelayMs);
+    this.catchUp.unref();
     this.schedule();
   }
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.catchUp) clearTimeout(this.catchUp);
     this.timer = undefined;
   }
 

@@ -31,7 +31,8 @@ export interface SerializedCollection {
 
 export class CollectionIndex {
   readonly records = new Map<string, Entry>();
-  private readonly secondary = new Map<string, Map<string, Set<string>>>();
+  /** index → key → ids. Arrays, not Sets: most keys hold a few ids, and millions of small Sets cost memory and start-up time. */
+  private readonly secondary = new Map<string, Map<string, string[]>>();
 
   constructor(
     readonly name: string,
@@ -56,8 +57,8 @@ export class CollectionIndex {
   }
 
   /** Ids filed under `key` in `index`. */
-  lookup(index: string, key: string): ReadonlySet<string> {
-    return this.secondary.get(index)?.get(key) ?? new Set();
+  lookup(index: string, key: string): readonly string[] {
+    return this.secondary.get(index)?.get(key) ?? [];
   }
 
   /** Forgets every secondary key (before a rebuild). */
@@ -76,12 +77,9 @@ export class CollectionIndex {
         this.secondary.set(index, byKey);
       }
       for (const value of values) {
-        let ids = byKey.get(value);
-        if (!ids) {
-          ids = new Set();
-          byKey.set(value, ids);
-        }
-        ids.add(id);
+        const ids = byKey.get(value);
+        if (!ids) byKey.set(value, [id]);
+        else if (!ids.includes(id)) ids.push(id);
       }
     }
   }
@@ -94,8 +92,10 @@ export class CollectionIndex {
       for (const value of keys[index]) {
         const ids = byKey.get(value);
         if (!ids) continue;
-        ids.delete(id);
-        if (ids.size === 0) byKey.delete(value);
+        const at = ids.indexOf(id);
+        if (at === -1) continue;
+        if (ids.length === 1) byKey.delete(value);
+        else ids.splice(at, 1);
       }
     }
   }
@@ -130,13 +130,18 @@ export class CollectionIndex {
   load(serialized: SerializedCollection): number {
     const { ids, versions, seqs, segments, offsets, lengths } = serialized;
     let maxSeq = 0;
+    const live = new Map<number, number>();
     for (let at = 0; at < ids.length; at++) {
-      this.set(ids[at], { version: versions[at], seq: seqs[at], segment: segments[at], offset: offsets[at], length: lengths[at] });
+      const previous = this.records.get(ids[at]);
+      if (previous) this.account(previous, -1);
+      this.records.set(ids[at], { version: versions[at], seq: seqs[at], segment: segments[at], offset: offsets[at], length: lengths[at] });
+      live.set(segments[at], (live.get(segments[at]) ?? 0) + lengths[at] + 1);
       if (seqs[at] > maxSeq) maxSeq = seqs[at];
     }
+    for (const [segment, bytes] of live) this.liveBytes.set(segment, (this.liveBytes.get(segment) ?? 0) + bytes);
     for (const [index, postings] of Object.entries(serialized.postings)) {
-      const byKey = new Map<string, Set<string>>();
-      for (const [key, positions] of Object.entries(postings)) byKey.set(key, new Set(positions.map((at) => ids[at])));
+      const byKey = new Map<string, string[]>();
+      for (const key in postings) byKey.set(key, postings[key].map((at) => ids[at]));
       this.secondary.set(index, byKey);
     }
     return maxSeq;
