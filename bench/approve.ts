@@ -47,6 +47,8 @@ export async function runApprovals(world: BenchWorld, botUrl: string, plan: Hist
     const queue = [...plan.awaiting];
     const approved = queue.map((request) => request.id);
     const readsBefore = world.vault.authenticatedRequests.filter((request) => request.status === 200).length;
+    // only this series' card updates count (another bot in the same world may have used the same request ids)
+    const updatesBefore = world.connector.deliveredUpdates().length;
     const started = performance.now();
     const result = await runLoad(async () => approveConversation(world, client, approver, queue, INTERVAL_MS), {
       concurrency: 1,
@@ -60,7 +62,7 @@ export async function runApprovals(world: BenchWorld, botUrl: string, plan: Hist
     const done = new Set<string>();
     const deadline = performance.now() + DONE_WITHIN_MS;
     while (done.size < clicked.length && performance.now() < deadline) {
-      for (const call of world.connector.deliveredUpdates()) {
+      for (const call of world.connector.deliveredUpdates().slice(updatesBefore)) {
         const text = JSON.stringify(call.body);
         for (const id of clicked) if (!done.has(id) && text.includes(`${id} · Done`)) done.add(id);
       }

@@ -122,7 +122,7 @@ export async function runAzure(ctx: BenchContext): Promise<boolean> {
     ctx.results.set('azure.approve.p50Ratio', ratio(runs.azure.result.latency.p50Ms, runs.embedded.result.latency.p50Ms), '× embedded');
     ctx.results.set('azure.approve.p99Ratio', ratio(runs.azure.result.latency.p99Ms, runs.embedded.result.latency.p99Ms), '× embedded');
     for (const [which, run] of Object.entries(runs)) {
-      if (run && !approvalsOk(run)) ctx.log(`  ${which} approve: ${run.done} of ${run.clicked} reached Done${run.result.firstError ? `; ${run.result.firstError}` : ''}`);
+      if (run && !approvalsOk(run)) ctx.log(`  ${which} approve: ${run.done} of ${run.clicked} reached Done, ${run.vaultReads} Key Vault reads, ${run.result.errors} errors, finished ${run.result.finished}${run.result.firstError ? `; ${run.result.firstError}` : ''}`);
       ok.push(run !== undefined && approvalsOk(run));
     }
     return ok.every(Boolean);

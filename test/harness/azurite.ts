@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 /**
  * Azurite (the Azure Storage emulator from npm, a devDependency) as a child process started and
  * stopped by the test itself: Blob and Table (and Queue, which nothing uses) on ephemeral ports
@@ -10,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const AZURITE_ENTRY = path.join(ROOT, 'node_modules/azurite/dist/src/azurite.js');
+// resolved like a module (from test/harness, or compiled into dist-bench/test/harness by the bench)
+const AZURITE_ENTRY = path.join(path.dirname(createRequire(import.meta.url).resolve('azurite/package.json')), 'dist/src/azurite.js');
 
 /** The development account every Azure Storage emulator serves; its key is published by Microsoft. */
 export const DEV_ACCOUNT = 'devstoreaccount1';
