@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { PrivateConversationState } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
+import { AuditQueue } from '../setup/audit-queue.js';
 import { AuditLog } from '../setup/audit.js';
 import { COUNTERS } from '../setup/counter.js';
 import { DRAFTS, DraftStore } from '../setup/drafts.js';
@@ -112,8 +113,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
   );
   const requestRepository = store.repository(REQUESTS);
+  const auditQueue = new AuditQueue(requestRepository, audit);
   const requests = new SetupRequests({
     registry,
+    auditQueue,
+    failpoint,
     requests: requestRepository,
     counters: store.repository(COUNTERS),
     drafts,
@@ -167,6 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const history = new EnvironmentHistory(requests, audit);
   const executor = new Executor({
     requests: requestRepository,
+    auditQueue,
     claims: { claim: (requestId) => leases.hold(`execution:${requestId}`, leaseTtl, { onError: leaseTrouble(`execution:${requestId}`) }) },
     registry,
     verifier,

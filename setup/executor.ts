@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit.js';
+import { AuditQueue } from './audit-queue.js';
 import { environmentChangeStep, retireStep, unlinkStep, versionCheckStep, type StepResult } from './change-steps.js';
 import { updateExisting } from './compare-and-set.js';
 import { isFinished, planOf, retryPlan, type ExecutionStep } from './execution.js';
@@ -45,6 +46,8 @@ export interface ExecutorDeps {
   verifier: KeyVaultVerifier;
   checker: ConnectionChecker;
   audit: AuditLog;
+  /** Where queued audit entries are appended from; shared with SetupRequests (one per process). */
+  auditQueue?: AuditQueue;
   clock: Clock;
   logger: Logger;
   /** Everything verified, nothing recorded, for every request (SETUPBOT_DRY_RUN). */
@@ -79,11 +82,11 @@ export class Executor {
   /** Requests this process is executing (claimed, started or running). */
   private readonly executing = new Set<string>();
   private readonly claims: ExecutionClaims;
-  /** Audit flushes of one request run one after another (each sees what the last one cleared). */
-  private readonly flushing = new Map<string, Promise<void>>();
+  private readonly auditQueue: AuditQueue;
 
   constructor(private readonly deps: ExecutorDeps) {
     this.claims = deps.claims ?? ALWAYS_GRANTED;
+    this.auditQueue = deps.auditQueue ?? new AuditQueue(deps.requests, deps.audit);
   }
 
   /**
@@ -155,22 +158,7 @@ export class Executor {
    * them; only a crash between the append and the clearing can repeat one.
    */
   private flushAudit(requestId: string): Promise<void> {
-    const previous = this.flushing.get(requestId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.appendQueuedAudit(requestId));
-    this.flushing.set(requestId, mine);
-    return mine.finally(() => {
-      if (this.flushing.get(requestId) === mine) this.flushing.delete(requestId);
-    });
-  }
-
-  private async appendQueuedAudit(requestId: string): Promise<void> {
-    const current = await this.deps.requests.get(requestId);
-    const queued = current?.value.execution?.pendingAudit ?? [];
-    if (queued.length === 0) return;
-    for (const entry of queued) await this.deps.audit.append(requestId, entry.action, { kind: 'system' }, entry.details, entry.key);
-    await this.mutate(requestId, (request) =>
-      request.execution ? { ...request, execution: { ...request.execution, pendingAudit: (request.execution.pendingAudit ?? []).slice(queued.length) } } : undefined,
-    );
+    return this.auditQueue.flush(requestId);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { SetupContent } from './model.js';
+import type { QueuedAuditEntry } from './audit-queue.js';
 import type { CollectionSpec } from './ports.js';
 import type { Requester } from './draft.js';
 import type { Execution } from './execution.js';
@@ -122,6 +123,8 @@ export interface SetupRequest {
   cards: CardCopy[];
   /** Present from the moment execution starts. */
   execution?: Execution;
+  /** Audit entries decided with a transition, waiting to be appended (see setup/audit-queue.ts). */
+  pendingAudit?: QueuedAuditEntry[];
   /** Which run of the setup this is: 1, then 2 after the first Retry, and so on (absent = 1). */
   attempt?: number;
   /** Every Retry, oldest first. */
@@ -170,7 +173,7 @@ export const REQUESTS: CollectionSpec<SetupRequest, RequestIndex> = {
     heldName: (request) => (holdsNames(request) ? [`env:${nameKey(request.content.environment.name)}`, `kv:${nameKey(request.content.keyVault.name)}`] : []),
     environment: (request) => [nameKey(request.content.environment.name)],
     /** Requests with audit entries queued by the executor but not yet appended. */
-    unaudited: (request) => ((request.execution?.pendingAudit?.length ?? 0) > 0 ? ['yes'] : []),
+    unaudited: (request) => ((request.pendingAudit?.length ?? 0) + (request.execution?.pendingAudit?.length ?? 0) > 0 ? ['yes'] : []),
   },
 };
 

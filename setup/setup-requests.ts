@@ -17,6 +17,7 @@ import { changeOrigin, type DraftOrigin, type Requester, type SetupDraft } from 
 import type { DraftStore } from './drafts.js';
 import { updateExisting } from './compare-and-set.js';
 import { isConflict } from './errors.js';
+import { AuditQueue, queueAudit, type QueuedAuditEntry } from './audit-queue.js';
 import { isFinished } from './execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from './model.js';
@@ -61,6 +62,10 @@ export interface SetupRequestsDeps {
   policy: ApprovalPolicy;
   /** Names already recorded are taken too. */
   registry?: Registry;
+  /** Where transitions' audit entries wait for the log; shared with the executor (one per process). */
+  auditQueue?: AuditQueue;
+  /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
+  failpoint?: (name: string) => void;
 }
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
@@ -69,7 +74,11 @@ function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string
 
 /** Use cases over setup requests: submit, decide, cancel, expire. */
 export class SetupRequests {
-  constructor(private readonly deps: SetupRequestsDeps) {}
+  private readonly queue: AuditQueue;
+
+  constructor(private readonly deps: SetupRequestsDeps) {
+    this.queue = deps.auditQueue ?? new AuditQueue(deps.requests, deps.audit);
+  }
 
   get policy(): ApprovalPolicy {
     return this.deps.policy;
@@ -148,6 +157,8 @@ export class SetupRequests {
         replaces,
         (request) => refuseReplacing(request.resubmittedAs === dangling ? { ...request, resubmittedAs: undefined } : request, requester),
         (request) => applyResubmitted(request, id, now),
+        () => ({ action: 'resubmitted', actor: userActor(requester), details: { as: id, ...(change ? { rebuilt: true } : {}) } }),
+        { flush: false },
       );
       if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
     }
@@ -158,9 +169,6 @@ export class SetupRequests {
       requesterCardActivityId: draft.value.cardActivityId,
       ...(replaces ? { resubmittedFrom: replaces } : {}),
     };
-    const created = await this.deps.requests.create(id, request);
-    await this.deps.drafts.discard(draft);
-    if (replaces) await this.deps.audit.append(replaces, 'resubmitted', userActor(requester), { as: id, ...(change ? { rebuilt: true } : {}) });
     const details = request.change
       ? { environment: request.change.environment, kind: 'change', baseRevision: request.change.baseRevision, change: changeSummary(request.change), dryRun: request.dryRun, ...(replaces ? { rebuiltFrom: replaces } : {}) }
       : {
@@ -170,8 +178,12 @@ export class SetupRequests {
           dryRun: request.dryRun,
           ...(replaces ? { resubmittedFrom: replaces } : {}),
         };
-    await this.deps.audit.append(id, 'submitted', userActor(requester), details);
-    return { ok: true, request: created };
+    // the request and its 'submitted' entry in one write; the entry goes to the log right after
+    const created = await this.deps.requests.create(id, queueAudit(request, { action: 'submitted', actor: userActor(requester), details }));
+    await this.deps.drafts.discard(draft);
+    if (replaces) await this.queue.flush(replaces);
+    await this.queue.flush(id);
+    return { ok: true, request: (await this.get(id)) ?? created };
   }
 
   /**
@@ -198,9 +210,10 @@ export class SetupRequests {
       kind: 'retire',
       retire: { environment: record.environment.name, baseRevision: revision },
     };
-    const created = await this.deps.requests.create(id, request);
-    await this.deps.audit.append(id, 'submitted', userActor(requester), { environment: record.environment.name, kind: 'retire', baseRevision: revision, change: retireSummary(request), dryRun: false });
-    return { ok: true, request: created };
+    const details = { environment: record.environment.name, kind: 'retire', baseRevision: revision, change: retireSummary(request), dryRun: false };
+    const created = await this.deps.requests.create(id, queueAudit(request, { action: 'submitted', actor: userActor(requester), details }));
+    await this.queue.flush(id);
+    return { ok: true, request: (await this.get(id)) ?? created };
   }
 
   /**
@@ -270,16 +283,15 @@ export class SetupRequests {
    * one takes effect. Approved again at once within the retry window, else back to approval.
    */
   async retry(id: string, cardVersion: number, actor: Actor): Promise<TransitionOutcome> {
-    const outcome = await this.transition(id, (request, revision) => refuseRetry(request, revision, cardVersion, actor), (request) =>
-      applyRetry(request, actor, this.deps.clock.now(), this.deps.policy),
+    return this.transition(
+      id,
+      (request, revision) => refuseRetry(request, revision, cardVersion, actor),
+      (request) => applyRetry(request, actor, this.deps.clock.now(), this.deps.policy),
+      (value) => {
+        const resumesAt = value.execution?.steps.find((step) => step.status === 'failed' || !isFinished(step.status))?.title ?? null;
+        return { action: 'retried', actor: userActor(actor), details: { attempt: attemptOf(value), reapproval: value.status === 'submitted', resumesAt } };
+      },
     );
-    if (outcome.ok) {
-      const { value } = outcome.request;
-      const resumesAt = value.execution?.steps.find((step) => step.status === 'failed' || !isFinished(step.status))?.title ?? null;
-      const reapproval = value.status === 'submitted';
-      await this.deps.audit.append(value.id, 'retried', userActor(actor), { attempt: attemptOf(value), reapproval, resumesAt });
-    }
-    return outcome;
   }
 
   async get(id: string): Promise<Versioned<SetupRequest> | undefined> {
@@ -315,28 +327,26 @@ export class SetupRequests {
 
   /** An approver's decision, compare-and-set on the version the card was rendered from. */
   async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
-    const outcome = await this.transition(id, (request, revision) => refuseDecision(request, revision, cardVersion, actor), (request) =>
-      applyDecision(request, kind, actor, comment, this.deps.clock.now()),
+    return this.transition(
+      id,
+      (request, revision) => refuseDecision(request, revision, cardVersion, actor),
+      (request) => applyDecision(request, kind, actor, comment, this.deps.clock.now()),
+      (value) => ({
+        action: kind === 'reject' ? 'rejected' : 'approved',
+        actor: userActor(actor),
+        details: { comment: comment || null, approvals: value.approvals.length, required: value.approvalsRequired, status: value.status },
+      }),
     );
-    if (outcome.ok) {
-      const { value } = outcome.request;
-      await this.deps.audit.append(value.id, kind === 'reject' ? 'rejected' : 'approved', userActor(actor), {
-        comment: comment || null,
-        approvals: value.approvals.length,
-        required: value.approvalsRequired,
-        status: value.status,
-      });
-    }
-    return outcome;
   }
 
   /** The requester withdraws a pending request. */
   async cancel(id: string, actor: Actor, cardVersion?: number): Promise<TransitionOutcome> {
-    const outcome = await this.transition(id, (request, revision) => refuseCancel(request, revision, cardVersion, actor), (request) =>
-      applyCancel(request, actor, this.deps.clock.now()),
+    return this.transition(
+      id,
+      (request, revision) => refuseCancel(request, revision, cardVersion, actor),
+      (request) => applyCancel(request, actor, this.deps.clock.now()),
+      () => ({ action: 'cancelled', actor: userActor(actor), details: {} }),
     );
-    if (outcome.ok) await this.deps.audit.append(id.toUpperCase(), 'cancelled', userActor(actor));
-    return outcome;
   }
 
   /** Expires every pending request past its deadline; resolves with the ones it expired. */
@@ -349,11 +359,9 @@ export class SetupRequests {
         record.id,
         (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: 'no longer pending' }),
         (request) => applyExpiry(request, now),
+        (value) => ({ action: 'expired', actor: { kind: 'system' }, details: { expiresAt: value.expiresAt } }),
       );
-      if (outcome.ok) {
-        await this.deps.audit.append(record.id, 'expired', { kind: 'system' }, { expiresAt: record.value.expiresAt });
-        expired.push(outcome.request);
-      }
+      if (outcome.ok) expired.push(outcome.request);
     }
     return expired;
   }
@@ -381,12 +389,15 @@ export class SetupRequests {
 
   /**
    * Re-reads, checks, applies, writes with the version read: a lost race re-reads and checks
-   * again, so of concurrent transitions exactly one applies and the others get a refusal.
+   * again, so of concurrent transitions exactly one applies and the others get a refusal. The
+   * transition's audit entry is queued in the same write, then appended (unless told to wait).
    */
   private async transition(
     id: string,
     refuse: (request: SetupRequest, revision: number) => Refusal | undefined,
     apply: (request: SetupRequest) => SetupRequest,
+    audit: (updated: SetupRequest) => Omit<QueuedAuditEntry, 'key'>,
+    options: { flush?: boolean } = {},
   ): Promise<TransitionOutcome> {
     for (;;) {
       const current = await this.get(id);
@@ -394,8 +405,14 @@ export class SetupRequests {
       const refusal = refuse(current.value, current.value.revision);
       if (refusal) return { ok: false, refusal, request: current };
       try {
-        const updated = await this.deps.requests.update(current.id, current.version, (request) => ({ ...apply(request), revision: request.revision + 1 }));
-        return { ok: true, request: updated, changed: true };
+        const updated = await this.deps.requests.update(current.id, current.version, (request) => {
+          const next = { ...apply(request), revision: request.revision + 1 };
+          return queueAudit(next, audit(next));
+        });
+        this.deps.failpoint?.('transition.beforeAudit');
+        if (options.flush === false) return { ok: true, request: updated, changed: true };
+        await this.queue.flush(updated.id);
+        return { ok: true, request: (await this.get(updated.id)) ?? updated, changed: true };
       } catch (error) {
         if (!isConflict(error)) throw error;
       }

@@ -268,6 +268,7 @@ describe('decide', () => {
   test('a refused click returns the current request and changes nothing', async () => {
     const requests = service();
     await submitted(requests, content('Contoso-UAT'));
+    const before = (await requests.get('SR-0001'))?.version;
     const outsider = await requests.decide('SR-0001', 1, { objectId: 'stranger', name: 'Stranger' }, 'approve', '');
     expect(outsider.ok).toBe(false);
     if (outsider.ok) return;
@@ -275,7 +276,7 @@ describe('decide', () => {
     expect(outsider.request?.value.status).toBe('submitted');
     const stale = await requests.decide('SR-0001', 0, alice, 'approve', '');
     expect(!stale.ok && stale.refusal.code).toBe('stale');
-    expect((await requests.get('SR-0001'))?.version).toBe(1);
+    expect((await requests.get('SR-0001'))?.version).toBe(before);
     expect(await auditActions()).toEqual(['submitted']);
   });
 
@@ -612,5 +613,38 @@ describe('edit and resubmit', () => {
     const outcome = await requests.submit(await resubmitDraft(request), {});
     expect(outcome.ok && outcome.request.value.resubmittedFrom).toBe(request.id);
     expect((await requests.get(request.id))?.value).toMatchObject({ status, resubmittedAs: outcome.ok ? outcome.request.value.id : '' });
+  });
+});
+
+describe('audit entries decided with their transition', () => {
+  test('a stop between a decision and its audit entry leaves the entry queued; the next flush appends it once', async () => {
+    let stopHere = true;
+    const requests = new SetupRequests({
+      requests: requestsRepo,
+      counters: countersRepo,
+      drafts,
+      audit,
+      clock,
+      registry,
+      policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR },
+      failpoint: (name) => {
+        if (name === 'transition.beforeAudit' && stopHere) throw new Error('stopped right after the decision was stored');
+      },
+    });
+    await submitted(requests, content('Contoso-Queued'));
+    await expect(requests.decide('SR-0001', 1, alice, 'approve', 'ok')).rejects.toThrow('stopped');
+    // stored, with its entry waiting in the request (and filed under the 'unaudited' index)
+    expect((await requests.get('SR-0001'))?.value).toMatchObject({ status: 'approved', pendingAudit: [{ action: 'approved' }] });
+    expect((await requestsRepo.find('unaudited', 'yes')).map((record) => record.id)).toEqual(['SR-0001']);
+    expect(await auditActions('SR-0001')).toEqual(['submitted']);
+    stopHere = false;
+    // what a restart does (the executor's resume flushes through the same queue)
+    const { AuditQueue } = await import('../../../setup/audit-queue.js');
+    const queue = new AuditQueue(requestsRepo, audit);
+    await Promise.all([queue.flush('SR-0001'), new AuditQueue(requestsRepo, audit).flush('SR-0001')]);
+    expect(await auditActions('SR-0001')).toEqual(['submitted', 'approved']);
+    expect((await requests.get('SR-0001'))?.value.pendingAudit).toBeUndefined();
+    expect(await requestsRepo.find('unaudited', 'yes')).toEqual([]);
+    expect(await audit.verify()).toMatchObject({ ok: true });
   });
 });
