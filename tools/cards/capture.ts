@@ -216,6 +216,30 @@ export async function captureCards(log: (line: string) => void = () => undefined
     keep('environments', 'environments: what setupbot has set up', chat.card);
     await chat.say('show contoso-uat');
     keep('environment-detail', 'show contoso-uat: users, Key Vault items with their last verification, linked apps', chat.card);
+    await chat.say('verify contoso-uat');
+    keep('freshness-verified', 'verify contoso-uat: every Key Vault item checked again, with what it found', chat.card);
+
+    // day two: a change with its diff, approved; the history; a retirement confirmation
+    await chat.say('change contoso-uat');
+    keep('change-1-environment', 'change contoso-uat: the recorded setup loaded into the dialog (the name is kept)', chat.card);
+    await chat.click({ verb: 'setup.add', list: 'users' });
+    await chat.click({ verb: 'setup.next' }, { 'environment.users[2].userId': 'carol', 'environment.users[2].email': 'carol@contoso.com', 'environment.description': 'UAT for Contoso Europe and Nordics' });
+    await chat.click({ verb: 'setup.next' });
+    await chat.click({ verb: 'setup.next' });
+    keep('change-4-review', 'The review of a change: what it adds, removes and modifies in the recorded version', chat.card);
+    await chat.click({ verb: 'setup.submit' });
+    await rig.app.settled();
+    const changeId = /SR-\d{4}/.exec(cardText(chat.card))?.[0] ?? '';
+    const changeApprover = approverClient(rig, ada, changeId);
+    keep('change-pending-approver', 'The approval card of a change: the diff against the version it was built on', changeApprover.card);
+    await changeApprover.click({ verb: 'request.approve' }, { comment: 'Carol joins the UAT team' });
+    await rig.app.settled();
+    const changeCopies = cardsIn(personalId(riley)).filter((card) => cardText(card).includes(changeId));
+    keep('change-succeeded', 'A change done: the version check, the change, the verification, each with its outcome', changeCopies[changeCopies.length - 1]);
+    await chat.say('history contoso-uat');
+    keep('history', 'history contoso-uat: every request and decision on the environment, newest first, with the audit chain checked', chat.card);
+    await chat.say('retire contoso-uat');
+    keep('retire-confirm', 'retire contoso-uat: what retiring would do, before anything is asked of an approver', chat.card);
     await rig.stop();
     stopped = true;
     cards.push(...(await captureStaleCard(vault, log)));
