@@ -6,9 +6,9 @@
  * a change started from a freshness warning, and retire (its history stays; it refuses change).
  * The real Key Vault verifier (SecretClient) runs against the Key Vault stand-in.
  */
-import { appendFile } from 'node:fs/promises';
 import { cardExecute, teamsUser } from '../harness/activities.js';
 import { cardProblems, cardText, stepLinesOf } from '../harness/card-check.js';
+import { transcript } from '../harness/card-transcript.js';
 import { actionsOf, CardClient, inputValues } from '../harness/card-client.js';
 import { sasUrl } from '../harness/certificates.js';
 import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
@@ -23,11 +23,6 @@ const requester = teamsUser('Riley Requester');
 const approver = teamsUser('Ada Approver');
 const SAS_SECRET = 'storage-sas-token';
 
-/** With CARD_TRANSCRIPT=path set, the card texts of a run are written there (for the closing note). */
-async function transcript(title: string, card: unknown): Promise<void> {
-  const path = process.env.CARD_TRANSCRIPT;
-  if (path) await appendFile(path, `\n=== ${title} ===\n${cardText(card)}\n`);
-}
 
 /** The containers of a card whose only text starts with the given prefix, with their style. */
 function styledLines(card: unknown): { style: string; text: string }[] {

@@ -8,6 +8,7 @@ import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js'
 import { ManualClock } from '../fixtures/clocks.js';
 import { teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
+import { transcript } from '../harness/card-transcript.js';
 import { CardClient } from '../harness/card-client.js';
 import { makeCa, makeLeaf, sasUrl, toDerBase64, toPkcs12Base64 } from '../harness/certificates.js';
 import { KeyVaultStandIn } from '../harness/key-vault-standin.js';
@@ -109,6 +110,7 @@ describe('daily freshness check of Key Vault items', () => {
     expect(noticesIn(requesterChat)).toEqual([warning]);
     const card = cardOf(rig.connector.sentActivities(CHANNEL).at(-1));
     expect(cardProblems(card)).toEqual([]);
+    await transcript('the 30-day warning (channel and requester)', card);
 
     expect(await rig.app.freshness.runDue()).toBe(0); // the same day again: already done
     await rig.restartBot();

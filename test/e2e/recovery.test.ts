@@ -4,13 +4,13 @@
  * start one run, an old approval sends the request back for approval, and Edit and resubmit
  * makes a new request linked to the old one.
  */
-import { appendFile } from 'node:fs/promises';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import type { CardCopy } from '../../setup/request.js';
 import { cardExecute, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText, stepLinesOf } from '../harness/card-check.js';
+import { transcript } from '../harness/card-transcript.js';
 import { actionsOf, CardClient, inputValues } from '../harness/card-client.js';
 import { sasUrl } from '../harness/certificates.js';
 import { closedPort, FinanceStandIn } from '../harness/finance-standin.js';
@@ -109,11 +109,6 @@ async function stepRuns(rig: TeamsRig, id: string): Promise<Record<string, strin
   return runs;
 }
 
-/** With CARD_TRANSCRIPT=path set, the card texts of a run are written there (for the closing note of issue 14). */
-async function transcript(title: string, card: unknown): Promise<void> {
-  const path = process.env.CARD_TRANSCRIPT;
-  if (path) await appendFile(path, `\n=== ${title} ===\n${cardText(card)}\n`);
-}
 
 async function approveAndSettle(rig: TeamsRig, id: string): Promise<void> {
   await approverClient(rig, approver, id).click({ verb: 'request.approve' });
