@@ -239,3 +239,53 @@ describe('soak: 32 conversations × 20 turns at once', () => {
     expect(turns).toBe(CONVERSATIONS * TURNS);
   }, 120_000);
 });
+
+describe('soak: 200 conversations × 5 turns, the connector refusing 10 % of sends (429 / 503)', () => {
+  const FAULT_RATE = 0.1;
+  const rig = new TeamsRig({ env: { SETUPBOT_LOG_LEVEL: 'info' }, connector: { faultRate: FAULT_RATE, faultStatuses: [429, 503], random: seededRandom(13) } });
+  beforeAll(() => rig.start());
+  afterAll(() => rig.stop());
+
+  test('every reply is taken by the connector exactly once', async () => {
+    const CONVERSATIONS = 200;
+    const driver = new SoakDriver(rig);
+    const conversations = Array.from({ length: CONVERSATIONS }, (_, index) => driver.conversation(index, 'Faulted'));
+    const started = performance.now();
+    await Promise.all(
+      conversations.map(async (conversation) => {
+        const tag = (turn: number): string => `faulted-${conversation.index}-${turn}`;
+        await driver.text(conversation, 'setup', tag(0));
+        await driver.text(conversation, 'help', tag(1));
+        const { turn, after } = nextTurn(conversation.model, () => 0.99, `${conversation.index}`);
+        await driver.click(conversation, turn as Extract<Turn, { kind: 'click' }>, after);
+        conversation.model = after;
+        await driver.text(conversation, 'status', tag(3));
+        await driver.text(conversation, 'help', tag(4));
+      }),
+    );
+    const durationMs = Math.round(performance.now() - started);
+    await rig.app.settled();
+
+    const activityCalls = rig.connector.calls.filter((call) => call.operation === 'reply' || call.operation === 'send');
+    const faults = activityCalls.filter((call) => call.refusedBy === 'injectedFault');
+    const accepted = activityCalls.filter((call) => call.accepted === true);
+    const problems = conversations.flatMap((conversation) => [...conversation.problems, ...orderProblems(rig, conversation)]);
+    // exactly once: one accepted reply per typed turn (each of these commands answers with one message)
+    for (const conversation of conversations) {
+      for (const id of conversation.messageIds) {
+        const taken = accepted.filter((call) => answered(call) === id);
+        if (taken.length !== 1) problems.push(`turn ${id}: the connector took ${taken.length} replies (${taken.map((call) => call.activity?.text ?? 'card').join(' | ')})`);
+      }
+    }
+    const { turns, p50, p99 } = driver.figures();
+    console.log(
+      `soak 200×5 with faults: ${turns} turns, ${accepted.length} replies taken, ${activityCalls.length} connector requests, ` +
+        `faults injected ${faults.length} (429: ${faults.filter((call) => call.status === 429).length}, 503: ${faults.filter((call) => call.status === 503).length}), ` +
+        `retries ${activityCalls.length - accepted.length}, duplicates ${rig.connector.duplicateDeliveries((call) => answered(call))}, ` +
+        `duration ${durationMs} ms, turn latency p50 ${p50} ms / p99 ${p99} ms`,
+    );
+    expect(faults.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    expect(accepted.length).toBe(conversations.reduce((sum, conversation) => sum + conversation.messageIds.length, 0));
+  }, 120_000);
+});
