@@ -86,6 +86,8 @@ export interface OutboxOptions {
   onDelivered?: (delivery: Delivery) => Promise<void>;
   /** The conversation is gone for the bot (403 / 404): forget it. */
   onGone?: (entry: OutboxEntry, status: number) => Promise<void>;
+  /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
+  failpoint?: (name: string) => void;
 }
 
 export interface EnqueueOptions {
@@ -419,6 +421,8 @@ export class Outbox {
     this.limiter.settle(entry.conversationKey, this.now());
     switch (result.kind) {
       case 'delivered':
+        // taken by the connector, still stored as queued: a restart sends it again (same id)
+        this.options.failpoint?.('outbox.afterSend');
         await this.forget(entry);
         try {
           await this.options.onDelivered?.({ entry, activityId: result.activityId, reference: result.reference });
