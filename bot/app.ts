@@ -102,7 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const leaseTrouble = (what: string) => (error: unknown) => logger.warn({ event: 'lease_renewal_failed', lease: what, err: error }, 'a lease could not be claimed or renewed; trying again');
 
   const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
-  const drafts = new DraftStore(store.repository(DRAFTS), clock);
+  const drafts = new DraftStore(store.repository(DRAFTS), clock, failpoint);
   const audit = new AuditLog(store, clock);
   const registry = new Registry(
     {
@@ -146,6 +146,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await installations.forget(entry.conversationKey);
       await subscriptions?.remove(entry.conversationKey);
     },
+    ...(failpoint ? { failpoint } : {}),
   });
   cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), clock);
@@ -202,6 +203,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await executor.execute(request.value.id);
       }),
     onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
+    ...(failpoint ? { failpoint } : {}),
   });
   const tokenVerifier = config.anonymous
     ? undefined

@@ -19,6 +19,8 @@ export class DraftStore {
   constructor(
     private readonly repository: Repository<SetupDraft>,
     private readonly clock: Clock,
+    /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
+    private readonly failpoint?: (name: string) => void,
   ) {}
 
   get(ownerId: string): Promise<Versioned<SetupDraft> | undefined> {
@@ -44,12 +46,15 @@ export class DraftStore {
     });
   }
 
-  save(draft: Versioned<SetupDraft>, patch: Patch<SetupDraft>): Promise<Versioned<SetupDraft>> {
+  async save(draft: Versioned<SetupDraft>, patch: Patch<SetupDraft>): Promise<Versioned<SetupDraft>> {
     const updatedAt = this.clock.now().toISOString();
-    return this.repository.update(draft.id, draft.version, (current) => {
+    const saved = await this.repository.update(draft.id, draft.version, (current) => {
       const next = typeof patch === 'function' ? patch(current) : { ...current, ...patch };
       return { ...next, updatedAt };
     });
+    // stored; the card click that saved it has not been answered yet
+    this.failpoint?.('draft.afterSave');
+    return saved;
   }
 
   discard(draft: Versioned<SetupDraft>): Promise<void> {

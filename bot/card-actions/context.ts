@@ -26,6 +26,8 @@ export interface RequestActionDeps {
   requesters: readonly string[];
   /** Opens the clicker's setup conversation at a card of their draft (wired by the activity handler). */
   openSetup?: (context: TurnContext, entry: { show: SetupStep; notice?: Notice }) => Promise<void>;
+  /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
+  failpoint?: (name: string) => void;
 }
 
 export interface RequestActionHandler {

@@ -25,6 +25,8 @@ export function decideAction(kind: DecisionKind): RequestActionHandler {
       }
       const { request } = outcome;
       log.info({ event: 'decision', requestId, kind, status: request.value.status }, `request ${kind === 'approve' ? 'approval' : 'rejection'} recorded`);
+      // the vote is stored; the clicker has no answer yet and the execution has not been started
+      deps.failpoint?.('vote.beforeAnswer');
       await showCurrentCard(context, request, clicker.objectId);
       deps.background.run(`sync cards of ${requestId}`, () => deps.cards.syncAll(requestId));
       if (request.value.status === 'approved') deps.onApproved?.(request);

@@ -25,6 +25,11 @@ export interface OutboxEntry {
   attempts: number;
   notBefore: number;
   lastError?: string;
+  /**
+   * The connector took it: what it answered, stored before the follow-up runs (a restart then
+   * runs the follow-up without sending again). Removed with the entry once the follow-up ran.
+   */
+  delivered?: { activityId?: string; reference?: Partial<ConversationReference> };
 }
 
 /** Queued messages: few at any time (each is removed once delivered), loaded whole by the sender. */
@@ -86,6 +91,8 @@ export interface OutboxOptions {
   onDelivered?: (delivery: Delivery) => Promise<void>;
   /** The conversation is gone for the bot (403 / 404): forget it. */
   onGone?: (entry: OutboxEntry, status: number) => Promise<void>;
+  /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
+  failpoint?: (name: string) => void;
 }
 
 export interface EnqueueOptions {
@@ -298,7 +305,7 @@ export class Outbox {
   private async add(operation: OutboxOperation, options: EnqueueOptions): Promise<string> {
     if (options.coalesceKey && this.sender) {
       // only an entry that is not being sent: one in flight goes out as it is, and the update follows it
-      const queued = [...this.pending.values()].find((entry) => entry.coalesceKey === options.coalesceKey && !this.sending.has(entry.id));
+      const queued = [...this.pending.values()].find((entry) => entry.coalesceKey === options.coalesceKey && !this.sending.has(entry.id) && !entry.delivered);
       if (queued) {
         const replaced = { ...queued, operation, purpose: options.purpose ?? queued.purpose, what: options.what };
         // while it was being stored it may have been launched (old content) or finished: then queue anew
@@ -411,6 +418,7 @@ export class Outbox {
   }
 
   private async deliver(queued: OutboxEntry): Promise<void> {
+    if (queued.delivered) return this.followUp(queued, queued.delivered);
     const log = this.options.logger;
     const entry = await this.coalesceNewer(queued);
     const attempt = entry.attempts + 1;
@@ -418,15 +426,18 @@ export class Outbox {
     // one request per conversation at a time: the one recorded last is this one
     this.limiter.settle(entry.conversationKey, this.now());
     switch (result.kind) {
-      case 'delivered':
-        await this.forget(entry);
-        try {
-          await this.options.onDelivered?.({ entry, activityId: result.activityId, reference: result.reference });
-        } catch (error) {
-          log.error({ event: 'outbox_followup_failed', what: entry.what, err: error }, 'message delivered, but its follow-up failed');
-        }
+      case 'delivered': {
+        // taken by the connector, still stored as queued: a restart sends it again (same id)
+        this.options.failpoint?.('outbox.afterSend');
+        const answer = { ...(result.activityId ? { activityId: result.activityId } : {}), ...(result.reference ? { reference: result.reference } : {}) };
+        // the answer is kept before the follow-up, so a stop in between neither re-sends nor loses it
+        const marked: OutboxEntry = { ...entry, delivered: answer };
+        // (only a new message's id is news: an update's is known, and without a follow-up nobody asks)
+        const worthKeeping = result.activityId !== undefined && entry.operation.op !== 'update' && this.options.onDelivered !== undefined;
+        if (worthKeeping && !(await this.store(marked))) return;
         log.debug({ event: 'outbox_delivered', what: entry.what, attempt }, 'proactive message delivered');
-        return;
+        return this.followUp(marked, answer);
+      }
       case 'gone':
         await this.forget(entry);
         if (entry.operation.op === 'update' && result.status === 404) {
@@ -460,6 +471,16 @@ export class Outbox {
     }
   }
 
+  /** What follows a delivery (e.g. remembering a card copy), then the entry goes. */
+  private async followUp(entry: OutboxEntry, answer: NonNullable<OutboxEntry['delivered']>): Promise<void> {
+    try {
+      await this.options.onDelivered?.({ entry, activityId: answer.activityId, reference: answer.reference });
+    } catch (error) {
+      this.options.logger.error({ event: 'outbox_followup_failed', what: entry.what, err: error }, 'message delivered, but its follow-up failed');
+    }
+    await this.forget(entry);
+  }
+
   /**
    * Send-time coalescing: newer updates of the same card queued behind this one (by any
    * instance) are folded into it, newest wins; it goes out in this one's place in the queue.
@@ -468,7 +489,7 @@ export class Outbox {
     if (!entry.coalesceKey) return entry;
     const position = this.order.get(entry.id) ?? 0;
     const newer = [...this.pending.values()]
-      .filter((candidate) => candidate.coalesceKey === entry.coalesceKey && candidate.id !== entry.id && !this.sending.has(candidate.id) && (this.order.get(candidate.id) ?? 0) > position)
+      .filter((candidate) => candidate.coalesceKey === entry.coalesceKey && candidate.id !== entry.id && !this.sending.has(candidate.id) && !candidate.delivered && (this.order.get(candidate.id) ?? 0) > position)
       .sort((a, b) => (this.order.get(a.id) ?? 0) - (this.order.get(b.id) ?? 0));
     const newest = newer[newer.length - 1];
     if (!newest) return entry;

@@ -25,7 +25,7 @@ export interface ConnectorCall {
    */
   accepted?: boolean;
   /** Why the stand-in refused it on its own (opt-in options), if it did. */
-  refusedBy?: 'teamsLimits' | 'random429' | 'duplicateId';
+  refusedBy?: 'teamsLimits' | 'random429' | 'injectedFault' | 'duplicateId';
 }
 
 export interface ScriptedAnswer {
@@ -70,6 +70,14 @@ export interface ConnectorStandInOptions {
   random?: () => number;
   /** A POST of an activity whose `id` was already accepted in that conversation answers 409. */
   dedupeActivityIds?: boolean;
+  /**
+   * Deterministic fault injection: this share (0–1) of send / reply / update / create requests is
+   * refused (not taken) with one of `faultStatuses`, drawn from `random` (pass `seededRandom(n)`
+   * for a reproducible run). A 429 carries Retry-After: 1; a 503 carries none.
+   */
+  faultRate?: number;
+  /** The statuses `faultRate` answers with, drawn in turn from `random` (default 429 and 503). */
+  faultStatuses?: readonly number[];
 }
 
 /** A small deterministic random source (mulberry32) for reproducible fault injection. */
@@ -166,8 +174,8 @@ function isActivityOperation(operation: ConnectorOperation): boolean {
 /**
  * A local Bot Connector: records what the bot sends (replies, proactive sends, updates,
  * conversation creation) and answers like the real service, or with scripted faults.
- * Opt-in (ConnectorStandInOptions): Teams' per-conversation rate limits, random 429s, and 409
- * for an activity id it already has.
+ * Opt-in (ConnectorStandInOptions): Teams' per-conversation rate limits, random 429s, seeded
+ * 429 / 503 faults, and 409 for an activity id it already has.
  */
 export class ConnectorStandIn {
   readonly calls: ConnectorCall[] = [];
@@ -301,6 +309,12 @@ export class ConnectorStandIn {
     if (where.operation === 'other' || where.operation === 'delete') return undefined;
     if (options.random429Rate && this.random() < options.random429Rate) {
       return { by: 'random429', answer: { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'random 429 (stand-in)' } } } };
+    }
+    if (options.faultRate && this.random() < options.faultRate) {
+      const statuses = options.faultStatuses ?? [429, 503];
+      const status = statuses[Math.floor(this.random() * statuses.length)];
+      const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+      return { by: 'injectedFault', answer: { status, headers, body: { error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: `injected ${status} (stand-in)` } } } };
     }
     const conversation = where.conversationId;
     if (options.enforceTeamsLimits && conversation && isActivityOperation(where.operation)) {

@@ -10,7 +10,7 @@ import { createLogger } from '../../bot/logger.js';
 import type { Clock } from '../../setup/ports.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/verification.js';
 import type { Scene } from './activities.js';
-import { ConnectorStandIn } from './connector-standin.js';
+import { ConnectorStandIn, type ConnectorStandInOptions } from './connector-standin.js';
 import { StaticTokenCredentialsFactory } from './credentials.js';
 import { TokenIssuer } from './token-issuer.js';
 
@@ -39,6 +39,8 @@ export interface RigOptions {
   /** The real verifier against the Key Vault stand-in in execution tests; a passing stub otherwise. */
   keyVaultVerifier?: KeyVaultVerifier;
   connectionChecker?: ConnectionChecker;
+  /** Opt-in behaviours of the Bot Connector stand-in (rate limits, injected faults). */
+  connector?: ConnectorStandInOptions;
 }
 
 /** The tab as `npm run build` bundles it (the tab tests need a build first). */
@@ -75,7 +77,7 @@ export interface PostResult {
  */
 export class TeamsRig {
   readonly issuer = new TokenIssuer(TEST_APP_ID);
-  readonly connector = new ConnectorStandIn();
+  readonly connector: ConnectorStandIn;
   readonly logs = new LogCollector();
   /** Every answer of /api/messages (invoke responses carry cards and refusals). */
   readonly answers: PostResult[] = [];
@@ -84,7 +86,9 @@ export class TeamsRig {
   url = '';
   dataDir = '';
 
-  constructor(private readonly options: RigOptions = {}) {}
+  constructor(private readonly options: RigOptions = {}) {
+    this.connector = new ConnectorStandIn(options.connector);
+  }
 
   get scene(): Scene {
     return { serviceUrl: this.connector.url, tenantId: TEST_TENANT_ID, appId: TEST_APP_ID, botName: 'setupbot' };
