@@ -1,10 +1,11 @@
 /**
  * Opens the store the configuration names: the embedded data file (one instance), or Azure
- * Storage (several instances), whose identity-based access uses DefaultAzureCredential.
+ * Storage (several instances), whose identity-based access uses DefaultAzureCredential. The
+ * Azure SDKs load only when the Azure backend is chosen (start-up time and memory of the default).
  */
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../setup/ports.js';
-import { AzureStore, type AzureEndpoint } from '../storage/azure/azure-store.js';
+import type { AzureEndpoint } from '../storage/azure/azure-store.js';
 import { EmbeddedStore } from '../storage/embedded-store.js';
 import type { Store } from '../storage/store.js';
 import { COLLECTIONS } from './collections.js';
@@ -15,6 +16,7 @@ import type { AzureAccess } from './storage-config.js';
 export async function openStore(config: Config, logger: Logger, failpoint?: Failpoint): Promise<Store> {
   const { storage } = config;
   if (storage.kind === 'azure') {
+    const [{ AzureStore }, { DefaultAzureCredential }] = await Promise.all([import('../storage/azure/azure-store.js'), import('@azure/identity')]);
     let credential: TokenCredential | undefined;
     const endpoint = (access: AzureAccess): AzureEndpoint => {
       if (access.kind === 'connectionString') return access;
