@@ -50,6 +50,13 @@ function listProblem(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/**
+ * Teams conversation ids (`a:1…`, `19:…@thread.tacv2;messageid=…`) are printable ASCII. The reply
+ * carries the id in an HTTP header (x-ms-conversation-id), where a control or non-ASCII character
+ * fails the send after the turn ran; the stores key records by it too.
+ */
+const CONVERSATION_ID = /^[\x21-\x7e]{1,1024}$/;
+
 const ACCOUNT_KEYS = ['id', 'name', 'aadObjectId', 'role'] as const;
 const CONVERSATION_KEYS = [...ACCOUNT_KEYS, 'conversationType', 'tenantId'] as const;
 
@@ -74,6 +81,9 @@ export function checkActivityShape(body: unknown): ShapeCheck {
   }
   if (!isObject(body.conversation) || !nonEmptyString(body.conversation.id)) {
     return { ok: false, reason: 'conversation.id is missing' };
+  }
+  if (!CONVERSATION_ID.test(body.conversation.id)) {
+    return { ok: false, reason: 'conversation.id is not a Teams conversation id' };
   }
   if (!isObject(body.from) || !nonEmptyString(body.from.id)) {
     return { ok: false, reason: 'from.id is missing' };
