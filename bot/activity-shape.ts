@@ -51,9 +51,11 @@ function listProblem(body: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Teams conversation ids (`a:1…`, `19:…@thread.tacv2;messageid=…`) are printable ASCII. The reply
- * carries the id in an HTTP header (x-ms-conversation-id), where a control or non-ASCII character
- * fails the send after the turn ran; the stores key records by it too.
+ * Teams conversation and activity ids (`a:1…`, `19:…@thread.tacv2;messageid=…`, `1700000000000`)
+ * are printable ASCII. The reply carries the conversation id in an HTTP header
+ * (x-ms-conversation-id) and the activity id in its URL path, where a control or non-ASCII
+ * character (a lone surrogate cannot even be URI-encoded) fails the send after the turn ran; the
+ * stores key records by them too.
  */
 const CONVERSATION_ID = /^[\x21-\x7e]{1,1024}$/;
 
@@ -100,7 +102,8 @@ export function checkActivityShape(body: unknown): ShapeCheck {
     accountProblem('recipient', body.recipient, ACCOUNT_KEYS) ??
     accountProblem('conversation', body.conversation, CONVERSATION_KEYS) ??
     (body.conversation.isGroup === undefined || body.conversation.isGroup === null || typeof body.conversation.isGroup === 'boolean' ? undefined : 'conversation.isGroup is not a boolean') ??
-    (['id', 'locale', 'replyToId'] as const).map((key) => (optionalString(body[key]) ? undefined : `${key} is not a string`)).find(Boolean);
+    (['id', 'locale', 'replyToId'] as const).map((key) => (optionalString(body[key]) ? undefined : `${key} is not a string`)).find(Boolean) ??
+    (['id', 'replyToId'] as const).map((key) => (typeof body[key] !== 'string' || CONVERSATION_ID.test(body[key]) ? undefined : `${key} is not a Teams activity id`)).find(Boolean);
   if (identity) return { ok: false, reason: identity };
   return { ok: true, activity: body as unknown as Activity };
 }
