@@ -59,6 +59,23 @@ function listProblem(body: Record<string, unknown>): string | undefined {
  */
 const CONVERSATION_ID = /^[\x21-\x7e]{1,1024}$/;
 
+const TEAM_EVENTS: ReadonlySet<string> = new Set(['teamArchived', 'teamDeleted', 'teamHardDeleted', 'teamRenamed', 'teamRestored', 'teamUnarchived']);
+const CHANNEL_EVENTS: ReadonlySet<string> = new Set(['channelCreated', 'channelDeleted', 'channelRenamed', 'channelRestored']);
+
+/**
+ * A Teams team or channel event (conversationUpdate with channelData.eventType) names its team
+ * (and channel): botbuilder hands channelData.team / .channel to the handlers as they are.
+ */
+function teamsEventProblem(body: Record<string, unknown>): string | undefined {
+  const data = body.channelData;
+  if (body.type !== 'conversationUpdate' || !isObject(data) || typeof data.eventType !== 'string') return undefined;
+  const { eventType } = data;
+  if (!TEAM_EVENTS.has(eventType) && !CHANNEL_EVENTS.has(eventType)) return undefined;
+  if (!isObject(data.team) || !nonEmptyString(data.team.id)) return `channelData.team.id is missing for ${eventType}`;
+  if (CHANNEL_EVENTS.has(eventType) && (!isObject(data.channel) || !nonEmptyString(data.channel.id))) return `channelData.channel.id is missing for ${eventType}`;
+  return accountProblem('channelData.team', data.team, ['id', 'name']) ?? accountProblem('channelData.channel', data.channel, ['id', 'name']);
+}
+
 const ACCOUNT_KEYS = ['id', 'name', 'aadObjectId', 'role'] as const;
 const CONVERSATION_KEYS = [...ACCOUNT_KEYS, 'conversationType', 'tenantId'] as const;
 
@@ -98,6 +115,7 @@ export function checkActivityShape(body: unknown): ShapeCheck {
   }
   const identity =
     listProblem(body) ??
+    teamsEventProblem(body) ??
     accountProblem('from', body.from, ACCOUNT_KEYS) ??
     accountProblem('recipient', body.recipient, ACCOUNT_KEYS) ??
     accountProblem('conversation', body.conversation, CONVERSATION_KEYS) ??
