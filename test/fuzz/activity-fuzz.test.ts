@@ -9,7 +9,7 @@
  * - every answer is 2xx or 4xx, and a 4xx carries a clear message (never 5xx);
  * - no built-in prototype gained a property, and a fresh object shows no polluted key;
  * - the protected records are unchanged: requests, the audit log (entries, head, keys), counters,
- *   the registry, freshness notices, notification subscriptions, and the drafts,
+ *   the registry, freshness notices (but the sweep's run marker), notification subscriptions, and the drafts,
  *   installations and dialog state of the seeded users.
  * After all runs, a snapshot of the store FILES (checkpoint + journal, read from disk) is compared
  * with the one taken before: the only differences allowed are the legitimate bookkeeping of the
@@ -22,7 +22,8 @@
  *   (`outboxWindows`: send times per conversation) with no send to a seeded conversation since
  *   the run began,
  * - `leases` held by this bot process, renewed on the clock by its background roles (outbox,
- *   expiry sweep): time, not input, changes them.
+ *   expiry sweep), and the daily freshness sweep's run marker (`freshnessNotices/run|<date>`,
+ *   written a minute after start-up): time, not input, changes them.
  *
  * Runs: FUZZ_RUNS (default 2000); seed: FUZZ_SEED. `npm run fuzz -- --runs N` sets them.
  * A failing case fast-check shrinks goes into test/fuzz/regressions.ts, replayed here first.
@@ -51,9 +52,12 @@ const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.en
 
 /** Collections no stranger may change at all. */
 const FULLY_PROTECTED: readonly AnyCollectionSpec[] = [
-  REQUESTS, AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS, COUNTERS, FRESHNESS_NOTICES, NOTIFY_SUBSCRIPTIONS,
+  REQUESTS, AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS, COUNTERS, NOTIFY_SUBSCRIPTIONS,
   REGISTRY_COLLECTIONS.keyVaultReferences, REGISTRY_COLLECTIONS.environments, REGISTRY_COLLECTIONS.connectedApplications,
 ] as readonly AnyCollectionSpec[];
+
+/** The daily freshness sweep's run marker (`run|<date>`), written on the clock, not by input. */
+const isSweepMarker = (key: string): boolean => key.startsWith('run|');
 
 describe('hostile activities at /api/messages (property-based)', () => {
   const world = new FuzzWorld();
@@ -101,6 +105,7 @@ describe('hostile activities at /api/messages (property-based)', () => {
     const store = rig.app.store;
     const parts: unknown[] = [];
     for (const spec of FULLY_PROTECTED) parts.push(spec.name, await store.repository(spec).list());
+    parts.push('freshnessNotices', await store.repository(FRESHNESS_NOTICES).list((notice) => !isSweepMarker(notice.key)));
     parts.push('drafts', await store.repository(DRAFTS).list((draft) => seededOwners.has(draft.ownerId.toLowerCase())));
     parts.push('installations', await store.repository(INSTALLATIONS).list((installation) => seededConversations.has(installation.conversationId)));
     return JSON.stringify(parts);
@@ -170,6 +175,8 @@ describe('hostile activities at /api/messages (property-based)', () => {
           const conversations = (value.conversations ?? {}) as Record<string, number[]>;
           return [...seededConversations].every((conversation) => (conversations[conversation] ?? []).every((sentAt) => sentAt < fuzzStartedAt));
         }
+        case 'freshnessNotices':
+          return isSweepMarker(change.id);
         case 'leases':
           return typeof value.owner === 'string' && botOwners.has(value.owner);
         default:
