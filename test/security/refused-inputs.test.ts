@@ -89,6 +89,9 @@ const ROWS: Row[] = [
   { kind: 'body', name: 'from.aadObjectId a number (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), from: { id: mallory.id, aadObjectId: -2058723180 } })), status: 400, answer: /from.aadObjectId is not a string/ },
   { kind: 'body', name: 'entities a string (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), entities: 'approve' })), status: 400, answer: /entities is not a list/ },
   { kind: 'body', name: 'a mention without mentioned (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), entities: [{ type: 'mention', text: '<at>x</at>' }] })), status: 400, answer: /mentioned.id is missing/ },
+  { kind: 'body', name: 'a conversation id with control and non-ASCII characters (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), conversation: { id: 'retire\u202dnotify\u001b', conversationType: 'personal', tenantId: w.rig.scene.tenantId } })), status: 400, answer: /not a Teams conversation id/ },
+  { kind: 'body', name: 'an activity id with a lone surrogate (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), id: 'cancel\ud83d\b' })), status: 400, answer: /id is not a Teams activity id/ },
+  { kind: 'body', name: 'a teamDeleted event without its team (fuzz)', send: (w) => raw(w, JSON.stringify({ ...help(w), type: 'conversationUpdate', text: undefined, channelData: { tenant: { id: w.rig.scene.tenantId }, eventType: 'teamDeleted' } })), status: 400, answer: /channelData.team.id is missing/ },
   { kind: 'body', name: 'an invoke the bot does not handle (fuzz)', send: (w) => post(w, { ...cardExecute(w.rig.scene, mallory, { kind: 'personal' }, 'request.approve', {}), name: 'composeExtension/query' }), status: 400, answer: /only handles card actions/ },
 
   // forged card actions
