@@ -39,7 +39,7 @@ import { REQUESTS } from '../../setup/request.js';
 import type { AnyCollectionSpec } from '../../setup/ports.js';
 import { INSTALLATIONS } from '../../bot/installations.js';
 import { NOTIFY_SUBSCRIPTIONS } from '../../bot/notifications/subscriptions.js';
-import { personalMessage, teamChannel } from '../harness/activities.js';
+import { personalMessage } from '../harness/activities.js';
 import type { PostResult } from '../harness/test-bot.js';
 import { answerProblem, pollutionSeen, prototypeFingerprint } from './fuzz-checks.js';
 import { storeChanges, FuzzWorld, type StoreChange, type StoreSnapshot } from './fuzz-world.js';
@@ -137,9 +137,12 @@ describe('hostile activities at /api/messages (property-based)', () => {
     const polluted = pollutionSeen();
     if (polluted.length) problems.push(`Object.prototype polluted: ${polluted.join(', ')}`);
     if (uncaught.length) problems.push(`uncaught: ${String(uncaught[0])}`);
-    if ((await protectedRecords()) !== protectedBefore) {
-      problems.push('a protected record changed');
-      protectedBefore = await protectedRecords();
+    const protectedNow = await protectedRecords();
+    if (protectedNow !== protectedBefore) {
+      const at = [...protectedNow].findIndex((char, index) => char !== protectedBefore[index]);
+      problems.push(`a protected record changed, near: …${protectedNow.slice(Math.max(0, at - 150), at + 150)}…`);
+      // the next runs (and the shrinker's replays) compare with the changed state
+      protectedBefore = protectedNow;
     }
     if (problems.length) throw new Error(problems.join('\n'));
   }
@@ -153,7 +156,7 @@ describe('hostile activities at /api/messages (property-based)', () => {
 
   test(`${RUNS} generated runs keep the promise`, async () => {
     const targets = { scene: rig.scene, bodyLimit: rig.config.maxBodyBytes, requestIds: [world.ids.pending, world.ids.rejected], cardData: world.realCardData };
-    await fc.assert(fc.asyncProperty(hostileBatch(targets), runBatch), { numRuns: RUNS, seed: SEED, endOnFailure: false, interruptAfterTimeLimit: undefined });
+    await fc.assert(fc.asyncProperty(hostileBatch(targets), runBatch), { numRuns: RUNS, seed: SEED });
   }, Math.max(120_000, RUNS * 200));
 
   test('the store files show no change beyond the strangers’ own bookkeeping', async () => {
@@ -192,8 +195,6 @@ describe('hostile activities at /api/messages (property-based)', () => {
   });
 
   test('the bot still serves its users after the run', async () => {
-    const channel = teamChannel('After the storm');
-    expect(channel.channelId).toBeTruthy();
     const answer = await rig.post(personalMessage(rig.scene, world.riley, 'help'));
     expect(answer.status).toBe(200);
     await rig.connector.waitForActivities(1);
