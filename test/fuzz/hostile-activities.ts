@@ -40,16 +40,19 @@ const versionArb: fc.Arbitrary<Hostile> = fc.oneof(
 );
 const verbArb: fc.Arbitrary<string> = fc.constantFrom(...SETUP_VERBS, ...REQUEST_VERBS, ...OTHER_VERBS, ...UNKNOWN_VERBS);
 
+/** Half the time a forged field keeps the real card's value, so forged clicks also hit live records at their live version. */
+const KEEP_REAL = { nil: undefined, freq: 2 } as const;
+
 /** Card data: a real button's data, with the ids, revisions, verb and inputs forged. */
 const cardDataArb = (targets: FuzzTargets): fc.Arbitrary<{ verb: string; data: Record<string, Json> }> =>
   fc
     .record({
       base: fc.constantFrom(...targets.cardData),
-      verb: fc.option(verbArb, { nil: undefined }),
-      requestId: fc.option(requestIdArb(targets), { nil: undefined }),
-      v: fc.option(versionArb, { nil: undefined }),
-      rev: fc.option(versionArb, { nil: undefined }),
-      draft: fc.option(fc.oneof(fc.constantFrom<Hostile>('0b7d3d6e-3c1f-4a55-9c3e-5f0f7a1d2e11', MISSING, null, '', '*'), weirdString), { nil: undefined }),
+      verb: fc.option(verbArb, KEEP_REAL),
+      requestId: fc.option(requestIdArb(targets), KEEP_REAL),
+      v: fc.option(versionArb, KEEP_REAL),
+      rev: fc.option(versionArb, KEEP_REAL),
+      draft: fc.option(fc.oneof(fc.constantFrom<Hostile>('0b7d3d6e-3c1f-4a55-9c3e-5f0f7a1d2e11', MISSING, null, '', '*'), weirdString), KEEP_REAL),
       comment: fc.option(fc.oneof(weirdString, fc.constant('Looks fine')), { nil: undefined }),
       extra: fc.option(fc.tuple(fc.constantFrom('environment.name', 'keyVault.keyVaultUri', 'list', 'index', 'member', 'section', 'card', 'dryRun'), fc.oneof(weirdString, fc.integer(), fc.constant<Json>(null))), { nil: undefined }),
     })
