@@ -1,7 +1,7 @@
 import { TurnContext, type ConversationReference, type TurnContext as Context } from 'botbuilder';
 import { removeExisting, updateExisting, upsert } from '../setup/compare-and-set.js';
 import type { Clock, CollectionSpec, Repository } from '../setup/ports.js';
-import { teamOf, tenantOf } from './activity-identity.js';
+import { senderObjectIdOf, teamOf, tenantOf } from './activity-identity.js';
 
 /** Where the bot is installed: a conversation it may later write to proactively. */
 export interface Installation {
@@ -51,7 +51,7 @@ export class InstallationStore {
       tenantId: tenantOf(activity),
       teamId: team?.id,
       teamName: team?.name,
-      userObjectId: kind === 'personal' ? activity.from?.aadObjectId?.toLowerCase() : undefined,
+      userObjectId: kind === 'personal' ? senderObjectIdOf(activity) : undefined,
       reference: TurnContext.getConversationReference(activity),
       installedAt: now,
       updatedAt: now,

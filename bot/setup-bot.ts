@@ -22,6 +22,7 @@ import { listEnvironments, showEnvironment } from './commands/registry-commands.
 import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from './turn-logger.js';
+import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
 
@@ -115,7 +116,7 @@ export class SetupBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    if (context.activity.name !== 'adaptiveCard/action') return unsupportedInvoke();
     await this.handleCardAction(context);
     // Every path above answers the invoke itself; this is only a safety net.
     return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' } };

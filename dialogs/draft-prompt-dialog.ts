@@ -4,6 +4,7 @@ import type { Notice } from '../cards/form-view.js';
 import { renderNotice } from '../cards/notice.js';
 import { SETUP_VERBS } from '../cards/setup-actions.js';
 import type { SetupStep } from '../setup/draft.js';
+import { senderObjectIdOf } from '../bot/activity-identity.js';
 import { turnLogger } from '../bot/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { requesterOf } from './requester.js';
@@ -30,7 +31,7 @@ export class DraftPromptDialog extends Dialog<PromptOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: PromptOptions): Promise<DialogTurnResult> {
-    const draft = await this.deps.drafts.get(dc.context.activity.from?.aadObjectId ?? '');
+    const draft = await this.deps.drafts.get(senderObjectIdOf(dc.context.activity) ?? '');
     if (!draft) return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
     (dc.activeDialog?.state as PromptState).returnTo = options?.returnTo ?? draft.value.step;
     const environmentName = draft.value.content.environment.name;

@@ -8,6 +8,7 @@ import { applyListEdit, type ListEdit } from '../setup/list-edits.js';
 import { setStringAt } from '../setup/paths.js';
 import type { Versioned } from '../setup/ports.js';
 import type { FieldError } from '../setup/validation.js';
+import { senderObjectIdOf } from '../bot/activity-identity.js';
 import { turnLogger } from '../bot/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
@@ -58,7 +59,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
-    const requesterId = dc.context.activity.from?.aadObjectId?.toLowerCase() ?? '';
+    const requesterId = senderObjectIdOf(dc.context.activity) ?? '';
     const draft = await this.deps.drafts.get(requesterId);
     if (!draft) return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
     await this.show(dc, draft, {}, options?.notice);

@@ -1,11 +1,11 @@
 import type { TurnContext } from 'botbuilder';
+import { senderObjectIdOf, tenantOf } from '../bot/activity-identity.js';
 import type { Requester } from '../setup/draft.js';
 
 /** The person behind this turn, from the authenticated activity (never from card data). */
 export function requesterOf(context: TurnContext): Requester | undefined {
-  const { from, channelData, conversation } = context.activity;
-  const objectId = from?.aadObjectId?.toLowerCase();
+  const objectId = senderObjectIdOf(context.activity);
   if (!objectId) return undefined;
-  const tenant = (channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? conversation?.tenantId ?? '';
-  return { objectId, name: from.name || 'Unknown user', tenantId: tenant.toLowerCase() };
+  const name: unknown = context.activity.from?.name;
+  return { objectId, name: typeof name === 'string' && name.trim() !== '' ? name : 'Unknown user', tenantId: tenantOf(context.activity) ?? '' };
 }

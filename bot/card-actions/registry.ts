@@ -9,6 +9,11 @@ import { rebuildAction } from './rebuild.js';
 import { refreshAction } from './refresh.js';
 import { resubmitAction } from './resubmit.js';
 import { retryAction } from './retry.js';
+import { looksLikeSecret } from '../../setup/secret-detector.js';
+import { turnLogger } from '../turn-logger.js';
+
+/** The answer to a comment that holds a secret value: nothing recorded, the value never kept. */
+export const SECRET_COMMENT_TEXT = 'That comment looked like a secret value (a key, token or SAS URL), so I did not record anything. Never paste secrets in chat; write the comment again without it.';
 
 /** One handler per verb of the request card; verbs are exact-match constants. */
 const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
@@ -25,6 +30,11 @@ export async function handleRequestAction(context: TurnContext, submission: Requ
   const clicker = requesterOf(context);
   if (!clicker) {
     await refuse(context, "I can't tell who you are (no Microsoft Entra identity on this click), so I changed nothing.");
+    return;
+  }
+  if (looksLikeSecret(submission.comment)) {
+    turnLogger(context, deps.logger).warn({ event: 'secret_comment_refused', verb: submission.action.verb, requestId: submission.action.requestId }, 'card comment looked like a secret; nothing recorded');
+    await refuse(context, SECRET_COMMENT_TEXT);
     return;
   }
   await HANDLERS[submission.action.verb].handle(context, submission, { objectId: clicker.objectId, name: clicker.name }, deps);
