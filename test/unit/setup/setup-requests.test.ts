@@ -8,6 +8,7 @@ import type { Repository, Versioned } from '../../../setup/ports.js';
 import type { Registry } from '../../../setup/registry.js';
 import { planFor } from '../../../setup/execution.js';
 import { REQUESTS, type CardCopy, type RequestIndex, type SetupRequest } from '../../../setup/request.js';
+import { AuditQueue } from '../../../setup/audit-queue.js';
 import { SetupRequests } from '../../../setup/setup-requests.js';
 import type { KeyVaultVerification } from '../../../setup/verification.js';
 import { ManualClock } from '../../fixtures/clocks.js';
@@ -37,7 +38,7 @@ let drafts: DraftStore;
 let audit: AuditLog;
 let registry: Registry;
 
-function service(policy: Partial<ApprovalPolicy> = {}): SetupRequests {
+function service(policy: Partial<ApprovalPolicy> = {}, failpoint?: (name: string) => void): SetupRequests {
   return new SetupRequests({
     requests: requestsRepo,
     counters: countersRepo,
@@ -46,6 +47,7 @@ function service(policy: Partial<ApprovalPolicy> = {}): SetupRequests {
     clock,
     registry,
     policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR, ...policy },
+    failpoint,
   });
 }
 
@@ -619,17 +621,8 @@ describe('edit and resubmit', () => {
 describe('audit entries decided with their transition', () => {
   test('a stop between a decision and its audit entry leaves the entry queued; the next flush appends it once', async () => {
     let stopHere = true;
-    const requests = new SetupRequests({
-      requests: requestsRepo,
-      counters: countersRepo,
-      drafts,
-      audit,
-      clock,
-      registry,
-      policy: { approvers: APPROVERS, approvalsRequired: 1, ttlMs: 72 * HOUR, retryWindowMs: 24 * HOUR },
-      failpoint: (name) => {
-        if (name === 'transition.beforeAudit' && stopHere) throw new Error('stopped right after the decision was stored');
-      },
+    const requests = service({}, (name) => {
+      if (name === 'transition.beforeAudit' && stopHere) throw new Error('stopped right after the decision was stored');
     });
     await submitted(requests, content('Contoso-Queued'));
     await expect(requests.decide('SR-0001', 1, alice, 'approve', 'ok')).rejects.toThrow('stopped');
@@ -639,7 +632,6 @@ describe('audit entries decided with their transition', () => {
     expect(await auditActions('SR-0001')).toEqual(['submitted']);
     stopHere = false;
     // what a restart does (the executor's resume flushes through the same queue)
-    const { AuditQueue } = await import('../../../setup/audit-queue.js');
     const queue = new AuditQueue(requestsRepo, audit);
     await Promise.all([queue.flush('SR-0001'), new AuditQueue(requestsRepo, audit).flush('SR-0001')]);
     expect(await auditActions('SR-0001')).toEqual(['submitted', 'approved']);
