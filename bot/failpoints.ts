@@ -29,7 +29,9 @@ export function parseFailpoints(raw: string): FailpointSpec[] {
     });
 }
 
-export type Failpoint = (name: string) => void;
+import type { Failpoint } from '../setup/ports.js';
+
+export type { Failpoint };
 
 /** The failpoint function for the given specs (undefined when none: zero cost). */
 export function failpointsFor(specs: readonly FailpointSpec[], kill: () => void = () => process.kill(process.pid, 'SIGKILL')): Failpoint | undefined {

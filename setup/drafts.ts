@@ -1,6 +1,6 @@
 import { emptySetupContent, type SetupContent } from './model.js';
 import type { DraftOrigin, Requester, SetupDraft, SetupStep } from './draft.js';
-import type { Clock, CollectionSpec, Patch, Repository, Versioned } from './ports.js';
+import type { Clock, CollectionSpec, Failpoint, Patch, Repository, Versioned } from './ports.js';
 
 export const DRAFTS: CollectionSpec<SetupDraft> = { name: 'drafts' };
 
@@ -20,7 +20,7 @@ export class DraftStore {
     private readonly repository: Repository<SetupDraft>,
     private readonly clock: Clock,
     /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
-    private readonly failpoint?: (name: string) => void,
+    private readonly failpoint?: Failpoint,
   ) {}
 
   get(ownerId: string): Promise<Versioned<SetupDraft> | undefined> {

@@ -19,7 +19,7 @@ import { updateExisting } from './compare-and-set.js';
 import { isFinished, planOf, retryPlan, type ExecutionStep } from './execution.js';
 import type { HeldLease } from './leases.js';
 import { predecessorsOf } from './lineage.js';
-import type { Clock, Logger, Repository, Versioned } from './ports.js';
+import type { Clock, Failpoint, Logger, Repository, Versioned } from './ports.js';
 import type { Registry } from './registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from './request.js';
 import { keyVaultScope } from './setup-diff.js';
@@ -59,7 +59,7 @@ export interface ExecutorDeps {
    * running, nothing done yet), `execution.afterEffect` (the step did its work, its outcome is
    * not stored yet) and `execution.afterStep` (the outcome is stored).
    */
-  failpoint?: (name: string) => void;
+  failpoint?: Failpoint;
 }
 
 /** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */

@@ -121,3 +121,6 @@ export interface Logger {
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
 }
+
+/** Crash tests: a named point where the process may be killed (bot/failpoints.ts arms them). */
+export type Failpoint = (name: string) => void;

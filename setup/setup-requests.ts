@@ -21,7 +21,7 @@ import { AuditQueue, queueAudit, type QueuedAuditEntry } from './audit-queue.js'
 import { isFinished } from './execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from './model.js';
-import type { Clock, Repository, Versioned } from './ports.js';
+import type { Clock, Failpoint, Repository, Versioned } from './ports.js';
 import { applyResubmitted, applyRetry, refuseRebuild, refuseResubmit, refuseRetry } from './recovery-policy.js';
 import { attemptOf, formatRequestId, nameKey, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from './request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from './registry.js';
@@ -65,7 +65,7 @@ export interface SetupRequestsDeps {
   /** Where transitions' audit entries wait for the log; shared with the executor (one per process). */
   auditQueue?: AuditQueue;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
-  failpoint?: (name: string) => void;
+  failpoint?: Failpoint;
 }
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {

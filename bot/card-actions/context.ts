@@ -3,7 +3,7 @@ import type { Notice } from '../../cards/form-view.js';
 import { renderRequestCard } from '../../cards/request-card.js';
 import type { RequestSubmission } from '../../cards/request-actions.js';
 import { presentCard } from '../../dialogs/card-presenter.js';
-import type { Logger, Versioned } from '../../setup/ports.js';
+import type { Failpoint, Logger, Versioned } from '../../setup/ports.js';
 import type { SetupStep } from '../../setup/draft.js';
 import type { DraftStore } from '../../setup/drafts.js';
 import type { SetupRequest } from '../../setup/request.js';
@@ -27,7 +27,7 @@ export interface RequestActionDeps {
   /** Opens the clicker's setup conversation at a card of their draft (wired by the activity handler). */
   openSetup?: (context: TurnContext, entry: { show: SetupStep; notice?: Notice }) => Promise<void>;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
-  failpoint?: (name: string) => void;
+  failpoint?: Failpoint;
 }
 
 export interface RequestActionHandler {

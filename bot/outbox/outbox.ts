@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import { removeExisting, updateExisting, upsert } from '../../setup/compare-and-set.js';
-import type { CollectionSpec, Logger, Repository } from '../../setup/ports.js';
+import type { CollectionSpec, Failpoint, Logger, Repository } from '../../setup/ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
 
@@ -92,7 +92,7 @@ export interface OutboxOptions {
   /** The conversation is gone for the bot (403 / 404): forget it. */
   onGone?: (entry: OutboxEntry, status: number) => Promise<void>;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
-  failpoint?: (name: string) => void;
+  failpoint?: Failpoint;
 }
 
 export interface EnqueueOptions {
