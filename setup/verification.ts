@@ -8,6 +8,31 @@ import type { ItemType, KeyVaultReference } from './model.js';
 /** ✅ ok · ⚠️ warning (done, but look) · ❌ failed */
 export type CheckOutcome = 'ok' | 'warning' | 'failed';
 
+/**
+ * Whether Electronic invoicing itself can use what was referenced, told apart from whether setupbot
+ * can read it. `notChecked` (⚠️) when setupbot lacks the permission a check needs: never ✅, never ❌.
+ */
+export type ServiceUseOutcome = CheckOutcome | 'notChecked';
+
+/**
+ * One finding about Electronic invoicing's own use of a vault, an item or the storage SAS. A code and
+ * parameters (names, ids, dates — never a secret value); the words are made at the edge (cards/).
+ */
+export interface ServiceFinding {
+  /** Stable code, e.g. `sas.signatureRejected`, `access.rbacRoleMissing`. */
+  code: string;
+  outcome: ServiceUseOutcome;
+  params: Record<string, string | number>;
+  /** The exact Azure CLI command that fixes it, real names and ids filled in (never translated). */
+  fix?: string;
+}
+
+export interface ServiceUse {
+  /** The worst of the findings' outcomes (`failed` > `notChecked` > `warning` > `ok`). */
+  outcome: ServiceUseOutcome;
+  findings: ServiceFinding[];
+}
+
 export interface ItemVerification {
   name: string;
   type: ItemType;
@@ -23,6 +48,8 @@ export interface ItemVerification {
   /** Item attributes from the vault. */
   enabled?: boolean;
   expiresOn?: string;
+  /** Electronic invoicing's own use of this item (its access to it; for the SAS, the SAS used for real). */
+  serviceUse?: ServiceUse;
 }
 
 export interface ChainVerification {
@@ -39,6 +66,8 @@ export interface KeyVaultVerification {
   items: ItemVerification[];
   chains: ChainVerification[];
   checkedAt: string;
+  /** Electronic invoicing's own access to the vault: its principal, the access model, the network. */
+  serviceUse?: ServiceUse;
 }
 
 /**
