@@ -8,7 +8,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { systemClock, type Clock } from '../setup/ports.js';
-import type { CheckOutcome, ConnectionCheck, ConnectionChecker } from '../setup/verification.js';
+import type { CheckOutcome, ConnectionCheck, ConnectionChecker } from '../setup/model/verification.js';
 import { noProxyFromEnv, proxyFromEnv, shouldBypassProxy } from './proxy-rules.js';
 
 export interface HttpsConnectionCheckerOptions {

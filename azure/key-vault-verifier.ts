@@ -14,12 +14,12 @@ import {
   describeCertificate,
   isCertificateParseError,
   parseCertificateValue,
-} from '../setup/certificates.js';
-import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model.js';
+} from '../setup/rules/certificates.js';
+import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model/content.js';
 import { systemClock, type Clock } from '../setup/ports.js';
-import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome } from '../setup/sas-url.js';
-import { vaultNameOf } from '../setup/validation.js';
-import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, VerificationScope } from '../setup/verification.js';
+import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome } from '../setup/rules/sas-url.js';
+import { vaultNameOf } from '../setup/rules/validation.js';
+import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, VerificationScope } from '../setup/model/verification.js';
 
 export interface SecretClientKeyVaultVerifierOptions {
   /** Defaults to DefaultAzureCredential (managed identity in Azure). */

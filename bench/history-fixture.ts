@@ -1,7 +1,7 @@
 /**
  * A store's worth of history in the real stored shape, as setupbot itself leaves it after years
  * of use: setup requests in every state (with their execution steps, card copies, approvals),
- * their hash-chained audit entries (interleaved in time, chained with setup/audit.ts hashOf),
+ * their hash-chained audit entries (interleaved in time, chained with setup/audit/audit.ts hashOf),
  * the registry records the succeeded ones made, installations, notification channels, open
  * drafts, dialog state and the request counter. Deterministic for a seed and a `now`.
  *
@@ -12,9 +12,9 @@
  */
 import type { Installation } from '../bot/installations.js';
 import type { NotifySubscription } from '../bot/notifications/subscriptions.js';
-import { GENESIS_HASH, hashOf, type AuditEntry } from '../setup/audit.js';
-import type { Counter } from '../setup/counter.js';
-import { formatRequestId, type RequestStatus } from '../setup/request.js';
+import { GENESIS_HASH, hashOf, type AuditEntry } from '../setup/audit/audit.js';
+import type { Counter } from '../setup/coordination/counter.js';
+import { formatRequestId, type RequestStatus } from '../setup/model/request.js';
 import { COMPANIES, DAY_MS, iso, MINUTE_MS, PENDING_MAX_AGE_MS, REGIONS, Rng, SPAN_MS } from './fixture/basics.js';
 import { castFor } from './fixture/cast.js';
 import { contentFor, draftFor } from './fixture/content.js';

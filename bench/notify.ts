@@ -5,7 +5,7 @@
  * the same 1,000 sends made directly (no outbox, no limits).
  */
 import { ConnectorStandIn, limitBoundSpanMs, seededRandom, TEAMS_LIMITS, type ConnectorCall } from '../test/harness/connector-standin.js';
-import { ConnectorTransport } from '../bot/outbox/transport.js';
+import { ConnectorTransport } from '../outbox/transport.js';
 import { createAdapter, createBotAuthentication } from '../bot/adapter.js';
 import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';

@@ -5,7 +5,7 @@ import { SetupBotError } from '../setup/errors.js';
 import type { Logger } from '../setup/ports.js';
 import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
-import { turnLogger } from './turn-logger.js';
+import { turnLogger } from '../turn/turn-logger.js';
 
 export const TURN_ERROR_TEXT = 'Sorry, something went wrong on my side. Nothing was lost; please try again in a moment.';
 /** When the storage cannot be reached: nothing of this turn was kept, so trying again is safe. */

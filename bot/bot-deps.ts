@@ -1,9 +1,9 @@
 import type { PrivateConversationState } from 'botbuilder';
 import type { SetupDialogDeps } from '../dialogs/setup-context.js';
 import type { Logger } from '../setup/ports.js';
-import type { FreshnessCheck } from '../setup/freshness.js';
-import type { EnvironmentHistory } from '../setup/history.js';
-import type { Registry } from '../setup/registry.js';
+import type { FreshnessCheck } from '../setup/registry/freshness.js';
+import type { EnvironmentHistory } from '../setup/audit/history.js';
+import type { Registry } from '../setup/registry/registry.js';
 import type { RequestActionDeps } from './card-actions/context.js';
 import type { InstallationStore } from './installations.js';
 import type { Notifier } from './notifications/notifier.js';

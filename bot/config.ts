@@ -3,6 +3,7 @@
  * with a message that names the variable and says how to fix it.
  */
 import { ConfigError } from './config-error.js';
+import type { Env } from './env.js';
 import { parseFailpoints, type FailpointSpec } from './failpoints.js';
 import { loadStorageConfig, type StorageConfig } from './storage-config.js';
 
@@ -93,7 +94,6 @@ export interface Config {
   readonly tabHostOrigins: readonly string[];
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -1,5 +1,5 @@
 import type { Logger } from '../setup/ports.js';
-import type { SetupRequests } from '../setup/setup-requests.js';
+import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { RequestCards } from './request-cards.js';
 
 /**

@@ -1,13 +1,13 @@
 import { MessageFactory, type ConversationReference } from 'botbuilder';
 import { renderFreshnessNotice } from '../cards/freshness.js';
 import { cardAttachment } from '../cards/render.js';
-import type { FreshnessCheck, FreshnessNews, FreshnessNotice } from '../setup/freshness.js';
+import type { FreshnessCheck, FreshnessNews, FreshnessNotice } from '../setup/registry/freshness.js';
 import type { Clock, Logger, Repository } from '../setup/ports.js';
-import type { Registry } from '../setup/registry.js';
-import type { SetupRequest } from '../setup/request.js';
-import type { SetupRequests } from '../setup/setup-requests.js';
+import type { Registry } from '../setup/registry/registry.js';
+import type { SetupRequest } from '../setup/model/request.js';
+import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { Notifier } from './notifications/notifier.js';
-import type { Outbox } from './outbox/outbox.js';
+import type { Outbox } from '../outbox/outbox.js';
 
 export interface FreshnessWatchDeps {
   check: FreshnessCheck;

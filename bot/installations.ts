@@ -1,7 +1,7 @@
 import { TurnContext, type ConversationReference, type TurnContext as Context } from 'botbuilder';
-import { removeExisting, updateExisting, upsert } from '../setup/compare-and-set.js';
+import { removeExisting, updateExisting, upsert } from '../setup/coordination/compare-and-set.js';
 import type { Clock, CollectionSpec, Repository } from '../setup/ports.js';
-import { senderObjectIdOf, teamOf, tenantOf } from './activity-identity.js';
+import { senderObjectIdOf, teamOf, tenantOf } from '../turn/activity-identity.js';
 
 /** Where the bot is installed: a conversation it may later write to proactively. */
 export interface Installation {

@@ -2,7 +2,7 @@ import type { Activity, ActivityHandler } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from '../setup/ports.js';
 import type { SetupBotAdapter } from './adapter.js';
-import { setTurnLogger } from './turn-logger.js';
+import { setTurnLogger } from '../turn/turn-logger.js';
 
 export interface EndpointResult {
   status: number;

@@ -2,10 +2,10 @@ import { MessageFactory, type ConversationReference } from 'botbuilder';
 import { renderRequestCard, type RequestViewer } from '../cards/request-card.js';
 import { cardAttachment } from '../cards/render.js';
 import type { Logger, Versioned } from '../setup/ports.js';
-import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/request.js';
-import type { SetupRequests } from '../setup/setup-requests.js';
+import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/model/request.js';
+import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { InstallationStore } from './installations.js';
-import type { Delivery, Outbox } from './outbox/outbox.js';
+import type { Delivery, Outbox } from '../outbox/outbox.js';
 
 export interface RequestCardsDeps {
   requests: SetupRequests;

@@ -1,7 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
 import { checkActivityShape } from './activity-shape.js';
-import { registerReadApi, type ReadApiDeps } from './api/routes.js';
+import { registerReadApi, type ReadApiDeps } from '../read-api/routes.js';
 import type { MessageEndpoint } from './message-endpoint.js';
 import { registerTabSite, type TabSiteOptions } from './tab-site.js';
 

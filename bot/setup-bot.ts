@@ -21,7 +21,7 @@ import { notifyCommand } from './commands/notify-command.js';
 import { listEnvironments, showEnvironment } from './commands/registry-commands.js';
 import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
 import { mayRequest } from './commands/requester-check.js';
-import { turnLogger } from './turn-logger.js';
+import { turnLogger } from '../turn/turn-logger.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;

@@ -2,7 +2,7 @@
  * Which store the bot uses, from the environment (read by loadConfig). A connection string is
  * never repeated in a message: it carries the account key.
  */
-import type { Env } from './config.js';
+import type { Env } from './env.js';
 import { ConfigError } from './config-error.js';
 
 /** How to reach one Azure Storage service: a connection string, or a URL and the app's identity. */

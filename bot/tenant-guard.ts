@@ -1,7 +1,7 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Logger } from '../setup/ports.js';
-import { tenantOf } from './activity-identity.js';
-import { turnLogger } from './turn-logger.js';
+import { tenantOf } from '../turn/activity-identity.js';
+import { turnLogger } from '../turn/turn-logger.js';
 
 export const FOREIGN_TENANT_TEXT =
   "Sorry, I only work for my own organisation, and this conversation comes from another tenant. Nothing was done or stored.";

@@ -2,7 +2,7 @@
  * Setup card buttons (Action.Execute with an Action.Submit fallback) and reading a click back
  * from either shape. Card data identifies the draft and revision; it never carries authority.
  */
-import { SETUP_STEPS } from '../setup/draft.js';
+import { SETUP_STEPS } from '../setup/model/draft.js';
 import {
   isSetupVerb,
   SETUP_VERBS,

@@ -3,7 +3,7 @@
  * ("**+ Added** · …", "**− Removed** · …", "**~ Changed** · …: old → new"), on a container whose style repeats them in
  * colour (styled containers keep their contrast in light, dark and high-contrast themes).
  */
-import { describeChange, type SetupChange } from '../setup/setup-diff.js';
+import { describeChange, type SetupChange } from '../setup/model/setup-diff.js';
 
 export interface ChangeLineView {
   text: string;

@@ -1,5 +1,5 @@
 import template from './connected-apps-step.json' with { type: 'json' };
-import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../setup/model.js';
+import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../setup/model/content.js';
 import { cardActions } from './card-action.js';
 import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';

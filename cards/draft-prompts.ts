@@ -1,7 +1,7 @@
 /** The small cards around a draft: the offer to resume it, and the confirmation before discarding it. */
 import resumeTemplate from './resume-offer.json' with { type: 'json' };
 import discardTemplate from './confirm-discard.json' with { type: 'json' };
-import { SETUP_STEPS, STEP_TITLES, stepNumber, type SetupStep } from '../setup/draft.js';
+import { SETUP_STEPS, STEP_TITLES, stepNumber, type SetupStep } from '../setup/model/draft.js';
 import { cardActions } from './card-action.js';
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';

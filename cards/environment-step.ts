@@ -1,5 +1,5 @@
 import template from './environment-step.json' with { type: 'json' };
-import type { ServiceEnvironment } from '../setup/model.js';
+import type { ServiceEnvironment } from '../setup/model/content.js';
 import { cardActions } from './card-action.js';
 import { errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';

@@ -2,7 +2,7 @@
  * View types and small helpers shared by the setup step cards: the step header, the notice line,
  * input fields with their server error, and reading submitted input values back.
  */
-import { STEP_TITLES, stepNumber, SETUP_STEPS, type SetupStep } from '../setup/draft.js';
+import { STEP_TITLES, stepNumber, SETUP_STEPS, type SetupStep } from '../setup/model/draft.js';
 
 /** Server-side validation errors; key = input id = validation path. */
 export type ErrorMap = Readonly<Record<string, string>>;

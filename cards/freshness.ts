@@ -1,5 +1,5 @@
 import template from './freshness.json' with { type: 'json' };
-import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/freshness.js';
+import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/registry/freshness.js';
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 

@@ -1,5 +1,5 @@
 import template from './history.json' with { type: 'json' };
-import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/history.js';
+import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 

@@ -1,5 +1,5 @@
 import template from './key-vault-step.json' with { type: 'json' };
-import { ITEM_TYPES, type KeyVaultReference } from '../setup/model.js';
+import { ITEM_TYPES, type KeyVaultReference } from '../setup/model/content.js';
 import { cardActions } from './card-action.js';
 import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';

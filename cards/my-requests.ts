@@ -1,5 +1,5 @@
 import template from './my-requests.json' with { type: 'json' };
-import { kindOf, type RequestKind, type SetupRequest } from '../setup/request.js';
+import { kindOf, type RequestKind, type SetupRequest } from '../setup/model/request.js';
 
 const KIND_WORD: Record<RequestKind, string> = { setup: '', change: 'change of ', retire: 'retire ' };
 import { cardDateTime } from './form-view.js';

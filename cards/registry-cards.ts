@@ -1,6 +1,6 @@
 import environmentsTemplate from './environments.json' with { type: 'json' };
 import detailTemplate from './environment-detail.json' with { type: 'json' };
-import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry.js';
+import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
 import { cardDateTime, listOrNone, NONE } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 

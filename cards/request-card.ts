@@ -1,8 +1,8 @@
 import template from './request-card.json' with { type: 'json' };
-import { RESUBMITTABLE } from '../setup/recovery-policy.js';
-import { kindOf, type SetupRequest } from '../setup/request.js';
-import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/execution.js';
-import { financeEndpoints } from '../setup/finance-endpoints.js';
+import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
+import { kindOf, type SetupRequest } from '../setup/model/request.js';
+import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/model/execution.js';
+import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';

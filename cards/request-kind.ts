@@ -3,7 +3,7 @@
  * on which version), a retirement (what it does), and — when it found its environment at a later
  * version — what changed in between.
  */
-import { kindOf, type SetupRequest } from '../setup/request.js';
+import { kindOf, type SetupRequest } from '../setup/model/request.js';
 import { changeLineViews, type ChangeLineView } from './change-lines.js';
 
 export interface KindLines {

@@ -2,7 +2,7 @@
  * The lines of a request card that tell its story: who was asked to approve, who decided, each
  * Retry, and how it links to the request it replaced or that replaced it.
  */
-import { attemptOf, kindOf, type SetupRequest } from '../setup/request.js';
+import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js';
 import { cardDateTime } from './form-view.js';
 
 interface StoryLine {

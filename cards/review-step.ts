@@ -1,6 +1,6 @@
 import template from './review-step.json' with { type: 'json' };
-import type { SetupContent } from '../setup/model.js';
-import type { SetupChange } from '../setup/setup-diff.js';
+import type { SetupContent } from '../setup/model/content.js';
+import type { SetupChange } from '../setup/model/setup-diff.js';
 import { cardActions } from './card-action.js';
 import { changeLineViews } from './change-lines.js';
 import { errorAt, listOrNone, stepHeader, textInput, valueOrNone, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';

@@ -3,8 +3,8 @@
  * and the dialogs that handle them. Card data identifies (whose draft, which revision, which
  * step); it never carries authority — the server re-reads the draft on every click.
  */
-import type { SetupStep } from '../setup/draft.js';
-import type { EditableList } from '../setup/list-edits.js';
+import type { SetupStep } from '../setup/model/draft.js';
+import type { EditableList } from '../setup/model/list-edits.js';
 
 export const SETUP_VERBS = {
   next: 'setup.next',

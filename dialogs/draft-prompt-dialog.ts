@@ -3,9 +3,9 @@ import { renderConfirmDiscard, renderResumeOffer } from '../cards/draft-prompts.
 import type { Notice } from '../cards/form-view.js';
 import { renderNotice } from '../cards/notice.js';
 import { SETUP_VERBS } from '../cards/setup-actions.js';
-import type { SetupStep } from '../setup/draft.js';
-import { senderObjectIdOf } from '../bot/activity-identity.js';
-import { turnLogger } from '../bot/turn-logger.js';
+import type { SetupStep } from '../setup/model/draft.js';
+import { senderObjectIdOf } from '../turn/activity-identity.js';
+import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { requesterOf } from './requester.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { senderObjectIdOf, tenantOf } from '../bot/activity-identity.js';
-import type { Requester } from '../setup/draft.js';
+import { senderObjectIdOf, tenantOf } from '../turn/activity-identity.js';
+import type { Requester } from '../setup/model/draft.js';
 
 /** The person behind this turn, from the authenticated activity (never from card data). */
 export function requesterOf(context: TurnContext): Requester | undefined {

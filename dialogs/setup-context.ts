@@ -4,14 +4,14 @@ import { readSetupSubmission, } from '../cards/card-action.js';
 import type { SetupActionData, SetupCardKind } from '../cards/setup-actions.js';
 import type { CardInputs } from '../cards/form-view.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
-import type { SetupDraft, SetupStep } from '../setup/draft.js';
-import type { DraftStore } from '../setup/drafts.js';
+import type { SetupDraft, SetupStep } from '../setup/model/draft.js';
+import type { DraftStore } from '../setup/requests/drafts.js';
 import type { Logger, Versioned } from '../setup/ports.js';
-import type { SetupRequests } from '../setup/setup-requests.js';
-import type { SetupRequest } from '../setup/request.js';
+import type { SetupRequests } from '../setup/requests/setup-requests.js';
+import type { SetupRequest } from '../setup/model/request.js';
 import { presentCard, refuse } from './card-presenter.js';
 import { requesterOf } from './requester.js';
-import { turnLogger } from '../bot/turn-logger.js';
+import { turnLogger } from '../turn/turn-logger.js';
 
 export interface SetupDialogDeps {
   drafts: DraftStore;

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Env } from '../bot/config.js';
+import type { Env } from '../bot/env.js';
 import { buildAppPackage } from './app-package.js';
 import { readPackagingConfig } from './packaging-config.js';
 

@@ -2,7 +2,8 @@
  * What `npm run package` needs from the environment, checked all at once: a missing or bad
  * value is named with how to set it, and nothing is written.
  */
-import { GUID, parsePublicHost, type Env } from '../bot/config.js';
+import { GUID, parsePublicHost } from '../bot/config.js';
+import type { Env } from '../bot/env.js';
 import type { PackagingValues } from './app-manifest.js';
 
 export interface PackagingProblem {

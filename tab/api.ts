@@ -1,5 +1,5 @@
 /** Calls the read API on the same server, with the SSO token as bearer. */
-import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, RequestListResponse, RequestResponse } from '../bot/api/shapes.js';
+import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, RequestListResponse, RequestResponse } from '../read-api/shapes.js';
 
 export class ApiFailure extends Error {
   constructor(

@@ -1,5 +1,5 @@
 /** Words and dates the tab shows. */
-import type { EnvironmentState, Outcome, RequestState, StepState } from '../bot/api/shapes.js';
+import type { EnvironmentState, Outcome, RequestState, StepState } from '../read-api/shapes.js';
 
 export const REQUEST_STATE_TEXT: Record<RequestState, string> = {
   submitted: 'Waiting for approval',

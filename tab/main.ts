@@ -3,7 +3,7 @@
  * shows what the read API returns. Opened outside Teams it says so and stops.
  */
 import './tab.css';
-import type { EnvironmentListResponse, RequestListResponse } from '../bot/api/shapes.js';
+import type { EnvironmentListResponse, RequestListResponse } from '../read-api/shapes.js';
 import { ApiFailure, SetupsApi } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { useLocale } from './format.js';

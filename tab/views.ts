@@ -8,7 +8,7 @@ import type {
   RequestDetailView,
   RequestSummaryView,
   ViewerView,
-} from '../bot/api/shapes.js';
+} from '../read-api/shapes.js';
 import { h, type Child } from './dom.js';
 import {
   AUDIT_ACTION_TEXT,

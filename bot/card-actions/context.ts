@@ -4,11 +4,11 @@ import { renderRequestCard } from '../../cards/request-card.js';
 import type { RequestSubmission } from '../../cards/request-actions.js';
 import { presentCard } from '../../dialogs/card-presenter.js';
 import type { Failpoint, Logger, Versioned } from '../../setup/ports.js';
-import type { SetupStep } from '../../setup/draft.js';
-import type { DraftStore } from '../../setup/drafts.js';
-import type { SetupRequest } from '../../setup/request.js';
-import type { Registry } from '../../setup/registry.js';
-import type { SetupRequests } from '../../setup/setup-requests.js';
+import type { SetupStep } from '../../setup/model/draft.js';
+import type { DraftStore } from '../../setup/requests/drafts.js';
+import type { SetupRequest } from '../../setup/model/request.js';
+import type { Registry } from '../../setup/registry/registry.js';
+import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { BackgroundWork } from '../background.js';
 import { viewerFor, type RequestCards } from '../request-cards.js';
 

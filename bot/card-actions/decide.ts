@@ -1,6 +1,6 @@
-import type { DecisionKind } from '../../setup/approval-policy.js';
+import type { DecisionKind } from '../../setup/policy/approval-policy.js';
 import { refuse } from '../../dialogs/card-presenter.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /**

@@ -6,11 +6,11 @@ import { renderRetireConfirm } from '../../cards/retire-confirm.js';
 import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
-import { revisionOf } from '../../setup/registry.js';
+import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
 import { startChange, type OpenSetup } from '../commands/change-commands.js';
 import { mayRequest } from '../commands/requester-check.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 
 /**
  * The buttons that act on a recorded environment. Card data names the environment (and the

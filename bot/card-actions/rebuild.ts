@@ -1,11 +1,11 @@
 import { presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
-import { rebuildSeed } from '../../setup/change-requests.js';
-import { changeOrigin } from '../../setup/draft.js';
-import { revisionOf } from '../../setup/registry.js';
+import { rebuildSeed } from '../../setup/requests/change-requests.js';
+import { changeOrigin } from '../../setup/model/draft.js';
+import { revisionOf } from '../../setup/registry/registry.js';
 import { mayRequest } from '../commands/requester-check.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /**

@@ -9,8 +9,8 @@ import { rebuildAction } from './rebuild.js';
 import { refreshAction } from './refresh.js';
 import { resubmitAction } from './resubmit.js';
 import { retryAction } from './retry.js';
-import { looksLikeSecret } from '../../setup/secret-detector.js';
-import { turnLogger } from '../turn-logger.js';
+import { looksLikeSecret } from '../../setup/rules/secret-detector.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 
 /** The answer to a comment that holds a secret value: nothing recorded, the value never kept. */
 export const SECRET_COMMENT_TEXT = 'That comment looked like a secret value (a key, token or SAS URL), so I did not record anything. Never paste secrets in chat; write the comment again without it.';

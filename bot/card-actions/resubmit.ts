@@ -2,7 +2,7 @@ import { presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import { mayRequest } from '../commands/requester-check.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /**

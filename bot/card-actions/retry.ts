@@ -1,5 +1,5 @@
 import { refuse } from '../../dialogs/card-presenter.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /**

@@ -4,11 +4,11 @@ import { renderRetireConfirm } from '../../cards/retire-confirm.js';
 import { acknowledge, presentCard, presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
-import { changeSeed, unchangeableReason } from '../../setup/change-requests.js';
-import { changeOrigin, type SetupStep } from '../../setup/draft.js';
-import { revisionOf } from '../../setup/registry.js';
+import { changeSeed, unchangeableReason } from '../../setup/requests/change-requests.js';
+import { changeOrigin, type SetupStep } from '../../setup/model/draft.js';
+import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { mayRequest } from './requester-check.js';
 
 /** Opens the clicker's setup conversation at a card of their draft (the activity handler's). */

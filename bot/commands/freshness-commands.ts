@@ -2,7 +2,7 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { renderVerificationResult } from '../../cards/freshness.js';
 import { cardAttachment } from '../../cards/render.js';
 import type { BotDeps } from '../bot-deps.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 import { mayRequest } from './requester-check.js';
 
 /** `verify <environment>`: re-verifies its Key Vault items now (the daily check, on demand). */

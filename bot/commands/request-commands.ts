@@ -5,7 +5,7 @@ import { renderMyRequests } from '../../cards/my-requests.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import type { Versioned } from '../../setup/ports.js';
-import type { SetupRequest } from '../../setup/request.js';
+import type { SetupRequest } from '../../setup/model/request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { viewerFor } from '../request-cards.js';
 

@@ -3,7 +3,7 @@ import { refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import type { BotDeps } from '../bot-deps.js';
-import { turnLogger } from '../turn-logger.js';
+import { turnLogger } from '../../turn/turn-logger.js';
 
 export const NOT_A_REQUESTER_TEXT =
   "Sorry, you're not on the list of people who can request an Electronic invoicing setup. Ask the bot's administrator to add you as a requester.";

@@ -2,12 +2,12 @@ import { MessageFactory, type ConversationReference } from 'botbuilder';
 import { renderNotification, type NotificationView } from '../../cards/notification.js';
 import { renderRequestCard } from '../../cards/request-card.js';
 import { cardAttachment } from '../../cards/render.js';
-import type { AuditEntry } from '../../setup/audit.js';
+import type { AuditEntry } from '../../setup/audit/audit.js';
 import type { Logger } from '../../setup/ports.js';
-import type { SetupRequest } from '../../setup/request.js';
-import type { SetupRequests } from '../../setup/setup-requests.js';
+import type { SetupRequest } from '../../setup/model/request.js';
+import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { InstallationStore } from '../installations.js';
-import type { Outbox } from '../outbox/outbox.js';
+import type { Outbox } from '../../outbox/outbox.js';
 import type { NotifySubscriptions } from './subscriptions.js';
 
 export interface NotifierDeps {

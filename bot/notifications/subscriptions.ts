@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import { removeExisting, upsert } from '../../setup/compare-and-set.js';
+import { removeExisting, upsert } from '../../setup/coordination/compare-and-set.js';
 import type { Clock, CollectionSpec, Repository } from '../../setup/ports.js';
 
 /** A channel that gets notifications because someone typed `notify here` there. */

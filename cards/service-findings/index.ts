@@ -1,5 +1,5 @@
 /** One place that turns a service finding (code + parameters) into words, whichever check made it. */
-import type { ServiceFinding } from '../../setup/verification.js';
+import type { ServiceFinding } from '../../setup/model/verification.js';
 import { sasProbeText } from './sas-probe.js';
 import { serviceAccessText } from './service-access.js';
 

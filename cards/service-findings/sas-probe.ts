@@ -1,4 +1,4 @@
 /** English words for the findings of the SAS check (codes `sas.*`). */
-import type { ServiceFinding } from '../../setup/verification.js';
+import type { ServiceFinding } from '../../setup/model/verification.js';
 
 export const sasProbeText: Record<string, (finding: ServiceFinding) => string> = {};

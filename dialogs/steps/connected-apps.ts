@@ -1,5 +1,5 @@
 import { parseConnectedAppsInputs, renderConnectedAppsStep } from '../../cards/connected-apps-step.js';
-import { validateConnectedApplications } from '../../setup/validation.js';
+import { validateConnectedApplications } from '../../setup/rules/validation.js';
 import { changeModeOf, type FormStep } from './form-step.js';
 
 export const connectedAppsStep: FormStep = {

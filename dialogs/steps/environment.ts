@@ -1,5 +1,5 @@
 import { parseEnvironmentInputs, renderEnvironmentStep } from '../../cards/environment-step.js';
-import { validateEnvironment } from '../../setup/validation.js';
+import { validateEnvironment } from '../../setup/rules/validation.js';
 import { changeModeOf, type FormStep } from './form-step.js';
 
 export const environmentStep: FormStep = {

@@ -1,11 +1,11 @@
 import type { CardInputs, ChangeMode, ErrorMap, Notice } from '../../cards/form-view.js';
-import { pinIdentity } from '../../setup/change-requests.js';
-import { changeOrigin } from '../../setup/draft.js';
+import { pinIdentity } from '../../setup/requests/change-requests.js';
+import { changeOrigin } from '../../setup/model/draft.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { CardIdentity } from '../../cards/setup-actions.js';
-import type { SetupDraft, SetupStep } from '../../setup/draft.js';
-import type { SetupContent } from '../../setup/model.js';
-import type { FieldError, ValidationContext } from '../../setup/validation.js';
+import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
+import type { SetupContent } from '../../setup/model/content.js';
+import type { FieldError, ValidationContext } from '../../setup/rules/validation.js';
 
 /** What a step of the setup form knows: how to draw its card, read it back and check it. */
 export interface FormStep {

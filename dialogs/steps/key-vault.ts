@@ -1,5 +1,5 @@
 import { parseKeyVaultInputs, renderKeyVaultStep } from '../../cards/key-vault-step.js';
-import { validateKeyVault } from '../../setup/validation.js';
+import { validateKeyVault } from '../../setup/rules/validation.js';
 import { changeModeOf, type FormStep } from './form-step.js';
 
 export const keyVaultStep: FormStep = {

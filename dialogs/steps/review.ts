@@ -1,7 +1,7 @@
 import { parseReviewInputs, renderReviewStep } from '../../cards/review-step.js';
-import { changeOrigin, type SetupDraft } from '../../setup/draft.js';
-import { diffSetup } from '../../setup/setup-diff.js';
-import { validateSetupContent } from '../../setup/validation.js';
+import { changeOrigin, type SetupDraft } from '../../setup/model/draft.js';
+import { diffSetup } from '../../setup/model/setup-diff.js';
+import { validateSetupContent } from '../../setup/rules/validation.js';
 import type { FormStep } from './form-step.js';
 
 /** For a change: the environment, its version, and the difference the review shows. */

@@ -1,5 +1,5 @@
 import { COLLECTIONS } from '../../bot/collections.js';
-import { AUDIT_ENTRIES } from '../../setup/audit.js';
+import { AUDIT_ENTRIES } from '../../setup/audit/audit.js';
 import { EmbeddedStore } from '../../storage/embedded-store.js';
 import { cardExecute, teamChannel, teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';

@@ -6,8 +6,8 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { STORAGE_UNAVAILABLE_TEXT } from '../../bot/adapter.js';
-import { REQUESTS } from '../../setup/request.js';
-import { DRAFTS } from '../../setup/drafts.js';
+import { REQUESTS } from '../../setup/model/request.js';
+import { DRAFTS } from '../../setup/requests/drafts.js';
 import { teamsUser } from '../harness/activities.js';
 import { Azurite, DEV_ACCOUNT_KEY, devConnectionString, uniqueStorageNames } from '../harness/azurite.js';
 import { BotProcess } from '../harness/bot-process.js';

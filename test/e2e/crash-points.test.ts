@@ -17,10 +17,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { verifyAuditChain, type AuditEntry } from '../../setup/audit.js';
-import type { SetupDraft, SetupStep } from '../../setup/draft.js';
-import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry.js';
-import type { SetupRequest } from '../../setup/request.js';
+import { verifyAuditChain, type AuditEntry } from '../../setup/audit/audit.js';
+import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
+import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry/registry.js';
+import type { SetupRequest } from '../../setup/model/request.js';
 import { readStoreContents, type StoreContents } from '../../storage/journal/offline-reader.js';
 import { teamsUser, type TeamsUser } from '../harness/activities.js';
 import { BotProcess } from '../harness/bot-process.js';

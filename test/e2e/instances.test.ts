@@ -7,8 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { verifyAuditChain } from '../../setup/audit.js';
-import type { SetupRequest } from '../../setup/request.js';
+import { verifyAuditChain } from '../../setup/audit/audit.js';
+import type { SetupRequest } from '../../setup/model/request.js';
 import { cardExecute, personalMessage, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { Azurite } from '../harness/azurite.js';
 import { approvalCardFor, AzureInstances, postTo, submitSetup, WAIT_MS } from '../harness/azure-instances.js';
@@ -17,7 +17,7 @@ import { cardOf, cardText } from '../harness/card-check.js';
 import { actionsOf, inputValues } from '../harness/card-client.js';
 import { ChildCardClient } from '../harness/child-teams.js';
 import type { ConnectorCall, ConnectorStandInOptions } from '../harness/connector-standin.js';
-import { OUTBOX } from '../../bot/outbox/outbox.js';
+import { OUTBOX } from '../../outbox/outbox.js';
 import { CERT_ITEM, ExecutionWorld, SAS_SECRET, VAULT_URI } from '../harness/execution-world.js';
 import { waitFor } from '../harness/http-json.js';
 

@@ -1,5 +1,5 @@
 import { COLLECTIONS } from '../../bot/collections.js';
-import { AUDIT_ENTRIES } from '../../setup/audit.js';
+import { AUDIT_ENTRIES } from '../../setup/audit/audit.js';
 import { EmbeddedStore } from '../../storage/embedded-store.js';
 import type {
   ApiError,
@@ -8,7 +8,7 @@ import type {
   EnvironmentResponse,
   RequestListResponse,
   RequestResponse,
-} from '../../bot/api/shapes.js';
+} from '../../read-api/shapes.js';
 import { TEST_APP_ID } from '../harness/test-bot.js';
 import { cardText } from '../harness/card-check.js';
 import { CardClient } from '../harness/card-client.js';

@@ -7,7 +7,7 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
-import type { CardCopy } from '../../setup/request.js';
+import type { CardCopy } from '../../setup/model/request.js';
 import { cardExecute, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText, stepLinesOf } from '../harness/card-check.js';
 import { transcript } from '../harness/card-transcript.js';

@@ -11,7 +11,7 @@
  * closing note; no timing is asserted.
  */
 import type { Activity } from 'botbuilder';
-import type { SetupStep } from '../../setup/draft.js';
+import type { SetupStep } from '../../setup/model/draft.js';
 import { personalMessage, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardOf, cardText } from '../harness/card-check.js';
 import { CardClient, type Selector } from '../harness/card-client.js';

@@ -11,9 +11,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { verifyAuditChain, type AuditEntry } from '../../setup/audit.js';
-import type { SetupDraft, SetupStep } from '../../setup/draft.js';
-import type { SetupRequest } from '../../setup/request.js';
+import { verifyAuditChain, type AuditEntry } from '../../setup/audit/audit.js';
+import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
+import type { SetupRequest } from '../../setup/model/request.js';
 import { readStoreContents } from '../../storage/journal/offline-reader.js';
 import { teamsUser, type TeamsUser } from '../harness/activities.js';
 import { BotProcess } from '../harness/bot-process.js';

@@ -30,12 +30,12 @@
  */
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
-import { AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS } from '../../setup/audit.js';
-import { COUNTERS } from '../../setup/counter.js';
-import { DRAFTS } from '../../setup/drafts.js';
-import { FRESHNESS_NOTICES } from '../../setup/freshness.js';
-import { REGISTRY_COLLECTIONS } from '../../setup/registry.js';
-import { REQUESTS } from '../../setup/request.js';
+import { AUDIT_ENTRIES, AUDIT_HEAD, AUDIT_KEYS } from '../../setup/audit/audit.js';
+import { COUNTERS } from '../../setup/coordination/counter.js';
+import { DRAFTS } from '../../setup/requests/drafts.js';
+import { FRESHNESS_NOTICES } from '../../setup/registry/freshness.js';
+import { REGISTRY_COLLECTIONS } from '../../setup/registry/registry.js';
+import { REQUESTS } from '../../setup/model/request.js';
 import type { AnyCollectionSpec } from '../../setup/ports.js';
 import { INSTALLATIONS } from '../../bot/installations.js';
 import { NOTIFY_SUBSCRIPTIONS } from '../../bot/notifications/subscriptions.js';

@@ -5,9 +5,9 @@
  */
 import type { Activity } from 'botbuilder';
 import { COLLECTIONS } from '../../bot/collections.js';
-import { AUDIT_ENTRIES, AuditLog, type AuditEntry } from '../../setup/audit.js';
+import { AUDIT_ENTRIES, AuditLog, type AuditEntry } from '../../setup/audit/audit.js';
 import { systemClock } from '../../setup/ports.js';
-import { REQUESTS, type SetupRequest } from '../../setup/request.js';
+import { REQUESTS, type SetupRequest } from '../../setup/model/request.js';
 import { AzureStore } from '../../storage/azure/azure-store.js';
 import { uniqueStorageNames, type Azurite } from './azurite.js';
 import { BotProcess } from './bot-process.js';

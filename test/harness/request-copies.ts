@@ -2,7 +2,7 @@
  * The copies of a request card the bot posted (the requester's, each approver's, the channel's),
  * as they show now, and clients that click on them.
  */
-import type { CardCopy } from '../../setup/request.js';
+import type { CardCopy } from '../../setup/model/request.js';
 import type { TeamsUser } from './activities.js';
 import { cardOf } from './card-check.js';
 import { CardClient } from './card-client.js';

@@ -8,7 +8,7 @@ import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import type { Clock } from '../../setup/ports.js';
-import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/verification.js';
+import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/model/verification.js';
 import type { Scene } from './activities.js';
 import { ConnectorStandIn, type ConnectorStandInOptions } from './connector-standin.js';
 import { StaticTokenCredentialsFactory } from './credentials.js';

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type Env } from '../../bot/config.js';
+import { ConfigError, loadConfig } from '../../bot/config.js';
+import type { Env } from '../../bot/env.js';
 import { SetupBotError } from '../../setup/errors.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';

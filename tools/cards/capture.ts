@@ -5,7 +5,7 @@
  * the connector stand-in received. So the pictures show exactly what Teams would get.
  */
 import type { Activity } from 'botbuilder';
-import type { ConnectionChecker } from '../../setup/verification.js';
+import type { ConnectionChecker } from '../../setup/model/verification.js';
 import { botAdded, teamChannel, teamsUser, type TeamsUser } from '../../test/harness/activities.js';
 import { cardOf, cardText } from '../../test/harness/card-check.js';
 import { CardClient } from '../../test/harness/card-client.js';

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { SecretClientKeyVaultVerifier, type SecretClientKeyVaultVerifierOptions } from '../../../azure/key-vault-verifier.js';
-import type { KeyVaultItem, KeyVaultReference } from '../../../setup/model.js';
-import type { ItemVerification, KeyVaultVerification } from '../../../setup/verification.js';
+import type { KeyVaultItem, KeyVaultReference } from '../../../setup/model/content.js';
+import type { ItemVerification, KeyVaultVerification } from '../../../setup/model/verification.js';
 import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPem, toPkcs12Base64, type TestCertificate } from '../../harness/certificates.js';
 import { KeyVaultStandIn, RAW_SERVICE_MESSAGE } from '../../harness/key-vault-standin.js';
 

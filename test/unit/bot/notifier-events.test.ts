@@ -1,6 +1,6 @@
 import { describeEvent } from '../../../bot/notifications/notifier.js';
-import type { AuditAction, AuditEntry } from '../../../setup/audit.js';
-import type { SetupRequest } from '../../../setup/request.js';
+import type { AuditAction, AuditEntry } from '../../../setup/audit/audit.js';
+import type { SetupRequest } from '../../../setup/model/request.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 
 const request = { id: 'SR-0042', content: validSetupContent(), requester: { objectId: 'req-rita', name: 'Rita Requester', tenantId: 't' } } as SetupRequest;

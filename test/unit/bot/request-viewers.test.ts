@@ -1,5 +1,5 @@
 import { viewerFor, viewerForCopy } from '../../../bot/request-cards.js';
-import type { RequestStatus, SetupRequest } from '../../../setup/request.js';
+import type { RequestStatus, SetupRequest } from '../../../setup/model/request.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 
 function request(status: RequestStatus, overrides: Partial<SetupRequest> = {}): SetupRequest {

@@ -6,7 +6,7 @@ import { renderConnectedAppsStep } from '../../../cards/connected-apps-step.js';
 import { renderEnvironmentStep } from '../../../cards/environment-step.js';
 import { renderKeyVaultStep } from '../../../cards/key-vault-step.js';
 import { renderReviewStep } from '../../../cards/review-step.js';
-import type { SetupContent } from '../../../setup/model.js';
+import type { SetupContent } from '../../../setup/model/content.js';
 import { cardProblems, MAX_CARD_BYTES } from '../../harness/card-check.js';
 import { bytesOf, errorsFor, errorTexts, hugeContent, identity, inputIds, realisticContent, REALISTIC_COUNTS, withFallbacks } from './card-walk.js';
 

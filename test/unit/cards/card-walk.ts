@@ -2,7 +2,7 @@
  * Reading rendered cards the way a client does: elements in document order, what a submit
  * would send, the buttons and their fallbacks. Plus fixtures for the step cards.
  */
-import type { SetupContent } from '../../../setup/model.js';
+import type { SetupContent } from '../../../setup/model/content.js';
 
 export type CardNode = Record<string, unknown>;
 

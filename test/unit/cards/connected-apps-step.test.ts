@@ -1,6 +1,6 @@
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseConnectedAppsInputs, renderConnectedAppsStep, type ConnectedAppsStepView } from '../../../cards/connected-apps-step.js';
-import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../../../setup/model.js';
+import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../../../setup/model/content.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import {
   actionData, actionsWith, blankStrings, errorTexts, executeValue, identity, inputById, inputIds, inputsOf, isErrorText,

@@ -1,6 +1,6 @@
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseEnvironmentInputs, renderEnvironmentStep, type EnvironmentStepView } from '../../../cards/environment-step.js';
-import { emptySetupContent, type ServiceEnvironment } from '../../../setup/model.js';
+import { emptySetupContent, type ServiceEnvironment } from '../../../setup/model/content.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import {
   actionData, actionsWith, blankStrings, errorTexts, executeValue, identity, inputById, inputIds, inputsOf, isErrorText,

@@ -1,6 +1,6 @@
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseKeyVaultInputs, renderKeyVaultStep, type KeyVaultStepView } from '../../../cards/key-vault-step.js';
-import { emptySetupContent, type KeyVaultReference } from '../../../setup/model.js';
+import { emptySetupContent, type KeyVaultReference } from '../../../setup/model/content.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import {
   actionData, actionsWith, blankStrings, errorTexts, executeValue, identity, inputById, inputIds, inputsOf, isErrorText,

@@ -1,7 +1,7 @@
 import { CARD_BYTES_LIMIT, renderRequestCard } from '../../../cards/request-card.js';
-import { planFor } from '../../../setup/execution.js';
-import { emptySetupContent } from '../../../setup/model.js';
-import type { SetupRequest } from '../../../setup/request.js';
+import { planFor } from '../../../setup/execution/plans.js';
+import { emptySetupContent } from '../../../setup/model/content.js';
+import type { SetupRequest } from '../../../setup/model/request.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 
 /** A finished request with ten connected applications whose steps carry long findings. */

@@ -1,9 +1,10 @@
 import { MAX_REFRESH_USERS, renderRequestCard, statusLine, type RequestViewer } from '../../../cards/request-card.js';
 import { REQUEST_VERBS } from '../../../cards/request-actions.js';
-import { planFor, type ExecutionStep } from '../../../setup/execution.js';
-import { financeEndpoints } from '../../../setup/finance-endpoints.js';
-import type { SetupContent } from '../../../setup/model.js';
-import type { Decision, RequestStatus, SetupRequest } from '../../../setup/request.js';
+import { type ExecutionStep } from '../../../setup/model/execution.js';
+import { planFor } from '../../../setup/execution/plans.js';
+import { financeEndpoints } from '../../../setup/rules/finance-endpoints.js';
+import type { SetupContent } from '../../../setup/model/content.js';
+import type { Decision, RequestStatus, SetupRequest } from '../../../setup/model/request.js';
 import { cardProblems, cardText, MAX_CARD_BYTES } from '../../harness/card-check.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 import { inputsOf, nodesOf, withFallbacks, type CardNode } from './card-walk.js';

@@ -1,6 +1,6 @@
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseReviewInputs, renderReviewStep, type ReviewStepView } from '../../../cards/review-step.js';
-import { emptySetupContent, type SetupContent } from '../../../setup/model.js';
+import { emptySetupContent, type SetupContent } from '../../../setup/model/content.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import { actionData, actionsWith, executeValue, identity, inputById, inputsOf, nodesOf, submitValue, submittedValues, withFallbacks, type CardNode } from './card-walk.js';
 

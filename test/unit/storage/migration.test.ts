@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COLLECTIONS } from '../../../bot/collections.js';
-import { AuditLog } from '../../../setup/audit.js';
-import { DRAFTS } from '../../../setup/drafts.js';
-import { REGISTRY_COLLECTIONS } from '../../../setup/registry.js';
-import { REQUESTS } from '../../../setup/request.js';
+import { AuditLog } from '../../../setup/audit/audit.js';
+import { DRAFTS } from '../../../setup/requests/drafts.js';
+import { REGISTRY_COLLECTIONS } from '../../../setup/registry/registry.js';
+import { REQUESTS } from '../../../setup/model/request.js';
 import { systemClock } from '../../../setup/ports.js';
 import { EmbeddedStore } from '../../../storage/embedded-store.js';
 

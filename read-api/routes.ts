@@ -1,0 +1,76 @@
+/**
+ * GET /api/environments, /api/environments/{name}, /api/environments/{name}/history?page=N,
+ * /api/requests, /api/requests/{id}: JSON, never cached, every call authenticated first (see
+ * caller.ts).
+ */
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from '../setup/ports.js';
+import { viewerOf, type ApiAuthenticator, type ApiCaller } from './caller.js';
+import type { SetupReadModel } from './read-model.js';
+import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, EnvironmentResponse, RequestListResponse, RequestResponse } from './shapes.js';
+
+export interface ReadApiDeps {
+  authenticate: ApiAuthenticator;
+  model: SetupReadModel;
+  logger: Logger;
+}
+
+type Body = ApiError | EnvironmentListResponse | EnvironmentResponse | EnvironmentHistoryResponse | RequestListResponse | RequestResponse;
+
+/** `?page=N` (1-based, default 1); undefined when it is not a whole number from 1 to 1,000,000. */
+export function pageParameter(url: string | undefined): number | undefined {
+  const raw = new URL(url ?? '/', 'http://localhost').searchParams.get('page');
+  if (raw === null || raw === '') return 1;
+  if (!/^\d{1,7}$/.test(raw)) return undefined;
+  const page = Number(raw);
+  return page >= 1 && page <= 1_000_000 ? page : undefined;
+}
+
+function reply(res: Response, status: number, body: Body): void {
+  res.header('Cache-Control', 'no-store');
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.send(status, body);
+}
+
+function notFound(what: string): ApiError {
+  return { error: { code: 'not_found', message: `${what} does not exist, or is not one you may see.` } };
+}
+
+export function registerReadApi(server: Server, deps: ReadApiDeps): void {
+  const route = (path: string, handle: (caller: ApiCaller, req: Request) => Promise<{ status: number; body: Body }>): void => {
+    server.get(path, async (req: Request, res: Response) => {
+      const outcome = await deps.authenticate(req.header('authorization'), req.socket.remoteAddress);
+      if (!outcome.ok) {
+        deps.logger.warn({ event: 'api_auth_failed', path: req.getPath(), status: outcome.status, reason: outcome.reason }, 'read API call refused');
+        if (outcome.challenge) res.header('WWW-Authenticate', outcome.challenge);
+        return reply(res, outcome.status, outcome.body);
+      }
+      try {
+        const { status, body } = await handle(outcome.caller, req);
+        deps.logger.debug({ event: 'api_call', path: req.getPath(), status }, 'read API call');
+        reply(res, status, body);
+      } catch (error) {
+        deps.logger.error({ event: 'api_failed', path: req.getPath(), err: error }, 'read API call failed (500)');
+        reply(res, 500, { error: { code: 'internal', message: 'Something went wrong reading the setups; try again.' } });
+      }
+    });
+  };
+  const param = (req: Request, name: string): string => String((req.params as Record<string, unknown>)[name] ?? '');
+
+  route('/api/environments', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), environments: await deps.model.environments(caller) } }));
+  route('/api/environments/:name', async (caller, req) => {
+    const environment = await deps.model.environment(caller, param(req, 'name'));
+    return environment ? { status: 200, body: { viewer: viewerOf(caller), environment } } : { status: 404, body: notFound(`Service environment "${param(req, 'name')}"`) };
+  });
+  route('/api/environments/:name/history', async (caller, req) => {
+    const page = pageParameter(req.url);
+    if (page === undefined) return { status: 400, body: { error: { code: 'bad_request', message: 'page must be a whole number from 1 (the newest entries).' } } };
+    const history = await deps.model.history(caller, param(req, 'name'), page);
+    return history ? { status: 200, body: { viewer: viewerOf(caller), history } } : { status: 404, body: notFound(`The history of service environment "${param(req, 'name')}"`) };
+  });
+  route('/api/requests', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), requests: await deps.model.requests(caller) } }));
+  route('/api/requests/:id', async (caller, req) => {
+    const request = await deps.model.request(caller, param(req, 'id'));
+    return request ? { status: 200, body: { viewer: viewerOf(caller), request } } : { status: 404, body: notFound(`Request ${param(req, 'id').toUpperCase()}`) };
+  });
+}

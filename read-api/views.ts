@@ -1,0 +1,191 @@
+/**
+ * Domain records → API response shapes. Every field is copied by name, so nothing the domain
+ * adds later (or any value that is not meant for the API) leaks into a response by accident.
+ */
+import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
+import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
+import type { ExecutionStep } from '../setup/model/execution.js';
+import type { ConnectedApplication, KeyVaultReference } from '../setup/model/content.js';
+import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
+import { kindOf, type Decision, type SetupRequest } from '../setup/model/request.js';
+import { changeLine } from '../setup/model/setup-diff.js';
+import type { KeyVaultVerification } from '../setup/model/verification.js';
+import type {
+  AuditEntryView,
+  ChainVerdictView,
+  ConnectedApplicationContentView,
+  DecisionView,
+  EnvironmentHistoryView,
+  EnvironmentView,
+  KeyVaultContentView,
+  KeyVaultVerificationView,
+  RequestDetailView,
+  RequestSummaryView,
+  StepView,
+} from './shapes.js';
+
+function decision(kind: DecisionView['decision'], value: Decision): DecisionView {
+  return { objectId: value.objectId, name: value.name, decision: kind, at: value.at, comment: value.comment };
+}
+
+function step(value: ExecutionStep): StepView {
+  return {
+    title: value.title,
+    state: value.status,
+    messages: [...value.messages],
+    startedAt: value.startedAt ?? null,
+    finishedAt: value.finishedAt ?? null,
+    attempts: value.attempts,
+  };
+}
+
+export function requestSummaryView(request: SetupRequest): RequestSummaryView {
+  const decisions: DecisionView[] = request.approvals.map((value) => decision('approved', value));
+  if (request.rejection) decisions.push(decision('rejected', request.rejection));
+  if (request.cancellation) decisions.push(decision('cancelled', request.cancellation));
+  const { execution } = request;
+  return {
+    id: request.id,
+    kind: kindOf(request),
+    baseVersion: request.change?.baseRevision ?? request.retire?.baseRevision ?? null,
+    changes: (request.change?.diff ?? []).map(changeLine),
+    state: request.status,
+    environment: request.content.environment.name,
+    keyVaultReference: request.content.keyVault.name,
+    connectedApplications: request.content.connectedApplications.map((app) => app.name),
+    dryRun: request.dryRun,
+    requester: { objectId: request.requester.objectId, name: request.requester.name },
+    approvals: {
+      required: request.approvalsRequired,
+      received: request.approvals.length,
+      approverIds: [...request.approvers],
+      decisions,
+    },
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    expiresAt: request.expiresAt,
+    expiredAt: request.expiredAt ?? null,
+    execution: execution
+      ? { dryRun: execution.dryRun, startedAt: execution.startedAt, finishedAt: execution.finishedAt ?? null, steps: execution.steps.map(step) }
+      : null,
+  };
+}
+
+function keyVaultContent(reference: KeyVaultReference): KeyVaultContentView {
+  return {
+    name: reference.name,
+    description: reference.description,
+    keyVaultUri: reference.keyVaultUri,
+    storageSasSecretName: reference.storageSasSecretName,
+    items: reference.items.map((item) => ({ name: item.name, type: item.type, description: item.description })),
+    chains: reference.chains.map((chain) => ({ name: chain.name, certificates: [...chain.certificates] })),
+  };
+}
+
+function applicationContent(application: ConnectedApplication): ConnectedApplicationContentView {
+  return { name: application.name, type: application.type, applicationUrl: application.applicationUrl, tenant: application.tenant };
+}
+
+function verdictView(verdict: ChainVerdict, checkedAt: string): ChainVerdictView {
+  return verdict.ok ? { ok: true, entries: verdict.entries, checkedAt } : { ok: false, brokenAt: verdict.seq, reason: verdict.reason, checkedAt };
+}
+
+function auditEntryView(entry: AuditEntry): AuditEntryView {
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    action: entry.action,
+    actor: entry.actor.kind === 'user' ? { objectId: entry.actor.objectId, name: entry.actor.name } : { system: true },
+    details: { ...entry.details },
+    hash: entry.hash,
+    prevHash: entry.prevHash,
+  };
+}
+
+export function requestDetailView(request: SetupRequest, audit: readonly AuditEntry[], chain: ChainVerdict, checkedAt: string): RequestDetailView {
+  const { environment } = request.content;
+  return {
+    ...requestSummaryView(request),
+    content: {
+      environment: {
+        name: environment.name,
+        description: environment.description,
+        users: environment.users.map((user) => ({ userId: user.userId, email: user.email })),
+        externalApplications: environment.externalApplications.map((app) => ({ name: app.name, objectId: app.objectId })),
+        numberSequences: environment.numberSequences.map((sequence) => ({ name: sequence.name, description: sequence.description })),
+        dataverseEndpointUri: environment.dataverseEndpointUri,
+      },
+      keyVault: keyVaultContent(request.content.keyVault),
+      connectedApplications: request.content.connectedApplications.map(applicationContent),
+    },
+    audit: { entries: audit.map(auditEntryView), chain: verdictView(chain, checkedAt) },
+  };
+}
+
+function verificationView(verification: KeyVaultVerification): KeyVaultVerificationView {
+  return {
+    outcome: verification.outcome,
+    checkedAt: verification.checkedAt,
+    messages: [...verification.messages],
+    items: verification.items.map((item) => ({
+      name: item.name,
+      type: item.type,
+      isStorageSas: item.isStorageSas,
+      outcome: item.outcome,
+      messages: [...item.messages],
+      enabled: item.enabled ?? null,
+      expiresOn: item.expiresOn ?? null,
+      certificate: item.certificate
+        ? { subject: item.certificate.subject, issuer: item.certificate.issuer, notBefore: item.certificate.notBefore, notAfter: item.certificate.notAfter }
+        : null,
+      sas: item.sas ? { account: item.sas.account, container: item.sas.container, permissions: item.sas.permissions, expiresOn: item.sas.expiresOn } : null,
+    })),
+    chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: [...chain.messages] })),
+  };
+}
+
+export function environmentView(
+  recorded: RecordedEnvironment,
+  reference: RecordedKeyVaultReference | undefined,
+  applications: readonly (RecordedConnectedApplication | undefined)[],
+): EnvironmentView {
+  const { environment } = recorded;
+  return {
+    name: environment.name,
+    description: environment.description,
+    state: recorded.status,
+    recordedBy: recorded.recordedBy,
+    recordedAt: recorded.recordedAt,
+    publishedAt: recorded.publishedAt ?? null,
+    version: revisionOf(recorded),
+    lastChangedBy: recorded.lastChangedBy ?? null,
+    lastChangedAt: recorded.lastChangedAt ?? null,
+    retiredAt: recorded.retiredAt ?? null,
+    users: environment.users.map((user) => ({ userId: user.userId, email: user.email })),
+    externalApplications: environment.externalApplications.map((app) => ({ name: app.name, objectId: app.objectId })),
+    numberSequences: environment.numberSequences.map((sequence) => ({ name: sequence.name, description: sequence.description })),
+    dataverseEndpointUri: environment.dataverseEndpointUri,
+    keyVault: reference ? { ...keyVaultContent(reference.reference), lastVerification: verificationView(reference.verification) } : null,
+    connectedApplications: recorded.connectedApplications.map((name, index) => {
+      const application = applications[index];
+      if (!application) return { name, type: '', applicationUrl: '', tenant: '', lastCheck: null };
+      const { lastCheck } = application;
+      return {
+        ...applicationContent(application.application),
+        lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: lastCheck.message },
+      };
+    }),
+  };
+}
+
+export function historyView(history: HistoryPage, pageSize: number, checkedAt: string): EnvironmentHistoryView {
+  return {
+    environment: history.environment,
+    page: history.page + 1,
+    pages: history.pages,
+    pageSize,
+    total: history.total,
+    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    chain: verdictView(history.verdict, checkedAt),
+  };
+}

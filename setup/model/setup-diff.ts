@@ -1,0 +1,366 @@
+/**
+ * What a change request changes: the difference between two setups (the recorded one and the
+ * one asked for), element by element, in plain words that read without colour; and the same
+ * intended changes laid again over a newer version of the setup (Rebuild on the current version).
+ * Pure: no I/O.
+ */
+import type {
+  CertificateChain,
+  ConnectedApplication,
+  EnvironmentUser,
+  ExternalApplication,
+  KeyVaultItem,
+  NumberSequence,
+  SetupContent,
+} from './content.js';
+import { nameKey } from './names.js';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+/** The lists of a setup whose rows a change adds, removes or changes (rows matched by their key). */
+export interface ChangeLists {
+  users: EnvironmentUser;
+  externalApplications: ExternalApplication;
+  numberSequences: NumberSequence;
+  items: KeyVaultItem;
+  chains: CertificateChain;
+  connectedApplications: ConnectedApplication;
+}
+export type ChangeList = keyof ChangeLists;
+
+/** One row added, removed or changed; `before` / `after` hold the whole row (absent for added / removed). */
+export type ListChange = {
+  [L in ChangeList]: { list: L; kind: ChangeKind; key: string; before?: ChangeLists[L]; after?: ChangeLists[L] };
+}[ChangeList];
+
+/** The single-valued fields a change can touch. */
+export type ChangeField =
+  | 'environment.name'
+  | 'environment.description'
+  | 'environment.dataverseEndpointUri'
+  | 'keyVault.name'
+  | 'keyVault.description'
+  | 'keyVault.keyVaultUri'
+  | 'keyVault.storageSasSecretName';
+
+export interface FieldChange {
+  field: ChangeField;
+  kind: 'changed';
+  before: string;
+  after: string;
+}
+
+export type SetupChange = ListChange | FieldChange;
+
+export function isFieldChange(change: SetupChange): change is FieldChange {
+  return 'field' in change;
+}
+
+interface ListSpec<T> {
+  /** How a row is named in a sentence: "user", "Key Vault item". */
+  label: string;
+  key(row: T): string;
+  /** The row's name alone: "bob". */
+  name(row: T): string;
+  /** The row in a few words: "bob (bob@contoso.com)". */
+  show(row: T): string;
+  /** The differences between two versions of a row, in words: "email a → b". */
+  differences(before: T, after: T): string[];
+  read(content: SetupContent): T[];
+  write(content: SetupContent, rows: T[]): void;
+}
+
+const NONE = 'None';
+const shown = (value: string): string => (value.trim() === '' ? NONE : value);
+const fieldDifference = (label: string, before: string, after: string): string[] => (before === after ? [] : [`${label} ${shown(before)} → ${shown(after)}`]);
+
+const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
+  users: {
+    label: 'user',
+    key: (user) => nameKey(user.userId),
+    name: (user) => user.userId,
+    show: (user) => `${user.userId} (${user.email})`,
+    differences: (a, b) => [...fieldDifference('user ID', a.userId, b.userId), ...fieldDifference('email', a.email, b.email)],
+    read: (content) => content.environment.users,
+    write: (content, rows) => {
+      content.environment.users = rows;
+    },
+  },
+  externalApplications: {
+    label: 'external application',
+    key: (app) => app.objectId.trim().toLowerCase(),
+    name: (app) => app.name,
+    show: (app) => `${app.name} (${app.objectId})`,
+    differences: (a, b) => fieldDifference('name', a.name, b.name),
+    read: (content) => content.environment.externalApplications,
+    write: (content, rows) => {
+      content.environment.externalApplications = rows;
+    },
+  },
+  numberSequences: {
+    label: 'number sequence',
+    key: (sequence) => nameKey(sequence.name),
+    name: (sequence) => sequence.name,
+    show: (sequence) => (sequence.description ? `${sequence.name} (${sequence.description})` : sequence.name),
+    differences: (a, b) => [...fieldDifference('name', a.name, b.name), ...fieldDifference('description', a.description, b.description)],
+    read: (content) => content.environment.numberSequences,
+    write: (content, rows) => {
+      content.environment.numberSequences = rows;
+    },
+  },
+  items: {
+    label: 'Key Vault item',
+    key: (item) => nameKey(item.name),
+    name: (item) => item.name,
+    show: (item) => `${item.name} (${item.type})`,
+    differences: (a, b) => [...fieldDifference('name', a.name, b.name), ...fieldDifference('type', a.type, b.type), ...fieldDifference('description', a.description, b.description)],
+    read: (content) => content.keyVault.items,
+    write: (content, rows) => {
+      content.keyVault.items = rows;
+    },
+  },
+  chains: {
+    label: 'certificate chain',
+    key: (chain) => nameKey(chain.name),
+    name: (chain) => chain.name,
+    show: (chain) => `${chain.name} (root first: ${chain.certificates.join(', ') || NONE})`,
+    differences: (a, b) => [
+      ...fieldDifference('name', a.name, b.name),
+      ...fieldDifference('certificates', a.certificates.join(', '), b.certificates.join(', ')),
+      ...fieldDifference('description', a.description, b.description),
+    ],
+    read: (content) => content.keyVault.chains,
+    write: (content, rows) => {
+      content.keyVault.chains = rows;
+    },
+  },
+  connectedApplications: {
+    label: 'connected application',
+    key: (app) => nameKey(app.name),
+    name: (app) => app.name,
+    show: (app) => `${app.name} (${app.applicationUrl})`,
+    differences: (a, b) => [
+      ...fieldDifference('name', a.name, b.name),
+      ...fieldDifference('type', a.type, b.type),
+      ...fieldDifference('URL', a.applicationUrl, b.applicationUrl),
+      ...fieldDifference('tenant', a.tenant, b.tenant),
+    ],
+    read: (content) => content.connectedApplications,
+    write: (content, rows) => {
+      content.connectedApplications = rows;
+    },
+  },
+};
+
+/** The order changes are listed in: the environment, its Key Vault reference, then the applications. */
+const ORDER: readonly (ChangeList | ChangeField)[] = [
+  'environment.name',
+  'environment.description',
+  'users',
+  'externalApplications',
+  'numberSequences',
+  'environment.dataverseEndpointUri',
+  'keyVault.name',
+  'keyVault.description',
+  'keyVault.keyVaultUri',
+  'keyVault.storageSasSecretName',
+  'items',
+  'chains',
+  'connectedApplications',
+];
+
+const FIELD_LABELS: Record<ChangeField, string> = {
+  'environment.name': 'environment name',
+  'environment.description': 'description',
+  'environment.dataverseEndpointUri': 'Dataverse endpoint URI',
+  'keyVault.name': 'Key Vault reference name',
+  'keyVault.description': 'Key Vault description',
+  'keyVault.keyVaultUri': 'Key Vault URI',
+  'keyVault.storageSasSecretName': 'storage SAS secret name',
+};
+
+function readField(content: SetupContent, field: ChangeField): string {
+  const [section, name] = field.split('.') as ['environment' | 'keyVault', string];
+  return String((content[section] as unknown as Record<string, unknown>)[name] ?? '');
+}
+
+function writeField(content: SetupContent, field: ChangeField, value: string): void {
+  const [section, name] = field.split('.') as ['environment' | 'keyVault', string];
+  (content[section] as unknown as Record<string, unknown>)[name] = value;
+}
+
+/** Structural equality of plain JSON values, whatever order their keys were written in. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((value, index) => sameValue(value, b[index]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  return keysA.length === keysB.length && keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+function byKey<T>(rows: readonly T[], key: (row: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const row of rows) if (!map.has(key(row))) map.set(key(row), row);
+  return map;
+}
+
+function diffList<L extends ChangeList>(list: L, before: SetupContent, after: SetupContent): ListChange[] {
+  const spec = LISTS[list] as ListSpec<ChangeLists[L]>;
+  const old = byKey(spec.read(before), spec.key);
+  const now = byKey(spec.read(after), spec.key);
+  const changes: ListChange[] = [];
+  for (const [key, row] of now) if (!old.has(key)) changes.push({ list, kind: 'added', key, after: row } as ListChange);
+  for (const [key, row] of old) if (!now.has(key)) changes.push({ list, kind: 'removed', key, before: row } as ListChange);
+  for (const [key, row] of now) {
+    const previous = old.get(key);
+    if (previous !== undefined && !sameValue(previous, row)) changes.push({ list, kind: 'changed', key, before: previous, after: row } as ListChange);
+  }
+  return changes;
+}
+
+/** Every difference between two setups, in a fixed order (environment, Key Vault, applications). */
+export function diffSetup(before: SetupContent, after: SetupContent): SetupChange[] {
+  return ORDER.flatMap((part): SetupChange[] => {
+    if (part in LISTS) return diffList(part as ChangeList, before, after);
+    const field = part as ChangeField;
+    const [old, now] = [readField(before, field), readField(after, field)];
+    return old === now ? [] : [{ field, kind: 'changed', before: old, after: now }];
+  });
+}
+
+/** A change in words: the symbol and the word carry the meaning, the colour only repeats it. */
+export interface ChangeLine {
+  kind: ChangeKind;
+  symbol: '+' | '−' | '~';
+  word: 'Added' | 'Removed' | 'Changed';
+  text: string;
+}
+
+const SYMBOL = { added: '+', removed: '−', changed: '~' } as const;
+const WORD = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
+
+/** "user bob (bob@contoso.com)", "storage SAS secret name: old → new". */
+export function describeChange(change: SetupChange): ChangeLine {
+  const head = { kind: change.kind, symbol: SYMBOL[change.kind], word: WORD[change.kind] };
+  if (isFieldChange(change)) return { ...head, text: `${FIELD_LABELS[change.field]}: ${shown(change.before)} → ${shown(change.after)}` };
+  const spec = LISTS[change.list] as ListSpec<unknown>;
+  if (change.kind === 'changed' && change.before !== undefined && change.after !== undefined) {
+    return { ...head, text: `${spec.label} ${spec.name(change.before)}: ${spec.differences(change.before, change.after).join('; ')}` };
+  }
+  const row = change.after ?? change.before;
+  return { ...head, text: `${spec.label} ${row === undefined ? change.key : spec.show(row)}` };
+}
+
+/** "+ Added · user bob (bob@contoso.com)". */
+export function changeLine(change: SetupChange): string {
+  const line = describeChange(change);
+  return `${line.symbol} ${line.word} · ${line.text}`;
+}
+
+/** A one-line summary for the audit log and notifications: "added user bob; removed user alice; and 2 more". */
+export function summarizeChanges(changes: readonly SetupChange[], max = 4): string {
+  if (changes.length === 0) return 'nothing';
+  const parts = changes.slice(0, max).map((change) => {
+    const line = describeChange(change);
+    return `${line.word.toLowerCase()} ${line.text}`;
+  });
+  if (changes.length > max) parts.push(`and ${changes.length - max} more`);
+  return parts.join('; ');
+}
+
+/** True when every change is to number sequences: those apply without publishing the environment again. */
+export function touchesOnlyNumberSequences(changes: readonly SetupChange[]): boolean {
+  return changes.length > 0 && changes.every((change) => !isFieldChange(change) && change.list === 'numberSequences');
+}
+
+/**
+ * What a change needs verified in Key Vault: the items it adds or changes, the storage SAS secret
+ * when renamed, the chains it adds or changes (with the certificates they are made of). Undefined
+ * when nothing in the vault is new.
+ */
+export function keyVaultScope(changes: readonly SetupChange[], after: SetupContent): { items: string[]; chains: string[] } | undefined {
+  const items = new Set<string>();
+  const chains = new Set<string>();
+  for (const change of changes) {
+    if (isFieldChange(change)) {
+      if (change.field === 'keyVault.storageSasSecretName' || change.field === 'keyVault.keyVaultUri') items.add(nameKey(after.keyVault.storageSasSecretName));
+      continue;
+    }
+    if (change.kind === 'removed' || !change.after) continue;
+    if (change.list === 'items') items.add(change.key);
+    if (change.list === 'chains') chains.add(change.key);
+  }
+  for (const chain of after.keyVault.chains) {
+    if (chains.has(nameKey(chain.name))) chain.certificates.forEach((certificate) => items.add(nameKey(certificate)));
+  }
+  if (items.size === 0 && chains.size === 0) return undefined;
+  return { items: [...items], chains: [...chains] };
+}
+
+/** A change that could not be laid over the newer setup, and why. */
+export interface SkippedChange {
+  change: SetupChange;
+  reason: string;
+}
+
+export interface RebasedSetup {
+  content: SetupContent;
+  /** Changes laid over the newer setup (or already there). */
+  applied: SetupChange[];
+  skipped: SkippedChange[];
+}
+
+function rebaseField(content: SetupContent, change: FieldChange): string | undefined {
+  const current = readField(content, change.field);
+  if (current === change.after) return undefined;
+  if (current !== change.before) return `${FIELD_LABELS[change.field]} is now ${shown(current)}, changed by someone else in between`;
+  writeField(content, change.field, change.after);
+  return undefined;
+}
+
+function rebaseRow(content: SetupContent, change: ListChange): string | undefined {
+  const spec = LISTS[change.list] as ListSpec<unknown>;
+  const rows = [...spec.read(content)];
+  const index = rows.findIndex((row) => spec.key(row) === change.key);
+  const current = index === -1 ? undefined : rows[index];
+  const what = `${spec.label} ${change.after !== undefined ? spec.show(change.after) : change.before !== undefined ? spec.show(change.before) : change.key}`;
+  switch (change.kind) {
+    case 'added':
+      if (current === undefined) rows.push(structuredClone(change.after));
+      else if (!sameValue(current, change.after)) return `${what} was added by someone else in between, as ${spec.show(current)}`;
+      break;
+    case 'removed':
+      if (current === undefined) break;
+      if (!sameValue(current, change.before)) return `${what} was changed by someone else in between (now ${spec.show(current)})`;
+      rows.splice(index, 1);
+      break;
+    case 'changed':
+      if (current === undefined) return `${what} was removed by someone else in between`;
+      if (sameValue(current, change.after)) break;
+      if (!sameValue(current, change.before)) return `${what} was changed by someone else in between (now ${spec.show(current)})`;
+      rows[index] = structuredClone(change.after);
+      break;
+  }
+  spec.write(content, rows);
+  return undefined;
+}
+
+/**
+ * The same intended changes laid over a newer version of the setup: each applies where the part
+ * it touches is still as it was when the change was built (or already as the change wants it);
+ * a part someone else changed in between is left as they left it, and the change is skipped.
+ */
+export function rebaseChanges(current: SetupContent, changes: readonly SetupChange[]): RebasedSetup {
+  const content = structuredClone(current);
+  const applied: SetupChange[] = [];
+  const skipped: SkippedChange[] = [];
+  for (const change of changes) {
+    const reason = isFieldChange(change) ? rebaseField(content, change) : rebaseRow(content, change);
+    if (reason) skipped.push({ change, reason });
+    else applied.push(change);
+  }
+  return { content, applied, skipped };
+}

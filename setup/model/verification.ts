@@ -1,0 +1,100 @@
+/**
+ * Ports and results of the checks an approved setup runs against the outside world. The
+ * adapters live in azure/; results carry names, dates and plain-word reasons — never a secret
+ * value.
+ */
+import type { ItemType, KeyVaultReference } from './content.js';
+
+/** ✅ ok · ⚠️ warning (done, but look) · ❌ failed */
+export type CheckOutcome = 'ok' | 'warning' | 'failed';
+
+/**
+ * Whether Electronic invoicing itself can use what was referenced, told apart from whether setupbot
+ * can read it. `notChecked` (⚠️) when setupbot lacks the permission a check needs: never ✅, never ❌.
+ */
+export type ServiceUseOutcome = CheckOutcome | 'notChecked';
+
+/**
+ * One finding about Electronic invoicing's own use of a vault, an item or the storage SAS. A code and
+ * parameters (names, ids, dates — never a secret value); the words are made at the edge (cards/).
+ */
+export interface ServiceFinding {
+  /** Stable code, e.g. `sas.signatureRejected`, `access.rbacRoleMissing`. */
+  code: string;
+  outcome: ServiceUseOutcome;
+  params: Record<string, string | number>;
+  /** The exact Azure CLI command that fixes it, real names and ids filled in (never translated). */
+  fix?: string;
+}
+
+export interface ServiceUse {
+  /** The worst of the findings' outcomes (`failed` > `notChecked` > `warning` > `ok`). */
+  outcome: ServiceUseOutcome;
+  findings: ServiceFinding[];
+}
+
+export interface ItemVerification {
+  name: string;
+  type: ItemType;
+  /** True for the storage SAS token secret. */
+  isStorageSas: boolean;
+  outcome: CheckOutcome;
+  /** Plain-word findings, e.g. "expires in 12 days (2026-12-07)". */
+  messages: string[];
+  /** For certificates: subject and validity, when it parsed. */
+  certificate?: { subject: string; issuer: string; notBefore: string; notAfter: string };
+  /** For the SAS secret: the storage account and container it grants, and its expiry. */
+  sas?: { account: string; container: string; permissions: string; expiresOn: string };
+  /** Item attributes from the vault. */
+  enabled?: boolean;
+  expiresOn?: string;
+  /** Electronic invoicing's own use of this item (its access to it; for the SAS, the SAS used for real). */
+  serviceUse?: ServiceUse;
+}
+
+export interface ChainVerification {
+  name: string;
+  outcome: CheckOutcome;
+  messages: string[];
+}
+
+export interface KeyVaultVerification {
+  vaultUri: string;
+  outcome: CheckOutcome;
+  /** Vault-level problems (access denied, vault not found, timeout) in plain words with the fix. */
+  messages: string[];
+  items: ItemVerification[];
+  chains: ChainVerification[];
+  checkedAt: string;
+  /** Electronic invoicing's own access to the vault: its principal, the access model, the network. */
+  serviceUse?: ServiceUse;
+}
+
+/**
+ * Which parts of a reference to verify (a change verifies only what it adds or changes): item
+ * names (the storage SAS secret included when it is one of them) and chain names, compared
+ * case-insensitively. The certificates of a chain in scope must be in `items` for it to be checked.
+ */
+export interface VerificationScope {
+  items: readonly string[];
+  chains: readonly string[];
+}
+
+/** Verifies a Key Vault reference for real: every item, the SAS secret, the chains (or those in `scope`). */
+export interface KeyVaultVerifier {
+  verify(reference: KeyVaultReference, scope?: VerificationScope): Promise<KeyVaultVerification>;
+}
+
+export interface ConnectionCheck {
+  url: string;
+  outcome: CheckOutcome;
+  /** The HTTP status when the application answered. */
+  status?: number;
+  /** Plain words: "answered HTTP 200 in 120 ms" or "DNS lookup failed for …". */
+  message: string;
+}
+
+/** "Check connection" of a connected application: any HTTP answer means reachable. */
+export interface ConnectionChecker {
+  check(url: string): Promise<ConnectionCheck>;
+}
