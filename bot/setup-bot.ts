@@ -12,21 +12,14 @@ import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js
 import type { BotDeps } from './bot-deps.js';
 import { handleEnvironmentAction } from './card-actions/environment.js';
 import { handleRequestAction } from './card-actions/registry.js';
-import { askRetire, startChange } from './commands/change-commands.js';
-import { parseCommand } from './commands/catalog.js';
+import { COMMANDS, parseCommand, routeCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
-import { verifyEnvironment } from './commands/freshness-commands.js';
 import { showHistory } from './commands/history-command.js';
-import { notifyCommand } from './commands/notify-command.js';
-import { listEnvironments, showEnvironment } from './commands/registry-commands.js';
-import { cancelRequest, listApprovals, listMyRequests, showStatus } from './commands/request-commands.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
-
-const NO_DRAFT_TO_CANCEL = 'You have no setup draft to cancel. Type **setup** to start one.';
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
 export class SetupBot extends TeamsActivityHandler {
@@ -53,7 +46,7 @@ export class SetupBot extends TeamsActivityHandler {
       if (botWasAdded) {
         await this.deps.installations.remember(context);
         turnLogger(context, this.deps.logger).info({ event: 'installed' }, 'bot added to a conversation; reference stored; greeting');
-        await sendHelp(context, "Hi, I'm setupbot");
+        await sendHelp(context, "Hi, I'm setupbot", COMMANDS);
       }
       await next();
     });
@@ -122,83 +115,17 @@ export class SetupBot extends TeamsActivityHandler {
     return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' } };
   }
 
+  /** A text command: dispatched through the catalog (bot/commands/catalog.ts), help for anything else. */
   private async handleText(context: TurnContext): Promise<void> {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
     const { verb, argument } = parseCommand(text);
-    switch (verb) {
-      case 'setup':
-        await this.startSetup(context);
-        return;
-      case 'cancel':
-        if (/^SR-\d+$/i.test(argument)) await cancelRequest(this.deps, context, argument);
-        else await this.cancelDraft(context);
-        return;
-      case 'requests':
-        await listMyRequests(this.deps, context);
-        return;
-      case 'approvals':
-        await listApprovals(this.deps, context);
-        return;
-      case 'status':
-        await showStatus(this.deps, context, argument);
-        return;
-      case 'notify':
-        await notifyCommand(this.deps, context, argument.toLowerCase());
-        return;
-      case 'environments':
-        await listEnvironments(this.deps, context);
-        return;
-      case 'show':
-        await showEnvironment(this.deps, context, argument);
-        return;
-      case 'verify':
-        await verifyEnvironment(this.deps, context, argument);
-        return;
-      case 'history':
-        await showHistory(this.deps, context, argument);
-        return;
-      case 'change':
-        await startChange(this.deps, context, argument, (turn, entry) => this.beginSetupDialog(turn, entry));
-        return;
-      case 'retire':
-        await askRetire(this.deps, context, argument);
-        return;
-      case 'help':
-      case '?':
-        await sendHelp(context, 'Here is what I can do');
-        return;
-      default:
-        turnLogger(context, this.deps.logger).info({ event: 'unknown_command' }, 'unrecognised text; answering with help');
-        await sendHelp(context, "I didn't catch that. Here is what I can do");
-    }
-  }
-
-
-
-  private async startSetup(context: TurnContext): Promise<void> {
-    if (!(await mayRequest(this.deps, context))) return;
-    const requester = requesterOf(context);
-    if (!requester) return;
-    const existing = await this.deps.drafts.get(requester.objectId);
-    let entry: SetupDialogOptions;
-    if (existing) {
-      entry = { show: 'resumeOffer' };
-    } else {
-      await this.deps.drafts.start(requester, context.activity.conversation.id);
-      turnLogger(context, this.deps.logger).info({ event: 'draft_started' }, 'setup draft started');
-      entry = { show: 'environment' };
-    }
-    await this.beginSetupDialog(context, entry);
-  }
-
-  private async cancelDraft(context: TurnContext): Promise<void> {
-    const requester = requesterOf(context);
-    const existing = requester ? await this.deps.drafts.get(requester.objectId) : undefined;
-    if (!existing) {
-      await context.sendActivity(NO_DRAFT_TO_CANCEL);
+    const handle = routeCommand(verb);
+    if (handle) {
+      await handle({ context, argument, deps: this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
       return;
     }
-    await this.beginSetupDialog(context, { show: 'confirmDiscard', returnTo: existing.value.step });
+    turnLogger(context, this.deps.logger).info({ event: 'unknown_command' }, 'unrecognised text; answering with help');
+    await sendHelp(context, "I didn't catch that. Here is what I can do", COMMANDS);
   }
 
   private async beginSetupDialog(context: TurnContext, entry: SetupDialogOptions): Promise<void> {

@@ -8,7 +8,8 @@ import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
-import { startChange, type OpenSetup } from '../commands/change-commands.js';
+import { startChange } from '../commands/change-commands.js';
+import type { OpenSetup } from '../commands/command-turn.js';
 import { mayRequest } from '../commands/requester-check.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 

@@ -1,4 +1,13 @@
 import type { HelpCommand } from '../../cards/help.js';
+import { askRetire, startChange } from './change-commands.js';
+import type { CommandHandler, CommandTurn } from './command-turn.js';
+import { verifyEnvironment } from './freshness-commands.js';
+import { sendHelp } from './help.js';
+import { showHistory } from './history-command.js';
+import { notifyCommand } from './notify-command.js';
+import { listEnvironments, showEnvironment } from './registry-commands.js';
+import { listApprovals, listMyRequests, showStatus } from './request-commands.js';
+import { cancelDraftOrRequest, startSetup } from './setup-commands.js';
 
 /** The Teams scopes a bot can be installed in (the manifest's names). */
 export type CommandScope = 'personal' | 'team' | 'groupChat';
@@ -6,8 +15,12 @@ export const COMMAND_SCOPES: readonly CommandScope[] = ['personal', 'team', 'gro
 
 const EVERYWHERE: readonly CommandScope[] = COMMAND_SCOPES;
 
-/** One text command: what the help card shows, and what the Teams command menu offers where. */
+/**
+ * One text command: what the help card shows, what the Teams command menu offers where, and the
+ * handler its verb (the first word of `usage`) is dispatched to.
+ */
 export interface CatalogCommand extends HelpCommand {
+  handle: CommandHandler;
   /** The scopes in which the bot really answers this command. */
   scopes: readonly CommandScope[];
   /**
@@ -27,6 +40,7 @@ export interface CatalogCommand extends HelpCommand {
 export const COMMANDS: readonly CatalogCommand[] = [
   {
     usage: 'setup',
+    handle: startSetup,
     description: 'Start a new setup request (or resume your draft).',
     button: { title: 'New setup', command: 'setup' },
     scopes: EVERYWHERE,
@@ -34,12 +48,14 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'cancel',
+    handle: cancelDraftOrRequest,
     description: 'Discard the setup draft you are writing (asks first).',
     scopes: EVERYWHERE,
     menu: { title: 'cancel', description: 'Discard your setup draft; cancel SR-0042 withdraws a request' },
   },
   {
     usage: 'requests',
+    handle: ({ deps, context }) => listMyRequests(deps, context),
     description: 'Your setup requests and their state.',
     button: { title: 'My requests', command: 'requests' },
     scopes: EVERYWHERE,
@@ -47,6 +63,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'approvals',
+    handle: ({ deps, context }) => listApprovals(deps, context),
     description: 'Requests waiting for your decision.',
     button: { title: 'Pending approvals', command: 'approvals' },
     scopes: EVERYWHERE,
@@ -54,13 +71,15 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'status SR-0042',
+    handle: ({ deps, context, argument }) => showStatus(deps, context, argument),
     description: 'The current state of a request.',
     scopes: EVERYWHERE,
     menu: { title: 'status', description: 'The current state of a request, e.g. status SR-0042' },
   },
-  { usage: 'cancel SR-0042', description: 'Withdraw your request while it waits for approval.', scopes: EVERYWHERE },
+  { usage: 'cancel SR-0042', handle: cancelDraftOrRequest, description: 'Withdraw your request while it waits for approval.', scopes: EVERYWHERE },
   {
     usage: 'environments',
+    handle: ({ deps, context }) => listEnvironments(deps, context),
     description: 'The service environments set up so far.',
     button: { title: 'Environments', command: 'environments' },
     scopes: EVERYWHERE,
@@ -68,18 +87,21 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'notify here · off · status',
+    handle: ({ deps, context, argument }) => notifyCommand(deps, context, argument.toLowerCase()),
     description: 'In a team channel: where request notifications go (approvers).',
     scopes: ['team'],
     menu: { title: 'notify here', description: 'Send request notifications to this channel (approvers); also notify off, notify status' },
   },
   {
     usage: 'show contoso-uat',
+    handle: ({ deps, context, argument }) => showEnvironment(deps, context, argument),
     description: 'One environment by name: users, Key Vault items, connected apps.',
     scopes: EVERYWHERE,
     menu: { title: 'show', description: 'One environment by name, e.g. show contoso-uat' },
   },
   {
     usage: 'history contoso-uat',
+    handle: ({ deps, context, argument }) => showHistory(deps, context, argument),
     description: 'Its audit trail, newest first: who asked, who approved, what changed, the results.',
     scopes: EVERYWHERE,
     menu: { title: 'history', description: "An environment's audit trail, e.g. history contoso-uat" },
@@ -87,16 +109,19 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'change contoso-uat',
+    handle: ({ deps, context, argument, openSetup }) => startChange(deps, context, argument, openSetup),
     description: 'Change a set-up environment: users, apps, number sequences, Key Vault items (approved like any request).',
     scopes: EVERYWHERE,
   },
   {
     usage: 'retire contoso-uat',
+    handle: ({ deps, context, argument }) => askRetire(deps, context, argument),
     description: 'Retire an environment once approved: unlinks its apps; its history stays.',
     scopes: EVERYWHERE,
   },
   {
     usage: 'verify contoso-uat',
+    handle: ({ deps, context, argument }) => verifyEnvironment(deps, context, argument),
     description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).',
     scopes: EVERYWHERE,
     menu: { title: 'verify', description: "Check an environment's Key Vault items now, e.g. verify contoso-uat" },
@@ -104,11 +129,26 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'help',
+    handle: showHelp,
     description: 'Show what I can do.',
     scopes: EVERYWHERE,
     menu: { title: 'help', description: 'Show what I can do' },
   },
 ];
+
+/** `help` (and `?`): the help card. */
+function showHelp({ context }: CommandTurn): Promise<void> {
+  return sendHelp(context, 'Here is what I can do', COMMANDS);
+}
+
+/** Extra words that reach a command's handler: `?` for help. (`my requests`, `new setup` are folded by parseCommand.) */
+const ALIASES: Readonly<Record<string, string>> = { '?': 'help' };
+
+/** The handler for what the user typed, by its verb; undefined when no command starts with it. */
+export function routeCommand(verb: string): CommandHandler | undefined {
+  const wanted = Object.hasOwn(ALIASES, verb) ? ALIASES[verb] : verb;
+  return COMMANDS.find((command) => parseCommand(command.usage).verb === wanted)?.handle;
+}
 
 /** The command menu for one scope, in catalog order. */
 export function menuFor(scope: CommandScope): { title: string; description: string }[] {

@@ -9,10 +9,9 @@ import { changeOrigin, type SetupStep } from '../../setup/model/draft.js';
 import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
 import { turnLogger } from '../../turn/turn-logger.js';
+import type { OpenSetup } from './command-turn.js';
 import { mayRequest } from './requester-check.js';
 
-/** Opens the clicker's setup conversation at a card of their draft (the activity handler's). */
-export type OpenSetup = (context: TurnContext, entry: { show: SetupStep; notice?: Notice }) => Promise<void>;
 
 /**
  * `change contoso-uat` (and "Start a change" on a freshness card, `fromCard`): the setup dialog
