@@ -2,6 +2,7 @@
  * Setup card buttons (Action.Execute with an Action.Submit fallback) and reading a click back
  * from either shape. Card data identifies the draft and revision; it never carries authority.
  */
+import { clickOf, executeWithFallback } from './card-payload.js';
 import { SETUP_STEPS } from '../setup/model/draft.js';
 import {
   isSetupVerb,
@@ -22,10 +23,7 @@ export interface SetupActionOptions {
 
 /** An Action.Execute whose fallback is an Action.Submit carrying the same data (incl. verb). */
 export function setupAction(title: string, data: SetupActionData, options: SetupActionOptions = {}): Record<string, unknown> {
-  const common: Record<string, unknown> = { title, data: compact(data) };
-  if (options.style) common.style = options.style;
-  if (options.inputs === 'none') common.associatedInputs = 'none';
-  return { type: 'Action.Execute', verb: data.verb, ...common, fallback: { type: 'Action.Submit', ...common, data: compact(data) } };
+  return executeWithFallback(title, { ...compact(data), verb: data.verb }, { style: options.style, ...(options.inputs === 'none' ? { associatedInputs: 'none' } : {}) });
 }
 
 function compact(data: SetupActionData): Record<string, unknown> {
@@ -61,8 +59,6 @@ const REVIEW_SECTIONS: Record<ReviewSection, true> = { environment: true, keyVau
 const CARD_KINDS: ReadonlySet<string> = new Set<SetupCardKind>([...SETUP_STEPS, 'confirmDiscard', 'resumeOffer']);
 const ACTION_KEYS: ReadonlySet<string> = new Set(['verb', 'draft', 'rev', 'card', 'list', 'index', 'member', 'direction', 'section']);
 
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isKey = <K extends string>(table: Record<K, true>, value: unknown): value is K =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(table, value);
@@ -72,22 +68,11 @@ const isKey = <K extends string>(table: Record<K, true>, value: unknown): value 
  * Action.Submit message value (the data itself, verb included). Undefined when it is not one.
  */
 export function readSetupSubmission(payload: unknown): { action: SetupActionData; inputs: CardInputs } | undefined {
-  if (!isRecord(payload)) return undefined;
-  let data: Json;
-  let verb: unknown;
-  if (isRecord(payload.action)) {
-    const execute = payload.action;
-    if (execute.type !== undefined && execute.type !== 'Action.Execute') return undefined;
-    if (!isRecord(execute.data)) return undefined;
-    data = execute.data;
-    verb = execute.verb;
-    if (data.verb !== undefined && data.verb !== verb) return undefined;
-  } else {
-    data = payload;
-    verb = payload.verb;
-  }
+  const click = clickOf(payload);
+  if (!click) return undefined;
+  const { verb, data } = click;
   const { draft, rev, card, list, index, member, direction, section } = data;
-  if (typeof verb !== 'string' || !isSetupVerb(verb)) return undefined;
+  if (!isSetupVerb(verb)) return undefined;
   if (typeof draft !== 'string' || draft === '' || !isCount(rev)) return undefined;
   if (typeof card !== 'string' || !CARD_KINDS.has(card)) return undefined;
   if (list !== undefined && !isKey(SETUP_LISTS, list)) return undefined;

@@ -1,3 +1,4 @@
+import { clickOf, executeWithFallback, type Json } from './card-payload.js';
 import template from './history.json' with { type: 'json' };
 import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
 import { cardDateTime } from './form-view.js';
@@ -12,16 +13,12 @@ export interface HistoryActionData {
   page: number;
 }
 
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a page click (Action.Execute value or Action.Submit data); undefined for anything else. */
 export function readHistoryAction(payload: unknown): HistoryActionData | undefined {
-  if (!isRecord(payload)) return undefined;
-  const data = isRecord(payload.action) ? payload.action.data : payload;
-  const verb = isRecord(payload.action) ? payload.action.verb : payload.verb;
-  if (verb !== HISTORY_VERB || !isRecord(data)) return undefined;
-  const { environment, page } = data;
+  const click = clickOf(payload);
+  if (!click || click.verb !== HISTORY_VERB) return undefined;
+  const { environment, page } = click.data;
   if (typeof environment !== 'string' || environment.length === 0 || environment.length > 200) return undefined;
   if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page > 1_000_000) return undefined;
   return { verb: HISTORY_VERB, environment, page };
@@ -29,7 +26,7 @@ export function readHistoryAction(payload: unknown): HistoryActionData | undefin
 
 function pageAction(title: string, environment: string, page: number): Json {
   const data: HistoryActionData = { verb: HISTORY_VERB, environment, page };
-  return { type: 'Action.Execute', title, verb: HISTORY_VERB, data, associatedInputs: 'none', fallback: { type: 'Action.Submit', title, data, associatedInputs: 'none' } };
+  return executeWithFallback(title, { ...data }, { associatedInputs: 'none' });
 }
 
 /** `history contoso-uat`: one page of the environment's audit trail, newest first. */

@@ -2,6 +2,7 @@
  * Verbs and data of the request card (approve, reject, cancel, refresh, retry, resubmit, rebuild). The
  * data names the request and the card's version only; who may do what is decided on the server.
  */
+import { clickOf, executeWithFallback, type Json } from './card-payload.js';
 export const REQUEST_VERBS = {
   approve: 'request.approve',
   reject: 'request.reject',
@@ -28,18 +29,15 @@ export interface RequestSubmission {
   comment: string;
 }
 
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const COMMENT_INPUT_ID = 'comment';
 export const COMMENT_MAX = 500;
 
 /** Reads a request-card click from an Action.Execute invoke value or an Action.Submit value. */
 export function readRequestSubmission(payload: unknown): RequestSubmission | undefined {
-  if (!isRecord(payload)) return undefined;
-  const data = isRecord(payload.action) ? payload.action.data : payload;
-  const verb = isRecord(payload.action) ? payload.action.verb : payload.verb;
-  if (!isRecord(data) || typeof verb !== 'string' || !ALL.has(verb)) return undefined;
+  const click = clickOf(payload);
+  if (!click || !ALL.has(click.verb)) return undefined;
+  const { verb, data } = click;
   const { requestId, v } = data;
   if (typeof requestId !== 'string' || !/^SR-\d{4,}$/.test(requestId)) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return undefined;
@@ -49,8 +47,5 @@ export function readRequestSubmission(payload: unknown): RequestSubmission | und
 
 /** An Action.Execute with an Action.Submit fallback carrying the same data. */
 export function requestAction(title: string, data: RequestActionData, options: { style?: 'positive' | 'destructive'; inputs?: 'auto' | 'none' } = {}): Json {
-  const common: Json = { title, data: { ...data } };
-  if (options.style) common.style = options.style;
-  if (options.inputs === 'none') common.associatedInputs = 'none';
-  return { type: 'Action.Execute', verb: data.verb, ...common, fallback: { type: 'Action.Submit', ...common } };
+  return executeWithFallback(title, { ...data }, { style: options.style, ...(options.inputs === 'none' ? { associatedInputs: 'none' } : {}) });
 }

@@ -1,3 +1,4 @@
+import { clickOf, executeWithFallback } from '../../../cards/card-payload.js';
 import { readSetupSubmission, setupAction } from '../../../cards/card-action.js';
 import { SETUP_VERBS, type SetupActionData } from '../../../cards/setup-actions.js';
 import { executeValue, identity, submitValue, type CardNode } from './card-walk.js';
@@ -76,5 +77,34 @@ describe('readSetupSubmission', () => {
     ['another action type', { action: { type: 'Action.OpenUrl', verb: 'setup.next', data: valid } }],
   ])('refuses %s', (_label, payload) => {
     expect(readSetupSubmission(payload)).toBeUndefined();
+  });
+});
+
+describe('the one reader of card clicks (cards/card-payload.ts)', () => {
+  it('reads an Action.Execute invoke value and an Action.Submit message value alike', () => {
+    expect(clickOf({ action: { type: 'Action.Execute', verb: 'approve', data: { verb: 'approve', requestId: 'SR-0001' } } })).toEqual({ verb: 'approve', data: { verb: 'approve', requestId: 'SR-0001' } });
+    expect(clickOf({ verb: 'approve', requestId: 'SR-0001' })).toEqual({ verb: 'approve', data: { verb: 'approve', requestId: 'SR-0001' } });
+  });
+
+  it('refuses other action types, a verb that disagrees with its data, and shapes that are not clicks', () => {
+    expect(clickOf({ action: { type: 'Action.Submit', verb: 'approve', data: {} } })).toBeUndefined();
+    expect(clickOf({ action: { verb: 'approve', data: { verb: 'reject' } } })).toBeUndefined();
+    expect(clickOf({ action: { verb: 7, data: {} } })).toBeUndefined();
+    expect(clickOf({ action: { verb: 'approve', data: [] } })).toBeUndefined();
+    for (const payload of [undefined, null, 'approve', 42, [], { requestId: 'SR-0001' }]) expect(clickOf(payload)).toBeUndefined();
+  });
+
+  it('builds buttons whose fallback posts the same data as the Action.Execute', () => {
+    const button = executeWithFallback('Approve', { verb: 'approve', requestId: 'SR-0001' }, { style: 'positive', associatedInputs: 'none' });
+    expect(button).toEqual({
+      type: 'Action.Execute',
+      verb: 'approve',
+      title: 'Approve',
+      data: { verb: 'approve', requestId: 'SR-0001' },
+      style: 'positive',
+      associatedInputs: 'none',
+      fallback: { type: 'Action.Submit', title: 'Approve', data: { verb: 'approve', requestId: 'SR-0001' }, style: 'positive', associatedInputs: 'none' },
+    });
+    expect(clickOf((button.fallback as Record<string, unknown>).data)).toEqual({ verb: 'approve', data: { verb: 'approve', requestId: 'SR-0001' } });
   });
 });
