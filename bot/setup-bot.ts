@@ -1,25 +1,22 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import { readSetupSubmission } from '../cards/card-action.js';
-import { readEnvironmentAction } from '../cards/environment-actions.js';
-import { readHistoryAction } from '../cards/history.js';
-import { readRequestSubmission } from '../cards/request-actions.js';
+import type { readSetupSubmission } from '../cards/card-action.js';
 import { refuse } from '../dialogs/card-presenter.js';
 import { DIALOG_IDS } from '../dialogs/ids.js';
 import { requesterOf } from '../dialogs/requester.js';
 import { REFUSALS, STALE_NOTICE } from '../dialogs/setup-context.js';
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { BotDeps } from './bot-deps.js';
-import { handleEnvironmentAction } from './card-actions/environment.js';
-import { handleRequestAction } from './card-actions/registry.js';
+import { routeCardAction } from './card-actions/routes.js';
 import { COMMANDS, parseCommand, routeCommand } from './commands/catalog.js';
 import { sendHelp } from './commands/help.js';
-import { showHistory } from './commands/history-command.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
+
+type SetupSubmission = NonNullable<ReturnType<typeof readSetupSubmission>>;
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
 export class SetupBot extends TeamsActivityHandler {
@@ -134,33 +131,24 @@ export class SetupBot extends TeamsActivityHandler {
     await dc.beginDialog(DIALOG_IDS.setup, entry);
   }
 
-  /**
-   * A click on a card (Action.Execute invoke or Action.Submit message). Setup cards go to the
-   * clicker's active setup dialog; with none active, a click on their own draft's card shows
-   * the current card, and anything else is refused politely.
-   */
+  /** A click on a card (Action.Execute invoke or Action.Submit message): routed by bot/card-actions/routes.ts. */
   private async handleCardAction(context: TurnContext): Promise<void> {
-    const requestSubmission = readRequestSubmission(context.activity.value);
-    if (requestSubmission) {
-      await handleRequestAction(context, requestSubmission, { ...this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
-      return;
-    }
-    const historyPage = readHistoryAction(context.activity.value);
-    if (historyPage) {
-      await showHistory(this.deps, context, historyPage.environment, historyPage.page);
-      return;
-    }
-    const environmentAction = readEnvironmentAction(context.activity.value);
-    if (environmentAction) {
-      await handleEnvironmentAction(context, environmentAction, this.deps, (turn, entry) => this.beginSetupDialog(turn, entry));
-      return;
-    }
-    const submission = readSetupSubmission(context.activity.value);
-    if (!submission) {
-      turnLogger(context, this.deps.logger).warn({ event: 'card_action_unknown' }, 'unknown card action refused');
-      await refuse(context, "Sorry, I don't know that button (the card may be from an older version of me). Nothing was changed. Type **help** to see what I can do.");
-      return;
-    }
+    await routeCardAction(
+      {
+        context,
+        deps: this.deps,
+        openSetup: (turn, entry) => this.beginSetupDialog(turn, entry),
+        continueSetup: (submission) => this.continueSetup(context, submission),
+      },
+      context.activity.value,
+    );
+  }
+
+  /**
+   * A setup-card click goes to the clicker's active setup dialog; with none active, a click on
+   * their own draft's card shows the current card, and anything else is refused politely.
+   */
+  private async continueSetup(context: TurnContext, submission: SetupSubmission): Promise<void> {
     if (!(await mayRequest(this.deps, context))) return;
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();

@@ -2,7 +2,8 @@
  * Setup card buttons (Action.Execute with an Action.Submit fallback) and reading a click back
  * from either shape. Card data identifies the draft and revision; it never carries authority.
  */
-import { clickOf, executeWithFallback } from './card-payload.js';
+import { z } from 'zod';
+import { clickOf, executeWithFallback, readClick } from './card-payload.js';
 import { SETUP_STEPS } from '../setup/model/draft.js';
 import {
   isSetupVerb,
@@ -52,40 +53,44 @@ export function cardActions(identity: CardIdentity, card: SetupCardKind) {
   };
 }
 
-const SETUP_LISTS: Record<SetupList, true> = {
-  users: true, externalApplications: true, numberSequences: true, items: true, chains: true, chainCertificates: true, connectedApplications: true,
-};
-const REVIEW_SECTIONS: Record<ReviewSection, true> = { environment: true, keyVault: true, connectedApps: true };
-const CARD_KINDS: ReadonlySet<string> = new Set<SetupCardKind>([...SETUP_STEPS, 'confirmDiscard', 'resumeOffer']);
-const ACTION_KEYS: ReadonlySet<string> = new Set(['verb', 'draft', 'rev', 'card', 'list', 'index', 'member', 'direction', 'section']);
+const SETUP_LISTS = ['users', 'externalApplications', 'numberSequences', 'items', 'chains', 'chainCertificates', 'connectedApplications'] as const satisfies readonly SetupList[];
+const REVIEW_SECTIONS = ['environment', 'keyVault', 'connectedApps'] as const satisfies readonly ReviewSection[];
+const CARD_KINDS = [...SETUP_STEPS, 'confirmDiscard', 'resumeOffer'] as const satisfies readonly SetupCardKind[];
+const count = z.number().int().min(0);
 
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
-const isKey = <K extends string>(table: Record<K, true>, value: unknown): value is K =>
-  typeof value === 'string' && Object.prototype.hasOwnProperty.call(table, value);
+/** The fields a setup button posts besides the card's input values. */
+const SETUP_CLICK = z.object({
+  verb: z.custom<SetupActionData['verb']>((value) => typeof value === 'string' && isSetupVerb(value)),
+  draft: z.string().min(1),
+  rev: count,
+  card: z.enum(CARD_KINDS),
+  list: z.enum(SETUP_LISTS).optional(),
+  index: count.optional(),
+  member: count.optional(),
+  direction: z.enum(['up', 'down']).optional(),
+  section: z.enum(REVIEW_SECTIONS).optional(),
+});
+const ACTION_KEYS: ReadonlySet<string> = new Set(Object.keys(SETUP_CLICK.shape));
 
 /**
  * Reads a setup click from an Action.Execute invoke value (`{ action: { verb, data } }`) or an
  * Action.Submit message value (the data itself, verb included). Undefined when it is not one.
  */
 export function readSetupSubmission(payload: unknown): { action: SetupActionData; inputs: CardInputs } | undefined {
+  const action = readClick(payload, SETUP_CLICK);
   const click = clickOf(payload);
-  if (!click) return undefined;
-  const { verb, data } = click;
-  const { draft, rev, card, list, index, member, direction, section } = data;
-  if (!isSetupVerb(verb)) return undefined;
-  if (typeof draft !== 'string' || draft === '' || !isCount(rev)) return undefined;
-  if (typeof card !== 'string' || !CARD_KINDS.has(card)) return undefined;
-  if (list !== undefined && !isKey(SETUP_LISTS, list)) return undefined;
-  if (section !== undefined && !isKey(REVIEW_SECTIONS, section)) return undefined;
-  if ((index !== undefined && !isCount(index)) || (member !== undefined && !isCount(member))) return undefined;
-  if (direction !== undefined && direction !== 'up' && direction !== 'down') return undefined;
+  if (!action || !click) return undefined;
+  const inputs = Object.fromEntries(Object.entries(click.data).filter(([key]) => !ACTION_KEYS.has(key)));
+  return { action: compactAction(action), inputs };
+}
 
-  const action: SetupActionData = { verb, draft, rev, card: card as SetupCardKind };
+/** The action without the optional fields the click did not post. */
+function compactAction({ verb, draft, rev, card, list, index, member, direction, section }: z.infer<typeof SETUP_CLICK>): SetupActionData {
+  const action: SetupActionData = { verb, draft, rev, card };
   if (list !== undefined) action.list = list;
   if (index !== undefined) action.index = index;
   if (member !== undefined) action.member = member;
   if (direction !== undefined) action.direction = direction;
   if (section !== undefined) action.section = section;
-  const inputs = Object.fromEntries(Object.entries(data).filter(([key]) => !ACTION_KEYS.has(key)));
-  return { action, inputs };
+  return action;
 }

@@ -4,6 +4,8 @@
  * and an Action.Submit click (clients without Universal Actions) as a message whose value is the
  * data itself, verb included. Each card family then checks its own fields of `data`.
  */
+import type { z } from 'zod';
+
 export type Json = Record<string, unknown>;
 
 export const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -19,6 +21,18 @@ export function clickOf(payload: unknown): { verb: string; data: Json } | undefi
     return { verb: execute.verb, data: execute.data };
   }
   return typeof payload.verb === 'string' ? { verb: payload.verb, data: payload } : undefined;
+}
+
+/**
+ * A click read against its family's schema: the verb and the data's fields, checked once at this
+ * edge and handed inward typed. Undefined for anything the schema refuses (the caller's one
+ * refusal path answers it).
+ */
+export function readClick<T>(payload: unknown, schema: z.ZodType<T>): T | undefined {
+  const click = clickOf(payload);
+  if (!click) return undefined;
+  const parsed = schema.safeParse({ ...click.data, verb: click.verb });
+  return parsed.success ? parsed.data : undefined;
 }
 
 export interface ButtonOptions {

@@ -4,15 +4,14 @@
  * data names the environment (and, for retire, the version the card showed); who may do what,
  * and whether the environment can still be changed, is decided on the server.
  */
-import { clickOf, executeWithFallback, type Json } from './card-payload.js';
+import { z } from 'zod';
+import { executeWithFallback, readClick, type Json } from './card-payload.js';
 export const ENVIRONMENT_VERBS = {
   change: 'environment.change',
   retire: 'environment.retire',
   keep: 'environment.keep',
 } as const;
 export type EnvironmentVerb = (typeof ENVIRONMENT_VERBS)[keyof typeof ENVIRONMENT_VERBS];
-
-const ALL: ReadonlySet<string> = new Set(Object.values(ENVIRONMENT_VERBS));
 
 export interface EnvironmentActionData {
   verb: EnvironmentVerb;
@@ -27,13 +26,15 @@ export function environmentAction(title: string, data: EnvironmentActionData, st
   return executeWithFallback(title, { ...data }, { associatedInputs: 'none', style });
 }
 
+/** What an environment button posts: the verb, the environment's name and (retire) the version it showed. */
+const ENVIRONMENT_CLICK = z.object({
+  verb: z.enum(ENVIRONMENT_VERBS),
+  environment: z.string().max(200).transform((name) => name.trim()).refine((name) => name !== ''),
+  v: z.number().int().min(1).optional(),
+});
+
 /** Reads a click on an environment button (Action.Execute value or Action.Submit data); undefined for anything else. */
 export function readEnvironmentAction(payload: unknown): EnvironmentActionData | undefined {
-  const click = clickOf(payload);
-  if (!click || !ALL.has(click.verb)) return undefined;
-  const { verb, data } = click;
-  const { environment, v } = data;
-  if (typeof environment !== 'string' || environment.trim() === '' || environment.length > 200) return undefined;
-  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) return undefined;
-  return { verb: verb as EnvironmentVerb, environment: environment.trim(), ...(v === undefined ? {} : { v }) };
+  const click = readClick(payload, ENVIRONMENT_CLICK);
+  return click && { verb: click.verb, environment: click.environment, ...(click.v === undefined ? {} : { v: click.v }) };
 }

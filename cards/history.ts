@@ -1,4 +1,5 @@
-import { clickOf, executeWithFallback, type Json } from './card-payload.js';
+import { z } from 'zod';
+import { executeWithFallback, readClick, type Json } from './card-payload.js';
 import template from './history.json' with { type: 'json' };
 import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
 import { cardDateTime } from './form-view.js';
@@ -14,14 +15,17 @@ export interface HistoryActionData {
 }
 
 
+/** What a page button of the history card posts. */
+const HISTORY_CLICK = z.object({
+  verb: z.literal(HISTORY_VERB),
+  environment: z.string().min(1).max(200),
+  page: z.number().int().min(0).max(1_000_000),
+});
+
 /** Reads a page click (Action.Execute value or Action.Submit data); undefined for anything else. */
 export function readHistoryAction(payload: unknown): HistoryActionData | undefined {
-  const click = clickOf(payload);
-  if (!click || click.verb !== HISTORY_VERB) return undefined;
-  const { environment, page } = click.data;
-  if (typeof environment !== 'string' || environment.length === 0 || environment.length > 200) return undefined;
-  if (typeof page !== 'number' || !Number.isInteger(page) || page < 0 || page > 1_000_000) return undefined;
-  return { verb: HISTORY_VERB, environment, page };
+  const click = readClick(payload, HISTORY_CLICK);
+  return click && { verb: click.verb, environment: click.environment, page: click.page };
 }
 
 function pageAction(title: string, environment: string, page: number): Json {

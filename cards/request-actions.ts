@@ -2,7 +2,8 @@
  * Verbs and data of the request card (approve, reject, cancel, refresh, retry, resubmit, rebuild). The
  * data names the request and the card's version only; who may do what is decided on the server.
  */
-import { clickOf, executeWithFallback, type Json } from './card-payload.js';
+import { z } from 'zod';
+import { executeWithFallback, readClick, type Json } from './card-payload.js';
 export const REQUEST_VERBS = {
   approve: 'request.approve',
   reject: 'request.reject',
@@ -14,8 +15,6 @@ export const REQUEST_VERBS = {
   rebuild: 'request.rebuild',
 } as const;
 export type RequestVerb = (typeof REQUEST_VERBS)[keyof typeof REQUEST_VERBS];
-
-const ALL: ReadonlySet<string> = new Set(Object.values(REQUEST_VERBS));
 
 export interface RequestActionData {
   verb: RequestVerb;
@@ -33,16 +32,19 @@ export interface RequestSubmission {
 export const COMMENT_INPUT_ID = 'comment';
 export const COMMENT_MAX = 500;
 
+/** What a request-card button posts: the verb, the request and the card's version, and the comment box. */
+const REQUEST_CLICK = z.object({
+  verb: z.enum(REQUEST_VERBS),
+  requestId: z.string().regex(/^SR-\d{4,}$/),
+  v: z.number().int().min(1),
+  /** The comment box: trimmed and capped; anything but text (or no box) is no comment. */
+  [COMMENT_INPUT_ID]: z.string().transform((value) => value.trim().slice(0, COMMENT_MAX)).catch(''),
+});
+
 /** Reads a request-card click from an Action.Execute invoke value or an Action.Submit value. */
 export function readRequestSubmission(payload: unknown): RequestSubmission | undefined {
-  const click = clickOf(payload);
-  if (!click || !ALL.has(click.verb)) return undefined;
-  const { verb, data } = click;
-  const { requestId, v } = data;
-  if (typeof requestId !== 'string' || !/^SR-\d{4,}$/.test(requestId)) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return undefined;
-  const comment = typeof data[COMMENT_INPUT_ID] === 'string' ? (data[COMMENT_INPUT_ID] as string).trim().slice(0, COMMENT_MAX) : '';
-  return { action: { verb: verb as RequestVerb, requestId, v }, comment };
+  const click = readClick(payload, REQUEST_CLICK);
+  return click && { action: { verb: click.verb, requestId: click.requestId, v: click.v }, comment: click[COMMENT_INPUT_ID] };
 }
 
 /** An Action.Execute with an Action.Submit fallback carrying the same data. */

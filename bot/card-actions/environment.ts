@@ -22,18 +22,19 @@ import { turnLogger } from '../../turn/turn-logger.js';
  * - Keep it: nothing is asked.
  */
 export async function handleEnvironmentAction(context: TurnContext, action: EnvironmentActionData, deps: BotDeps, open: OpenSetup): Promise<void> {
-  switch (action.verb) {
-    case ENVIRONMENT_VERBS.change:
-      await startChange(deps, context, action.environment, open, { fromCard: true });
-      return;
-    case ENVIRONMENT_VERBS.keep:
-      await presentCard(context, renderNotice(`${action.environment} stays as it is`, 'Nothing was asked. Type **retire** and its name if you change your mind.'));
-      return;
-    case ENVIRONMENT_VERBS.retire:
-      await submitRetire(context, action, deps);
-      return;
-  }
+  await HANDLERS[action.verb](context, action, deps, open);
 }
+
+type EnvironmentActionHandler = (context: TurnContext, action: EnvironmentActionData, deps: BotDeps, open: OpenSetup) => Promise<void>;
+
+/** One handler per verb of the environment buttons; verbs are exact-match constants. */
+const HANDLERS: Readonly<Record<EnvironmentActionData['verb'], EnvironmentActionHandler>> = {
+  [ENVIRONMENT_VERBS.change]: (context, action, deps, open) => startChange(deps, context, action.environment, open, { fromCard: true }),
+  [ENVIRONMENT_VERBS.keep]: async (context, action) => {
+    await presentCard(context, renderNotice(`${action.environment} stays as it is`, 'Nothing was asked. Type **retire** and its name if you change your mind.'));
+  },
+  [ENVIRONMENT_VERBS.retire]: (context, action, deps) => submitRetire(context, action, deps),
+};
 
 async function submitRetire(context: TurnContext, action: EnvironmentActionData, deps: BotDeps): Promise<void> {
   if (!(await mayRequest(deps, context))) return;

@@ -27,7 +27,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 /** Packages a folder may import (node: built-ins are always allowed); undefined = any. */
 const MAY_USE_PACKAGES: Record<string, readonly string[] | undefined> = {
   setup: ['node-forge'],
-  cards: ['adaptivecards-templating'],
+  cards: ['adaptivecards-templating', 'zod'],
 };
 
 /** Packages no folder below bot/ may import except those named. */

@@ -1,3 +1,4 @@
+import { COMMENT_MAX, readRequestSubmission } from '../../../cards/request-actions.js';
 import { clickOf, executeWithFallback } from '../../../cards/card-payload.js';
 import { readSetupSubmission, setupAction } from '../../../cards/card-action.js';
 import { SETUP_VERBS, type SetupActionData } from '../../../cards/setup-actions.js';
@@ -106,5 +107,23 @@ describe('the one reader of card clicks (cards/card-payload.ts)', () => {
       fallback: { type: 'Action.Submit', title: 'Approve', data: { verb: 'approve', requestId: 'SR-0001' }, style: 'positive', associatedInputs: 'none' },
     });
     expect(clickOf((button.fallback as Record<string, unknown>).data)).toEqual({ verb: 'approve', data: { verb: 'approve', requestId: 'SR-0001' } });
+  });
+});
+
+describe('the request-card reader', () => {
+  const click = (data: Record<string, unknown>) => ({ action: { type: 'Action.Execute', verb: 'request.cancel', data: { verb: 'request.cancel', requestId: 'SR-0001', v: 2, ...data } } });
+
+  it('reads a click without a comment box as no comment', () => {
+    expect(readRequestSubmission(click({}))).toEqual({ action: { verb: 'request.cancel', requestId: 'SR-0001', v: 2 }, comment: '' });
+  });
+
+  it('trims and caps a comment, and takes anything but text as no comment', () => {
+    expect(readRequestSubmission(click({ comment: '  Wrong vault  ' }))?.comment).toBe('Wrong vault');
+    expect(readRequestSubmission(click({ comment: 'x'.repeat(COMMENT_MAX + 50) }))?.comment).toHaveLength(COMMENT_MAX);
+    expect(readRequestSubmission(click({ comment: { nested: true } }))?.comment).toBe('');
+  });
+
+  it('refuses a malformed request id or version', () => {
+    for (const data of [{ requestId: 'SR-1' }, { requestId: 'sr-0001 ' }, { v: 0 }, { v: 1.5 }, { v: '2' }]) expect(readRequestSubmission(click(data))).toBeUndefined();
   });
 });
