@@ -1,44 +1,33 @@
 import { fileURLToPath } from 'node:url';
-import { PrivateConversationState } from 'botbuilder';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { randomUUID } from 'node:crypto';
-import { AuditQueue } from '../setup/audit/audit-queue.js';
-import { AuditLog } from '../setup/audit/audit.js';
-import { COUNTERS } from '../setup/coordination/counter.js';
-import { DRAFTS, DraftStore } from '../setup/requests/drafts.js';
-import { FRESHNESS_NOTICES, FreshnessCheck } from '../setup/registry/freshness.js';
-import { EnvironmentHistory } from '../setup/audit/history.js';
-import { LEASES, LeaseRole, Leases } from '../setup/coordination/leases.js';
-import { systemClock, type Clock, type Logger } from '../setup/ports.js';
-import { REQUESTS } from '../setup/model/request.js';
-import { SetupRequests } from '../setup/requests/setup-requests.js';
-import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
-import { HttpsConnectionChecker } from '../azure/connection-checker.js';
-import { createJsonFetch, type JsonFetch } from '../azure/json-fetch.js';
-import { Executor } from '../setup/execution/executor.js';
-import { REGISTRY_COLLECTIONS, Registry } from '../setup/registry/registry.js';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { JsonFetch } from '../azure/json-fetch.js';
+import { LEASES, Leases } from '../setup/coordination/leases.js';
+import type { AuditLog } from '../setup/audit/audit.js';
+import type { Executor } from '../setup/execution/executor.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/model/verification.js';
+import { systemClock, type Clock, type Logger } from '../setup/ports.js';
+import type { Registry } from '../setup/registry/registry.js';
+import type { DraftStore } from '../setup/requests/drafts.js';
+import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { Store } from '../storage/store.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Transport } from '../outbox/transport.js';
 import { createAdapter, createBotAuthentication } from './adapter.js';
-import { createApiAuthenticator } from '../read-api/caller.js';
-import { EntraTokenVerifier } from '../read-api/entra-token.js';
-import { SetupReadModel } from '../read-api/read-model.js';
 import { BackgroundWork } from './background.js';
-import { ExpiryWatch } from './expiry-watch.js';
-import { failpointsFor } from './failpoints.js';
-import { FreshnessWatch } from './freshness-watch.js';
-import { OUTBOX, OUTBOX_WINDOWS, Outbox } from '../outbox/outbox.js';
-import { Notifier } from './notifications/notifier.js';
-import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from './notifications/subscriptions.js';
-import { ConnectorTransport, type Transport } from '../outbox/transport.js';
-import { RequestCards } from './request-cards.js';
 import type { Config } from './config.js';
-import { INSTALLATIONS, InstallationStore } from './installations.js';
-import { createMessageEndpoint } from './message-endpoint.js';
+import type { ExpiryWatch } from './expiry-watch.js';
+import { failpointsFor } from './failpoints.js';
+import type { FreshnessWatch } from './freshness-watch.js';
+import type { InstallationStore } from './installations.js';
 import { openStore } from './open-store.js';
-import { createServer, type HttpServer } from './server.js';
-import { SetupBot } from './setup-bot.js';
+import type { HttpServer } from './server.js';
 import { TenantGuard } from './tenant-guard.js';
+import { wireChecks } from './wiring/checks.js';
+import { wireDelivery } from './wiring/delivery.js';
+import { wireDomain } from './wiring/domain.js';
+import { wireHttp } from './wiring/http.js';
+import { wireWork } from './wiring/work.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,10 +49,7 @@ export interface AppDeps {
   tabDirectory?: string;
 }
 
-/** The `aud` values the read API accepts: the tab's SSO resource (when the host is known) and the app id. */
-export function apiAudiences(config: Pick<Config, 'appId' | 'publicHost'>): string[] {
-  return [...(config.publicHost ? [`api://${config.publicHost}/botid-${config.appId}`] : []), config.appId];
-}
+export { apiAudiences } from './wiring/http.js';
 
 export interface App {
   readonly http: HttpServer;
@@ -90,7 +76,11 @@ export interface App {
 /** How long shutdown waits for background work (executions) before leaving it to the next start. */
 const SHUTDOWN_BACKGROUND_MS = 20_000;
 
-/** The composition root as a function: everything wired from configuration, nothing listening yet. */
+/**
+ * The composition root as a function: everything wired from configuration, nothing listening
+ * yet. One wiring function per area (bot/wiring/): the domain, what is sent through the outbox,
+ * the checks, the background work, and what answers HTTP.
+ */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -101,135 +91,37 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const leaseTtl = config.leaseTtlMs;
   const leaseTrouble = (what: string) => (error: unknown) => logger.warn({ event: 'lease_renewal_failed', lease: what, err: error }, 'a lease could not be claimed or renewed; trying again');
 
-  const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
-  const drafts = new DraftStore(store.repository(DRAFTS), clock, failpoint);
-  const audit = new AuditLog(store, clock);
-  const registry = new Registry(
-    {
-      keyVaultReferences: store.repository(REGISTRY_COLLECTIONS.keyVaultReferences),
-      environments: store.repository(REGISTRY_COLLECTIONS.environments),
-      connectedApplications: store.repository(REGISTRY_COLLECTIONS.connectedApplications),
-    },
-    clock,
-  );
-  const requestRepository = store.repository(REQUESTS);
-  const auditQueue = new AuditQueue(requestRepository, audit);
-  const requests = new SetupRequests({
-    registry,
-    auditQueue,
-    failpoint,
-    requests: requestRepository,
-    counters: store.repository(COUNTERS),
-    drafts,
-    audit,
-    clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs },
-  });
-
+  const domain = wireDomain(store, config, clock, failpoint);
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
   const background = new BackgroundWork(logger);
-  let cards: RequestCards | undefined;
-  let subscriptions: NotifySubscriptions | undefined;
-  const outbox = new Outbox({
-    entries: store.repository(OUTBOX),
-    // one instance sends; on a store only this process opens, that is always this one
-    role: new LeaseRole(leases, 'outbox', leaseTtl, leaseTrouble('outbox')),
-    pollMs: store.exclusive ? undefined : config.outboxPollMs,
-    windows: store.repository(OUTBOX_WINDOWS),
-    transport: deps.transport ?? new ConnectorTransport(adapter, config.appId, config.botFramework.ToChannelFromBotOAuthScope ?? 'https://api.botframework.com'),
-    logger,
-    sendRate: config.sendRate,
-    onDelivered: async (delivery) => cards?.onDelivered(delivery),
-    onGone: async (entry) => {
-      await installations.forget(entry.conversationKey);
-      await subscriptions?.remove(entry.conversationKey);
-    },
-    ...(failpoint ? { failpoint } : {}),
-  });
-  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
-  subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), clock);
-  const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
-  audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
-  // one pass per interval across instances: the lease lasts the interval, its holder renews it at its next pass
-  const expiry = new ExpiryWatch(requests, cards, logger, () => leases.claim('expiry', config.expiryCheckMs));
-  const verifier = deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock });
-  const freshnessNotices = store.repository(FRESHNESS_NOTICES);
-  const freshnessCheck = new FreshnessCheck({ registry, verifier, notices: freshnessNotices, clock });
-  const freshness = new FreshnessWatch({
-    check: freshnessCheck,
-    registry,
-    requests,
-    notifier,
-    outbox,
-    notices: freshnessNotices,
-    clock,
-    logger,
-    at: config.freshnessAt,
-    offerChange: true,
-  });
-  const history = new EnvironmentHistory(requests, audit);
-  const executor = new Executor({
-    requests: requestRepository,
-    auditQueue,
-    claims: { claim: (requestId) => leases.hold(`execution:${requestId}`, leaseTtl, { onError: leaseTrouble(`execution:${requestId}`) }) },
-    registry,
-    verifier,
-    checker: deps.connectionChecker ?? new HttpsConnectionChecker({ env: config.proxyEnv, clock }),
-    audit,
-    clock,
-    logger,
-    dryRunAll: config.dryRun,
-    onProgress: (requestId) => cards.syncAll(requestId),
-    ...(failpoint ? { failpoint } : {}),
-  });
-  const bot = new SetupBot({
-    logger,
-    installations,
-    drafts,
-    requests,
-    cards,
-    background,
-    dialogState: new PrivateConversationState(store.botStorage()),
-    requesters: config.requesters,
-    registry,
-    subscriptions,
-    notifier,
-    freshness: freshnessCheck,
-    history,
-    onApproved: (request) =>
-      background.run(`execute ${request.value.id}`, async () => {
-        await executor.execute(request.value.id);
-      }),
-    onSubmitted: (request, requesterCopy) => background.run(`publish ${request.value.id}`, () => cards.publish(request.value.id, requesterCopy)),
-    ...(failpoint ? { failpoint } : {}),
-  });
-  const tokenVerifier = config.anonymous
-    ? undefined
-    : new EntraTokenVerifier({
-        metadataUrl: config.apiOpenIdMetadata,
-        audiences: apiAudiences(config),
-        allowedTenants: config.allowedTenants,
-        fetchJson: deps.fetchJson ?? createJsonFetch({ env: config.proxyEnv }),
-        clock,
-      });
-  const http = createServer({
-    logger,
-    maxBodyBytes: config.maxBodyBytes,
-    messages: createMessageEndpoint({ authentication, adapter, bot }),
-    readApi: {
-      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
-      model: new SetupReadModel({ requests, registry, audit, clock, history }),
+  const delivery = wireDelivery({ store, config, logger, adapter, leases, leaseTrouble, failpoint, clock, transport: deps.transport }, domain);
+  domain.audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => delivery.notifier.onAudit(entry)));
+  const checks = wireChecks({ store, config, clock, keyVaultVerifier: deps.keyVaultVerifier, connectionChecker: deps.connectionChecker }, domain);
+  const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint }, domain, delivery, checks);
+  const http = wireHttp(
+    {
+      store,
+      config,
       logger,
+      clock,
+      authentication,
+      adapter,
+      background,
+      failpoint,
+      fetchJson: deps.fetchJson,
+      // dist/tab next to dist/bot (the bundle's own folder)
+      tabDirectory: deps.tabDirectory ?? fileURLToPath(new URL('../tab/', import.meta.url)),
     },
-    tab: {
-      directory: deps.tabDirectory ?? fileURLToPath(new URL('../tab/', import.meta.url)),
-      hostOrigins: config.tabHostOrigins,
-      anonymous: config.anonymous,
-      logger,
-    },
-  });
+    domain,
+    delivery,
+    checks,
+    work,
+  );
+  const { installations, drafts, requests, audit, registry } = domain;
+  const { outbox } = delivery;
+  const { executor, expiry, freshness } = work;
 
   let resumeTimer: NodeJS.Timeout | undefined;
 
@@ -277,18 +169,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         }, leaseTtl / 2);
         resumeTimer.unref();
       }
-      if (config.anonymous) {
-        logger.warn(
-          { event: 'anonymous_mode', host: config.host, port: bound },
-          'ANONYMOUS LOCAL MODE: no MicrosoftAppId is set, so inbound activities are NOT authenticated. Listening on loopback only. Set MicrosoftAppId (and its credentials) before exposing this bot.',
-        );
-        logger.warn(
-          { event: 'anonymous_api', host: config.host, port: bound },
-          'ANONYMOUS LOCAL MODE: the read API (/api/environments, /api/requests) answers every caller on this machine WITHOUT sign-in, with every request and environment. Set MicrosoftAppId to require Entra ID tokens.',
-        );
-      } else {
-        logger.info({ event: 'listening', host: config.host, port: bound, appId: config.appId }, 'setupbot is listening; every inbound activity is authenticated');
-      }
+      announceListening(config, logger, bound);
       return bound;
     },
     async stop() {
@@ -301,4 +182,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await store.close();
     },
   };
+}
+
+/** Says how the bot listens: loudly when anonymous local mode serves unauthenticated callers. */
+function announceListening(config: Config, logger: Logger, bound: number): void {
+  if (config.anonymous) {
+    logger.warn(
+      { event: 'anonymous_mode', host: config.host, port: bound },
+      'ANONYMOUS LOCAL MODE: no MicrosoftAppId is set, so inbound activities are NOT authenticated. Listening on loopback only. Set MicrosoftAppId (and its credentials) before exposing this bot.',
+    );
+    logger.warn(
+      { event: 'anonymous_api', host: config.host, port: bound },
+      'ANONYMOUS LOCAL MODE: the read API (/api/environments, /api/requests) answers every caller on this machine WITHOUT sign-in, with every request and environment. Set MicrosoftAppId to require Entra ID tokens.',
+    );
+  } else {
+    logger.info({ event: 'listening', host: config.host, port: bound, appId: config.appId }, 'setupbot is listening; every inbound activity is authenticated');
+  }
 }
