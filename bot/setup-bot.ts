@@ -1,7 +1,7 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { readSetupSubmission } from '../cards/card-action.js';
-import { readEnvironmentAction } from '../cards/environment-actions.js';
+import { ENVIRONMENT_VERBS, readEnvironmentAction } from '../cards/environment-actions.js';
 import { readHistoryAction } from '../cards/history.js';
 import { readRequestSubmission } from '../cards/request-actions.js';
 import { refuse } from '../dialogs/card-presenter.js';
@@ -14,6 +14,7 @@ import { handleEnvironmentAction } from './card-actions/environment.js';
 import { handleRequestAction } from './card-actions/registry.js';
 import { askRetire, startChange } from './commands/change-commands.js';
 import { parseCommand } from './commands/catalog.js';
+import { acceptedName } from './name-argument.js';
 import { sendHelp } from './commands/help.js';
 import { verifyEnvironment } from './commands/freshness-commands.js';
 import { showHistory } from './commands/history-command.js';
@@ -27,6 +28,9 @@ import { unsupportedInvoke } from './unsupported-invoke.js';
 export type SetupBotDeps = BotDeps;
 
 const NO_DRAFT_TO_CANCEL = 'You have no setup draft to cancel. Type **setup** to start one.';
+
+/** Commands whose argument is an environment name (checked by acceptedName before use). */
+const NAME_VERBS: ReadonlySet<string> = new Set(['show', 'verify', 'history', 'change', 'retire']);
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
 export class SetupBot extends TeamsActivityHandler {
@@ -124,7 +128,15 @@ export class SetupBot extends TeamsActivityHandler {
 
   private async handleText(context: TurnContext): Promise<void> {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
-    const { verb, argument } = parseCommand(text);
+    const parsed = parseCommand(text);
+    const { verb } = parsed;
+    let { argument } = parsed;
+    if (NAME_VERBS.has(verb) && argument.trim() !== '') {
+      // the name is checked once, here, before any command looks it up or quotes it back
+      const name = await acceptedName(context, this.deps.logger, verb, argument);
+      if (name === undefined) return;
+      argument = name;
+    }
     switch (verb) {
       case 'setup':
         await this.startSetup(context);
@@ -220,12 +232,14 @@ export class SetupBot extends TeamsActivityHandler {
     }
     const historyPage = readHistoryAction(context.activity.value);
     if (historyPage) {
-      await showHistory(this.deps, context, historyPage.environment, historyPage.page);
+      const name = await acceptedName(context, this.deps.logger, 'history', historyPage.environment);
+      if (name !== undefined) await showHistory(this.deps, context, name, historyPage.page);
       return;
     }
     const environmentAction = readEnvironmentAction(context.activity.value);
     if (environmentAction) {
-      await handleEnvironmentAction(context, environmentAction, this.deps, (turn, entry) => this.beginSetupDialog(turn, entry));
+      const name = await acceptedName(context, this.deps.logger, environmentAction.verb === ENVIRONMENT_VERBS.change ? 'change' : 'retire', environmentAction.environment);
+      if (name !== undefined) await handleEnvironmentAction(context, { ...environmentAction, environment: name }, this.deps, (turn, entry) => this.beginSetupDialog(turn, entry));
       return;
     }
     const submission = readSetupSubmission(context.activity.value);

@@ -11,7 +11,7 @@ import { cardText } from '../harness/card-check.js';
 import { storeText } from '../harness/store-files.js';
 import type { PostResult } from '../harness/test-bot.js';
 import { FuzzWorld, storeChanges, type StoreChange } from '../fuzz/fuzz-world.js';
-import { PEM_PRIVATE_KEY, SAS_URL } from './secret-samples.js';
+import { ACCESS_TOKEN, CLIENT_SECRET, CONNECTION_STRING, PEM_PRIVATE_KEY, SAS_URL, SECRET_CORES } from './secret-samples.js';
 
 const mallory = teamsUser('Mallory Stranger');
 
@@ -60,6 +60,10 @@ async function quinnTypes(world: FuzzWorld, field: string, value: string): Promi
 /** A re-shown draft card bumps Quinn's draft revision and his dialog state; nothing else. */
 const quinnsDraftCard = (change: StoreChange, world: FuzzWorld): boolean =>
   (change.collection === 'drafts' && change.id === world.quinn.aadObjectId.toLowerCase()) || (change.collection === 'botState' && change.id.includes(personalMessage(world.rig.scene, world.quinn, '').conversation?.id ?? '-'));
+
+/** Riley types `text` in his chat with the bot. */
+const rileySays = (world: FuzzWorld, text: string): Promise<PostResult> => post(world, personalMessage(world.rig.scene, world.riley, text));
+const SECRET_ARGUMENT = /looked like a secret value/;
 
 const AUTH = /Authentication failed/;
 const NOT_AN_ACTIVITY = /Not an activity/;
@@ -112,6 +116,15 @@ const ROWS: Row[] = [
   { kind: 'secret', name: 'a PEM private key as the vault name', send: (w) => quinnTypes(w, 'keyVault.name', PEM_PRIVATE_KEY), status: 200, answer: /looked like a secret/, allowed: quinnsDraftCard, neverStored: PEM_PRIVATE_KEY.split('\n')[2] },
   { kind: 'secret', name: 'a storage connection string as the vault URI', send: (w) => quinnTypes(w, 'keyVault.keyVaultUri', 'DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c2VjcmV0LWtleS12YWx1ZS10aGF0LWlzLWxvbmctZW5vdWdoLXRvLWJlLWEta2V5;EndpointSuffix=core.windows.net'), status: 200, answer: /looked like a secret/, allowed: quinnsDraftCard, neverStored: 'c2VjcmV0LWtleS12YWx1ZS10aGF0LWlzLWxvbmctZW5vdWdoLXRvLWJlLWEta2V5' },
   { kind: 'secret', name: 'a SAS URL as the approval comment (sentinel)', send: (w) => requestClick(w, w.ada, 'request.approve', { requestId: w.ids.pending, v: pendingVersion(w), comment: SAS_URL }), status: 200, answer: /comment looked like a secret/, neverStored: new URL(SAS_URL).searchParams.get('sig') ?? SAS_URL },
+  // a pasted secret as the argument of a command that used to quote it back (issue 23, item 5)
+  { kind: 'secret', name: 'show <a SAS URL>', send: (w) => rileySays(w, `show ${SAS_URL}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a SAS URL'] },
+  { kind: 'secret', name: 'verify <a client secret>', send: (w) => rileySays(w, `verify ${CLIENT_SECRET}`), status: 200, answer: SECRET_ARGUMENT, neverStored: CLIENT_SECRET },
+  { kind: 'secret', name: 'history <a connection string>', send: (w) => rileySays(w, `history ${CONNECTION_STRING}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a connection string'] },
+  { kind: 'secret', name: 'change <an access token (JWT)>', send: (w) => rileySays(w, `change ${ACCESS_TOKEN}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['an access token (JWT)'] },
+  { kind: 'secret', name: 'retire <a SAS URL>', send: (w) => rileySays(w, `retire ${SAS_URL}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a SAS URL'] },
+  { kind: 'secret', name: 'a history page button naming a client secret (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'history.page', { verb: 'history.page', environment: CLIENT_SECRET, page: 1 })), status: 200, answer: SECRET_ARGUMENT, neverStored: CLIENT_SECRET },
+  { kind: 'secret', name: 'a Start-a-change button naming a connection string (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'environment.change', { verb: 'environment.change', environment: CONNECTION_STRING })), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a connection string'] },
+  { kind: 'secret', name: 'show <a name longer than any environment name>', send: (w) => rileySays(w, `show riley-${'x'.repeat(120)}`), status: 200, answer: /has a name that long/, neverStored: 'x'.repeat(101) },
   { kind: 'secret', name: 'a PEM private key as the rejection comment (sentinel)', send: (w) => requestClick(w, w.ada, 'request.reject', { requestId: w.ids.pending, v: pendingVersion(w), comment: PEM_PRIVATE_KEY }), status: 200, answer: /comment looked like a secret/, neverStored: PEM_PRIVATE_KEY.split('\n')[2] },
 ];
 
@@ -142,6 +155,9 @@ describe('security regression table: refused inputs change nothing', () => {
     const changes = storeChanges(before, await world.snapshot()).filter((change) => !row.allowed?.(change, world));
     expect(changes.map((change) => `${change.kind} ${change.collection}/${change.id}`)).toEqual([]);
     if (row.neverStored) {
+      // not sent back (connector traffic, invoke answers), not on disk, not in the logs
+      expect(said).not.toContain(row.neverStored);
+      expect(said).not.toContain(encodeURIComponent(row.neverStored));
       expect(await storeText(rig.dataFile)).not.toContain(row.neverStored);
       expect(rig.logs.lines.join('\n')).not.toContain(row.neverStored);
       expect(cardText(world.quinnDraft.card)).not.toContain(row.neverStored);
