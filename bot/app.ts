@@ -217,7 +217,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    messages: createMessageEndpoint({ authentication, adapter, bot }),
+    messages: createMessageEndpoint({ authentication, adapter, bot, tokenRequired: !config.anonymous }),
     readApi: {
       authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
       model: new SetupReadModel({ requests, registry, audit, clock, history }),

@@ -9,7 +9,8 @@ import { jest } from '@jest/globals';
 import { cardExecute, cardSubmit, personalMessage, teamChannel, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardText } from '../harness/card-check.js';
 import { storeText } from '../harness/store-files.js';
-import type { PostResult } from '../harness/test-bot.js';
+import { TeamsRig, TEST_APP_ID, TEST_TENANT_ID, type PostResult } from '../harness/test-bot.js';
+import { EntraIssuer } from '../harness/entra-issuer.js';
 import { FuzzWorld, storeChanges, type StoreChange } from '../fuzz/fuzz-world.js';
 import { ACCESS_TOKEN, CLIENT_SECRET, CONNECTION_STRING, PEM_PRIVATE_KEY, SAS_URL, SECRET_CORES } from './secret-samples.js';
 
@@ -177,5 +178,77 @@ describe('security regression table: refused inputs change nothing', () => {
     const token = rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, audience: 'aaaaaaaa-0000-4000-8000-000000000000' });
     expect((await post(world, help(world), token)).status).toBe(401);
     expect(rig.logs.lines.join('\n')).not.toContain(token.split('.')[2]);
+  });
+});
+
+/**
+ * Tokens that fail a check needing no key (issue 23, item 6) are refused with 401 before any key
+ * is fetched: on the read API with Entra's signing keys unreachable (only a well-formed RS256
+ * token gets 503), and on /api/messages before botbuilder fetches the channel's keys.
+ */
+describe('security regression table: tokens refused before any key is fetched', () => {
+  const entra = new EntraIssuer();
+  let rig: TeamsRig;
+  const ada = teamsUser('Ada Approver');
+  const apiToken = (options: Parameters<EntraIssuer['sign']>[2] = {}): string => entra.sign({ objectId: ada.aadObjectId, name: ada.name, tenantId: TEST_TENANT_ID }, TEST_APP_ID, options);
+  const getApi = async (token: string): Promise<{ status: number; body: { error?: { reason?: string } } }> => {
+    const response = await fetch(`${rig.url}/api/requests`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as { error?: { reason?: string } } };
+  };
+
+  beforeAll(async () => {
+    await entra.start();
+    entra.keysDown = true;
+    rig = new TeamsRig({ env: { SETUPBOT_API_OPENID_METADATA: entra.metadataUrl } });
+    await rig.start();
+  }, 60_000);
+  afterAll(async () => {
+    await rig?.stop();
+    await entra.stop();
+  });
+  beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  const API_ROWS: [string, () => string, number, string | undefined][] = [
+    ['read API, Entra keys unreachable: alg none from an allowed tenant', () => apiToken({ algNone: true }), 401, 'unsupported_algorithm'],
+    ['read API, Entra keys unreachable: HS256 signed with a secret of the caller’s choosing', () => apiToken({ hs256Secret: 'chosen-by-the-caller' }), 401, 'unsupported_algorithm'],
+    ['read API, Entra keys unreachable: an expired RS256 token', () => apiToken({ expiresIn: -3600 }), 401, 'expired'],
+    ['read API, Entra keys unreachable: an RS256 token for another audience', () => apiToken({ audience: 'api://elsewhere.contoso.com' }), 401, 'wrong_audience'],
+    ['read API, Entra keys unreachable: an RS256 app-only token', () => apiToken({ appOnly: true }), 401, 'not_a_user_token'],
+  ];
+  test.each(API_ROWS)('[api] %s', async (_name, token, status, reason) => {
+    const fetched = entra.requests.length;
+    const answer = await getApi(token());
+    expect([answer.status, answer.body.error?.reason]).toEqual([status, reason]);
+    expect(entra.requests.slice(fetched)).toEqual([]);
+  });
+
+  test('[api] read API, Entra keys unreachable: a well-formed RS256 token → 503 (the only one that reaches the key fetch)', async () => {
+    const fetched = entra.requests.length;
+    const answer = await getApi(apiToken());
+    expect(answer.status).toBe(503);
+    expect(entra.requests.slice(fetched).some((path) => path.endsWith('/keys'))).toBe(true);
+  });
+
+  const CHANNEL_ROWS: [string, () => string][] = [
+    ['alg none', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, algNone: true })],
+    ['HS256 signed with a secret of the caller’s choosing', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, hs256Secret: 'chosen-by-the-caller' })],
+    ['an RS256 token expired an hour ago', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, expiresIn: -3600 })],
+    ['a token without its signature', () => `${rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl }).split('.').slice(0, 2).join('.')}.`],
+  ];
+  test.each(CHANNEL_ROWS)('[channel] /api/messages: %s → 401 before the channel keys are fetched', async (_name, token) => {
+    const logsBefore = rig.logs.lines.length;
+    const answer = await rig.post(personalMessage(rig.scene, ada, 'help'), token());
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ message: 'Authentication failed.' });
+    // the issuer's metadata and keys were never asked for in this process
+    expect(rig.issuer.requests).toEqual([]);
+    expect(rig.connector.calls).toEqual([]);
+    expect(rig.logs.entries().slice(logsBefore).map((entry) => entry.event)).toContain('auth_failed');
+  });
+
+  test('[channel] control: a valid channel token is answered, and only then are the keys fetched', async () => {
+    expect((await rig.post(personalMessage(rig.scene, ada, 'help'))).status).toBe(200);
+    expect(rig.issuer.requests.some((path) => path.endsWith('/keys'))).toBe(true);
   });
 });
