@@ -142,6 +142,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     sendRate: config.sendRate,
     onDelivered: async (delivery) => cards?.onDelivered(delivery),
+    reconcileInDoubt: async (entry) => (cards ? cards.reconcileInDoubt(entry) : 'resend'),
     onGone: async (entry) => {
       await installations.forget(entry.conversationKey);
       await subscriptions?.remove(entry.conversationKey);
