@@ -5,7 +5,7 @@ import type { Logger, Versioned } from '../setup/ports.js';
 import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/model/request.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { InstallationStore } from './installations.js';
-import type { Delivery, Outbox } from '../outbox/outbox.js';
+import type { Delivery, InDoubtDecision, Outbox, OutboxEntry } from '../outbox/outbox.js';
 
 export interface RequestCardsDeps {
   requests: SetupRequests;
@@ -38,6 +38,18 @@ export function viewerFor(objectId: string, request: SetupRequest): RequestViewe
   if (request.requester.objectId === objectId) return 'requester';
   if (approverMayAct(objectId, request)) return 'approver';
   return 'status';
+}
+
+/**
+ * A copy of the request's card that the bot does not know, in a conversation where it knows a
+ * copy it posted again after a post in doubt: the earlier post did arrive after all. Teams asks
+ * for every card's current view when it is shown (refresh), with the message id, so that copy
+ * can be answered with a line saying the current card is the other one.
+ */
+export function supersededCopy(request: SetupRequest, conversationId: string, messageId: string | undefined): boolean {
+  if (!messageId) return false;
+  const here = request.cards.filter((copy) => copy.conversationId === conversationId);
+  return !here.some((copy) => copy.activityId === messageId) && here.some((copy) => copy.resentAfterDoubt === true);
 }
 
 function asReference(address: ConversationAddress): Partial<ConversationReference> {
@@ -94,6 +106,24 @@ export class RequestCards {
     if (value.resubmittedFrom) await this.syncAll(value.resubmittedFrom);
   }
 
+  /**
+   * Outbox: a request card whose earlier post is in doubt (its answer was lost). If the request
+   * already knows a copy of that kind in that conversation (e.g. the approver typed `approvals`
+   * meanwhile), that copy is updated in place and nothing is posted; otherwise it is posted once
+   * more, and the copy it makes is remembered as a repeat (see supersededCopy).
+   */
+  async reconcileInDoubt(entry: OutboxEntry): Promise<InDoubtDecision> {
+    const { purpose } = entry;
+    const conversationId = entry.inDoubt?.conversationId;
+    if (purpose?.kind !== 'requestCard' || !conversationId) return 'resend';
+    const request = await this.deps.requests.get(purpose.requestId);
+    if (!request) return 'settled';
+    const known = request.value.cards.find((copy) => copy.conversationId === conversationId && copy.kind === purpose.copyKind && copy.approverId === purpose.approverId);
+    if (!known) return 'resend';
+    await this.updateCopy(request, known);
+    return 'settled';
+  }
+
   /** Outbox follow-up: a delivered request card becomes a remembered copy (and catches up if the request moved on). */
   async onDelivered(delivery: Delivery): Promise<void> {
     const { purpose, operation } = delivery.entry;
@@ -108,6 +138,7 @@ export class RequestCards {
       conversationId,
       activityId: delivery.activityId,
       address: { ...reference },
+      ...(delivery.entry.resentAfterDoubt ? { resentAfterDoubt: true } : {}),
     };
     const updated = await this.deps.requests.addCardCopies(purpose.requestId, [copy]);
     if (!updated) return;

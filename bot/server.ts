@@ -43,6 +43,17 @@ export function createServer(deps: ServerDeps): HttpServer {
 
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false, mapFiles: false }));
 
+  // restify's own 404 / 405 quote the path, which may carry anything a caller pasted (a name
+  // over 100 characters is not even routed): answer without repeating it
+  server.on('NotFound', (_req: Request, res: Response, _err: unknown, done: () => void) => {
+    send(res, 404, { code: 'ResourceNotFound', message: 'There is nothing at this address.' });
+    done();
+  });
+  server.on('MethodNotAllowed', (_req: Request, res: Response, _err: unknown, done: () => void) => {
+    send(res, 405, { code: 'MethodNotAllowed', message: 'This address does not answer that method.' });
+    done();
+  });
+
   server.get('/healthz', async (_req: Request, res: Response) => {
     send(res, closing ? 503 : 200, { status: closing ? 'draining' : 'ok' });
   });

@@ -9,6 +9,7 @@ import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js
 import type { BotDeps } from './bot-deps.js';
 import { routeCardAction } from './card-actions/routes.js';
 import { COMMANDS, parseCommand, routeCommand } from './commands/catalog.js';
+import { acceptedName } from './name-argument.js';
 import { sendHelp } from './commands/help.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
@@ -17,6 +18,9 @@ import { unsupportedInvoke } from './unsupported-invoke.js';
 export type SetupBotDeps = BotDeps;
 
 type SetupSubmission = NonNullable<ReturnType<typeof readSetupSubmission>>;
+
+/** Commands whose argument is an environment name (checked by acceptedName before use). */
+const NAME_VERBS: ReadonlySet<string> = new Set(['show', 'verify', 'history', 'change', 'retire']);
 
 /** The Teams activity handler: thin routing from activities to commands, dialogs and card actions. */
 export class SetupBot extends TeamsActivityHandler {
@@ -116,9 +120,12 @@ export class SetupBot extends TeamsActivityHandler {
   private async handleText(context: TurnContext): Promise<void> {
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
     const { verb, argument } = parseCommand(text);
-    const handle = routeCommand(verb);
-    if (handle) {
-      await handle({ context, argument, deps: this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
+    const command = routeCommand(verb);
+    if (command) {
+      // a name is checked once, here, before any command looks it up or quotes it back
+      const name = command.takesName && argument.trim() !== '' ? await acceptedName(context, this.deps.logger, verb, argument) : argument;
+      if (name === undefined) return;
+      await command.handle({ context, argument: name, deps: this.deps, openSetup: (turn, entry) => this.beginSetupDialog(turn, entry) });
       return;
     }
     turnLogger(context, this.deps.logger).info({ event: 'unknown_command' }, 'unrecognised text; answering with help');

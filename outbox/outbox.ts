@@ -30,7 +30,29 @@ export interface OutboxEntry {
    * runs the follow-up without sending again). Removed with the entry once the follow-up ran.
    */
   delivered?: { activityId?: string; reference?: Partial<ConversationReference> };
+  /**
+   * sendToUser: the personal conversation the connector opened for it, stored before anything is
+   * posted there, so every later attempt posts into that one chat (never into a second new one).
+   */
+  target?: Partial<ConversationReference>;
+  /**
+   * A new message is being posted: stored BEFORE the POST and cleared by its outcome. Found set
+   * when an attempt starts, the previous attempt's outcome is unknown (the process died, or the
+   * sender changed, between the POST and its answer being stored): the connector may or may not
+   * have the message, and it does not recognise a repeat (a POST of activities is not
+   * idempotent), so the entry is reconciled before anything is posted again (see reconcileInDoubt).
+   */
+  inDoubt?: { since: string; conversationId: string };
+  /** Posted again after an attempt in doubt (the earlier copy may exist, its id unknown). */
+  resentAfterDoubt?: boolean;
 }
+
+/**
+ * What to do with an entry found in doubt: `resend` posts it once more (to the recorded
+ * conversation); `settled` means the caller reconciled it otherwise (e.g. queued an update of a
+ * copy it knows) and the entry goes without posting.
+ */
+export type InDoubtDecision = 'resend' | 'settled';
 
 /** Queued messages: few at any time (each is removed once delivered), loaded whole by the sender. */
 export const OUTBOX: CollectionSpec<OutboxEntry> = { name: 'outbox' };
@@ -91,6 +113,8 @@ export interface OutboxOptions {
   onDelivered?: (delivery: Delivery) => Promise<void>;
   /** The conversation is gone for the bot (403 / 404): forget it. */
   onGone?: (entry: OutboxEntry, status: number) => Promise<void>;
+  /** An entry found in doubt (see OutboxEntry.inDoubt); without it, an entry in doubt is posted once more. */
+  reconcileInDoubt?: (entry: OutboxEntry) => Promise<InDoubtDecision>;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
   failpoint?: Failpoint;
 }
@@ -420,18 +444,38 @@ export class Outbox {
   private async deliver(queued: OutboxEntry): Promise<void> {
     if (queued.delivered) return this.followUp(queued, queued.delivered);
     const log = this.options.logger;
-    const entry = await this.coalesceNewer(queued);
+    let entry = await this.coalesceNewer(queued);
+    if (entry.inDoubt) {
+      const reconciled = await this.reconcile(entry);
+      if (!reconciled) return;
+      entry = reconciled;
+    }
     const attempt = entry.attempts + 1;
-    const result: AttemptResult = await this.options.transport.attempt(entry.operation, entry.id);
+    let result: AttemptResult;
+    if (entry.operation.op === 'update') {
+      // a PUT of a known activity: repeating it is harmless, nothing to mark
+      result = await this.options.transport.attempt(entry.operation, entry.id);
+    } else {
+      const prepared = await this.prepare(entry);
+      if (prepared.kind === 'gone') return;
+      if (prepared.kind === 'failed') {
+        result = prepared.result;
+      } else {
+        entry = prepared.entry;
+        const target = entry.target;
+        result = await this.options.transport.attempt(target ? { op: 'send', reference: target, activity: entry.operation.activity } : entry.operation, entry.id);
+        if (result.kind === 'delivered' && target) result = { ...result, reference: result.reference ?? target };
+      }
+    }
     // one request per conversation at a time: the one recorded last is this one
     this.limiter.settle(entry.conversationKey, this.now());
     switch (result.kind) {
       case 'delivered': {
-        // taken by the connector, still stored as queued: a restart sends it again (same id)
+        // taken by the connector, still stored as in doubt: a restart reconciles it (see reconcile)
         this.options.failpoint?.('outbox.afterSend');
         const answer = { ...(result.activityId ? { activityId: result.activityId } : {}), ...(result.reference ? { reference: result.reference } : {}) };
         // the answer is kept before the follow-up, so a stop in between neither re-sends nor loses it
-        const marked: OutboxEntry = { ...entry, delivered: answer };
+        const marked: OutboxEntry = { ...entry, inDoubt: undefined, delivered: answer };
         // (only a new message's id is news: an update's is known, and without a follow-up nobody asks)
         const worthKeeping = result.activityId !== undefined && entry.operation.op !== 'update' && this.options.onDelivered !== undefined;
         if (worthKeeping && !(await this.store(marked))) return;
@@ -462,13 +506,64 @@ export class Outbox {
         }
         const backoff = Math.min(60_000, 1_000 * 2 ** (attempt - 1)) * (0.5 + this.random());
         const waitMs = result.retryAfterMs ?? backoff;
-        const next: OutboxEntry = { ...entry, attempts: attempt, notBefore: this.now() + waitMs, lastError: result.reason };
+        // a 429 was refused before it was taken; a 5xx, timeout or dropped connection may come
+        // after the connector took the message: the next attempt stays in doubt and reconciles first
+        const stillInDoubt = result.status === 429 ? undefined : entry.inDoubt;
+        const next: OutboxEntry = { ...entry, inDoubt: stillInDoubt, attempts: attempt, notBefore: this.now() + waitMs, lastError: result.reason };
         this.pending.set(entry.id, next);
         await this.store(next);
         log.info({ event: 'outbox_retry', what: entry.what, status: result.status ?? null, attempt, waitMs: Math.round(waitMs) }, 'transient failure; will retry');
         return;
       }
     }
+  }
+
+  /**
+   * Before a new message is posted: a sendToUser opens (or finds) the personal chat first and
+   * keeps it in the entry; then the attempt is marked in doubt, with its conversation, durably.
+   * `gone`: the entry left the store meanwhile (sent by another sender, or pruned).
+   */
+  private async prepare(entry: OutboxEntry): Promise<{ kind: 'ready'; entry: OutboxEntry } | { kind: 'failed'; result: AttemptResult } | { kind: 'gone' }> {
+    const { operation } = entry;
+    let target = entry.target;
+    if (operation.op === 'sendToUser' && !target) {
+      const opened = await this.options.transport.openConversation(operation);
+      if (opened.kind !== 'opened') return { kind: 'failed', result: opened };
+      target = opened.reference;
+    }
+    const reference = target ?? (operation.op === 'send' ? operation.reference : undefined);
+    const marked: OutboxEntry = {
+      ...entry,
+      ...(target ? { target } : {}),
+      inDoubt: { since: new Date(this.now()).toISOString(), conversationId: reference?.conversation?.id ?? entry.conversationKey },
+    };
+    if (!(await this.store(marked))) return { kind: 'gone' };
+    if (this.pending.has(marked.id)) this.pending.set(marked.id, marked);
+    return { kind: 'ready', entry: marked };
+  }
+
+  /**
+   * An entry found in doubt: the owner of its purpose decides (a card copy it already knows in
+   * that conversation is updated instead); otherwise it is posted once more, as a repeat.
+   */
+  private async reconcile(entry: OutboxEntry): Promise<OutboxEntry | undefined> {
+    let decision: InDoubtDecision = 'resend';
+    try {
+      decision = (await this.options.reconcileInDoubt?.(entry)) ?? 'resend';
+    } catch (error) {
+      this.options.logger.error({ event: 'outbox_reconcile_failed', what: entry.what, err: error }, 'could not reconcile a message in doubt; posting it once more');
+    }
+    this.options.logger.warn(
+      { event: 'outbox_in_doubt', what: entry.what, conversation: entry.inDoubt?.conversationId, since: entry.inDoubt?.since, decision },
+      decision === 'settled'
+        ? 'an earlier post of this message may have reached Teams; reconciled with the copy already known, not posted again'
+        : 'an earlier post of this message may have reached Teams (its answer was lost); posting it once more, as a repeat',
+    );
+    if (decision === 'settled') {
+      await this.forget(entry);
+      return undefined;
+    }
+    return { ...entry, resentAfterDoubt: true };
   }
 
   /** What follows a delivery (e.g. remembering a card copy), then the entry goes. */

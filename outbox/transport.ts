@@ -14,8 +14,16 @@ export type AttemptResult =
   | { kind: 'gone'; status: number; reason: string }
   | { kind: 'rejected'; status?: number; reason: string };
 
+/** What opening a personal chat came to: its reference, or why not (as an attempt would say). */
+export type OpenResult = { kind: 'opened'; reference: Partial<ConversationReference> } | Exclude<AttemptResult, { kind: 'delivered' }>;
+
 export interface Transport {
   attempt(operation: OutboxOperation, messageId: string): Promise<AttemptResult>;
+  /**
+   * Opens the bot's 1:1 chat with the user (POST /v3/conversations). Teams answers with the one
+   * personal chat of that bot and user, so opening it again is harmless; nothing is posted yet.
+   */
+  openConversation(operation: Extract<OutboxOperation, { op: 'sendToUser' }>): Promise<OpenResult>;
 }
 
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
@@ -102,6 +110,15 @@ export class ConnectorTransport implements Transport {
     }
   }
 
+  async openConversation(operation: Extract<OutboxOperation, { op: 'sendToUser' }>): Promise<OpenResult> {
+    try {
+      return { kind: 'opened', reference: await this.createPersonalConversation(operation) };
+    } catch (error) {
+      const result = classify(error);
+      return result.kind === 'delivered' ? { kind: 'retry', status: 409, reason: 'HTTP 409 opening the chat' } : result;
+    }
+  }
+
   /** Straight to the conversation (POST …/activities), never as a reply to an old activity. */
   private send(reference: Partial<ConversationReference>, activity: Partial<Activity>, messageId: string): Promise<string | undefined> {
     return this.inConversation(reference, async (context) => {
@@ -109,7 +126,9 @@ export class ConnectorTransport implements Transport {
       const response = await client.conversations.sendToConversation(reference.conversation?.id ?? '', {
         type: 'message',
         ...activity,
-        // the outbox id travels with the activity, so a connector that already has it can say so (409)
+        // the outbox id travels with the activity: a connector that already has it may say so (409).
+        // Nothing documents that the Bot Connector does (it assigns its own ids), so the outbox
+        // never relies on it: a post whose answer was lost is reconciled first (Outbox.reconcile)
         id: messageId,
         channelId: reference.channelId,
         serviceUrl: reference.serviceUrl,

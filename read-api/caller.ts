@@ -27,6 +27,7 @@ const LOCAL_USER: ApiCaller = { objectId: 'local', name: 'Local user (anonymous 
 const FAILURE_TEXT: Record<TokenFailure, string> = {
   missing_token: 'Sign in: send an Entra ID access token for setupbot as "Authorization: Bearer <token>".',
   malformed_token: 'The access token could not be read.',
+  unsupported_algorithm: 'The access token is not signed the way Entra ID signs tokens (RS256); it was not checked further.',
   wrong_tenant: 'The access token comes from a tenant this setupbot does not serve.',
   wrong_issuer: 'The access token was not issued by Entra ID (v2) for your tenant.',
   bad_signature: 'The access token signature does not verify against your tenant’s keys.',
@@ -56,6 +57,7 @@ export function createApiAuthenticator(options: { anonymous: boolean; verifier?:
     }
     const check = await options.verifier.verify(authorization);
     if (!check.ok) {
+      // only a token that passed every check needing no key can get here
       if (check.failure === 'keys_unavailable') {
         return { ok: false, status: 503, reason: check.detail, body: { error: { code: 'unavailable', message: 'Sign-in cannot be checked right now (Entra ID keys unreachable); try again shortly.' } } };
       }

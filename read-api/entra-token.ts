@@ -3,13 +3,19 @@
  * allow-list, v2 issuer of that tenant, signature against the tenant's published keys, audience
  * (this app), lifetime; and that it is a user's delegated token with an object id. Parsing and
  * cryptography are jose's; this module only decides what to accept.
+ *
+ * Everything that can be judged without a key is judged first (header: RS256, a key id, typ JWT;
+ * claims: tenant, issuer, audience, lifetime, a user's token): such a token is refused before the
+ * tenant's keys are fetched, so only a well-formed token can ever meet "keys unavailable".
  */
-import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { Clock } from '../setup/ports.js';
 
 export type TokenFailure =
   | 'missing_token'
   | 'malformed_token'
+  /** The header names an algorithm other than RS256 (alg none, HS256, …). */
+  | 'unsupported_algorithm'
   | 'wrong_tenant'
   | 'wrong_issuer'
   | 'bad_signature'
@@ -45,6 +51,8 @@ export interface EntraTokenVerifierOptions {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Entra ID signs access tokens with RS256; nothing else is accepted. */
+export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256'];
 const CLOCK_SKEW_SECONDS = 300;
 const REFETCH_UNKNOWN_KID_AFTER_MS = 5 * 60_000;
 
@@ -77,7 +85,9 @@ export class EntraTokenVerifier {
     const token = bearerToken(authorization);
     if (!token) return { ok: false, failure: 'missing_token' };
     let unverified: JWTPayload;
+    let header: ProtectedHeaderParameters;
     try {
+      header = decodeProtectedHeader(token);
       unverified = decodeJwt(token);
     } catch {
       return { ok: false, failure: 'malformed_token' };
@@ -85,6 +95,8 @@ export class EntraTokenVerifier {
     const tenantId = typeof unverified.tid === 'string' ? unverified.tid.toLowerCase() : '';
     if (!GUID.test(tenantId)) return { ok: false, failure: 'malformed_token' };
     if (this.allowed.size > 0 && !this.allowed.has(tenantId)) return { ok: false, failure: 'wrong_tenant' };
+    const keyless = this.keylessFailure(token, header, unverified, tenantId);
+    if (keyless) return { ok: false, failure: keyless };
 
     let payload: JWTPayload;
     try {
@@ -98,6 +110,25 @@ export class EntraTokenVerifier {
     if (!GUID.test(objectId) || typeof payload.scp !== 'string' || payload.scp.trim() === '') return { ok: false, failure: 'not_a_user_token' };
     const name = [payload.name, payload.preferred_username].find((value): value is string => typeof value === 'string' && value.trim() !== '') ?? 'Unknown user';
     return { ok: true, user: { objectId, tenantId, name } };
+  }
+
+  /** What is wrong with the token that no key is needed to see; undefined when nothing is. */
+  private keylessFailure(token: string, header: ProtectedHeaderParameters, claims: JWTPayload, tenantId: string): TokenFailure | undefined {
+    if (typeof header.alg !== 'string' || !ACCEPTED_ALGORITHMS.includes(header.alg)) return 'unsupported_algorithm';
+    if (typeof header.kid !== 'string' || header.kid === '') return 'malformed_token';
+    if (header.typ !== undefined && String(header.typ).toUpperCase() !== 'JWT') return 'malformed_token';
+    if (token.split('.')[2] === '') return 'malformed_token';
+    // the metadata's issuer is compared exactly once the keys are loaded; its shape is known now
+    if (typeof claims.iss !== 'string' || !new RegExp(`^https://[^/]+/${tenantId}/v2\\.0$`, 'i').test(claims.iss)) return 'wrong_issuer';
+    const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+    if (!audiences.some((audience) => this.options.audiences.includes(audience))) return 'wrong_audience';
+    const now = this.options.clock.now().getTime() / 1000;
+    if (typeof claims.exp !== 'number') return 'malformed_token';
+    if (claims.exp <= now - CLOCK_SKEW_SECONDS) return 'expired';
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_SKEW_SECONDS)) return 'not_yet_valid';
+    const objectId = typeof claims.oid === 'string' ? claims.oid : '';
+    if (!GUID.test(objectId) || typeof claims.scp !== 'string' || claims.scp.trim() === '') return 'not_a_user_token';
+    return undefined;
   }
 
   private async verifySignedToken(token: string, tenantId: string): Promise<JWTPayload> {
@@ -117,7 +148,7 @@ export class EntraTokenVerifier {
     const { payload } = await jwtVerify(token, keys.keys, {
       issuer: keys.issuer,
       audience: [...this.options.audiences],
-      algorithms: ['RS256'],
+      algorithms: [...ACCEPTED_ALGORITHMS],
       clockTolerance: CLOCK_SKEW_SECONDS,
       currentDate: this.options.clock.now(),
       requiredClaims: ['exp', 'iss', 'aud', 'tid'],

@@ -5,6 +5,7 @@
  */
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
+import { screenNameArgument } from '../setup/rules/name-argument.js';
 import { viewerOf, type ApiAuthenticator, type ApiCaller } from './caller.js';
 import type { SetupReadModel } from './read-model.js';
 import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, EnvironmentResponse, RequestListResponse, RequestResponse } from './shapes.js';
@@ -32,6 +33,10 @@ function reply(res: Response, status: number, body: Body): void {
   res.send(status, body);
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function notFound(what: string): ApiError {
   return { error: { code: 'not_found', message: `${what} does not exist, or is not one you may see.` } };
 }
@@ -56,21 +61,30 @@ export function registerReadApi(server: Server, deps: ReadApiDeps): void {
     });
   };
   const param = (req: Request, name: string): string => String((req.params as Record<string, unknown>)[name] ?? '');
+  // a path segment is quoted back only once it passed the same gate as a chat argument
+  const environmentNamed = (req: Request): string => {
+    const check = screenNameArgument(param(req, 'name'));
+    return check.ok ? `service environment "${check.name}"` : 'that service environment';
+  };
+  const requestNamed = (req: Request): string => {
+    const id = param(req, 'id');
+    return /^SR-\d{1,9}$/i.test(id) ? `Request ${id.toUpperCase()}` : 'That request';
+  };
 
   route('/api/environments', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), environments: await deps.model.environments(caller) } }));
   route('/api/environments/:name', async (caller, req) => {
     const environment = await deps.model.environment(caller, param(req, 'name'));
-    return environment ? { status: 200, body: { viewer: viewerOf(caller), environment } } : { status: 404, body: notFound(`Service environment "${param(req, 'name')}"`) };
+    return environment ? { status: 200, body: { viewer: viewerOf(caller), environment } } : { status: 404, body: notFound(capitalized(environmentNamed(req))) };
   });
   route('/api/environments/:name/history', async (caller, req) => {
     const page = pageParameter(req.url);
     if (page === undefined) return { status: 400, body: { error: { code: 'bad_request', message: 'page must be a whole number from 1 (the newest entries).' } } };
     const history = await deps.model.history(caller, param(req, 'name'), page);
-    return history ? { status: 200, body: { viewer: viewerOf(caller), history } } : { status: 404, body: notFound(`The history of service environment "${param(req, 'name')}"`) };
+    return history ? { status: 200, body: { viewer: viewerOf(caller), history } } : { status: 404, body: notFound(`The history of ${environmentNamed(req)}`) };
   });
   route('/api/requests', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), requests: await deps.model.requests(caller) } }));
   route('/api/requests/:id', async (caller, req) => {
     const request = await deps.model.request(caller, param(req, 'id'));
-    return request ? { status: 200, body: { viewer: viewerOf(caller), request } } : { status: 404, body: notFound(`Request ${param(req, 'id').toUpperCase()}`) };
+    return request ? { status: 200, body: { viewer: viewerOf(caller), request } } : { status: 404, body: notFound(requestNamed(req)) };
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { readSetupSubmission } from '../../cards/card-action.js';
-import { readEnvironmentAction } from '../../cards/environment-actions.js';
+import { ENVIRONMENT_VERBS, readEnvironmentAction } from '../../cards/environment-actions.js';
 import { readHistoryAction } from '../../cards/history.js';
 import { readRequestSubmission } from '../../cards/request-actions.js';
 import { refuse } from '../../dialogs/card-presenter.js';
@@ -15,6 +15,7 @@ import type { BotDeps } from '../bot-deps.js';
 import type { OpenSetup } from '../commands/command-turn.js';
 import { showHistory } from '../commands/history-command.js';
 import { handleEnvironmentAction } from './environment.js';
+import { acceptedName } from '../name-argument.js';
 import { handleRequestAction } from './registry.js';
 
 export const UNKNOWN_CARD_ACTION_TEXT = "Sorry, I don't know that button (the card may be from an older version of me). Nothing was changed. Type **help** to see what I can do.";
@@ -49,8 +50,14 @@ function route<T>(family: string, read: (payload: unknown) => T | undefined, han
 /** Every family of card clicks, tried in this order (their verbs do not overlap). */
 export const CARD_ROUTES: readonly CardRoute[] = [
   route('request', readRequestSubmission, ({ context, deps, openSetup }, click) => handleRequestAction(context, click, { ...deps, openSetup })),
-  route('history', readHistoryAction, ({ context, deps }, click) => showHistory(deps, context, click.environment, click.page)),
-  route('environment', readEnvironmentAction, ({ context, deps, openSetup }, click) => handleEnvironmentAction(context, click, deps, openSetup)),
+  route('history', readHistoryAction, async ({ context, deps }, click) => {
+    const name = await acceptedName(context, deps.logger, 'history', click.environment);
+    if (name !== undefined) await showHistory(deps, context, name, click.page);
+  }),
+  route('environment', readEnvironmentAction, async ({ context, deps, openSetup }, click) => {
+    const name = await acceptedName(context, deps.logger, click.verb === ENVIRONMENT_VERBS.change ? 'change' : 'retire', click.environment);
+    if (name !== undefined) await handleEnvironmentAction(context, { ...click, environment: name }, deps, openSetup);
+  }),
   route('setup', readSetupSubmission, ({ continueSetup }, click) => continueSetup(click)),
 ];
 

@@ -21,6 +21,11 @@ const EVERYWHERE: readonly CommandScope[] = COMMAND_SCOPES;
  */
 export interface CatalogCommand extends HelpCommand {
   handle: CommandHandler;
+  /**
+   * The argument is an environment name: it passes the name gate (bot/name-argument.ts: no
+   * pasted secret, no over-long text) before the handler looks it up or quotes it back.
+   */
+  takesName?: true;
   /** The scopes in which the bot really answers this command. */
   scopes: readonly CommandScope[];
   /**
@@ -94,6 +99,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'show contoso-uat',
+    takesName: true,
     handle: ({ deps, context, argument }) => showEnvironment(deps, context, argument),
     description: 'One environment by name: users, Key Vault items, connected apps.',
     scopes: EVERYWHERE,
@@ -101,6 +107,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'history contoso-uat',
+    takesName: true,
     handle: ({ deps, context, argument }) => showHistory(deps, context, argument),
     description: 'Its audit trail, newest first: who asked, who approved, what changed, the results.',
     scopes: EVERYWHERE,
@@ -109,18 +116,21 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   {
     usage: 'change contoso-uat',
+    takesName: true,
     handle: ({ deps, context, argument, openSetup }) => startChange(deps, context, argument, openSetup),
     description: 'Change a set-up environment: users, apps, number sequences, Key Vault items (approved like any request).',
     scopes: EVERYWHERE,
   },
   {
     usage: 'retire contoso-uat',
+    takesName: true,
     handle: ({ deps, context, argument }) => askRetire(deps, context, argument),
     description: 'Retire an environment once approved: unlinks its apps; its history stays.',
     scopes: EVERYWHERE,
   },
   {
     usage: 'verify contoso-uat',
+    takesName: true,
     handle: ({ deps, context, argument }) => verifyEnvironment(deps, context, argument),
     description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).',
     scopes: EVERYWHERE,
@@ -144,10 +154,10 @@ function showHelp({ context }: CommandTurn): Promise<void> {
 /** Extra words that reach a command's handler: `?` for help. (`my requests`, `new setup` are folded by parseCommand.) */
 const ALIASES: Readonly<Record<string, string>> = { '?': 'help' };
 
-/** The handler for what the user typed, by its verb; undefined when no command starts with it. */
-export function routeCommand(verb: string): CommandHandler | undefined {
+/** The command (and so the handler) for what the user typed, by its verb; undefined when no command starts with it. */
+export function routeCommand(verb: string): CatalogCommand | undefined {
   const wanted = Object.hasOwn(ALIASES, verb) ? ALIASES[verb] : verb;
-  return COMMANDS.find((command) => parseCommand(command.usage).verb === wanted)?.handle;
+  return COMMANDS.find((command) => parseCommand(command.usage).verb === wanted);
 }
 
 /** The command menu for one scope, in catalog order. */

@@ -49,6 +49,7 @@ export function wireDelivery(parts: DeliveryParts, domain: Domain): Delivery {
     logger,
     sendRate: config.sendRate,
     onDelivered: async (delivery) => cards?.onDelivered(delivery),
+    reconcileInDoubt: async (entry) => (cards ? cards.reconcileInDoubt(entry) : 'resend'),
     onGone: async (entry) => {
       await installations.forget(entry.conversationKey);
       await subscriptions?.remove(entry.conversationKey);

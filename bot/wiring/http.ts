@@ -77,7 +77,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
   return createServer({
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    messages: createMessageEndpoint({ authentication: parts.authentication, adapter: parts.adapter, bot }),
+    messages: createMessageEndpoint({ authentication: parts.authentication, adapter: parts.adapter, bot, tokenRequired: !config.anonymous }),
     readApi: {
       authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
       model: new SetupReadModel({ requests, registry, audit, clock, history }),

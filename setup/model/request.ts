@@ -38,6 +38,11 @@ export interface CardCopy {
   approverId?: string;
   /** For approver copies: their display name, when the bot knows it. */
   approverName?: string;
+  /**
+   * Posted again after an earlier post of the same card was in doubt (the process stopped before
+   * the connector's answer was stored): an unknown copy in the same conversation is that earlier post.
+   */
+  resentAfterDoubt?: boolean;
 }
 
 /** A Retry on a failed request: who asked, when, and whether it went back for approval. */

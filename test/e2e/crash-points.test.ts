@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verifyAuditChain, type AuditEntry } from '../../setup/audit/audit.js';
+import type { OutboxEntry } from '../../outbox/outbox.js';
 import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../setup/registry/registry.js';
 import type { SetupRequest } from '../../setup/model/request.js';
@@ -27,7 +28,7 @@ import { BotProcess } from '../harness/bot-process.js';
 import { cardText } from '../harness/card-check.js';
 import { actionsOf, inputValues } from '../harness/card-client.js';
 import { ChildCardClient, ChildTeams } from '../harness/child-teams.js';
-import { ConnectorStandIn } from '../harness/connector-standin.js';
+import { ConnectorStandIn, type ConnectorStandInOptions } from '../harness/connector-standin.js';
 import { ExecutionWorld, SAS_SECRET, VAULT_URI } from '../harness/execution-world.js';
 
 const WAIT_MS = 20_000;
@@ -53,6 +54,20 @@ interface Row {
   untrackedCopies?: string[];
   /** What the files hold right after the crash: the state the point is about. */
   atRestart?: (data: StoreContents) => void;
+  /**
+   * The connector stand-in (default: it refuses a repeated activity id with 409). Nothing
+   * documents that the Bot Connector does so; `{}` is one that takes a repeat as a new message.
+   */
+  connector?: ConnectorStandInOptions;
+  /** Posts the connector took twice (a repeat after a post in doubt); default none. */
+  repeatedPosts?: number;
+}
+
+/** The outbox entries in doubt: what they are, and whether the conversation they went to is recorded. */
+function inDoubtIn(data: StoreContents): [string, boolean][] {
+  return valuesIn<OutboxEntry>(data, 'outbox')
+    .filter((entry) => entry.inDoubt)
+    .map((entry) => [entry.what.replace(/ SR-.*$/, ''), Boolean(entry.inDoubt?.conversationId)]);
 }
 
 function onlyRequest(data: StoreContents): SetupRequest {
@@ -93,9 +108,16 @@ const ROWS: Row[] = [
   ),
   {
     failpoint: 'outbox.afterSend@1',
-    where: 'outbox: message taken by the connector, not yet marked sent',
+    where: 'outbox: message taken by the connector, not yet marked sent (a connector that refuses a repeated id)',
     untrackedCopies: ['approver'],
-    atRestart: (data) => expect(Object.keys(data.collections.outbox ?? {}).length).toBeGreaterThan(0),
+    atRestart: (data) => expect(inDoubtIn(data)).toEqual([['approval card', true]]),
+  },
+  {
+    failpoint: 'outbox.afterSend@1',
+    where: 'outbox: message taken by the connector, not yet marked sent (a connector that takes a repeat as a new message: nothing documents that it recognises one)',
+    connector: {},
+    repeatedPosts: 1,
+    atRestart: (data) => expect(inDoubtIn(data)).toEqual([['approval card', true]]),
   },
   { failpoint: 'journal.midWrite@12', where: 'store: half a journal transaction written', restartEvent: 'store_torn_write_discarded' },
 ];
@@ -123,7 +145,7 @@ function auditIn(data: StoreContents): AuditEntry[] {
 }
 
 class CrashRun {
-  readonly connector = new ConnectorStandIn({ dedupeActivityIds: true });
+  readonly connector: ConnectorStandIn;
   readonly bots: BotProcess[] = [];
   readonly dead = new Set<BotProcess>();
   readonly requester: TeamsUser = teamsUser('Riley Requester');
@@ -138,7 +160,9 @@ class CrashRun {
   vaultBefore = 0;
   financeBefore = 0;
 
-  constructor(readonly row: Row) {}
+  constructor(readonly row: Row) {
+    this.connector = new ConnectorStandIn(row.connector ?? { dedupeActivityIds: true });
+  }
 
   get dataFile(): string {
     return path.join(this.dir, 'setupbot.json');
@@ -297,7 +321,7 @@ afterAll(async () => {
 });
 
 describe('SIGKILL at each crash point of a setup request, restart on the same files', () => {
-  test.each(ROWS.map((row) => [row.failpoint, row] as const))('%s', async (_name, row) => {
+  test.each(ROWS.map((row) => [row.failpoint, row.where, row] as const))('%s: %s', async (_name, _where, row) => {
     const run = new CrashRun(row);
     try {
       await run.start();
@@ -355,12 +379,23 @@ describe('SIGKILL at each crash point of a setup request, restart on the same fi
       const proactive = run.connector.calls.filter((call) => call.operation === 'send');
       const taken = proactive.filter((call) => call.accepted === true);
       const ids = taken.map((call) => `${call.conversationId} ${call.activity?.id}`);
-      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length - new Set(ids).size).toBe(row.repeatedPosts ?? 0);
       const resent = proactive.filter((call) => call.refusedBy === 'duplicateId').length;
+
+      // the approver opens the chat: Teams refreshes each card shown; one shows the request,
+      // an earlier copy posted again after a send in doubt says the current card is the other one
+      const approverView = await new ChildCardClient(run.teams, run.approver).viewCardsFor(id);
+      const requestCards = approverView.filter((card) => cardText(card).includes(`${id} · `));
+      expect(requestCards).toHaveLength(1);
+      expect(cardText(requestCards[0])).toMatch(/Done|Succeeded|succeeded/);
+      expect(approverView.filter((card) => card !== requestCards[0]).map((card) => cardText(card))).toEqual(
+        Array.from({ length: row.repeatedPosts ?? 0 }, () => expect.stringContaining('the current card is further down')),
+      );
 
       results.push(
         `| ${row.failpoint} | ${row.where} | draft at restart ${run.draftAtRestart.join(',')}; vault reads ${vaultReads}, Finance checks ${financeChecks}, ` +
-          `audit ${audit.length} entries (chain ok), proactive sends taken ${taken.length}, re-sent and refused as duplicates ${resent}, card copies tracked ${request.cards.map((copy) => copy.kind).sort().join('+')} | pass |`,
+          `audit ${audit.length} entries (chain ok), proactive sends taken ${taken.length}, re-sent and refused as duplicates ${resent}, repeats taken ${row.repeatedPosts ?? 0}, ` +
+          `approver sees ${requestCards.length} card (+${approverView.length - requestCards.length} pointing to it), card copies tracked ${request.cards.map((copy) => copy.kind).sort().join('+')} | pass |`,
       );
     } catch (error) {
       results.push(`| ${row.failpoint} | ${row.where} | ${String(error).split('\n')[0]} | FAIL |`);

@@ -98,6 +98,32 @@ export class ChildCardClient {
     return response;
   }
 
+  /**
+   * What this person sees of a request's cards when they open the chat: every card the bot
+   * posted here for it, each as Teams shows it after its automatic refresh (Universal Actions:
+   * the card's refresh action is invoked with the message id, for the users it lists, and the
+   * answer replaces what is shown). In posting order.
+   */
+  async viewCardsFor(requestId: string): Promise<Json[]> {
+    const { connector } = this.teams;
+    const calls = connector.calls.filter((call) => call.operation === 'send' && call.conversationId === this.conversationId && call.accepted === true && JSON.stringify(call.body).includes(requestId));
+    const shown: Json[] = [];
+    for (const call of calls) {
+      const card = cardOf(call.activity);
+      const refresh = card.refresh as { action?: { verb?: string; data?: Json }; userIds?: string[] } | undefined;
+      const messageId = connector.answeredIds.get(call);
+      if (!refresh?.action?.verb || !refresh.userIds?.some((id) => id.toLowerCase() === this.user.aadObjectId.toLowerCase()) || !messageId) {
+        shown.push(card);
+        continue;
+      }
+      const invoke = cardExecute(this.teams.scene, this.user, { kind: 'personal' }, refresh.action.verb, refresh.action.data ?? {}, messageId);
+      const response = await this.teams.post({ ...invoke, value: { ...(invoke.value as Json), trigger: 'automatic' } });
+      const body = response.body as { type?: string; value?: unknown } | undefined;
+      shown.push(body?.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Json) : card);
+    }
+    return shown;
+  }
+
   /** Picks up the card the bot posted proactively into this chat for a request (an approval card). */
   adoptCardFor(requestId: string): void {
     const calls = this.teams.connector.calls.filter((call) => call.operation === 'send' && call.conversationId === this.conversationId && call.status < 300 && JSON.stringify(call.body).includes(requestId));

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { sendJson } from './http-json.js';
 
 /** Entra ID's v2 issuer for a tenant (what the metadata names and the tokens carry). */
@@ -24,6 +24,8 @@ export interface EntraTokenOptions {
   forgeSignature?: boolean;
   /** Header alg "none" and no signature. */
   algNone?: boolean;
+  /** Signed with HMAC-SHA256 and this shared secret (header alg HS256, the published kid). */
+  hs256Secret?: string;
   /** Leave out scp: an app-only token (client credentials) looks like that. */
   appOnly?: boolean;
   extraClaims?: Record<string, unknown>;
@@ -47,6 +49,8 @@ export class EntraIssuer {
   private base = '';
   /** Every path asked for, to check what the API fetched. */
   readonly requests: string[] = [];
+  /** The signing keys cannot be fetched: the connection to jwks_uri is dropped (metadata still answers). */
+  keysDown = false;
 
   constructor() {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -66,6 +70,8 @@ export class EntraIssuer {
           id_token_signing_alg_values_supported: ['RS256'],
           response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
         });
+      } else if (keys && this.keysDown) {
+        req.socket.destroy();
       } else if (keys) {
         const exported = this.key.publicKey.export({ format: 'jwk' });
         sendJson(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid: this.key.kid, x5t: this.key.kid, n: exported.n, e: exported.e, issuer: entraIssuer(keys[1]) }] });
@@ -112,6 +118,10 @@ export class EntraIssuer {
       ...options.extraClaims,
     };
     if (options.algNone) return `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(payload))}.`;
+    if (options.hs256Secret) {
+      const input = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: this.key.kid }))}.${base64url(JSON.stringify(payload))}`;
+      return `${input}.${createHmac('sha256', options.hs256Secret).update(input).digest('base64url')}`;
+    }
     const header = { alg: 'RS256', typ: 'JWT', kid: this.key.kid };
     const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
     const signature = createSign('RSA-SHA256').update(input).sign(options.forgeSignature ? this.unpublished.privateKey : this.key.privateKey);

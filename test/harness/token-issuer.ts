@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { sendJson } from './http-json.js';
 
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
@@ -24,6 +24,8 @@ export interface TokenOptions {
   forgeSignature?: boolean;
   /** An unsigned token: header alg "none", empty signature. */
   algNone?: boolean;
+  /** Signed with HMAC-SHA256 and this shared secret (header alg HS256, a published kid). */
+  hs256Secret?: string;
   extraClaims?: Record<string, unknown>;
 }
 
@@ -48,10 +50,13 @@ export class TokenIssuer {
   private readonly unpublishedKey = makeKey(['msteams']);
   private readonly prefix = `/${randomUUID()}`;
   private base = '';
+  /** Every path asked for (metadata, keys), to check what was fetched when. */
+  readonly requests: string[] = [];
 
   constructor(private readonly appId: string) {
     this.server = createServer((req, res) => {
       const path = req.url ?? '/';
+      this.requests.push(path);
       if (path === `${this.prefix}/.well-known/openidconfiguration`) {
         sendJson(res, 200, {
           issuer: BOT_FRAMEWORK_ISSUER,
@@ -114,6 +119,10 @@ export class TokenIssuer {
     if (options.algNone) {
       const header = { alg: 'none', typ: 'JWT', kid: key.kid };
       return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}.`;
+    }
+    if (options.hs256Secret) {
+      const input = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: key.kid }))}.${base64url(JSON.stringify(payload))}`;
+      return `${input}.${createHmac('sha256', options.hs256Secret).update(input).digest('base64url')}`;
     }
     const header = { alg: 'RS256', typ: 'JWT', kid: key.kid, x5t: key.kid };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;

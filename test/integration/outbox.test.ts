@@ -11,7 +11,7 @@ import { createAdapter, createBotAuthentication } from '../../bot/adapter.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { OUTBOX, Outbox, type Delivery, type OutboxEntry, type OutboxOptions } from '../../outbox/outbox.js';
-import { ConnectorTransport, type OutboxOperation } from '../../outbox/transport.js';
+import { ConnectorTransport, type OutboxOperation, type Transport } from '../../outbox/transport.js';
 import { COLLECTIONS } from '../../bot/collections.js';
 import { EmbeddedStore } from '../../storage/embedded-store.js';
 import { ConnectorStandIn, limitBoundSpanMs, type ConnectorCall, type ConnectorStandInOptions } from '../harness/connector-standin.js';
@@ -60,6 +60,8 @@ class OutboxRig {
   dir = '';
   store?: EmbeddedStore;
   outbox!: Outbox;
+  /** Wraps the real transport of the next outbox opened (e.g. to lose an answer). */
+  wrap?: (transport: Transport) => Transport;
 
   constructor(standInOptions: ConnectorStandInOptions = {}) {
     this.standIn = new ConnectorStandIn(standInOptions);
@@ -86,7 +88,7 @@ class OutboxRig {
     const adapter = createAdapter(createBotAuthentication(config), logger);
     this.outbox = new Outbox({
       entries: this.store.repository(OUTBOX),
-      transport: new ConnectorTransport(adapter, config.appId, BOT_SCOPE),
+      transport: (this.wrap ?? ((transport: Transport) => transport))(new ConnectorTransport(adapter, config.appId, BOT_SCOPE)),
       logger,
       sendRate: 50,
       // backoff = base × (0.5 + 0.5): exactly 1 s, 2 s, 4 s …
@@ -341,6 +343,88 @@ describe('outbox through ConnectorTransport and CloudAdapter to the connector st
     expect(standIn.calls[0].operation).toBe('send');
     expect(await rig.stored()).toBe(0);
   }, 15_000);
+
+  describe('a post whose answer was lost (in doubt): the connector does not recognise a repeat', () => {
+    /** The first post reaches the connector, but its answer never reaches the outbox (as if the process died right then). */
+    const loseFirstAnswer = (inner: Transport): Transport => {
+      let lost = false;
+      return {
+        openConversation: (operation) => inner.openConversation(operation),
+        attempt: async (operation, messageId) => {
+          const result = await inner.attempt(operation, messageId);
+          if (!lost && operation.op !== 'update') {
+            lost = true;
+            throw new Error('the answer was lost on its way back');
+          }
+          return result;
+        },
+      };
+    };
+
+    test('the attempt is stored as in doubt, with its conversation, before the post reaches the connector', async () => {
+      rig = await new OutboxRig().start();
+      const { standIn, outbox } = rig;
+      standIn.fail({ status: 200, delayMs: 400, body: { id: 'activity-held' } }, { operation: 'send' });
+      await outbox.enqueue(message(standIn, 'conv-doubt', 'marked first'), { what: 'marked first' });
+      await waitUntil(() => standIn.calls.length === 1, 3000);
+      // the connector holds its answer: the stored entry already says what is in doubt and where
+      const stored = await rig.store?.repository(OUTBOX).list();
+      expect(stored?.map((record) => record.value.inDoubt?.conversationId)).toEqual(['conv-doubt']);
+      await drained(outbox, 5000);
+      expect(await rig.stored()).toBe(0);
+      expect(rig.delivered.map((delivery) => delivery.activityId)).toEqual(['activity-held']);
+    }, 15_000);
+
+    test('without a copy to reconcile with, it is posted once more, as a repeat the follow-up can tell', async () => {
+      rig = new OutboxRig();
+      rig.wrap = loseFirstAnswer;
+      await rig.start();
+      const { standIn, outbox } = rig;
+      await outbox.enqueue(message(standIn, 'conv-lost', 'lost answer'), { what: 'lost answer' });
+      await drained(outbox, 5000);
+      // a connector that does not dedupe shows it twice: the second is known as a repeat
+      expect(standIn.deliveredSends('conv-lost').map(textOf)).toEqual(['lost answer', 'lost answer']);
+      expect(rig.logged('outbox_in_doubt')).toEqual([expect.objectContaining({ conversation: 'conv-lost', decision: 'resend' })]);
+      expect(rig.delivered.map((delivery) => delivery.entry.resentAfterDoubt)).toEqual([true]);
+      expect(await rig.stored()).toBe(0);
+    }, 15_000);
+
+    test('when its owner reconciles it (a copy it knows is updated instead), nothing is posted again', async () => {
+      rig = new OutboxRig();
+      rig.wrap = loseFirstAnswer;
+      const asked: OutboxEntry[] = [];
+      await rig.start({
+        reconcileInDoubt: async (entry) => {
+          asked.push(entry);
+          return 'settled';
+        },
+      });
+      const { standIn, outbox } = rig;
+      await outbox.enqueue(message(standIn, 'conv-settled', 'reconciled'), { what: 'reconciled' });
+      await drained(outbox, 5000);
+      expect(standIn.deliveredSends('conv-settled').map(textOf)).toEqual(['reconciled']);
+      expect(asked.map((entry) => entry.inDoubt?.conversationId)).toEqual(['conv-settled']);
+      expect(rig.delivered).toEqual([]);
+      expect(await rig.stored()).toBe(0);
+    }, 15_000);
+
+    test('a message to a user goes into the one chat opened for it: the repeat never opens a second chat', async () => {
+      rig = new OutboxRig();
+      rig.wrap = loseFirstAnswer;
+      await rig.start();
+      const { standIn, outbox } = rig;
+      await outbox.enqueue(
+        { op: 'sendToUser', serviceUrl: standIn.url, tenantId: '99999999-8888-4777-8666-555555555555', userObjectId: '00000000-0000-4000-8000-00000000a11c', activity: { type: 'message', text: 'to alice' } },
+        { what: 'to alice' },
+      );
+      await drained(outbox, 5000);
+      const created = standIn.calls.filter((call) => call.operation === 'createConversation');
+      expect(created).toHaveLength(1);
+      const sends = standIn.deliveredSends();
+      expect(sends.map((call) => call.conversationId)).toEqual([sends[0].conversationId, sends[0].conversationId]);
+      expect(rig.delivered.map((delivery) => delivery.reference?.conversation?.id)).toEqual([sends[0].conversationId]);
+    }, 15_000);
+  });
 });
 
 async function waitUntil(probe: () => boolean, ms: number): Promise<void> {

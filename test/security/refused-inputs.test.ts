@@ -9,9 +9,10 @@ import { jest } from '@jest/globals';
 import { cardExecute, cardSubmit, personalMessage, teamChannel, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardText } from '../harness/card-check.js';
 import { storeText } from '../harness/store-files.js';
-import type { PostResult } from '../harness/test-bot.js';
+import { TeamsRig, TEST_APP_ID, TEST_TENANT_ID, type PostResult } from '../harness/test-bot.js';
+import { EntraIssuer } from '../harness/entra-issuer.js';
 import { FuzzWorld, storeChanges, type StoreChange } from '../fuzz/fuzz-world.js';
-import { PEM_PRIVATE_KEY, SAS_URL } from './secret-samples.js';
+import { ACCESS_TOKEN, CLIENT_SECRET, CONNECTION_STRING, PEM_PRIVATE_KEY, SAS_URL, SECRET_CORES } from './secret-samples.js';
 
 const mallory = teamsUser('Mallory Stranger');
 
@@ -60,6 +61,10 @@ async function quinnTypes(world: FuzzWorld, field: string, value: string): Promi
 /** A re-shown draft card bumps Quinn's draft revision and his dialog state; nothing else. */
 const quinnsDraftCard = (change: StoreChange, world: FuzzWorld): boolean =>
   (change.collection === 'drafts' && change.id === world.quinn.aadObjectId.toLowerCase()) || (change.collection === 'botState' && change.id.includes(personalMessage(world.rig.scene, world.quinn, '').conversation?.id ?? '-'));
+
+/** Riley types `text` in his chat with the bot. */
+const rileySays = (world: FuzzWorld, text: string): Promise<PostResult> => post(world, personalMessage(world.rig.scene, world.riley, text));
+const SECRET_ARGUMENT = /looked like a secret value/;
 
 const AUTH = /Authentication failed/;
 const NOT_AN_ACTIVITY = /Not an activity/;
@@ -112,6 +117,15 @@ const ROWS: Row[] = [
   { kind: 'secret', name: 'a PEM private key as the vault name', send: (w) => quinnTypes(w, 'keyVault.name', PEM_PRIVATE_KEY), status: 200, answer: /looked like a secret/, allowed: quinnsDraftCard, neverStored: PEM_PRIVATE_KEY.split('\n')[2] },
   { kind: 'secret', name: 'a storage connection string as the vault URI', send: (w) => quinnTypes(w, 'keyVault.keyVaultUri', 'DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c2VjcmV0LWtleS12YWx1ZS10aGF0LWlzLWxvbmctZW5vdWdoLXRvLWJlLWEta2V5;EndpointSuffix=core.windows.net'), status: 200, answer: /looked like a secret/, allowed: quinnsDraftCard, neverStored: 'c2VjcmV0LWtleS12YWx1ZS10aGF0LWlzLWxvbmctZW5vdWdoLXRvLWJlLWEta2V5' },
   { kind: 'secret', name: 'a SAS URL as the approval comment (sentinel)', send: (w) => requestClick(w, w.ada, 'request.approve', { requestId: w.ids.pending, v: pendingVersion(w), comment: SAS_URL }), status: 200, answer: /comment looked like a secret/, neverStored: new URL(SAS_URL).searchParams.get('sig') ?? SAS_URL },
+  // a pasted secret as the argument of a command that used to quote it back (issue 23, item 5)
+  { kind: 'secret', name: 'show <a SAS URL>', send: (w) => rileySays(w, `show ${SAS_URL}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a SAS URL'] },
+  { kind: 'secret', name: 'verify <a client secret>', send: (w) => rileySays(w, `verify ${CLIENT_SECRET}`), status: 200, answer: SECRET_ARGUMENT, neverStored: CLIENT_SECRET },
+  { kind: 'secret', name: 'history <a connection string>', send: (w) => rileySays(w, `history ${CONNECTION_STRING}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a connection string'] },
+  { kind: 'secret', name: 'change <an access token (JWT)>', send: (w) => rileySays(w, `change ${ACCESS_TOKEN}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['an access token (JWT)'] },
+  { kind: 'secret', name: 'retire <a SAS URL>', send: (w) => rileySays(w, `retire ${SAS_URL}`), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a SAS URL'] },
+  { kind: 'secret', name: 'a history page button naming a client secret (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'history.page', { verb: 'history.page', environment: CLIENT_SECRET, page: 1 })), status: 200, answer: SECRET_ARGUMENT, neverStored: CLIENT_SECRET },
+  { kind: 'secret', name: 'a Start-a-change button naming a connection string (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'environment.change', { verb: 'environment.change', environment: CONNECTION_STRING })), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a connection string'] },
+  { kind: 'secret', name: 'show <a name longer than any environment name>', send: (w) => rileySays(w, `show riley-${'x'.repeat(120)}`), status: 200, answer: /has a name that long/, neverStored: 'x'.repeat(101) },
   { kind: 'secret', name: 'a PEM private key as the rejection comment (sentinel)', send: (w) => requestClick(w, w.ada, 'request.reject', { requestId: w.ids.pending, v: pendingVersion(w), comment: PEM_PRIVATE_KEY }), status: 200, answer: /comment looked like a secret/, neverStored: PEM_PRIVATE_KEY.split('\n')[2] },
 ];
 
@@ -142,6 +156,9 @@ describe('security regression table: refused inputs change nothing', () => {
     const changes = storeChanges(before, await world.snapshot()).filter((change) => !row.allowed?.(change, world));
     expect(changes.map((change) => `${change.kind} ${change.collection}/${change.id}`)).toEqual([]);
     if (row.neverStored) {
+      // not sent back (connector traffic, invoke answers), not on disk, not in the logs
+      expect(said).not.toContain(row.neverStored);
+      expect(said).not.toContain(encodeURIComponent(row.neverStored));
       expect(await storeText(rig.dataFile)).not.toContain(row.neverStored);
       expect(rig.logs.lines.join('\n')).not.toContain(row.neverStored);
       expect(cardText(world.quinnDraft.card)).not.toContain(row.neverStored);
@@ -161,5 +178,77 @@ describe('security regression table: refused inputs change nothing', () => {
     const token = rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, audience: 'aaaaaaaa-0000-4000-8000-000000000000' });
     expect((await post(world, help(world), token)).status).toBe(401);
     expect(rig.logs.lines.join('\n')).not.toContain(token.split('.')[2]);
+  });
+});
+
+/**
+ * Tokens that fail a check needing no key (issue 23, item 6) are refused with 401 before any key
+ * is fetched: on the read API with Entra's signing keys unreachable (only a well-formed RS256
+ * token gets 503), and on /api/messages before botbuilder fetches the channel's keys.
+ */
+describe('security regression table: tokens refused before any key is fetched', () => {
+  const entra = new EntraIssuer();
+  let rig: TeamsRig;
+  const ada = teamsUser('Ada Approver');
+  const apiToken = (options: Parameters<EntraIssuer['sign']>[2] = {}): string => entra.sign({ objectId: ada.aadObjectId, name: ada.name, tenantId: TEST_TENANT_ID }, TEST_APP_ID, options);
+  const getApi = async (token: string): Promise<{ status: number; body: { error?: { reason?: string } } }> => {
+    const response = await fetch(`${rig.url}/api/requests`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as { error?: { reason?: string } } };
+  };
+
+  beforeAll(async () => {
+    await entra.start();
+    entra.keysDown = true;
+    rig = new TeamsRig({ env: { SETUPBOT_API_OPENID_METADATA: entra.metadataUrl } });
+    await rig.start();
+  }, 60_000);
+  afterAll(async () => {
+    await rig?.stop();
+    await entra.stop();
+  });
+  beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  const API_ROWS: [string, () => string, number, string | undefined][] = [
+    ['read API, Entra keys unreachable: alg none from an allowed tenant', () => apiToken({ algNone: true }), 401, 'unsupported_algorithm'],
+    ['read API, Entra keys unreachable: HS256 signed with a secret of the caller’s choosing', () => apiToken({ hs256Secret: 'chosen-by-the-caller' }), 401, 'unsupported_algorithm'],
+    ['read API, Entra keys unreachable: an expired RS256 token', () => apiToken({ expiresIn: -3600 }), 401, 'expired'],
+    ['read API, Entra keys unreachable: an RS256 token for another audience', () => apiToken({ audience: 'api://elsewhere.contoso.com' }), 401, 'wrong_audience'],
+    ['read API, Entra keys unreachable: an RS256 app-only token', () => apiToken({ appOnly: true }), 401, 'not_a_user_token'],
+  ];
+  test.each(API_ROWS)('[api] %s', async (_name, token, status, reason) => {
+    const fetched = entra.requests.length;
+    const answer = await getApi(token());
+    expect([answer.status, answer.body.error?.reason]).toEqual([status, reason]);
+    expect(entra.requests.slice(fetched)).toEqual([]);
+  });
+
+  test('[api] read API, Entra keys unreachable: a well-formed RS256 token → 503 (the only one that reaches the key fetch)', async () => {
+    const fetched = entra.requests.length;
+    const answer = await getApi(apiToken());
+    expect(answer.status).toBe(503);
+    expect(entra.requests.slice(fetched).some((path) => path.endsWith('/keys'))).toBe(true);
+  });
+
+  const CHANNEL_ROWS: [string, () => string][] = [
+    ['alg none', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, algNone: true })],
+    ['HS256 signed with a secret of the caller’s choosing', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, hs256Secret: 'chosen-by-the-caller' })],
+    ['an RS256 token expired an hour ago', () => rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl, expiresIn: -3600 })],
+    ['a token without its signature', () => `${rig.issuer.sign({ serviceUrl: rig.scene.serviceUrl }).split('.').slice(0, 2).join('.')}.`],
+  ];
+  test.each(CHANNEL_ROWS)('[channel] /api/messages: %s → 401 before the channel keys are fetched', async (_name, token) => {
+    const logsBefore = rig.logs.lines.length;
+    const answer = await rig.post(personalMessage(rig.scene, ada, 'help'), token());
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ message: 'Authentication failed.' });
+    // the issuer's metadata and keys were never asked for in this process
+    expect(rig.issuer.requests).toEqual([]);
+    expect(rig.connector.calls).toEqual([]);
+    expect(rig.logs.entries().slice(logsBefore).map((entry) => entry.event)).toContain('auth_failed');
+  });
+
+  test('[channel] control: a valid channel token is answered, and only then are the keys fetched', async () => {
+    expect((await rig.post(personalMessage(rig.scene, ada, 'help'))).status).toBe(200);
+    expect(rig.issuer.requests.some((path) => path.endsWith('/keys'))).toBe(true);
   });
 });

@@ -2,7 +2,9 @@
  * Sentinel (issue 13, item 4): a SAS URL and a PEM private key pasted into EVERY text input of
  * EVERY card a user can type into — the setup steps (environment, Key Vault, connected apps, with
  * every list expanded once), the approval card's comment (approve and reject), and a change of a
- * recorded environment — must appear nowhere afterwards: not in the store files on disk, not in
+ * recorded environment — and every kind of secret (SAS URL, client secret, connection string,
+ * access token, PEM key) typed as the argument of `show`, `verify`, `history`, `change` and
+ * `retire` (and as a read API path) must appear nowhere afterwards: not in the store files on disk, not in
  * the logs, not in anything the bot sent to the connector or answered to an invoke, not in the
  * read API's answers. The inputs are found by walking the rendered cards, not listed by hand.
  */
@@ -12,11 +14,13 @@ import { actionsOf, CardClient } from '../harness/card-client.js';
 import { ReadApiWorld } from '../harness/read-api-scenario.js';
 import { approverClient, VAULT_URI } from '../harness/scenarios.js';
 import { storeText } from '../harness/store-files.js';
-import { PEM_PRIVATE_KEY, SAS_URL } from './secret-samples.js';
+import { PASTED_SECRETS, PEM_PRIVATE_KEY, SAS_URL, SECRET_CORES } from './secret-samples.js';
 
 const PASTES = [SAS_URL, PEM_PRIVATE_KEY];
 /** Pieces of the pasted secrets that must appear nowhere (JSON escaping aside). */
-const NEEDLES = [sasSignatureOf(SAS_URL), encodeURIComponent(sasSignatureOf(SAS_URL)), ...PEM_PRIVATE_KEY.split('\n').slice(1, 4)];
+const NEEDLES = [sasSignatureOf(SAS_URL), encodeURIComponent(sasSignatureOf(SAS_URL)), ...PEM_PRIVATE_KEY.split('\n').slice(1, 4), ...Object.values(SECRET_CORES).flatMap((core) => [core, encodeURIComponent(core)])];
+/** The commands that take an environment name and used to quote it back (issue 23, item 5). */
+const NAME_COMMANDS = ['show', 'verify', 'history', 'change', 'retire'];
 
 type Json = Record<string, unknown>;
 
@@ -122,6 +126,16 @@ describe('a SAS URL and a PEM key pasted into every text input appear nowhere', 
     await setupStep('change: environment step', change);
     await rig.app.settled();
 
+    // every kind of secret as the argument of every command that takes an environment name
+    const typing = new CardClient(rig, riley, { kind: 'personal' });
+    for (const verb of NAME_COMMANDS) {
+      for (const secret of [...Object.values(PASTED_SECRETS), PEM_PRIVATE_KEY]) {
+        await typing.say(`${verb} ${secret}`);
+        expect(typing.lastMessage ?? '').toMatch(/looked like a secret value/);
+      }
+    }
+    await rig.app.settled();
+
     // every card had text inputs to paste into
     for (const [where, ids] of covered) expect([where, ids.length > 0]).toEqual([where, true]);
     expect([...covered.keys()].length).toBeGreaterThanOrEqual(6);
@@ -135,7 +149,8 @@ describe('a SAS URL and a PEM key pasted into every text input appear nowhere', 
       ['connector traffic', JSON.stringify(rig.connector.calls.map((call) => call.body))],
       ['invoke answers', JSON.stringify(rig.answers)],
     ];
-    for (const path of ['/api/requests', '/api/environments', '/api/environments/riley-uat', '/api/environments/riley-uat/history']) {
+    const pastedPaths = Object.values(PASTED_SECRETS).flatMap((secret) => [`/api/environments/${encodeURIComponent(secret)}`, `/api/environments/${encodeURIComponent(secret)}/history`]);
+    for (const path of ['/api/requests', '/api/environments', '/api/environments/riley-uat', '/api/environments/riley-uat/history', ...pastedPaths]) {
       places.push([path, (await world.get(path, world.token(world.ada))).text]);
     }
     const requests = (await world.get('/api/requests', world.token(world.ada))).body as { requests: { id: string }[] };

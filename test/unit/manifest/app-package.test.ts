@@ -175,7 +175,7 @@ describe('npm run package (build/appPackage.zip)', () => {
 
   test('every command on the help card and in the menu starts with a verb the bot routes', () => {
     for (const command of COMMANDS) {
-      expect(routeCommand(parseCommand(command.usage).verb)).toBe(command.handle);
+      expect(routeCommand(parseCommand(command.usage).verb)?.handle).toBe(command.handle);
       if (command.menu) expect(routeCommand(parseCommand(command.menu.title).verb)).toBeDefined();
     }
   });

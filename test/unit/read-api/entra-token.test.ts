@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { EntraTokenVerifier } from '../../../read-api/entra-token.js';
 import { ManualClock } from '../../fixtures/clocks.js';
 
@@ -13,10 +13,17 @@ function signingKey(): { kid: string; privateKey: ReturnType<typeof generateKeyP
   return { kid, privateKey, jwk: { kty: 'RSA', use: 'sig', kid, n: exported.n, e: exported.e } };
 }
 
-function sign(key: ReturnType<typeof signingKey>, clock: ManualClock, claims: Record<string, unknown> = {}): string {
+const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function sign(key: ReturnType<typeof signingKey>, clock: ManualClock, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): string {
+  const input = unsigned(key, clock, claims, header);
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(key.privateKey).toString('base64url')}`;
+}
+
+/** Header and claims of a good token (no signature yet). */
+function unsigned(key: ReturnType<typeof signingKey>, clock: ManualClock, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): string {
   const now = Math.floor(clock.now().getTime() / 1000);
-  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: key.kid })}.${encode({
+  return `${encode({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header })}.${encode({
     aud: AUDIENCE,
     iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
     tid: TENANT,
@@ -28,7 +35,6 @@ function sign(key: ReturnType<typeof signingKey>, clock: ManualClock, claims: Re
     exp: now + 3600,
     ...claims,
   })}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(key.privateKey).toString('base64url')}`;
 }
 
 /** Entra's metadata and keys as a fetchJson that can fail or rotate keys. */
@@ -104,5 +110,42 @@ describe('EntraTokenVerifier', () => {
     const clock = new ManualClock();
     const entra = new FakeEntra();
     expect(await verifier(entra, clock).verify(`Bearer ${sign(entra.keys[0], clock, { oid: undefined })}`)).toEqual({ ok: false, failure: 'not_a_user_token' });
+  });
+
+  describe('a token that fails a check needing no key is refused before any key is fetched (Entra unreachable)', () => {
+    const clock = new ManualClock();
+    const key = signingKey();
+    const hs256 = (): string => {
+      const input = unsigned(key, clock, {}, { alg: 'HS256' });
+      return `${input}.${createHmac('sha256', 'a-shared-secret-the-attacker-chose').update(input).digest('base64url')}`;
+    };
+    const cases: [string, () => string, string][] = [
+      ['alg none, from an allowed tenant', () => `${unsigned(key, clock, {}, { alg: 'none' })}.`, 'unsupported_algorithm'],
+      ['HS256 (a symmetric key the caller chose)', hs256, 'unsupported_algorithm'],
+      ['RS512 (not what Entra ID signs with)', () => sign(key, clock, {}, { alg: 'RS512' }), 'unsupported_algorithm'],
+      ['no key id', () => sign(key, clock, {}, { kid: undefined }), 'malformed_token'],
+      ['typ other than JWT', () => sign(key, clock, {}, { typ: 'at+jwt+evil' }), 'malformed_token'],
+      ['RS256 with the signature cut off', () => `${unsigned(key, clock)}.`, 'malformed_token'],
+      ['a v1 issuer', () => sign(key, clock, { iss: `https://sts.windows.net/${TENANT}/` }), 'wrong_issuer'],
+      ['no issuer', () => sign(key, clock, { iss: undefined }), 'wrong_issuer'],
+      ['another audience', () => sign(key, clock, { aud: 'api://elsewhere' }), 'wrong_audience'],
+      ['expired', () => sign(key, clock, { exp: Math.floor(clock.now().getTime() / 1000) - 3600 }), 'expired'],
+      ['no expiry', () => sign(key, clock, { exp: undefined }), 'malformed_token'],
+      ['not valid yet', () => sign(key, clock, { nbf: Math.floor(clock.now().getTime() / 1000) + 3600 }), 'not_yet_valid'],
+      ['an app-only token (no scp)', () => sign(key, clock, { scp: undefined }), 'not_a_user_token'],
+    ];
+    test.each(cases)('%s', async (_name, token, failure) => {
+      const entra = new FakeEntra();
+      entra.down = true;
+      expect(await verifier(entra, clock).verify(`Bearer ${token()}`)).toEqual({ ok: false, failure });
+      expect(entra.fetched).toEqual([]);
+    });
+
+    test('a well-formed RS256 token is the only one that meets "keys unavailable"', async () => {
+      const entra = new FakeEntra();
+      entra.down = true;
+      expect(await verifier(entra, clock).verify(`Bearer ${sign(key, clock)}`)).toMatchObject({ ok: false, failure: 'keys_unavailable' });
+      expect(entra.fetched.length).toBeGreaterThan(0);
+    });
   });
 });

@@ -54,7 +54,7 @@ function recordingOpenSetup(): { open: OpenSetup; opened: SetupDialogOptions[] }
 async function run(text: string, drafts: FakeDrafts): Promise<{ opened: SetupDialogOptions[]; sent: string[] }> {
   const { context, adapter } = turnFor(text);
   const { verb, argument } = parseCommand(text);
-  const handle = routeCommand(verb);
+  const handle = routeCommand(verb)?.handle;
   if (!handle) throw new Error(`no route for ${verb}`);
   const { open, opened } = recordingOpenSetup();
   const turn: CommandTurn = { context, argument, deps: fakeDeps(drafts), openSetup: open };
@@ -66,7 +66,7 @@ async function run(text: string, drafts: FakeDrafts): Promise<{ opened: SetupDia
 describe('the text-command route table', () => {
   it('dispatches every catalog line and menu entry to that entry’s own handler', () => {
     for (const command of COMMANDS) {
-      expect(routeCommand(parseCommand(command.usage).verb)).toBe(command.handle);
+      expect(routeCommand(parseCommand(command.usage).verb)?.handle).toBe(command.handle);
       if (command.menu) expect(routeCommand(parseCommand(command.menu.title).verb)).toBeDefined();
     }
   });

@@ -1,0 +1,42 @@
+import type { TurnContext } from 'botbuilder';
+import { screenNameArgument } from '../setup/rules/name-argument.js';
+import { ENVIRONMENT_NAME_MAX } from '../setup/rules/validation.js';
+import type { Logger } from '../setup/ports.js';
+import { refuse } from '../dialogs/card-presenter.js';
+import { turnLogger } from '../turn/turn-logger.js';
+
+/**
+ * The one gate for an environment name typed after a command (`show`, `verify`, `history`,
+ * `change`, `retire`) or carried by a card button that names one: every answer that quotes the
+ * name back ("No service environment named …") runs after it. A pasted secret (SAS URL, client
+ * secret, connection string, JWT, key) is refused without being looked up, repeated, logged or
+ * kept; a name longer than any environment name is refused without being quoted.
+ */
+export type NameCheck = { ok: true; name: string } | { ok: false; reason: 'secret' | 'too_long'; text: string };
+
+export function secretArgumentText(verb: string): string {
+  return `That looked like a secret value (a key, token, SAS URL or connection string), so I did not look it up, repeat it or keep it. Never paste secrets in chat: type **${verb}** and the environment's name, e.g. **${verb} contoso-uat**.`;
+}
+
+export function tooLongArgumentText(verb: string): string {
+  return `No service environment has a name that long (names have at most ${ENVIRONMENT_NAME_MAX} characters). Type **${verb}** and the environment's name, e.g. **${verb} contoso-uat**; **environments** lists them.`;
+}
+
+/** What may be done with `argument`, with the answer's words when it is refused. */
+export function checkNameArgument(verb: string, argument: string): NameCheck {
+  const screen = screenNameArgument(argument);
+  if (screen.ok) return screen;
+  return { ok: false, reason: screen.reason, text: screen.reason === 'secret' ? secretArgumentText(verb) : tooLongArgumentText(verb) };
+}
+
+/**
+ * Answers a refused argument (the argument itself never in the answer or the log) and returns
+ * undefined; otherwise returns the name to act on.
+ */
+export async function acceptedName(context: TurnContext, logger: Logger, verb: string, argument: string): Promise<string | undefined> {
+  const check = checkNameArgument(verb, argument);
+  if (check.ok) return check.name;
+  turnLogger(context, logger).warn({ event: 'argument_refused', verb, reason: check.reason, length: argument.length }, 'command argument refused before use; not quoted back');
+  await refuse(context, check.text);
+  return undefined;
+}
