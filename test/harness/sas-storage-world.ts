@@ -62,7 +62,11 @@ export class SasStorageWorld {
     readonly azuriteCaPem: string,
   ) {}
 
-  static async start(): Promise<SasStorageWorld> {
+  /**
+   * `routes`: more CONNECT routes for the same proxy (e.g. the Key Vault stand-in), so one
+   * HTTPS_PROXY serves a bot everything. `containers` are created at start.
+   */
+  static async start(options: { routes?: Record<string, string>; containers?: readonly string[] } = {}): Promise<SasStorageWorld> {
     const accountKey = newAccountKey();
     // Azurite serves https itself: it checks a SAS's `spr=https` against the protocol it sees
     const ca = makeCa('setupbot-test-azurite-ca');
@@ -75,8 +79,10 @@ export class SasStorageWorld {
     });
     try {
       const front = await HttpsStandIns.start({ [STORAGE_HOST]: { upstream: azurite.blobOrigin, ca: azuriteCa } });
-      const proxy = await ConnectProxy.start({ routes: front.proxyRoutes() });
-      return new SasStorageWorld(azurite, front, proxy, accountKey, azuriteCa);
+      const proxy = await ConnectProxy.start({ routes: { ...options.routes, ...front.proxyRoutes() } });
+      const world = new SasStorageWorld(azurite, front, proxy, accountKey, azuriteCa);
+      for (const container of options.containers ?? []) await world.container(container).create();
+      return world;
     } catch (error) {
       await azurite.stop();
       throw error;
