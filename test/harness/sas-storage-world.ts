@@ -60,27 +60,36 @@ export class SasStorageWorld {
     readonly accountKey: string,
     /** Trusts Azurite's own https certificate (for the owner's direct client). */
     readonly azuriteCaPem: string,
+    /** The storage account's name (default contosoinvoicing). */
+    readonly account: string,
   ) {}
+
+  /** `<account>.blob.core.windows.net` */
+  get host(): string {
+    return `${this.account}.blob.core.windows.net`;
+  }
 
   /**
    * `routes`: more CONNECT routes for the same proxy (e.g. the Key Vault stand-in), so one
    * HTTPS_PROXY serves a bot everything. `containers` are created at start.
    */
-  static async start(options: { routes?: Record<string, string>; containers?: readonly string[] } = {}): Promise<SasStorageWorld> {
+  static async start(options: { routes?: Record<string, string>; containers?: readonly string[]; account?: string } = {}): Promise<SasStorageWorld> {
+    const account = options.account ?? STORAGE_ACCOUNT;
+    const host = `${account}.blob.core.windows.net`;
     const accountKey = newAccountKey();
     // Azurite serves https itself: it checks a SAS's `spr=https` against the protocol it sees
     const ca = makeCa('setupbot-test-azurite-ca');
     // the front forwards the Host header, which names the TLS server it expects
-    const leaf = makeLeaf(STORAGE_HOST, ca, { dnsNames: [STORAGE_HOST, 'localhost'], ipAddresses: ['127.0.0.1'] });
+    const leaf = makeLeaf(host, ca, { dnsNames: [host, 'localhost'], ipAddresses: ['127.0.0.1'] });
     const azuriteCa = forge.pki.certificateToPem(ca.certificate);
     const azurite = await Azurite.start({
-      accounts: [{ name: STORAGE_ACCOUNT, key: accountKey }],
+      accounts: [{ name: account, key: accountKey }],
       tls: { certPem: forge.pki.certificateToPem(leaf.certificate), keyPem: leaf.privateKeyPem },
     });
     try {
-      const front = await HttpsStandIns.start({ [STORAGE_HOST]: { upstream: azurite.blobOrigin, ca: azuriteCa } });
+      const front = await HttpsStandIns.start({ [host]: { upstream: azurite.blobOrigin, ca: azuriteCa } });
       const proxy = await ConnectProxy.start({ routes: { ...options.routes, ...front.proxyRoutes() } });
-      const world = new SasStorageWorld(azurite, front, proxy, accountKey, azuriteCa);
+      const world = new SasStorageWorld(azurite, front, proxy, accountKey, azuriteCa, account);
       for (const container of options.containers ?? []) await world.container(container).create();
       return world;
     } catch (error) {
@@ -100,7 +109,7 @@ export class SasStorageWorld {
 
   /** The storage account as its owner sees it (shared key, straight to Azurite). */
   container(name: string): ContainerClient {
-    const credential = new StorageSharedKeyCredential(STORAGE_ACCOUNT, this.accountKey);
+    const credential = new StorageSharedKeyCredential(this.account, this.accountKey);
     const agent = new https.Agent({ ca: this.azuriteCaPem });
     const trust: RequestPolicyFactory = {
       create: (next) => ({
@@ -112,12 +121,12 @@ export class SasStorageWorld {
     };
     const pipeline = newPipeline(credential, { retryOptions: { maxTries: 1 } });
     pipeline.factories.push(trust);
-    return new ContainerClient(`${this.azurite.blobOrigin}/${STORAGE_ACCOUNT}/${name}`, pipeline);
+    return new ContainerClient(`${this.azurite.blobOrigin}/${this.account}/${name}`, pipeline);
   }
 
-  /** A container SAS URL at https://contosoinvoicing.blob.core.windows.net/<container>?… */
+  /** A container SAS URL at https://<account>.blob.core.windows.net/<container>?… */
   sasUrl(options: SasOptions): string {
-    const credential = new StorageSharedKeyCredential(STORAGE_ACCOUNT, options.key ?? this.accountKey);
+    const credential = new StorageSharedKeyCredential(this.account, options.key ?? this.accountKey);
     const query = generateBlobSASQueryParameters(
       {
         containerName: options.container,
@@ -128,7 +137,7 @@ export class SasStorageWorld {
       },
       credential,
     ).toString();
-    return `https://${STORAGE_HOST}/${options.container}?${query}`;
+    return `https://${this.host}/${options.container}?${query}`;
   }
 
   /** Names of the blobs in a container. */
