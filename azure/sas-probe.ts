@@ -127,7 +127,7 @@ export class BlobSasProbe implements SasProbe {
     const fail = (failure: ProbeFailure): ServiceUse => failed(probeFailureFinding(failure, subject, this.clock.now()));
     let route: Route;
     try {
-      route = this.route(target.host);
+      route = this.route(new URL(target.sasUrl));
     } catch {
       return fail({ kind: 'proxySetting' });
     }
@@ -148,15 +148,18 @@ export class BlobSasProbe implements SasProbe {
     }
   }
 
-  private route(host: string): Route {
+  /** Direct, or through the proxy HTTPS_PROXY names unless NO_PROXY matches the account's host. */
+  private route(url: URL): Route {
     const tlsOptions = {
       keepAlive: false,
       ...(this.options.ca ? { ca: caWith(this.options.ca) } : {}),
       ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
     };
     const raw = proxyFromEnv(this.env);
-    if (!raw || shouldBypassProxy(host, 443, noProxyFromEnv(this.env))) return { agent: new https.Agent(tlsOptions) };
+    const port = url.port ? Number(url.port) : 443;
+    if (!raw || shouldBypassProxy(url.hostname, port, noProxyFromEnv(this.env))) return { agent: new https.Agent(tlsOptions) };
     const proxyUrl = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    if (proxyUrl.protocol !== 'http:' && proxyUrl.protocol !== 'https:') throw new Error('unsupported proxy scheme');
     const proxy: ProxyAnswer = { label: `${proxyUrl.hostname}:${proxyUrl.port || (proxyUrl.protocol === 'https:' ? '443' : '80')}` };
     const agent = new TunnelAgent(proxyUrl, tlsOptions.ca);
     agent.on('proxyConnect', (connect: { statusCode?: number }) => {

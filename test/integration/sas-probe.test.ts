@@ -161,12 +161,25 @@ describe('BlobSasProbe against Azurite through the proxy', () => {
     expect(use.findings[0]).toMatchObject({ code: 'sas.proxyRefused', params: { account: 'contosogone', status: 502, proxy: new URL(world.proxy.url).host } });
   });
 
+  const noSuchHost: LookupFunction = (hostname, _options, callback) => {
+    const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+    callback(error, '', 4);
+  };
+
   it('names an account whose name does not resolve (direct, DNS says no such host)', async () => {
-    const noSuchHost: LookupFunction = (hostname, _options, callback) => {
-      const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
-      callback(error, '', 4);
-    };
     const use = await probe({ env: {}, lookup: noSuchHost }).probe(target({ container: 'einvoicing' }));
     expect(use.findings[0]).toMatchObject({ code: 'sas.accountNotFound', params: { account: STORAGE_ACCOUNT, reason: 'ENOTFOUND' } });
+  });
+
+  it('goes direct when NO_PROXY names the account (the proxy is not asked), as the connection check does', async () => {
+    const tunnelsBefore = world.proxy.targets.length;
+    const use = await probe({ env: { HTTPS_PROXY: world.proxy.url, NO_PROXY: '.blob.core.windows.net' }, lookup: noSuchHost }).probe(target({ container: 'einvoicing' }));
+    expect(use.findings[0].code).toBe('sas.accountNotFound');
+    expect(world.proxy.targets.length).toBe(tunnelsBefore);
+  });
+
+  it('a proxy setting it cannot use is said so, and nothing is sent', async () => {
+    const use = await probe({ env: { HTTPS_PROXY: 'socks5://proxy.contoso.com:1080' } }).probe(target({ container: 'einvoicing' }));
+    expect(use.findings).toEqual([{ code: 'sas.proxySettingInvalid', outcome: 'failed', params: { account: STORAGE_ACCOUNT, container: 'einvoicing', host: STORAGE_HOST } }]);
   });
 });
