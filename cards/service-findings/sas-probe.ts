@@ -52,13 +52,13 @@ export const sasProbeText: Record<string, (finding: ServiceFinding) => string> =
   'sas.notYetValid': (f) =>
     `Storage account ${p(f, 'account')} refused the SAS because it is not valid yet${f.params.startsOn ? ` (it starts at ${day(p(f, 'startsOn'))} UTC)` : ''}, so Electronic invoicing can't use it now. Wait until then, or ${RENEW.charAt(0).toLowerCase()}${RENEW.slice(1)}`,
   'sas.permissionMissing': (f) =>
-    `The SAS lacks the ${PERMISSION_WORDS[p(f, 'permission')] ?? p(f, 'permission')} permission: storage account ${p(f, 'account')} refused to let it ${step(f)} in container ${p(f, 'container')}, and Electronic invoicing needs that. ${RENEW}`,
+    `The SAS does not grant ${PERMISSION_WORDS[p(f, 'permission')] ?? p(f, 'permission')}: storage account ${p(f, 'account')} refused to let it ${step(f)} in container ${p(f, 'container')}, and Electronic invoicing needs that. ${RENEW}`,
   'sas.containerMissing': (f) =>
     `Container ${p(f, 'container')} does not exist in storage account ${p(f, 'account')} (it may have been deleted), so Electronic invoicing has nowhere to write. Create it again with the command shown (the SAS stays valid for a container of the same name), then press Retry.`,
   'sas.networkRefused': (f) =>
     `The network rules (firewall) of storage account ${p(f, 'account')} refused the request. Electronic invoicing calls the account from outside your networks, so unless its network is allowed it is refused too. Allow access from all networks with the command shown, or add the networks that must reach the account (az storage account network-rule add), then press Retry.`,
   'sas.ipRangeRefused': (f) =>
-    `The SAS only allows some IP addresses (its sip range), and storage account ${p(f, 'account')} refused setupbot's. Electronic invoicing calls from addresses you don't control: ${RENEW.charAt(0).toLowerCase()}${RENEW.slice(1)} (without an IP range).`,
+    `The SAS only allows some IP addresses (its sip range), and storage account ${p(f, 'account')} refused setupbot's. Electronic invoicing calls from addresses you don't control: generate a new SAS without an IP range (Read, Add, Create, Write, Delete, List) and store it as a new version of the secret with the command shown, then press Retry.`,
   'sas.accountNotFound': (f) =>
     `Storage account ${p(f, 'account')} could not be found: the DNS lookup of ${p(f, 'host')} failed (${p(f, 'reason')}). Check the account name in the SAS URL; if the account was deleted or renamed, generate a SAS for the right account and store it as a new version of the secret, then press Retry.`,
   'sas.proxyRefused': (f) =>
@@ -72,11 +72,11 @@ export const sasProbeText: Record<string, (finding: ServiceFinding) => string> =
   'sas.serviceBusy': (f) =>
     `Storage account ${p(f, 'account')} could not answer when setupbot tried to ${step(f)} (HTTP ${p(f, 'status')}${p(f, 'code') ? ` ${p(f, 'code')}` : ''}): press Retry in a few minutes.`,
   'sas.refused': (f) =>
-    `Storage account ${p(f, 'account')} refused to ${step(f)} in container ${p(f, 'container')} with the SAS (HTTP ${p(f, 'status')}${p(f, 'code') ? ` ${p(f, 'code')}` : ''}), so Electronic invoicing may not be able to use it. ${RENEW}`,
+    `Storage account ${p(f, 'account')} refused to ${step(f)} in container ${p(f, 'container')} with the SAS (HTTP ${p(f, 'status')}${p(f, 'code') ? ` ${p(f, 'code')}` : ''}), so Electronic invoicing may not be able to use it. Press Retry; if it is refused again, look up that error code for the account.`,
   'sas.readBackMismatch': (f) =>
     `setupbot wrote a probe blob to ${where(f)} and read back something else: something between the bot and the account changes blobs. Check the proxy, then press Retry.`,
   'sas.proxySettingInvalid': () =>
-    'The proxy setting (HTTPS_PROXY / HTTP_PROXY) is not a valid URL, so the SAS was not tried: set it like http://proxy-host:port and restart the bot.',
+    'The proxy setting (HTTPS_PROXY / HTTP_PROXY) is not an http:// or https:// URL, so the SAS was not tried: set it like http://proxy-host:port and restart the bot.',
   'sas.unexpected': (f) =>
     `Using the SAS to ${step(f)} in ${where(f)} failed unexpectedly (${p(f, 'error')}): press Retry.`,
 };

@@ -157,6 +157,31 @@ describe('the words of every sas.* finding', () => {
     expect(text).toMatch(/Retry|restart the bot|Wait until then/);
   });
 
+  test('the words point at "the command shown" exactly when the finding carries one', () => {
+    const failures: ProbeFailure[] = [
+      error('list', storageError(403, 'AuthenticationFailed', 'x', 'Signature did not match.')),
+      error('list', storageError(403, 'AuthenticationFailed', 'x', 'Signature not valid in the specified time frame')),
+      error('create', storageError(403, 'AuthorizationPermissionMismatch', 'x')),
+      error('list', storageError(404, 'ContainerNotFound', 'x')),
+      error('list', storageError(403, 'AuthorizationFailure', 'This request is not authorized to perform this operation.')),
+      error('list', storageError(403, 'AuthorizationSourceIPMismatch', 'x')),
+      error('list', storageError(503, 'ServerBusy', 'x')),
+      error('create', storageError(409, 'LeaseIdMissing', 'x')),
+      error('list', systemError('ENOTFOUND')),
+      error('list', systemError('ECONNRESET')),
+      error('list', systemError('UNABLE_TO_VERIFY_LEAF_SIGNATURE')),
+      { kind: 'error', step: 'list', error: new RestError('Bad Gateway', { statusCode: 502 }), proxy: { label: 'proxy:8080', refusedWith: 502 } },
+      { kind: 'timeout', step: 'create', timeoutMs: 20_000 },
+      { kind: 'contentMismatch' },
+      { kind: 'proxySetting' },
+      error('read', new TypeError('x')),
+    ];
+    for (const failure of failures) {
+      const finding = probeFailureFinding(failure, subject, now);
+      expect([finding.code, serviceFindingText(finding).includes('command shown')]).toEqual([finding.code, finding.fix !== undefined]);
+    }
+  });
+
   test('a working SAS in words, and leftovers deleted', () => {
     expect(serviceFindingText({ code: 'sas.usable', outcome: 'ok', params: { ...full, leftoversDeleted: 2 } })).toBe(
       'Electronic invoicing can use the SAS: with it alone, setupbot listed container einvoicing of storage account contosoinvoicing, created a probe blob, read it back and deleted it. It also deleted 2 probe blobs an earlier check left behind.',
