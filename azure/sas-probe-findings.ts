@@ -150,7 +150,7 @@ function httpFinding(facts: ErrorFacts, step: ProbeStep, subject: SasProbeSubjec
   }
   if (status === 403 && code === 'AuthorizationFailure') {
     // Azure's network rules: "This request is not authorized to perform this operation."
-    return finding('sas.networkRefused', base(subject), `az storage account update --name ${subject.account} --default-action Allow`);
+    return finding('sas.networkRefused', base(subject), `az storage account update --name ${subject.account} --public-network-access Enabled --default-action Allow`);
   }
   if (status === 403 && code === 'AuthorizationSourceIPMismatch') return finding('sas.ipRangeRefused', base(subject), renewSasCommand(subject, now));
   if (status === 404 && code === 'ContainerNotFound') {

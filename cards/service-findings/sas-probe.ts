@@ -56,7 +56,7 @@ export const sasProbeText: Record<string, (finding: ServiceFinding) => string> =
   'sas.containerMissing': (f) =>
     `Container ${p(f, 'container')} does not exist in storage account ${p(f, 'account')} (it may have been deleted), so Electronic invoicing has nowhere to write. Create it again with the command shown (the SAS stays valid for a container of the same name), then press Retry.`,
   'sas.networkRefused': (f) =>
-    `The network rules (firewall) of storage account ${p(f, 'account')} refused the request. Electronic invoicing calls the account from outside your networks, so unless its network is allowed it is refused too. Allow access from all networks with the command shown, or add the networks that must reach the account (az storage account network-rule add), then press Retry.`,
+    `The network rules (firewall) of storage account ${p(f, 'account')} refused the request. Electronic invoicing calls the account from outside your networks, so unless its network is allowed it is refused too. Enable public network access from all networks with the command shown, or add the networks that must reach the account (az storage account network-rule add), then press Retry.`,
   'sas.ipRangeRefused': (f) =>
     `The SAS only allows some IP addresses (its sip range), and storage account ${p(f, 'account')} refused setupbot's. Electronic invoicing calls from addresses you don't control: generate a new SAS without an IP range (Read, Add, Create, Write, Delete, List) and store it as a new version of the secret with the command shown, then press Retry.`,
   'sas.accountNotFound': (f) =>

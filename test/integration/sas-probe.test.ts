@@ -146,7 +146,7 @@ describe('BlobSasProbe against Azurite through the proxy', () => {
           code: 'sas.networkRefused',
           outcome: 'failed',
           params: { account: STORAGE_ACCOUNT, container, host: STORAGE_HOST },
-          fix: `az storage account update --name ${STORAGE_ACCOUNT} --default-action Allow`,
+          fix: `az storage account update --name ${STORAGE_ACCOUNT} --public-network-access Enabled --default-action Allow`,
         },
       ]);
     } finally {

@@ -113,7 +113,7 @@ describe('probeFailureFinding', () => {
     expect(findings.map((finding) => finding.fix)).toEqual([
       'SAS=$(az storage container generate-sas --account-name contosoinvoicing --name einvoicing --permissions racwdl --expiry 2027-12-07T00:00Z --https-only --auth-mode key --output tsv) && az keyvault secret set --vault-name contoso-einvoicing --name storage-sas-token --value "https://contosoinvoicing.blob.core.windows.net/einvoicing?$SAS" --output none',
       'az storage container create --account-name contosoinvoicing --name einvoicing --auth-mode login',
-      'az storage account update --name contosoinvoicing --default-action Allow',
+      'az storage account update --name contosoinvoicing --public-network-access Enabled --default-action Allow',
     ]);
     for (const finding of findings) {
       const text = `${JSON.stringify(finding)} ${serviceFindingText(finding)}`;
