@@ -4,9 +4,11 @@
  * https://contosoinvoicing.blob.core.windows.net — an HTTPS front tunnelled there by the proxy.
  */
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { BlobSasProbe, PROBE_PREFIX, type BlobSasProbeOptions, type SasProbeTarget } from '../../azure/sas-probe.js';
 import { serviceFindingText } from '../../cards/service-findings/index.js';
+import type { StandInHandler } from '../harness/https-standins.js';
 import { SasStorageWorld, STORAGE_ACCOUNT, STORAGE_HOST, networkRulesRefusal, newAccountKey, type SasOptions } from '../harness/sas-storage-world.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -149,6 +151,35 @@ describe('BlobSasProbe against Azurite through the proxy', () => {
           fix: `az storage account update --name ${STORAGE_ACCOUNT} --public-network-access Enabled --default-action Allow`,
         },
       ]);
+    } finally {
+      world.front.route(STORAGE_HOST, { upstream: world.azurite.blobOrigin, ca: world.azuriteCaPem });
+    }
+  });
+
+  it('a storage account that never answers: a timeout finding at the deadline, the check does not hang', async () => {
+    const held: ServerResponse[] = [];
+    world.front.route(STORAGE_HOST, { handler: (_req, res) => held.push(res) });
+    try {
+      const use = await probe({ timeoutMs: 1_500, tryTimeoutMs: 600 }).probe(target({ container: 'einvoicing' }));
+      expect(use.findings[0]).toMatchObject({ code: 'sas.timeout', params: { step: 'list' } });
+    } finally {
+      held.forEach((res) => res.destroy());
+      world.front.route(STORAGE_HOST, { upstream: world.azurite.blobOrigin, ca: world.azuriteCaPem });
+    }
+  });
+
+  it('a busy account (503 ServerBusy) is tried twice, not more, and said to be busy', async () => {
+    const busy: StandInHandler = (req, res) => {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/xml', 'x-ms-error-code': 'ServerBusy' });
+      res.end('<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>The server is busy.</Message></Error>');
+    };
+    world.front.route(STORAGE_HOST, { handler: busy });
+    const before = world.front.requests.length;
+    try {
+      const use = await probe().probe(target({ container: 'einvoicing' }));
+      expect(use.findings[0]).toMatchObject({ code: 'sas.serviceBusy', params: { step: 'list', status: 503, code: 'ServerBusy' } });
+      expect(world.front.requests.length - before).toBe(2);
     } finally {
       world.front.route(STORAGE_HOST, { upstream: world.azurite.blobOrigin, ca: world.azuriteCaPem });
     }
