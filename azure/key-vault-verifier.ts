@@ -17,9 +17,10 @@ import {
 } from '../setup/rules/certificates.js';
 import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model/content.js';
 import { systemClock, type Clock } from '../setup/ports.js';
-import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome } from '../setup/rules/sas-url.js';
+import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome, type ParsedBlobSas } from '../setup/rules/sas-url.js';
 import { vaultNameOf } from '../setup/rules/validation.js';
-import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, VerificationScope } from '../setup/model/verification.js';
+import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, ServiceUse, VerificationScope } from '../setup/model/verification.js';
+import { BlobSasProbe, type SasProbe } from './sas-probe.js';
 
 export interface SecretClientKeyVaultVerifierOptions {
   /** Defaults to DefaultAzureCredential (managed identity in Azure). */
@@ -29,6 +30,11 @@ export interface SecretClientKeyVaultVerifierOptions {
   clientOptions?: SecretClientOptions;
   /** Per getSecret call, retries included. Default 15 s. */
   timeoutMs?: number;
+  /**
+   * Uses the storage SAS for real once its value parses (list, create, read back, delete a probe
+   * blob). Default: BlobSasProbe with the SAS URL alone, through the process's proxy settings.
+   */
+  sasProbe?: SasProbe;
 }
 
 export const ITEM_EXPIRY_WARNING_DAYS = 30;
@@ -165,7 +171,13 @@ function verification(planned: PlannedItem, findings: Finding[], extra: Partial<
   };
 }
 
-function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Partial<ItemVerification> } {
+/** Where the SAS is used for real: only a parsed https URL naming a container can be. */
+interface SasUse {
+  host: string;
+  parsed: ParsedBlobSas;
+}
+
+function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Partial<ItemVerification>; use?: SasUse } {
   const parsed = parseBlobSasUrl(value);
   if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: `the value ${parsed.error}` }], extra: {} };
   const sas = {
@@ -175,7 +187,14 @@ function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Par
     expiresOn: parsed.expiresOn?.toISOString() ?? '',
   };
   const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
-  return { findings, extra: { sas } };
+  const usable = parsed.https && parsed.container !== '';
+  return { findings, extra: { sas }, ...(usable ? { use: { host: new URL(value).host, parsed } } : {}) };
+}
+
+/** A failed use of the SAS fails the item; ⚠️ not checked only warns. */
+function withServiceUse(result: ItemVerification, serviceUse: ServiceUse): ItemVerification {
+  const outcome: CheckOutcome = serviceUse.outcome === 'notChecked' ? 'warning' : serviceUse.outcome;
+  return { ...result, outcome: worstOutcome([result.outcome, outcome]), serviceUse };
 }
 
 function inspectCertificate(
@@ -202,11 +221,13 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
   private readonly clock: Clock;
   private readonly clientOptions: SecretClientOptions;
   private readonly timeoutMs: number;
+  private readonly sasProbe: SasProbe;
 
   constructor(private readonly options: SecretClientKeyVaultVerifierOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.clientOptions = options.clientOptions ?? {};
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.sasProbe = options.sasProbe ?? new BlobSasProbe({ clock: this.clock });
   }
 
   async verify(reference: KeyVaultReference, scope?: VerificationScope): Promise<KeyVaultVerification> {
@@ -249,8 +270,8 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
       }
       try {
         const secret = await client.getSecret(plan.item.name, { abortSignal: AbortSignal.timeout(this.timeoutMs) });
-        const { result, certificate } = inspect(plan, secret, now);
-        items.push(result);
+        const { result, certificate, sasUse } = inspect(plan, secret, now);
+        items.push(sasUse ? await this.useSas(result, secret, sasUse, vault) : result);
         if (certificate) certificates.set(plan.item.name.toLowerCase(), certificate);
       } catch (error) {
         const failure = describeReadFailure(error, { name: plan.item.name, vault, host, timeoutMs: this.timeoutMs });
@@ -260,6 +281,28 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
       }
     }
     return { items, vaultMessages: [...vaultMessages], certificates, ...(stopped ? { stopped } : {}) };
+  }
+
+  /** The SAS used for real; its value goes to the probe and nowhere else. */
+  private async useSas(result: ItemVerification, secret: KeyVaultSecret, use: SasUse, vault: string): Promise<ItemVerification> {
+    const { parsed, host } = use;
+    const subject = { account: parsed.account, container: parsed.container, host };
+    let serviceUse: ServiceUse;
+    try {
+      serviceUse = await this.sasProbe.probe({
+        sasUrl: secret.value ?? '',
+        ...subject,
+        vaultName: vault,
+        secretName: result.name,
+        ...(parsed.startsOn ? { startsOn: parsed.startsOn } : {}),
+        ...(parsed.expiresOn ? { expiresOn: parsed.expiresOn } : {}),
+      });
+    } catch (error) {
+      // a probe reports its failures as findings; one that throws is said without its message
+      const name = error instanceof Error ? error.name : typeof error;
+      serviceUse = { outcome: 'failed', findings: [{ code: 'sas.unexpected', outcome: 'failed', params: { ...subject, step: 'list', error: name } }] };
+    }
+    return withServiceUse(result, serviceUse);
   }
 }
 
@@ -307,8 +350,8 @@ function planItems(reference: KeyVaultReference): PlannedItem[] {
   return planned;
 }
 
-/** Checks one secret read from the vault. The value stays in this call. */
-function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result: ItemVerification; certificate?: X509Certificate } {
+/** Checks one secret read from the vault. The value stays in this call (and the SAS probe's). */
+function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result: ItemVerification; certificate?: X509Certificate; sasUse?: SasUse } {
   const attributes = attributeFindings(secret, now);
   const base: Partial<ItemVerification> = {
     ...(secret.properties.enabled === undefined ? {} : { enabled: secret.properties.enabled }),
@@ -317,7 +360,8 @@ function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result
   const value = secret.value ?? '';
   if (plan.isStorageSas) {
     const sas = inspectSas(value, now);
-    return { result: verification(plan, [...attributes, ...sas.findings], { ...base, ...sas.extra }) };
+    const result = verification(plan, [...attributes, ...sas.findings], { ...base, ...sas.extra });
+    return sas.use ? { result, sasUse: sas.use } : { result };
   }
   if (plan.item.type === 'Certificate') {
     const cert = inspectCertificate(value, secret.properties.contentType, now);

@@ -7,6 +7,8 @@
  *   on every call to the connector stand-in;
  * - Key Vault: https://contoso-einvoicing.vault.azure.net/ through HTTPS_PROXY (a CONNECT proxy
  *   tunnelling that name to the Key Vault stand-in), trusted through NODE_EXTRA_CA_CERTS;
+ * - the storage SAS the vault holds works, and the bot uses it for real on
+ *   https://contosoinvoicing.blob.core.windows.net (Azurite behind an HTTPS front, same proxy);
  * - stored conversation addresses carry Teams' real serviceUrl (smba.trafficmanager.net): the
  *   proxy tunnels it to a TLS relay in front of the same connector stand-in, so proactive sends
  *   to history reach it too. Live activities use the stand-in's loopback URL (NO_PROXY).
@@ -19,11 +21,12 @@ import path from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import forge from 'node-forge';
 import type { Scene } from '../test/harness/activities.js';
-import { makeCa, makeLeaf, sasUrl } from '../test/harness/certificates.js';
-import { ConnectProxy } from '../test/harness/connect-proxy.js';
+import { makeCa, makeLeaf } from '../test/harness/certificates.js';
+import type { ConnectProxy } from '../test/harness/connect-proxy.js';
 import { ConnectorStandIn } from '../test/harness/connector-standin.js';
 import { KeyVaultStandIn } from '../test/harness/key-vault-standin.js';
 import { MsiStandIn } from '../test/harness/msi-standin.js';
+import { SasStorageWorld } from '../test/harness/sas-storage-world.js';
 import { TokenIssuer } from '../test/harness/token-issuer.js';
 import { BENCH_APP_ID, BENCH_TENANT_ID, SAS_SECRET_NAME, TEAMS_SERVICE_URL, VAULT_HOST } from './names.js';
 
@@ -82,6 +85,7 @@ export class BenchWorld {
     readonly proxy: ConnectProxy,
     private readonly relay: TlsRelay,
     private readonly caFile: string,
+    private readonly storage: SasStorageWorld,
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<BenchWorld> {
@@ -92,17 +96,18 @@ export class BenchWorld {
     await connector.start();
     const msi = await MsiStandIn.start({ resources: ['https://vault.azure.net', 'https://api.botframework.com'], userAssignedClientIds: [BENCH_APP_ID] });
     const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST], authenticatedAnswerDelayMs: options.vaultDelayMs ?? 0 });
-    vault.addSecret(SAS_SECRET_NAME, sasUrl({ account: 'contosoinvoicing', container: 'einvoicing', sp: 'racwdl', se: new Date(Date.now() + 200 * DAY_MS) }), {
-      expiresOn: new Date(Date.now() + 200 * DAY_MS),
-    });
     const teamsCa = makeCa('bench-teams-relay-ca');
     const teamsLeaf = makeLeaf(TEAMS_HOST, teamsCa, { dnsNames: [TEAMS_HOST] });
     const connectorPort = Number(new URL(connector.url).port);
     const relay = await TlsRelay.start(teamsLeaf.privateKeyPem, forge.pki.certificateToPem(teamsLeaf.certificate), { host: '127.0.0.1', port: connectorPort });
-    const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, [`${TEAMS_HOST}:443`]: `127.0.0.1:${relay.port}` } });
+    const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, [`${TEAMS_HOST}:443`]: `127.0.0.1:${relay.port}` }, containers: ['einvoicing'] });
+    const proxy = storage.proxy;
+    vault.addSecret(SAS_SECRET_NAME, storage.sasUrl({ container: 'einvoicing', expiresOn: new Date(Date.now() + 200 * DAY_MS) }), {
+      expiresOn: new Date(Date.now() + 200 * DAY_MS),
+    });
     const caFile = path.join(dir, 'trusted-bench-cas.pem');
-    await writeFile(caFile, `${vault.caPem.trim()}\n${forge.pki.certificateToPem(teamsCa.certificate).trim()}\n`);
-    return new BenchWorld(dir, issuer, connector, msi, vault, proxy, relay, caFile);
+    await writeFile(caFile, `${vault.caPem.trim()}\n${forge.pki.certificateToPem(teamsCa.certificate).trim()}\n${storage.caPem.trim()}\n`);
+    return new BenchWorld(dir, issuer, connector, msi, vault, proxy, relay, caFile, storage);
   }
 
   /** Live activities: the connector stand-in's loopback URL. */
@@ -140,7 +145,7 @@ export class BenchWorld {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.issuer.stop(), this.connector.stop(), this.msi.close(), this.vault.close(), this.proxy.close(), this.relay.close()]);
+    await Promise.allSettled([this.issuer.stop(), this.connector.stop(), this.msi.close(), this.vault.close(), this.storage.close(), this.relay.close()]);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

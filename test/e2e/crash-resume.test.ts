@@ -4,7 +4,8 @@
  * network, and every stand-in listens on loopback.
  * - Key Vault: the real-looking https://contoso-einvoicing.vault.azure.net/ through
  *   HTTPS_PROXY (a CONNECT proxy that tunnels that name to the Key Vault stand-in), trusted
- *   through NODE_EXTRA_CA_CERTS;
+ *   through NODE_EXTRA_CA_CERTS; the SAS it holds is used for real on its storage account
+ *   (Azurite behind an HTTPS front, through the same proxy);
  * - identity: DefaultAzureCredential → App Service managed identity (IDENTITY_ENDPOINT /
  *   IDENTITY_HEADER) served by a stand-in;
  * - Finance: an HTTPS stand-in on 127.0.0.1 (NO_PROXY), held to keep the bot inside the
@@ -26,8 +27,9 @@ import { botAdded, cardExecute, personalMessage, teamsUser, type Scene, type Tea
 import { BotProcess } from '../harness/bot-process.js';
 import { cardOf, cardText } from '../harness/card-check.js';
 import { actionsOf, inputValues, type Selector } from '../harness/card-client.js';
-import { makeCa, makeLeaf, sasUrl, toDerBase64 } from '../harness/certificates.js';
-import { ConnectProxy } from '../harness/connect-proxy.js';
+import { makeCa, makeLeaf, toDerBase64 } from '../harness/certificates.js';
+import type { ConnectProxy } from '../harness/connect-proxy.js';
+import { SasStorageWorld, STORAGE_HOST } from '../harness/sas-storage-world.js';
 import { ConnectorStandIn } from '../harness/connector-standin.js';
 import { FinanceStandIn, type FinanceStandInOptions } from '../harness/finance-standin.js';
 import { waitFor } from '../harness/http-json.js';
@@ -98,6 +100,8 @@ interface Rig {
   vault: KeyVaultStandIn;
   msi: MsiStandIn;
   proxy: ConnectProxy;
+  /** The storage account the SAS grants (Azurite behind an HTTPS front); its proxy is `proxy`. */
+  storage: SasStorageWorld;
   finance: FinanceStandIn;
   /** The Finance stand-in reads `answer` from this object on every request. */
   financeOptions: FinanceStandInOptions;
@@ -125,18 +129,20 @@ async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOp
   const finance = await FinanceStandIn.start(financeOptions);
   partial.finance = finance;
   partial.financeOptions = financeOptions;
-  const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url } });
+  const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url }, containers: ['einvoicing'] });
+  partial.storage = storage;
+  const proxy = storage.proxy;
   partial.proxy = proxy;
 
   // the vault's content: the storage SAS URL and one certificate (public .cer body)
   const root = makeCa('contoso-root-ca');
   const signing = makeLeaf(CERT_ITEM, root);
-  vault.addSecret(SAS_SECRET, sasUrl({ account: 'contosoinvoicing', container: 'einvoicing', sp: 'racwdl', se: new Date(Date.now() + 200 * DAY_MS) }), { expiresOn: new Date(Date.now() + 200 * DAY_MS) });
+  vault.addSecret(SAS_SECRET, storage.sasUrl({ container: 'einvoicing', expiresOn: new Date(Date.now() + 200 * DAY_MS) }), { expiresOn: new Date(Date.now() + 200 * DAY_MS) });
   vault.addSecret(CERT_ITEM, toDerBase64(signing));
 
   // one file, several PEM certificates: the vault's CA and the Finance stand-in's CA
   const caFile = path.join(dir, 'trusted-test-cas.pem');
-  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n`);
+  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n`);
 
   const dataFile = path.join(dir, 'setupbot.json');
   const env: Record<string, string> = {
@@ -173,7 +179,7 @@ async function stopRig(current: Rig): Promise<void> {
     bot.signal('SIGKILL');
     await bot.exited(5000).catch(() => undefined);
   }
-  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.proxy?.close()]);
+  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.storage?.close()]);
   await rm(current.dir, { recursive: true, force: true });
 }
 
@@ -314,9 +320,9 @@ describe('crash and resume of an approved setup request (the built bot as a proc
       { resource: 'https://vault.azure.net', apiVersion: '2019-08-01', headerOk: true, status: 200 },
     ]);
 
-    // nothing left this machine: the only tunnel asked of the proxy was the vault, to its stand-in
-    expect([...new Set(proxy.targets)]).toEqual([`${VAULT_HOST}:443`]);
-    expect(proxy.connects.every((tunnel) => tunnel.routedTo === new URL(vault.url).host)).toBe(true);
+    // nothing left this machine: the only tunnels asked of the proxy were the vault and the SAS's storage account, to their stand-ins
+    expect([...new Set(proxy.targets)].sort()).toEqual([`${VAULT_HOST}:443`, `${STORAGE_HOST}:443`].sort());
+    expect(proxy.connects.every((tunnel) => tunnel.routedTo === new URL(vault.url).host || tunnel.routedTo === new URL(current.storage.front.url).host)).toBe(true);
 
     // the audit log: one start, one finish per step, one success, and the chain verifies
     const audit = auditOf(done);

@@ -1,5 +1,6 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
+import { AnsweringSasProbe } from '../harness/sas-probes.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import { teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
@@ -55,6 +56,8 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
         additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
       },
       timeoutMs: 3000,
+      // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
+      sasProbe: new AnsweringSasProbe(),
     });
     rig = new TeamsRig({
       env: { SETUPBOT_APPROVERS: `${approver.aadObjectId},${secondApprover.aadObjectId}` },

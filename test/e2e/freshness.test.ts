@@ -5,6 +5,7 @@
  */
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
+import { AnsweringSasProbe } from '../harness/sas-probes.js';
 import { ManualClock } from '../fixtures/clocks.js';
 import { teamsUser } from '../harness/activities.js';
 import { cardOf, cardProblems, cardText } from '../harness/card-check.js';
@@ -58,6 +59,8 @@ describe('daily freshness check of Key Vault items', () => {
         additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
       },
       timeoutMs: 3000,
+      // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
+      sasProbe: new AnsweringSasProbe(),
       clock,
     });
     rig = new TeamsRig({ env: { SETUPBOT_APPROVERS: approver.aadObjectId, SETUPBOT_NOTIFY_CHANNELS: CHANNEL }, keyVaultVerifier: verifier, clock });

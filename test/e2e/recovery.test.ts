@@ -6,6 +6,7 @@
  */
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
+import { AnsweringSasProbe } from '../harness/sas-probes.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import type { CardCopy } from '../../setup/model/request.js';
 import { cardExecute, teamsUser, type TeamsUser } from '../harness/activities.js';
@@ -56,6 +57,8 @@ function verifierFor(vault: KeyVaultStandIn): SecretClientKeyVaultVerifier {
       additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
     },
     timeoutMs: 3000,
+      // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
+      sasProbe: new AnsweringSasProbe(),
   });
 }
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ const AZURITE_ENTRY = path.join(path.dirname(createRequire(import.meta.url).reso
 export const DEV_ACCOUNT = 'devstoreaccount1';
 export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-const LISTENING = /Azurite (Blob|Table) service is successfully listening at (http:\/\/127\.0\.0\.1:\d+)/;
+const LISTENING = /Azurite (Blob|Table) service is successfully listening at (https?:\/\/127\.0\.0\.1:\d+)/;
 const START_MS = 30_000;
 
 /** A connection string naming each endpoint (the form Azure Storage accepts for custom endpoints). */
@@ -29,10 +29,32 @@ export function devConnectionString(endpoints: { blob?: string; table?: string }
   return `${parts.join(';')};`;
 }
 
+function accountsEnv(accounts: readonly AzuriteAccount[] | undefined): Record<string, string> {
+  if (!accounts || accounts.length === 0) return {};
+  return { AZURITE_ACCOUNTS: accounts.map((account) => `${account.name}:${account.key}`).join(';') };
+}
+
 /** A name no other test uses (table names: letters and digits; container names: lower case). */
 export function uniqueStorageNames(prefix = 't'): { table: string; container: string } {
   const suffix = randomBytes(5).toString('hex');
   return { table: `${prefix}${suffix}`.replace(/[^A-Za-z0-9]/g, ''), container: `${prefix.toLowerCase()}-${suffix}` };
+}
+
+/** A storage account Azurite serves (besides, or instead of, the development account). */
+export interface AzuriteAccount {
+  name: string;
+  /** Base-64 account key (key1); a SAS signed with any other key is refused. */
+  key: string;
+}
+
+export interface AzuriteOptions {
+  /** Serve these accounts (AZURITE_ACCOUNTS); the development account is served only if listed. */
+  accounts?: readonly AzuriteAccount[];
+  /**
+   * Serve HTTPS with this certificate and key (PEM) instead of http: Azurite then sees the
+   * protocol a SAS restricted to https (`spr=https`) requires.
+   */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export class Azurite {
@@ -47,7 +69,7 @@ export class Azurite {
     private readonly exit: Promise<void>,
   ) {}
 
-  static async start(): Promise<Azurite> {
+  static async start(options: AzuriteOptions = {}): Promise<Azurite> {
     const folder = await mkdtemp(path.join(tmpdir(), 'setupbot-azurite-'));
     const args = [
       AZURITE_ENTRY,
@@ -59,7 +81,12 @@ export class Azurite {
       '--silent',
       '--location', folder,
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    if (options.tls) {
+      await writeFile(path.join(folder, 'tls-cert.pem'), options.tls.certPem);
+      await writeFile(path.join(folder, 'tls-key.pem'), options.tls.keyPem);
+      args.push('--cert', path.join(folder, 'tls-cert.pem'), '--key', path.join(folder, 'tls-key.pem'));
+    }
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...accountsEnv(options.accounts) } });
     const exit = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const output: string[] = [];
     const endpoints = new Map<string, string>();
@@ -93,6 +120,11 @@ export class Azurite {
     const azurite = new Azurite(child, folder, `${endpoints.get('Blob')}/${DEV_ACCOUNT}`, `${endpoints.get('Table')}/${DEV_ACCOUNT}`, exit);
     azurite.output.push(...output);
     return azurite;
+  }
+
+  /** http(s)://127.0.0.1:<port>: the Blob service, for production-style URLs (the account in the Host). */
+  get blobOrigin(): string {
+    return new URL(this.blobEndpoint).origin;
   }
 
   /** Blob and Table endpoints of the development account. */

@@ -4,21 +4,25 @@
  * https://contoso-einvoicing.vault.azure.net/ through HTTPS_PROXY (a CONNECT proxy tunnelling
  * that name to the Key Vault stand-in) trusted through NODE_EXTRA_CA_CERTS; the App Service
  * managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) served by a stand-in; a Finance
- * stand-in on 127.0.0.1 (NO_PROXY) that can hold its answer to keep a bot inside a step.
+ * stand-in on 127.0.0.1 (NO_PROXY) that can hold its answer to keep a bot inside a step; the
+ * storage account the SAS secret grants, https://contosoinvoicing.blob.core.windows.net/einvoicing
+ * (Azurite behind an HTTPS front, through the same proxy), which the bot uses for real.
  * Every stand-in listens on loopback.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeCa, makeLeaf, sasUrl, toDerBase64 } from './certificates.js';
+import { makeCa, makeLeaf, toDerBase64 } from './certificates.js';
 import { ConnectProxy } from './connect-proxy.js';
 import { FinanceStandIn, type FinanceStandInOptions } from './finance-standin.js';
 import { KeyVaultStandIn } from './key-vault-standin.js';
 import { MsiStandIn } from './msi-standin.js';
+import { SasStorageWorld } from './sas-storage-world.js';
 
 export const VAULT_HOST = 'contoso-einvoicing.vault.azure.net';
 export const VAULT_URI = `https://${VAULT_HOST}/`;
 export const SAS_SECRET = 'storage-sas-token';
 export const CERT_ITEM = 'signing-cert';
+export const SAS_CONTAINER = 'einvoicing';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class ExecutionWorld {
@@ -31,6 +35,8 @@ export class ExecutionWorld {
     readonly proxy: ConnectProxy,
     /** Environment for a bot process: proxy, trusted CAs, managed identity. */
     readonly env: Record<string, string>,
+    /** The storage account behind the SAS secret (Azurite); its proxy is `proxy`. */
+    readonly storage: SasStorageWorld,
   ) {}
 
   /** Starts the stand-ins; `dir` receives the CA file the bots trust. */
@@ -43,18 +49,19 @@ export class ExecutionWorld {
       started.push(msi);
       const finance = await FinanceStandIn.start(financeOptions);
       started.push(finance);
-      const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url } });
-      started.push(proxy);
+      const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url }, containers: [SAS_CONTAINER] });
+      started.push(storage);
+      const proxy = storage.proxy;
 
-      // the vault's content: the storage SAS URL and one certificate (public .cer body)
+      // the vault's content: a working storage SAS URL and one certificate (public .cer body)
       const root = makeCa('contoso-root-ca');
-      vault.addSecret(SAS_SECRET, sasUrl({ account: 'contosoinvoicing', container: 'einvoicing', sp: 'racwdl', se: new Date(Date.now() + 200 * DAY_MS) }), { expiresOn: new Date(Date.now() + 200 * DAY_MS) });
+      vault.addSecret(SAS_SECRET, storage.sasUrl({ container: SAS_CONTAINER, expiresOn: new Date(Date.now() + 200 * DAY_MS) }), { expiresOn: new Date(Date.now() + 200 * DAY_MS) });
       vault.addSecret(CERT_ITEM, toDerBase64(makeLeaf(CERT_ITEM, root)));
 
       const caFile = path.join(dir, 'trusted-test-cas.pem');
-      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n`);
+      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n`);
       const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', NODE_EXTRA_CA_CERTS: caFile, ...msi.env() };
-      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, env);
+      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, env, storage);
     } catch (error) {
       await Promise.allSettled(started.map((server) => server.close()));
       throw error;
@@ -67,6 +74,6 @@ export class ExecutionWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.proxy.close()]);
+    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.storage.close()]);
   }
 }

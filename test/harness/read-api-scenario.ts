@@ -1,5 +1,5 @@
 import { teamsUser, type TeamsUser } from './activities.js';
-import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPkcs12Base64 } from './certificates.js';
+import { makeCa, makeLeaf, sasSignatureOf, toDerBase64, toPkcs12Base64 } from './certificates.js';
 import { EntraIssuer, type EntraTokenOptions } from './entra-issuer.js';
 import { FinanceStandIn } from './finance-standin.js';
 import { KeyVaultStandIn } from './key-vault-standin.js';
@@ -7,6 +7,8 @@ import { approverClient, install, submitFullRequest } from './scenarios.js';
 import { TEST_APP_ID, TEST_TENANT_ID, TeamsRig } from './test-bot.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import { VAULT_ACCESS_TOKEN, standInVerifier } from './vault-verifier.js';
+import { BlobSasProbe } from '../../azure/sas-probe.js';
+import { SasStorageWorld } from './sas-storage-world.js';
 
 export const PUBLIC_HOST = 'setupbot.contoso.com';
 export const SSO_AUDIENCE = `api://${PUBLIC_HOST}/botid-${TEST_APP_ID}`;
@@ -18,6 +20,7 @@ const DAY = 24 * 3600_000;
  * - Riley's request `riley-uat` succeeded (Key Vault items, a chain, one connected app),
  * - Quinn's request `quinn-prod` succeeded,
  * - Riley's request `riley-prod` waits for approval.
+ * The storage SAS works and is used for real (Azurite behind an HTTPS front, through a proxy).
  * Ada approves; Sam asked for nothing.
  */
 export class ReadApiWorld {
@@ -28,6 +31,7 @@ export class ReadApiWorld {
   readonly sam = teamsUser('Sam Stranger');
   vault!: KeyVaultStandIn;
   finance!: FinanceStandIn;
+  storage!: SasStorageWorld;
   rig!: TeamsRig;
   ids = { rileyDone: '', quinnDone: '', rileyPending: '' };
   /** Values that must never appear in an API response. */
@@ -37,6 +41,7 @@ export class ReadApiWorld {
     await this.entra.start();
     this.vault = await KeyVaultStandIn.start();
     this.finance = await FinanceStandIn.start();
+    this.storage = await SasStorageWorld.start({ account: 'contosoeinv', containers: ['einvoicing'] });
     this.rig = new TeamsRig({
       env: {
         SETUPBOT_APPROVERS: this.ada.aadObjectId,
@@ -44,7 +49,7 @@ export class ReadApiWorld {
         SETUPBOT_API_OPENID_METADATA: this.entra.metadataUrl,
         ...env,
       },
-      keyVaultVerifier: standInVerifier(this.vault),
+      keyVaultVerifier: standInVerifier(this.vault, new BlobSasProbe({ env: this.storage.env, ca: this.storage.caPem, timeoutMs: 10_000 })),
       connectionChecker: new HttpsConnectionChecker({ ca: this.finance.ca, env: {}, timeoutMs: 2000 }),
     });
     await this.rig.start();
@@ -52,7 +57,7 @@ export class ReadApiWorld {
 
     const root = makeCa('contoso-root-ca');
     const signing = makeLeaf('contoso-signing', root, { notAfter: new Date(Date.now() + 400 * DAY) });
-    const sas = sasUrl({ account: 'contosoeinv', container: 'einvoicing', sp: 'racwdl', se: new Date(Date.now() + 200 * DAY) });
+    const sas = this.storage.sasUrl({ container: 'einvoicing', expiresOn: new Date(Date.now() + 200 * DAY) });
     this.vault.addSecret('storage-sas-token', sas);
     this.vault.addSecret('contoso-root-ca', toDerBase64(root));
     this.vault.addSecret('contoso-signing', toPkcs12Base64(signing, [root]), { contentType: 'application/x-pkcs12' });
@@ -84,6 +89,7 @@ export class ReadApiWorld {
     await this.rig?.stop();
     await this.vault?.close();
     await this.finance?.close();
+    await this.storage?.close();
     await this.entra.stop();
   }
 

@@ -1,6 +1,8 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
+import type { SasProbe } from '../../azure/sas-probe.js';
 import type { KeyVaultStandIn } from './key-vault-standin.js';
+import { AnsweringSasProbe } from './sas-probes.js';
 
 export const VAULT_ACCESS_TOKEN = 'vault-access-token-for-tests';
 
@@ -21,8 +23,11 @@ export function routeVaultTo(standIn: KeyVaultStandIn): PipelinePolicy {
   };
 }
 
-/** The real Key Vault verifier (SecretClient) against the stand-in, with a static access token. */
-export function standInVerifier(vault: KeyVaultStandIn): SecretClientKeyVaultVerifier {
+/**
+ * The real Key Vault verifier (SecretClient) against the stand-in, with a static access token. The
+ * SAS's use answers `sasProbe` (by default: usable); it is tested for real against Azurite elsewhere.
+ */
+export function standInVerifier(vault: KeyVaultStandIn, sasProbe: SasProbe = new AnsweringSasProbe()): SecretClientKeyVaultVerifier {
   return new SecretClientKeyVaultVerifier({
     credential: { getToken: async () => ({ token: VAULT_ACCESS_TOKEN, expiresOnTimestamp: Date.now() + 3600_000 }) },
     clientOptions: {
@@ -32,5 +37,6 @@ export function standInVerifier(vault: KeyVaultStandIn): SecretClientKeyVaultVer
       additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
     },
     timeoutMs: 3000,
+    sasProbe,
   });
 }

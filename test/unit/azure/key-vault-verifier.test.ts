@@ -6,10 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { SecretClientKeyVaultVerifier, type SecretClientKeyVaultVerifierOptions } from '../../../azure/key-vault-verifier.js';
+import { AnsweringSasProbe } from '../../harness/sas-probes.js';
 import type { KeyVaultItem, KeyVaultReference } from '../../../setup/model/content.js';
 import type { ItemVerification, KeyVaultVerification } from '../../../setup/model/verification.js';
 import { makeCa, makeLeaf, sasSignatureOf, sasUrl, toDerBase64, toPem, toPkcs12Base64, type TestCertificate } from '../../harness/certificates.js';
 import { KeyVaultStandIn, RAW_SERVICE_MESSAGE } from '../../harness/key-vault-standin.js';
+import { SasStorageWorld, STORAGE_ACCOUNT, STORAGE_HOST, newAccountKey } from '../../harness/sas-storage-world.js';
+import { BlobSasProbe } from '../../../azure/sas-probe.js';
+import type { ServiceUse } from '../../../setup/model/verification.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const now = new Date();
@@ -37,6 +41,7 @@ function verifier(overrides: SecretClientKeyVaultVerifierOptions = {}): SecretCl
     clock: { now: () => now },
     clientOptions: { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 }, tlsOptions: { ca: vault.caPem } },
     timeoutMs: 5000,
+    sasProbe: new AnsweringSasProbe(),
     ...overrides,
   });
 }
@@ -347,6 +352,129 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
         if (value.length >= 48) expect(text).not.toContain(value.slice(value.length / 2 - 16, value.length / 2 + 16));
       }
     }
+  });
+});
+
+describe('the storage SAS used for real: BlobSasProbe against Azurite through the proxy', () => {
+  let storage: SasStorageWorld;
+  beforeAll(async () => {
+    storage = await SasStorageWorld.start();
+  }, 60_000);
+  afterAll(async () => {
+    await storage?.close();
+  });
+
+  const withRealProbe = (): SecretClientKeyVaultVerifier => verifier({ sasProbe: new BlobSasProbe({ env: storage.env, ca: storage.caPem, timeoutMs: 10_000 }) });
+
+  async function container(): Promise<string> {
+    const name = `einvoicing-${randomBytes(4).toString('hex')}`;
+    await storage.container(name).create();
+    return name;
+  }
+
+  test('a working SAS: ✅, Electronic invoicing can use it, and no probe blob is left', async () => {
+    const name = await container();
+    const sas = put('storage-sas', storage.sasUrl({ container: name }), { expiresOn: days(200) });
+
+    const result = await withRealProbe().verify(reference(sas));
+
+    expect(result.outcome).toBe('ok');
+    expect(itemNamed(result, sas)).toMatchObject({
+      outcome: 'ok',
+      serviceUse: { outcome: 'ok', findings: [{ code: 'sas.usable', outcome: 'ok', params: { account: STORAGE_ACCOUNT, container: name } }] },
+    });
+    expect(await storage.blobNames(name)).toEqual([]);
+  });
+
+  test('a SAS signed with a rotated key: the item and the step fail with the renew commands; the SAS appears nowhere', async () => {
+    const name = await container();
+    const sas = put('storage-sas', storage.sasUrl({ container: name, key: newAccountKey() }), { expiresOn: days(200) });
+
+    const result = await withRealProbe().verify(reference(sas));
+
+    expect(result.outcome).toBe('failed');
+    const item = itemNamed(result, sas);
+    expect(item.outcome).toBe('failed');
+    // setupbot could read it and it parses: those messages stay as they were
+    expect(item.messages.join(' ')).not.toMatch(/fail/i);
+    expect(item.serviceUse?.findings).toEqual([
+      {
+        code: 'sas.signatureRejected',
+        outcome: 'failed',
+        params: { account: STORAGE_ACCOUNT, container: name, host: STORAGE_HOST },
+        fix: expect.stringMatching(
+          new RegExp(`^SAS=\\$\\(az storage container generate-sas --account-name ${STORAGE_ACCOUNT} --name ${name} --permissions racwdl --expiry \\d{4}-\\d\\d-\\d\\dT00:00Z --https-only --auth-mode key --output tsv\\) && az keyvault secret set --vault-name \\S+ --name ${sas} --value "https://${STORAGE_HOST}/${name}\\?\\$SAS" --output none$`),
+        ),
+      },
+    ]);
+    const text = JSON.stringify(result);
+    for (const value of sentinels) expect(text).not.toContain(value);
+  });
+
+  test('an expired SAS is refused by the account as well as by its date', async () => {
+    const name = await container();
+    const sas = put('storage-sas', storage.sasUrl({ container: name, startsOn: days(-3), expiresOn: days(-1) }));
+
+    const item = itemNamed(await withRealProbe().verify(reference(sas)), sas);
+
+    expect(item.outcome).toBe('failed');
+    expect(item.messages.join(' ')).toMatch(/expired/);
+    expect(item.serviceUse?.findings.map((finding) => finding.code)).toEqual(['sas.expired']);
+  });
+});
+
+describe('the SAS probe port of the verifier', () => {
+  const notChecked: ServiceUse = { outcome: 'notChecked', findings: [{ code: 'sas.someCheck', outcome: 'notChecked', params: {} }] };
+
+  test('is given the SAS URL with the names for its fix, for the SAS secret only', async () => {
+    const value = goodSas();
+    const sas = put('storage-sas', value);
+    const password = put('api-password', randomBytes(12).toString('hex'));
+    let given = '';
+    const probe = new AnsweringSasProbe((target) => {
+      given = target.sasUrl;
+      return { outcome: 'ok', findings: [] };
+    });
+
+    await verifier({ sasProbe: probe }).verify(reference(sas, [secret(password)]));
+
+    expect(given).toBe(value);
+    expect(probe.asked).toEqual([{ account: 'contosoinvoicing', container: 'einvoicing', vaultName: vaultLabel(), secretName: sas, withSasUrl: true }]);
+  });
+
+  test('is not asked when the value is not a SAS URL naming a container', async () => {
+    const probe = new AnsweringSasProbe();
+    const notUrl = put('storage-sas', 'not a url at all');
+    const accountRoot = put('storage-sas', goodSas({ container: '' }));
+    const plainHttp = put('storage-sas', goodSas({ scheme: 'http' }));
+
+    for (const name of [notUrl, accountRoot, plainHttp]) {
+      const item = itemNamed(await verifier({ sasProbe: probe }).verify(reference(name)), name);
+      expect(item.outcome).toBe('failed');
+      expect(item.serviceUse).toBeUndefined();
+    }
+    expect(probe.asked).toEqual([]);
+  });
+
+  test('⚠️ not checked makes the item a warning: never ✅, never ❌', async () => {
+    const sas = put('storage-sas', goodSas(), { expiresOn: days(200) });
+    const item = itemNamed(await verifier({ sasProbe: new AnsweringSasProbe(() => notChecked) }).verify(reference(sas)), sas);
+    expect(item).toMatchObject({ outcome: 'warning', serviceUse: notChecked });
+  });
+
+  test('a probe that throws fails the item, without its message', async () => {
+    const sas = put('storage-sas', goodSas(), { expiresOn: days(200) });
+    const thrower = {
+      probe: async (): Promise<ServiceUse> => {
+        throw new TypeError(`boom ${RAW_SERVICE_MESSAGE}`);
+      },
+    };
+
+    const result = await verifier({ sasProbe: thrower }).verify(reference(sas));
+
+    expect(result.messages).toEqual([]);
+    expect(itemNamed(result, sas)).toMatchObject({ outcome: 'failed', serviceUse: { outcome: 'failed', findings: [{ code: 'sas.unexpected', params: { error: 'TypeError' } }] } });
+    expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });
 });
 
