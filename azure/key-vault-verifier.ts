@@ -173,6 +173,7 @@ function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Par
     container: parsed.container,
     permissions: parsed.permissions,
     expiresOn: parsed.expiresOn?.toISOString() ?? '',
+    ...(parsed.startsOn ? { startsOn: parsed.startsOn.toISOString() } : {}),
   };
   const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
   return { findings, extra: { sas } };
