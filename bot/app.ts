@@ -13,6 +13,10 @@ import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import { REQUESTS } from '../setup/request.js';
 import { SetupRequests } from '../setup/setup-requests.js';
 import { SecretClientKeyVaultVerifier } from '../azure/key-vault-verifier.js';
+import { AzureServiceAccessChecker } from '../azure/service-access-checker.js';
+import { serviceUseWords } from '../cards/service-use-words.js';
+import type { ServiceAccessChecker } from '../setup/service-access.js';
+import { ServiceUseVerifier } from '../setup/service-use-verifier.js';
 import { HttpsConnectionChecker } from '../azure/connection-checker.js';
 import { createJsonFetch, type JsonFetch } from '../azure/json-fetch.js';
 import { Executor } from '../setup/executor.js';
@@ -48,6 +52,11 @@ export interface AppDeps {
   clock?: Clock;
   /** Key Vault checks; SecretClient with DefaultAzureCredential by default. */
   keyVaultVerifier?: KeyVaultVerifier;
+  /**
+   * Electronic invoicing's own access (Graph + Resource Graph). By default it is added to the
+   * default verifier only; a test that injects its own verifier passes one to have it checked too.
+   */
+  serviceAccess?: ServiceAccessChecker;
   /** "Check connection" of connected applications; HTTPS with the configured proxy by default. */
   connectionChecker?: ConnectionChecker;
   /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
@@ -89,6 +98,20 @@ export interface App {
 
 /** How long shutdown waits for background work (executions) before leaving it to the next start. */
 const SHUTDOWN_BACKGROUND_MS = 20_000;
+
+/**
+ * What verifies a Key Vault reference: setupbot's own reading (SecretClient), and Electronic
+ * invoicing's use of it (its principal, access and the firewalls, through Graph and Resource Graph
+ * with the same identity, the configured endpoints and proxy).
+ */
+function keyVaultVerifierFor(deps: AppDeps, clock: Clock): KeyVaultVerifier {
+  const { config, logger } = deps;
+  if (deps.keyVaultVerifier) return deps.serviceAccess ? new ServiceUseVerifier(deps.keyVaultVerifier, deps.serviceAccess, logger) : deps.keyVaultVerifier;
+  const checker =
+    deps.serviceAccess ??
+    new AzureServiceAccessChecker({ graphEndpoint: config.azureEndpoints.graph, armEndpoint: config.azureEndpoints.arm, env: config.proxyEnv, clock });
+  return new ServiceUseVerifier(new SecretClientKeyVaultVerifier({ clock }), checker, logger);
+}
 
 /** The composition root as a function: everything wired from configuration, nothing listening yet. */
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -154,7 +177,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => notifier.onAudit(entry)));
   // one pass per interval across instances: the lease lasts the interval, its holder renews it at its next pass
   const expiry = new ExpiryWatch(requests, cards, logger, () => leases.claim('expiry', config.expiryCheckMs));
-  const verifier = deps.keyVaultVerifier ?? new SecretClientKeyVaultVerifier({ clock });
+  const verifier = keyVaultVerifierFor(deps, clock);
   const freshnessNotices = store.repository(FRESHNESS_NOTICES);
   const freshnessCheck = new FreshnessCheck({ registry, verifier, notices: freshnessNotices, clock });
   const freshness = new FreshnessWatch({
@@ -182,6 +205,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     dryRunAll: config.dryRun,
     onProgress: (requestId) => cards.syncAll(requestId),
+    serviceUseWords,
     ...(failpoint ? { failpoint } : {}),
   });
   const bot = new SetupBot({
