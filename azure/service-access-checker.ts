@@ -67,7 +67,8 @@ function lazyCredential(given: TokenCredential | undefined): TokenCredential {
 
 function notReadable(failure: RestFailure): NotReadable {
   if (failure.kind === 'token') return { readable: false, reason: 'noToken' };
-  if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403)) return { readable: false, reason: 'forbidden' };
+  // Graph and ARM refuse with a JSON error code; a bare 401/403 comes from something in between (a proxy)
+  if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403) && failure.code) return { readable: false, reason: 'forbidden' };
   return { readable: false, reason: 'unreachable' };
 }
 

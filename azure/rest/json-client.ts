@@ -2,7 +2,7 @@
  * A small JSON-over-HTTPS client for Azure control-plane APIs (Microsoft Graph, Azure Resource
  * Manager): a bearer token from a TokenCredential for one scope, HTTPS_PROXY / NO_PROXY as the
  * other Azure clients use them, a deadline per request, and bounded retries of 429 and 503/504
- * that wait what `Retry-After` says (capped). HTTP errors are answers, not exceptions: the caller
+ * (and 502) that wait what `Retry-After` says (capped). HTTP errors are answers, not exceptions: the caller
  * decides what a 403 or a 404 means. Tokens and response bodies are never logged.
  */
 import http from 'node:http';
@@ -31,7 +31,7 @@ export interface JsonClientOptions {
   ca?: string;
   /** Per attempt. Default 15 s. */
   timeoutMs?: number;
-  /** Retries of 429 / 503 / 504 / network errors. Default 3. */
+  /** Retries of 429 / 502 / 503 / 504 / network errors. Default 3. */
   maxRetries?: number;
   /** Longest wait between attempts, whatever Retry-After says. Default 30 s. */
   maxRetryAfterMs?: number;
@@ -47,7 +47,7 @@ interface RawAnswer {
   text: string;
 }
 
-const RETRY_STATUSES = new Set([429, 503, 504]);
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `Retry-After` in seconds or as an HTTP date → milliseconds (undefined when absent or unreadable). */
