@@ -17,8 +17,8 @@ function expiringLine(item: ExpiringItem): string {
 
 function failureLines(failure: FailedCheck): string[] {
   if (failure.finding) {
-    const about = failure.item ? ` (${failure.item})` : '';
-    return [`Failed · Electronic invoicing${about}: ${serviceFindingText(failure.finding)}`, ...(failure.finding.fix ? [`${FIX_PREFIX}${failure.finding.fix}`] : [])];
+    const about = failure.item ? `${failure.item}: ` : '';
+    return [`Failed · ${about}${serviceFindingText(failure.finding)}`, ...(failure.finding.fix ? [`${FIX_PREFIX}${failure.finding.fix}`] : [])];
   }
   return [`Failed · ${failure.item ? `${failure.item}: ` : 'the vault: '}${failure.reason}`];
 }

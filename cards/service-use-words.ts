@@ -20,7 +20,7 @@ function isItemSummary(finding: ServiceFinding): boolean {
 }
 
 export function findingLine(finding: ServiceFinding): string {
-  return `${SERVICE_MARK[finding.outcome]} · Electronic invoicing: ${serviceFindingText(finding)}`;
+  return `${SERVICE_MARK[finding.outcome]} · ${serviceFindingText(finding)}`;
 }
 
 /** Each finding (worst first) and its fix; `problemsOnly` leaves the ✅ ones out. */

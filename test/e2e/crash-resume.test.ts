@@ -27,6 +27,7 @@ import { BotProcess } from '../harness/bot-process.js';
 import { cardOf, cardText } from '../harness/card-check.js';
 import { actionsOf, inputValues, type Selector } from '../harness/card-client.js';
 import { makeCa, makeLeaf, sasUrl, toDerBase64 } from '../harness/certificates.js';
+import { AzureControlPlaneStandIn, CONTROL_PLANE_RESOURCES, controlPlaneRoutes, healthyTenant } from '../harness/azure-control-plane-standin.js';
 import { ConnectProxy } from '../harness/connect-proxy.js';
 import { ConnectorStandIn } from '../harness/connector-standin.js';
 import { FinanceStandIn, type FinanceStandInOptions } from '../harness/finance-standin.js';
@@ -98,6 +99,7 @@ interface Rig {
   vault: KeyVaultStandIn;
   msi: MsiStandIn;
   proxy: ConnectProxy;
+  controlPlane: AzureControlPlaneStandIn;
   finance: FinanceStandIn;
   /** The Finance stand-in reads `answer` from this object on every request. */
   financeOptions: FinanceStandInOptions;
@@ -120,12 +122,16 @@ async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOp
   await connector.start();
   const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST] });
   partial.vault = vault;
-  const msi = await MsiStandIn.start();
+  const msi = await MsiStandIn.start({ resources: ['https://vault.azure.net', ...CONTROL_PLANE_RESOURCES] });
   partial.msi = msi;
   const finance = await FinanceStandIn.start(financeOptions);
   partial.finance = finance;
   partial.financeOptions = financeOptions;
-  const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url } });
+  // Electronic invoicing's access (Graph, Resource Graph) answers for a tenant set up as the docs say
+  const controlPlane = await AzureControlPlaneStandIn.start();
+  partial.controlPlane = controlPlane;
+  healthyTenant(controlPlane, { vault: 'contoso-einvoicing', account: 'contosoinvoicing', container: 'einvoicing' });
+  const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, ...controlPlaneRoutes(controlPlane) } });
   partial.proxy = proxy;
 
   // the vault's content: the storage SAS URL and one certificate (public .cer body)
@@ -136,7 +142,7 @@ async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOp
 
   // one file, several PEM certificates: the vault's CA and the Finance stand-in's CA
   const caFile = path.join(dir, 'trusted-test-cas.pem');
-  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n`);
+  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${controlPlane.caPem.trim()}\n`);
 
   const dataFile = path.join(dir, 'setupbot.json');
   const env: Record<string, string> = {
@@ -173,7 +179,7 @@ async function stopRig(current: Rig): Promise<void> {
     bot.signal('SIGKILL');
     await bot.exited(5000).catch(() => undefined);
   }
-  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.proxy?.close()]);
+  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.proxy?.close(), current.controlPlane?.close()]);
   await rm(current.dir, { recursive: true, force: true });
 }
 

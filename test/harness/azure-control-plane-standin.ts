@@ -371,3 +371,22 @@ export class AzureControlPlaneStandIn {
     };
   }
 }
+
+/** The identity's resources besides Key Vault: tokens for Graph and ARM (MsiStandIn `resources`). */
+export const CONTROL_PLANE_RESOURCES = [`https://${GRAPH_HOST}`, `https://${ARM_HOST}`];
+
+/** CONNECT-proxy routes that send graph.microsoft.com and management.azure.com to the stand-in. */
+export function controlPlaneRoutes(standIn: AzureControlPlaneStandIn): Record<string, string> {
+  return { [`${GRAPH_HOST}:443`]: standIn.url, [`${ARM_HOST}:443`]: standIn.url };
+}
+
+/**
+ * A tenant where Electronic invoicing can use everything, as the docs set it up: the principal
+ * exists, the vault grants it Get + List on secrets and certificates by access policy, the storage
+ * account is open and the container private.
+ */
+export function healthyTenant(standIn: AzureControlPlaneStandIn, names: { vault: string; account: string; container: string }): void {
+  const objectId = standIn.principalObjectId ?? '';
+  standIn.addVault({ name: names.vault, rbac: false, accessPolicies: [{ objectId, secrets: ['Get', 'List'], certificates: ['Get', 'List'] }] });
+  standIn.addStorageAccount({ name: names.account, containers: { [names.container]: 'None' } });
+}

@@ -4,12 +4,15 @@
  * https://contoso-einvoicing.vault.azure.net/ through HTTPS_PROXY (a CONNECT proxy tunnelling
  * that name to the Key Vault stand-in) trusted through NODE_EXTRA_CA_CERTS; the App Service
  * managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) served by a stand-in; a Finance
- * stand-in on 127.0.0.1 (NO_PROXY) that can hold its answer to keep a bot inside a step.
+ * stand-in on 127.0.0.1 (NO_PROXY) that can hold its answer to keep a bot inside a step;
+ * Microsoft Graph and Azure Resource Manager (graph.microsoft.com, management.azure.com) through
+ * the same proxy, answering for a tenant where Electronic invoicing can use the vault.
  * Every stand-in listens on loopback.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeCa, makeLeaf, sasUrl, toDerBase64 } from './certificates.js';
+import { AzureControlPlaneStandIn, CONTROL_PLANE_RESOURCES, controlPlaneRoutes, healthyTenant } from './azure-control-plane-standin.js';
 import { ConnectProxy } from './connect-proxy.js';
 import { FinanceStandIn, type FinanceStandInOptions } from './finance-standin.js';
 import { KeyVaultStandIn } from './key-vault-standin.js';
@@ -29,6 +32,8 @@ export class ExecutionWorld {
     /** The Finance stand-in reads `answer` from this object on every request. */
     readonly financeOptions: FinanceStandInOptions,
     readonly proxy: ConnectProxy,
+    /** Microsoft Graph and ARM (Resource Graph) at their real names: Electronic invoicing's access. */
+    readonly controlPlane: AzureControlPlaneStandIn,
     /** Environment for a bot process: proxy, trusted CAs, managed identity. */
     readonly env: Record<string, string>,
   ) {}
@@ -39,12 +44,16 @@ export class ExecutionWorld {
     try {
       const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST] });
       started.push(vault);
-      const msi = await MsiStandIn.start();
+      const msi = await MsiStandIn.start({ resources: ['https://vault.azure.net', ...CONTROL_PLANE_RESOURCES] });
       started.push(msi);
       const finance = await FinanceStandIn.start(financeOptions);
       started.push(finance);
-      const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url } });
+      const controlPlane = await AzureControlPlaneStandIn.start();
+      started.push(controlPlane);
+      const proxy = await ConnectProxy.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, ...controlPlaneRoutes(controlPlane) } });
       started.push(proxy);
+      // Electronic invoicing can use the vault and the storage account, as the docs set them up
+      healthyTenant(controlPlane, { vault: 'contoso-einvoicing', account: 'contosoinvoicing', container: 'einvoicing' });
 
       // the vault's content: the storage SAS URL and one certificate (public .cer body)
       const root = makeCa('contoso-root-ca');
@@ -52,9 +61,9 @@ export class ExecutionWorld {
       vault.addSecret(CERT_ITEM, toDerBase64(makeLeaf(CERT_ITEM, root)));
 
       const caFile = path.join(dir, 'trusted-test-cas.pem');
-      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n`);
+      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${controlPlane.caPem.trim()}\n`);
       const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', NODE_EXTRA_CA_CERTS: caFile, ...msi.env() };
-      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, env);
+      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, controlPlane, env);
     } catch (error) {
       await Promise.allSettled(started.map((server) => server.close()));
       throw error;
@@ -67,6 +76,6 @@ export class ExecutionWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.proxy.close()]);
+    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.proxy.close(), this.controlPlane.close()]);
   }
 }
