@@ -11,6 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { KeyVaultVerificationView } from '../../bot/api/shapes.js';
 import { teamsUser, type TeamsUser } from '../harness/activities.js';
 import { vaultId } from '../harness/azure-control-plane-standin.js';
 import { BotProcess } from '../harness/bot-process.js';
@@ -151,6 +152,17 @@ describe("Electronic invoicing's access, through the built bot", () => {
     expect(doneText).toContain(`✅ OK · ${SAS_SECRET} (storage SAS secret)`);
     expect(doneText).toContain('Electronic invoicing: ✅ OK, can use it');
     expect(doneText).not.toContain('Fix: ');
+
+    // the read API (and so the tab) tells the two things apart too
+    const api = (await (await fetch(`${bot.url}/api/environments/rbac-env`)).json()) as { environment: { keyVault: { lastVerification: KeyVaultVerificationView } } };
+    const last = api.environment.keyVault.lastVerification;
+    expect(last.serviceUse?.outcome).toBe('ok');
+    expect(last.serviceUse?.findings.map((finding) => finding.code)).toEqual(['principal.found', 'network.vaultOpen', 'access.rbacGranted']);
+    expect(last.serviceUse?.findings[2].text).toBe('Electronic invoicing can get and list secrets and certificates in contoso-einvoicing (Azure RBAC: Key Vault Secrets User, Key Vault Certificate User).');
+    expect(last.items.map((one) => [one.name, one.outcome, one.serviceUse?.outcome])).toEqual([
+      [SAS_SECRET, 'ok', 'ok'],
+      [CERT_ITEM, 'ok', 'ok'],
+    ]);
 
     // the roles were read from Resource Graph with the managed identity's token, through the proxy
     expect(world.proxy.targets).toEqual(expect.arrayContaining(['graph.microsoft.com:443', 'management.azure.com:443']));
