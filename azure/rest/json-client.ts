@@ -74,6 +74,7 @@ export class JsonClient {
   private readonly maxRetryAfterMs: number;
   private readonly maxBytes: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private cached?: { token: Promise<string | RestFailure>; until: number };
 
   constructor(private readonly options: JsonClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -91,13 +92,27 @@ export class JsonClient {
     return this.send<T>('POST', url, JSON.stringify(body), headers);
   }
 
-  private async token(): Promise<string | RestFailure> {
-    try {
-      const token = await this.options.credential.getToken(this.options.scope);
-      return token?.token ?? { ok: false, kind: 'token', code: 'NoToken' };
-    } catch (error) {
-      return { ok: false, kind: 'token', code: error instanceof Error ? error.name : 'TokenError' };
-    }
+  /**
+   * One token for the scope, shared by concurrent requests and kept until two minutes before it
+   * expires (a failed request for one is not kept).
+   */
+  private token(): Promise<string | RestFailure> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.token;
+    const token = this.options.credential.getToken(this.options.scope).then(
+      (answer): string | RestFailure => {
+        if (!answer?.token) return { ok: false, kind: 'token', code: 'NoToken' };
+        if (this.cached?.token === token) this.cached.until = answer.expiresOnTimestamp - 120_000;
+        return answer.token;
+      },
+      (error: unknown): RestFailure => ({ ok: false, kind: 'token', code: error instanceof Error ? error.name : 'TokenError' }),
+    );
+    // until the answer is in, every caller shares this request
+    this.cached = { token, until: Number.POSITIVE_INFINITY };
+    void token.then((value) => {
+      if (typeof value !== 'string' && this.cached?.token === token) this.cached = undefined;
+    });
+    return token;
   }
 
   private async send<T>(method: string, url: string, body: string | undefined, headers: Record<string, string>): Promise<RestResult<T>> {

@@ -316,13 +316,18 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     expect(reads).toHaveLength(2);
     expect(vault.authenticatedRequests.every((read) => read.token === msi.accessToken && read.status === 200)).toBe(true);
     expect(vault.requests.filter((read) => !read.bearer)).toHaveLength(1); // the bearer challenge, once
-    expect(msi.requests.map((asked) => ({ resource: asked.resource, apiVersion: asked.apiVersion, headerOk: asked.headerOk, status: asked.status }))).toEqual([
+    // one token per resource: Key Vault, and Graph + ARM for Electronic invoicing's access
+    const asked = msi.requests.map((one) => ({ resource: one.resource ?? '', apiVersion: one.apiVersion, headerOk: one.headerOk, status: one.status }));
+    expect(asked.sort((a, b) => a.resource.localeCompare(b.resource))).toEqual([
+      { resource: 'https://graph.microsoft.com', apiVersion: '2019-08-01', headerOk: true, status: 200 },
+      { resource: 'https://management.azure.com', apiVersion: '2019-08-01', headerOk: true, status: 200 },
       { resource: 'https://vault.azure.net', apiVersion: '2019-08-01', headerOk: true, status: 200 },
     ]);
 
-    // nothing left this machine: the only tunnel asked of the proxy was the vault, to its stand-in
-    expect([...new Set(proxy.targets)]).toEqual([`${VAULT_HOST}:443`]);
-    expect(proxy.connects.every((tunnel) => tunnel.routedTo === new URL(vault.url).host)).toBe(true);
+    // nothing left this machine: the only tunnels asked of the proxy were the vault, Graph and ARM, to their stand-ins
+    expect([...new Set(proxy.targets)].sort()).toEqual([`${VAULT_HOST}:443`, 'graph.microsoft.com:443', 'management.azure.com:443']);
+    const standIns = [new URL(vault.url).host, new URL(current.controlPlane.url).host];
+    expect(proxy.connects.every((tunnel) => standIns.includes(tunnel.routedTo ?? ''))).toBe(true);
 
     // the audit log: one start, one finish per step, one success, and the chain verifies
     const audit = auditOf(done);
