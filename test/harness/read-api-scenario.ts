@@ -7,6 +7,12 @@ import { approverClient, install, submitFullRequest } from './scenarios.js';
 import { TEST_APP_ID, TEST_TENANT_ID, TeamsRig } from './test-bot.js';
 import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import { VAULT_ACCESS_TOKEN, standInVerifier } from './vault-verifier.js';
+import { AzureServiceAccessChecker } from '../../azure/service-access-checker.js';
+import { AzureControlPlaneStandIn, controlPlaneRoutes, healthyTenant } from './azure-control-plane-standin.js';
+import { ConnectProxy } from './connect-proxy.js';
+
+/** setupbot's token for Graph and ARM in these tests: never in an API response either. */
+export const CONTROL_PLANE_TOKEN = 'control-plane-token-for-read-api-tests';
 
 export const PUBLIC_HOST = 'setupbot.contoso.com';
 export const SSO_AUDIENCE = `api://${PUBLIC_HOST}/botid-${TEST_APP_ID}`;
@@ -28,6 +34,9 @@ export class ReadApiWorld {
   readonly sam = teamsUser('Sam Stranger');
   vault!: KeyVaultStandIn;
   finance!: FinanceStandIn;
+  /** Graph and Resource Graph for Electronic invoicing's access (a tenant set up as the docs say). */
+  controlPlane!: AzureControlPlaneStandIn;
+  proxy!: ConnectProxy;
   rig!: TeamsRig;
   ids = { rileyDone: '', quinnDone: '', rileyPending: '' };
   /** Values that must never appear in an API response. */
@@ -37,6 +46,9 @@ export class ReadApiWorld {
     await this.entra.start();
     this.vault = await KeyVaultStandIn.start();
     this.finance = await FinanceStandIn.start();
+    this.controlPlane = await AzureControlPlaneStandIn.start();
+    healthyTenant(this.controlPlane, { vault: 'contoso-einvoicing', account: 'contosoeinv', container: 'einvoicing' });
+    this.proxy = await ConnectProxy.start({ routes: controlPlaneRoutes(this.controlPlane) });
     this.rig = new TeamsRig({
       env: {
         SETUPBOT_APPROVERS: this.ada.aadObjectId,
@@ -45,6 +57,12 @@ export class ReadApiWorld {
         ...env,
       },
       keyVaultVerifier: standInVerifier(this.vault),
+      serviceAccess: new AzureServiceAccessChecker({
+        credential: { getToken: async () => ({ token: CONTROL_PLANE_TOKEN, expiresOnTimestamp: Date.now() + 3600_000 }) },
+        env: { HTTPS_PROXY: this.proxy.url },
+        ca: this.controlPlane.caPem,
+        timeoutMs: 3000,
+      }),
       connectionChecker: new HttpsConnectionChecker({ ca: this.finance.ca, env: {}, timeoutMs: 2000 }),
     });
     await this.rig.start();
@@ -56,7 +74,7 @@ export class ReadApiWorld {
     this.vault.addSecret('storage-sas-token', sas);
     this.vault.addSecret('contoso-root-ca', toDerBase64(root));
     this.vault.addSecret('contoso-signing', toPkcs12Base64(signing, [root]), { contentType: 'application/x-pkcs12' });
-    this.secrets = [sas, sasSignatureOf(sas), encodeURIComponent(sasSignatureOf(sas)), toDerBase64(root).slice(40, 120), signing.privateKeyPem.split('\n')[2], VAULT_ACCESS_TOKEN];
+    this.secrets = [sas, sasSignatureOf(sas), encodeURIComponent(sasSignatureOf(sas)), toDerBase64(root).slice(40, 120), signing.privateKeyPem.split('\n')[2], VAULT_ACCESS_TOKEN, CONTROL_PLANE_TOKEN];
 
     this.ids.rileyDone = (
       await submitFullRequest(this.rig, this.riley, 'riley-uat', {
@@ -84,6 +102,8 @@ export class ReadApiWorld {
     await this.rig?.stop();
     await this.vault?.close();
     await this.finance?.close();
+    await this.proxy?.close();
+    await this.controlPlane?.close();
     await this.entra.stop();
   }
 
