@@ -33,20 +33,23 @@ export class GraphClient {
     this.maxPages = options.maxPages ?? 100;
   }
 
-  /** `path` is relative to the endpoint, e.g. `/v1.0/servicePrincipals(appId='…')`. */
-  getJson<T>(path: string): Promise<RestResult<T>> {
-    return this.client.get<T>(`${this.endpoint}${path}`);
+  /**
+   * `path` is relative to the endpoint, e.g. `/v1.0/servicePrincipals(appId='…')`; `headers` for
+   * advanced queries (`ConsistencyLevel: eventual`).
+   */
+  getJson<T>(path: string, headers: Record<string, string> = {}): Promise<RestResult<T>> {
+    return this.client.get<T>(`${this.endpoint}${path}`, headers);
   }
 
   /** Every `value` of a paged collection; a failure on any page fails the whole. */
-  async getAllPages<T>(path: string): Promise<{ ok: true; items: T[] } | RestFailure> {
+  async getAllPages<T>(path: string, headers: Record<string, string> = {}): Promise<{ ok: true; items: T[] } | RestFailure> {
     const items: T[] = [];
     let url: string | undefined = `${this.endpoint}${path}`;
     for (let page = 0; url; page++) {
       if (page >= this.maxPages) return { ok: false, kind: 'network', code: 'TooManyPages' };
       // a nextLink must stay on this Graph endpoint: the token is not sent anywhere else
       if (!url.startsWith(`${this.endpoint}/`)) return { ok: false, kind: 'network', code: 'ForeignNextLink' };
-      const answer: RestResult<Page<T>> = await this.client.get<Page<T>>(url);
+      const answer: RestResult<Page<T>> = await this.client.get<Page<T>>(url, headers);
       if (!answer.ok) return answer;
       items.push(...(answer.body.value ?? []));
       url = answer.body['@odata.nextLink'];
