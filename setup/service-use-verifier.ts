@@ -9,6 +9,7 @@ import { combineServiceUse, stepOutcomeOf, type ServiceAccessChecker, type Servi
 import { worstOutcome } from './sas-url.js';
 import type { KeyVaultVerification, KeyVaultVerifier, VerificationScope } from './verification.js';
 import type { KeyVaultReference } from './model.js';
+import { vaultNameOf } from './validation.js';
 
 /** The vault's outcome with Electronic invoicing's use counted in (items' own outcomes unchanged). */
 export function overallOutcome(verification: KeyVaultVerification): KeyVaultVerification['outcome'] {
@@ -44,6 +45,8 @@ export class ServiceUseVerifier implements KeyVaultVerifier {
 
   async verify(reference: KeyVaultReference, scope?: VerificationScope): Promise<KeyVaultVerification> {
     const verification = await this.inner.verify(reference, scope);
+    // a URI that names no vault already failed the check; there is nothing to look up
+    if (vaultNameOf(reference.keyVaultUri) === undefined) return verification;
     let access;
     try {
       access = await this.checker.check(accessRequest(reference, verification));

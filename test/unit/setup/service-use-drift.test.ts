@@ -118,6 +118,14 @@ describe('ServiceUseVerifier', () => {
     expect(verified.serviceUse?.findings[0]).toMatchObject({ code: 'access.checkFailed', outcome: 'notChecked' });
   });
 
+  test('a vault URI that names no vault is not looked up', async () => {
+    let asked = 0;
+    const counting: ServiceAccessChecker = { check: async () => ((asked += 1), { vault: use(POLICY_OK), items: {} }) };
+    const verified = await new ServiceUseVerifier(inner, counting).verify({ ...reference, keyVaultUri: 'not a uri' });
+    expect(asked).toBe(0);
+    expect(verified.serviceUse).toBeUndefined();
+  });
+
   test('a change keeps the fresh service use and counts it in the merged outcome', async () => {
     const previous = verification([item({ name: reference.storageSasSecretName })], use(POLICY_OK));
     const fresh = verification([], use(RBAC_MISSING));
