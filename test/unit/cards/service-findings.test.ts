@@ -1,11 +1,11 @@
 /** Every code the access check can produce has words; the lines put problems first and keep fixes whole. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { serviceAccessText } from '../../../cards/service-findings/service-access.js';
 import { serviceFindingText } from '../../../cards/service-findings/index.js';
 import { FIX_PREFIX, itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
 import type { ServiceUse } from '../../../setup/verification.js';
 
-const SOURCES = ['setup/service-access.ts', 'setup/service-use-verifier.ts'];
+const SOURCES = [...readdirSync('setup/service-access').map((file) => `setup/service-access/${file}`), 'setup/service-use-verifier.ts'];
 
 describe('words for the access findings', () => {
   const produced = new Set(SOURCES.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/'((?:principal|vault|access|network|storage)\.[a-zA-Z]+)'/g)].map((match) => match[1])));
