@@ -130,8 +130,9 @@ export class AzureServiceAccessChecker implements ServiceAccessChecker {
       credential,
       ...(options.env ? { env: options.env } : {}),
       ...(options.ca ? { ca: options.ca } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      // a verification waits for these: shorter than the JSON client's defaults
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxRetries: options.maxRetries ?? 2,
       ...(options.sleep ? { sleep: options.sleep } : {}),
     };
     this.graph = new GraphClient({ ...common, ...(options.graphEndpoint ? { endpoint: options.graphEndpoint } : {}) });

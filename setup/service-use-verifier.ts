@@ -59,6 +59,15 @@ export class ServiceUseVerifier implements KeyVaultVerifier {
       const serviceUse = combineServiceUse(item.serviceUse, access.items[item.name.trim().toLowerCase()]);
       return serviceUse ? { ...item, serviceUse } : item;
     });
+    this.logger?.info(
+      {
+        event: 'service_access_checked',
+        vault: vaultNameOf(reference.keyVaultUri),
+        outcome: access.vault.outcome,
+        findings: access.vault.findings.filter((finding) => finding.outcome !== 'ok').map((finding) => `${finding.code}:${finding.outcome}`),
+      },
+      "Electronic invoicing's access to the vault checked",
+    );
     const combined: KeyVaultVerification = { ...verification, items, serviceUse: combineServiceUse(verification.serviceUse, access.vault) ?? access.vault };
     return { ...combined, outcome: overallOutcome(combined) };
   }

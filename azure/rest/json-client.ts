@@ -124,7 +124,8 @@ export class JsonClient {
         answer = await this.once(method, new URL(url), body, { ...headers, authorization: `Bearer ${token}` });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        if (attempt < this.maxRetries) {
+        // a service that did not answer within the deadline is not asked again: the caller waited enough
+        if (attempt < this.maxRetries && code !== 'ETIMEDOUT') {
           await this.sleep(Math.min(1000 * 2 ** attempt, this.maxRetryAfterMs));
           continue;
         }

@@ -139,6 +139,8 @@ export class AzureControlPlaneStandIn {
   /** Answer this many Graph requests with 429 and `Retry-After` first. */
   throttleGraph = 0;
   retryAfterSeconds = 0;
+  /** Never answer (a hung service): exercises the caller's deadline. */
+  stall = false;
   /** Management groups above the subscription, innermost first. */
   managementGroups: string[] = ['contoso-finance', 'contoso-root'];
   readonly vaults = new Map<string, StandInVault>();
@@ -187,6 +189,7 @@ export class AzureControlPlaneStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.stall) return;
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const url = new URL(req.url ?? '/', 'https://standin');
     const bearer = /^Bearer .+/.test(req.headers.authorization ?? '');

@@ -208,6 +208,21 @@ describe('the Graph client', () => {
     standIn.throttleGraph = 0;
   });
 
+  test('a service that does not answer within the deadline is not asked again', async () => {
+    const waits: number[] = [];
+    standIn.stall = true;
+    try {
+      const graph = new GraphClient({ credential, env: { HTTPS_PROXY: proxy.url }, ca: standIn.caPem, timeoutMs: 300, maxRetries: 3, sleep: async (ms) => void waits.push(ms) });
+      const tunnels = proxy.connects.length;
+      const answer = await graph.getJson("/v1.0/servicePrincipals(appId='ecd93392-c922-4f48-9ddf-10741e4a9b65')");
+      expect(answer).toEqual({ ok: false, kind: 'network', code: 'ETIMEDOUT' });
+      expect(waits).toEqual([]);
+      expect(proxy.connects.length - tunnels).toBe(1);
+    } finally {
+      standIn.stall = false;
+    }
+  });
+
   test('follows @odata.nextLink through every page (group members, for issue 19)', async () => {
     const members = Array.from({ length: 5 }, (_, index) => ({ id: `member-${index}`, '@odata.type': '#microsoft.graph.servicePrincipal' }));
     standIn.groups.set('group-1', members);
