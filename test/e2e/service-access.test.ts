@@ -185,4 +185,25 @@ describe("Electronic invoicing's access, through the built bot", () => {
       world.controlPlane.reader = true;
     }
   }, 60_000);
+
+  test('verify with Reader on the vault but not on the storage account: one ⚠️ not-checked line, the rest ✅', async () => {
+    const plane = world.controlPlane;
+    const account = plane.storageAccounts.get('contosoinvoicing');
+    // Resource Graph shows setupbot only what it may read: without Reader the account is not there
+    plane.storageAccounts.delete('contosoinvoicing');
+    try {
+      const client = new ChildCardClient(teams, requester);
+      await client.say('verify rbac-env');
+      const text = cardText(client.card);
+      show('verify rbac-env (setupbot without Reader on the storage account)', text);
+      const lines = text.split('\n');
+      expect(lines.filter((line) => line.startsWith('⚠️ Not checked'))).toEqual([
+        "⚠️ Not checked · The storage account contosoinvoicing's network rules, SAS policy and container: setupbot's identity can't see it in Azure Resource Graph (missing, or not readable by setupbot). Grant setupbot's identity Reader on the storage account contosoinvoicing (or on its resource group or subscription), then verify again.",
+      ]);
+      expect(lines).toContain('✅ OK · Electronic invoicing can get and list secrets and certificates in contoso-einvoicing (Azure RBAC: Key Vault Secrets User, Key Vault Certificate User).');
+      expect(text).not.toContain('❌');
+    } finally {
+      if (account) plane.storageAccounts.set('contosoinvoicing', account);
+    }
+  }, 60_000);
 });
