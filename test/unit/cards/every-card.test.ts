@@ -254,6 +254,28 @@ function registryCards(): Entry[] {
     { template: 'environments.json', name: 'environments: two', card: renderEnvironmentList([environment, { ...environment, environment: { ...environment.environment, name: 'contoso-prod' } }]) },
     { template: 'environment-detail.json', name: 'show: full', card: renderEnvironmentDetail(environment, reference, [app]) },
     { template: 'environment-detail.json', name: 'show: bare, never verified', card: renderEnvironmentDetail(bare, undefined, []) },
+    {
+      template: 'environment-detail.json',
+      name: "show: with Electronic invoicing's access (a firewall shuts it out)",
+      card: renderEnvironmentDetail(
+        environment,
+        {
+          ...reference,
+          verification: {
+            ...reference.verification,
+            serviceUse: {
+              outcome: 'failed',
+              findings: [
+                { code: 'principal.found', outcome: 'ok', params: { appId: 'ecd93392-c922-4f48-9ddf-10741e4a9b65', objectId: '5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b' } },
+                { code: 'network.vaultClosed', outcome: 'failed', params: { vault: 'contoso-einvoicing', publicNetworkAccess: 'Enabled', defaultAction: 'Deny' }, fix: 'az keyvault update --name contoso-einvoicing --resource-group rg --bypass AzureServices' },
+              ],
+            },
+            items: reference.verification.items.map((one) => ({ ...one, serviceUse: { outcome: 'ok' as const, findings: [{ code: 'access.itemUsable', outcome: 'ok' as const, params: { item: one.name } }] } })),
+          },
+        },
+        [app],
+      ),
+    },
   ];
 }
 
