@@ -185,6 +185,7 @@ function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Par
     container: parsed.container,
     permissions: parsed.permissions,
     expiresOn: parsed.expiresOn?.toISOString() ?? '',
+    ...(parsed.startsOn ? { startsOn: parsed.startsOn.toISOString() } : {}),
   };
   const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
   const usable = parsed.https && parsed.container !== '';

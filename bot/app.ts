@@ -6,6 +6,7 @@ import { LEASES, Leases } from '../setup/coordination/leases.js';
 import type { AuditLog } from '../setup/audit/audit.js';
 import type { Executor } from '../setup/execution/executor.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/model/verification.js';
+import type { ServiceAccessChecker } from '../setup/service-access/model.js';
 import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import type { Registry } from '../setup/registry/registry.js';
 import type { DraftStore } from '../setup/requests/drafts.js';
@@ -37,6 +38,11 @@ export interface AppDeps {
   clock?: Clock;
   /** Key Vault checks; SecretClient with DefaultAzureCredential by default. */
   keyVaultVerifier?: KeyVaultVerifier;
+  /**
+   * Electronic invoicing's own access (Graph + Resource Graph). By default it is added to the
+   * default verifier only; a test that injects its own verifier passes one to have it checked too.
+   */
+  serviceAccess?: ServiceAccessChecker;
   /** "Check connection" of connected applications; HTTPS with the configured proxy by default. */
   connectionChecker?: ConnectionChecker;
   /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
@@ -98,7 +104,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const background = new BackgroundWork(logger);
   const delivery = wireDelivery({ store, config, logger, adapter, leases, leaseTrouble, failpoint, clock, transport: deps.transport }, domain);
   domain.audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => delivery.notifier.onAudit(entry)));
-  const checks = wireChecks({ store, config, clock, keyVaultVerifier: deps.keyVaultVerifier, connectionChecker: deps.connectionChecker }, domain);
+  const checks = wireChecks(
+    { store, config, logger, clock, keyVaultVerifier: deps.keyVaultVerifier, serviceAccess: deps.serviceAccess, connectionChecker: deps.connectionChecker },
+    domain,
+  );
   const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint }, domain, delivery, checks);
   const http = wireHttp(
     {

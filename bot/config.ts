@@ -92,6 +92,8 @@ export interface Config {
   readonly apiOpenIdMetadata: string;
   /** Origins besides Teams' own that may frame the tab and talk to it (teams-js hosts). */
   readonly tabHostOrigins: readonly string[];
+  /** Microsoft Graph and Azure Resource Manager, for the check of Electronic invoicing's own access. */
+  readonly azureEndpoints: { graph: string; arm: string };
 }
 
 
@@ -201,6 +203,21 @@ function metadataUrl(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `"${raw}" is not an https URL`, 'Signing keys must come over https (plain http is accepted for a loopback test issuer only).');
   }
   return raw;
+}
+
+/** An https endpoint root such as https://graph.microsoft.com (no path, no query). */
+function endpointUrl(env: Env, name: string, fallback: string): string {
+  const raw = trimmed(env, name) || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL`, `Give the endpoint's root, e.g. ${fallback} (sovereign clouds have their own).`);
+  }
+  if (url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw new ConfigError(name, `"${raw}" is not an https endpoint root`, `Give the scheme and host only, e.g. ${fallback}.`);
+  }
+  return url.origin;
 }
 
 function originList(env: Env, name: string): string[] {
@@ -353,6 +370,10 @@ export function loadConfig(env: Env): Config {
     publicHost: publicHost(env),
     apiOpenIdMetadata: metadataUrl(env, 'SETUPBOT_API_OPENID_METADATA', ENTRA_OPENID_METADATA),
     tabHostOrigins: originList(env, 'SETUPBOT_TAB_HOST_ORIGINS'),
+    azureEndpoints: {
+      graph: endpointUrl(env, 'SETUPBOT_GRAPH_ENDPOINT', 'https://graph.microsoft.com'),
+      arm: endpointUrl(env, 'SETUPBOT_ARM_ENDPOINT', 'https://management.azure.com'),
+    },
     proxyEnv: Object.fromEntries(
       PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : [])),
     ),

@@ -129,7 +129,7 @@ export class FreshnessWatch {
     for (const [conversationId, reference] of targets) {
       await this.deps.outbox.enqueue({ op: 'send', reference, activity }, { what: `freshness ${kind} ${news.report.environment} to ${conversationId}`, purpose: { kind: 'notification' } });
     }
-    this.deps.logger.info({ event: `freshness_${kind}`, environment: news.report.environment, items: [...news.expiring.map((item) => `${item.item}@${item.threshold}`), ...news.failures.map((failure) => failure.item ?? 'vault')] }, `freshness ${kind} sent`);
+    this.deps.logger.info({ event: `freshness_${kind}`, environment: news.report.environment, items: [...news.expiring.map((item) => `${item.item}@${item.threshold}`), ...news.failures.map((failure) => `${failure.item ?? 'vault'}${failure.finding ? `:${failure.finding.code}` : ''}`)] }, `freshness ${kind} sent`);
     return targets.size;
   }
 

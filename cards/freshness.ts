@@ -1,6 +1,8 @@
 import template from './freshness.json' with { type: 'json' };
 import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/registry/freshness.js';
 import { cardDateTime } from './form-view.js';
+import { serviceFindingText } from './service-findings/index.js';
+import { FIX_PREFIX, itemUseSummary, verificationServiceLines } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
 import { ENVIRONMENT_VERBS, environmentAction } from './environment-actions.js';
@@ -13,8 +15,12 @@ function expiringLine(item: ExpiringItem): string {
   return `Expires soon · ${item.item} (${item.what}) expires on ${day(item.expiresOn)}, in ${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'}`;
 }
 
-function failureLine(failure: FailedCheck): string {
-  return `Failed · ${failure.item ? `${failure.item}: ` : 'the vault: '}${failure.reason}`;
+function failureLines(failure: FailedCheck): string[] {
+  if (failure.finding) {
+    const about = failure.item ? `${failure.item}: ` : '';
+    return [`Failed · ${about}${serviceFindingText(failure.finding)}`, ...(failure.finding.fix ? [`${FIX_PREFIX}${failure.finding.fix}`] : [])];
+  }
+  return [`Failed · ${failure.item ? `${failure.item}: ` : 'the vault: '}${failure.reason}`];
 }
 
 function renewAdvice(items: readonly ExpiringItem[], environment: string): string {
@@ -57,7 +63,7 @@ export function renderFreshnessNotice(report: FreshnessReport, news: { expiring:
     containerStyle: alert ? 'attention' : 'warning',
     environment: report.environment,
     keyVaultReference: report.keyVaultReference,
-    lines: [...news.failures.map(failureLine), ...news.expiring.map(expiringLine)].map((text) => ({ text })),
+    lines: [...news.failures.flatMap(failureLines), ...news.expiring.map(expiringLine)].map((text) => ({ text })),
     advice,
     checkedAt: cardDateTime(report.checkedAt),
     actions: actionsFor(report.environment, options.offerChange),
@@ -71,19 +77,28 @@ export function renderVerificationResult(report: FreshnessReport, options: Fresh
   const expiringByItem = new Map(report.expiring.map((item) => [item.item, item]));
   const lines = [
     ...verification.messages.map((message) => `Failed · the vault: ${message}`),
+    ...verificationServiceLines(verification),
     ...verification.items.map((item) => {
       const expiring = expiringByItem.get(item.name);
       const status = item.outcome === 'failed' ? 'Failed' : expiring ? 'Expires soon' : item.outcome === 'warning' ? 'Warning' : 'OK';
       const label = item.isStorageSas ? 'storage SAS token' : item.type;
       const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
-      return `${status} · ${item.name} (${label}): ${detail}`;
+      const use = itemUseSummary(item.serviceUse);
+      return `${status} · ${item.name} (${label}): ${use ? `setupbot: ${detail} · ${use}` : detail}`;
     }),
     ...verification.chains.map((chain) => `${chain.outcome === 'failed' ? 'Failed' : chain.outcome === 'warning' ? 'Warning' : 'OK'} · chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`),
   ];
-  const headline = failed ? `${report.environment}: a Key Vault check failed` : report.expiring.length > 0 ? `${report.environment}: verified, something expires soon` : `${report.environment}: every Key Vault item verified`;
+  const notChecked = [verification.serviceUse, ...verification.items.map((item) => item.serviceUse)].some((use) => use?.findings.some((finding) => finding.outcome === 'notChecked'));
+  const headline = failed
+    ? `${report.environment}: a Key Vault check failed`
+    : report.expiring.length > 0
+      ? `${report.environment}: verified, something expires soon`
+      : notChecked
+        ? `${report.environment}: setupbot read every item, but not every check of Electronic invoicing's access could be made`
+        : `${report.environment}: every Key Vault item verified`;
   return expandTemplate(template, {
     headline,
-    containerStyle: failed ? 'attention' : report.expiring.length > 0 ? 'warning' : 'good',
+    containerStyle: failed ? 'attention' : report.expiring.length > 0 || notChecked ? 'warning' : 'good',
     environment: report.environment,
     keyVaultReference: report.keyVaultReference,
     lines: lines.map((text) => ({ text })),

@@ -3,6 +3,7 @@ import detailTemplate from './environment-detail.json' with { type: 'json' };
 import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
 import { cardDateTime, listOrNone, NONE } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
+import { itemUseSummary, verificationServiceLines } from './service-use-words.js';
 
 const ICON = { ok: '✅', warning: '⚠️', failed: '❌' } as const;
 /** The outcome in a word beside its emoji (clients may draw emoji as empty boxes). */
@@ -49,8 +50,15 @@ export function renderEnvironmentDetail(
       ...(environment.retiredAt ? [{ title: 'Retired', value: cardDateTime(environment.retiredAt) }] : []),
     ],
     verifiedAt: reference ? cardDateTime(reference.verification.checkedAt) : 'never',
-    items: items.map((item) => ({
-      text: `${ICON[item.outcome]} ${WORD[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type})${item.messages.length ? `: ${item.messages.join('; ')}` : ''}`,
-    })),
+    items: [
+      // Electronic invoicing's own use (its access, the firewalls), problems first with their fixes
+      ...(reference ? verificationServiceLines(reference.verification).map((text) => ({ text })) : []),
+      ...items.map((item) => {
+        const use = itemUseSummary(item.serviceUse);
+        return {
+          text: `${ICON[item.outcome]} ${WORD[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type})${item.messages.length ? `: ${item.messages.join('; ')}` : ''}${use ? ` · ${use}` : ''}`,
+        };
+      }),
+    ],
   });
 }

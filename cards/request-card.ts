@@ -4,6 +4,7 @@ import { kindOf, type SetupRequest } from '../setup/model/request.js';
 import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/model/execution.js';
 import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
+import { FIX_PREFIX } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
 import { approvalAskLine, attemptSuffix, historyLines, linkLines } from './request-story.js';
@@ -80,7 +81,8 @@ export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempt
 }
 
 function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { id: string; line: string; details: string } {
-  const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars ? `${message.slice(0, budget.chars)}…` : message}`);
+  // a fix is an Azure CLI command: cut short it would be wrong, so it is shown whole
+  const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
   if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- … and ${step.messages.length - budget.lines} more`);
   return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step), details: lines.join('\n') };
 }

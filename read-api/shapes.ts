@@ -117,6 +117,23 @@ export interface ConnectedApplicationContentView {
   tenant: string;
 }
 
+/** Electronic invoicing's own use, apart from setupbot's reading: `notChecked` when setupbot lacks the permission. */
+export type ServiceUseOutcomeView = Outcome | 'notChecked';
+
+export interface ServiceFindingView {
+  code: string;
+  outcome: ServiceUseOutcomeView;
+  /** In words (English). */
+  text: string;
+  /** The Azure CLI command that fixes it, real names filled in. */
+  fix: string | null;
+}
+
+export interface ServiceUseView {
+  outcome: ServiceUseOutcomeView;
+  findings: ServiceFindingView[];
+}
+
 export interface ItemVerificationView {
   name: string;
   type: 'Secret' | 'Certificate';
@@ -128,6 +145,8 @@ export interface ItemVerificationView {
   certificate: { subject: string; issuer: string; notBefore: string; notAfter: string } | null;
   /** For the storage SAS secret: what it grants (never the signature). */
   sas: { account: string; container: string; permissions: string; expiresOn: string } | null;
+  /** Whether Electronic invoicing can use it (its access; for the SAS, the storage account); `outcome` above is setupbot's own reading. */
+  serviceUse: ServiceUseView | null;
 }
 
 export interface KeyVaultVerificationView {
@@ -136,6 +155,8 @@ export interface KeyVaultVerificationView {
   messages: string[];
   items: ItemVerificationView[];
   chains: { name: string; outcome: Outcome; messages: string[] }[];
+  /** Electronic invoicing's access to the vault: its principal, the access model, the firewall. */
+  serviceUse: ServiceUseView | null;
 }
 
 export interface EnvironmentView {

@@ -9,7 +9,8 @@ import type { ConnectedApplication, KeyVaultReference } from '../setup/model/con
 import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
 import { kindOf, type Decision, type SetupRequest } from '../setup/model/request.js';
 import { changeLine } from '../setup/model/setup-diff.js';
-import type { KeyVaultVerification } from '../setup/model/verification.js';
+import type { KeyVaultVerification, ServiceUse } from '../setup/model/verification.js';
+import { serviceFindingText } from '../cards/service-findings/index.js';
 import type {
   AuditEntryView,
   ChainVerdictView,
@@ -19,6 +20,7 @@ import type {
   EnvironmentView,
   KeyVaultContentView,
   KeyVaultVerificationView,
+  ServiceUseView,
   RequestDetailView,
   RequestSummaryView,
   StepView,
@@ -122,6 +124,11 @@ export function requestDetailView(request: SetupRequest, audit: readonly AuditEn
   };
 }
 
+function serviceUseView(use: ServiceUse | undefined): ServiceUseView | null {
+  if (!use) return null;
+  return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding), fix: finding.fix ?? null })) };
+}
+
 function verificationView(verification: KeyVaultVerification): KeyVaultVerificationView {
   return {
     outcome: verification.outcome,
@@ -139,8 +146,10 @@ function verificationView(verification: KeyVaultVerification): KeyVaultVerificat
         ? { subject: item.certificate.subject, issuer: item.certificate.issuer, notBefore: item.certificate.notBefore, notAfter: item.certificate.notAfter }
         : null,
       sas: item.sas ? { account: item.sas.account, container: item.sas.container, permissions: item.sas.permissions, expiresOn: item.sas.expiresOn } : null,
+      serviceUse: serviceUseView(item.serviceUse),
     })),
     chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: [...chain.messages] })),
+    serviceUse: serviceUseView(verification.serviceUse),
   };
 }
 

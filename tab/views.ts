@@ -7,6 +7,8 @@ import type {
   EnvironmentView,
   RequestDetailView,
   RequestSummaryView,
+  ServiceUseOutcomeView,
+  ServiceUseView,
   ViewerView,
 } from '../read-api/shapes.js';
 import { h, type Child } from './dom.js';
@@ -65,7 +67,19 @@ function keyVaultSection(environment: EnvironmentView): HTMLElement {
     'table',
     { class: 'items' },
     h('caption', {}, `Items in ${reference.name}`),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Notes'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Item'),
+        h('th', { scope: 'col' }, 'Type'),
+        h('th', { scope: 'col' }, 'setupbot can read it'),
+        h('th', { scope: 'col' }, 'Notes'),
+        h('th', { scope: 'col' }, 'Electronic invoicing can use it'),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -77,6 +91,7 @@ function keyVaultSection(environment: EnvironmentView): HTMLElement {
           h('td', {}, item.type),
           h('td', {}, badge(`${OUTCOME_ICON[item.outcome]} ${OUTCOME_TEXT[item.outcome]}`, OUTCOME_TONE[item.outcome])),
           h('td', { class: 'notes' }, item.messages.join('; ') || '—'),
+          h('td', {}, serviceUseCell(item.serviceUse)),
         ),
       ),
     ),
@@ -92,7 +107,39 @@ function keyVaultSection(environment: EnvironmentView): HTMLElement {
       ['Last verification', h('span', {}, badge(`${OUTCOME_ICON[verification.outcome]} ${OUTCOME_TEXT[verification.outcome]}`, OUTCOME_TONE[verification.outcome]), ` ${dateTime(verification.checkedAt)}`)],
     ]),
     verification.messages.length > 0 ? h('ul', { class: 'findings' }, ...verification.messages.map((message) => h('li', {}, message))) : null,
+    serviceFindings(verification.serviceUse, verification.items),
     h('div', { class: 'table-scroll' }, items),
+  );
+}
+
+const SERVICE_TEXT: Record<ServiceUseOutcomeView, string> = { ...OUTCOME_TEXT, notChecked: 'Not checked' };
+const SERVICE_ICON: Record<ServiceUseOutcomeView, string> = { ...OUTCOME_ICON, notChecked: '⚠️' };
+const SERVICE_TONE: Record<ServiceUseOutcomeView, Tone> = { ...OUTCOME_TONE, notChecked: 'warning' };
+
+function serviceBadge(outcome: ServiceUseOutcomeView): HTMLElement {
+  return badge(`${SERVICE_ICON[outcome]} ${SERVICE_TEXT[outcome]}`, SERVICE_TONE[outcome]);
+}
+
+/** An item's "Electronic invoicing can use it": its access summary, or — when never checked — a dash. */
+function serviceUseCell(use: ServiceUseView | null): Child {
+  if (!use) return '—';
+  const summary = use.findings.find((finding) => finding.code.startsWith('access.item'));
+  return h('span', {}, serviceBadge(use.outcome), summary ? ` ${summary.text}` : '');
+}
+
+/** Electronic invoicing's findings (vault, then the items' own, e.g. the storage account), each with its fix. */
+function serviceFindings(vault: ServiceUseView | null, items: readonly { serviceUse: ServiceUseView | null }[]): HTMLElement | null {
+  const findings = [vault, ...items.map((item) => item.serviceUse)].flatMap((use) => use?.findings ?? []).filter((finding) => !finding.code.startsWith('access.item'));
+  if (findings.length === 0) return null;
+  return h(
+    'div',
+    { class: 'service-use' },
+    h('h5', {}, 'Electronic invoicing can use it'),
+    h(
+      'ul',
+      { class: 'findings' },
+      ...findings.map((finding) => h('li', {}, serviceBadge(finding.outcome), ` ${finding.text}`, finding.fix && finding.outcome !== 'ok' ? h('div', {}, 'Fix: ', h('code', {}, finding.fix)) : null)),
+    ),
   );
 }
 

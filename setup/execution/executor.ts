@@ -17,13 +17,15 @@ import { AuditQueue } from '../audit/audit-queue.js';
 import { environmentChangeStep, retireStep, unlinkStep, versionCheckStep, type StepResult } from './change-steps.js';
 import { updateExisting } from '../coordination/compare-and-set.js';
 import { isFinished, type ExecutionStep } from '../model/execution.js';
-import { planOf, retryPlan } from '../execution/plans.js';
+import { planOf, retryPlan } from './plans.js';
 import type { HeldLease } from '../coordination/leases.js';
 import { predecessorsOf } from '../requests/lineage.js';
 import type { Clock, Failpoint, Logger, Repository, Versioned } from '../ports.js';
 import type { Registry } from '../registry/registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from '../model/request.js';
 import { keyVaultScope } from '../model/setup-diff.js';
+import type { ServiceUseWords } from '../service-access/index.js';
+import { overallOutcome } from '../service-access/service-use-verifier.js';
 import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../model/verification.js';
 
 /** Claims the execution of one request for this instance (see Leases.hold). */
@@ -55,6 +57,8 @@ export interface ExecutorDeps {
   dryRunAll: boolean;
   /** Told after every stored change (start, each step, end) so cards can follow. */
   onProgress: (requestId: string) => Promise<void>;
+  /** Words for Electronic invoicing's findings (cards/service-use-words.ts); without them only setupbot's own reading is told. */
+  serviceUseWords?: ServiceUseWords;
   /**
    * Crash tests only (SETUPBOT_FAILPOINTS): called at `execution.beforeStep` (the step is marked
    * running, nothing done yet), `execution.afterEffect` (the step did its work, its outcome is
@@ -66,11 +70,16 @@ export interface ExecutorDeps {
 /** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */
 const OUTCOME_MARK: Record<CheckOutcome, string> = { ok: '✅ OK', warning: '⚠️ Warning', failed: '❌ Failed' };
 
-function verificationLines(verification: KeyVaultVerification): string[] {
-  const lines = [...verification.messages];
+/**
+ * The step's lines: vault problems, then what Electronic invoicing can't use (each with its fix),
+ * then per item what setupbot read and, apart, whether Electronic invoicing can use it.
+ */
+function verificationLines(verification: KeyVaultVerification, words: ServiceUseWords | undefined): string[] {
+  const lines = [...verification.messages, ...(words ? words.lines(verification) : [])];
   for (const item of verification.items) {
     const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
-    lines.push(`${OUTCOME_MARK[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}`);
+    const use = words?.item(item.serviceUse);
+    lines.push(`${OUTCOME_MARK[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}${use ? ` · ${use}` : ''}`);
   }
   for (const chain of verification.chains) {
     lines.push(`${OUTCOME_MARK[chain.outcome]} · chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`);
@@ -283,15 +292,17 @@ export class Executor {
         if (request.change) {
           // a change verifies only what it adds or changes; the change step records it
           const verification = await this.deps.verifier.verify(content.keyVault, keyVaultScope(request.change.diff, content));
-          return { status: verification.outcome, messages: verificationLines(verification), verification };
+          return { status: overallOutcome(verification), messages: verificationLines(verification, this.deps.serviceUseWords), verification };
         }
         const verification = await this.deps.verifier.verify(content.keyVault);
-        const messages = verificationLines(verification);
-        if (verification.outcome !== 'failed') {
+        const messages = verificationLines(verification, this.deps.serviceUseWords);
+        // Electronic invoicing unable to use it fails the step as setupbot unable to read it does
+        const status = overallOutcome(verification);
+        if (status !== 'failed') {
           if (dryRun) messages.push('Dry run: the Key Vault reference was not recorded.');
           else await registry.recordKeyVaultReference(request.id, content.keyVault, verification, replaces);
         }
-        return { status: verification.outcome, messages, verification };
+        return { status, messages, verification };
       }
       case 'versionCheck':
         return versionCheckStep(request, registry, now);

@@ -44,7 +44,7 @@ export interface ItemVerification {
   /** For certificates: subject and validity, when it parsed. */
   certificate?: { subject: string; issuer: string; notBefore: string; notAfter: string };
   /** For the SAS secret: the storage account and container it grants, and its expiry. */
-  sas?: { account: string; container: string; permissions: string; expiresOn: string };
+  sas?: { account: string; container: string; permissions: string; expiresOn: string; startsOn?: string };
   /** Item attributes from the vault. */
   enabled?: boolean;
   expiresOn?: string;

@@ -7,7 +7,7 @@
  */
 import type { Clock, CollectionSpec, Repository } from '../ports.js';
 import type { Registry, RecordedEnvironment } from './registry.js';
-import type { ItemVerification, KeyVaultVerification, KeyVaultVerifier } from '../model/verification.js';
+import type { ItemVerification, KeyVaultVerification, KeyVaultVerifier, ServiceFinding, ServiceUse } from '../model/verification.js';
 
 export const EXPIRY_THRESHOLDS_DAYS = [30, 14, 7] as const;
 export type ExpiryThreshold = (typeof EXPIRY_THRESHOLDS_DAYS)[number];
@@ -28,6 +28,8 @@ export interface FailedCheck {
   /** Undefined when the vault itself failed (access denied, not found). */
   item?: string;
   reason: string;
+  /** Set when Electronic invoicing can't use it (access removed, vault switched to RBAC, SAS refused): worded at the edge. */
+  finding?: ServiceFinding;
 }
 
 export interface FreshnessReport {
@@ -68,8 +70,21 @@ function whatOf(item: ItemVerification): ExpiringItem['what'] {
 }
 
 /** What a verification means for freshness at `now`: items expiring within a threshold, and failures. */
+/**
+ * Electronic invoicing's failed findings, one failure each (drift: access removed, the vault
+ * switched to RBAC, a key rotated under the SAS). An item's access summary repeats the vault's
+ * finding, so it is left out; ⚠️ not checked is never an alert.
+ */
+function serviceFailures(use: ServiceUse | undefined, item: string | undefined): FailedCheck[] {
+  return (use?.findings ?? [])
+    .filter((finding) => finding.outcome === 'failed' && !finding.code.startsWith('access.item'))
+    .map((finding) => ({ ...(item === undefined ? {} : { item }), reason: finding.code, finding }));
+}
+
 export function assess(verification: KeyVaultVerification, now: Date): { expiring: ExpiringItem[]; failures: FailedCheck[] } {
   const failures: FailedCheck[] = verification.messages.length > 0 && verification.outcome === 'failed' ? [{ reason: verification.messages.join(' ') }] : [];
+  failures.push(...serviceFailures(verification.serviceUse, undefined));
+  for (const item of verification.items) failures.push(...serviceFailures(item.serviceUse, item.name));
   const expiring: ExpiringItem[] = [];
   for (const item of verification.items) {
     if (item.outcome === 'failed') {
@@ -91,7 +106,8 @@ export function expiryNoticeKey(environment: string, item: ExpiringItem): string
 }
 
 export function failureNoticeKey(environment: string, failure: FailedCheck): string {
-  return `failure|${environment.toLowerCase()}|${failure.item ?? '(vault)'}`;
+  const base = `failure|${environment.toLowerCase()}|${failure.item ?? '(vault)'}`;
+  return failure.finding ? `${base}|${failure.finding.code}` : base;
 }
 
 export interface FreshnessDeps {

@@ -4,6 +4,7 @@
  */
 import type { KeyVaultReference } from '../model/content.js';
 import { worstOutcome } from '../rules/sas-url.js';
+import { overallOutcome } from '../service-access/service-use-verifier.js';
 import type { ItemVerification, KeyVaultVerification } from '../model/verification.js';
 
 function byName<T extends { name: string }>(rows: readonly T[]): Map<string, T> {
@@ -32,12 +33,15 @@ export function mergeVerification(previous: KeyVaultVerification | undefined, fr
     return found ? [found] : [];
   });
   const outcomes = [...items, ...chains].map((entry) => entry.outcome);
-  return {
+  const merged: KeyVaultVerification = {
     vaultUri: reference.keyVaultUri,
     outcome: worstOutcome(fresh.messages.length > 0 && fresh.outcome === 'failed' ? [...outcomes, 'failed'] : outcomes),
     messages: [...fresh.messages],
     items,
     chains,
     checkedAt: fresh.checkedAt,
+    // Electronic invoicing's access to the vault is checked whole on every run: the fresh one stands
+    ...((fresh.serviceUse ?? previous?.serviceUse) ? { serviceUse: fresh.serviceUse ?? previous?.serviceUse } : {}),
   };
+  return { ...merged, outcome: overallOutcome(merged) };
 }

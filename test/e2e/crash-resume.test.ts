@@ -30,6 +30,7 @@ import { actionsOf, inputValues, type Selector } from '../harness/card-client.js
 import { makeCa, makeLeaf, toDerBase64 } from '../harness/certificates.js';
 import type { ConnectProxy } from '../harness/connect-proxy.js';
 import { SasStorageWorld, STORAGE_HOST } from '../harness/sas-storage-world.js';
+import { AzureControlPlaneStandIn, CONTROL_PLANE_RESOURCES, controlPlaneRoutes, healthyTenant } from '../harness/azure-control-plane-standin.js';
 import { ConnectorStandIn } from '../harness/connector-standin.js';
 import { FinanceStandIn, type FinanceStandInOptions } from '../harness/finance-standin.js';
 import { waitFor } from '../harness/http-json.js';
@@ -102,6 +103,7 @@ interface Rig {
   proxy: ConnectProxy;
   /** The storage account the SAS grants (Azurite behind an HTTPS front); its proxy is `proxy`. */
   storage: SasStorageWorld;
+  controlPlane: AzureControlPlaneStandIn;
   finance: FinanceStandIn;
   /** The Finance stand-in reads `answer` from this object on every request. */
   financeOptions: FinanceStandInOptions;
@@ -124,12 +126,16 @@ async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOp
   await connector.start();
   const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST] });
   partial.vault = vault;
-  const msi = await MsiStandIn.start();
+  const msi = await MsiStandIn.start({ resources: ['https://vault.azure.net', ...CONTROL_PLANE_RESOURCES] });
   partial.msi = msi;
   const finance = await FinanceStandIn.start(financeOptions);
   partial.finance = finance;
   partial.financeOptions = financeOptions;
-  const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url }, containers: ['einvoicing'] });
+  // Electronic invoicing's access (Graph, Resource Graph) answers for a tenant set up as the docs say
+  const controlPlane = await AzureControlPlaneStandIn.start();
+  partial.controlPlane = controlPlane;
+  healthyTenant(controlPlane, { vault: 'contoso-einvoicing', account: 'contosoinvoicing', container: 'einvoicing' });
+  const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, ...controlPlaneRoutes(controlPlane) }, containers: ['einvoicing'] });
   partial.storage = storage;
   const proxy = storage.proxy;
   partial.proxy = proxy;
@@ -142,7 +148,7 @@ async function startRig(approvers: TeamsUser[], financeOptions: FinanceStandInOp
 
   // one file, several PEM certificates: the vault's CA and the Finance stand-in's CA
   const caFile = path.join(dir, 'trusted-test-cas.pem');
-  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n`);
+  await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n${controlPlane.caPem.trim()}\n`);
 
   const dataFile = path.join(dir, 'setupbot.json');
   const env: Record<string, string> = {
@@ -179,7 +185,7 @@ async function stopRig(current: Rig): Promise<void> {
     bot.signal('SIGKILL');
     await bot.exited(5000).catch(() => undefined);
   }
-  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.storage?.close()]);
+  await Promise.allSettled([current.connector?.stop(), current.vault?.close(), current.msi?.close(), current.finance?.close(), current.storage?.close(), current.controlPlane?.close()]);
   await rm(current.dir, { recursive: true, force: true });
 }
 
@@ -316,13 +322,18 @@ describe('crash and resume of an approved setup request (the built bot as a proc
     expect(reads).toHaveLength(2);
     expect(vault.authenticatedRequests.every((read) => read.token === msi.accessToken && read.status === 200)).toBe(true);
     expect(vault.requests.filter((read) => !read.bearer)).toHaveLength(1); // the bearer challenge, once
-    expect(msi.requests.map((asked) => ({ resource: asked.resource, apiVersion: asked.apiVersion, headerOk: asked.headerOk, status: asked.status }))).toEqual([
+    // one token per resource: Key Vault, and Graph + ARM for Electronic invoicing's access
+    const asked = msi.requests.map((one) => ({ resource: one.resource ?? '', apiVersion: one.apiVersion, headerOk: one.headerOk, status: one.status }));
+    expect(asked.sort((a, b) => a.resource.localeCompare(b.resource))).toEqual([
+      { resource: 'https://graph.microsoft.com', apiVersion: '2019-08-01', headerOk: true, status: 200 },
+      { resource: 'https://management.azure.com', apiVersion: '2019-08-01', headerOk: true, status: 200 },
       { resource: 'https://vault.azure.net', apiVersion: '2019-08-01', headerOk: true, status: 200 },
     ]);
 
-    // nothing left this machine: the only tunnels asked of the proxy were the vault and the SAS's storage account, to their stand-ins
-    expect([...new Set(proxy.targets)].sort()).toEqual([`${VAULT_HOST}:443`, `${STORAGE_HOST}:443`].sort());
-    expect(proxy.connects.every((tunnel) => tunnel.routedTo === new URL(vault.url).host || tunnel.routedTo === new URL(current.storage.front.url).host)).toBe(true);
+    // nothing left this machine: the only tunnels asked of the proxy were the vault, the SAS's storage account, Graph and ARM, to their stand-ins
+    expect([...new Set(proxy.targets)].sort()).toEqual([`${VAULT_HOST}:443`, `${STORAGE_HOST}:443`, 'graph.microsoft.com:443', 'management.azure.com:443'].sort());
+    const standIns = [new URL(vault.url).host, new URL(current.storage.front.url).host, new URL(current.controlPlane.url).host];
+    expect(proxy.connects.every((tunnel) => standIns.includes(tunnel.routedTo ?? ''))).toBe(true);
 
     // the audit log: one start, one finish per step, one success, and the chain verifies
     const audit = auditOf(done);

@@ -169,6 +169,19 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
         ['contoso-signing', 'ok'],
       ]);
       expect(verification.items[0].sas).toMatchObject({ account: 'contosoeinv', container: 'einvoicing', permissions: expect.stringContaining('racwdl') });
+      // Electronic invoicing's own use, apart from setupbot's reading, in words with the codes
+      expect(verification.serviceUse?.findings.map((finding) => [finding.code, finding.outcome])).toEqual([
+        ['principal.found', 'ok'],
+        ['network.vaultOpen', 'ok'],
+        ['access.policyGranted', 'ok'],
+      ]);
+      expect(verification.items.map((item) => item.serviceUse?.outcome)).toEqual(['ok', 'ok', 'ok']);
+      expect(verification.items[0].serviceUse?.findings.map((finding) => finding.text)).toEqual([
+        'Electronic invoicing can use the SAS: with it alone, setupbot listed container einvoicing of storage account contosoeinv, created a probe blob, read it back and deleted it.',
+        'can use it',
+        'The storage account contosoeinv accepts connections from all networks.',
+        'The container einvoicing is private.',
+      ]);
       expect(verification.items[2].certificate?.subject).toContain('contoso-signing');
       expect(environment.connectedApplications).toEqual([
         {

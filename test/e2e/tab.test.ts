@@ -119,6 +119,10 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     expect(card).toContain('https://contoso-einvoicing.vault.azure.net/');
     expect(card).toMatch(/Last verification.*OK/);
     expect(await riley.locator('table.items tbody th').allTextContents()).toEqual(['storage-sas-token storage SAS', 'contoso-root-ca', 'contoso-signing']);
+    // setupbot's reading and Electronic invoicing's use, in two columns; the service's findings above
+    expect(await riley.locator('table.items thead th').allTextContents()).toEqual(['Item', 'Type', 'setupbot can read it', 'Notes', 'Electronic invoicing can use it']);
+    expect(await riley.locator('table.items tbody td:last-child').allTextContents()).toEqual(['✅ OK can use it', '✅ OK can use it', '✅ OK can use it']);
+    expect(card).toContain('Electronic invoicing has Get and List on secrets and certificates in contoso-einvoicing (access policy).');
     expect(card).toContain('riley-uat Finance 1');
     expect(card).toContain('answered HTTP 200');
 

@@ -6,12 +6,15 @@
  * managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) served by a stand-in; a Finance
  * stand-in on 127.0.0.1 (NO_PROXY) that can hold its answer to keep a bot inside a step; the
  * storage account the SAS secret grants, https://contosoinvoicing.blob.core.windows.net/einvoicing
- * (Azurite behind an HTTPS front, through the same proxy), which the bot uses for real.
+ * (Azurite behind an HTTPS front, through the same proxy), which the bot uses for real; Microsoft
+ * Graph and Azure Resource Manager (graph.microsoft.com, management.azure.com) through the same
+ * proxy, answering for a tenant where Electronic invoicing can use the vault.
  * Every stand-in listens on loopback.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeCa, makeLeaf, toDerBase64 } from './certificates.js';
+import { AzureControlPlaneStandIn, CONTROL_PLANE_RESOURCES, controlPlaneRoutes, healthyTenant } from './azure-control-plane-standin.js';
 import { ConnectProxy } from './connect-proxy.js';
 import { FinanceStandIn, type FinanceStandInOptions } from './finance-standin.js';
 import { KeyVaultStandIn } from './key-vault-standin.js';
@@ -33,6 +36,8 @@ export class ExecutionWorld {
     /** The Finance stand-in reads `answer` from this object on every request. */
     readonly financeOptions: FinanceStandInOptions,
     readonly proxy: ConnectProxy,
+    /** Microsoft Graph and ARM (Resource Graph) at their real names: Electronic invoicing's access. */
+    readonly controlPlane: AzureControlPlaneStandIn,
     /** Environment for a bot process: proxy, trusted CAs, managed identity. */
     readonly env: Record<string, string>,
     /** The storage account behind the SAS secret (Azurite); its proxy is `proxy`. */
@@ -45,11 +50,15 @@ export class ExecutionWorld {
     try {
       const vault = await KeyVaultStandIn.start({ dnsNames: [VAULT_HOST] });
       started.push(vault);
-      const msi = await MsiStandIn.start();
+      const msi = await MsiStandIn.start({ resources: ['https://vault.azure.net', ...CONTROL_PLANE_RESOURCES] });
       started.push(msi);
       const finance = await FinanceStandIn.start(financeOptions);
       started.push(finance);
-      const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url }, containers: [SAS_CONTAINER] });
+      const controlPlane = await AzureControlPlaneStandIn.start();
+      started.push(controlPlane);
+      // Electronic invoicing can use the vault and the storage account, as the docs set them up
+      healthyTenant(controlPlane, { vault: 'contoso-einvoicing', account: 'contosoinvoicing', container: SAS_CONTAINER });
+      const storage = await SasStorageWorld.start({ routes: { [`${VAULT_HOST}:443`]: vault.url, ...controlPlaneRoutes(controlPlane) }, containers: [SAS_CONTAINER] });
       started.push(storage);
       const proxy = storage.proxy;
 
@@ -59,9 +68,9 @@ export class ExecutionWorld {
       vault.addSecret(CERT_ITEM, toDerBase64(makeLeaf(CERT_ITEM, root)));
 
       const caFile = path.join(dir, 'trusted-test-cas.pem');
-      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n`);
+      await writeFile(caFile, `${vault.caPem.trim()}\n${finance.ca.trim()}\n${storage.caPem.trim()}\n${controlPlane.caPem.trim()}\n`);
       const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', NODE_EXTRA_CA_CERTS: caFile, ...msi.env() };
-      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, env, storage);
+      return new ExecutionWorld(vault, msi, finance, financeOptions, proxy, controlPlane, env, storage);
     } catch (error) {
       await Promise.allSettled(started.map((server) => server.close()));
       throw error;
@@ -74,6 +83,6 @@ export class ExecutionWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.storage.close()]);
+    await Promise.allSettled([this.vault.close(), this.msi.close(), this.finance.close(), this.storage.close(), this.controlPlane.close()]);
   }
 }

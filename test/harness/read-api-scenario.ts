@@ -9,6 +9,12 @@ import { HttpsConnectionChecker } from '../../azure/connection-checker.js';
 import { VAULT_ACCESS_TOKEN, standInVerifier } from './vault-verifier.js';
 import { BlobSasProbe } from '../../azure/sas-probe.js';
 import { SasStorageWorld } from './sas-storage-world.js';
+import { AzureServiceAccessChecker } from '../../azure/service-access-checker.js';
+import { AzureControlPlaneStandIn, controlPlaneRoutes, healthyTenant } from './azure-control-plane-standin.js';
+import { ConnectProxy } from './connect-proxy.js';
+
+/** setupbot's token for Graph and ARM in these tests: never in an API response either. */
+export const CONTROL_PLANE_TOKEN = 'control-plane-token-for-read-api-tests';
 
 export const PUBLIC_HOST = 'setupbot.contoso.com';
 export const SSO_AUDIENCE = `api://${PUBLIC_HOST}/botid-${TEST_APP_ID}`;
@@ -32,6 +38,9 @@ export class ReadApiWorld {
   vault!: KeyVaultStandIn;
   finance!: FinanceStandIn;
   storage!: SasStorageWorld;
+  /** Graph and Resource Graph for Electronic invoicing's access (a tenant set up as the docs say). */
+  controlPlane!: AzureControlPlaneStandIn;
+  proxy!: ConnectProxy;
   rig!: TeamsRig;
   ids = { rileyDone: '', quinnDone: '', rileyPending: '' };
   /** Values that must never appear in an API response. */
@@ -42,6 +51,9 @@ export class ReadApiWorld {
     this.vault = await KeyVaultStandIn.start();
     this.finance = await FinanceStandIn.start();
     this.storage = await SasStorageWorld.start({ account: 'contosoeinv', containers: ['einvoicing'] });
+    this.controlPlane = await AzureControlPlaneStandIn.start();
+    healthyTenant(this.controlPlane, { vault: 'contoso-einvoicing', account: 'contosoeinv', container: 'einvoicing' });
+    this.proxy = await ConnectProxy.start({ routes: controlPlaneRoutes(this.controlPlane) });
     this.rig = new TeamsRig({
       env: {
         SETUPBOT_APPROVERS: this.ada.aadObjectId,
@@ -50,6 +62,12 @@ export class ReadApiWorld {
         ...env,
       },
       keyVaultVerifier: standInVerifier(this.vault, new BlobSasProbe({ env: this.storage.env, ca: this.storage.caPem, timeoutMs: 10_000 })),
+      serviceAccess: new AzureServiceAccessChecker({
+        credential: { getToken: async () => ({ token: CONTROL_PLANE_TOKEN, expiresOnTimestamp: Date.now() + 3600_000 }) },
+        env: { HTTPS_PROXY: this.proxy.url },
+        ca: this.controlPlane.caPem,
+        timeoutMs: 3000,
+      }),
       connectionChecker: new HttpsConnectionChecker({ ca: this.finance.ca, env: {}, timeoutMs: 2000 }),
     });
     await this.rig.start();
@@ -61,7 +79,7 @@ export class ReadApiWorld {
     this.vault.addSecret('storage-sas-token', sas);
     this.vault.addSecret('contoso-root-ca', toDerBase64(root));
     this.vault.addSecret('contoso-signing', toPkcs12Base64(signing, [root]), { contentType: 'application/x-pkcs12' });
-    this.secrets = [sas, sasSignatureOf(sas), encodeURIComponent(sasSignatureOf(sas)), toDerBase64(root).slice(40, 120), signing.privateKeyPem.split('\n')[2], VAULT_ACCESS_TOKEN];
+    this.secrets = [sas, sasSignatureOf(sas), encodeURIComponent(sasSignatureOf(sas)), toDerBase64(root).slice(40, 120), signing.privateKeyPem.split('\n')[2], VAULT_ACCESS_TOKEN, CONTROL_PLANE_TOKEN];
 
     this.ids.rileyDone = (
       await submitFullRequest(this.rig, this.riley, 'riley-uat', {
@@ -90,6 +108,8 @@ export class ReadApiWorld {
     await this.vault?.close();
     await this.finance?.close();
     await this.storage?.close();
+    await this.proxy?.close();
+    await this.controlPlane?.close();
     await this.entra.stop();
   }
 

@@ -8,6 +8,7 @@ import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import type { Clock } from '../../setup/ports.js';
+import type { ServiceAccessChecker } from '../../setup/service-access/index.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/model/verification.js';
 import type { Scene } from './activities.js';
 import { ConnectorStandIn, type ConnectorStandInOptions } from './connector-standin.js';
@@ -38,6 +39,8 @@ export interface RigOptions {
   clock?: Clock;
   /** The real verifier against the Key Vault stand-in in execution tests; a passing stub otherwise. */
   keyVaultVerifier?: KeyVaultVerifier;
+  /** Electronic invoicing's access check, added to the verifier (Graph and ARM stand-ins). */
+  serviceAccess?: ServiceAccessChecker;
   connectionChecker?: ConnectionChecker;
   /** Opt-in behaviours of the Bot Connector stand-in (rate limits, injected faults). */
   connector?: ConnectorStandInOptions;
@@ -130,6 +133,7 @@ export class TeamsRig {
       credentialsFactory: new StaticTokenCredentialsFactory(TEST_APP_ID, OUTBOUND_TOKEN),
       clock: this.options.clock,
       keyVaultVerifier: this.options.keyVaultVerifier ?? healthyVaultStub,
+      ...(this.options.serviceAccess ? { serviceAccess: this.options.serviceAccess } : {}),
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
       tabDirectory: BUILT_TAB,
     });

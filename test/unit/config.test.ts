@@ -373,6 +373,17 @@ describe('loadConfig: tab and read API', () => {
     expectRefused({ ...singleTenant, SETUPBOT_API_OPENID_METADATA: 'not a url' }, 'SETUPBOT_API_OPENID_METADATA');
   });
 
+  test('Graph and ARM endpoints: the public clouds by default, a sovereign cloud when set, https roots only', () => {
+    expect(loadConfig(singleTenant).azureEndpoints).toEqual({ graph: 'https://graph.microsoft.com', arm: 'https://management.azure.com' });
+    expect(loadConfig({ ...singleTenant, SETUPBOT_GRAPH_ENDPOINT: 'https://graph.microsoft.us/', SETUPBOT_ARM_ENDPOINT: 'https://management.usgovcloudapi.net' }).azureEndpoints).toEqual({
+      graph: 'https://graph.microsoft.us',
+      arm: 'https://management.usgovcloudapi.net',
+    });
+    expect(expectRefused({ ...singleTenant, SETUPBOT_GRAPH_ENDPOINT: 'http://graph.microsoft.com' }, 'SETUPBOT_GRAPH_ENDPOINT').message).toMatch(/https/);
+    expectRefused({ ...singleTenant, SETUPBOT_ARM_ENDPOINT: 'https://management.azure.com/subscriptions' }, 'SETUPBOT_ARM_ENDPOINT');
+    expectRefused({ ...singleTenant, SETUPBOT_ARM_ENDPOINT: 'management.azure.com' }, 'SETUPBOT_ARM_ENDPOINT');
+  });
+
   test('takes tab host origins as scheme://host[:port] and refuses anything else', () => {
     expect(loadConfig({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com, http://127.0.0.1:5000' }).tabHostOrigins).toEqual(['https://teams.contoso.com', 'http://127.0.0.1:5000']);
     expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'https://teams.contoso.com/path' }, 'SETUPBOT_TAB_HOST_ORIGINS');

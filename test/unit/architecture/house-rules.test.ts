@@ -17,7 +17,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   storage: ['setup'],
   azure: ['setup'],
   outbox: ['setup'],
-  'read-api': ['setup'],
+  'read-api': ['cards', 'setup'],
   dialogs: ['turn', 'cards', 'setup'],
   bot: ['turn', 'dialogs', 'cards', 'outbox', 'read-api', 'storage', 'azure', 'setup'],
   manifest: ['bot', 'cards', 'setup'],

@@ -255,6 +255,28 @@ function registryCards(): Entry[] {
     { template: 'environments.json', name: 'environments: two', card: renderEnvironmentList([environment, { ...environment, environment: { ...environment.environment, name: 'contoso-prod' } }]) },
     { template: 'environment-detail.json', name: 'show: full', card: renderEnvironmentDetail(environment, reference, [app]) },
     { template: 'environment-detail.json', name: 'show: bare, never verified', card: renderEnvironmentDetail(bare, undefined, []) },
+    {
+      template: 'environment-detail.json',
+      name: "show: with Electronic invoicing's access (a firewall shuts it out)",
+      card: renderEnvironmentDetail(
+        environment,
+        {
+          ...reference,
+          verification: {
+            ...reference.verification,
+            serviceUse: {
+              outcome: 'failed',
+              findings: [
+                { code: 'principal.found', outcome: 'ok', params: { appId: 'ecd93392-c922-4f48-9ddf-10741e4a9b65', objectId: '5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b' } },
+                { code: 'network.vaultClosed', outcome: 'failed', params: { vault: 'contoso-einvoicing', publicNetworkAccess: 'Enabled', defaultAction: 'Deny' }, fix: 'az keyvault update --name contoso-einvoicing --resource-group rg --bypass AzureServices' },
+              ],
+            },
+            items: reference.verification.items.map((one) => ({ ...one, serviceUse: { outcome: 'ok' as const, findings: [{ code: 'access.itemUsable', outcome: 'ok' as const, params: { item: one.name } }] } })),
+          },
+        },
+        [app],
+      ),
+    },
   ];
 }
 
@@ -288,6 +310,16 @@ function dayTwoCards(): Entry[] {
   const failures = [{ item: 'contoso-signing', reason: 'not found in the vault: add it, or remove it from the environment' }, { reason: 'Access denied (403): grant Get and List on secrets' }];
   const report = { environment: 'contoso-uat', keyVaultReference: 'contoso-kv', verification, expiring, failures: [], checkedAt: AT };
   const failedReport = { ...report, verification: { ...verification, outcome: 'failed' as const, messages: ['Access denied (403): grant Get and List on secrets'] }, expiring: [], failures };
+  // Electronic invoicing can't use the RBAC vault (issue 18): findings with their fixes, and one not checked
+  const rbacFix = 'az role assignment create --role "Key Vault Secrets User" --assignee-object-id 5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b --assignee-principal-type ServicePrincipal --scope /subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/contoso-einvoicing';
+  const rbacMissing = { code: 'access.rbacSecretsMissing', outcome: 'failed' as const, params: { vault: 'contoso-einvoicing', objectId: '5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b', role: 'Key Vault Secrets User' }, fix: rbacFix };
+  const serviceVerification = {
+    ...verification,
+    outcome: 'failed' as const,
+    serviceUse: { outcome: 'failed' as const, findings: [{ code: 'principal.found', outcome: 'ok' as const, params: { appId: 'ecd93392-c922-4f48-9ddf-10741e4a9b65', objectId: '5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b' } }, rbacMissing] },
+    items: verification.items.map((one) => ({ ...one, serviceUse: { outcome: 'notChecked' as const, findings: [{ code: 'storage.notChecked', outcome: 'notChecked' as const, params: { account: 'contosoeinv', reason: 'forbidden', grant: 'Reader' } }] } })),
+  };
+  const serviceReport = { ...report, verification: serviceVerification, expiring: [], failures: [{ reason: rbacMissing.code, finding: rbacMissing }] };
   const entries = (['submitted', 'approved', 'execution_started', 'step_finished', 'succeeded'] as AuditAction[]).map((action, index): AuditEntry => ({
     seq: index + 1,
     at: AT,
@@ -305,6 +337,8 @@ function dayTwoCards(): Entry[] {
     { template: 'freshness.json', name: 'verify: all fine', card: renderVerificationResult({ ...report, expiring: [] }, { offerChange: false }) },
     { template: 'freshness.json', name: 'verify: expiring', card: renderVerificationResult(report, { offerChange: true }) },
     { template: 'freshness.json', name: 'verify: failed', card: renderVerificationResult(failedReport, { offerChange: false }) },
+    { template: 'freshness.json', name: "verify: Electronic invoicing can't use it", card: renderVerificationResult(serviceReport, { offerChange: true }) },
+    { template: 'freshness.json', name: 'freshness drift alert (access removed)', card: renderFreshnessNotice(serviceReport, { expiring: [], failures: serviceReport.failures }, { offerChange: false }) },
     { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }) },
     { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }) },
     { template: 'retire-confirm.json', name: 'retire: confirm, two applications', card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Published', revision: 3, applications: ['Contoso Finance UAT', 'Contoso SCM UAT'] }) },

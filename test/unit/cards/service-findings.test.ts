@@ -1,0 +1,51 @@
+/** Every code the access check can produce has words; the lines put problems first and keep fixes whole. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { serviceAccessText } from '../../../cards/service-findings/service-access.js';
+import { serviceFindingText } from '../../../cards/service-findings/index.js';
+import { FIX_PREFIX, itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
+import type { ServiceUse } from '../../../setup/model/verification.js';
+
+const SOURCES = [...readdirSync('setup/service-access').map((file) => `setup/service-access/${file}`), 'setup/service-access/service-use-verifier.ts'];
+
+describe('words for the access findings', () => {
+  const produced = new Set(SOURCES.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/'((?:principal|vault|access|network|storage)\.[a-zA-Z]+)'/g)].map((match) => match[1])));
+
+  test('the domain produces codes (the scan found them)', () => {
+    expect(produced.size).toBeGreaterThan(25);
+  });
+
+  test.each([...produced].map((code) => [code]))('%s has English words', (code) => {
+    expect(serviceAccessText[code]).toBeDefined();
+    const text = serviceFindingText({ code, outcome: 'failed', params: { vault: 'contoso-einvoicing', account: 'contosoeinv', container: 'einvoicing', reason: 'forbidden' } });
+    expect(text).not.toBe(code);
+    expect(text).not.toMatch(/undefined|\$\{/);
+  });
+});
+
+describe('lines', () => {
+  const fix = 'az keyvault set-policy --name contoso-einvoicing --object-id 5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b --secret-permissions get list --certificate-permissions get list';
+  const use: ServiceUse = {
+    outcome: 'failed',
+    findings: [
+      { code: 'principal.found', outcome: 'ok' as const, params: { objectId: 'x' } },
+      { code: 'vault.notChecked', outcome: 'notChecked' as const, params: { vault: 'v', reason: 'forbidden' } },
+      { code: 'access.policyMissing', outcome: 'failed' as const, params: { vault: 'contoso-einvoicing', missing: 'Get and List on certificates' }, fix },
+      { code: 'access.itemDenied', outcome: 'failed' as const, params: { missing: 'get on secrets' }, fix },
+    ],
+  };
+
+  test('problems first (❌ then ⚠️), each failed one followed by its whole fix; item summaries left to the item line', () => {
+    const lines = serviceUseLines(use, { problemsOnly: true });
+    expect(lines).toEqual([
+      "❌ Failed · Electronic invoicing can't read contoso-einvoicing: its access policy lacks Get and List on certificates.",
+      `${FIX_PREFIX}${fix}`,
+      expect.stringMatching(/^⚠️ Not checked · Electronic invoicing's access to v and its firewall: Azure Resource Graph refused setupbot's identity\. Grant setupbot's identity Reader/),
+    ]);
+  });
+
+  test("an item's own line says whether Electronic invoicing can use it", () => {
+    expect(itemUseSummary(use)).toBe("Electronic invoicing: ❌ Failed, can't use it (missing get on secrets), but see the findings above");
+    expect(itemUseSummary({ outcome: 'ok', findings: [{ code: 'access.itemUsable', outcome: 'ok', params: {} }] })).toBe('Electronic invoicing: ✅ OK, can use it');
+    expect(itemUseSummary(undefined)).toBe('');
+  });
+});
