@@ -23,6 +23,7 @@ import { DurableJsonFile } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
+import { damageMessage, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
@@ -106,6 +107,34 @@ function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
       'from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).',
     { cause },
   );
+}
+
+/** Damage in the journal that is not a torn tail: start-up refuses and changes nothing. */
+function damaged(file: string, damage: JournalDamage): SetupBotError {
+  return new SetupBotError('storage_unreadable', damageMessage(file, damage));
+}
+
+/** The damage report for a replay that stopped at `offset` of `segment` although the checksums held. */
+function damageAt(
+  segments: readonly number[],
+  verifications: ReadonlyMap<number, SegmentVerification>,
+  pathOf: (segment: number) => string,
+  replayFrom: { segment: number; offset: number },
+  segment: number,
+  offset: number,
+): JournalDamage {
+  const verification = verifications.get(segment);
+  let later = 0;
+  for (const other of segments) if (other > segment) later += verifications.get(other)?.transactions.length ?? 0;
+  return {
+    segment,
+    file: pathOf(segment),
+    offset,
+    size: verification?.size ?? 0,
+    validAfterInSegment: verification ? validTransactionsFrom(verification, offset + 1) : 0,
+    validInLaterSegments: later,
+    coveredByCheckpoint: segment < replayFrom.segment || (segment === replayFrom.segment && offset < replayFrom.offset),
+  };
 }
 
 export { indexKeysOf };
@@ -391,15 +420,20 @@ export class JournalStore {
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
-    const toReplay = segments.filter((segment) => segment >= fromSegment);
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
     let replayed = 0;
-    for (const [position, segment] of toReplay.entries()) {
+    // every segment is verified (CRC-32 of each transaction), the part after the checkpoint also replayed
+    const verifications = new Map<number, SegmentVerification>();
+    const scanEnds = new Map<number, number>();
+    for (const segment of segments) {
+      const bytes = await this.folder.readFrom(segment, 0);
+      verifications.set(segment, verifySegment(bytes));
+      if (segment < fromSegment) continue;
       const start = segment === fromSegment ? fromOffset : 0;
-      const size = await this.folder.size(segment);
-      if (size < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${size}`);
-      const scan = scanTransactions(await this.folder.readFrom(segment, start), start);
+      if (bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${bytes.length}`);
+      const scan = scanTransactions(start === 0 ? bytes : bytes.subarray(start), start);
+      scanEnds.set(segment, scan.validEnd);
       for (const transaction of scan.transactions) {
         replayed += 1;
         state.nextTx = Math.max(state.nextTx, transaction.tx + 1);
@@ -419,14 +453,14 @@ export class JournalStore {
           }
         }
       }
-      if (scan.tornBytes > 0) {
-        if (position !== toReplay.length - 1) throw unreadable(this.dataFile, `has a damaged journal segment ${segment} (at byte ${scan.validEnd})`);
-        await this.folder.truncate(segment, scan.validEnd);
-        this.logger?.warn(
-          { event: 'store_torn_write_discarded', segment, bytes: scan.tornBytes },
-          'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
-        );
-      }
+    }
+    const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
+    const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
+    if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
+    // the replay must have read every byte the verification found valid (up to a torn tail)
+    for (const [segment, end] of scanEnds) {
+      const expected = verdict.kind === 'torn' && verdict.segment === segment ? verdict.offset : (verifications.get(segment)?.size ?? 0);
+      if (end !== expected) throw damaged(this.dataFile, damageAt(segments, verifications, pathOf, doc.replayFrom, segment, end));
     }
     // checked after the replay: a checkpoint taken while compaction moved records may still point
     // into a segment deleted since; the journal after it moves those records on
@@ -434,6 +468,13 @@ export class JournalStore {
       if ((state.liveBytes.get(segment) ?? 0) > 0 && !segments.includes(segment)) {
         throw unreadable(this.dataFile, `refers to journal segment ${SegmentFolder.pathOf(this.folder.folder, segment)}, which is missing`);
       }
+    }
+    if (verdict.kind === 'torn') {
+      await this.folder.truncate(verdict.segment, verdict.offset);
+      this.logger?.warn(
+        { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
+        'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
+      );
     }
     this.state = state;
     this.cache.clear();
@@ -523,6 +564,8 @@ export class JournalStore {
   // ---------------------------------------------------------------- internals: writing
 
   private append(records: Staged[]): Promise<void> {
+    // an empty transaction would be an empty line before its commit line, which no reader accepts
+    if (records.length === 0) return this.flush();
     const tx = this.state.nextTx++;
     const encoded = encodeTransaction(tx, records);
     if (this.appendOffset > 0 && this.appendOffset + encoded.bytes.length > this.segmentBytes) {
