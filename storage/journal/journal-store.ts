@@ -19,7 +19,8 @@ import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
-import { DurableJsonFile } from './durable-json-file.js';
+import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
+import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
@@ -103,11 +104,16 @@ export function journalFolderOf(dataFile: string): string {
 function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
   return new SetupBotError(
     'storage_unreadable',
-    `The data file ${file} ${why}. setupbot will not start and will not overwrite it: restore it (and its journal folder ${journalFolderOf(file)}) ` +
-      'from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).',
+    `The data file ${file} ${why}. setupbot will not start and has changed nothing on disk. ` +
+      `See what is damaged: npm run store -- check ${file}. Keep every record that can still be read: npm run store -- salvage <new folder> ${file} ` +
+      '(writes a new store there, never touches this one). Or restore the data file and its journal folder ' +
+      `${journalFolderOf(file)} from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).`,
     { cause },
   );
 }
+
+/** The data file carries its own checksum (storage/journal/checkpoint-file.ts). */
+const CHECKPOINT_CODEC: JsonCodec = { encode: (data) => encodeCheckpoint(data as object), decode: (text) => decodeCheckpoint(text).value };
 
 /** Damage in the journal that is not a torn tail: start-up refuses and changes nothing. */
 function damaged(file: string, damage: JournalDamage): SetupBotError {
@@ -175,7 +181,7 @@ export class JournalStore {
     readonly dataFile: string,
     options: JournalStoreOptions,
   ) {
-    this.adapter = new DurableJsonFile<CheckpointDocument>(dataFile, (name) => this.failpoint(name));
+    this.adapter = new DurableJsonFile<CheckpointDocument>(dataFile, (name) => this.failpoint(name), CHECKPOINT_CODEC);
     this.doc = new Low<CheckpointDocument>(this.adapter, emptyCheckpoint());
     this.folder = new SegmentFolder(journalFolderOf(dataFile));
     this.lock = new LockFile(`${dataFile}.lock`, dataFile);
@@ -390,6 +396,7 @@ export class JournalStore {
       raw = await this.adapter.readRaw();
     } catch (error) {
       if (error instanceof SyntaxError) throw unreadable(this.dataFile, 'is not valid JSON', error);
+      if (error instanceof CheckpointChecksumError) throw unreadable(this.dataFile, `is damaged: it ${error.message}`, error);
       throw unreadable(this.dataFile, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, error);
     }
     let doc: CheckpointDocument;

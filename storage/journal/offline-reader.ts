@@ -4,6 +4,7 @@
  * at the store of a running or crashed bot from outside.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
 import { IndexState } from './index-state.js';
@@ -17,7 +18,7 @@ export interface StoreContents {
 }
 
 export async function readStoreContents(dataFile: string): Promise<StoreContents> {
-  const parsed = JSON.parse(await readFile(dataFile, 'utf8')) as unknown;
+  const parsed = decodeCheckpoint(await readFile(dataFile, 'utf8')).value;
   if (isV1Document(parsed)) {
     const collections: StoreContents['collections'] = {};
     for (const [name, records] of Object.entries(parsed.collections)) {
