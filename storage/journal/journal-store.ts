@@ -337,6 +337,40 @@ export class JournalStore {
     return count;
   }
 
+  /**
+   * Writes records exactly as given (version and creation order kept) into an empty store: a
+   * salvaged or restored store keeps the versions its records had, so compare-and-set and the
+   * order of lists go on as before.
+   */
+  async importExact(records: Iterable<{ collection: string; id: string; version: number; seq: number; value: unknown }>, batchSize = 500): Promise<number> {
+    if (this.state.size > 0) throw new Error('importExact writes into an empty store only');
+    let batch: Staged[] = [];
+    let count = 0;
+    const seen = new Set<string>();
+    for (const record of records) {
+      const key = cacheKey(record.collection, record.id);
+      if (seen.has(key)) throw new Error(`${record.collection}/${record.id} is imported twice`);
+      seen.add(key);
+      batch.push({
+        kind: 'put',
+        collection: record.collection,
+        id: record.id,
+        version: record.version,
+        seq: record.seq,
+        keys: indexKeysOf(this.specs.get(record.collection), record.value),
+        json: JSON.stringify(record.value),
+      });
+      this.state.nextSeq = Math.max(this.state.nextSeq, record.seq + 1);
+      count += 1;
+      if (batch.length >= batchSize) {
+        await this.append(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.append(batch);
+    return count;
+  }
+
   /** Resolves once everything committed so far is on disk. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
