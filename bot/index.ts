@@ -2,6 +2,7 @@
  * Entry point: read configuration, wire the app, listen, and shut down cleanly on SIGTERM/SIGINT.
  */
 import { createApp } from './app.js';
+import { listenForBackupSignal } from './backup-signal.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { SetupBotError } from '../setup/errors.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     throw error;
   }
   await app.start();
+  listenForBackupSignal(app.store, config.dataFile, logger);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

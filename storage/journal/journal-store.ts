@@ -13,12 +13,14 @@
  *   replays only the journal after it.
  * - Compaction moves the live records out of mostly-dead segments and deletes them.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { copyFile } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
+import { writeSnapshot, type BackupManifest } from './backup.js';
 import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
@@ -393,6 +395,32 @@ export class JournalStore {
     return moved;
   }
 
+  /**
+   * Writes a consistent snapshot of the store into `folder` (new or empty) while it serves: no
+   * checkpoint or compaction runs meanwhile (so no segment the copied data file names can be
+   * removed mid-copy), and the open segment is copied up to the end of the last durable
+   * transaction while new ones go on appending after it.
+   */
+  async backup(folder: string, id: string = randomUUID()): Promise<BackupManifest> {
+    if (this.closed) throw new StorageUnavailableError('The store is closed (the bot is shutting down); no backup was taken.');
+    let manifest: BackupManifest | undefined;
+    await this.runExclusive(async () => {
+      // a point where every transaction appended so far is on disk, and none is queued
+      do await this.flush();
+      while (this.writing);
+      if (this.broken) throw new StorageUnavailableError('The store cannot write right now (disk full or unavailable?); no backup was taken.', this.broken);
+      const end = { segment: this.appendSegment, offset: this.appendOffset };
+      const segments = (await this.folder.list())
+        .filter((segment) => segment <= end.segment)
+        .map((segment) => ({ segment, length: segment === end.segment ? end.offset : undefined }));
+      this.failpoint('backup.beforeCopy');
+      manifest = await writeSnapshot(this.dataFile, path.resolve(folder), segments, id, 'online');
+    });
+    if (!manifest) throw new Error('the backup was not written');
+    this.logger?.info({ event: 'store_backup_written', folder: path.resolve(folder), id, bytes: manifest.bytes, segments: manifest.segments.length }, 'wrote a consistent backup of the store');
+    return manifest;
+  }
+
   stats(): StoreStats {
     let live = 0;
     for (const bytes of this.state.liveBytes.values()) live += bytes;
@@ -460,6 +488,7 @@ export class JournalStore {
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
+    const present = new Set(segments);
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
@@ -483,8 +512,11 @@ export class JournalStore {
           const key = cacheKey(record.collection, record.id);
           const previous = record.kind === 'delete' ? collection.delete(record.id) : collection.set(record.id, { version: record.version, seq: record.seq, segment, offset, length });
           // the keys it was filed under: from an earlier line of this replay, or its stored value
-          const previousKeys = replayedKeys.has(key) ? replayedKeys.get(key) : previous ? this.keysOfStored(record.collection, record.id, previous) : undefined;
-          collection.unfile(record.id, previousKeys);
+          if (replayedKeys.has(key)) collection.unfile(record.id, replayedKeys.get(key));
+          else if (previous && present.has(previous.segment)) collection.unfile(record.id, this.keysOfStored(record.collection, record.id, previous));
+          // a checkpoint may point into a segment removed after it was written (the record changed
+          // meanwhile, and that change is replayed here): the keys it was filed under are unknown
+          else if (previous) collection.unfileEverywhere(record.id);
           if (record.kind === 'put') {
             collection.file(record.id, record.keys);
             replayedKeys.set(key, record.keys);
