@@ -111,8 +111,28 @@ async function readCheckpoint(dataFile: string): Promise<{ report: CheckpointRep
   return { report: { file: dataFile, bytes, state: decoded.checksum === 'valid' ? 'valid' : 'unsealed', writtenAt: doc.writtenAt, replayFrom: doc.replayFrom }, doc };
 }
 
-/** Reads and judges the whole store; changes nothing. */
+/**
+ * Reads and judges the whole store; changes nothing. On a store a bot is running on, compaction
+ * may remove a segment between reading the checkpoint and reading that segment: the read starts
+ * over then (a few times), as it does in readStoreContents. A backup is the consistent way.
+ */
 export async function inspectStore(dataFile: string): Promise<StoreInspection> {
+  return retryOnVanishedSegment(() => inspectOnce(dataFile));
+}
+
+/** Runs `read` again when a journal segment it listed was removed before it read it (a live store compacting). */
+export async function retryOnVanishedSegment<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT' && /\.seg\b/.test(String((error as NodeJS.ErrnoException).path ?? (error as Error).message));
+      if (!vanished || attempt >= attempts) throw error;
+    }
+  }
+}
+
+async function inspectOnce(dataFile: string): Promise<StoreInspection> {
   const file = path.resolve(dataFile);
   const checkpoint = await readCheckpoint(file);
   const folder = new SegmentFolder(journalFolderOf(file));

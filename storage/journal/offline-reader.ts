@@ -8,6 +8,7 @@ import { decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
 import { IndexState } from './index-state.js';
+import { retryOnVanishedSegment } from './inspect.js';
 import { journalFolderOf } from './journal-store.js';
 import { SegmentFolder } from './segments.js';
 
@@ -17,7 +18,16 @@ export interface StoreContents {
   tornBytes: number;
 }
 
+/**
+ * The store's contents. Reading a store a bot runs on races with its compaction (a segment listed
+ * may be gone when it is read): the read then starts over; `npm run store -- backup` gives a
+ * consistent copy instead.
+ */
 export async function readStoreContents(dataFile: string): Promise<StoreContents> {
+  return retryOnVanishedSegment(() => readOnce(dataFile));
+}
+
+async function readOnce(dataFile: string): Promise<StoreContents> {
   const parsed = decodeCheckpoint(await readFile(dataFile, 'utf8')).value;
   if (isV1Document(parsed)) {
     const collections: StoreContents['collections'] = {};
