@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CheckpointChecksumError, decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document, type CheckpointDocument } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
-import { judge, verifySegment, type DamagedRange, type JournalVerdict, type SegmentVerification } from './integrity.js';
+import { insideValid, judge, verifySegment, type DamagedRange, type JournalVerdict, type SegmentVerification } from './integrity.js';
 import { journalFolderOf } from './journal-store.js';
 import { SegmentFolder } from './segments.js';
 
@@ -65,22 +65,6 @@ interface Located {
 
 function keyOf(collection: string, id: string): Key {
   return `${collection}\u0000${id}`;
-}
-
-/** Whether [offset, offset+length) lies inside one valid transaction of the segment. */
-function insideValid(verification: SegmentVerification | undefined, offset: number, length: number): boolean {
-  if (!verification) return false;
-  const transactions = verification.transactions;
-  let low = 0;
-  let high = transactions.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const transaction = transactions[middle];
-    if (offset < transaction.start) high = middle - 1;
-    else if (offset >= transaction.end) low = middle + 1;
-    else return offset + length <= transaction.end;
-  }
-  return false;
 }
 
 async function readCheckpoint(dataFile: string): Promise<{ report: CheckpointReport; doc?: CheckpointDocument; v1?: Map<string, Map<string, RecoveredRecord>> }> {

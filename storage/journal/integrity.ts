@@ -145,6 +145,22 @@ function looksTorn(bytes: Buffer, from: number): boolean {
   return true;
 }
 
+/** Whether [offset, offset+length) lies inside one valid transaction of the segment. */
+export function insideValid(verification: SegmentVerification | undefined, offset: number, length: number): boolean {
+  if (!verification) return false;
+  const transactions = verification.transactions;
+  let low = 0;
+  let high = transactions.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const transaction = transactions[middle];
+    if (offset < transaction.start) high = middle - 1;
+    else if (offset >= transaction.end) low = middle + 1;
+    else return offset + length <= transaction.end;
+  }
+  return false;
+}
+
 /** Valid transactions that start at or after `offset`. */
 export function validTransactionsFrom(verification: SegmentVerification, offset: number): number {
   let count = 0;

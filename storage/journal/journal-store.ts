@@ -26,7 +26,7 @@ import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
-import { damageMessage, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
+import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
@@ -493,19 +493,50 @@ export class JournalStore {
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
     let replayed = 0;
-    // every segment is verified (CRC-32 of each transaction), the part after the checkpoint also replayed
+    // every segment is verified (CRC-32 of each transaction), before anything is replayed:
+    // replay reads earlier versions, which must not lie in damaged bytes
     const verifications = new Map<number, SegmentVerification>();
     const scanEnds = new Map<number, number>();
+    const toReplay = new Map<number, Buffer>();
     for (const segment of segments) {
       const bytes = await this.folder.readFrom(segment, 0);
       verifications.set(segment, verifySegment(bytes));
-      if (segment < fromSegment) continue;
+      if (segment >= fromSegment) toReplay.set(segment, bytes);
+    }
+    const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
+    const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
+    if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
+    // every record the checkpoint names must lie in a complete transaction of its segment (a
+    // segment cut at a transaction boundary verifies clean, but no longer holds them)
+    for (const [name, collection] of Object.entries(doc.collections)) {
+      for (let at = 0; at < collection.ids.length; at++) {
+        const segment = collection.segments[at];
+        if (!present.has(segment) || insideValid(verifications.get(segment), collection.offsets[at], collection.lengths[at])) continue;
+        throw unreadable(
+          this.dataFile,
+          `names ${name}/${collection.ids[at]} at byte ${collection.offsets[at]} of journal segment ${pathOf(segment)}, which holds no complete transaction there ` +
+            `(it is ${verifications.get(segment)?.size ?? 0} bytes long): the segment was cut short or damaged`,
+        );
+      }
+    }
+    let previousTx: number | undefined;
+    for (const [segment, bytes] of toReplay) {
       const start = segment === fromSegment ? fromOffset : 0;
       if (bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${bytes.length}`);
       const scan = scanTransactions(start === 0 ? bytes : bytes.subarray(start), start);
       scanEnds.set(segment, scan.validEnd);
       for (const transaction of scan.transactions) {
         replayed += 1;
+        // transaction numbers go up by one from the checkpoint's: a gap is a cut or missing segment
+        const expectedTx = previousTx === undefined ? doc.replayFromTx : previousTx + 1;
+        if (expectedTx !== undefined && transaction.tx !== expectedTx) {
+          throw unreadable(
+            this.dataFile,
+            `expects transaction ${expectedTx} next in its journal, but ${pathOf(segment)} holds transaction ${transaction.tx} at byte ${transaction.records[0]?.offset ?? start}: ` +
+              `transactions ${Math.min(expectedTx, transaction.tx)}–${Math.max(expectedTx, transaction.tx) - 1} are missing (a segment was cut short or removed)`,
+          );
+        }
+        previousTx = transaction.tx;
         state.nextTx = Math.max(state.nextTx, transaction.tx + 1);
         for (const { record, offset, length } of transaction.records) {
           const collection = state.collection(record.collection);
@@ -527,9 +558,6 @@ export class JournalStore {
         }
       }
     }
-    const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
-    const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
-    if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
     // the replay must have read every byte the verification found valid (up to a torn tail)
     for (const [segment, end] of scanEnds) {
       const expected = verdict.kind === 'torn' && verdict.segment === segment ? verdict.offset : (verifications.get(segment)?.size ?? 0);
@@ -676,10 +704,22 @@ export class JournalStore {
       this.pendingByKey.set(key, promise);
     });
     this.queue.push(queued);
+    this.startDrain();
+    return promise;
+  }
+
+  /**
+   * Starts writing the queue unless a drain runs. Maintenance is scheduled only once the drain has
+   * ended and `writing` is cleared: compaction appends synchronously from there, and an append
+   * made while a finished drain still looked active would sit in the queue unwritten (its readers
+   * waiting) until some other change came along.
+   */
+  private startDrain(): void {
     this.writing ??= this.drain().finally(() => {
       this.writing = undefined;
+      if (this.queue.length > 0) this.startDrain();
+      else this.scheduleMaintenance();
     });
-    return promise;
   }
 
   /** Writes queued transactions: one write and one fsync per batch (group commit). */
@@ -717,7 +757,6 @@ export class JournalStore {
         queued.resolve();
       }
     }
-    this.scheduleMaintenance();
   }
 
   private fail(error: unknown, batch: QueuedTransaction[]): void {
@@ -778,6 +817,7 @@ export class JournalStore {
    */
   private async writeCheckpoint(): Promise<void> {
     const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
+    const replayFromTx = this.state.nextTx;
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
     for (const [name, collection] of this.state.collections) {
@@ -787,7 +827,7 @@ export class JournalStore {
     }
     await this.flush();
     if (this.broken) return;
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, collections };
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, collections };
     this.failpoint('checkpoint.beforeWrite');
     this.doc.data = doc;
     await this.doc.write();
