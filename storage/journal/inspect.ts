@@ -144,6 +144,10 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
   const journal = judge(numbers, verifications, pathOf, doc ? replayFrom : { segment: 0, offset: 0 });
   const state = new Map<Key, RecoveredRecord & { collection: string; id: string }>();
   const missing = new Map<Key, Located>();
+  /** Checkpoint entries outside any valid transaction, and gaps in the transaction numbers: start-up refuses both. */
+  let strayEntries = 0;
+  let gaps = 0;
+  let previousTx: number | undefined;
 
   if (doc) {
     for (const [name, collection] of Object.entries(doc.collections)) {
@@ -163,6 +167,8 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
           state.set(keyOf(name, located.id), { collection: name, id: located.id, version: record.version, seq: record.seq, value: record.value });
         } else {
           missing.set(keyOf(name, located.id), located);
+          // a removed segment is checked after the replay (its records moved on); a present one must hold it
+          if (bytes) strayEntries += 1;
         }
       }
     }
@@ -181,6 +187,12 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
     if (!bytes || !verification) continue;
     for (const transaction of verification.transactions) {
       if (transaction.start < from) continue;
+      const expectedTx = previousTx === undefined ? doc?.replayFromTx : previousTx + 1;
+      if (expectedTx !== undefined && transaction.tx !== expectedTx) {
+        gaps += 1;
+        lost.push(`transactions ${Math.min(expectedTx, transaction.tx)}–${Math.max(expectedTx, transaction.tx) - 1} are missing before byte ${transaction.start} of ${pathOf(segment)} (a segment was cut short or removed)`);
+      }
+      previousTx = transaction.tx;
       const scan = scanTransactions(bytes.subarray(transaction.start, transaction.end), transaction.start);
       for (const read of scan.transactions) {
         for (const { record } of read.records) {
@@ -226,7 +238,7 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
     collection.set(record.id, { version: record.version, seq: record.seq, value: record.value });
   }
   const checkpointUsable = checkpoint.report.state === 'valid' || checkpoint.report.state === 'unsealed' || (checkpoint.report.state === 'missing' && numbers.length === 0);
-  const opens = checkpointUsable && journal.kind !== 'damaged' && missing.size === 0;
+  const opens = checkpointUsable && journal.kind !== 'damaged' && missing.size === 0 && strayEntries === 0 && gaps === 0;
   return { dataFile: file, checkpoint: checkpoint.report, segments, journal, opens, collections, lost, notes };
 }
 

@@ -6,6 +6,7 @@
  * - either refuse, with the store's own clear message (code storage_unreadable, naming what to
  *   run: `npm run store -- check`), changing no byte of any file;
  * - or open with every acknowledged record intact: each id, version and value as committed.
+ * `npm run store -- check` (inspectStore) must agree with start-up on every run.
  * The one exception is inherent: cutting the LAST segment after the checkpoint is exactly what a
  * crash in the middle of a write leaves (nothing records where the journal ends), so the store
  * opens with the changes committed before the cut, precisely those, and nothing else.
@@ -20,6 +21,7 @@ import fc from 'fast-check';
 import type { CollectionSpec } from '../../setup/ports.js';
 import { SetupBotError } from '../../setup/errors.js';
 import { EmbeddedStore } from '../../storage/embedded-store.js';
+import { inspectStore } from '../../storage/journal/inspect.js';
 import { journalFolderOf } from '../../storage/journal/journal-store.js';
 import { SegmentFolder } from '../../storage/journal/segments.js';
 
@@ -308,6 +310,8 @@ test('damage anywhere: the store refuses with a clear message and changes nothin
           await truncate(target, Math.floor(damage.at * size));
         }
         const before = await hashes(dir);
+        // `npm run store -- check` must agree with start-up on whether the store opens
+        const checked = await inspectStore(file);
         const expected = master.history[master.history.length - 1].contents;
         let store: EmbeddedStore | undefined;
         try {
@@ -317,12 +321,16 @@ test('damage anywhere: the store refuses with a clear message and changes nothin
           expect(error).toBeInstanceOf(SetupBotError);
           expect((error as SetupBotError).code).toBe('storage_unreadable');
           expect((error as Error).message).toContain('npm run store -- check');
+          // and it names the damaged file (or, for a cut, the transactions now missing)
+          expect((error as Error).message).toMatch(new RegExp(`${path.basename(target).replace('.', '\\.')}|are missing`));
           expect(await hashes(dir)).toEqual(before);
+          expect(checked.opens).toBe(false);
           seen.refused += 1;
           if (process.env.FUZZ_DEBUG) process.stdout.write(`refused ${path.basename(target)} ${JSON.stringify(damage)}: ${(error as Error).message.slice(0, 160)}\n`);
           return;
         }
         try {
+          expect(checked.opens).toBe(true);
           const opened = await read(store);
           if (same(opened, expected)) {
             seen.intact += 1;
