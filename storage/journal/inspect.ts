@@ -148,6 +148,7 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
   let strayEntries = 0;
   let gaps = 0;
   let previousTx: number | undefined;
+  let damagedSincePrevious = false;
 
   if (doc) {
     for (const [name, collection] of Object.entries(doc.collections)) {
@@ -185,12 +186,22 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
     const bytes = buffers.get(segment);
     const verification = verifications.get(segment);
     if (!bytes || !verification) continue;
+    let previousEnd = 0;
     for (const transaction of verification.transactions) {
-      if (transaction.start < from) continue;
+      if (transaction.start < from) {
+        previousEnd = transaction.end;
+        continue;
+      }
+      // damage between the previous transaction and this one explains a gap (it is reported below)
+      if (verification.damage.some((range) => range.start < transaction.start && range.end > previousEnd)) damagedSincePrevious = true;
+      previousEnd = transaction.end;
       const expectedTx = previousTx === undefined ? doc?.replayFromTx : previousTx + 1;
-      if (expectedTx !== undefined && transaction.tx !== expectedTx) {
+      const explained = damagedSincePrevious;
+      damagedSincePrevious = false;
+      if (expectedTx !== undefined && transaction.tx !== expectedTx && !explained) {
         gaps += 1;
-        lost.push(`transactions ${Math.min(expectedTx, transaction.tx)}–${Math.max(expectedTx, transaction.tx) - 1} are missing before byte ${transaction.start} of ${pathOf(segment)} (a segment was cut short or removed)`);
+        const [low, high] = [Math.min(expectedTx, transaction.tx), Math.max(expectedTx, transaction.tx) - 1];
+        lost.push(`${low === high ? `transaction ${low} is` : `transactions ${low}–${high} are`} missing before byte ${transaction.start} of ${pathOf(segment)} (a segment was cut short or removed)`);
       }
       previousTx = transaction.tx;
       const scan = scanTransactions(bytes.subarray(transaction.start, transaction.end), transaction.start);
@@ -203,6 +214,8 @@ async function inspectOnce(dataFile: string): Promise<StoreInspection> {
         }
       }
     }
+    // damage after the last valid transaction of this segment explains a gap at the next one
+    if (verification.damage.some((range) => range.end > previousEnd)) damagedSincePrevious = true;
     // what damaged bytes after the checkpoint still show (not restored: their checksum fails)
     for (const range of verification.damage) {
       if (range.end <= from) continue;
@@ -254,11 +267,14 @@ function linesIn(bytes: Buffer, start: number, end: number): { collection: strin
   while (position < end) {
     const newline = bytes.indexOf(0x0a, position);
     const stop = newline === -1 || newline > end ? end : newline;
+    const text = bytes.toString('utf8', position, stop);
     try {
-      const record = decodeRecordLine(bytes.toString('utf8', position, stop));
+      const record = decodeRecordLine(text);
       found.push({ collection: record.collection, id: record.id, version: record.kind === 'put' ? record.version : 0 });
     } catch {
-      // not a readable record line
+      // not JSON any more: its head may still name the record
+      const head = /^\{"t":\d+,"c":"([^"\\]{1,200})","i":"([^"\\]{1,500})","(?:v":(\d+)|x":1)/.exec(text);
+      if (head) found.push({ collection: head[1], id: head[2], version: head[3] ? Number(head[3]) : 0 });
     }
     position = stop + 1;
   }
@@ -298,7 +314,7 @@ export async function formatInspection(inspection: StoreInspection): Promise<str
         : inspection.journal.kind === 'torn' && inspection.journal.segment === segment.segment
           ? `torn write at its end (${number(damaged)} bytes from byte ${number(segment.damage[0].start)}; cut at the next start)`
           : `DAMAGED at byte ${number(segment.damage[0].start)} (${number(damaged)} bytes in ${segment.damage.length} place${segment.damage.length === 1 ? '' : 's'})`;
-    lines.push(`  ${path.basename(segment.file)}  ${number(segment.bytes)} bytes  ${number(segment.transactions)} valid transactions  ${condition}`);
+    lines.push(`  ${path.basename(segment.file)}  ${number(segment.bytes)} bytes  ${number(segment.transactions)} valid transaction${segment.transactions === 1 ? '' : 's'}  ${condition}`);
   }
   const counts = [...inspection.collections].map(([name, records]) => `${name} ${number(records.size)}`);
   const total = [...inspection.collections.values()].reduce((sum, records) => sum + records.size, 0);
