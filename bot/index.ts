@@ -16,6 +16,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
+  // before the store opens: from then on the lock file names this process, and `npm run store --
+  // backup` may signal it (an unhandled SIGUSR2 would end the process)
+  const backupSignal = listenForBackupSignal(config.dataFile, logger);
   let app;
   try {
     app = await createApp({ config, logger });
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
     throw error;
   }
   await app.start();
-  listenForBackupSignal(app.store, config.dataFile, logger);
+  backupSignal.attach(app.store);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -55,10 +55,13 @@ export async function takeBackup(dataFile: string, folder: string, options: { ti
     throw new Error(`${source} is held by setupbot on host ${holder.holder.host} (pid ${holder.holder.pid}): run the backup on that host`);
   }
   if (holder.kind === 'self') throw new Error(`${source} is open in this very process: call its store's backup() instead`);
+  if (holder.kind === 'local' && holder.holder.role === 'backup') {
+    throw new Error(`another backup (pid ${holder.holder.pid}) is copying ${source} while no bot runs; try again when it has finished`);
+  }
   const id = randomUUID();
   await prepareBackupFolder(target);
   if (holder.kind === 'none') {
-    const lock = new LockFile(`${source}.lock`, source);
+    const lock = new LockFile(`${source}.lock`, source, 'backup');
     await lock.acquire();
     try {
       return await writeSnapshot(source, target, await offlineSegments(source), id, 'offline');

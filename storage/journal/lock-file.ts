@@ -6,6 +6,8 @@ export interface LockContents {
   pid: number;
   host: string;
   since: string;
+  /** What holds it: the store (a bot, or a tool that opens the store), or an offline backup copying it. */
+  role?: 'store' | 'backup';
 }
 
 export function alive(pid: number): boolean {
@@ -34,10 +36,11 @@ export class LockFile {
   constructor(
     readonly file: string,
     readonly dataFile: string,
+    private readonly role: LockContents['role'] = 'store',
   ) {}
 
   async acquire(): Promise<{ tookOverFrom?: number }> {
-    const mine: LockContents = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    const mine: LockContents = { pid: process.pid, host: hostname(), since: new Date().toISOString(), role: this.role };
     let tookOverFrom: number | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -108,7 +111,7 @@ export async function lockHolder(dataFile: string): Promise<{ kind: 'none' } | {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<LockContents>;
     if (typeof parsed.pid !== 'number') return { kind: 'none' };
-    holder = { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? '') };
+    holder = { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? ''), role: parsed.role === 'backup' ? 'backup' : 'store' };
   } catch {
     return { kind: 'none' };
   }

@@ -198,6 +198,16 @@ describe('backup', () => {
     expect((await readStoreContents(path.join(target, 'setupbot.json'))).collections).toEqual((await readStoreContents(file)).collections);
   });
 
+  test('never signals a process that is itself copying the store offline (an unhandled SIGUSR2 would end it)', async () => {
+    await seed();
+    await crash();
+    // the lock as an offline backup in another live process on this host leaves it
+    await writeFile(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: os.hostname(), since: new Date().toISOString(), role: 'backup' }));
+    const { code, text } = await cli('backup', path.join(dir, 'second'));
+    expect(code).toBe(2);
+    expect(text).toContain(`another backup (pid ${process.ppid}) is copying`);
+  });
+
   test('the running store backs itself up while it writes, rolls segments and compacts: every backup is whole and holds what was acknowledged before it', async () => {
     await open({ segmentBytes: 4096, checkpointMinBytes: 2048, compactMinDeadBytes: 8192 });
     const acknowledged = new Map<string, number>();
