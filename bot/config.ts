@@ -290,6 +290,11 @@ function failpointList(env: Env): FailpointSpec[] {
   }
 }
 
+/** SETUPBOT_DATA_FILE, or the default beside the working folder (also what `npm run store` opens). */
+export function dataFileOf(env: Env): string {
+  return trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json';
+}
+
 export function loadConfig(env: Env): Config {
   const appId = trimmed(env, 'MicrosoftAppId');
   const anonymous = appId === '';
@@ -348,7 +353,7 @@ export function loadConfig(env: Env): Config {
     appTenantId,
     botFramework,
     storage: loadStorageConfig(env),
-    dataFile: trimmed(env, 'SETUPBOT_DATA_FILE') || './data/setupbot.json',
+    dataFile: dataFileOf(env),
     leaseTtlMs: duration(env, 'SETUPBOT_LEASE_TTL', '30s', 3_000),
     outboxPollMs: duration(env, 'SETUPBOT_OUTBOX_POLL_INTERVAL', '1s', 50),
     journalSegmentBytes: integerIn(env, 'SETUPBOT_JOURNAL_SEGMENT_BYTES', 32 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),

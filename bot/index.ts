@@ -2,6 +2,7 @@
  * Entry point: read configuration, wire the app, listen, and shut down cleanly on SIGTERM/SIGINT.
  */
 import { createApp } from './app.js';
+import { listenForBackupSignal } from './backup-signal.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { SetupBotError } from '../setup/errors.js';
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
+  // before the store opens: from then on the lock file names this process, and `npm run store --
+  // backup` may signal it (an unhandled SIGUSR2 would end the process)
+  const backupSignal = listenForBackupSignal(config.dataFile, logger);
   let app;
   try {
     app = await createApp({ config, logger });
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     throw error;
   }
   await app.start();
+  backupSignal.attach(app.store);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

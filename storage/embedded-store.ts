@@ -1,8 +1,9 @@
 import type { Storage } from 'botbuilder';
-import type { Change, CollectionSpec, Logger, Repository } from '../setup/ports.js';
+import type { Change, CollectionSpec, Failpoint, Logger, Repository } from '../setup/ports.js';
+import type { BackupManifest } from './journal/backup.js';
 import { BOT_STATE_COLLECTION, type StoredBotState } from './journal/documents.js';
 import { JournalRepository } from './journal/journal-repository.js';
-import { JournalStore, type AnyCollectionSpec, type Failpoint, type JournalStoreOptions } from './journal/journal-store.js';
+import { JournalStore, type AnyCollectionSpec, type JournalStoreOptions } from './journal/journal-store.js';
 import { RepositoryBotStorage } from './repository-bot-storage.js';
 import type { Store } from './store.js';
 import { transactionGroup } from './transaction-group.js';
@@ -72,6 +73,10 @@ export class EmbeddedStore implements Store {
 
   botStorage(): Storage {
     return new RepositoryBotStorage(this.repository(BOT_STATE));
+  }
+
+  backup(folder: string, id?: string): Promise<BackupManifest> {
+    return this.engine.backup(folder, id);
   }
 
   flush(): Promise<void> {

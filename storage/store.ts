@@ -1,5 +1,6 @@
 import type { Storage } from 'botbuilder';
 import type { RepositoryFactory } from '../setup/ports.js';
+import type { BackupManifest } from './journal/backup.js';
 
 /**
  * A storage backend as the composition root sees it: the repositories of the domain, and
@@ -14,6 +15,11 @@ export interface Store extends RepositoryFactory {
    */
   readonly exclusive: boolean;
   botStorage(): Storage;
+  /**
+   * Writes a consistent snapshot into a new or empty folder while serving (the embedded store;
+   * Azure Storage has its own backup and offers none here).
+   */
+  backup?(folder: string, id?: string): Promise<BackupManifest>;
   /** Resolves once every acknowledged change is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

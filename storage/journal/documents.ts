@@ -11,6 +11,11 @@ export interface CheckpointDocument {
   nextTx: number;
   /** The journal from here on is replayed over this checkpoint at start-up. */
   replayFrom: { segment: number; offset: number };
+  /**
+   * The number of the transaction at replayFrom (transaction numbers go up by one, segment after
+   * segment): a gap after it means transactions are missing. Absent in checkpoints of earlier versions.
+   */
+  replayFromTx?: number;
   /** Per collection: its records column by column, and each index's postings. */
   collections: Record<string, SerializedCollection>;
 }
@@ -32,7 +37,7 @@ export interface StoredBotState {
 export const BOT_STATE_COLLECTION = 'botState';
 
 export function emptyCheckpoint(): CheckpointDocument {
-  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, collections: {} };
+  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, replayFromTx: 1, collections: {} };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -52,6 +57,7 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
     isObject(replayFrom) &&
     typeof replayFrom.segment === 'number' &&
     typeof replayFrom.offset === 'number' &&
+    (value.replayFromTx === undefined || typeof value.replayFromTx === 'number') &&
     isObject(collections) &&
     Object.values(collections).every(
       (collection) =>

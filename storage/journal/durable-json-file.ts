@@ -2,6 +2,15 @@ import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 
+/** How a document becomes the file's text and back (plain JSON unless told otherwise). */
+export interface JsonCodec {
+  encode(data: unknown): string;
+  /** Throws SyntaxError for text that is not JSON, any other error for text that fails a check. */
+  decode(text: string): unknown;
+}
+
+const PLAIN_JSON: JsonCodec = { encode: (data) => JSON.stringify(data), decode: (text) => JSON.parse(text) as unknown };
+
 /** The file's contents as read: `undefined` for a missing file, else the parsed JSON. */
 export type ParsedFile = { exists: false } | { exists: true; value: unknown };
 
@@ -18,6 +27,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly failpoint: (name: string) => void = () => undefined,
+    private readonly codec: JsonCodec = PLAIN_JSON,
   ) {}
 
   /** Reads and parses; null when the file does not exist. Throws SyntaxError on bad JSON. */
@@ -34,11 +44,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
       throw error;
     }
-    return { exists: true, value: JSON.parse(text) as unknown };
+    return { exists: true, value: this.codec.decode(text) };
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
+    const text = this.codec.encode(data);
     this.lastWrittenBytes = Buffer.byteLength(text);
     await writeDurably(this.file, text, this.failpoint);
   }

@@ -100,6 +100,18 @@ export class CollectionIndex {
     }
   }
 
+  /** Removes the id from every key of every index (when the keys it was filed under cannot be known). */
+  unfileEverywhere(id: string): void {
+    for (const byKey of this.secondary.values()) {
+      for (const [value, ids] of byKey) {
+        const at = ids.indexOf(id);
+        if (at === -1) continue;
+        if (ids.length === 1) byKey.delete(value);
+        else ids.splice(at, 1);
+      }
+    }
+  }
+
   serialize(indexes: string[]): SerializedCollection {
     const out: SerializedCollection = { indexes, ids: [], versions: [], seqs: [], segments: [], offsets: [], lengths: [], postings: {} };
     const position = new Map<string, number>();

@@ -13,22 +13,24 @@
  *   replays only the journal after it.
  * - Compaction moves the live records out of mostly-dead segments and deletes them.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { copyFile } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
-import type { AnyCollectionSpec, Logger } from '../../setup/ports.js';
+import type { AnyCollectionSpec, Failpoint, Logger } from '../../setup/ports.js';
 import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
-import { DurableJsonFile } from './durable-json-file.js';
+import { writeSnapshot, type BackupManifest } from './backup.js';
+import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
+import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
+import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
-import { SegmentFolder } from './segments.js';
+import { journalFolderOf, SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
 
-/** A named point in the write path where tests may crash the process (see bot/failpoints.ts). */
-export type Failpoint = (name: string) => void;
 
 export type { AnyCollectionSpec };
 
@@ -94,18 +96,47 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export function journalFolderOf(dataFile: string): string {
-  const parsed = path.parse(dataFile);
-  return path.join(parsed.dir, `${parsed.ext === '.json' ? parsed.name : parsed.base}.journal`);
-}
 
 function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
   return new SetupBotError(
     'storage_unreadable',
-    `The data file ${file} ${why}. setupbot will not start and will not overwrite it: restore it (and its journal folder ${journalFolderOf(file)}) ` +
-      'from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).',
+    `The data file ${file} ${why}. setupbot will not start and has changed nothing on disk. ` +
+      `See what is damaged: npm run store -- check ${file}. Keep every record that can still be read: npm run store -- salvage <new folder> ${file} ` +
+      '(writes a new store there, never touches this one). Or restore the data file and its journal folder ' +
+      `${journalFolderOf(file)} from a backup, or move both away to start with an empty store (SETUPBOT_DATA_FILE names another file).`,
     { cause },
   );
+}
+
+/** The data file carries its own checksum (storage/journal/checkpoint-file.ts). */
+const CHECKPOINT_CODEC: JsonCodec = { encode: (data) => encodeCheckpoint(data as object), decode: (text) => decodeCheckpoint(text).value };
+
+/** Damage in the journal that is not a torn tail: start-up refuses and changes nothing. */
+function damaged(file: string, damage: JournalDamage): SetupBotError {
+  return new SetupBotError('storage_unreadable', damageMessage(file, damage));
+}
+
+/** The damage report for a replay that stopped at `offset` of `segment` although the checksums held. */
+function damageAt(
+  segments: readonly number[],
+  verifications: ReadonlyMap<number, SegmentVerification>,
+  pathOf: (segment: number) => string,
+  replayFrom: { segment: number; offset: number },
+  segment: number,
+  offset: number,
+): JournalDamage {
+  const verification = verifications.get(segment);
+  let later = 0;
+  for (const other of segments) if (other > segment) later += verifications.get(other)?.transactions.length ?? 0;
+  return {
+    segment,
+    file: pathOf(segment),
+    offset,
+    size: verification?.size ?? 0,
+    validAfterInSegment: verification ? validTransactionsFrom(verification, offset + 1) : 0,
+    validInLaterSegments: later,
+    coveredByCheckpoint: segment < replayFrom.segment || (segment === replayFrom.segment && offset < replayFrom.offset),
+  };
 }
 
 export { indexKeysOf };
@@ -146,7 +177,7 @@ export class JournalStore {
     readonly dataFile: string,
     options: JournalStoreOptions,
   ) {
-    this.adapter = new DurableJsonFile<CheckpointDocument>(dataFile, (name) => this.failpoint(name));
+    this.adapter = new DurableJsonFile<CheckpointDocument>(dataFile, (name) => this.failpoint(name), CHECKPOINT_CODEC);
     this.doc = new Low<CheckpointDocument>(this.adapter, emptyCheckpoint());
     this.folder = new SegmentFolder(journalFolderOf(dataFile));
     this.lock = new LockFile(`${dataFile}.lock`, dataFile);
@@ -302,6 +333,40 @@ export class JournalStore {
     return count;
   }
 
+  /**
+   * Writes records exactly as given (version and creation order kept) into an empty store: a
+   * salvaged or restored store keeps the versions its records had, so compare-and-set and the
+   * order of lists go on as before.
+   */
+  async importExact(records: Iterable<{ collection: string; id: string; version: number; seq: number; value: unknown }>, batchSize = 500): Promise<number> {
+    if (this.state.size > 0) throw new Error('importExact writes into an empty store only');
+    let batch: Staged[] = [];
+    let count = 0;
+    const seen = new Set<string>();
+    for (const record of records) {
+      const key = cacheKey(record.collection, record.id);
+      if (seen.has(key)) throw new Error(`${record.collection}/${record.id} is imported twice`);
+      seen.add(key);
+      batch.push({
+        kind: 'put',
+        collection: record.collection,
+        id: record.id,
+        version: record.version,
+        seq: record.seq,
+        keys: indexKeysOf(this.specs.get(record.collection), record.value),
+        json: JSON.stringify(record.value),
+      });
+      this.state.nextSeq = Math.max(this.state.nextSeq, record.seq + 1);
+      count += 1;
+      if (batch.length >= batchSize) {
+        await this.append(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.append(batch);
+    return count;
+  }
+
   /** Resolves once everything committed so far is on disk. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -322,6 +387,32 @@ export class JournalStore {
       if (moved > 0) await this.writeCheckpoint();
     });
     return moved;
+  }
+
+  /**
+   * Writes a consistent snapshot of the store into `folder` (new or empty) while it serves: no
+   * checkpoint or compaction runs meanwhile (so no segment the copied data file names can be
+   * removed mid-copy), and the open segment is copied up to the end of the last durable
+   * transaction while new ones go on appending after it.
+   */
+  async backup(folder: string, id: string = randomUUID()): Promise<BackupManifest> {
+    if (this.closed) throw new StorageUnavailableError('The store is closed (the bot is shutting down); no backup was taken.');
+    let manifest: BackupManifest | undefined;
+    await this.runExclusive(async () => {
+      // a point where every transaction appended so far is on disk, and none is queued
+      do await this.flush();
+      while (this.writing);
+      if (this.broken) throw new StorageUnavailableError('The store cannot write right now (disk full or unavailable?); no backup was taken.', this.broken);
+      const end = { segment: this.appendSegment, offset: this.appendOffset };
+      const segments = (await this.folder.list())
+        .filter((segment) => segment <= end.segment)
+        .map((segment) => ({ segment, length: segment === end.segment ? end.offset : undefined }));
+      this.failpoint('backup.beforeCopy');
+      manifest = await writeSnapshot(this.dataFile, path.resolve(folder), segments, id, 'online');
+    });
+    if (!manifest) throw new Error('the backup was not written');
+    this.logger?.info({ event: 'store_backup_written', folder: path.resolve(folder), id, bytes: manifest.bytes, segments: manifest.segments.length }, 'wrote a consistent backup of the store');
+    return manifest;
   }
 
   stats(): StoreStats {
@@ -361,6 +452,7 @@ export class JournalStore {
       raw = await this.adapter.readRaw();
     } catch (error) {
       if (error instanceof SyntaxError) throw unreadable(this.dataFile, 'is not valid JSON', error);
+      if (error instanceof CheckpointChecksumError) throw unreadable(this.dataFile, `is damaged: it ${error.message}`, error);
       throw unreadable(this.dataFile, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, error);
     }
     let doc: CheckpointDocument;
@@ -390,26 +482,66 @@ export class JournalStore {
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
+    const present = new Set(segments);
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
-    const toReplay = segments.filter((segment) => segment >= fromSegment);
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
     let replayed = 0;
-    for (const [position, segment] of toReplay.entries()) {
+    // every segment is verified (CRC-32 of each transaction), before anything is replayed:
+    // replay reads earlier versions, which must not lie in damaged bytes
+    const verifications = new Map<number, SegmentVerification>();
+    const scanEnds = new Map<number, number>();
+    const toReplay = new Map<number, Buffer>();
+    for (const segment of segments) {
+      const bytes = await this.folder.readFrom(segment, 0);
+      verifications.set(segment, verifySegment(bytes));
+      if (segment >= fromSegment) toReplay.set(segment, bytes);
+    }
+    const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
+    const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
+    if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
+    // every record the checkpoint names must lie in a complete transaction of its segment (a
+    // segment cut at a transaction boundary verifies clean, but no longer holds them)
+    for (const [name, collection] of Object.entries(doc.collections)) {
+      for (let at = 0; at < collection.ids.length; at++) {
+        const segment = collection.segments[at];
+        if (!present.has(segment) || insideValid(verifications.get(segment), collection.offsets[at], collection.lengths[at])) continue;
+        throw unreadable(
+          this.dataFile,
+          `names ${name}/${collection.ids[at]} at byte ${collection.offsets[at]} of journal segment ${pathOf(segment)}, which holds no complete transaction there ` +
+            `(it is ${verifications.get(segment)?.size ?? 0} bytes long): the segment was cut short or damaged`,
+        );
+      }
+    }
+    let previousTx: number | undefined;
+    for (const [segment, bytes] of toReplay) {
       const start = segment === fromSegment ? fromOffset : 0;
-      const size = await this.folder.size(segment);
-      if (size < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${size}`);
-      const scan = scanTransactions(await this.folder.readFrom(segment, start), start);
+      if (bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${bytes.length}`);
+      const scan = scanTransactions(start === 0 ? bytes : bytes.subarray(start), start);
+      scanEnds.set(segment, scan.validEnd);
       for (const transaction of scan.transactions) {
         replayed += 1;
+        // transaction numbers go up by one from the checkpoint's: a gap is a cut or missing segment
+        const expectedTx = previousTx === undefined ? doc.replayFromTx : previousTx + 1;
+        if (expectedTx !== undefined && transaction.tx !== expectedTx) {
+          throw unreadable(
+            this.dataFile,
+            `expects transaction ${expectedTx} next in its journal, but ${pathOf(segment)} holds transaction ${transaction.tx} at byte ${transaction.records[0]?.offset ?? start}: ` +
+              `transactions ${Math.min(expectedTx, transaction.tx)}–${Math.max(expectedTx, transaction.tx) - 1} are missing (a segment was cut short or removed)`,
+          );
+        }
+        previousTx = transaction.tx;
         state.nextTx = Math.max(state.nextTx, transaction.tx + 1);
         for (const { record, offset, length } of transaction.records) {
           const collection = state.collection(record.collection);
           const key = cacheKey(record.collection, record.id);
           const previous = record.kind === 'delete' ? collection.delete(record.id) : collection.set(record.id, { version: record.version, seq: record.seq, segment, offset, length });
           // the keys it was filed under: from an earlier line of this replay, or its stored value
-          const previousKeys = replayedKeys.has(key) ? replayedKeys.get(key) : previous ? this.keysOfStored(record.collection, record.id, previous) : undefined;
-          collection.unfile(record.id, previousKeys);
+          if (replayedKeys.has(key)) collection.unfile(record.id, replayedKeys.get(key));
+          else if (previous && present.has(previous.segment)) collection.unfile(record.id, this.keysOfStored(record.collection, record.id, previous));
+          // a checkpoint may point into a segment removed after it was written (the record changed
+          // meanwhile, and that change is replayed here): the keys it was filed under are unknown
+          else if (previous) collection.unfileEverywhere(record.id);
           if (record.kind === 'put') {
             collection.file(record.id, record.keys);
             replayedKeys.set(key, record.keys);
@@ -419,14 +551,11 @@ export class JournalStore {
           }
         }
       }
-      if (scan.tornBytes > 0) {
-        if (position !== toReplay.length - 1) throw unreadable(this.dataFile, `has a damaged journal segment ${segment} (at byte ${scan.validEnd})`);
-        await this.folder.truncate(segment, scan.validEnd);
-        this.logger?.warn(
-          { event: 'store_torn_write_discarded', segment, bytes: scan.tornBytes },
-          'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
-        );
-      }
+    }
+    // the replay must have read every byte the verification found valid (up to a torn tail)
+    for (const [segment, end] of scanEnds) {
+      const expected = verdict.kind === 'torn' && verdict.segment === segment ? verdict.offset : (verifications.get(segment)?.size ?? 0);
+      if (end !== expected) throw damaged(this.dataFile, damageAt(segments, verifications, pathOf, doc.replayFrom, segment, end));
     }
     // checked after the replay: a checkpoint taken while compaction moved records may still point
     // into a segment deleted since; the journal after it moves those records on
@@ -434,6 +563,13 @@ export class JournalStore {
       if ((state.liveBytes.get(segment) ?? 0) > 0 && !segments.includes(segment)) {
         throw unreadable(this.dataFile, `refers to journal segment ${SegmentFolder.pathOf(this.folder.folder, segment)}, which is missing`);
       }
+    }
+    if (verdict.kind === 'torn') {
+      await this.folder.truncate(verdict.segment, verdict.offset);
+      this.logger?.warn(
+        { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
+        'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
+      );
     }
     this.state = state;
     this.cache.clear();
@@ -523,6 +659,8 @@ export class JournalStore {
   // ---------------------------------------------------------------- internals: writing
 
   private append(records: Staged[]): Promise<void> {
+    // an empty transaction would be an empty line before its commit line, which no reader accepts
+    if (records.length === 0) return this.flush();
     const tx = this.state.nextTx++;
     const encoded = encodeTransaction(tx, records);
     if (this.appendOffset > 0 && this.appendOffset + encoded.bytes.length > this.segmentBytes) {
@@ -560,10 +698,22 @@ export class JournalStore {
       this.pendingByKey.set(key, promise);
     });
     this.queue.push(queued);
+    this.startDrain();
+    return promise;
+  }
+
+  /**
+   * Starts writing the queue unless a drain runs. Maintenance is scheduled only once the drain has
+   * ended and `writing` is cleared: compaction appends synchronously from there, and an append
+   * made while a finished drain still looked active would sit in the queue unwritten (its readers
+   * waiting) until some other change came along.
+   */
+  private startDrain(): void {
     this.writing ??= this.drain().finally(() => {
       this.writing = undefined;
+      if (this.queue.length > 0) this.startDrain();
+      else this.scheduleMaintenance();
     });
-    return promise;
   }
 
   /** Writes queued transactions: one write and one fsync per batch (group commit). */
@@ -601,7 +751,6 @@ export class JournalStore {
         queued.resolve();
       }
     }
-    this.scheduleMaintenance();
   }
 
   private fail(error: unknown, batch: QueuedTransaction[]): void {
@@ -662,6 +811,7 @@ export class JournalStore {
    */
   private async writeCheckpoint(): Promise<void> {
     const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
+    const replayFromTx = this.state.nextTx;
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
     for (const [name, collection] of this.state.collections) {
@@ -671,7 +821,7 @@ export class JournalStore {
     }
     await this.flush();
     if (this.broken) return;
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, collections };
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, collections };
     this.failpoint('checkpoint.beforeWrite');
     this.doc.data = doc;
     await this.doc.write();

@@ -2,13 +2,15 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { SetupBotError } from '../../setup/errors.js';
 
-interface LockContents {
+export interface LockContents {
   pid: number;
   host: string;
   since: string;
+  /** What holds it: the store (a bot, or a tool that opens the store), or an offline backup copying it. */
+  role?: 'store' | 'backup';
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -34,10 +36,11 @@ export class LockFile {
   constructor(
     readonly file: string,
     readonly dataFile: string,
+    private readonly role: LockContents['role'] = 'store',
   ) {}
 
   async acquire(): Promise<{ tookOverFrom?: number }> {
-    const mine: LockContents = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    const mine: LockContents = { pid: process.pid, host: hostname(), since: new Date().toISOString(), role: this.role };
     let tookOverFrom: number | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -99,4 +102,26 @@ export class LockFile {
       return undefined;
     }
   }
+}
+
+/** Who holds a data file's lock right now: a live process on this host, one on another host, or nobody. */
+export async function lockHolder(dataFile: string): Promise<{ kind: 'none' } | { kind: 'self' } | { kind: 'local'; holder: LockContents } | { kind: 'remote'; holder: LockContents }> {
+  const file = `${dataFile}.lock`;
+  let holder: LockContents;
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<LockContents>;
+    if (typeof parsed.pid !== 'number') return { kind: 'none' };
+    holder = { pid: parsed.pid, host: String(parsed.host ?? ''), since: String(parsed.since ?? ''), role: parsed.role === 'backup' ? 'backup' : 'store' };
+  } catch {
+    return { kind: 'none' };
+  }
+  if (holder.host === hostname()) {
+    if (holder.pid === process.pid) return { kind: 'self' };
+    return alive(holder.pid) ? { kind: 'local', holder } : { kind: 'none' };
+  }
+  const fresh = await stat(file).then(
+    (info) => Date.now() - info.mtimeMs < STALE_MS,
+    () => false,
+  );
+  return fresh ? { kind: 'remote', holder } : { kind: 'none' };
 }

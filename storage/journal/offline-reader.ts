@@ -4,11 +4,12 @@
  * at the store of a running or crashed bot from outside.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
 import { IndexState } from './index-state.js';
-import { journalFolderOf } from './journal-store.js';
-import { SegmentFolder } from './segments.js';
+import { retryOnVanishedSegment } from './inspect.js';
+import { SegmentFolder, journalFolderOf } from './segments.js';
 
 export interface StoreContents {
   collections: Record<string, Record<string, { version: number; value: unknown }>>;
@@ -16,8 +17,17 @@ export interface StoreContents {
   tornBytes: number;
 }
 
+/**
+ * The store's contents. Reading a store a bot runs on races with its compaction (a segment listed
+ * may be gone when it is read): the read then starts over; `npm run store -- backup` gives a
+ * consistent copy instead.
+ */
 export async function readStoreContents(dataFile: string): Promise<StoreContents> {
-  const parsed = JSON.parse(await readFile(dataFile, 'utf8')) as unknown;
+  return retryOnVanishedSegment(() => readOnce(dataFile));
+}
+
+async function readOnce(dataFile: string): Promise<StoreContents> {
+  const parsed = decodeCheckpoint(await readFile(dataFile, 'utf8')).value;
   if (isV1Document(parsed)) {
     const collections: StoreContents['collections'] = {};
     for (const [name, records] of Object.entries(parsed.collections)) {

@@ -138,3 +138,9 @@ export class SegmentFolder {
     closeSync(fd);
   }
 }
+
+/** The journal folder beside a data file: `setupbot.json` → `setupbot.journal/`. */
+export function journalFolderOf(dataFile: string): string {
+  const parsed = path.parse(dataFile);
+  return path.join(parsed.dir, `${parsed.ext === '.json' ? parsed.name : parsed.base}.journal`);
+}

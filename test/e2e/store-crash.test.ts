@@ -3,7 +3,8 @@
  * keep writing setup drafts and submitting requests until the bot kills itself at a failpoint
  * (SETUPBOT_FAILPOINTS); then it is started again on the same files. Each time:
  * - it opens (a torn write at the end of the journal is cut off, a half-written checkpoint is
- *   ignored), and the files hold no half-written record;
+ *   ignored), and the files hold no half-written record (read from a backup the running bot
+ *   writes on SIGUSR2: a consistent snapshot, while its compaction goes on);
  * - every change the bot acknowledged (an HTTP answer received) is there: each submitted
  *   request with its audit entry, each draft at the step its last answered click reached;
  * - the audit chain verifies, and the bot goes on serving.
@@ -14,6 +15,8 @@ import path from 'node:path';
 import { verifyAuditChain, type AuditEntry } from '../../setup/audit/audit.js';
 import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
 import type { SetupRequest } from '../../setup/model/request.js';
+import { takeBackup } from '../../storage/journal/backup-request.js';
+import { inspectStore } from '../../storage/journal/inspect.js';
 import { readStoreContents } from '../../storage/journal/offline-reader.js';
 import { teamsUser, type TeamsUser } from '../harness/activities.js';
 import { BotProcess } from '../harness/bot-process.js';
@@ -159,7 +162,13 @@ describe('SIGKILL at each point of the store write path', () => {
     // restart on the same files, no failpoints
     const second = await run.startBot();
     if (restartEvent) expect(second.output.some((line) => line.includes(`"event":"${restartEvent}"`))).toBe(true);
-    const contents = await readStoreContents(run.dataFile);
+    // read a consistent snapshot the running bot writes itself (SIGUSR2), never its live files:
+    // its compaction may remove a segment between reading the checkpoint and that segment
+    const backup = await takeBackup(run.dataFile, path.join(run.dir, `backup-${run.bots.length}`));
+    expect(backup.mode).toBe('online');
+    expect(second.output.some((line) => line.includes('"event":"store_backup_written"'))).toBe(true);
+    expect((await inspectStore(backup.dataFile)).opens).toBe(true);
+    const contents = await readStoreContents(backup.dataFile);
     expect(contents.tornBytes).toBe(0);
 
     const requests = Object.values(contents.collections.requests ?? {}).map((record) => record.value as SetupRequest);

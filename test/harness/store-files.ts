@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { journalFolderOf } from '../../storage/journal/journal-store.js';
-import { SegmentFolder } from '../../storage/journal/segments.js';
+import { SegmentFolder, journalFolderOf } from '../../storage/journal/segments.js';
 
 /** Every byte the store has on disk (data file and journal segments) as text: for "appears nowhere" checks. */
 export async function storeText(dataFile: string): Promise<string> {
