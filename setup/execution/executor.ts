@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit.js';
 import { AuditQueue } from '../audit/audit-queue.js';
-import { environmentChangeStep, retireStep, unlinkStep, versionCheckStep, type StepResult } from './change-steps.js';
+import { STEP_BODIES } from './steps/index.js';
+import type { StepResult } from './steps/step.js';
 import { updateExisting } from '../coordination/compare-and-set.js';
 import { isFinished, type ExecutionStep } from '../model/execution.js';
 import { planOf, retryPlan } from './plans.js';
@@ -23,10 +24,8 @@ import { predecessorsOf } from '../requests/lineage.js';
 import type { Clock, Failpoint, Logger, Repository, Versioned } from '../ports.js';
 import type { Registry } from '../registry/registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from '../model/request.js';
-import { keyVaultScope } from '../model/setup-diff.js';
 import type { ServiceUseWords } from '../service-access/index.js';
-import { overallOutcome } from '../service-access/service-use-verifier.js';
-import type { CheckOutcome, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../model/verification.js';
+import type { ConnectionChecker, KeyVaultVerifier } from '../model/verification.js';
 
 /** Claims the execution of one request for this instance (see Leases.hold). */
 export interface ExecutionClaims {
@@ -65,26 +64,6 @@ export interface ExecutorDeps {
    * not stored yet) and `execution.afterStep` (the outcome is stored).
    */
   failpoint?: Failpoint;
-}
-
-/** "✅ OK", "⚠️ Warning", "❌ Failed": an outcome never rests on the emoji alone. */
-const OUTCOME_MARK: Record<CheckOutcome, string> = { ok: '✅ OK', warning: '⚠️ Warning', failed: '❌ Failed' };
-
-/**
- * The step's lines: vault problems, then what Electronic invoicing can't use (each with its fix),
- * then per item what setupbot read and, apart, whether Electronic invoicing can use it.
- */
-function verificationLines(verification: KeyVaultVerification, words: ServiceUseWords | undefined): string[] {
-  const lines = [...verification.messages, ...(words ? words.lines(verification) : [])];
-  for (const item of verification.items) {
-    const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
-    const use = words?.item(item.serviceUse);
-    lines.push(`${OUTCOME_MARK[item.outcome]} · ${item.name} (${item.isStorageSas ? 'storage SAS secret' : item.type}): ${detail}${use ? ` · ${use}` : ''}`);
-  }
-  for (const chain of verification.chains) {
-    lines.push(`${OUTCOME_MARK[chain.outcome]} · chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`);
-  }
-  return lines;
 }
 
 export class Executor {
@@ -280,81 +259,18 @@ export class Executor {
     return true;
   }
 
+  /** The step's body (steps/, one file per kind), with what it acts on. */
   private async perform(request: SetupRequest, step: ExecutionStep): Promise<StepResult> {
-    const { content } = request;
-    const dryRun = request.execution?.dryRun ?? false;
-    const { registry } = this.deps;
-    const now = this.deps.clock.now().toISOString();
-    // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
-    const replaces = await predecessorsOf(this.deps.requests, request);
-    switch (step.kind) {
-      case 'keyVault': {
-        if (request.change) {
-          // a change verifies only what it adds or changes; the change step records it
-          const verification = await this.deps.verifier.verify(content.keyVault, keyVaultScope(request.change.diff, content));
-          return { status: overallOutcome(verification), messages: verificationLines(verification, this.deps.serviceUseWords), verification };
-        }
-        const verification = await this.deps.verifier.verify(content.keyVault);
-        const messages = verificationLines(verification, this.deps.serviceUseWords);
-        // Electronic invoicing unable to use it fails the step as setupbot unable to read it does
-        const status = overallOutcome(verification);
-        if (status !== 'failed') {
-          if (dryRun) messages.push('Dry run: the Key Vault reference was not recorded.');
-          else await registry.recordKeyVaultReference(request.id, content.keyVault, verification, replaces);
-        }
-        return { status, messages, verification };
-      }
-      case 'versionCheck':
-        return versionCheckStep(request, registry, now);
-      case 'environmentChange':
-        return environmentChangeStep(request, request.execution?.steps ?? [], registry, dryRun, now);
-      case 'applicationUnlink':
-        return unlinkStep(request, step, registry, dryRun);
-      case 'environmentRetire':
-        return retireStep(request, registry, dryRun, now);
-      case 'environmentRecord': {
-        if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
-        const recorded = await registry.recordEnvironment(request.id, content.environment, content.keyVault, replaces);
-        return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
-      }
-      case 'environmentPublish': {
-        const sas = await this.storageSasFinding(request);
-        if (content.environment.users.length === 0) return { status: 'failed', messages: ['Cannot publish: the environment has no users.'] };
-        if (!sas || sas.outcome === 'failed') {
-          const fix = request.change ? ` Renew it, type verify ${content.environment.name} to check it, then press Retry.` : '';
-          return { status: 'failed', messages: [`Cannot publish: the storage SAS token secret was not verified.${fix}`] };
-        }
-        if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be published.`] };
-        const published = await registry.publishEnvironment(content.environment.name);
-        return { status: 'ok', messages: [`Status: ${published.status}.`] };
-      }
-      case 'connectedApplication': {
-        const app = content.connectedApplications[step.appIndex ?? -1];
-        if (!app) return { status: 'failed', messages: ['The application is no longer part of the request.'] };
-        const connection = await this.deps.checker.check(app.applicationUrl);
-        const messages = [`Check connection: ${connection.message}`];
-        if (connection.outcome !== 'failed') {
-          if (dryRun) messages.push(`Dry run: ${app.name} would be recorded and linked to ${content.environment.name}.`);
-          else {
-            await registry.recordConnectedApplication(request.id, app, content.environment.name, connection, replaces);
-            messages.push(`Recorded and linked to ${content.environment.name}.`);
-          }
-        }
-        return { status: connection.outcome, messages, connection };
-      }
-    }
-  }
-
-  /**
-   * The storage SAS secret's finding the publish step relies on: this run's verification, or for
-   * a change that did not touch it, the recorded one.
-   */
-  private async storageSasFinding(request: SetupRequest): Promise<KeyVaultVerification['items'][number] | undefined> {
-    const verified = request.execution?.steps.find((candidate) => candidate.kind === 'keyVault')?.verification?.items.find((item) => item.isStorageSas);
-    if (verified || !request.change) return verified;
-    const name = request.content.keyVault.storageSasSecretName.trim().toLowerCase();
-    const recorded = await this.deps.registry.keyVaultReference(request.content.keyVault.name);
-    return recorded?.verification.items.find((item) => item.name.trim().toLowerCase() === name);
+    const { registry, verifier, checker, serviceUseWords } = this.deps;
+    return STEP_BODIES[step.kind]({
+      request,
+      step,
+      parts: { registry, verifier, checker, ...(serviceUseWords ? { serviceUseWords } : {}) },
+      dryRun: request.execution?.dryRun ?? false,
+      // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
+      replaces: await predecessorsOf(this.deps.requests, request),
+      now: this.deps.clock.now().toISOString(),
+    });
   }
 
   private async finish(requestId: string): Promise<void> {

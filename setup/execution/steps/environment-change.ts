@@ -1,0 +1,38 @@
+/**
+ * Apply a change: record the new content as the environment's next version (Changed if it was
+ * Published, unless only number sequences changed), and the Key Vault reference with what this
+ * run verified when the change touches it.
+ */
+import { isFieldChange, touchesOnlyNumberSequences } from '../../model/setup-diff.js';
+import type { SetupRequest } from '../../model/request.js';
+import { EnvironmentVersionConflict, revisionOf, type RecordedEnvironment } from '../../registry/registry.js';
+import { conflictResult } from './conflict.js';
+import type { StepBody } from './step.js';
+
+/** Whether the change touches the Key Vault reference (its content is recorded again then). */
+function touchesKeyVault(request: SetupRequest): boolean {
+  return (request.change?.diff ?? []).some((change) => (isFieldChange(change) ? change.field.startsWith('keyVault.') : change.list === 'items' || change.list === 'chains'));
+}
+
+export const environmentChangeStep: StepBody = async ({ request, parts, dryRun, now }) => {
+  const change = request.change;
+  if (!change) return { status: 'failed', messages: ['This request carries no change.'] };
+  const keepStatus = touchesOnlyNumberSequences(change.diff);
+  if (dryRun) {
+    const status = keepStatus ? 'its status would stay as it is (number sequences apply without publishing)' : 'a published environment would be Changed until published again';
+    return { status: 'ok', messages: [`Dry run: the change would be recorded as version ${change.baseRevision + 1}; ${status}.`] };
+  }
+  let recorded: RecordedEnvironment;
+  try {
+    recorded = await parts.registry.applyEnvironmentChange(request.id, change.baseRevision, request.content, { keepStatus });
+  } catch (error) {
+    if (error instanceof EnvironmentVersionConflict) return conflictResult(request, error.current, parts.registry, now);
+    throw error;
+  }
+  if (touchesKeyVault(request)) {
+    const verification = (request.execution?.steps ?? []).find((candidate) => candidate.kind === 'keyVault')?.verification;
+    await parts.registry.changeKeyVaultReference(request.id, request.content.keyVault, verification);
+  }
+  const status = keepStatus ? `Status stays ${recorded.status}: number sequences apply without publishing.` : `Status: ${recorded.status}.`;
+  return { status: 'ok', messages: [`Recorded as version ${revisionOf(recorded)}.`, status] };
+};

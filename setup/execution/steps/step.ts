@@ -1,0 +1,44 @@
+/**
+ * What an execution step is: a body that does one step of an approved request's plan, exactly
+ * as the plan (../plans.ts) names it, and says how it went. Each body is idempotent: a re-run
+ * after a crash (or by Retry) finds what it already did (the registry recognises its own
+ * records) and does not do it again.
+ */
+import type { ExecutionStep } from '../../model/execution.js';
+import type { ChangeConflict, SetupRequest } from '../../model/request.js';
+import type { CheckOutcome, ConnectionCheck, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../../model/verification.js';
+import type { Registry } from '../../registry/registry.js';
+import type { ServiceUseWords } from '../../service-access/index.js';
+
+export interface StepResult {
+  status: CheckOutcome;
+  messages: string[];
+  verification?: KeyVaultVerification;
+  connection?: ConnectionCheck;
+  /** Set (with status failed) when the environment was found at a later version. */
+  conflict?: ChangeConflict;
+}
+
+/** The parts of the outside world steps act on (handed in by the executor). */
+export interface StepParts {
+  registry: Registry;
+  verifier: KeyVaultVerifier;
+  checker: ConnectionChecker;
+  /** Words for Electronic invoicing's findings (cards/service-use-words.ts); without them only setupbot's own reading is told. */
+  serviceUseWords?: ServiceUseWords;
+}
+
+/** One step of one request, as its body sees it. */
+export interface StepTurn {
+  request: SetupRequest;
+  step: ExecutionStep;
+  parts: StepParts;
+  /** Verify and tell, record nothing (the request's first attempt decided). */
+  dryRun: boolean;
+  /** Ids of the requests this one replaces (Edit and resubmit): their records are taken over, not refused. */
+  replaces: readonly string[];
+  /** The time of this step, ISO. */
+  now: string;
+}
+
+export type StepBody = (turn: StepTurn) => Promise<StepResult>;
