@@ -3,6 +3,7 @@
  * /api/requests, /api/requests/{id}: JSON, never cached, every call authenticated first (see
  * caller.ts).
  */
+import { z } from 'zod';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
 import { screenNameArgument } from '../setup/rules/name-argument.js';
@@ -19,12 +20,17 @@ export interface ReadApiDeps {
 type Body = ApiError | EnvironmentListResponse | EnvironmentResponse | EnvironmentHistoryResponse | RequestListResponse | RequestResponse;
 
 /** `?page=N` (1-based, default 1); undefined when it is not a whole number from 1 to 1,000,000. */
+/** The history's `page` query parameter: absent or empty is the first page; digits only, 1 to 1,000,000. */
+const PAGE_QUERY = z
+  .string()
+  .regex(/^\d{0,7}$/)
+  .transform((raw) => (raw === '' ? 1 : Number(raw)))
+  .pipe(z.number().int().min(1).max(1_000_000));
+
 export function pageParameter(url: string | undefined): number | undefined {
-  const raw = new URL(url ?? '/', 'http://localhost').searchParams.get('page');
-  if (raw === null || raw === '') return 1;
-  if (!/^\d{1,7}$/.test(raw)) return undefined;
-  const page = Number(raw);
-  return page >= 1 && page <= 1_000_000 ? page : undefined;
+  const raw = new URL(url ?? '/', 'http://localhost').searchParams.get('page') ?? '';
+  const parsed = PAGE_QUERY.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function reply(res: Response, status: number, body: Body): void {
