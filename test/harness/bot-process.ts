@@ -29,14 +29,25 @@ export class BotProcess {
     });
     this.child = child;
     this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    const collect = (chunk: Buffer): void => {
-      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    // whole lines only: a log line can arrive in two chunks
+    const collector = (): ((chunk: Buffer) => void) => {
+      let partial = '';
+      return (chunk) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        this.output.push(...lines.filter(Boolean));
+      };
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    child.stdout?.on('data', collector());
+    child.stderr?.on('data', collector());
     const line = await waitFor(() => this.output.find((text) => /"event":"(anonymous_mode|listening)"/.test(text)) ?? (child.exitCode !== null ? 'exited' : undefined), 15000, 'the bot to listen');
     if (line === 'exited') throw new Error(`bot exited at start-up:\n${this.output.join('\n')}`);
     this.port = (JSON.parse(line) as { port: number }).port;
+  }
+
+  /** Resolves with the first output line containing `text`, once the bot has written it. */
+  outputLine(text: string, timeoutMs = 15000): Promise<string> {
+    return waitFor(() => this.output.find((line) => line.includes(text)), timeoutMs, `the bot to log ${text}`);
   }
 
   signal(signal: NodeJS.Signals): void {
