@@ -4,6 +4,7 @@
  */
 import type { Env } from './env.js';
 import { ConfigError } from './config-error.js';
+import { kind, matching, oneOf, readVariable, refuse, text, type Kind } from './config-values.js';
 
 /** How to reach one Azure Storage service: a connection string, or a URL and the app's identity. */
 export type AzureAccess =
@@ -29,14 +30,8 @@ const TABLE = 'SETUPBOT_AZURE_TABLE';
 const CONTAINER = 'SETUPBOT_AZURE_CONTAINER';
 export const AZURE_STORAGE_VARIABLES = [CONNECTION_STRING, ACCOUNT_URL, TABLES_CONNECTION_STRING, TABLE, CONTAINER] as const;
 
-const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
-const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 /** https://<account>.<service>.<suffix>: Azure Storage's own endpoints (any cloud). */
 const ACCOUNT_HOST = /^([a-z0-9]{3,24})\.(blob|table|queue|file|dfs)\.(.+)$/i;
-
-function trimmed(env: Env, name: string): string {
-  return (env[name] ?? '').trim();
-}
 
 /** The fields of a connection string (keys lower-cased). */
 function fieldsOf(connectionString: string): Map<string, string> {
@@ -53,51 +48,46 @@ function fieldsOf(connectionString: string): Map<string, string> {
 const CONNECTION_STRING_FIX =
   "Copy it from the storage account's Access keys page (DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net), or name each endpoint (TableEndpoint=…;BlobEndpoint=…) with an AccountKey or SharedAccessSignature";
 
-function connectionString(env: Env, name: string, services: readonly ('Table' | 'Blob')[]): AzureAccess | undefined {
-  const raw = trimmed(env, name);
-  if (!raw) return undefined;
-  const fields = fieldsOf(raw);
-  if (fields.size === 0) throw new ConfigError(name, 'is not a connection string (key=value pairs separated by ;)', `${CONNECTION_STRING_FIX}.`);
-  if (fields.get('usedevelopmentstorage') === 'true') return { kind: 'connectionString', connectionString: raw, setting: name };
-  const credential = fields.has('accountkey') || fields.has('sharedaccesssignature');
-  if (!credential) throw new ConfigError(name, 'has neither an AccountKey nor a SharedAccessSignature', `${CONNECTION_STRING_FIX}; to use the app's managed identity instead, set ${ACCOUNT_URL}.`);
-  for (const service of services) {
-    if (!fields.has(`${service.toLowerCase()}endpoint`) && !fields.has('accountname')) {
-      throw new ConfigError(name, `names no ${service} endpoint`, `Add ${service}Endpoint=… or AccountName=… to it. ${CONNECTION_STRING_FIX}.`);
+/** A connection string that reaches the given services with a credential, as given; '' when unset. */
+const connectionString = (services: readonly ('Table' | 'Blob')[]): Kind<string> =>
+  kind((raw, ctx) => {
+    if (!raw) return raw;
+    const fields = fieldsOf(raw);
+    if (fields.size === 0) return refuse(ctx, 'is not a connection string (key=value pairs separated by ;)', `${CONNECTION_STRING_FIX}.`);
+    if (fields.get('usedevelopmentstorage') === 'true') return raw;
+    if (!fields.has('accountkey') && !fields.has('sharedaccesssignature')) {
+      return refuse(ctx, 'has neither an AccountKey nor a SharedAccessSignature', `${CONNECTION_STRING_FIX}; to use the app's managed identity instead, set ${ACCOUNT_URL}.`);
     }
-  }
-  return { kind: 'connectionString', connectionString: raw, setting: name };
-}
+    const missing = services.find((service) => !fields.has(`${service.toLowerCase()}endpoint`) && !fields.has('accountname'));
+    return missing ? refuse(ctx, `names no ${missing} endpoint`, `Add ${missing}Endpoint=… or AccountName=… to it. ${CONNECTION_STRING_FIX}.`) : raw;
+  });
 
-/** Both service URLs of a storage account from one of them. */
-function accountUrls(env: Env): { table: string; blob: string } | undefined {
-  const raw = trimmed(env, ACCOUNT_URL);
+/** Both service URLs of a storage account from one of them; undefined when unset. */
+const accountUrls = kind((raw, ctx): { table: string; blob: string } | undefined => {
   if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(ACCOUNT_URL, `"${raw}" is not a URL`, 'Give the account endpoint, e.g. https://contosobot.blob.core.windows.net (its table endpoint is derived from it).');
-  }
+  if (!URL.canParse(raw)) return refuse(ctx, `"${raw}" is not a URL`, 'Give the account endpoint, e.g. https://contosobot.blob.core.windows.net (its table endpoint is derived from it).');
+  const url = new URL(raw);
   const match = ACCOUNT_HOST.exec(url.hostname);
   if (url.protocol !== 'https:' || !match || url.search) {
-    throw new ConfigError(
-      ACCOUNT_URL,
+    return refuse(
+      ctx,
       `"${url.origin}" is not an Azure Storage account endpoint`,
       `Give https://<account>.blob.core.windows.net (or .table.…; any cloud's suffix works), without a query. For other endpoints (an emulator, a private DNS name) use ${CONNECTION_STRING}.`,
     );
   }
   const [, account, , suffix] = match;
   return { table: `https://${account}.table.${suffix}`, blob: `https://${account}.blob.${suffix}` };
-}
+});
+
+const storageKind = kind((raw) => raw.toLowerCase()).pipe(
+  oneOf(['embedded', 'azure'], 'embedded', 'Use embedded (one instance, a data file) or azure (Azure Storage, several instances).'),
+);
+
+const viaKey = (setting: string, value: string): AzureAccess | undefined => (value ? { kind: 'connectionString', connectionString: value, setting } : undefined);
 
 export function loadStorageConfig(env: Env): StorageConfig {
-  const raw = trimmed(env, 'SETUPBOT_STORAGE').toLowerCase() || 'embedded';
-  if (raw !== 'embedded' && raw !== 'azure') {
-    throw new ConfigError('SETUPBOT_STORAGE', `"${raw}" is not recognised`, 'Use embedded (one instance, a data file) or azure (Azure Storage, several instances).');
-  }
-  const setAzure = AZURE_STORAGE_VARIABLES.filter((name) => trimmed(env, name) !== '');
-  if (raw === 'embedded') {
+  if (readVariable(env, 'SETUPBOT_STORAGE', storageKind) === 'embedded') {
+    const setAzure = AZURE_STORAGE_VARIABLES.filter((name) => readVariable(env, name, text()) !== '');
     if (setAzure.length > 0) {
       throw new ConfigError(
         'SETUPBOT_STORAGE',
@@ -108,8 +98,9 @@ export function loadStorageConfig(env: Env): StorageConfig {
     return { kind: 'embedded' };
   }
 
-  const both = connectionString(env, CONNECTION_STRING, trimmed(env, TABLES_CONNECTION_STRING) ? ['Blob'] : ['Table', 'Blob']);
-  const urls = accountUrls(env);
+  const separateTables = readVariable(env, TABLES_CONNECTION_STRING, text()) !== '';
+  const both = viaKey(CONNECTION_STRING, readVariable(env, CONNECTION_STRING, connectionString(separateTables ? ['Blob'] : ['Table', 'Blob'])));
+  const urls = readVariable(env, ACCOUNT_URL, accountUrls);
   if (both && urls) throw new ConfigError(ACCOUNT_URL, `is set together with ${CONNECTION_STRING}`, 'Set one of them: the connection string (account key), or the account URL (the app\'s managed identity).');
   if (!both && !urls) {
     throw new ConfigError(
@@ -119,15 +110,16 @@ export function loadStorageConfig(env: Env): StorageConfig {
     );
   }
   const blobs: AzureAccess = both ?? { kind: 'identity', url: urls?.blob ?? '', setting: ACCOUNT_URL };
-  const tables: AzureAccess = connectionString(env, TABLES_CONNECTION_STRING, ['Table']) ?? both ?? { kind: 'identity', url: urls?.table ?? '', setting: ACCOUNT_URL };
-
-  const tableName = trimmed(env, TABLE) || 'setupbot';
-  if (!TABLE_NAME.test(tableName)) {
-    throw new ConfigError(TABLE, `"${tableName}" is not a table name`, 'Use 3–63 letters and digits, starting with a letter (default setupbot).');
-  }
-  const containerName = trimmed(env, CONTAINER) || 'setupbot-state';
-  if (!CONTAINER_NAME.test(containerName)) {
-    throw new ConfigError(CONTAINER, `"${containerName}" is not a blob container name`, 'Use 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (default setupbot-state).');
-  }
-  return { kind: 'azure', tables, blobs, tableName, containerName };
+  const tables: AzureAccess = viaKey(TABLES_CONNECTION_STRING, readVariable(env, TABLES_CONNECTION_STRING, connectionString(['Table']))) ?? both ?? { kind: 'identity', url: urls?.table ?? '', setting: ACCOUNT_URL };
+  return {
+    kind: 'azure',
+    tables,
+    blobs,
+    tableName: readVariable(env, TABLE, matching(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name', 'Use 3–63 letters and digits, starting with a letter (default setupbot).', 'setupbot')),
+    containerName: readVariable(
+      env,
+      CONTAINER,
+      matching(/^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/, 'a blob container name', 'Use 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (default setupbot-state).', 'setupbot-state'),
+    ),
+  };
 }

@@ -9,6 +9,7 @@
  * tenant's keys are fetched, so only a well-formed token can ever meet "keys unavailable".
  */
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { GUID } from '../setup/model/ids.js';
 import type { Clock } from '../setup/ports.js';
 
 export type TokenFailure =
@@ -50,7 +51,6 @@ export interface EntraTokenVerifierOptions {
   keysTtlMs?: number;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra ID signs access tokens with RS256; nothing else is accepted. */
 export const ACCEPTED_ALGORITHMS: readonly string[] = ['RS256'];
 const CLOCK_SKEW_SECONDS = 300;

@@ -29,12 +29,8 @@ export interface FieldError {
 
 // --- predicates ---
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A GUID in its usual 8-4-4-4-12 hex form (Entra object ids, tenant ids). */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
+/** A GUID in its usual 8-4-4-4-12 hex form (Entra object ids, tenant ids): one home, in model/ids.ts. */
+export { isGuid } from '../model/ids.js';
 
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const TOP_LEVEL_DOMAIN = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;

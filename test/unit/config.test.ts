@@ -390,3 +390,34 @@ describe('loadConfig: tab and read API', () => {
     expectRefused({ ...singleTenant, SETUPBOT_TAB_HOST_ORIGINS: 'teams.contoso.com' }, 'SETUPBOT_TAB_HOST_ORIGINS');
   });
 });
+
+describe('loadConfig: the whole message of each kind of value', () => {
+  test.each([
+    [{ PORT: '3978.5' }, 'PORT: "3978.5" is not a whole number from 0 to 65535. Set PORT to such a number or leave it unset (default 3978).'],
+    [{ SETUPBOT_DRY_RUN: 'Maybe' }, 'SETUPBOT_DRY_RUN: "maybe" is not true or false. Set SETUPBOT_DRY_RUN=true or SETUPBOT_DRY_RUN=false.'],
+    [{ SETUPBOT_LOG_LEVEL: 'verbose' }, 'SETUPBOT_LOG_LEVEL: "verbose" is not recognised. Use one of: fatal, error, warn, info, debug, trace, silent.'],
+    [{ SETUPBOT_STORAGE: 'COSMOS' }, 'SETUPBOT_STORAGE: "cosmos" is not recognised. Use embedded (one instance, a data file) or azure (Azure Storage, several instances).'],
+    [{ SETUPBOT_LEASE_TTL: '2999ms' }, 'SETUPBOT_LEASE_TTL: "2999ms" is too short. Use at least 3000 ms (3 s), or leave it unset (default 30s).'],
+    [{ SETUPBOT_FRESHNESS_AT: '24:00' }, 'SETUPBOT_FRESHNESS_AT: "24:00" is not a time of day. Write it as HH:MM in UTC (24-hour clock), e.g. 06:00, or leave it unset (default 06:00).'],
+    [{ SETUPBOT_NOTIFY_CHANNELS: '19:a, general, other' }, 'SETUPBOT_NOTIFY_CHANNELS: "general" is not a Teams channel conversation id. List channel conversation ids, which start with 19: (e.g. 19:abc…@thread.tacv2), separated by commas; or type "notify here" in the channel.'],
+    [{ SETUPBOT_REQUESTERS: `${USER_A}, Bob ` }, 'SETUPBOT_REQUESTERS: "Bob" is not a GUID. List the requesters as comma-separated Entra object ids, e.g. 00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000002.'],
+    [{ SETUPBOT_PUBLIC_HOST: 'bot.contoso.com:443' }, 'SETUPBOT_PUBLIC_HOST: "bot.contoso.com:443" is not a bare host name (a port, path or space is in it). Give the host name only, e.g. setupbot.contoso.com.'],
+    [{ SETUPBOT_FAILPOINTS: 'a@b' }, 'SETUPBOT_FAILPOINTS: "a@b" is not a failpoint (name or name@n). It is for crash tests only: leave it unset.'],
+    [{ SETUPBOT_GRAPH_ENDPOINT: 'nope' }, 'SETUPBOT_GRAPH_ENDPOINT: "nope" is not a URL. Give the endpoint\'s root, e.g. https://graph.microsoft.com (sovereign clouds have their own).'],
+  ] as [Env, string][])('%j', (env, message) => {
+    expect(configErrorFrom(env).message).toBe(message);
+  });
+
+  test('with several bad values, the first in reading order is named (the app registration before the listener)', () => {
+    expect(configErrorFrom({ SETUPBOT_LOG_LEVEL: 'verbose', HOST: '0.0.0.0', MicrosoftAppType: 'Anybody' }).variable).toBe('MicrosoftAppType');
+    expect(configErrorFrom({ SETUPBOT_LOG_LEVEL: 'verbose', HOST: '0.0.0.0' }).variable).toBe('HOST');
+    expect(configErrorFrom({ SETUPBOT_TAB_HOST_ORIGINS: 'x', PORT: 'x' }).variable).toBe('PORT');
+  });
+
+  test('channel lists are trimmed and de-duplicated; a flag takes yes/no/1/0 in any case', () => {
+    const config = loadConfig({ SETUPBOT_NOTIFY_CHANNELS: ' 19:a@thread.tacv2 ,,19:b@thread.tacv2, 19:a@thread.tacv2', SETUPBOT_DRY_RUN: ' YES ' });
+    expect(config.notifyChannels).toEqual(['19:a@thread.tacv2', '19:b@thread.tacv2']);
+    expect(config.dryRun).toBe(true);
+    expect(loadConfig({ SETUPBOT_DRY_RUN: '0' }).dryRun).toBe(false);
+  });
+});
