@@ -10,6 +10,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import { systemClock, type Clock } from '../setup/ports.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker } from '../setup/model/verification.js';
 import { noProxyFromEnv, proxyFromEnv, shouldBypassProxy } from './proxy-rules.js';
+import { DNS_CODES } from './network-errors.js';
 
 export interface HttpsConnectionCheckerOptions {
   /** Whole-check deadline (connect, TLS, proxy tunnel, response headers). Default 10 000. */
@@ -116,7 +117,6 @@ function errorFacts(error: unknown): ErrorFacts {
   };
 }
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 const UNTRUSTED_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',

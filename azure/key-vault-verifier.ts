@@ -21,6 +21,7 @@ import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome, type Parse
 import { vaultNameOf } from '../setup/rules/validation.js';
 import type { ChainVerification, CheckOutcome, ItemVerification, KeyVaultVerification, KeyVaultVerifier, ServiceUse, VerificationScope } from '../setup/model/verification.js';
 import { BlobSasProbe, type SasProbe } from './sas-probe.js';
+import { DNS_CODES } from './network-errors.js';
 
 export interface SecretClientKeyVaultVerifierOptions {
   /** Defaults to DefaultAzureCredential (managed identity in Azure). */
@@ -60,7 +61,6 @@ interface ErrorShape {
   statusCode?: number;
 }
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 /** Node / OpenSSL certificate verification codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID. */
 const TLS_CODE = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_(VERIFY|GET)|HOSTNAME/;

@@ -7,6 +7,7 @@
  * its dates.
  */
 import type { ServiceFinding } from '../setup/model/verification.js';
+import { DNS_CODES } from './network-errors.js';
 
 /** The probe's steps, each proving one or more SAS permissions. */
 export type ProbeStep = 'list' | 'cleanup' | 'create' | 'read' | 'delete';
@@ -47,7 +48,6 @@ interface ErrorFacts {
   serviceText: string;
 }
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const TLS_CODE = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_(VERIFY|GET)|HOSTNAME|EPROTO/;
 const RENEW_PERMISSIONS = 'racwdl';

@@ -6,9 +6,9 @@
  */
 import type { z } from 'zod';
 
-export type Json = Record<string, unknown>;
+import { isRecord, type JsonObject } from '../setup/model/json.js';
 
-export const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export type Json = JsonObject;
 
 /** The verb and data of a click; undefined when the payload is neither shape or its two verbs disagree. */
 export function clickOf(payload: unknown): { verb: string; data: Json } | undefined {

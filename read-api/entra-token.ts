@@ -11,6 +11,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { GUID } from '../setup/model/ids.js';
 import type { Clock } from '../setup/ports.js';
+import { isRecord } from '../setup/model/json.js';
 
 export type TokenFailure =
   | 'missing_token'
@@ -63,10 +64,6 @@ interface TenantKeys {
 }
 
 class KeysUnavailable extends Error {}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
