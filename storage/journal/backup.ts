@@ -12,9 +12,9 @@
  * BACKUP.json, written last (after every file is fsynced), says what was copied; its presence
  * means the backup is complete.
  */
-import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { syncFolder } from './durable-json-file.js';
+import { syncFolder, writeDurably } from './durable-json-file.js';
 import { SegmentFolder, journalFolderOf } from './segments.js';
 
 export const BACKUP_MANIFEST = 'BACKUP.json';
@@ -60,18 +60,6 @@ async function copyRange(from: string, to: string, length: number | undefined): 
   return copied;
 }
 
-async function writeSynced(file: string, text: string): Promise<void> {
-  const temp = `${file}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  await syncFolder(path.dirname(file));
-}
 
 /**
  * Copies the data file and, of each listed segment, its first `length` bytes (all of it when
@@ -107,7 +95,7 @@ export async function writeSnapshot(
   }
   await syncFolder(folder);
   const manifest: BackupManifest = { id, takenAt: new Date().toISOString(), mode, source: dataFile, dataFile: targetData, segments: copied, bytes };
-  await writeSynced(path.join(folder, BACKUP_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeDurably(path.join(folder, BACKUP_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

@@ -5,9 +5,9 @@
  * back. The real Key Vault verifier and the real access checker (Graph / Resource Graph through
  * the CONNECT proxy to the control-plane stand-in), an injected clock moved day by day.
  */
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SecretClientKeyVaultVerifier } from '../../azure/key-vault-verifier.js';
 import { AnsweringSasProbe } from '../harness/sas-probes.js';
+import { routeVaultTo } from '../harness/vault-verifier.js';
 import { AzureServiceAccessChecker } from '../../azure/service-access-checker.js';
 import { ManualClock } from '../fixtures/clocks.js';
 import { teamsUser } from '../harness/activities.js';
@@ -24,22 +24,6 @@ const CHANNEL = '19:drift-channel@thread.tacv2';
 const VAULT = 'contoso-einvoicing';
 const requester = teamsUser('Riley Requester');
 const approver = teamsUser('Ada Approver');
-
-function routeVaultTo(standIn: KeyVaultStandIn): PipelinePolicy {
-  const target = new URL(standIn.url);
-  return {
-    name: 'route-vault-to-standin',
-    async sendRequest(request, next) {
-      const url = new URL(request.url);
-      if (url.hostname.endsWith('.vault.azure.net')) {
-        url.protocol = target.protocol;
-        url.host = target.host;
-        request.url = url.toString();
-      }
-      return next(request);
-    },
-  };
-}
 
 describe('the daily sweep catches Electronic invoicing losing access', () => {
   const clock = new ManualClock();
