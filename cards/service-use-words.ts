@@ -38,6 +38,8 @@ export function itemUseSummary(use: ServiceUse | undefined): string {
   const summary = use.findings.find(isItemSummary);
   const others = use.findings.filter((finding) => !isItemSummary(finding) && finding.outcome !== 'ok');
   if (!summary) return `Electronic invoicing: ${SERVICE_MARK[use.outcome]}${others.length > 0 ? ", can't use it as it is (see above)" : ', can use it'}`;
+  // its access may be fine while the item itself fails for the service (the SAS refused): the worse one is said
+  if (summary.outcome !== 'failed' && others.some((finding) => finding.outcome === 'failed')) return `Electronic invoicing: ${SERVICE_MARK.failed}, can't use it as it is (see above)`;
   return `Electronic invoicing: ${SERVICE_MARK[summary.outcome]}, ${serviceFindingText(summary)}${others.length > 0 ? ', but see the findings above' : ''}`;
 }
 

@@ -132,6 +132,15 @@ test('a SAS signed with a rotated key fails the Key Vault step with the fix; aft
     return cardText(card).includes(`${id} · Failed`) ? card : undefined;
   }, WAIT_MS, 'the failed card');
   expect(stepLinesOf(requesterCard)[0]).toBe('❌ Failed: Verify Key Vault reference sas-env-kv');
+  // the card says why in plain words, and the command that fixes it, whole
+  const details = cardText(requesterCard);
+  if (process.env.SHOW_TRANSCRIPTS) console.log(`---- requester card after the run (SAS signed with a rotated key) ----\n${details}`);
+  expect(details).toContain(`Storage account ${STORAGE_ACCOUNT} rejected the SAS signature`);
+  expect(details).toContain(`Fix: SAS=$(az storage container generate-sas --account-name ${STORAGE_ACCOUNT} --name ${SAS_CONTAINER} --permissions racwdl`);
+  // the item's own line does not say the service can use a SAS the storage account refused
+  expect(details).toContain("storage-sas-token (storage SAS secret): the SAS URL grants racwdl, which covers racwdl");
+  expect(details).toContain("Electronic invoicing: ❌ Failed, can't use it as it is (see above)");
+  expect(details).not.toContain('Electronic invoicing: ✅ OK');
 
   // the SAS is nowhere: not in the store, not in the logs, not in what Teams got
   const signature = sasSignatureOf(rotated);

@@ -48,4 +48,15 @@ describe('lines', () => {
     expect(itemUseSummary({ outcome: 'ok', findings: [{ code: 'access.itemUsable', outcome: 'ok', params: {} }] })).toBe('Electronic invoicing: ✅ OK, can use it');
     expect(itemUseSummary(undefined)).toBe('');
   });
+
+  test("an item whose access is fine but which the service still can't use (a refused SAS) says the worse", () => {
+    const refusedSas: ServiceUse = {
+      outcome: 'failed',
+      findings: [
+        { code: 'access.itemUsable', outcome: 'ok', params: { item: 'storage-sas-token' } },
+        { code: 'sas.signatureRejected', outcome: 'failed', params: { account: 'contosoinvoicing' } },
+      ],
+    };
+    expect(itemUseSummary(refusedSas)).toBe("Electronic invoicing: ❌ Failed, can't use it as it is (see above)");
+  });
 });
