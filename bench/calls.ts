@@ -17,11 +17,12 @@ import { CountingStore, describeCalls, totalCalls, type CallName } from '../stor
 import { EmbeddedStore } from '../storage/embedded-store.js';
 import type { Store } from '../storage/store.js';
 import { teamsUser } from '../test/harness/activities.js';
-import { Azurite, uniqueStorageNames } from '../test/harness/azurite.js';
+import { Azurite, devConnectionString, uniqueStorageNames } from '../test/harness/azurite.js';
 import { CardClient } from '../test/harness/card-client.js';
 import { approverClient, install, submitRequest } from '../test/harness/scenarios.js';
 import { TeamsRig } from '../test/harness/test-bot.js';
 import type { BenchContext } from './context.js';
+import { CountingForwarder } from './counting-forwarder.js';
 
 export type Backend = 'embedded' | 'azure';
 export type TurnKind = 'help' | 'dialogStep' | 'approve';
@@ -31,23 +32,32 @@ export interface TurnCalls {
   turn: Map<CallName, number>;
   /** … and the background work it started, until the bot is idle again. */
   settled: Map<CallName, number>;
+  /** HTTP requests to storage between the activity and its answer (Azure only). */
+  roundTrips?: number;
+}
+
+/** Counts requests on the wire (the Azure backend's forwarders). */
+export interface WireCounter {
+  readonly requests: number;
 }
 
 const requester = teamsUser('Riley Requester');
 const approver = teamsUser('Ada Approver');
 
 /** Runs `turn` on a settled bot and counts the store's calls around it. */
-async function measure(rig: TeamsRig, store: CountingStore, turn: () => Promise<unknown>): Promise<TurnCalls> {
+async function measure(rig: TeamsRig, store: CountingStore, wire: WireCounter | undefined, turn: () => Promise<unknown>): Promise<TurnCalls> {
   await rig.app.settled();
   const before = store.counter.snapshot();
+  const wireBefore = wire?.requests ?? 0;
   await turn();
   const answered = store.counter.since(before);
+  const roundTrips = wire ? wire.requests - wireBefore : undefined;
   await rig.app.settled();
-  return { turn: answered, settled: store.counter.since(before) };
+  return { turn: answered, settled: store.counter.since(before), ...(roundTrips === undefined ? {} : { roundTrips }) };
 }
 
 /** One turn of each kind on a bot over `inner` (closed at the end). */
-export async function countTurns(inner: Store): Promise<Record<TurnKind, TurnCalls>> {
+export async function countTurns(inner: Store, wire?: WireCounter): Promise<Record<TurnKind, TurnCalls>> {
   const store = new CountingStore(inner);
   const rig = new TeamsRig({
     store,
@@ -60,19 +70,19 @@ export async function countTurns(inner: Store): Promise<Record<TurnKind, TurnCal
     const client = new CardClient(rig, requester, { kind: 'personal' });
     // warm: the first help of a conversation may store what later ones only read
     await client.say('help');
-    const help = await measure(rig, store, () => client.say('help'));
+    const help = await measure(rig, store, wire, () => client.say('help'));
 
     // approve: a warm-up approval first, so the measured click is not the first of its kind
     const warm = await submitRequest(rig, requester, 'warm-approve-env');
     await approverClient(rig, approver, warm.id).click({ verb: 'request.approve' }, { comment: 'warm-up' });
     const { id } = await submitRequest(rig, requester, 'approve-env');
     const card = approverClient(rig, approver, id);
-    const approve = await measure(rig, store, () => card.click({ verb: 'request.approve' }, { comment: 'Looks right' }));
+    const approve = await measure(rig, store, wire, () => card.click({ verb: 'request.approve' }, { comment: 'Looks right' }));
 
     // a dialog step (Next on step 1 → validation → step 2), after the dialogs above went through it;
     // last, as it leaves a draft open
     await client.say('setup');
-    const dialogStep = await measure(rig, store, () =>
+    const dialogStep = await measure(rig, store, wire, () =>
       client.click({ verb: 'setup.next' }, { 'environment.name': 'calls-env', 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' }),
     );
     return { help, dialogStep, approve };
@@ -85,7 +95,8 @@ function report(ctx: BenchContext, backend: Backend, counted: Record<TurnKind, T
   for (const [kind, calls] of Object.entries(counted) as [TurnKind, TurnCalls][]) {
     ctx.results.set(`calls.${backend}.${kind}`, totalCalls(calls.turn), 'calls');
     ctx.results.set(`callsUntilIdle.${backend}.${kind}`, totalCalls(calls.settled), 'calls');
-    ctx.log(`  ${backend} ${kind}: ${totalCalls(calls.turn)} in the turn (${describeCalls(calls.turn)}); ${totalCalls(calls.settled)} until idle (${describeCalls(calls.settled)})`);
+    if (calls.roundTrips !== undefined) ctx.results.set(`roundTrips.${backend}.${kind}`, calls.roundTrips, 'requests');
+    ctx.log(`  ${backend} ${kind}: ${totalCalls(calls.turn)} in the turn${calls.roundTrips === undefined ? '' : ` (${calls.roundTrips} HTTP requests to storage)`} (${describeCalls(calls.turn)}); ${totalCalls(calls.settled)} until idle (${describeCalls(calls.settled)})`);
   }
 }
 
@@ -99,12 +110,18 @@ export async function runCalls(ctx: BenchContext): Promise<boolean> {
     await rm(dir, { recursive: true, force: true });
   }
   const azurite = await Azurite.start();
+  // the store talks to Azurite through counting forwarders: round trips on the wire per turn
+  const blobs = await CountingForwarder.start(azurite.blobEndpoint);
+  const tables = await CountingForwarder.start(azurite.tableEndpoint);
   try {
-    const endpoint = { kind: 'connectionString' as const, connectionString: azurite.connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+    const connectionString = devConnectionString({ blob: blobs.url, table: tables.url });
+    const endpoint = { kind: 'connectionString' as const, connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
     const names = uniqueStorageNames('calls');
     const azure = await AzureStore.open({ tables: endpoint, blobs: endpoint, tableName: names.table, containerName: names.container, collections: APP_COLLECTIONS });
-    report(ctx, 'azure', await countTurns(azure));
+    report(ctx, 'azure', await countTurns(azure, { get requests() { return blobs.requests + tables.requests; } }));
   } finally {
+    await blobs.stop();
+    await tables.stop();
     await azurite.stop();
   }
   return true;
