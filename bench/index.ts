@@ -9,10 +9,12 @@ import { runEcho } from './echo.js';
 import { runApprove } from './approve.js';
 import { runAzure } from './azure.js';
 import { runBurst } from './burst.js';
+import { runCalls } from './calls.js';
 import type { BenchContext, BenchOptions } from './context.js';
 import { runDialog } from './dialog.js';
 import { runHelp } from './help.js';
 import { runHistory } from './history.js';
+import { runMigrate } from './migrate.js';
 import { runNotify } from './notify.js';
 import { ROOT } from './processes.js';
 import { Results } from './report.js';
@@ -32,7 +34,9 @@ const BENCHMARKS: Record<string, Benchmark> = {
   dialog: { describe: 'one setup step (Next on step 1 → validation → step 2 card), c = 1, 8, 32, ratios to the echo bot around each level', run: runDialog },
   approve: { describe: 'Approve click → answer while each execution takes 2 s (slow Key Vault): p50/p99', run: runApprove },
   azure: { describe: 'the Azure Storage backend on Azurite against the embedded store: help c = 1, 8, 32 and the approve series, ratios Azure ÷ embedded', run: runAzure },
+  calls: { describe: 'storage calls per turn (help, a dialog step, an approve click) at the Store port, embedded and Azure on Azurite (in-process bot)', run: runCalls },
   startup: { describe: 'spawn → /healthz 200, empty and largest history store; RSS idle, after help load, with the big store', run: runStartup },
+  migrate: { describe: 'spawn → /healthz 200 on a schema-1 data file of each --sizes size (10k, 100k by default), migrated on start: ms and peak RSS', run: runMigrate },
   history: { describe: 'help, a setup step and Approve on stores of 0 / 10k / 100k past requests (--sizes): p50/p99, ratio to empty', run: runHistory },
   notify: {
     describe: '1,000 notifications across 20 channels through the outbox, Teams limits + 5 % random 429 (≈ 25 s)',
@@ -79,7 +83,7 @@ function usage(): string {
     '  --seed N      seed of the fault injection and the history fixtures (default 42)',
     '  --duration S  counting window of each load level, seconds (default 8)',
     '  --warmup S    warm-up before each load level, seconds (default 2)',
-    '  --sizes LIST  history sizes in requests, e.g. 0,1k,10k (default 0,10k,100k); startup uses the largest',
+    '  --sizes LIST  history sizes in requests, e.g. 0,1k,10k (default 0,10k,100k); startup uses the largest, migrate every one but 0',
     '  --cpu-prof    run setupbot with --cpu-prof; profiles land in .bench-profiles/<time>/<benchmark>/',
   ].join('\n');
 }

@@ -78,6 +78,17 @@ export async function rssMb(pid: number): Promise<number | undefined> {
   }
 }
 
+/** Peak resident set size of a process in MB so far, from /proc/<pid>/status (VmHWM); undefined once it is gone. */
+export async function peakRssMb(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 async function tail(file: string, lines = 20): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).split('\n').filter(Boolean).slice(-lines).join('\n');
@@ -150,6 +161,11 @@ export class BenchProcess {
 
   async rssMb(): Promise<number | undefined> {
     return rssMb(this.pid);
+  }
+
+  /** The highest resident set size the process has had so far (VmHWM). */
+  async peakRssMb(): Promise<number | undefined> {
+    return peakRssMb(this.pid);
   }
 
   /** The child's log so far (last lines). */

@@ -1,3 +1,4 @@
+import type { Server as NetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
@@ -11,6 +12,7 @@ import { systemClock, type Clock, type Logger } from '../setup/ports.js';
 import type { Registry } from '../setup/registry/registry.js';
 import type { DraftStore } from '../setup/requests/drafts.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
+import type { MigrationProgress } from '../storage/journal/journal-store.js';
 import type { Store } from '../storage/store.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Transport } from '../outbox/transport.js';
@@ -53,6 +55,8 @@ export interface AppDeps {
   fetchJson?: JsonFetch;
   /** The built tab (dist/tab next to dist/bot by default). */
   tabDirectory?: string;
+  /** Told while the embedded store migrates a schema-1 data file (bot/index.ts shows it on /healthz). */
+  onMigrationProgress?: (progress: MigrationProgress) => void;
 }
 
 export { apiAudiences } from './wiring/http.js';
@@ -73,8 +77,11 @@ export interface App {
   readonly freshness: FreshnessWatch;
   readonly executor: Executor;
   readonly registry: Registry;
-  /** Listens on the configured (or given) port and host; resolves with the bound port. */
-  start(port?: number): Promise<number>;
+  /**
+   * Listens on the configured (or given) port and host, or takes over the socket of the start-up
+   * listener (bot/startup-listener.ts) that answered meanwhile; resolves with the bound port.
+   */
+  start(port?: number, takeOver?: NetServer): Promise<number>;
   /** Drains turns in flight, flushes storage. */
   stop(): Promise<void>;
 }
@@ -91,7 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const failpoint = failpointsFor(config.failpoints);
-  const store: Store = deps.store ?? (await openStore(config, logger, failpoint));
+  const store: Store = deps.store ?? (await openStore(config, logger, failpoint, deps.onMigrationProgress));
   // lease expiry is compared across processes: real time, whatever clock the domain is given
   const leases = new Leases(store.repository(LEASES), systemClock, `${process.pid}-${randomUUID().slice(0, 8)}`);
   const leaseTtl = config.leaseTtlMs;
@@ -155,11 +162,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     freshness,
     executor,
     registry,
-    async start(port = config.port) {
+    async start(port = config.port, takeOver?: NetServer) {
       if (store.exclusive) await leases.voidOthers();
       if (failpoint) logger.warn({ event: 'failpoints_armed', failpoints: config.failpoints.map((spec) => `${spec.name}@${spec.hit}`) }, 'SETUPBOT_FAILPOINTS is set: this process will kill itself at those points (crash tests only)');
       await outbox.start();
-      const bound = await http.listen(port, config.host);
+      const bound = await http.listen(port, config.host, takeOver);
       if (config.approvers.length === 0) {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }

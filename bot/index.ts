@@ -4,6 +4,7 @@
 import { createApp } from './app.js';
 import { listenForBackupSignal } from './backup-signal.js';
 import { loadConfig } from './config.js';
+import { StartupListener } from './startup-listener.js';
 import { createLogger } from './logger.js';
 import { SetupBotError } from '../setup/errors.js';
 
@@ -19,9 +20,21 @@ async function main(): Promise<void> {
   // before the store opens: from then on the lock file names this process, and `npm run store --
   // backup` may signal it (an unhandled SIGUSR2 would end the process)
   const backupSignal = listenForBackupSignal(config.dataFile, logger);
+  // the port answers from the start: /healthz says "starting" (or "migrating", with progress)
+  // with a 503 until the real server takes the same socket over
+  let startup: StartupListener;
+  try {
+    startup = await StartupListener.listen(config.port, config.host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    logger.error({ event: 'startup_failed', code }, `cannot listen on ${config.host}:${config.port} (${code})`);
+    process.stderr.write(`setupbot cannot start: cannot listen on ${config.host}:${config.port} (${code})\n`);
+    process.exit(2);
+  }
+  logger.info({ event: 'starting', host: config.host, port: startup.port }, 'starting: /healthz answers 503 until the store is open and the bot is ready');
   let app;
   try {
-    app = await createApp({ config, logger });
+    app = await createApp({ config, logger, onMigrationProgress: (progress) => startup.migrating(progress) });
   } catch (error) {
     if (error instanceof SetupBotError) {
       logger.error({ event: 'startup_failed', code: error.code }, error.message);
@@ -30,7 +43,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await app.start();
+  await app.start(startup.port, startup.handOver());
   backupSignal.attach(app.store);
 
   let stopping = false;

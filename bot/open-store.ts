@@ -7,13 +7,14 @@ import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../setup/ports.js';
 import type { AzureEndpoint } from '../storage/azure/azure-store.js';
 import { EmbeddedStore } from '../storage/embedded-store.js';
+import type { MigrationProgress } from '../storage/journal/journal-store.js';
 import type { Store } from '../storage/store.js';
 import { COLLECTIONS } from './collections.js';
 import type { Config } from './config.js';
 import type { Failpoint } from './failpoints.js';
 import type { AzureAccess } from './storage-config.js';
 
-export async function openStore(config: Config, logger: Logger, failpoint?: Failpoint): Promise<Store> {
+export async function openStore(config: Config, logger: Logger, failpoint?: Failpoint, onMigrationProgress?: (progress: MigrationProgress) => void): Promise<Store> {
   const { storage } = config;
   if (storage.kind === 'azure') {
     const [{ AzureStore }, { DefaultAzureCredential }] = await Promise.all([import('../storage/azure/azure-store.js'), import('@azure/identity')]);
@@ -37,6 +38,7 @@ export async function openStore(config: Config, logger: Logger, failpoint?: Fail
     collections: COLLECTIONS,
     logger,
     failpoint,
+    onMigrationProgress,
     segmentBytes: config.journalSegmentBytes,
     checkpointMinBytes: config.journalSegmentBytes / 2,
     compactMinDeadBytes: config.journalSegmentBytes * 2,

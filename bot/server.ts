@@ -1,3 +1,4 @@
+import type { Server as NetServer } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
 import { checkActivityShape } from './activity-shape.js';
@@ -17,8 +18,11 @@ export interface ServerDeps {
 
 export interface HttpServer {
   readonly server: Server;
-  /** Starts listening; resolves with the bound port. */
-  listen(port: number, host: string): Promise<number>;
+  /**
+   * Starts listening; resolves with the bound port. With `takeOver`, listens on that server's
+   * already bound socket instead (the start-up listener's), so the port never closes between them.
+   */
+  listen(port: number, host: string, takeOver?: NetServer): Promise<number>;
   /** Stops accepting requests and waits for turns in flight (at most drainMs). */
   close(drainMs?: number): Promise<void>;
 }
@@ -93,14 +97,16 @@ export function createServer(deps: ServerDeps): HttpServer {
 
   return {
     server,
-    listen(port, host) {
+    listen(port, host, takeOver) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        const bound = (): void => {
           server.removeListener('error', reject);
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
-        });
+        };
+        if (takeOver) server.listen(takeOver, bound);
+        else server.listen(port, host, bound);
       });
     },
     async close(drainMs = 25_000) {

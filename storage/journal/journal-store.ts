@@ -49,6 +49,14 @@ export interface JournalStoreOptions {
   cacheBytes?: number;
   /** Dead bytes in closed segments that start a compaction (and at least as many as live bytes). */
   compactMinDeadBytes?: number;
+  /** Told as a schema-1 file is migrated: once before the first record, then after every batch. */
+  onMigrationProgress?: (progress: MigrationProgress) => void;
+}
+
+/** How far the migration of a schema-1 data file has come: records written to the journal. */
+export interface MigrationProgress {
+  done: number;
+  total: number;
 }
 
 /** One change of a transaction, with the version it expects to find. */
@@ -87,6 +95,10 @@ interface QueuedTransaction {
 
 const MB = 1024 * 1024;
 const YIELD_EVERY = 20_000;
+/** Records per journal transaction while a schema-1 file is migrated. */
+const MIGRATION_BATCH = 500;
+/** A progress line is logged each time the migration passes another tenth of its records. */
+const MIGRATION_LOG_STEPS = 10;
 
 function cacheKey(collection: string, id: string): string {
   return `${collection}\u0000${id}`;
@@ -153,6 +165,7 @@ export class JournalStore {
   private readonly specs: Map<string, AnyCollectionSpec>;
   private readonly durable: boolean;
   private readonly logger?: Logger;
+  private readonly onMigrationProgress?: (progress: MigrationProgress) => void;
   private readonly failpoint: Failpoint;
   private readonly failpointsEnabled: boolean;
   private readonly segmentBytes: number;
@@ -184,6 +197,7 @@ export class JournalStore {
     this.specs = new Map(options.specs.map((spec) => [spec.name, spec]));
     this.durable = options.durable ?? true;
     this.logger = options.logger;
+    this.onMigrationProgress = options.onMigrationProgress;
     this.failpoint = options.failpoint ?? (() => undefined);
     this.failpointsEnabled = options.failpoint !== undefined;
     this.segmentBytes = options.segmentBytes ?? 32 * MB;
@@ -607,6 +621,21 @@ export class JournalStore {
   }
 
   /**
+   * Tells onMigrationProgress after every batch, and logs a progress line each time another tenth
+   * of the records is written (by count, never by time: the same file logs the same lines).
+   */
+  private migrationReporter(total: number): (done: number) => void {
+    let logged = 0;
+    return (done) => {
+      this.onMigrationProgress?.({ done, total });
+      const step = total === 0 ? MIGRATION_LOG_STEPS : Math.floor((done * MIGRATION_LOG_STEPS) / total);
+      if (done === 0 || step <= logged) return;
+      logged = step;
+      this.logger?.info({ event: 'store_migration_progress', done, total, percent: Math.floor((done * 100) / total) }, `migrating the schema-1 data file: ${done} of ${total} records written`);
+    };
+  }
+
+  /**
    * Schema 1 → 2: every record of the old file goes into the journal (one fsync at the end),
    * the old file is kept beside as .v1.bak, and the checkpoint replaces it. A crash before the
    * checkpoint leaves the schema-1 file in place and the migration starts over.
@@ -614,27 +643,41 @@ export class JournalStore {
   private async migrateV1(old: V1Document): Promise<CheckpointDocument> {
     await this.folder.wipe();
     await this.folder.ensure();
-    const records: RecordToWrite[] = [];
+    let total = Object.keys(old.botState).length;
+    for (const entries of Object.values(old.collections)) total += Object.keys(entries).length;
+    this.logger?.warn({ event: 'store_migration_started', total }, `migrating the schema-1 data file to the journal store: ${total} records`);
+    const report = this.migrationReporter(total);
+    report(0);
     let seq = 1;
+    let tx = 1;
+    let offset = 0;
+    let done = 0;
+    let batch: RecordToWrite[] = [];
+    const writeBatch = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const encoded = encodeTransaction(tx++, batch);
+      await this.folder.append(1, encoded.bytes, false);
+      offset += encoded.bytes.length;
+      done += batch.length;
+      batch = [];
+      report(done);
+    };
     for (const [collection, entries] of Object.entries(old.collections)) {
       const spec = this.specs.get(collection);
       for (const [id, stored] of Object.entries(entries)) {
-        records.push({ kind: 'put', collection, id, version: stored.version, seq: stored.seq, keys: indexKeysOf(spec, stored.value), json: JSON.stringify(stored.value) });
+        batch.push({ kind: 'put', collection, id, version: stored.version, seq: stored.seq, keys: indexKeysOf(spec, stored.value), json: JSON.stringify(stored.value) });
         seq = Math.max(seq, stored.seq + 1);
+        if (batch.length === MIGRATION_BATCH) await writeBatch();
       }
     }
+    // botbuilder state after every collection record: its seqs follow theirs
     for (const [key, item] of Object.entries(old.botState)) {
       const value: StoredBotState = { eTag: item.eTag, state: item.value };
-      records.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: key, version: 1, seq: seq++, json: JSON.stringify(value) });
+      batch.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: key, version: 1, seq: seq++, json: JSON.stringify(value) });
+      if (batch.length === MIGRATION_BATCH) await writeBatch();
     }
+    await writeBatch();
     const state = new IndexState();
-    let tx = 1;
-    let offset = 0;
-    for (let start = 0; start < records.length; start += 500) {
-      const encoded = encodeTransaction(tx++, records.slice(start, start + 500));
-      await this.folder.append(1, encoded.bytes, false);
-      offset += encoded.bytes.length;
-    }
     await this.folder.sync();
     this.failpoint('migrate.beforeCheckpoint');
     await copyFile(this.dataFile, `${this.dataFile}.v1.bak`);
@@ -650,7 +693,7 @@ export class JournalStore {
     this.doc.data = doc;
     await this.doc.write();
     this.logger?.warn(
-      { event: 'store_migrated', records: records.length, journalBytes: offset, backup: `${this.dataFile}.v1.bak` },
+      { event: 'store_migrated', records: done, journalBytes: offset, backup: `${this.dataFile}.v1.bak` },
       'migrated the schema-1 data file to the journal store; the old file is kept as a backup',
     );
     return doc;

@@ -8,6 +8,7 @@ import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import type { Clock } from '../../setup/ports.js';
+import type { Store } from '../../storage/store.js';
 import type { ServiceAccessChecker } from '../../setup/service-access/index.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/model/verification.js';
 import type { Scene } from './activities.js';
@@ -44,6 +45,8 @@ export interface RigOptions {
   connectionChecker?: ConnectionChecker;
   /** Opt-in behaviours of the Bot Connector stand-in (rate limits, injected faults). */
   connector?: ConnectorStandInOptions;
+  /** An open store for the bot instead of the data file (e.g. a counting wrapper); closed when the bot stops. */
+  store?: Store;
 }
 
 /** The tab as `npm run build` bundles it (the tab tests need a build first). */
@@ -136,6 +139,7 @@ export class TeamsRig {
       ...(this.options.serviceAccess ? { serviceAccess: this.options.serviceAccess } : {}),
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
       tabDirectory: BUILT_TAB,
+      ...(this.options.store ? { store: this.options.store } : {}),
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;
