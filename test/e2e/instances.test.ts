@@ -167,11 +167,17 @@ describe('two instances on one Azure Storage account', () => {
       const latest = mine.sort((a, b) => a.receivedAt - b.receivedAt).at(-1);
       return latest ? textOf(latest) : undefined;
     };
-    await waitFor(
-      () => ids.every((id) => sends().some((call) => textOf(call).includes(`**${id}** cancelled`)) && /Cancelled/.test(lastChannelCard(id) ?? '')),
-      WAIT_MS * 2,
-      'every request\'s cancellation in the channel',
-    );
+    const allCancelled = (): boolean => ids.every((id) => sends().some((call) => textOf(call).includes(`**${id}** cancelled`)) && /Cancelled/.test(lastChannelCard(id) ?? ''));
+    try {
+      await waitFor(allCancelled, WAIT_MS * 2, 'every request\'s cancellation in the channel');
+    } catch (error) {
+      // say what is missing and where the outbox stands, so a failure here can be understood
+      const missing = ids.map((id) => `${id}: cancelled line ${sends().some((call) => textOf(call).includes(`**${id}** cancelled`))}, last card ${(lastChannelCard(id) ?? 'none').split('\n')[0]}`);
+      const queued = (await (await notifying.store()).repository(OUTBOX).list()).map(({ value }) => `${value.what} [${value.operation.op}] attempts ${value.attempts}${value.lastError ? ` error ${value.lastError}` : ''}${value.delivered ? ' delivered' : ''}${value.inDoubt ? ' in doubt' : ''}`);
+      const outboxLines = notifying.bots.flatMap((bot, index) => bot.output.filter((line) => /"event":"outbox_/.test(line)).slice(-15).map((line) => `bot ${index}: ${line.slice(0, 300)}`));
+      const refused = connector.calls.filter((call) => !call.accepted).map((call) => `${call.operation} ${call.conversationId} refused ${call.refusedBy ?? ''} ${call.status ?? ''}`);
+      throw new Error(`${(error as Error).message}\n${missing.join('\n')}\noutbox:\n${queued.join('\n')}\nrefused calls:\n${refused.slice(-20).join('\n')}\n${outboxLines.join('\n')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000)); // anything queued twice would go out now
 
     // each instance queued notifications (each appended the audit entries of the turns it served);
