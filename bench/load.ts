@@ -81,6 +81,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Stop once this many steps were counted. */
   maxSteps: number;
+  /** The clock of the window (performance.now by default; tests pass their own). */
+  now?: () => number;
 }
 
 export interface LoadResult {
@@ -107,7 +109,8 @@ export interface LoadResult {
  */
 export async function runLoad(prepare: (index: number) => Promise<ConversationRun>, options: LoadOptions): Promise<LoadResult> {
   const conversations = await Promise.all(Array.from({ length: options.concurrency }, (_, index) => prepare(index)));
-  const started = performance.now();
+  const clock = options.now ?? (() => performance.now());
+  const started = clock();
   const windowStart = started + options.warmupMs;
   const deadline = windowStart + options.durationMs;
   const samples: number[] = [];
@@ -121,7 +124,7 @@ export async function runLoad(prepare: (index: number) => Promise<ConversationRu
 
   const worker = async (conversation: ConversationRun): Promise<void> => {
     while (!stopped) {
-      if (performance.now() >= deadline) {
+      if (clock() >= deadline) {
         stopped = true;
         windowEnd = deadline;
         break;
@@ -134,7 +137,7 @@ export async function runLoad(prepare: (index: number) => Promise<ConversationRu
         firstError ??= error instanceof Error ? error.message : String(error);
         return;
       }
-      const now = performance.now();
+      const now = clock();
       if (stopped || now < windowStart) continue;
       if (warmupLeft > 0) {
         warmupLeft -= 1;
@@ -155,7 +158,7 @@ export async function runLoad(prepare: (index: number) => Promise<ConversationRu
     }
   };
   await Promise.all(conversations.map(worker));
-  const windowMs = Math.max(1, Math.min(windowEnd, performance.now()) - windowStartAt);
+  const windowMs = Math.max(1, Math.min(windowEnd, clock()) - windowStartAt);
   return {
     concurrency: options.concurrency,
     steps: samples.length,

@@ -56,16 +56,21 @@ describe('runLoad', () => {
   });
 
   test('stops by itself when its time is up, short of the wanted count', async () => {
+    // its own clock: each step takes 30 ms of it, whatever the machine is doing
+    let clock = 0;
     const endless: ConversationRun = {
       async step() {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return { ms: 5, turns: 1 };
+        await Promise.resolve();
+        clock += 30;
+        return { ms: 30, turns: 1 };
       },
     };
-    const result = await runLoad(async () => endless, { concurrency: 2, warmupMs: 0, durationMs: 100, maxSteps: Number.MAX_SAFE_INTEGER });
+    const result = await runLoad(async () => endless, { concurrency: 2, warmupMs: 0, durationMs: 100, maxSteps: Number.MAX_SAFE_INTEGER, now: () => clock });
     expect(result.finished).toBe(false);
     expect(result.errors).toBe(0);
-    expect(result.steps).toBeGreaterThan(0);
+    // the two conversations step at once: both are seen done at 60 ms, the next two at 120 ms, past the window
+    expect(result.steps).toBe(2);
+    expect(result.windowMs).toBe(100);
   });
 });
 
