@@ -12,22 +12,24 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 /** Each source folder and the folders it may import (besides itself). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   setup: [],
-  cards: ['setup'],
+  i18n: ['locales'],
+  cards: ['i18n', 'setup'],
   turn: ['setup'],
   storage: ['setup'],
   azure: ['setup'],
   outbox: ['setup'],
-  'read-api': ['cards', 'setup'],
-  dialogs: ['turn', 'cards', 'setup'],
-  bot: ['turn', 'dialogs', 'cards', 'outbox', 'read-api', 'storage', 'azure', 'setup'],
-  manifest: ['bot', 'cards', 'setup'],
-  tab: ['read-api'],
+  'read-api': ['i18n', 'cards', 'setup'],
+  dialogs: ['turn', 'i18n', 'cards', 'setup'],
+  bot: ['turn', 'dialogs', 'i18n', 'cards', 'outbox', 'read-api', 'storage', 'azure', 'setup'],
+  manifest: ['bot', 'i18n', 'cards', 'setup'],
+  tab: ['i18n', 'read-api'],
 };
 
 /** Packages a folder may import (node: built-ins are always allowed); undefined = any. */
 const MAY_USE_PACKAGES: Record<string, readonly string[] | undefined> = {
   setup: ['node-forge'],
   cards: ['adaptivecards-templating', 'zod'],
+  i18n: ['@formatjs/intl', '@formatjs/icu-messageformat-parser'],
 };
 
 /** Packages no folder below bot/ may import except those named. */
