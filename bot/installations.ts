@@ -13,6 +13,11 @@ export interface Installation {
   /** For personal installs: the user's Entra object id. */
   userObjectId?: string;
   reference: Partial<ConversationReference>;
+  /**
+   * The Teams locale last seen in this conversation (`de-DE`, `ar-SA`): what is sent here later,
+   * unasked (approval cards, updates), is in that language. Absent until the first activity that carries one.
+   */
+  locale?: string;
   installedAt: string;
   updatedAt: string;
 }
@@ -35,6 +40,9 @@ function kindOf(context: Context): Installation['kind'] {
 
 /** Keeps the stored conversation references in step with installs and removals. */
 export class InstallationStore {
+  /** Personal conversation id → the locale last stored for it. */
+  private readonly knownLocales = new Map<string, string>();
+
   constructor(
     private readonly repository: Repository<Installation, 'user' | 'team'>,
     private readonly clock: Clock,
@@ -53,14 +61,34 @@ export class InstallationStore {
       teamName: team?.name,
       userObjectId: kind === 'personal' ? senderObjectIdOf(activity) : undefined,
       reference: TurnContext.getConversationReference(activity),
+      ...(activity.locale ? { locale: activity.locale } : {}),
       installedAt: now,
       updatedAt: now,
     };
-    const stored = await upsert(this.repository, record.conversationId, () => record, (existing) => ({ ...record, installedAt: existing.installedAt }));
+    const stored = await upsert(this.repository, record.conversationId, () => record, (existing) => ({ ...record, installedAt: existing.installedAt, ...(record.locale || !existing.locale ? {} : { locale: existing.locale }) }));
+    if (stored.value.locale) this.knownLocales.set(record.conversationId, stored.value.locale);
     return stored.value;
   }
 
+  /**
+   * Keeps a personal chat's locale current: the user may change their Teams language after
+   * installing. Stored only when it differs from what this process last saw, so a turn costs no
+   * write (and, after the first, no read).
+   */
+  async noteLocale(context: Context): Promise<void> {
+    const { conversation, locale } = context.activity;
+    if (!locale || !conversation?.id || kindOf(context) !== 'personal') return;
+    if (this.knownLocales.get(conversation.id) === locale) return;
+    let installed = false;
+    await updateExisting(this.repository, conversation.id, (install) => {
+      installed = true;
+      return install.locale === locale ? undefined : { ...install, locale, updatedAt: this.clock.now().toISOString() };
+    });
+    if (installed) this.knownLocales.set(conversation.id, locale);
+  }
+
   async forget(conversationId: string): Promise<void> {
+    this.knownLocales.delete(conversationId);
     await removeExisting(this.repository, conversationId);
   }
 
