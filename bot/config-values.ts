@@ -182,7 +182,10 @@ export const failpoints = (): Kind<FailpointSpec[]> =>
     }
   });
 
-/** A BCP 47 locale as Teams sends one (`en-US`, `de-DE`, `ar-SA`), of a language setupbot speaks. */
+/**
+ * A BCP 47 locale as Teams sends one (`en-US`, `de-DE`, `ar-SA`), of a language setupbot speaks;
+ * or the pseudo-locale `qps-ploc` (accented English), to see what does not go through the catalogs.
+ */
 export const locale = (fallback: string): Kind<string> =>
   orDefault(fallback, kind((raw, ctx) => {
     const tag = raw.replace(/_/g, '-');
@@ -190,6 +193,6 @@ export const locale = (fallback: string): Kind<string> =>
     if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(tag)) return refuse(ctx, `"${raw}" is not a locale`, fix);
     const language = languageOf(tag);
     // languageOf falls back to English for anything it does not know: only English tags may be English
-    if (language === PSEUDO_LANGUAGE || (language === 'en' && tag.split('-')[0].toLowerCase() !== 'en')) return refuse(ctx, `"${raw}" is not a language setupbot speaks`, fix);
+    if (language !== PSEUDO_LANGUAGE && language === 'en' && tag.split('-')[0].toLowerCase() !== 'en') return refuse(ctx, `"${raw}" is not a language setupbot speaks`, fix);
     return tag;
   }));
