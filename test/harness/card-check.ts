@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Activity } from 'botbuilder';
 import { STEP_LINE_ID_PREFIX } from '../../cards/request-card.js';
+import { CATALOG_FILES } from '../../i18n/catalog-files.js';
 
 interface ParseEvent {
   message: string;
@@ -40,7 +41,13 @@ const adaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
 
 /** The words a step line must carry (issue 14): its state never rests on an emoji alone. */
 export const STEP_STATUS_WORDS = ['Done', 'Running', 'Failed', 'Skipped', 'Not run'] as const;
-const STEP_LINE = new RegExp(`^(?:[^\\p{L}\\p{N}\\s]+\\s+)?(?:${STEP_STATUS_WORDS.join('|')})\\b`, 'u');
+
+/** The same words in every language setupbot speaks (issue 20), as each catalog has them. */
+const TRANSLATED_STEP_WORDS: readonly string[] = Object.values(CATALOG_FILES).flatMap((files) =>
+  Object.entries(files.cards).flatMap(([key, word]) => (key.startsWith('request.step.') && typeof word === 'string' ? [word] : [])),
+);
+const escape = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const STEP_LINE = new RegExp(`^(?:[^\\p{L}\\p{N}\\s]+\\s+)?(?:${[...STEP_STATUS_WORDS, ...TRANSLATED_STEP_WORDS].map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'u');
 
 /** `<name>`, `<environment name>`, `<SAS token>`: the Teams markdown renderer drops them as HTML tags. */
 const ANGLE_PLACEHOLDER = /<[^<>\s][^<>]*>/;
