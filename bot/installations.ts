@@ -38,6 +38,9 @@ function kindOf(context: Context): Installation['kind'] {
   return 'personal';
 }
 
+/** How many personal chats' locales a process keeps in mind (past it, it starts over: one read each). */
+const KNOWN_LOCALES_MAX = 50_000;
+
 /** Keeps the stored conversation references in step with installs and removals. */
 export class InstallationStore {
   /** Personal conversation id → the locale last stored for it. */
@@ -72,19 +75,19 @@ export class InstallationStore {
 
   /**
    * Keeps a personal chat's locale current: the user may change their Teams language after
-   * installing. Stored only when it differs from what this process last saw, so a turn costs no
-   * write (and, after the first, no read).
+   * installing. Looked at only when it differs from what this process last saw in that chat, so a
+   * turn costs no storage call but the first one and the one after a change.
    */
   async noteLocale(context: Context): Promise<void> {
     const { conversation, locale } = context.activity;
     if (!locale || !conversation?.id || kindOf(context) !== 'personal') return;
     if (this.knownLocales.get(conversation.id) === locale) return;
-    let installed = false;
-    await updateExisting(this.repository, conversation.id, (install) => {
-      installed = true;
-      return install.locale === locale ? undefined : { ...install, locale, updatedAt: this.clock.now().toISOString() };
-    });
-    if (installed) this.knownLocales.set(conversation.id, locale);
+    await updateExisting(this.repository, conversation.id, (install) =>
+      install.locale === locale ? undefined : { ...install, locale, updatedAt: this.clock.now().toISOString() },
+    );
+    // not installed here (yet): remember stores the locale of the install itself
+    if (this.knownLocales.size >= KNOWN_LOCALES_MAX) this.knownLocales.clear();
+    this.knownLocales.set(conversation.id, locale);
   }
 
   async forget(conversationId: string): Promise<void> {
