@@ -2,6 +2,7 @@ import { TurnContext, type ConversationReference, type TurnContext as Context } 
 import { removeExisting, updateExisting, upsert } from '../setup/coordination/compare-and-set.js';
 import type { Clock, CollectionSpec, Repository } from '../setup/ports.js';
 import { senderObjectIdOf, teamOf, tenantOf } from '../turn/activity-identity.js';
+import { localeOfActivity } from '../dialogs/turn-words.js';
 
 /** Where the bot is installed: a conversation it may later write to proactively. */
 export interface Installation {
@@ -64,7 +65,7 @@ export class InstallationStore {
       teamName: team?.name,
       userObjectId: kind === 'personal' ? senderObjectIdOf(activity) : undefined,
       reference: TurnContext.getConversationReference(activity),
-      ...(activity.locale ? { locale: activity.locale } : {}),
+      ...(localeOfActivity(activity) ? { locale: localeOfActivity(activity) } : {}),
       installedAt: now,
       updatedAt: now,
     };
@@ -79,7 +80,8 @@ export class InstallationStore {
    * turn costs no storage call but the first one and the one after a change.
    */
   async noteLocale(context: Context): Promise<void> {
-    const { conversation, locale } = context.activity;
+    const { conversation } = context.activity;
+    const locale = localeOfActivity(context.activity);
     if (!locale || !conversation?.id || kindOf(context) !== 'personal') return;
     if (this.knownLocales.get(conversation.id) === locale) return;
     await updateExisting(this.repository, conversation.id, (install) =>

@@ -13,7 +13,7 @@ import { acceptedName } from './name-argument.js';
 import { sendHelp } from './commands/help.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
-import { setTurnWords } from '../dialogs/turn-words.js';
+import { localeOfActivity, setTurnWords } from '../dialogs/turn-words.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
@@ -103,7 +103,7 @@ export class SetupBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     // the reader's words, once per turn: every reply and card of this turn reads them
-    setTurnWords(context, this.deps.readers.of(context.activity.locale));
+    setTurnWords(context, this.deps.readers.of(localeOfActivity(context.activity)));
     try {
       await this.deps.installations.noteLocale(context);
     } catch (error) {

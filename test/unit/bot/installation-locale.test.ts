@@ -59,6 +59,13 @@ describe('the locale stored with a personal installation', () => {
     expect((await installations.personalChatOf(USER))?.locale).toBe('pl-PL');
   });
 
+  test.each(['x'.repeat(5000), 'de DE', '<b>ar</b>', ''])('a locale that is no locale (%#) is neither stored nor kept in mind', async (junk) => {
+    await installations.remember(turn(personalActivity('it-IT', 'conversationUpdate')));
+    await installations.noteLocale(turn(personalActivity(junk)));
+    await installations.remember(turn(personalActivity(junk, 'conversationUpdate')));
+    expect((await installations.personalChatOf(USER))?.locale).toBe('it-IT');
+  });
+
   test('a chat the bot is not installed in stores nothing (and is not looked up again in the same language)', async () => {
     await installations.noteLocale(turn(personalActivity('fr-FR')));
     expect(await installations.personalChatOf(USER)).toBeUndefined();
