@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { GUID } from '../setup/model/ids.js';
+import { LANGUAGES, languageOf, PSEUDO_LANGUAGE } from '../i18n/languages.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
 import { parseFailpoints, type FailpointSpec } from './failpoints.js';
@@ -180,3 +181,18 @@ export const failpoints = (): Kind<FailpointSpec[]> =>
       return refuse(ctx, (error as Error).message, 'It is for crash tests only: leave it unset.');
     }
   });
+
+/**
+ * A BCP 47 locale as Teams sends one (`en-US`, `de-DE`, `ar-SA`), of a language setupbot speaks;
+ * or the pseudo-locale `qps-ploc` (accented English), to see what does not go through the catalogs.
+ */
+export const locale = (fallback: string): Kind<string> =>
+  orDefault(fallback, kind((raw, ctx) => {
+    const tag = raw.replace(/_/g, '-');
+    const fix = `Use a Teams locale of one of the languages setupbot speaks (${LANGUAGES.join(', ')}), e.g. en-US, de-DE, fr-FR, ar-SA.`;
+    if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(tag)) return refuse(ctx, `"${raw}" is not a locale`, fix);
+    const language = languageOf(tag);
+    // languageOf falls back to English for anything it does not know: only English tags may be English
+    if (language !== PSEUDO_LANGUAGE && language === 'en' && tag.split('-')[0].toLowerCase() !== 'en') return refuse(ctx, `"${raw}" is not a language setupbot speaks`, fix);
+    return tag;
+  }));

@@ -10,7 +10,7 @@
  */
 import { ConfigError } from './config-error.js';
 import { channelId, channelList, duration, endpointRoot, failpoints, flag, guid, guidList, hostName } from './config-values.js';
-import { httpUrl, metadataUrl, oneOf, originList, readVariable, text, timeOfDay, wholeNumber } from './config-values.js';
+import { httpUrl, locale, metadataUrl, oneOf, originList, readVariable, text, timeOfDay, wholeNumber } from './config-values.js';
 import type { Env } from './env.js';
 import type { FailpointSpec } from './failpoints.js';
 import { loadStorageConfig, type StorageConfig } from './storage-config.js';
@@ -77,6 +77,11 @@ export interface Config {
   readonly retryWindowMs: number;
   /** A Teams channel conversation id that also gets every approval card; '' = none. */
   readonly approvalChannel: string;
+  /**
+   * SETUPBOT_DEFAULT_LOCALE: the language of what is sent to a channel, and to anyone whose own
+   * locale is not known yet (a turn's `activity.locale` wins in its turn).
+   */
+  readonly defaultLocale: string;
   /** How often pending requests are checked for expiry. */
   readonly expiryCheckMs: number;
   /** Channel conversation ids that always get notifications. */
@@ -178,6 +183,7 @@ export function loadConfig(env: Env): Config {
     approvalTtlMs: readVariable(env, 'SETUPBOT_APPROVAL_TTL', duration('72h')),
     retryWindowMs: readVariable(env, 'SETUPBOT_RETRY_WINDOW', duration('24h')),
     approvalChannel,
+    defaultLocale: readVariable(env, 'SETUPBOT_DEFAULT_LOCALE', locale('en-US')),
     expiryCheckMs: readVariable(env, 'SETUPBOT_EXPIRY_CHECK_INTERVAL', duration('60s')),
     dryRun: readVariable(env, 'SETUPBOT_DRY_RUN', flag()),
     sendRate: readVariable(env, 'SETUPBOT_SEND_RATE', wholeNumber(1, 1000, 50)),

@@ -8,6 +8,7 @@ import type { SetupRequest } from '../setup/model/request.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { ReaderWords } from './reader-words.js';
 
 export interface FreshnessWatchDeps {
   check: FreshnessCheck;
@@ -23,6 +24,8 @@ export interface FreshnessWatchDeps {
   at: { hour: number; minute: number };
   /** Whether warning cards offer "Start a change". */
   offerChange: boolean;
+  /** Channels read SETUPBOT_DEFAULT_LOCALE; the requester their own last known language. */
+  readers: ReaderWords;
 }
 
 const DAY_MS = 86_400_000;
@@ -116,18 +119,20 @@ export class FreshnessWatch {
 
   /** Sends one notice card to the notification channels and the environment's requester. */
   private async tell(news: FreshnessNews): Promise<number> {
-    const card = renderFreshnessNotice(news.report, news, { offerChange: this.deps.offerChange });
-    const activity = MessageFactory.attachment(cardAttachment(card));
-    const targets = new Map<string, Partial<ConversationReference>>();
+    const { readers } = this.deps;
+    const activityIn = (locale: string | undefined) => MessageFactory.attachment(cardAttachment(renderFreshnessNotice(news.report, news, { offerChange: this.deps.offerChange }, readers.of(locale))));
+    const targets = new Map<string, { reference: Partial<ConversationReference>; locale?: string }>();
     const origin = await this.originOf(news.report.environment);
-    for (const reference of await this.deps.notifier.targets(origin)) targets.set(reference.conversation?.id ?? '', reference);
+    for (const reference of await this.deps.notifier.targets(origin)) targets.set(reference.conversation?.id ?? '', { reference });
     if (origin) {
       const owner = origin.requesterConversation as Partial<ConversationReference>;
-      targets.set(owner.conversation?.id ?? '', owner);
+      // the requester's language as their own copy of the request card last had it
+      const locale = origin.cards.find((copy) => copy.kind === 'requester' && copy.locale)?.locale;
+      targets.set(owner.conversation?.id ?? '', { reference: owner, locale });
     }
     const kind = news.failures.length > 0 ? 'alert' : 'warning';
-    for (const [conversationId, reference] of targets) {
-      await this.deps.outbox.enqueue({ op: 'send', reference, activity }, { what: `freshness ${kind} ${news.report.environment} to ${conversationId}`, purpose: { kind: 'notification' } });
+    for (const [conversationId, { reference, locale }] of targets) {
+      await this.deps.outbox.enqueue({ op: 'send', reference, activity: activityIn(locale) }, { what: `freshness ${kind} ${news.report.environment} to ${conversationId}`, purpose: { kind: 'notification' } });
     }
     this.deps.logger.info({ event: `freshness_${kind}`, environment: news.report.environment, items: [...news.expiring.map((item) => `${item.item}@${item.threshold}`), ...news.failures.map((failure) => `${failure.item ?? 'vault'}${failure.finding ? `:${failure.finding.code}` : ''}`)] }, `freshness ${kind} sent`);
     return targets.size;

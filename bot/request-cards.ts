@@ -6,6 +6,8 @@ import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/model
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { InstallationStore } from './installations.js';
 import type { Delivery, InDoubtDecision, Outbox, OutboxEntry } from '../outbox/outbox.js';
+import type { Words } from '../i18n/translations.js';
+import type { ReaderWords } from './reader-words.js';
 
 export interface RequestCardsDeps {
   requests: SetupRequests;
@@ -14,6 +16,8 @@ export interface RequestCardsDeps {
   logger: Logger;
   /** Channel conversation id that also gets every approval card ('' = none). */
   approvalChannel: string;
+  /** Each copy is drawn in its reader's language: their last known locale, SETUPBOT_DEFAULT_LOCALE for a channel. */
+  readers: ReaderWords;
 }
 
 /**
@@ -56,8 +60,8 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
   return address as Partial<ConversationReference>;
 }
 
-function cardActivity(request: SetupRequest, viewer: RequestViewer) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer })));
+function cardActivity(request: SetupRequest, viewer: RequestViewer, words: Words) {
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer }, words)));
 }
 
 /**
@@ -73,20 +77,23 @@ export class RequestCards {
    * the approval channel get the card. A resubmission also updates the card of the request it
    * replaces, which now says so.
    */
-  async publish(requestId: string, requesterCopy?: { conversationId: string; activityId: string }): Promise<void> {
+  async publish(requestId: string, requesterCopy?: { conversationId: string; activityId: string; locale?: string }): Promise<void> {
     const request = await this.deps.requests.get(requestId);
     if (!request) return;
     const { value } = request;
     if (requesterCopy) await this.remember(value.id, { kind: 'requester', ...requesterCopy, address: value.requesterConversation });
+    const { readers } = this.deps;
     const serviceUrl = String((value.requesterConversation as { serviceUrl?: unknown }).serviceUrl ?? '');
 
     for (const approverId of value.approvers) {
       if (approverId === value.requester.objectId) continue;
       const personal = await this.deps.installations.personalChatOf(approverId);
       const approverName = personal?.reference.user?.name || undefined;
-      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision };
+      // the approver's language as their chat last told it; never heard from: the default
+      const locale = personal?.locale ?? readers.defaultLocale;
+      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision, locale };
       const what = `approval card ${value.id} to approver ${approverId}`;
-      const activity = cardActivity(value, 'approver');
+      const activity = cardActivity(value, 'approver', readers.of(locale));
       if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
       else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
     }
@@ -99,8 +106,8 @@ export class RequestCards {
         conversation: { id: this.deps.approvalChannel, isGroup: true, conversationType: 'channel', tenantId: value.requester.tenantId, name: '' },
       };
       await this.deps.outbox.enqueue(
-        { op: 'send', reference, activity: cardActivity(value, 'status') },
-        { what: `approval card ${value.id} to the approval channel`, purpose: { kind: 'requestCard', requestId: value.id, copyKind: 'channel', revision: value.revision } },
+        { op: 'send', reference, activity: cardActivity(value, 'status', readers.channel) },
+        { what: `approval card ${value.id} to the approval channel`, purpose: { kind: 'requestCard', requestId: value.id, copyKind: 'channel', revision: value.revision, locale: readers.defaultLocale } },
       );
     }
     if (value.resubmittedFrom) await this.syncAll(value.resubmittedFrom);
@@ -135,6 +142,7 @@ export class RequestCards {
       kind: purpose.copyKind,
       approverId: purpose.approverId,
       ...(purpose.approverName ? { approverName: purpose.approverName } : {}),
+      ...(purpose.locale ? { locale: purpose.locale } : {}),
       conversationId,
       activityId: delivery.activityId,
       address: { ...reference },
@@ -164,7 +172,7 @@ export class RequestCards {
 
   private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy): Promise<void> {
     await this.deps.outbox.enqueue(
-      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value)) },
+      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value), this.deps.readers.of(copy.locale)) },
       { what: `card ${request.value.id} in ${copy.kind} conversation`, coalesceKey: `${copy.conversationId}|${copy.activityId}` },
     );
   }

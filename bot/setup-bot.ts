@@ -13,6 +13,7 @@ import { acceptedName } from './name-argument.js';
 import { sendHelp } from './commands/help.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
+import { localeOfActivity, setTurnWords } from '../dialogs/turn-words.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
@@ -101,6 +102,14 @@ export class SetupBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    // the reader's words, once per turn: every reply and card of this turn reads them
+    setTurnWords(context, this.deps.readers.of(localeOfActivity(context.activity)));
+    try {
+      await this.deps.installations.noteLocale(context);
+    } catch (error) {
+      // the turn goes on in the reader's language; only later unasked messages may miss the change
+      turnLogger(context, this.deps.logger).warn({ event: 'locale_not_stored', err: error }, 'the conversation\'s locale could not be stored');
+    }
     await super.run(context);
     // a conversation with no dialog running keeps no state: bot state stays as small as the
     // number of dialogs in progress, not the number of conversations ever seen

@@ -15,6 +15,7 @@ import {
   type SetupList,
 } from './setup-actions.js';
 import type { CardInputs } from './form-view.js';
+import type { Words } from '../i18n/translations.js';
 
 export interface SetupActionOptions {
   style?: 'positive' | 'destructive';
@@ -31,24 +32,24 @@ function compact(data: SetupActionData): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 }
 
-/** The buttons of one card, bound to its draft, revision and kind. */
-export function cardActions(identity: CardIdentity, card: SetupCardKind) {
+/** The buttons of one card, bound to its draft, revision and kind, titled in the reader's words. */
+export function cardActions(identity: CardIdentity, card: SetupCardKind, words: Words) {
   const data = (verb: SetupActionData['verb'], extra: Partial<SetupActionData> = {}): SetupActionData => ({
     verb, draft: identity.draft, rev: identity.rev, card, ...extra,
   });
   const none = { inputs: 'none' } as const;
   return {
-    next: () => setupAction('Next', data(SETUP_VERBS.next), { style: 'positive' }),
-    back: () => setupAction('Back', data(SETUP_VERBS.back), none),
-    skip: () => setupAction('Skip', data(SETUP_VERBS.skip), none),
-    cancel: () => setupAction('Cancel', data(SETUP_VERBS.cancel), none),
+    next: () => setupAction(words.t('cards.button.next'), data(SETUP_VERBS.next), { style: 'positive' }),
+    back: () => setupAction(words.t('cards.button.back'), data(SETUP_VERBS.back), none),
+    skip: () => setupAction(words.t('cards.button.skip'), data(SETUP_VERBS.skip), none),
+    cancel: () => setupAction(words.t('cards.button.cancel'), data(SETUP_VERBS.cancel), none),
     add: (title: string, list: SetupList, index?: number) => setupAction(title, data(SETUP_VERBS.add, { list, index })),
     remove: (title: string, list: SetupList, index: number, member?: number) =>
       setupAction(title, data(SETUP_VERBS.remove, { list, index, member })),
     move: (list: SetupList, index: number, member: number, direction: 'up' | 'down') =>
-      setupAction(direction === 'up' ? 'Up' : 'Down', data(SETUP_VERBS.move, { list, index, member, direction })),
-    edit: (section: ReviewSection) => setupAction('Edit', data(SETUP_VERBS.edit, { section }), none),
-    submit: () => setupAction('Submit for approval', data(SETUP_VERBS.submit), { style: 'positive' }),
+      setupAction(words.t(direction === 'up' ? 'cards.button.up' : 'cards.button.down'), data(SETUP_VERBS.move, { list, index, member, direction })),
+    edit: (section: ReviewSection) => setupAction(words.t('cards.button.edit'), data(SETUP_VERBS.edit, { section }), none),
+    submit: () => setupAction(words.t('cards.button.submitForApproval'), data(SETUP_VERBS.submit), { style: 'positive' }),
     plain: (title: string, verb: SetupActionData['verb'], options: SetupActionOptions = none) => setupAction(title, data(verb), options),
   };
 }

@@ -4,6 +4,8 @@
  * colour (styled containers keep their contrast in light, dark and high-contrast themes).
  */
 import { describeChange, type SetupChange } from '../setup/model/setup-diff.js';
+import type { MessageKey } from '../i18n/message-keys.js';
+import type { Words } from '../i18n/translations.js';
 
 export interface ChangeLineView {
   text: string;
@@ -12,13 +14,15 @@ export interface ChangeLineView {
 
 const STYLE: Record<SetupChange['kind'], ChangeLineView['style']> = { added: 'good', removed: 'attention', changed: 'warning' };
 
+const WORD: Record<SetupChange['kind'], MessageKey> = { added: 'cards.change.added', removed: 'cards.change.removed', changed: 'cards.change.changed' };
+
 /** At most `max` lines, the rest counted in a last line. */
-export function changeLineViews(changes: readonly SetupChange[], max = 15): ChangeLineView[] {
+export function changeLineViews(changes: readonly SetupChange[], words: Words, max = 15): ChangeLineView[] {
   const lines = changes.slice(0, max).map((change): ChangeLineView => {
     const line = describeChange(change);
     // the symbol inside the bold: a line starting with "+ " would be drawn as a bullet, losing it
-    return { text: `**${line.symbol} ${line.word}** · ${line.text}`, style: STYLE[change.kind] };
+    return { text: words.t('cards.change.line', { symbol: line.symbol, word: words.t(WORD[change.kind]), what: line.text }), style: STYLE[change.kind] };
   });
-  if (changes.length > max) lines.push({ text: `… and ${changes.length - max} more changes`, style: 'warning' });
+  if (changes.length > max) lines.push({ text: words.t('cards.change.more', { count: changes.length - max }), style: 'warning' });
   return lines;
 }

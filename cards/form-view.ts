@@ -2,7 +2,9 @@
  * View types and small helpers shared by the setup step cards: the step header, the notice line,
  * input fields with their server error, and reading submitted input values back.
  */
-import { STEP_TITLES, stepNumber, SETUP_STEPS, type SetupStep } from '../setup/model/draft.js';
+import { stepNumber, SETUP_STEPS, type SetupStep } from '../setup/model/draft.js';
+import type { Words } from '../i18n/translations.js';
+import type { MessageKey } from '../i18n/message-keys.js';
 
 /** Server-side validation errors; key = input id = validation path. */
 export type ErrorMap = Readonly<Record<string, string>>;
@@ -17,16 +19,31 @@ export interface Notice {
  * How every card shows an empty value (a missing description, an empty list): one word, the
  * same on the review, the request card and the environment details.
  */
-export const NONE = 'None';
-
-/** The value, or {@link NONE} when it is empty. */
-export function valueOrNone(value: string): string {
-  return value.trim() === '' ? NONE : value;
+export function noneWord(words: Words): string {
+  return words.t('cards.common.none');
 }
 
-/** The values joined with commas, or {@link NONE}. */
-export function listOrNone(values: readonly string[]): string {
-  return values.length === 0 ? NONE : values.join(', ');
+/** The value, or the word for none when it is empty. */
+export function valueOrNone(value: string, words: Words): string {
+  return value.trim() === '' ? noneWord(words) : value;
+}
+
+/** The values joined with commas (names and ids: data, not a sentence), or the word for none. */
+export function listOrNone(values: readonly string[], words: Words): string {
+  return values.length === 0 ? noneWord(words) : values.join(', ');
+}
+
+/** The title of a setup step in the reader's words. */
+export const STEP_TITLE_KEYS: Record<SetupStep, MessageKey> = {
+  environment: 'cards.step.environment',
+  keyVault: 'cards.step.keyVault',
+  connectedApps: 'cards.step.connectedApps',
+  review: 'cards.step.review',
+};
+
+/** "Step 2 of 4 · Key Vault". */
+export function stepOfLine(step: SetupStep, words: Words): string {
+  return words.t('cards.step.of', { number: stepNumber(step), count: SETUP_STEPS.length, title: words.t(STEP_TITLE_KEYS[step]) });
 }
 
 /**
@@ -48,10 +65,10 @@ export interface ChangeMode {
  * Template data for the header and notice of a step card (`${header}`, `${notice.text}`,
  * `${notice.style}`); a change says which environment it changes.
  */
-export function stepHeader(step: SetupStep, notice: Notice | undefined, change?: ChangeMode): { header: string; notice: { text: string; style: string } } {
-  const what = change ? `Change ${change.environment} · ` : '';
+export function stepHeader(step: SetupStep, notice: Notice | undefined, change: ChangeMode | undefined, words: Words): { header: string; notice: { text: string; style: string } } {
+  const stepLine = stepOfLine(step, words);
   return {
-    header: `${what}Step ${stepNumber(step)} of ${SETUP_STEPS.length} · ${STEP_TITLES[step]}`,
+    header: change ? words.t('cards.step.changeHeader', { environment: change.environment, step: stepLine }) : stepLine,
     notice: notice ? { text: notice.text, style: TONE_STYLES[notice.tone] } : { text: '', style: 'default' },
   };
 }
@@ -85,9 +102,9 @@ export function choiceInput<T extends string>(inputs: CardInputs, id: string, al
   return allowed.find((candidate) => candidate === value) ?? previous;
 }
 
-/** Choices for an Input.ChoiceSet of fixed values. */
-export function choicesOf(values: readonly string[]): { title: string; value: string }[] {
-  return values.map((value) => ({ title: value, value }));
+/** Choices for an Input.ChoiceSet of fixed values, each shown as `title(value)` (the value itself by default: names). */
+export function choicesOf(values: readonly string[], title: (value: string) => string = (value) => value): { title: string; value: string }[] {
+  return values.map((value) => ({ title: title(value), value }));
 }
 
 /**

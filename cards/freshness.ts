@@ -1,8 +1,11 @@
 import template from './freshness.json' with { type: 'json' };
 import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/registry/freshness.js';
+import type { MessageKey } from '../i18n/message-keys.js';
+import type { Words } from '../i18n/translations.js';
 import { cardDateTime } from './form-view.js';
+import { itemTypeWord } from './key-vault-step.js';
 import { serviceFindingText } from './service-findings/index.js';
-import { FIX_PREFIX, itemUseSummary, verificationServiceLines } from './service-use-words.js';
+import { fixLine, itemUseSummary, verificationServiceLines } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
 import { ENVIRONMENT_VERBS, environmentAction } from './environment-actions.js';
@@ -11,34 +14,39 @@ function day(iso: string): string {
   return iso.slice(0, 10);
 }
 
-function expiringLine(item: ExpiringItem): string {
-  return `Expires soon · ${item.item} (${item.what}) expires on ${day(item.expiresOn)}, in ${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'}`;
+/** What an expiring item is (a code of the freshness check), as the reader says it. */
+const WHAT: Record<ExpiringItem['what'], string> = { 'storage SAS token': 'sas', certificate: 'certificate', secret: 'secret' };
+
+function expiringLine(item: ExpiringItem, words: Words): string {
+  return words.t('cards.freshness.expiringLine', { item: item.item, what: WHAT[item.what], expiresOn: day(item.expiresOn), days: item.daysLeft });
 }
 
-function failureLines(failure: FailedCheck): string[] {
+function failureLines(failure: FailedCheck, words: Words): string[] {
   if (failure.finding) {
-    const about = failure.item ? `${failure.item}: ` : '';
-    return [`Failed · ${about}${serviceFindingText(failure.finding)}`, ...(failure.finding.fix ? [`${FIX_PREFIX}${failure.finding.fix}`] : [])];
+    const line = failure.item
+      ? words.t('cards.freshness.failedItem', { item: failure.item, reason: serviceFindingText(failure.finding) })
+      : words.t('cards.freshness.failed', { reason: serviceFindingText(failure.finding) });
+    return [line, ...(failure.finding.fix ? [fixLine(failure.finding.fix, words)] : [])];
   }
-  return [`Failed · ${failure.item ? `${failure.item}: ` : 'the vault: '}${failure.reason}`];
+  return [failure.item ? words.t('cards.freshness.failedItem', { item: failure.item, reason: failure.reason }) : words.t('cards.freshness.failedVault', { reason: failure.reason })];
 }
 
-function renewAdvice(items: readonly ExpiringItem[], environment: string): string {
+function renewAdvice(items: readonly ExpiringItem[], environment: string, words: Words): string {
   const sas = items.some((item) => item.what === 'storage SAS token');
   const certificate = items.some((item) => item.what === 'certificate');
   const parts = [];
-  if (sas) parts.push('For the SAS token: create a new Blob SAS URL (Read, Add, Create, Write, Delete, List) with a later end date and store it as a new version of the same secret.');
-  if (certificate) parts.push('For a certificate: upload the renewed certificate as a new version of the same item (keep the name), and renew its chain where needed.');
-  if (!sas && !certificate) parts.push('Store a new version of the secret with a later expiration date.');
-  parts.push(`Then type **verify ${environment}** to check it.`);
+  if (sas) parts.push(words.t('cards.freshness.renewSas'));
+  if (certificate) parts.push(words.t('cards.freshness.renewCertificate'));
+  if (!sas && !certificate) parts.push(words.t('cards.freshness.renewSecret'));
+  parts.push(words.t('cards.freshness.thenVerify', { command: `verify ${environment}` }));
   return parts.join(' ');
 }
 
-function actionsFor(environment: string, offerChange: boolean): unknown[] {
-  const verify = { type: 'Action.Submit', title: 'Verify now', data: { msteams: { type: 'messageBack', text: `verify ${environment}`, displayText: `verify ${environment}` } } };
+function actionsFor(environment: string, offerChange: boolean, words: Words): unknown[] {
+  const verify = { type: 'Action.Submit', title: words.t('cards.freshness.verifyNow'), data: { msteams: { type: 'messageBack', text: `verify ${environment}`, displayText: `verify ${environment}` } } };
   if (!offerChange) return [verify];
   return [
-    environmentAction('Start a change', { verb: ENVIRONMENT_VERBS.change, environment }),
+    environmentAction(words.t('cards.freshness.startChange'), { verb: ENVIRONMENT_VERBS.change, environment }),
     verify,
   ];
 }
@@ -48,62 +56,93 @@ export interface FreshnessCardOptions {
   offerChange: boolean;
 }
 
+function frame(report: FreshnessReport, words: Words): { w: { subtitle: string; checked: string }; environment: string; keyVaultReference: string } {
+  return {
+    w: {
+      subtitle: words.t('cards.freshness.subtitle', { environment: report.environment, keyVaultReference: report.keyVaultReference }),
+      checked: words.t('cards.freshness.checked', { when: cardDateTime(report.checkedAt) }),
+    },
+    environment: report.environment,
+    keyVaultReference: report.keyVaultReference,
+  };
+}
+
 /** A warning (something expires within 30/14/7 days) or an alert (a check failed), sent once. */
-export function renderFreshnessNotice(report: FreshnessReport, news: { expiring: readonly ExpiringItem[]; failures: readonly FailedCheck[] }, options: FreshnessCardOptions): AdaptiveCardJson {
+export function renderFreshnessNotice(report: FreshnessReport, news: { expiring: readonly ExpiringItem[]; failures: readonly FailedCheck[] }, options: FreshnessCardOptions, words: Words): AdaptiveCardJson {
   const alert = news.failures.length > 0;
   const soonest = [...news.expiring].sort((a, b) => a.daysLeft - b.daysLeft)[0];
   const headline = alert
-    ? `Alert: a Key Vault check of ${report.environment} failed`
-    : `Warning: ${soonest ? `the ${soonest.what} ${soonest.item} of ${report.environment} expires in ${soonest.daysLeft} day${soonest.daysLeft === 1 ? '' : 's'}` : `${report.environment} needs attention`}`;
-  const advice = alert
-    ? 'Fix it in Azure (the reason above says how), then type **verify ' + report.environment + '**. Until then, documents that need these items fail in the service.'
-    : renewAdvice(news.expiring, report.environment);
-  return expandTemplate(template, {
-    headline,
-    containerStyle: alert ? 'attention' : 'warning',
-    environment: report.environment,
-    keyVaultReference: report.keyVaultReference,
-    lines: [...news.failures.flatMap(failureLines), ...news.expiring.map(expiringLine)].map((text) => ({ text })),
-    advice,
-    checkedAt: cardDateTime(report.checkedAt),
-    actions: actionsFor(report.environment, options.offerChange),
-  });
+    ? words.t('cards.freshness.alertHeadline', { environment: report.environment })
+    : soonest
+      ? words.t('cards.freshness.warningHeadline', { what: WHAT[soonest.what], item: soonest.item, environment: report.environment, days: soonest.daysLeft })
+      : words.t('cards.freshness.attentionHeadline', { environment: report.environment });
+  const advice = alert ? words.t('cards.freshness.alertAdvice', { command: `verify ${report.environment}` }) : renewAdvice(news.expiring, report.environment, words);
+  return expandTemplate(
+    template,
+    {
+      ...frame(report, words),
+      headline,
+      containerStyle: alert ? 'attention' : 'warning',
+      lines: [...news.failures.flatMap((failure) => failureLines(failure, words)), ...news.expiring.map((item) => expiringLine(item, words))].map((text) => ({ text })),
+      advice,
+      actions: actionsFor(report.environment, options.offerChange, words),
+    },
+    words,
+  );
 }
 
+const STATUS: Record<'failed' | 'expiring' | 'warning' | 'ok', MessageKey> = {
+  failed: 'cards.freshness.statusFailed',
+  expiring: 'cards.freshness.statusExpiring',
+  warning: 'cards.freshness.statusWarning',
+  ok: 'cards.freshness.statusOk',
+};
+
 /** `verify <environment>`: every item's state now, with its expiry. */
-export function renderVerificationResult(report: FreshnessReport, options: FreshnessCardOptions): AdaptiveCardJson {
+export function renderVerificationResult(report: FreshnessReport, options: FreshnessCardOptions, words: Words): AdaptiveCardJson {
   const { verification } = report;
   const failed = verification.outcome === 'failed';
   const expiringByItem = new Map(report.expiring.map((item) => [item.item, item]));
   const lines = [
-    ...verification.messages.map((message) => `Failed · the vault: ${message}`),
-    ...verificationServiceLines(verification),
+    ...verification.messages.map((message) => words.t('cards.freshness.failedVault', { reason: message })),
+    ...verificationServiceLines(verification, words),
     ...verification.items.map((item) => {
       const expiring = expiringByItem.get(item.name);
-      const status = item.outcome === 'failed' ? 'Failed' : expiring ? 'Expires soon' : item.outcome === 'warning' ? 'Warning' : 'OK';
-      const label = item.isStorageSas ? 'storage SAS token' : item.type;
-      const detail = item.messages.length > 0 ? item.messages.join('; ') : 'verified';
-      const use = itemUseSummary(item.serviceUse);
-      return `${status} · ${item.name} (${label}): ${use ? `setupbot: ${detail} · ${use}` : detail}`;
+      const status = words.t(STATUS[item.outcome === 'failed' ? 'failed' : expiring ? 'expiring' : item.outcome === 'warning' ? 'warning' : 'ok']);
+      const kind = item.isStorageSas ? words.t('cards.freshness.sasKind') : itemTypeWord(item.type, words);
+      const detail = item.messages.length > 0 ? item.messages.join('; ') : words.t('cards.freshness.verified');
+      const use = itemUseSummary(item.serviceUse, words);
+      return use
+        ? words.t('cards.freshness.itemLineWithUse', { status, name: item.name, kind, detail, use })
+        : words.t('cards.freshness.itemLine', { status, name: item.name, kind, detail });
     }),
-    ...verification.chains.map((chain) => `${chain.outcome === 'failed' ? 'Failed' : chain.outcome === 'warning' ? 'Warning' : 'OK'} · chain ${chain.name}: ${chain.messages.join('; ') || 'in order, root first'}`),
+    ...verification.chains.map((chain) =>
+      words.t('cards.freshness.chainLine', {
+        status: words.t(STATUS[chain.outcome === 'failed' ? 'failed' : chain.outcome === 'warning' ? 'warning' : 'ok']),
+        name: chain.name,
+        detail: chain.messages.join('; ') || words.t('cards.freshness.chainInOrder'),
+      }),
+    ),
   ];
   const notChecked = [verification.serviceUse, ...verification.items.map((item) => item.serviceUse)].some((use) => use?.findings.some((finding) => finding.outcome === 'notChecked'));
+  const environment = report.environment;
   const headline = failed
-    ? `${report.environment}: a Key Vault check failed`
+    ? words.t('cards.freshness.verifyFailed', { environment })
     : report.expiring.length > 0
-      ? `${report.environment}: verified, something expires soon`
+      ? words.t('cards.freshness.verifyExpiring', { environment })
       : notChecked
-        ? `${report.environment}: setupbot read every item, but not every check of Electronic invoicing's access could be made`
-        : `${report.environment}: every Key Vault item verified`;
-  return expandTemplate(template, {
-    headline,
-    containerStyle: failed ? 'attention' : report.expiring.length > 0 || notChecked ? 'warning' : 'good',
-    environment: report.environment,
-    keyVaultReference: report.keyVaultReference,
-    lines: lines.map((text) => ({ text })),
-    advice: report.expiring.length > 0 ? renewAdvice(report.expiring, report.environment) : '',
-    checkedAt: cardDateTime(report.checkedAt),
-    actions: failed || report.expiring.length > 0 ? actionsFor(report.environment, options.offerChange) : [],
-  });
+        ? words.t('cards.freshness.verifyNotChecked', { environment })
+        : words.t('cards.freshness.verifyOk', { environment });
+  return expandTemplate(
+    template,
+    {
+      ...frame(report, words),
+      headline,
+      containerStyle: failed ? 'attention' : report.expiring.length > 0 || notChecked ? 'warning' : 'good',
+      lines: lines.map((text) => ({ text })),
+      advice: report.expiring.length > 0 ? renewAdvice(report.expiring, report.environment, words) : '',
+      actions: failed || report.expiring.length > 0 ? actionsFor(report.environment, options.offerChange, words) : [],
+    },
+    words,
+  );
 }

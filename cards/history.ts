@@ -4,6 +4,7 @@ import template from './history.json' with { type: 'json' };
 import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
 import { cardDateTime } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
+import type { Words } from '../i18n/translations.js';
 
 /** The verb of the history card's page buttons (exact match, shared with the handler). */
 export const HISTORY_VERB = 'history.page';
@@ -34,24 +35,28 @@ function pageAction(title: string, environment: string, page: number): Json {
 }
 
 /** `history contoso-uat`: one page of the environment's audit trail, newest first. */
-export function renderHistory(history: HistoryPage): AdaptiveCardJson {
+export function renderHistory(history: HistoryPage, words: Words): AdaptiveCardJson {
   const from = history.total === 0 ? 0 : history.page * HISTORY_PAGE_SIZE + 1;
   const actions: Json[] = [];
-  if (history.page > 0) actions.push(pageAction('Newer', history.environment, history.page - 1));
-  if (history.page < history.pages - 1) actions.push(pageAction('Older', history.environment, history.page + 1));
+  if (history.page > 0) actions.push(pageAction(words.t('cards.history.newer'), history.environment, history.page - 1));
+  if (history.page < history.pages - 1) actions.push(pageAction(words.t('cards.history.older'), history.environment, history.page + 1));
   const { verdict } = history;
   return expandTemplate(template, {
-    environment: history.environment,
-    from,
-    to: from + history.entries.length - 1,
-    total: history.total,
-    pageNumber: history.page + 1,
-    pages: history.pages,
+    w: {
+      heading: words.t('cards.history.heading', { environment: history.environment }),
+      range: words.t('cards.history.range', {
+        from: words.number(from),
+        to: words.number(from + history.entries.length - 1),
+        total: words.number(history.total),
+        page: words.number(history.page + 1),
+        pages: words.number(history.pages),
+      }),
+    },
     chainStyle: verdict.ok ? 'good' : 'attention',
     chainText: verdict.ok
-      ? 'Audit chain verified: each entry shown hashes to itself and links to the entries around it.'
-      : `Audit chain broken at entry ${verdict.seq}: ${verdict.reason}. The log was changed outside setupbot.`,
+      ? words.t('cards.history.chainVerified')
+      : words.t('cards.history.chainBroken', { seq: verdict.seq, reason: verdict.reason }),
     entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: describeAuditEntry(entry) })),
     actions,
-  });
+  }, words);
 }

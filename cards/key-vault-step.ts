@@ -4,6 +4,8 @@ import { cardActions } from './card-action.js';
 import { choiceInput, choicesOf, errorAt, fieldView, stepHeader, textInput, type CardInputs, type ChangeMode, type ErrorMap, type Notice } from './form-view.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import type { CardIdentity } from './setup-actions.js';
+import type { Words } from '../i18n/translations.js';
+import type { MessageKey } from '../i18n/message-keys.js';
 
 export interface KeyVaultStepView {
   identity: CardIdentity;
@@ -18,33 +20,64 @@ const ITEMS = 'keyVault.items';
 const CHAINS = 'keyVault.chains';
 
 /** "1 · root CA", "2 · intermediate", "3 · end-user certificate". */
-function memberLabel(member: number, count: number): string {
-  const role = member === 0 ? 'root CA' : member === count - 1 ? 'end-user certificate' : 'intermediate';
-  return `${member + 1} · ${count === 1 ? 'certificate' : role}`;
+function memberLabel(member: number, count: number, words: Words): string {
+  const role = count === 1 ? 'certificate' : member === 0 ? 'root' : member === count - 1 ? 'endUser' : 'intermediate';
+  return words.t('cards.keyVaultStep.member', { number: member + 1, role });
+}
+
+/** An item type (a code: Secret, Certificate) as the reader says it. */
+const ITEM_TYPE_KEYS: Record<string, MessageKey> = { Secret: 'cards.itemType.Secret', Certificate: 'cards.itemType.Certificate' };
+
+export function itemTypeWord(type: string, words: Words): string {
+  const key = ITEM_TYPE_KEYS[type];
+  return key ? words.t(key) : type;
 }
 
 /** Step 2: the Key Vault reference, its items by name, and ordered certificate chains. */
-export function renderKeyVaultStep(view: KeyVaultStepView): AdaptiveCardJson {
+export function renderKeyVaultStep(view: KeyVaultStepView, words: Words): AdaptiveCardJson {
   const { values, errors } = view;
   const field = (id: string, value: string) => fieldView(errors, id, value);
-  const act = cardActions(view.identity, 'keyVault');
+  const act = cardActions(view.identity, 'keyVault', words);
+  const remove = words.t('cards.button.remove');
   const certificateNames = [...new Set(values.items.filter((item) => item.type === 'Certificate' && item.name !== '').map((item) => item.name))];
   return expandTemplate(template, {
-    ...stepHeader('keyVault', view.notice, view.change),
+    w: {
+      neverPaste: words.t('cards.keyVaultStep.neverPaste'),
+      referenceName: words.t('cards.keyVaultStep.referenceName'),
+      keyVaultUri: words.t('cards.keyVaultStep.keyVaultUri'),
+      referenceKept: words.t('cards.keyVaultStep.referenceKept'),
+      referenceNameRequired: words.t('cards.keyVaultStep.referenceNameRequired'),
+      description: words.t('cards.keyVaultStep.description'),
+      descriptionPlaceholder: words.t('cards.keyVaultStep.descriptionPlaceholder'),
+      keyVaultUriRequired: words.t('cards.keyVaultStep.keyVaultUriRequired'),
+      sasSecretName: words.t('cards.keyVaultStep.sasSecretName'),
+      sasSecretNameRequired: words.t('cards.keyVaultStep.sasSecretNameRequired'),
+      items: words.t('cards.keyVaultStep.items'),
+      itemName: words.t('cards.keyVaultStep.itemName'),
+      itemType: words.t('cards.keyVaultStep.itemType'),
+      itemDescription: words.t('cards.keyVaultStep.itemDescription'),
+      itemDescriptionPlaceholder: words.t('cards.keyVaultStep.itemDescriptionPlaceholder'),
+      chains: words.t('cards.keyVaultStep.chains'),
+      chainsHint: words.t('cards.keyVaultStep.chainsHint'),
+      chainName: words.t('cards.keyVaultStep.chainName'),
+      chainDescription: words.t('cards.keyVaultStep.chainDescription'),
+      chainDescriptionPlaceholder: words.t('cards.keyVaultStep.chainDescriptionPlaceholder'),
+    },
+    ...stepHeader('keyVault', view.notice, view.change, words),
     referenceFixed: view.change !== undefined,
     name: field('keyVault.name', values.name),
     description: field('keyVault.description', values.description),
     keyVaultUri: field('keyVault.keyVaultUri', values.keyVaultUri),
     storageSasSecretName: field('keyVault.storageSasSecretName', values.storageSasSecretName),
-    itemTypes: choicesOf(ITEM_TYPES),
+    itemTypes: choicesOf(ITEM_TYPES, (type) => itemTypeWord(type, words)),
     itemsError: errorAt(errors, ITEMS),
     items: values.items.map((item, index) => ({
       name: field(`${ITEMS}[${index}].name`, item.name),
       type: field(`${ITEMS}[${index}].type`, item.type),
       description: field(`${ITEMS}[${index}].description`, item.description),
-      remove: act.remove('Remove', 'items', index),
+      remove: act.remove(remove, 'items', index),
     })),
-    addItem: act.add('Add item', 'items'),
+    addItem: act.add(words.t('cards.keyVaultStep.addItem'), 'items'),
     chainsError: errorAt(errors, CHAINS),
     chains: values.chains.map((chain, index) => {
       const path = `${CHAINS}[${index}]`;
@@ -55,27 +88,29 @@ export function renderKeyVaultStep(view: KeyVaultStepView): AdaptiveCardJson {
         certificatesError: errorAt(errors, `${path}.certificates`),
         members: chain.certificates.map((certificate, member) => {
           const names = certificate === '' || certificateNames.includes(certificate) ? certificateNames : [...certificateNames, certificate];
+          const label = memberLabel(member, count, words);
           return {
-            label: memberLabel(member, count),
+            label,
+            noChoices: words.t('cards.keyVaultStep.noCertificates', { label }),
             certificate: field(`${path}.certificates[${member}]`, certificate),
             hasChoices: names.length > 0,
             choices: choicesOf(names),
             actions: [
               ...(member > 0 ? [act.move('chainCertificates', index, member, 'up')] : []),
               ...(member < count - 1 ? [act.move('chainCertificates', index, member, 'down')] : []),
-              act.remove('Remove', 'chainCertificates', index, member),
+              act.remove(remove, 'chainCertificates', index, member),
             ],
           };
         }),
-        addCertificate: act.add('Add certificate to chain', 'chainCertificates', index),
-        remove: act.remove('Remove chain', 'chains', index),
+        addCertificate: act.add(words.t('cards.keyVaultStep.addCertificate'), 'chainCertificates', index),
+        remove: act.remove(words.t('cards.keyVaultStep.removeChain'), 'chains', index),
       };
     }),
-    addChain: act.add('Add chain', 'chains'),
+    addChain: act.add(words.t('cards.keyVaultStep.addChain'), 'chains'),
     back: act.back(),
     next: act.next(),
     cancel: act.cancel(),
-  });
+  }, words);
 }
 
 /** The reference with the submitted values laid over `previous` (rows as in `previous`). */

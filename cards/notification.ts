@@ -1,4 +1,5 @@
 import template from './notification.json' with { type: 'json' };
+import type { Words } from '../i18n/translations.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 
 export interface NotificationView {
@@ -11,7 +12,7 @@ export interface NotificationView {
 /** Container styles, which keep their contrast in every theme (coloured text does not). */
 const STYLE = { default: 'default', good: 'good', warning: 'warning', attention: 'attention' } as const;
 
-/** One compact line-card per request event, linking the request id. */
-export function renderNotification(view: NotificationView): AdaptiveCardJson {
-  return expandTemplate(template, { ...view, style: STYLE[view.tone] });
+/** One compact line-card per request event, linking the request id (the button sends the English `status` keyword, which always works). */
+export function renderNotification(view: NotificationView, words: Words): AdaptiveCardJson {
+  return expandTemplate(template, { ...view, style: STYLE[view.tone], w: { status: words.t('cards.notification.status', { requestId: view.requestId }) } }, words);
 }

@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import type { Words } from '../i18n/translations.js';
 
 /** A plain Adaptive Card object, ready to send as an attachment. */
 export interface AdaptiveCardJson {
@@ -27,13 +28,38 @@ function templateFor(template: object): ACData.Template {
   return parsed;
 }
 
-/** Expands a designer-editable JSON template with `${binding}` data. */
-export function expandTemplate(template: object, data: object): AdaptiveCardJson {
+/** The elements that lay out their content in a direction of their own (Adaptive Cards 1.5 `rtl`). */
+const DIRECTED = new Set(['Container', 'Column']);
+
+/**
+ * Right to left on the card and on every container and column in it (Adaptive Cards 1.5): set on
+ * each, so a host that reads it per container lays every part of the card out the same way.
+ */
+function setRightToLeft(card: AdaptiveCardJson): void {
+  card.rtl = true;
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    const node = value as Record<string, unknown>;
+    if (typeof node.type === 'string' && DIRECTED.has(node.type)) node.rtl = true;
+    for (const [key, child] of Object.entries(node)) if (key !== 'data') visit(child);
+  };
+  visit(card.body);
+  visit(card.actions);
+}
+
+/**
+ * Expands a designer-editable JSON template with `${binding}` data, for a reader whose words are
+ * `words`: a right-to-left language (Arabic) gets `rtl: true` on the card and its containers.
+ */
+export function expandTemplate(template: object, data: object, words: Pick<Words, 'rtl'>): AdaptiveCardJson {
   const expanded: unknown = templateFor(template).expand({ $root: data });
   if (typeof expanded !== 'object' || expanded === null || (expanded as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new Error('card template did not expand to an AdaptiveCard');
   }
-  return expanded as AdaptiveCardJson;
+  const card = expanded as AdaptiveCardJson;
+  if (words.rtl) setRightToLeft(card);
+  return card;
 }
 
 /** The attachment shape botbuilder sends. */

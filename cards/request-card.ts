@@ -1,14 +1,16 @@
 import template from './request-card.json' with { type: 'json' };
 import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
-import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/model/execution.js';
+import { STEP_ICON, type ExecutionStep, type StepStatus } from '../setup/model/execution.js';
 import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
 import { FIX_PREFIX } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
-import { approvalAskLine, attemptSuffix, historyLines, linkLines } from './request-story.js';
+import { approvalAskLine, historyLines, laterAttempt, linkLines } from './request-story.js';
 import { kindLines } from './request-kind.js';
+import type { MessageKey } from '../i18n/message-keys.js';
+import type { Words } from '../i18n/translations.js';
 
 /**
  * Who the card is drawn for: an approver who can act now (decide a pending request, retry a
@@ -19,22 +21,32 @@ export type RequestViewer = 'approver' | 'requester' | 'status';
 export interface RequestCardView {
   request: SetupRequest;
   viewer: RequestViewer;
-  /** A line for this viewer only (e.g. why their click did nothing). */
+  /** A line for this viewer only (e.g. why their click did nothing), in their words. */
   notice?: string;
 }
 
 /** Teams asks for a user-specific view for at most 60 users. */
 export const MAX_REFRESH_USERS = 60;
 
-const STATUS_TEXT: Record<SetupRequest['status'], string> = {
-  submitted: 'Waiting for approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  executing: 'Setting up',
-  succeeded: 'Done',
-  failed: 'Failed',
+const STATUS_TEXT: Record<SetupRequest['status'], MessageKey> = {
+  submitted: 'cards.request.status.submitted',
+  approved: 'cards.request.status.approved',
+  rejected: 'cards.request.status.rejected',
+  cancelled: 'cards.request.status.cancelled',
+  expired: 'cards.request.status.expired',
+  executing: 'cards.request.status.executing',
+  succeeded: 'cards.request.status.succeeded',
+  failed: 'cards.request.status.failed',
+};
+
+/** A step's state in a word beside its emoji (issue 14: never an emoji alone). */
+const STEP_WORD: Record<StepStatus, MessageKey> = {
+  pending: 'cards.request.step.pending',
+  running: 'cards.request.step.running',
+  ok: 'cards.request.step.ok',
+  warning: 'cards.request.step.warning',
+  failed: 'cards.request.step.failed',
+  skipped: 'cards.request.step.skipped',
 };
 
 /** Title colours: only green and red, which keep their contrast; the words carry the state. */
@@ -50,10 +62,11 @@ const STATUS_COLOR: Record<SetupRequest['status'], string> = {
 };
 
 /** "Waiting for approval (1 of 2)", "Failed · attempt 2". */
-export function statusLine(request: SetupRequest): string {
-  const base = STATUS_TEXT[request.status];
-  const progress = request.status === 'submitted' ? ` (${request.approvals.length} of ${request.approvalsRequired})` : '';
-  return `${base}${progress}${attemptSuffix(request)}`;
+export function statusLine(request: SetupRequest, words: Words): string {
+  const base = words.t(STATUS_TEXT[request.status]);
+  const status = request.status === 'submitted' ? words.t('cards.request.progress', { status: base, approvals: request.approvals.length, required: request.approvalsRequired }) : base;
+  const attempt = laterAttempt(request);
+  return attempt === undefined ? status : words.t('cards.request.withAttempt', { status, attempt });
 }
 
 /** How much of each step's findings a card shows; shrunk when a card would outgrow Teams' limit. */
@@ -75,29 +88,30 @@ export const CARD_BYTES_LIMIT = 27 * 1024;
 export const STEP_LINE_ID_PREFIX = 'step-';
 
 /** "✅ Done: Verify Key Vault reference contoso-kv": the emoji, then the word, then the step. */
-export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempts'>): string {
-  const resumed = step.attempts > 1 ? ' (resumed after a restart)' : '';
-  return `${STEP_ICON[step.status]} ${STEP_WORD[step.status]}: ${step.title}${resumed}`;
+export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempts'>, words: Words): string {
+  const values = { icon: STEP_ICON[step.status], word: words.t(STEP_WORD[step.status]), title: step.title };
+  return step.attempts > 1 ? words.t('cards.request.stepLineResumed', values) : words.t('cards.request.stepLine', values);
 }
 
-function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { id: string; line: string; details: string } {
+function stepView(step: ExecutionStep, index: number, budget: DetailBudget, words: Words): { id: string; line: string; details: string } {
   // a fix is an Azure CLI command: cut short it would be wrong, so it is shown whole
   const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
-  if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- … and ${step.messages.length - budget.lines} more`);
-  return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step), details: lines.join('\n') };
+  if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- ${words.t('cards.request.moreFindings', { count: step.messages.length - budget.lines })}`);
+  return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step, words), details: lines.join('\n') };
 }
 
-function stepsHeading(request: SetupRequest): string {
+function stepsHeading(request: SetupRequest, words: Words): string {
   const execution = request.execution;
   if (!execution) return '';
-  const steps = { setup: 'Setup steps', change: 'Change steps', retire: 'Retirement steps' }[kindOf(request)];
-  const base = execution.dryRun ? 'Dry run — verified, nothing recorded' : steps;
   const attempt = execution.attempt ?? 1;
-  const numbered = attempt > 1 || (request.attempt ?? 1) > 1 ? ` · attempt ${attempt}` : '';
   // after a Retry, until the next run starts (or if it never does), the steps shown are those of the last run
   const running = request.status === 'executing' || request.status === 'succeeded' || request.status === 'failed';
-  const last = running ? '' : 'Last run: ';
-  return `${last}${base}${numbered}`;
+  return words.t('cards.request.stepsHeading', {
+    kind: execution.dryRun ? 'dryRun' : kindOf(request),
+    last: running ? 'no' : 'yes',
+    numbered: attempt > 1 || (request.attempt ?? 1) > 1 ? 'yes' : 'no',
+    attempt,
+  });
 }
 
 interface Recovery {
@@ -122,36 +136,35 @@ function recoveryOf(request: SetupRequest, viewer: RequestViewer): Recovery {
   };
 }
 
-function nextStepsText(request: SetupRequest, recovery: Recovery): string {
+function nextStepsText(request: SetupRequest, recovery: Recovery, words: Words): string {
+  const environment = request.content.environment.name;
   if (request.conflict) {
-    const environment = request.content.environment.name;
-    if (kindOf(request) === 'retire') return `${environment} was not retired. Type **retire ${environment}** to ask again on its current version.`;
-    return recovery.rebuild
-      ? `Nothing was changed. **Rebuild on the current version** starts a new change of ${environment} with your changes laid over its current version (what someone else changed stays), for you to check and submit.`
-      : 'Nothing was changed.';
+    if (kindOf(request) === 'retire') return words.t('cards.request.next.notRetired', { environment, command: `retire ${environment}` });
+    return recovery.rebuild ? words.t('cards.request.next.rebuild', { environment }) : words.t('cards.request.next.nothingChanged');
   }
-  if (recovery.rebuild && !recovery.retry) return `**Edit and resubmit** starts a new change with these changes laid over the current version of ${request.content.environment.name}.`;
-  const retry =
-    'Fix what the failed step says, then press **Retry**: it runs the failed step and those after it, never the steps already done (an approval older than the retry window is asked for again).';
-  const resubmit = recovery.retry
-    ? 'To change the request instead, press **Edit and resubmit**.'
-    : "**Edit and resubmit** starts a new setup with this request's content filled in.";
+  if (recovery.rebuild && !recovery.retry) return words.t('cards.request.next.editChange', { environment });
+  const retry = words.t('cards.request.next.retry');
+  const resubmit = recovery.retry ? words.t('cards.request.next.resubmitInstead') : words.t('cards.request.next.resubmit');
   return [recovery.retry ? retry : '', recovery.resubmit || recovery.rebuild ? resubmit : ''].filter(Boolean).join(' ');
 }
 
-function endpointsView(): { name: string; url: string }[] {
+function endpointsView(words: Words): { name: string; url: string }[] {
   return financeEndpoints().map((geography) => {
     const count = geography.endpoints.length;
-    const more = count > 2 ? ` (or il102–il${100 + count})` : count === 2 ? ' (or il102)' : '';
-    return { name: geography.name, url: `${geography.endpoints[0]}${more}` };
+    const url = count > 2
+      ? words.t('cards.request.endpointRange', { url: geography.endpoints[0], last: `il${100 + count}` })
+      : count === 2
+        ? words.t('cards.request.endpointOr', { url: geography.endpoints[0] })
+        : geography.endpoints[0];
+    return { name: geography.name, url };
   });
 }
 
-/** The refresh that lets Teams ask for approver / requester views of a channel or shared card. */
-function refreshOf(request: SetupRequest, version: number): unknown {
+/** The refresh that lets Teams ask for approver / requester views of a channel or shared card (each in their own language: the invoke carries their locale). */
+function refreshOf(request: SetupRequest, version: number, words: Words): unknown {
   const userIds = [...new Set([...request.approvers, request.requester.objectId])].slice(0, MAX_REFRESH_USERS);
   return {
-    action: { type: 'Action.Execute', title: 'Refresh', verb: REQUEST_VERBS.refresh, data: { verb: REQUEST_VERBS.refresh, requestId: request.id, v: version } },
+    action: { type: 'Action.Execute', title: words.t('cards.request.refresh'), verb: REQUEST_VERBS.refresh, data: { verb: REQUEST_VERBS.refresh, requestId: request.id, v: version } },
     userIds,
   };
 }
@@ -161,16 +174,16 @@ function refreshOf(request: SetupRequest, version: number): unknown {
  * findings are shortened (then left out) when the card would exceed Teams' size limit; the full
  * findings stay in the request record and `show NAME`.
  */
-export function renderRequestCard(view: RequestCardView): AdaptiveCardJson {
-  let card = renderWithBudget(view, DETAIL_BUDGETS[0]);
+export function renderRequestCard(view: RequestCardView, words: Words): AdaptiveCardJson {
+  let card = renderWithBudget(view, DETAIL_BUDGETS[0], words);
   for (const budget of DETAIL_BUDGETS.slice(1)) {
     if (Buffer.byteLength(JSON.stringify(card)) <= CARD_BYTES_LIMIT) break;
-    card = renderWithBudget(view, budget);
+    card = renderWithBudget(view, budget, words);
   }
   return card;
 }
 
-function renderWithBudget(view: RequestCardView, budget: DetailBudget): AdaptiveCardJson {
+function renderWithBudget(view: RequestCardView, budget: DetailBudget, words: Words): AdaptiveCardJson {
   const { request, viewer } = view;
   const version = request.revision;
   const pending = request.status === 'submitted';
@@ -178,48 +191,61 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
   const recovery = recoveryOf(request, viewer);
   const actions: unknown[] = [];
   if (pending && viewer === 'approver') {
-    actions.push(requestAction('Approve', data(REQUEST_VERBS.approve), { style: 'positive' }));
-    actions.push(requestAction('Reject', data(REQUEST_VERBS.reject), { style: 'destructive' }));
+    actions.push(requestAction(words.t('cards.request.approve'), data(REQUEST_VERBS.approve), { style: 'positive' }));
+    actions.push(requestAction(words.t('cards.request.reject'), data(REQUEST_VERBS.reject), { style: 'destructive' }));
   }
   if (pending && viewer === 'requester') {
-    actions.push(requestAction('Cancel request', data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
+    actions.push(requestAction(words.t('cards.request.cancel'), data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
   }
-  if (recovery.retry) actions.push(requestAction('Retry', data(REQUEST_VERBS.retry), { style: 'positive', inputs: 'none' }));
-  if (recovery.resubmit) actions.push(requestAction('Edit and resubmit', data(REQUEST_VERBS.resubmit), { inputs: 'none' }));
+  if (recovery.retry) actions.push(requestAction(words.t('cards.request.retry'), data(REQUEST_VERBS.retry), { style: 'positive', inputs: 'none' }));
+  if (recovery.resubmit) actions.push(requestAction(words.t('cards.request.resubmit'), data(REQUEST_VERBS.resubmit), { inputs: 'none' }));
   if (recovery.rebuild) {
-    const title = request.conflict ? 'Rebuild on the current version' : 'Edit and resubmit';
+    const title = words.t(request.conflict ? 'cards.request.rebuild' : 'cards.request.resubmit');
     actions.push(requestAction(title, data(REQUEST_VERBS.rebuild), { style: request.conflict ? 'positive' : undefined, inputs: 'none' }));
   }
   const setup = kindOf(request) === 'setup';
   const finance = setup && request.status === 'succeeded' && !request.execution?.dryRun;
   const { environment, keyVault, connectedApplications } = request.content;
-  return expandTemplate(template, {
-    refresh: refreshOf(request, version),
-    title: `${request.id} · ${statusLine(request)}`,
-    statusColor: STATUS_COLOR[request.status],
-    requesterName: request.requester.name,
-    createdAt: cardDateTime(request.createdAt),
-    ...linkLines(request),
-    notice: view.notice ?? '',
-    dryRun: request.dryRun,
-    approvalAsk: pending ? approvalAskLine(request) : '',
-    facts: [
-      { title: 'Service environment', value: environment.name },
-      { title: 'Users', value: listOrNone(environment.users.map((user) => user.userId)) },
-      { title: 'Key Vault reference', value: `${keyVault.name} (${keyVault.keyVaultUri})` },
-      { title: 'Key Vault items', value: [keyVault.storageSasSecretName, ...keyVault.items.map((item) => item.name)].join(', ') },
-      { title: 'Connected applications', value: listOrNone(connectedApplications.map((app) => app.name)) },
-    ],
-    history: historyLines(request),
-    showComment: pending && viewer === 'approver',
-    hasSteps: (request.execution?.steps.length ?? 0) > 0,
-    stepsHeading: stepsHeading(request),
-    steps: (request.execution?.steps ?? []).map((step, index) => stepView(step, index, budget)),
-    ...kindLines(request),
-    nextSteps: nextStepsText(request, recovery),
-    showFinance: finance,
-    environmentName: environment.name,
-    endpoints: finance ? endpointsView() : [],
-    actions,
-  });
+  return expandTemplate(
+    template,
+    {
+      w: {
+        askedBy: words.t('cards.request.askedBy', { name: request.requester.name, when: cardDateTime(request.createdAt) }),
+        dryRun: words.t('cards.request.dryRun'),
+        nextInFinance: words.t('cards.request.nextInFinance'),
+        financePath: words.t('cards.request.financePath'),
+        environment: words.t('cards.request.financeEnvironment'),
+        endpointUrl: words.t('cards.request.endpointUrl'),
+        endpointBelow: words.t('cards.request.endpointBelow'),
+        comment: words.t('cards.request.comment'),
+        commentPlaceholder: words.t('cards.request.commentPlaceholder'),
+      },
+      refresh: refreshOf(request, version, words),
+      title: words.t('cards.request.title', { requestId: request.id, status: statusLine(request, words) }),
+      statusColor: STATUS_COLOR[request.status],
+      ...linkLines(request, words),
+      notice: view.notice ?? '',
+      dryRun: request.dryRun,
+      approvalAsk: pending ? approvalAskLine(request, words) : '',
+      facts: [
+        { title: words.t('cards.request.fact.environment'), value: environment.name },
+        { title: words.t('cards.request.fact.users'), value: listOrNone(environment.users.map((user) => user.userId), words) },
+        { title: words.t('cards.request.fact.keyVaultReference'), value: `${keyVault.name} (${keyVault.keyVaultUri})` },
+        { title: words.t('cards.request.fact.keyVaultItems'), value: [keyVault.storageSasSecretName, ...keyVault.items.map((item) => item.name)].join(', ') },
+        { title: words.t('cards.request.fact.connectedApplications'), value: listOrNone(connectedApplications.map((app) => app.name), words) },
+      ],
+      history: historyLines(request, words),
+      showComment: pending && viewer === 'approver',
+      hasSteps: (request.execution?.steps.length ?? 0) > 0,
+      stepsHeading: stepsHeading(request, words),
+      steps: (request.execution?.steps ?? []).map((step, index) => stepView(step, index, budget, words)),
+      ...kindLines(request, words),
+      nextSteps: nextStepsText(request, recovery, words),
+      showFinance: finance,
+      environmentName: environment.name,
+      endpoints: finance ? endpointsView(words) : [],
+      actions,
+    },
+    words,
+  );
 }

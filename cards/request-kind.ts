@@ -4,6 +4,7 @@
  * version — what changed in between.
  */
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
+import type { Words } from '../i18n/translations.js';
 import { changeLineViews, type ChangeLineView } from './change-lines.js';
 
 export interface KindLines {
@@ -16,29 +17,40 @@ export interface KindLines {
   conflictLines: ChangeLineView[];
 }
 
-function retireLines(request: SetupRequest): ChangeLineView[] {
+function retireLines(request: SetupRequest, words: Words): ChangeLineView[] {
   const environment = request.content.environment.name;
   const apps = request.content.connectedApplications.map((app) => app.name);
   return [
-    ...(apps.length > 0 ? [{ text: `**− Unlink** ${apps.length} application${apps.length === 1 ? '' : 's'}: ${apps.join(', ')}`, style: 'attention' as const }] : []),
-    { text: `**~ Mark Retired**: Finance can no longer use ${environment}`, style: 'warning' },
-    { text: `Its history stays (history ${environment}); nothing is deleted.`, style: 'good' },
+    ...(apps.length > 0 ? [{ text: words.t('cards.requestKind.unlink', { count: apps.length, applications: apps.join(', ') }), style: 'attention' as const }] : []),
+    { text: words.t('cards.requestKind.markRetired', { environment }), style: 'warning' },
+    { text: words.t('cards.requestKind.historyStays', { command: `history ${environment}` }), style: 'good' },
   ];
 }
 
-export function kindLines(request: SetupRequest): KindLines {
+function conflictTitleOf(request: SetupRequest, words: Words): string {
+  const conflict = request.conflict;
+  if (!conflict) return '';
+  return words.t('cards.requestKind.conflict', {
+    environment: request.content.environment.name,
+    current: conflict.currentRevision,
+    base: conflict.baseRevision,
+    hasChangedBy: conflict.changedBy.length > 0 ? 'yes' : 'no',
+    changedBy: conflict.changedBy.join(', '),
+    hasBetween: conflict.between.length > 0 ? 'yes' : 'no',
+  });
+}
+
+export function kindLines(request: SetupRequest, words: Words): KindLines {
   const kind = kindOf(request);
   const conflict = request.conflict;
-  const conflictTitle = conflict
-    ? `⚠️ Not applied: ${request.content.environment.name} was at version ${conflict.currentRevision}, not ${conflict.baseRevision}${conflict.changedBy.length > 0 ? ` (changed by ${conflict.changedBy.join(', ')})` : ''}.${conflict.between.length > 0 ? ' What changed in between:' : ''}`
-    : '';
-  const conflictLines = conflict ? changeLineViews(conflict.between, 10) : [];
+  const conflictTitle = conflictTitleOf(request, words);
+  const conflictLines = conflict ? changeLineViews(conflict.between, words, 10) : [];
   if (kind === 'change' && request.change) {
     const { environment, baseRevision, diff } = request.change;
-    return { kindTitle: `Change to ${environment}, built on version ${baseRevision}`, kindLines: changeLineViews(diff), conflictTitle, conflictLines };
+    return { kindTitle: words.t('cards.requestKind.change', { environment, version: baseRevision }), kindLines: changeLineViews(diff, words), conflictTitle, conflictLines };
   }
   if (kind === 'retire' && request.retire) {
-    return { kindTitle: `Retire ${request.retire.environment} (version ${request.retire.baseRevision})`, kindLines: retireLines(request), conflictTitle, conflictLines };
+    return { kindTitle: words.t('cards.requestKind.retire', { environment: request.retire.environment, version: request.retire.baseRevision }), kindLines: retireLines(request, words), conflictTitle, conflictLines };
   }
   return { kindTitle: '', kindLines: [], conflictTitle, conflictLines };
 }

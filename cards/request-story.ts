@@ -3,6 +3,7 @@
  * Retry, and how it links to the request it replaced or that replaced it.
  */
 import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js';
+import type { Words } from '../i18n/translations.js';
 import { cardDateTime } from './form-view.js';
 
 interface StoryLine {
@@ -10,36 +11,32 @@ interface StoryLine {
   text: string;
 }
 
-function quoted(comment: string): string {
-  return comment ? ` — “${comment}”` : '';
-}
-
 /** Every decision, expiry and Retry, oldest first. */
-export function historyLines(request: SetupRequest): { text: string }[] {
+export function historyLines(request: SetupRequest, words: Words): { text: string }[] {
+  const decided = (comment: string) => (comment ? 'yes' : 'no');
   const lines: StoryLine[] = [...(request.earlierApprovals ?? []), ...request.approvals].map((decision) => ({
     at: decision.at,
-    text: `✅ Approved by ${decision.name} · ${cardDateTime(decision.at)}${quoted(decision.comment)}`,
+    text: words.t('cards.story.approved', { name: decision.name, when: cardDateTime(decision.at), hasComment: decided(decision.comment), comment: decision.comment }),
   }));
   if (request.rejection) {
     const { name, at, comment } = request.rejection;
-    lines.push({ at, text: `❌ Rejected by ${name} · ${cardDateTime(at)}${quoted(comment)}` });
+    lines.push({ at, text: words.t('cards.story.rejected', { name, when: cardDateTime(at), hasComment: decided(comment), comment }) });
   }
-  if (request.cancellation) lines.push({ at: request.cancellation.at, text: `Cancelled by ${request.cancellation.name} · ${cardDateTime(request.cancellation.at)}` });
-  if (request.expiredAt) lines.push({ at: request.expiredAt, text: `⌛ Expired · ${cardDateTime(request.expiredAt)} (no decision within the approval window)` });
+  if (request.cancellation) lines.push({ at: request.cancellation.at, text: words.t('cards.story.cancelled', { name: request.cancellation.name, when: cardDateTime(request.cancellation.at) }) });
+  if (request.expiredAt) lines.push({ at: request.expiredAt, text: words.t('cards.story.expired', { when: cardDateTime(request.expiredAt) }) });
   for (const retry of request.retries ?? []) {
-    const why = retry.reapproval ? ': sent back for approval, because the approval was older than the retry window' : '';
-    lines.push({ at: retry.at, text: `🔁 Retry by ${retry.name} · ${cardDateTime(retry.at)} · attempt ${retry.attempt}${why}` });
+    const values = { name: retry.name, when: cardDateTime(retry.at), attempt: retry.attempt };
+    lines.push({ at: retry.at, text: retry.reapproval ? words.t('cards.story.retryReapproval', values) : words.t('cards.story.retry', values) });
   }
   return lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map(({ text }) => ({ text }));
 }
 
 /** "Ada Approver, Bo Approver and 1 other approver", or "2 approvers" when no name is known. */
-function whoOf(ids: readonly string[], names: ReadonlyMap<string, string>): string {
+function whoOf(ids: readonly string[], names: ReadonlyMap<string, string>, words: Words): string {
   const known = ids.flatMap((id) => (names.has(id) ? [names.get(id) as string] : []));
   const unknown = ids.length - known.length;
-  const others = unknown === 0 ? [] : [`${unknown} ${known.length > 0 ? 'other ' : ''}approver${unknown === 1 ? '' : 's'}`];
-  const parts = [...known, ...others];
-  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  const others = unknown === 0 ? [] : [known.length > 0 ? words.t('cards.story.otherApprovers', { count: unknown }) : words.t('cards.story.approvers', { count: unknown })];
+  return words.list([...known, ...others]);
 }
 
 /**
@@ -47,11 +44,9 @@ function whoOf(ids: readonly string[], names: ReadonlyMap<string, string>): stri
  * them (a copy of the card in an approver's chat means it has). Names come from the approvers'
  * chats and decisions; where none is known, the line counts instead.
  */
-export function approvalAskLine(request: SetupRequest): string {
+export function approvalAskLine(request: SetupRequest, words: Words): string {
   const asked = request.approvers.filter((id) => id !== request.requester.objectId);
-  if (asked.length === 0) {
-    return "No approver other than the requester is configured, so nobody can approve this yet. Ask the bot's administrator to add approvers (SETUPBOT_APPROVERS).";
-  }
+  if (asked.length === 0) return words.t('cards.story.noApprover', { variable: 'SETUPBOT_APPROVERS' });
   const names = new Map<string, string>();
   const notified = new Set<string>();
   for (const copy of request.cards) {
@@ -62,30 +57,29 @@ export function approvalAskLine(request: SetupRequest): string {
   for (const decision of request.approvals) names.set(decision.objectId, decision.name);
   const reached = asked.filter((id) => notified.has(id));
   const waiting = asked.filter((id) => !notified.has(id));
-  const plural = (ids: readonly string[], one: string, many: string) => (ids.length === 1 ? one : many);
-  if (waiting.length === 0) {
-    return `${whoOf(reached, names)} ${plural(reached, 'was', 'were')} asked to approve and ${plural(reached, 'has', 'have')} been notified in Teams.`;
-  }
-  if (reached.length === 0) return `Asking ${whoOf(waiting, names)} to approve: sending the approval card in Teams…`;
-  return `${whoOf(reached, names)} ${plural(reached, 'has', 'have')} been notified in Teams; sending the approval card to ${whoOf(waiting, names)}…`;
+  if (waiting.length === 0) return words.t('cards.story.allNotified', { who: whoOf(reached, names, words), count: reached.length });
+  if (reached.length === 0) return words.t('cards.story.asking', { who: whoOf(waiting, names, words) });
+  return words.t('cards.story.someNotified', { who: whoOf(reached, names, words), count: reached.length, waiting: whoOf(waiting, names, words) });
 }
 
 /** "Resubmitted as SR-0043" / "Resubmission of SR-0041", or '' when the request has no such link. */
-export function linkLines(request: SetupRequest): { replacedBy: string; replaces: string } {
+export function linkLines(request: SetupRequest, words: Words): { replacedBy: string; replaces: string } {
   if (kindOf(request) === 'change') {
     return {
-      replacedBy: request.resubmittedAs ? `✏️ Rebuilt as ${request.resubmittedAs} on a newer version: that request replaces this one.` : '',
-      replaces: request.resubmittedFrom ? `Rebuild of ${request.resubmittedFrom} on version ${request.change?.baseRevision ?? '?'}, by ${request.requester.name}.` : '',
+      replacedBy: request.resubmittedAs ? words.t('cards.story.rebuiltAs', { requestId: request.resubmittedAs }) : '',
+      replaces: request.resubmittedFrom
+        ? words.t('cards.story.rebuildOf', { requestId: request.resubmittedFrom, version: request.change?.baseRevision ?? '?', name: request.requester.name })
+        : '',
     };
   }
   return {
-    replacedBy: request.resubmittedAs ? `✏️ Resubmitted as ${request.resubmittedAs}: that request replaces this one.` : '',
-    replaces: request.resubmittedFrom ? `Resubmission of ${request.resubmittedFrom}, edited by ${request.requester.name}.` : '',
+    replacedBy: request.resubmittedAs ? words.t('cards.story.resubmittedAs', { requestId: request.resubmittedAs }) : '',
+    replaces: request.resubmittedFrom ? words.t('cards.story.resubmissionOf', { requestId: request.resubmittedFrom, name: request.requester.name }) : '',
   };
 }
 
-/** " · attempt 2" after the first Retry, '' before. */
-export function attemptSuffix(request: Pick<SetupRequest, 'attempt'>): string {
+/** The attempt number after the first Retry, undefined before. */
+export function laterAttempt(request: Pick<SetupRequest, 'attempt'>): number | undefined {
   const attempt = attemptOf(request);
-  return attempt > 1 ? ` · attempt ${attempt}` : '';
+  return attempt > 1 ? attempt : undefined;
 }

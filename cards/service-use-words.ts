@@ -4,13 +4,32 @@
  * by its fix on a line of its own (`Fix: az …`, never shortened), then what is fine.
  */
 import type { ServiceFinding, ServiceUse, ServiceUseOutcome } from '../setup/model/verification.js';
+import type { MessageKey } from '../i18n/message-keys.js';
+import { ENGLISH, type Words } from '../i18n/translations.js';
 import { serviceFindingText } from './service-findings/index.js';
 
-/** The outcome in a word beside its emoji (clients may draw emoji as empty boxes). */
-export const SERVICE_MARK: Record<ServiceUseOutcome, string> = { ok: '✅ OK', warning: '⚠️ Warning', failed: '❌ Failed', notChecked: '⚠️ Not checked' };
+const MARK_KEYS: Record<ServiceUseOutcome, MessageKey> = {
+  ok: 'cards.serviceUse.ok',
+  warning: 'cards.serviceUse.warning',
+  failed: 'cards.serviceUse.failed',
+  notChecked: 'cards.serviceUse.notChecked',
+};
 
-/** Lines that start with this carry an Azure CLI command: shown whole. */
-export const FIX_PREFIX = 'Fix: ';
+/** The outcome in a word beside its emoji (clients may draw emoji as empty boxes): "✅ OK". */
+export function serviceMark(outcome: ServiceUseOutcome, words: Words): string {
+  return words.t(MARK_KEYS[outcome]);
+}
+
+/**
+ * Lines that start with this carry an Azure CLI command: shown whole. The step lines the executor
+ * records are made with English words, so this is how a stored fix line is told apart.
+ */
+export const FIX_PREFIX = ENGLISH.t('cards.serviceUse.fix', { command: '' });
+
+/** "Fix: az …" in the reader's words, the command as it is. */
+export function fixLine(command: string, words: Words): string {
+  return words.t('cards.serviceUse.fix', { command });
+}
 
 const ORDER: Record<ServiceUseOutcome, number> = { failed: 0, notChecked: 1, warning: 2, ok: 3 };
 
@@ -19,37 +38,42 @@ function isItemSummary(finding: ServiceFinding): boolean {
   return finding.code.startsWith('access.item');
 }
 
-export function findingLine(finding: ServiceFinding): string {
-  return `${SERVICE_MARK[finding.outcome]} · ${serviceFindingText(finding)}`;
+export function findingLine(finding: ServiceFinding, words: Words): string {
+  return words.t('cards.serviceUse.findingLine', { mark: serviceMark(finding.outcome, words), finding: serviceFindingText(finding) });
 }
 
 /** Each finding (worst first) and its fix; `problemsOnly` leaves the ✅ ones out. */
-export function serviceUseLines(use: ServiceUse | undefined, options: { problemsOnly?: boolean } = {}): string[] {
+export function serviceUseLines(use: ServiceUse | undefined, words: Words, options: { problemsOnly?: boolean } = {}): string[] {
   if (!use) return [];
   const findings = use.findings.filter((finding) => !isItemSummary(finding) && (!options.problemsOnly || finding.outcome !== 'ok'));
   return [...findings]
     .sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome])
-    .flatMap((finding) => [findingLine(finding), ...(finding.fix && finding.outcome !== 'ok' ? [`${FIX_PREFIX}${finding.fix}`] : [])]);
+    .flatMap((finding) => [findingLine(finding, words), ...(finding.fix && finding.outcome !== 'ok' ? [fixLine(finding.fix, words)] : [])]);
 }
 
 /** "Electronic invoicing: ✅ OK, can use it" for one item's line; '' when it was not checked at all. */
-export function itemUseSummary(use: ServiceUse | undefined): string {
+export function itemUseSummary(use: ServiceUse | undefined, words: Words): string {
   if (!use) return '';
   const summary = use.findings.find(isItemSummary);
   const others = use.findings.filter((finding) => !isItemSummary(finding) && finding.outcome !== 'ok');
-  if (!summary) return `Electronic invoicing: ${SERVICE_MARK[use.outcome]}${others.length > 0 ? ", can't use it as it is (see above)" : ', can use it'}`;
+  if (!summary) {
+    return others.length > 0
+      ? words.t('cards.serviceUse.itemCannotUse', { mark: serviceMark(use.outcome, words) })
+      : words.t('cards.serviceUse.itemCanUse', { mark: serviceMark(use.outcome, words) });
+  }
   // its access may be fine while the item itself fails for the service (the SAS refused): the worse one is said
-  if (summary.outcome !== 'failed' && others.some((finding) => finding.outcome === 'failed')) return `Electronic invoicing: ${SERVICE_MARK.failed}, can't use it as it is (see above)`;
-  return `Electronic invoicing: ${SERVICE_MARK[summary.outcome]}, ${serviceFindingText(summary)}${others.length > 0 ? ', but see the findings above' : ''}`;
+  if (summary.outcome !== 'failed' && others.some((finding) => finding.outcome === 'failed')) return words.t('cards.serviceUse.itemCannotUse', { mark: serviceMark('failed', words) });
+  const values = { mark: serviceMark(summary.outcome, words), finding: serviceFindingText(summary) };
+  return others.length > 0 ? words.t('cards.serviceUse.itemFindingSeeAbove', values) : words.t('cards.serviceUse.itemFinding', values);
 }
 
-/** The same for a verification, as the executor's step lines take it. */
+/** The same for a verification, as the executor's step lines take it: recorded with the request, in English. */
 export const serviceUseWords = {
-  lines: (verification: { serviceUse?: ServiceUse; items: readonly { serviceUse?: ServiceUse }[] }): string[] => verificationServiceLines(verification, { problemsOnly: true }),
-  item: itemUseSummary,
+  lines: (verification: { serviceUse?: ServiceUse; items: readonly { serviceUse?: ServiceUse }[] }): string[] => verificationServiceLines(verification, ENGLISH, { problemsOnly: true }),
+  item: (use: ServiceUse | undefined): string => itemUseSummary(use, ENGLISH),
 };
 
 /** Every line about Electronic invoicing for a verification: the vault's findings, then each item's own (its storage account, the SAS used). */
-export function verificationServiceLines(verification: { serviceUse?: ServiceUse; items: readonly { serviceUse?: ServiceUse }[] }, options: { problemsOnly?: boolean } = {}): string[] {
-  return [...serviceUseLines(verification.serviceUse, options), ...verification.items.flatMap((item) => serviceUseLines(item.serviceUse, options))];
+export function verificationServiceLines(verification: { serviceUse?: ServiceUse; items: readonly { serviceUse?: ServiceUse }[] }, words: Words, options: { problemsOnly?: boolean } = {}): string[] {
+  return [...serviceUseLines(verification.serviceUse, words, options), ...verification.items.flatMap((item) => serviceUseLines(item.serviceUse, words, options))];
 }

@@ -9,6 +9,7 @@ import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { requesterOf } from './requester.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
+import { wordsOf } from './turn-words.js';
 
 export interface PromptOptions {
   notice?: Notice;
@@ -37,8 +38,8 @@ export class DraftPromptDialog extends Dialog<PromptOptions> {
     const environmentName = draft.value.content.environment.name;
     await showDraftCard(dc.context, this.deps, draft, {}, (value, identity) =>
       this.kind === 'resumeOffer'
-        ? renderResumeOffer({ identity, environmentName, step: value.step, updatedAt: value.updatedAt })
-        : renderConfirmDiscard({ identity, environmentName }),
+        ? renderResumeOffer({ identity, environmentName, step: value.step, updatedAt: value.updatedAt }, wordsOf(dc.context))
+        : renderConfirmDiscard({ identity, environmentName }, wordsOf(dc.context)),
     );
     return Dialog.EndOfTurn;
   }
@@ -66,7 +67,8 @@ export class DraftPromptDialog extends Dialog<PromptOptions> {
       case SETUP_VERBS.discard:
         await this.deps.drafts.discard(draft);
         log.info({ event: 'draft_discarded' }, 'setup draft discarded');
-        await presentCard(dc.context, renderNotice('Setup draft discarded', 'Nothing was submitted. Type **setup** whenever you want to start again.'));
+        const words = wordsOf(dc.context);
+        await presentCard(dc.context, renderNotice(words.t('cards.notice.discarded.title'), words.t('cards.notice.discarded.text', { command: 'setup' }), words));
         return dc.endDialog({ finished: 'discarded' } satisfies StepOutcome);
       case SETUP_VERBS.keep:
         return dc.endDialog({ show: state.returnTo ?? draft.value.step } satisfies StepOutcome);

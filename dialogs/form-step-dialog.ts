@@ -13,6 +13,7 @@ import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
 import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
+import { localeOf, wordsOf } from './turn-words.js';
 
 export interface StepOptions {
   notice?: Notice;
@@ -110,7 +111,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   private async show(dc: DialogContext, draft: Versioned<SetupDraft>, changes: Partial<SetupDraft>, notice?: Notice, errors: readonly FieldError[] = []): Promise<void> {
     await showDraftCard(dc.context, this.deps, draft, { ...changes, step: this.form.step }, (value, identity) =>
-      this.form.render(value, identity, errorMap(errors), notice),
+      this.form.render(value, identity, errorMap(errors), wordsOf(dc.context), notice),
     );
   }
 
@@ -176,8 +177,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
     }
     const { request } = outcome;
     turnLogger(dc.context, this.deps.logger).info({ event: 'request_submitted', requestId: request.value.id, dryRun: request.value.dryRun }, 'setup request submitted');
-    const messageId = await presentCard(dc.context, renderRequestCard({ request: request.value, viewer: 'requester' }));
-    this.deps.onSubmitted?.(request, messageId ? { conversationId: dc.context.activity.conversation.id, activityId: messageId } : undefined);
+    const messageId = await presentCard(dc.context, renderRequestCard({ request: request.value, viewer: 'requester' }, wordsOf(dc.context)));
+    this.deps.onSubmitted?.(request, messageId ? { conversationId: dc.context.activity.conversation.id, activityId: messageId, ...localeOf(dc.context) } : undefined);
     return dc.endDialog({ finished: 'submitted' } satisfies StepOutcome);
   }
 }

@@ -18,7 +18,7 @@ export interface SetupDialogDeps {
   requests: SetupRequests;
   logger: Logger;
   /** Told once a request was submitted, with the message that shows its card to the requester. */
-  onSubmitted?: (request: Versioned<SetupRequest>, requesterCopy?: { conversationId: string; activityId: string }) => void;
+  onSubmitted?: (request: Versioned<SetupRequest>, requesterCopy?: { conversationId: string; activityId: string; locale?: string }) => void;
 }
 
 /** What a setup dialog hands to the loop: the next card to show, or the end of the flow. */

@@ -7,7 +7,7 @@ import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
 
 /** Why a message is sent, so its delivery can be followed up (e.g. remember a card copy). */
 export type DeliveryPurpose =
-  | { kind: 'requestCard'; requestId: string; copyKind: 'requester' | 'approver' | 'channel'; approverId?: string; approverName?: string; revision: number }
+  | { kind: 'requestCard'; requestId: string; copyKind: 'requester' | 'approver' | 'channel'; approverId?: string; approverName?: string; revision: number; locale?: string }
   | { kind: 'notification' };
 
 export interface OutboxEntry {

@@ -11,6 +11,7 @@ import type { Registry } from '../../setup/registry/registry.js';
 import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { BackgroundWork } from '../background.js';
 import { viewerFor, type RequestCards } from '../request-cards.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
 export interface RequestActionDeps {
   requests: SetupRequests;
@@ -36,5 +37,5 @@ export interface RequestActionHandler {
 
 /** Answers the clicker with the card as they should now see it. */
 export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
-  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }));
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }, wordsOf(context)));
 }

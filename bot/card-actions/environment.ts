@@ -12,6 +12,8 @@ import { startChange } from '../commands/change-commands.js';
 import type { OpenSetup } from '../commands/command-turn.js';
 import { mayRequest } from '../commands/requester-check.js';
 import { turnLogger } from '../../turn/turn-logger.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
+import { localeOf } from '../../dialogs/turn-words.js';
 
 /**
  * The buttons that act on a recorded environment. Card data names the environment (and the
@@ -31,7 +33,8 @@ type EnvironmentActionHandler = (context: TurnContext, action: EnvironmentAction
 const HANDLERS: Readonly<Record<EnvironmentActionData['verb'], EnvironmentActionHandler>> = {
   [ENVIRONMENT_VERBS.change]: (context, action, deps, open) => startChange(deps, context, action.environment, open, { fromCard: true }),
   [ENVIRONMENT_VERBS.keep]: async (context, action) => {
-    await presentCard(context, renderNotice(`${action.environment} stays as it is`, 'Nothing was asked. Type **retire** and its name if you change your mind.'));
+    const words = wordsOf(context);
+    await presentCard(context, renderNotice(words.t('cards.notice.kept.title', { environment: action.environment }), words.t('cards.notice.kept.text', { command: 'retire' }), words));
   },
   [ENVIRONMENT_VERBS.retire]: (context, action, deps) => submitRetire(context, action, deps),
 };
@@ -58,13 +61,14 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
           revision: revisionOf(current),
           applications: current.connectedApplications,
           notice: { tone: 'warning', text: outcome.refusal.message },
-        }),
+        }, wordsOf(context)),
       );
       return;
     }
     if (outcome.refusal.code === 'not_found') {
       // the environment is gone or retired: the confirmation is over
-      await presentCard(context, renderNotice(`${action.environment} cannot be retired`, outcome.refusal.message));
+      const words = wordsOf(context);
+      await presentCard(context, renderNotice(words.t('cards.notice.cannotRetire.title', { environment: action.environment }), outcome.refusal.message, words));
       return;
     }
     await refuse(context, outcome.refusal.message);
@@ -72,6 +76,6 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
   }
   const { request } = outcome;
   log.info({ event: 'retire_submitted', requestId: request.value.id, environment: action.environment }, 'retire request submitted');
-  const messageId = await presentCard(context, renderRequestCard({ request: request.value, viewer: 'requester' }));
-  deps.onSubmitted?.(request, messageId ? { conversationId: context.activity.conversation.id, activityId: messageId } : undefined);
+  const messageId = await presentCard(context, renderRequestCard({ request: request.value, viewer: 'requester' }, wordsOf(context)));
+  deps.onSubmitted?.(request, messageId ? { conversationId: context.activity.conversation.id, activityId: messageId, ...localeOf(context) } : undefined);
 }

@@ -2,14 +2,13 @@ import { renderNotice } from '../../cards/notice.js';
 import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { supersededCopy } from '../request-cards.js';
 import { turnLogger } from '../../turn/turn-logger.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
+import type { Words } from '../../i18n/translations.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /** What an earlier copy of a card shows once the bot knows it posted the card again. */
-export function supersededCopyCard(requestId: string): ReturnType<typeof renderNotice> {
-  return renderNotice(
-    `${requestId}: the current card is further down`,
-    'setupbot restarted while it was sending this card, and sent it again, so it reached this chat twice. This earlier copy no longer changes; use the card below.',
-  );
+export function supersededCopyCard(requestId: string, words: Words): ReturnType<typeof renderNotice> {
+  return renderNotice(words.t('cards.notice.superseded.title', { requestId }), words.t('cards.notice.superseded.text'), words);
 }
 
 /** Teams asks for the card as this user should see it (refresh.userIds): re-read, re-render. */
@@ -23,7 +22,7 @@ export const refreshAction: RequestActionHandler = {
     const { conversation, replyToId } = context.activity;
     if (supersededCopy(request.value, conversation.id, replyToId)) {
       turnLogger(context, deps.logger).info({ event: 'card_copy_superseded', requestId: request.value.id }, 'an earlier copy of a card posted again after a send in doubt: it now says so');
-      await presentCard(context, supersededCopyCard(request.value.id));
+      await presentCard(context, supersededCopyCard(request.value.id, wordsOf(context)));
       return;
     }
     await showCurrentCard(context, request, clicker.objectId);

@@ -11,6 +11,7 @@ import type { BotDeps } from '../bot-deps.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import type { OpenSetup } from './command-turn.js';
 import { mayRequest } from './requester-check.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
 
 /**
@@ -85,6 +86,6 @@ export async function askRetire(deps: BotDeps, context: TurnContext, name: strin
   const { record } = recorded;
   await presentCard(
     context,
-    renderRetireConfirm({ environment: record.environment.name, status: record.status, revision: revisionOf(record), applications: record.connectedApplications, notice }),
+    renderRetireConfirm({ environment: record.environment.name, status: record.status, revision: revisionOf(record), applications: record.connectedApplications, notice }, wordsOf(context)),
   );
 }

@@ -4,6 +4,7 @@ import { cardAttachment } from '../../cards/render.js';
 import type { BotDeps } from '../bot-deps.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import { mayRequest } from './requester-check.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
 /** `verify <environment>`: re-verifies its Key Vault items now (the daily check, on demand). */
 export async function verifyEnvironment(deps: BotDeps, context: TurnContext, name: string): Promise<void> {
@@ -24,5 +25,5 @@ export async function verifyEnvironment(deps: BotDeps, context: TurnContext, nam
     return;
   }
   turnLogger(context, deps.logger).info({ event: 'verified_on_demand', environment: report.environment, outcome: report.verification.outcome }, 'Key Vault items verified on demand');
-  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderVerificationResult(report, { offerChange: true }))));
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderVerificationResult(report, { offerChange: true }, wordsOf(context)))));
 }

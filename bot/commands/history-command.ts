@@ -4,6 +4,7 @@ import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSALS } from '../../dialogs/setup-context.js';
 import type { BotDeps } from '../bot-deps.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
 /**
  * `history contoso-uat` and its page buttons: the environment's audit trail. Approvers see every
@@ -30,5 +31,5 @@ export async function showHistory(deps: BotDeps, context: TurnContext, name: str
     await refuse(context, `No request ever named a service environment "${environment}". Type **environments** to list them.`);
     return;
   }
-  await presentCard(context, renderHistory(history));
+  await presentCard(context, renderHistory(history, wordsOf(context)));
 }

@@ -2,10 +2,11 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../../cards/registry-cards.js';
 import { cardAttachment } from '../../cards/render.js';
 import type { BotDeps } from '../bot-deps.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
 /** `environments`: what setupbot has set up. */
 export async function listEnvironments(deps: BotDeps, context: TurnContext): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentList(await deps.registry.environments()))));
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentList(await deps.registry.environments(), wordsOf(context)))));
 }
 
 /** `show NAME`: one recorded environment — names and references, never values. */
@@ -21,5 +22,5 @@ export async function showEnvironment(deps: BotDeps, context: TurnContext, name:
     const app = await deps.registry.connectedApplication(appName);
     if (app) applications.push(app);
   }
-  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentDetail(environment, reference, applications))));
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderEnvironmentDetail(environment, reference, applications, wordsOf(context)))));
 }

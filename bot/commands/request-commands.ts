@@ -8,6 +8,7 @@ import type { Versioned } from '../../setup/ports.js';
 import type { SetupRequest } from '../../setup/model/request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { viewerFor } from '../request-cards.js';
+import { localeOf, wordsOf } from '../../dialogs/turn-words.js';
 
 /** `approvals`: the requests waiting for the caller's decision, each as its card. */
 export async function listApprovals(deps: BotDeps, context: TurnContext): Promise<void> {
@@ -50,7 +51,7 @@ export async function showStatus(deps: BotDeps, context: TurnContext, argument: 
 
 export async function sendRequestCard(deps: BotDeps, context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
   const viewer = viewerFor(viewerId, request.value);
-  const card = renderRequestCard({ request: request.value, viewer });
+  const card = renderRequestCard({ request: request.value, viewer }, wordsOf(context));
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   if (sent?.id) {
     const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';
@@ -59,6 +60,7 @@ export async function sendRequestCard(deps: BotDeps, context: TurnContext, reque
       approverId: kind === 'approver' ? viewerId : undefined,
       conversationId: context.activity.conversation.id,
       activityId: sent.id,
+      ...localeOf(context),
       address: JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>,
     });
   }
@@ -76,7 +78,7 @@ export async function cancelRequest(deps: BotDeps, context: TurnContext, id: str
     await context.sendActivity(outcome.refusal.message);
     return;
   }
-  await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value)}).`);
+  await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value, wordsOf(context))}).`);
   deps.background.run(`sync cards of ${outcome.request.value.id}`, () => deps.cards.syncAll(outcome.request.value.id));
 }
 const MY_REQUESTS_SHOWN = 15;
@@ -89,5 +91,5 @@ export async function listMyRequests(deps: BotDeps, context: TurnContext): Promi
     return;
   }
   const mine = (await deps.requests.listByRequester(caller.objectId)).reverse().slice(0, MY_REQUESTS_SHOWN);
-  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderMyRequests(mine))));
+  await context.sendActivity(MessageFactory.attachment(cardAttachment(renderMyRequests(mine, wordsOf(context)))));
 }

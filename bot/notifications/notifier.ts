@@ -9,6 +9,8 @@ import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { InstallationStore } from '../installations.js';
 import type { Outbox } from '../../outbox/outbox.js';
 import type { NotifySubscriptions } from './subscriptions.js';
+import type { Words } from '../../i18n/translations.js';
+import type { ReaderWords } from '../reader-words.js';
 
 export interface NotifierDeps {
   requests: SetupRequests;
@@ -18,46 +20,49 @@ export interface NotifierDeps {
   logger: Logger;
   /** SETUPBOT_NOTIFY_CHANNELS: channel conversation ids that always get notifications. */
   configuredChannels: readonly string[];
+  /** Channels read SETUPBOT_DEFAULT_LOCALE. */
+  readers: ReaderWords;
 }
 
-/** The one-line account of an audit event, or undefined for events channels don't hear about. */
-export function describeEvent(entry: AuditEntry, request: SetupRequest): NotificationView | undefined {
+/** The one-line account of an audit event in the channel's words, or undefined for events channels don't hear about. */
+export function describeEvent(entry: AuditEntry, request: SetupRequest, words: Words): NotificationView | undefined {
   const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
-  const env = request.content.environment.name;
-  const comment = typeof entry.details.comment === 'string' && entry.details.comment ? ` — “${entry.details.comment}”` : '';
-  const base = { requestId: request.id, detail: `Service environment ${env} · asked by ${request.requester.name}` };
+  const requestId = request.id;
+  const comment = typeof entry.details.comment === 'string' ? entry.details.comment : '';
+  const commented = { hasComment: comment ? 'yes' : 'no', comment };
+  const base = { requestId, detail: words.t('cards.notification.detail', { environment: request.content.environment.name, requester: request.requester.name }) };
   switch (entry.action) {
     case 'submitted': {
-      const from =
-        typeof entry.details.resubmittedFrom === 'string'
-          ? ` (resubmission of ${entry.details.resubmittedFrom})`
-          : typeof entry.details.rebuiltFrom === 'string'
-            ? ` (rebuild of ${entry.details.rebuiltFrom})`
-            : '';
-      const what = typeof entry.details.change === 'string' && entry.details.change ? ` — ${entry.details.change}` : '';
-      return { ...base, headline: `📝 **${request.id}** submitted by ${who}${from}${what}: waiting for approval`, tone: 'default' };
+      const from = typeof entry.details.resubmittedFrom === 'string' ? 'resubmission' : typeof entry.details.rebuiltFrom === 'string' ? 'rebuild' : 'none';
+      const earlier = String(entry.details.resubmittedFrom ?? entry.details.rebuiltFrom ?? '');
+      const change = typeof entry.details.change === 'string' ? entry.details.change : '';
+      return { ...base, headline: words.t('cards.notification.submitted', { requestId, who, from, earlier, hasChange: change ? 'yes' : 'no', change }), tone: 'default' };
     }
     case 'approved': {
       const done = entry.details.status !== 'submitted';
-      const count = `${entry.details.approvals} of ${entry.details.required}`;
-      return { ...base, headline: `${done ? '✅' : '👍'} **${request.id}** approved by ${who}${done ? '' : ` (${count})`}${comment}`, tone: done ? 'good' : 'default' };
+      const values = { requestId, who, approvals: Number(entry.details.approvals), required: Number(entry.details.required), ...commented };
+      return { ...base, headline: done ? words.t('cards.notification.approved', values) : words.t('cards.notification.approvedPartly', values), tone: done ? 'good' : 'default' };
     }
     case 'rejected':
-      return { ...base, headline: `❌ **${request.id}** rejected by ${who}${comment}`, tone: 'attention' };
+      return { ...base, headline: words.t('cards.notification.rejected', { requestId, who, ...commented }), tone: 'attention' };
     case 'cancelled':
-      return { ...base, headline: `↩️ **${request.id}** cancelled by ${who}`, tone: 'default' };
+      return { ...base, headline: words.t('cards.notification.cancelled', { requestId, who }), tone: 'default' };
     case 'expired':
-      return { ...base, headline: `⌛ **${request.id}** expired without enough approvals`, tone: 'warning' };
+      return { ...base, headline: words.t('cards.notification.expired', { requestId }), tone: 'warning' };
     case 'execution_started': {
-      const attempt = typeof entry.details.attempt === 'number' && entry.details.attempt > 1 ? ` (attempt ${entry.details.attempt})` : '';
-      return { ...base, headline: `⚙️ **${request.id}** approved setup is running${attempt}`, tone: 'default' };
+      const attempt = typeof entry.details.attempt === 'number' ? entry.details.attempt : 1;
+      return { ...base, headline: words.t('cards.notification.running', { requestId, attempt, later: attempt > 1 ? 'yes' : 'no' }), tone: 'default' };
     }
     case 'retried': {
-      const again = entry.details.reapproval === true ? ': sent back for approval (the approval was older than the retry window)' : ': running again';
-      return { ...base, headline: `🔁 **${request.id}** retried by ${who} (attempt ${entry.details.attempt})${again}`, tone: 'default' };
+      const values = { requestId, who, attempt: Number(entry.details.attempt) };
+      return { ...base, headline: entry.details.reapproval === true ? words.t('cards.notification.retriedReapproval', values) : words.t('cards.notification.retried', values), tone: 'default' };
     }
     case 'resubmitted':
-      return { ...base, headline: `✏️ **${request.id}** ${entry.details.rebuilt === true ? 'rebuilt on the current version' : 'resubmitted'} by ${who} as ${entry.details.as}`, tone: 'default' };
+      return {
+        ...base,
+        headline: words.t(entry.details.rebuilt === true ? 'cards.notification.rebuilt' : 'cards.notification.resubmitted', { requestId, who, as: String(entry.details.as) }),
+        tone: 'default',
+      };
     default:
       return undefined;
   }
@@ -76,12 +81,13 @@ export class Notifier {
     const targets = await this.targets(request);
     if (targets.length === 0) return;
     let activity;
+    const words = this.deps.readers.channel;
     if (entry.action === 'succeeded' || entry.action === 'failed') {
-      activity = MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer: 'status' })));
+      activity = MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer: 'status' }, words)));
     } else {
-      const view = describeEvent(entry, request);
+      const view = describeEvent(entry, request, words);
       if (!view) return;
-      activity = MessageFactory.attachment(cardAttachment(renderNotification(view)));
+      activity = MessageFactory.attachment(cardAttachment(renderNotification(view, words)));
     }
     for (const reference of targets) {
       await this.deps.outbox.enqueue({ op: 'send', reference, activity }, { what: `notification ${entry.action} ${request.id} to ${reference.conversation?.id}`, purpose: { kind: 'notification' } });

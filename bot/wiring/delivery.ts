@@ -12,6 +12,8 @@ import type { Config } from '../config.js';
 import { Notifier } from '../notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from '../notifications/subscriptions.js';
 import { RequestCards } from '../request-cards.js';
+import { ReaderWords, translationReporter } from '../reader-words.js';
+import { Translations } from '../../i18n/translations.js';
 import type { Domain } from './domain.js';
 
 export interface Delivery {
@@ -19,6 +21,8 @@ export interface Delivery {
   cards: RequestCards;
   subscriptions: NotifySubscriptions;
   notifier: Notifier;
+  /** Whose language: a reader's locale, SETUPBOT_DEFAULT_LOCALE for channels. */
+  readers: ReaderWords;
 }
 
 export interface DeliveryParts {
@@ -56,8 +60,9 @@ export function wireDelivery(parts: DeliveryParts, domain: Domain): Delivery {
     },
     ...(failpoint ? { failpoint } : {}),
   });
-  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
+  const readers = new ReaderWords(new Translations(translationReporter(logger)), config.defaultLocale);
+  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel, readers });
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), parts.clock);
-  const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
-  return { outbox, cards, subscriptions, notifier };
+  const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels, readers });
+  return { outbox, cards, subscriptions, notifier, readers };
 }

@@ -44,6 +44,7 @@ export function wireWork(parts: WorkParts, domain: Domain, delivery: Delivery, c
     logger,
     at: config.freshnessAt,
     offerChange: true,
+    readers: delivery.readers,
   });
   const executor = new Executor({
     requests: domain.requestRepository,

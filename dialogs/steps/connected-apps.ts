@@ -6,7 +6,7 @@ export const connectedAppsStep: FormStep = {
   step: 'connectedApps',
   previous: 'keyVault',
   next: 'review',
-  render: (draft, identity, errors, notice) => renderConnectedAppsStep({ identity, values: draft.content.connectedApplications, errors, notice, change: changeModeOf(draft) }),
+  render: (draft, identity, errors, words, notice) => renderConnectedAppsStep({ identity, values: draft.content.connectedApplications, errors, notice, change: changeModeOf(draft) }, words),
   read: (draft, inputs) => ({
     ...draft,
     content: { ...draft.content, connectedApplications: parseConnectedAppsInputs(inputs, draft.content.connectedApplications) },

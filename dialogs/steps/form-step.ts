@@ -6,11 +6,12 @@ import type { CardIdentity } from '../../cards/setup-actions.js';
 import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
 import type { SetupContent } from '../../setup/model/content.js';
 import type { FieldError, ValidationContext } from '../../setup/rules/validation.js';
+import type { Words } from '../../i18n/translations.js';
 
 /** What a step of the setup form knows: how to draw its card, read it back and check it. */
 export interface FormStep {
   readonly step: SetupStep;
-  render(draft: SetupDraft, identity: CardIdentity, errors: ErrorMap, notice?: Notice): AdaptiveCardJson;
+  render(draft: SetupDraft, identity: CardIdentity, errors: ErrorMap, words: Words, notice?: Notice): AdaptiveCardJson;
   /** The draft with this card's inputs applied (absent inputs keep their value). */
   read(draft: SetupDraft, inputs: CardInputs): SetupDraft;
   validate(content: SetupContent, context: ValidationContext): FieldError[];

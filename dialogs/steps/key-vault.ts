@@ -6,7 +6,7 @@ export const keyVaultStep: FormStep = {
   step: 'keyVault',
   previous: 'environment',
   next: 'connectedApps',
-  render: (draft, identity, errors, notice) => renderKeyVaultStep({ identity, values: draft.content.keyVault, errors, notice, change: changeModeOf(draft) }),
+  render: (draft, identity, errors, words, notice) => renderKeyVaultStep({ identity, values: draft.content.keyVault, errors, notice, change: changeModeOf(draft) }, words),
   read: (draft, inputs) => ({ ...draft, content: { ...draft.content, keyVault: parseKeyVaultInputs(inputs, draft.content.keyVault) } }),
   validate: (content, context) => validateKeyVault(content.keyVault, context),
 };

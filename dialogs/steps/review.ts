@@ -13,7 +13,7 @@ function changeView(draft: SetupDraft) {
 export const reviewStep: FormStep = {
   step: 'review',
   previous: 'connectedApps',
-  render: (draft, identity, errors, notice) => renderReviewStep({ identity, content: draft.content, dryRun: draft.dryRun, errors, notice, change: changeView(draft) }),
+  render: (draft, identity, errors, words, notice) => renderReviewStep({ identity, content: draft.content, dryRun: draft.dryRun, errors, notice, change: changeView(draft) }, words),
   read: (draft, inputs) => ({ ...draft, dryRun: parseReviewInputs(inputs, draft.dryRun).dryRun }),
   validate: (content, context) => validateSetupContent(content, context),
 };

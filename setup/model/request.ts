@@ -39,6 +39,11 @@ export interface CardCopy {
   /** For approver copies: their display name, when the bot knows it. */
   approverName?: string;
   /**
+   * The Teams locale the copy is drawn in (its reader's last known one; a channel's default):
+   * updates of this copy keep that language. Absent on copies stored before languages: the default.
+   */
+  locale?: string;
+  /**
    * Posted again after an earlier post of the same card was in doubt (the process stopped before
    * the connector's answer was stored): an unknown copy in the same conversation is that earlier post.
    */

@@ -14,6 +14,8 @@ export interface TeamsUser {
   id: string;
   aadObjectId: string;
   name: string;
+  /** The user's Teams language (the activity's `locale`); en-US when not said. */
+  locale?: string;
 }
 
 export interface TeamChannel {
@@ -25,6 +27,11 @@ export interface TeamChannel {
 
 export function teamsUser(name: string, aadObjectId: string = randomUUID()): TeamsUser {
   return { id: `29:${Buffer.from(aadObjectId).toString('base64url')}`, aadObjectId, name };
+}
+
+/** The same user with Teams set to another language: their activities carry this `locale`. */
+export function speaking(user: TeamsUser, locale: string): TeamsUser {
+  return { ...user, locale };
 }
 
 export function teamChannel(teamName: string, channelName = 'General'): TeamChannel {
@@ -46,7 +53,7 @@ function base(scene: Scene, from: TeamsUser, type: string): Partial<Activity> {
     serviceUrl: scene.serviceUrl,
     from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
     recipient: { id: `28:${scene.appId}`, name: scene.botName },
-    locale: 'en-US',
+    locale: from.locale ?? 'en-US',
   };
 }
 
@@ -85,7 +92,7 @@ export function channelMessage(scene: Scene, user: TeamsUser, channel: TeamChann
     textFormat: 'plain',
     entities: [
       { type: 'mention', text: mention, mentioned: { id: `28:${scene.appId}`, name: scene.botName } },
-      { type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/London' },
+      { type: 'clientInfo', locale: user.locale ?? 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/London' },
     ],
   };
 }

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Activity } from 'botbuilder';
 import { STEP_LINE_ID_PREFIX } from '../../cards/request-card.js';
+import { CATALOG_FILES } from '../../i18n/catalog-files.js';
+import { accentText, PSEUDO_CLOSE, PSEUDO_OPEN } from '../../i18n/pseudo.js';
 
 interface ParseEvent {
   message: string;
@@ -40,7 +42,21 @@ const adaptiveCards = createRequire(import.meta.url)('adaptivecards/dist/adaptiv
 
 /** The words a step line must carry (issue 14): its state never rests on an emoji alone. */
 export const STEP_STATUS_WORDS = ['Done', 'Running', 'Failed', 'Skipped', 'Not run'] as const;
-const STEP_LINE = new RegExp(`^(?:[^\\p{L}\\p{N}\\s]+\\s+)?(?:${STEP_STATUS_WORDS.join('|')})\\b`, 'u');
+
+/** The same words in every language setupbot speaks (issue 20), as each catalog has them. */
+const TRANSLATED_STEP_WORDS: readonly string[] = Object.values(CATALOG_FILES).flatMap((files) =>
+  Object.entries(files.cards).flatMap(([key, word]) => (key.startsWith('request.step.') && typeof word === 'string' ? [word] : [])),
+);
+const escape = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const STEP_LINE = new RegExp(
+  `^(?:[^\\p{L}\\p{N}\\s]+\\s+)?(?:${[...STEP_STATUS_WORDS, ...TRANSLATED_STEP_WORDS, ...STEP_STATUS_WORDS.map(accentText)].map(escape).join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+
+/** A pseudo-localized line (qps-ploc) without its brackets and padding, as the status-word check reads it. */
+function withoutPseudoMarks(text: string): string {
+  return text.split(PSEUDO_OPEN).join('').split(PSEUDO_CLOSE).join('').replace(/ ~+/g, '');
+}
 
 /** `<name>`, `<environment name>`, `<SAS token>`: the Teams markdown renderer drops them as HTML tags. */
 const ANGLE_PLACEHOLDER = /<[^<>\s][^<>]*>/;
@@ -95,7 +111,7 @@ export function cardProblems(card: unknown): string[] {
   for (const { where, id, text } of visibleTexts(parsed)) {
     const placeholder = placeholderProblem(where, text);
     if (placeholder) problems.push(placeholder);
-    if (id?.startsWith(STEP_LINE_ID_PREFIX) && !STEP_LINE.test(text)) {
+    if (id?.startsWith(STEP_LINE_ID_PREFIX) && !STEP_LINE.test(withoutPseudoMarks(text))) {
       problems.push(`step line: "${text}" does not start with a status word (${STEP_STATUS_WORDS.join(', ')})`);
     }
   }

@@ -311,6 +311,10 @@ describe('loadConfig: where the data lives (SETUPBOT_STORAGE)', () => {
     [{ SETUPBOT_STORAGE: 'azure', SETUPBOT_AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', SETUPBOT_AZURE_CONTAINER: 'Bot_State' }, 'SETUPBOT_AZURE_CONTAINER', /lower-case/],
     [{ SETUPBOT_LEASE_TTL: '2s' }, 'SETUPBOT_LEASE_TTL', /at least 3000 ms/],
     [{ SETUPBOT_OUTBOX_POLL_INTERVAL: 'often' }, 'SETUPBOT_OUTBOX_POLL_INTERVAL', /ms, s, m, h or d/],
+    [{ SETUPBOT_DEFAULT_LOCALE: 'ja-JP' }, 'SETUPBOT_DEFAULT_LOCALE', /not a language setupbot speaks.*de-DE/],
+    [{ SETUPBOT_DEFAULT_LOCALE: 'tr' }, 'SETUPBOT_DEFAULT_LOCALE', /not a language setupbot speaks.*en-US/],
+    [{ SETUPBOT_DEFAULT_LOCALE: 'German' }, 'SETUPBOT_DEFAULT_LOCALE', /not a locale/],
+    [{ SETUPBOT_DEFAULT_LOCALE: 'de DE' }, 'SETUPBOT_DEFAULT_LOCALE', /not a locale/],
   ] as [Env, string, RegExp][])('refuses %j, naming %s and the fix', (env, variable, fix) => {
     const error = expectRefused(env, variable);
     expect(error.message).toMatch(fix);
@@ -382,6 +386,13 @@ describe('loadConfig: tab and read API', () => {
     expect(expectRefused({ ...singleTenant, SETUPBOT_GRAPH_ENDPOINT: 'http://graph.microsoft.com' }, 'SETUPBOT_GRAPH_ENDPOINT').message).toMatch(/https/);
     expectRefused({ ...singleTenant, SETUPBOT_ARM_ENDPOINT: 'https://management.azure.com/subscriptions' }, 'SETUPBOT_ARM_ENDPOINT');
     expectRefused({ ...singleTenant, SETUPBOT_ARM_ENDPOINT: 'management.azure.com' }, 'SETUPBOT_ARM_ENDPOINT');
+  });
+
+  test('SETUPBOT_DEFAULT_LOCALE is en-US by default and takes any Teams locale of a language setupbot speaks', () => {
+    expect(loadConfig({}).defaultLocale).toBe('en-US');
+    expect(loadConfig({ SETUPBOT_DEFAULT_LOCALE: ' de-DE ' }).defaultLocale).toBe('de-DE');
+    expect(loadConfig({ SETUPBOT_DEFAULT_LOCALE: 'ar_EG' }).defaultLocale).toBe('ar-EG');
+    expect(loadConfig({ SETUPBOT_DEFAULT_LOCALE: 'pt-BR' }).defaultLocale).toBe('pt-BR');
   });
 
   test('takes tab host origins as scheme://host[:port] and refuses anything else', () => {

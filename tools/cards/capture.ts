@@ -6,7 +6,8 @@
  */
 import type { Activity } from 'botbuilder';
 import type { ConnectionChecker } from '../../setup/model/verification.js';
-import { botAdded, teamChannel, teamsUser, type TeamsUser } from '../../test/harness/activities.js';
+import { Translations } from '../../i18n/translations.js';
+import { botAdded, speaking, teamChannel, teamsUser, type TeamsUser } from '../../test/harness/activities.js';
 import { cardOf, cardText } from '../../test/harness/card-check.js';
 import { CardClient } from '../../test/harness/card-client.js';
 import { makeCa, makeLeaf, sasUrl, toDerBase64, toPkcs12Base64 } from '../../test/harness/certificates.js';
@@ -42,7 +43,18 @@ const reachableFinance: ConnectionChecker = {
   },
 };
 
-export async function captureCards(log: (line: string) => void = () => undefined): Promise<CapturedCard[]> {
+export interface CaptureOptions {
+  /**
+   * The Teams locale every user of the conversation speaks, and the bot's SETUPBOT_DEFAULT_LOCALE
+   * for the channel copies (en-US by default): the same conversation, in another language.
+   */
+  locale?: string;
+}
+
+export async function captureCards(log: (line: string) => void = () => undefined, options: CaptureOptions = {}): Promise<CapturedCard[]> {
+  const locale = options.locale ?? 'en-US';
+  const words = new Translations().for(locale);
+  const user = (name: string): TeamsUser => speaking(teamsUser(name), locale);
   const cards: CapturedCard[] = [];
   const keep = (name: string, caption: string, card: CardJson | undefined, expand?: string[]): void => {
     if (!card) throw new Error(`no card for ${name}`);
@@ -54,11 +66,11 @@ export async function captureCards(log: (line: string) => void = () => undefined
   // the bot's clock starts now (like the Key Vault checks'), and is moved by hand for the expiry
   const clock = new ManualClock(new Date());
   const ops = teamChannel('Finance platform', 'e-invoicing ops');
-  const riley = teamsUser('Riley Park');
-  const ada = teamsUser('Ada Lovelace');
+  const riley = user('Riley Park');
+  const ada = user('Ada Lovelace');
   const rig = new TeamsRig({
     clock,
-    env: { SETUPBOT_APPROVERS: ada.aadObjectId, SETUPBOT_APPROVAL_CHANNEL: ops.channelId },
+    env: { SETUPBOT_APPROVERS: ada.aadObjectId, SETUPBOT_APPROVAL_CHANNEL: ops.channelId, SETUPBOT_DEFAULT_LOCALE: locale },
     keyVaultVerifier: standInVerifier(vault),
     connectionChecker: reachableFinance,
   });
@@ -85,11 +97,11 @@ export async function captureCards(log: (line: string) => void = () => undefined
         .filter((call) => ['send', 'reply', 'update'].includes(call.operation) && call.conversationId === conversationId && call.status < 300 && call.activity?.attachments?.length)
         .map((call) => cardOf(call.activity as Partial<Activity>));
     const personalId = (user: TeamsUser): string => new CardClient(rig, user, { kind: 'personal' }).conversationId;
-    /** The compact channel notification about this request (it links the request's status). */
+    /** The compact channel notification about this request (it links the request's status), told apart by its emoji. */
     const notification = (requestId: string, pattern: RegExp): CardJson | undefined =>
       cardsIn(ops.channelId)
         .reverse()
-        .find((card) => cardText(card).includes(`Status of ${requestId}`) && pattern.test(cardText(card)));
+        .find((card) => cardText(card).includes(words.t('cards.notification.status', { requestId })) && pattern.test(cardText(card)));
 
     // installs: the welcome card
     await rig.post(botAdded(rig.scene, riley, { kind: 'personal' }));
@@ -108,7 +120,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     // the setup conversation, step by step, with each validation state
     await chat.say('setup');
     keep('setup-1-environment', 'Step 1 of 4 · Service environment, empty', chat.card);
-    keep('setup-1-environment-more-options', 'Step 1 with "More options" open (external applications, number sequences, Dataverse)', chat.card, ['More options']);
+    keep('setup-1-environment-more-options', 'Step 1 with "More options" open (external applications, number sequences, Dataverse)', chat.card, [words.t('cards.environmentStep.moreOptions')]);
     await chat.click({ verb: 'setup.add', list: 'users' }, { 'environment.name': 'contoso-uat', 'environment.description': 'UAT for Contoso Europe', 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice-at-contoso' });
     await chat.click({ verb: 'setup.next' }, { 'environment.users[1].userId': 'ALICE', 'environment.users[1].email': 'alice2@contoso.com', 'environment.dataverseEndpointUri': 'http://contoso.crm4.dynamics.com/api/data/v9.1/' });
     keep('setup-1-environment-errors', 'Step 1 refused: each problem under its field, everything typed kept (More options opens by itself when a problem is inside)', chat.card);
@@ -145,7 +157,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     keep('setup-4-review', 'Step 4 of 4 · Review, with Edit per section and the dry-run toggle', chat.card);
 
     // a second admin's draft: resume offer and discard confirmation
-    const other = new CardClient(rig, teamsUser('Sam Patel'), { kind: 'personal' });
+    const other = new CardClient(rig, user('Sam Patel'), { kind: 'personal' });
     await other.say('setup');
     await other.say('setup');
     keep('draft-resume-offer', 'Typing setup with a draft open: resume or start over', other.card);
@@ -162,8 +174,8 @@ export async function captureCards(log: (line: string) => void = () => undefined
     const approver = approverClient(rig, ada, id);
     keep('request-pending-approver', 'The approval card in the approver’s chat: Approve, Reject, a comment', approver.card);
     const channelAtSubmit = cardsIn(ops.channelId);
-    keep('request-pending-channel', 'The copy in the approval channel, as anyone but an approver sees it (approvers get their own view by refresh)', channelAtSubmit.find((card) => cardText(card).includes(id) && cardText(card).includes('Waiting for approval')));
-    keep('notification-submitted', 'Channel notification: a request was submitted', notification(id, /submitted/));
+    keep('request-pending-channel', 'The copy in the approval channel, as anyone but an approver sees it (approvers get their own view by refresh)', channelAtSubmit.find((card) => cardText(card).includes(id) && cardText(card).includes(words.t('cards.request.status.submitted'))));
+    keep('notification-submitted', 'Channel notification: a request was submitted', notification(id, /📝/));
 
     const pendingApproverCard = structuredClone(approver.card);
     // approve: executing, then succeeded
@@ -171,11 +183,11 @@ export async function captureCards(log: (line: string) => void = () => undefined
     keep('request-approved', 'The approver’s card right after Approve', approver.card);
     await rig.app.settled();
     const requesterCopies = cardsIn(personalId(riley)).filter((card) => cardText(card).includes(id));
-    const executing = requesterCopies.find((card) => cardText(card).includes('⏳') && !cardText(card).includes('Waiting for approval'));
+    const executing = requesterCopies.find((card) => cardText(card).includes('⏳') && !cardText(card).includes(words.t('cards.request.status.submitted')));
     keep('request-executing', 'Setting up: one line per step, ⏳ until done', executing);
     keep('request-succeeded', 'Done: every step ✅ and what to set in Finance next', requesterCopies[requesterCopies.length - 1]);
     const channelCards = cardsIn(ops.channelId);
-    keep('notification-approved', 'Channel notification: approved', notification(id, /approved/));
+    keep('notification-approved', 'Channel notification: approved', notification(id, /✅/));
     keep('notification-result', 'Channel: the result card, once at the end', channelCards[channelCards.length - 1]);
 
     // a click on a decided request is refused with a message (a Teams pop-up), not a card
@@ -197,7 +209,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     await approverClient(rig, ada, rejected).click({ verb: 'request.reject' }, { comment: 'Use the shared vault instead' });
     await rig.app.settled();
     keep('request-rejected', 'Rejected, with who, when and the comment', lastCardIn(personalId(riley)));
-    keep('notification-rejected', 'Channel notification: rejected', notification(rejected, /rejected/));
+    keep('notification-rejected', 'Channel notification: rejected', notification(rejected, /❌/));
     const cancelled = await submitQuick(rig, riley, 'contoso-dev', 'storage-sas-token');
     await chat.say(`cancel ${cancelled}`);
     await rig.app.settled();
@@ -207,7 +219,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     await rig.app.expiry.check();
     await rig.app.settled();
     keep('request-expired', 'Expired: no decision within the approval window', lastCardIn(personalId(riley), ['update']));
-    keep('notification-expired', 'Channel notification: expired', notification(expiring, /expired/i));
+    keep('notification-expired', 'Channel notification: expired', notification(expiring, /⌛/));
 
     // lists and the registry
     await chat.say('requests');
@@ -242,7 +254,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     keep('retire-confirm', 'retire contoso-uat: what retiring would do, before anything is asked of an approver', chat.card);
     await rig.stop();
     stopped = true;
-    cards.push(...(await captureStaleCard(vault, log)));
+    cards.push(...(await captureStaleCard(vault, log, user)));
     return cards;
   } finally {
     if (!stopped) await rig.stop();
@@ -254,12 +266,12 @@ export async function captureCards(log: (line: string) => void = () => undefined
  * "This card is out of date — here is the current one": with a quorum of two, the second
  * approver's card is stale once the first has approved. A bot of its own, configured so.
  */
-async function captureStaleCard(vault: KeyVaultStandIn, log: (line: string) => void): Promise<CapturedCard[]> {
-  const ada = teamsUser('Ada Lovelace');
-  const bo = teamsUser('Bo Chen');
+async function captureStaleCard(vault: KeyVaultStandIn, log: (line: string) => void, user: (name: string) => TeamsUser): Promise<CapturedCard[]> {
+  const ada = user('Ada Lovelace');
+  const bo = user('Bo Chen');
   const rig = new TeamsRig({
     clock: new ManualClock(),
-    env: { SETUPBOT_APPROVERS: `${ada.aadObjectId},${bo.aadObjectId}`, SETUPBOT_APPROVALS_REQUIRED: '2' },
+    env: { SETUPBOT_APPROVERS: `${ada.aadObjectId},${bo.aadObjectId}`, SETUPBOT_APPROVALS_REQUIRED: '2', SETUPBOT_DEFAULT_LOCALE: ada.locale ?? 'en-US' },
     keyVaultVerifier: standInVerifier(vault),
     connectionChecker: reachableFinance,
   });
@@ -267,7 +279,7 @@ async function captureStaleCard(vault: KeyVaultStandIn, log: (line: string) => v
     await rig.start();
     await install(rig, ada);
     await install(rig, bo);
-    const id = await submitQuick(rig, teamsUser('Riley Park'), 'contoso-uat', 'storage-sas-token');
+    const id = await submitQuick(rig, user('Riley Park'), 'contoso-uat', 'storage-sas-token');
     const second = approverClient(rig, bo, id);
     await approverClient(rig, ada, id).click({ verb: 'request.approve' });
     await rig.app.settled();

@@ -25,6 +25,7 @@ import { EmbeddedStore } from '../../../storage/embedded-store.js';
 import { BOT_STATE_COLLECTION } from '../../../storage/journal/documents.js';
 import { cardText } from '../../harness/card-check.js';
 import { healthyVaultStub, reachableAppsStub } from '../../harness/test-bot.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-11-25T09:00:00Z');
@@ -192,7 +193,7 @@ describe('a history fixture written as the journal store', () => {
     for (const status of STATES) {
       const request = all.find((record) => record.value.status === status);
       expect(request).toBeDefined();
-      const text = cardText(renderRequestCard({ request: request!.value, viewer: 'status' }));
+      const text = cardText(renderRequestCard({ request: request!.value, viewer: 'status' }, ENGLISH));
       expect(text).toContain(request!.id);
     }
   });

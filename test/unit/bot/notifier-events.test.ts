@@ -2,6 +2,7 @@ import { describeEvent } from '../../../bot/notifications/notifier.js';
 import type { AuditAction, AuditEntry } from '../../../setup/audit/audit.js';
 import type { SetupRequest } from '../../../setup/model/request.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const request = { id: 'SR-0042', content: validSetupContent(), requester: { objectId: 'req-rita', name: 'Rita Requester', tenantId: 't' } } as SetupRequest;
 
@@ -11,23 +12,23 @@ function entry(action: AuditAction, details: AuditEntry['details'], actor: Audit
 
 describe('channel notifications after a failure', () => {
   test('a Retry that runs at once', () => {
-    expect(describeEvent(entry('retried', { attempt: 2, reapproval: false }), request)?.headline).toBe('🔁 **SR-0042** retried by Rita Requester (attempt 2): running again');
+    expect(describeEvent(entry('retried', { attempt: 2, reapproval: false }), request, ENGLISH)?.headline).toBe('🔁 **SR-0042** retried by Rita Requester (attempt 2): running again');
   });
 
   test('a Retry that went back for approval', () => {
-    expect(describeEvent(entry('retried', { attempt: 3, reapproval: true }), request)?.headline).toBe(
+    expect(describeEvent(entry('retried', { attempt: 3, reapproval: true }), request, ENGLISH)?.headline).toBe(
       '🔁 **SR-0042** retried by Rita Requester (attempt 3): sent back for approval (the approval was older than the retry window)',
     );
   });
 
   test('a resubmission, on the old request and on the new one', () => {
-    expect(describeEvent(entry('resubmitted', { as: 'SR-0043' }), request)?.headline).toBe('✏️ **SR-0042** resubmitted by Rita Requester as SR-0043');
-    expect(describeEvent(entry('submitted', { resubmittedFrom: 'SR-0041' }), request)?.headline).toBe('📝 **SR-0042** submitted by Rita Requester (resubmission of SR-0041): waiting for approval');
-    expect(describeEvent(entry('submitted', {}), request)?.headline).toBe('📝 **SR-0042** submitted by Rita Requester: waiting for approval');
+    expect(describeEvent(entry('resubmitted', { as: 'SR-0043' }), request, ENGLISH)?.headline).toBe('✏️ **SR-0042** resubmitted by Rita Requester as SR-0043');
+    expect(describeEvent(entry('submitted', { resubmittedFrom: 'SR-0041' }), request, ENGLISH)?.headline).toBe('📝 **SR-0042** submitted by Rita Requester (resubmission of SR-0041): waiting for approval');
+    expect(describeEvent(entry('submitted', {}), request, ENGLISH)?.headline).toBe('📝 **SR-0042** submitted by Rita Requester: waiting for approval');
   });
 
   test('the second run says which attempt it is; the first does not', () => {
-    expect(describeEvent(entry('execution_started', { attempt: 2 }, { kind: 'system' }), request)?.headline).toBe('⚙️ **SR-0042** approved setup is running (attempt 2)');
-    expect(describeEvent(entry('execution_started', { attempt: 1 }, { kind: 'system' }), request)?.headline).toBe('⚙️ **SR-0042** approved setup is running');
+    expect(describeEvent(entry('execution_started', { attempt: 2 }, { kind: 'system' }), request, ENGLISH)?.headline).toBe('⚙️ **SR-0042** approved setup is running (attempt 2)');
+    expect(describeEvent(entry('execution_started', { attempt: 1 }, { kind: 'system' }), request, ENGLISH)?.headline).toBe('⚙️ **SR-0042** approved setup is running');
   });
 });

@@ -9,14 +9,15 @@ import { renderReviewStep } from '../../../cards/review-step.js';
 import type { SetupContent } from '../../../setup/model/content.js';
 import { cardProblems, MAX_CARD_BYTES } from '../../harness/card-check.js';
 import { bytesOf, errorsFor, errorTexts, hugeContent, identity, inputIds, realisticContent, REALISTIC_COUNTS, withFallbacks } from './card-walk.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 type Errors = Record<string, string>;
 const notice = { tone: 'attention', text: 'Fix the fields marked in red, then press Next.' } as const;
 const steps = {
-  environment: (content: SetupContent, errors: Errors) => renderEnvironmentStep({ identity, values: content.environment, errors, notice }),
-  keyVault: (content: SetupContent, errors: Errors) => renderKeyVaultStep({ identity, values: content.keyVault, errors, notice }),
-  connectedApps: (content: SetupContent, errors: Errors) => renderConnectedAppsStep({ identity, values: content.connectedApplications, errors, notice }),
-  review: (content: SetupContent, errors: Errors) => renderReviewStep({ identity, content, dryRun: true, errors, notice }),
+  environment: (content: SetupContent, errors: Errors) => renderEnvironmentStep({ identity, values: content.environment, errors, notice }, ENGLISH),
+  keyVault: (content: SetupContent, errors: Errors) => renderKeyVaultStep({ identity, values: content.keyVault, errors, notice }, ENGLISH),
+  connectedApps: (content: SetupContent, errors: Errors) => renderConnectedAppsStep({ identity, values: content.connectedApplications, errors, notice }, ENGLISH),
+  review: (content: SetupContent, errors: Errors) => renderReviewStep({ identity, content, dryRun: true, errors, notice }, ENGLISH),
 };
 type StepName = keyof typeof steps;
 

@@ -1,3 +1,4 @@
+import { ENGLISH } from '../../../i18n/translations.js';
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseConnectedAppsInputs, renderConnectedAppsStep, type ConnectedAppsStepView } from '../../../cards/connected-apps-step.js';
 import { CONNECTED_APPLICATION_TYPES, type ConnectedApplication } from '../../../setup/model/content.js';
@@ -11,7 +12,7 @@ const values = (): ConnectedApplication[] => [
   { name: 'Contoso Finance', type: 'Dynamics 365 Finance', applicationUrl: 'https://contoso.operations.dynamics.com', tenant: 'contoso.onmicrosoft.com' },
   { name: 'Contoso SCM UAT', type: 'Dynamics 365 Supply Chain Management', applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com', tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
 ];
-const render = (view: Partial<ConnectedAppsStepView> = {}) => renderConnectedAppsStep({ identity, values: values(), errors: {}, ...view });
+const render = (view: Partial<ConnectedAppsStepView> = {}) => renderConnectedAppsStep({ identity, values: values(), errors: {}, ...view }, ENGLISH);
 
 describe('connected applications step card', () => {
   test('passes the Adaptive Cards parser with rows and with none, also without Universal Actions', () => {

@@ -2,9 +2,10 @@ import { readSetupSubmission } from '../../../cards/card-action.js';
 import { renderConfirmDiscard, renderResumeOffer } from '../../../cards/draft-prompts.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import { actionData, executeValue, identity, submitValue, withFallbacks, type CardNode } from './card-walk.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 describe('resume offer card', () => {
-  const card = renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: '2025-03-04T09:15:27.123Z' });
+  const card = renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: '2025-03-04T09:15:27.123Z' }, ENGLISH);
 
   test('passes the Adaptive Cards parser, also without Universal Actions', () => {
     expect(cardProblems(card)).toEqual([]);
@@ -19,7 +20,7 @@ describe('resume offer card', () => {
   });
 
   test('shows an unnamed draft as not named yet, and an unreadable date as given', () => {
-    const text = cardText(renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: 'yesterday' }));
+    const text = cardText(renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: 'yesterday' }, ENGLISH));
     expect(text).toContain('(no name yet)');
     expect(text).toContain('Last changed yesterday');
   });
@@ -38,7 +39,7 @@ describe('resume offer card', () => {
 });
 
 describe('confirm discard card', () => {
-  const card = renderConfirmDiscard({ identity, environmentName: 'contoso-uat' });
+  const card = renderConfirmDiscard({ identity, environmentName: 'contoso-uat' }, ENGLISH);
 
   test('passes the Adaptive Cards parser, also without Universal Actions', () => {
     expect(cardProblems(card)).toEqual([]);

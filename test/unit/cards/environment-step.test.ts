@@ -1,3 +1,4 @@
+import { ENGLISH } from '../../../i18n/translations.js';
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseEnvironmentInputs, renderEnvironmentStep, type EnvironmentStepView } from '../../../cards/environment-step.js';
 import { emptySetupContent, type ServiceEnvironment } from '../../../setup/model/content.js';
@@ -8,7 +9,7 @@ import {
 } from './card-walk.js';
 
 const values = (): ServiceEnvironment => realisticContent().environment;
-const render = (view: Partial<EnvironmentStepView> = {}) => renderEnvironmentStep({ identity, values: values(), errors: {}, ...view });
+const render = (view: Partial<EnvironmentStepView> = {}) => renderEnvironmentStep({ identity, values: values(), errors: {}, ...view }, ENGLISH);
 const moreOptions = (card: unknown): CardNode | undefined => nodesOf(card).find((node) => node.id === 'moreOptions');
 
 describe('environment step card', () => {
@@ -16,7 +17,7 @@ describe('environment step card', () => {
     const card = render({ notice: { tone: 'good', text: 'Draft saved.' } });
     expect(cardProblems(card)).toEqual([]);
     expect(cardProblems(withFallbacks(card))).toEqual([]);
-    expect(cardProblems(renderEnvironmentStep({ identity, values: emptySetupContent().environment, errors: {} }))).toEqual([]);
+    expect(cardProblems(renderEnvironmentStep({ identity, values: emptySetupContent().environment, errors: {} }, ENGLISH))).toEqual([]);
   });
 
   test('starts with the step header and then the notice, on a container styled by its tone (not coloured text)', () => {
@@ -52,7 +53,7 @@ describe('environment step card', () => {
     const card = renderEnvironmentStep({
       identity, errors: {},
       values: { ...values(), name: odd[0], description: odd[1], users: [{ userId: odd[2], email: odd[3] }] },
-    });
+    }, ENGLISH);
     expect(['environment.name', 'environment.description', 'environment.users[0].userId', 'environment.users[0].email'].map((id) => inputById(card, id)?.value)).toEqual(odd);
     expect(cardProblems(card)).toEqual([]);
   });
@@ -95,7 +96,7 @@ describe('environment step card', () => {
   });
 
   test('keeps the more options hidden in a toggled container on a fresh draft, not in a ShowCard', () => {
-    const card = renderEnvironmentStep({ identity, values: emptySetupContent().environment, errors: {} });
+    const card = renderEnvironmentStep({ identity, values: emptySetupContent().environment, errors: {} }, ENGLISH);
     expect(moreOptions(card)).toMatchObject({ type: 'Container', isVisible: false });
     const toggle = nodesOf(card).find((node) => node.type === 'Action.ToggleVisibility');
     expect(toggle).toMatchObject({ title: 'More options', targetElements: ['moreOptions'] });
@@ -110,7 +111,7 @@ describe('environment step card', () => {
     ['a number sequence', { numberSequences: [{ name: 'EINV', description: '' }] }, {}],
     ['an error inside', {}, { 'environment.dataverseEndpointUri': 'Use https.' }],
   ])('shows the more options from the start when they hold %s', (_label, patch, errors) => {
-    const card = renderEnvironmentStep({ identity, values: { ...emptySetupContent().environment, ...patch }, errors });
+    const card = renderEnvironmentStep({ identity, values: { ...emptySetupContent().environment, ...patch }, errors }, ENGLISH);
     expect(moreOptions(card)?.isVisible).toBe(true);
   });
 

@@ -41,6 +41,7 @@ import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaul
 import type { RequestStatus, SetupRequest } from '../../../setup/model/request.js';
 import { cardProblems, placeholderProblem, stepLinesOf, STEP_STATUS_WORDS } from '../../harness/card-check.js';
 import { errorsFor, identity, inputIds, realisticContent, withFallbacks } from './card-walk.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 interface Entry {
   /** The template the card comes from (cards/*.json). */
@@ -61,10 +62,10 @@ function stepCards(): Entry[] {
   const full = realisticContent();
   const empty = emptySetupContent();
   const steps = {
-    'environment-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderEnvironmentStep({ identity, values: content.environment, errors, notice }),
-    'key-vault-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderKeyVaultStep({ identity, values: content.keyVault, errors, notice }),
-    'connected-apps-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderConnectedAppsStep({ identity, values: content.connectedApplications, errors, notice }),
-    'review-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderReviewStep({ identity, content, dryRun: true, errors, notice }),
+    'environment-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderEnvironmentStep({ identity, values: content.environment, errors, notice }, ENGLISH),
+    'key-vault-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderKeyVaultStep({ identity, values: content.keyVault, errors, notice }, ENGLISH),
+    'connected-apps-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderConnectedAppsStep({ identity, values: content.connectedApplications, errors, notice }, ENGLISH),
+    'review-step.json': (content: SetupContent, errors: Record<string, string>, notice?: Notice) => renderReviewStep({ identity, content, dryRun: true, errors, notice }, ENGLISH),
   };
   return Object.entries(steps).flatMap(([template, render]) => [
     { template, name: `${template} empty`, card: render(empty, {}) },
@@ -94,14 +95,14 @@ function changeStepCards(): Entry[] {
   const diff = diffSetup(realisticContent(), content);
   const notice: Notice = { tone: 'good', text: 'Changing contoso-uat (version 3, Published): what is recorded is filled in.' };
   return [
-    { template: 'environment-step.json', name: 'change: environment step', card: renderEnvironmentStep({ identity, values: content.environment, errors: {}, notice, change }) },
-    { template: 'key-vault-step.json', name: 'change: Key Vault step', card: renderKeyVaultStep({ identity, values: content.keyVault, errors: {}, change }) },
-    { template: 'connected-apps-step.json', name: 'change: connected apps step', card: renderConnectedAppsStep({ identity, values: content.connectedApplications, errors: {}, change }) },
-    { template: 'review-step.json', name: 'change: review with the difference', card: renderReviewStep({ identity, content, dryRun: false, errors: {}, change: { ...change, diff } }) },
+    { template: 'environment-step.json', name: 'change: environment step', card: renderEnvironmentStep({ identity, values: content.environment, errors: {}, notice, change }, ENGLISH) },
+    { template: 'key-vault-step.json', name: 'change: Key Vault step', card: renderKeyVaultStep({ identity, values: content.keyVault, errors: {}, change }, ENGLISH) },
+    { template: 'connected-apps-step.json', name: 'change: connected apps step', card: renderConnectedAppsStep({ identity, values: content.connectedApplications, errors: {}, change }, ENGLISH) },
+    { template: 'review-step.json', name: 'change: review with the difference', card: renderReviewStep({ identity, content, dryRun: false, errors: {}, change: { ...change, diff } }, ENGLISH) },
     {
       template: 'review-step.json',
       name: 'change: review, nothing changed yet',
-      card: renderReviewStep({ identity, content: realisticContent(), dryRun: false, errors: { change: 'Nothing is changed yet: use Edit to change something, or Cancel.' }, change: { ...change, diff: [] } }),
+      card: renderReviewStep({ identity, content: realisticContent(), dryRun: false, errors: { change: 'Nothing is changed yet: use Edit to change something, or Cancel.' }, change: { ...change, diff: [] } }, ENGLISH),
     },
   ];
 }
@@ -200,7 +201,7 @@ function changeVariants(): { name: string; request: SetupRequest }[] {
 
 function requestCards(): Entry[] {
   return requestVariants().flatMap(({ name, request, notice }) =>
-    VIEWERS.map((viewer) => ({ template: 'request-card.json', name: `request card: ${name}, for the ${viewer}`, card: renderRequestCard({ request, viewer, notice }), steps: request.execution?.steps.length ?? 0 })),
+    VIEWERS.map((viewer) => ({ template: 'request-card.json', name: `request card: ${name}, for the ${viewer}`, card: renderRequestCard({ request, viewer, notice }, ENGLISH), steps: request.execution?.steps.length ?? 0 })),
   );
 }
 
@@ -225,9 +226,9 @@ function notificationCards(): Entry[] {
   };
   const cards = [...actions.map((action): [string, AuditAction, AuditEntry['details']] => [action, action, details[action] ?? {}]), ...dayTwo];
   return cards.map(([name, action, given]) => {
-    const view = describeEvent(entry(action, given), request);
+    const view = describeEvent(entry(action, given), request, ENGLISH);
     if (!view) throw new Error(`no notification for ${action}`);
-    return { template: 'notification.json', name: `notification: ${name}`, card: renderNotification(view) };
+    return { template: 'notification.json', name: `notification: ${name}`, card: renderNotification(view, ENGLISH) };
   });
 }
 
@@ -251,10 +252,10 @@ function registryCards(): Entry[] {
   const app: RecordedConnectedApplication = { application: content.connectedApplications[0], environments: [content.environment.name], lastCheck: { url: '', outcome: 'ok', message: 'answered' }, recordedBy: 'SR-0042', recordedAt: AT };
   const bare = { ...environment, environment: { ...content.environment, description: '', externalApplications: [], numberSequences: [] }, status: 'Not published' as const, publishedAt: undefined, connectedApplications: [] };
   return [
-    { template: 'environments.json', name: 'environments: none', card: renderEnvironmentList([]) },
-    { template: 'environments.json', name: 'environments: two', card: renderEnvironmentList([environment, { ...environment, environment: { ...environment.environment, name: 'contoso-prod' } }]) },
-    { template: 'environment-detail.json', name: 'show: full', card: renderEnvironmentDetail(environment, reference, [app]) },
-    { template: 'environment-detail.json', name: 'show: bare, never verified', card: renderEnvironmentDetail(bare, undefined, []) },
+    { template: 'environments.json', name: 'environments: none', card: renderEnvironmentList([], ENGLISH) },
+    { template: 'environments.json', name: 'environments: two', card: renderEnvironmentList([environment, { ...environment, environment: { ...environment.environment, name: 'contoso-prod' } }], ENGLISH) },
+    { template: 'environment-detail.json', name: 'show: full', card: renderEnvironmentDetail(environment, reference, [app], ENGLISH) },
+    { template: 'environment-detail.json', name: 'show: bare, never verified', card: renderEnvironmentDetail(bare, undefined, [], ENGLISH) },
     {
       template: 'environment-detail.json',
       name: "show: with Electronic invoicing's access (a firewall shuts it out)",
@@ -275,21 +276,21 @@ function registryCards(): Entry[] {
           },
         },
         [app],
-      ),
+      ENGLISH),
     },
   ];
 }
 
 function otherCards(): Entry[] {
   return [
-    { template: 'help.json', name: 'help', card: renderHelpCard({ heading: 'Here is what I can do', commands: COMMANDS }) },
-    { template: 'help.json', name: 'help after an unknown command', card: renderHelpCard({ heading: "I didn't catch that. Here is what I can do", commands: COMMANDS }) },
-    { template: 'resume-offer.json', name: 'resume offer', card: renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: AT }) },
-    { template: 'resume-offer.json', name: 'resume offer, no name yet', card: renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: AT }) },
-    { template: 'confirm-discard.json', name: 'confirm discard', card: renderConfirmDiscard({ identity, environmentName: 'contoso-uat' }) },
-    { template: 'notice.json', name: 'draft discarded', card: renderNotice('Setup draft discarded', 'Nothing was submitted. Type **setup** whenever you want to start again.') },
-    { template: 'my-requests.json', name: 'my requests: none', card: renderMyRequests([]) },
-    { template: 'my-requests.json', name: 'my requests: several', card: renderMyRequests(STATUSES.map((status, index) => ({ ...baseRequest(status), id: `SR-00${10 + index}` }))) },
+    { template: 'help.json', name: 'help', card: renderHelpCard({ heading: 'Here is what I can do', commands: COMMANDS }, ENGLISH) },
+    { template: 'help.json', name: 'help after an unknown command', card: renderHelpCard({ heading: "I didn't catch that. Here is what I can do", commands: COMMANDS }, ENGLISH) },
+    { template: 'resume-offer.json', name: 'resume offer', card: renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: AT }, ENGLISH) },
+    { template: 'resume-offer.json', name: 'resume offer, no name yet', card: renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: AT }, ENGLISH) },
+    { template: 'confirm-discard.json', name: 'confirm discard', card: renderConfirmDiscard({ identity, environmentName: 'contoso-uat' }, ENGLISH) },
+    { template: 'notice.json', name: 'draft discarded', card: renderNotice('Setup draft discarded', 'Nothing was submitted. Type **setup** whenever you want to start again.', ENGLISH) },
+    { template: 'my-requests.json', name: 'my requests: none', card: renderMyRequests([], ENGLISH) },
+    { template: 'my-requests.json', name: 'my requests: several', card: renderMyRequests(STATUSES.map((status, index) => ({ ...baseRequest(status), id: `SR-00${10 + index}` })), ENGLISH) },
   ];
 }
 
@@ -332,20 +333,20 @@ function dayTwoCards(): Entry[] {
   }));
   const page = { environment: 'contoso-uat', entries, page: 0, pages: 2, total: 15 };
   return [
-    { template: 'freshness.json', name: 'freshness warning, with a change offered', card: renderFreshnessNotice(report, { expiring, failures: [] }, { offerChange: true }) },
-    { template: 'freshness.json', name: 'freshness alert', card: renderFreshnessNotice(failedReport, { expiring: [], failures }, { offerChange: false }) },
-    { template: 'freshness.json', name: 'verify: all fine', card: renderVerificationResult({ ...report, expiring: [] }, { offerChange: false }) },
-    { template: 'freshness.json', name: 'verify: expiring', card: renderVerificationResult(report, { offerChange: true }) },
-    { template: 'freshness.json', name: 'verify: failed', card: renderVerificationResult(failedReport, { offerChange: false }) },
-    { template: 'freshness.json', name: "verify: Electronic invoicing can't use it", card: renderVerificationResult(serviceReport, { offerChange: true }) },
-    { template: 'freshness.json', name: 'freshness drift alert (access removed)', card: renderFreshnessNotice(serviceReport, { expiring: [], failures: serviceReport.failures }, { offerChange: false }) },
-    { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }) },
-    { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }) },
-    { template: 'retire-confirm.json', name: 'retire: confirm, two applications', card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Published', revision: 3, applications: ['Contoso Finance UAT', 'Contoso SCM UAT'] }) },
+    { template: 'freshness.json', name: 'freshness warning, with a change offered', card: renderFreshnessNotice(report, { expiring, failures: [] }, { offerChange: true }, ENGLISH) },
+    { template: 'freshness.json', name: 'freshness alert', card: renderFreshnessNotice(failedReport, { expiring: [], failures }, { offerChange: false }, ENGLISH) },
+    { template: 'freshness.json', name: 'verify: all fine', card: renderVerificationResult({ ...report, expiring: [] }, { offerChange: false }, ENGLISH) },
+    { template: 'freshness.json', name: 'verify: expiring', card: renderVerificationResult(report, { offerChange: true }, ENGLISH) },
+    { template: 'freshness.json', name: 'verify: failed', card: renderVerificationResult(failedReport, { offerChange: false }, ENGLISH) },
+    { template: 'freshness.json', name: "verify: Electronic invoicing can't use it", card: renderVerificationResult(serviceReport, { offerChange: true }, ENGLISH) },
+    { template: 'freshness.json', name: 'freshness drift alert (access removed)', card: renderFreshnessNotice(serviceReport, { expiring: [], failures: serviceReport.failures }, { offerChange: false }, ENGLISH) },
+    { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }, ENGLISH) },
+    { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }, ENGLISH) },
+    { template: 'retire-confirm.json', name: 'retire: confirm, two applications', card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Published', revision: 3, applications: ['Contoso Finance UAT', 'Contoso SCM UAT'] }, ENGLISH) },
     {
       template: 'retire-confirm.json',
       name: 'retire: confirm again after a change, no application',
-      card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Changed', revision: 4, applications: [], notice: { tone: 'warning', text: 'contoso-uat changed since this card was shown (now version 4): here is what retiring it does now.' } }),
+      card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Changed', revision: 4, applications: [], notice: { tone: 'warning', text: 'contoso-uat changed since this card was shown (now version 4): here is what retiring it does now.' } }, ENGLISH),
     },
   ];
 }
@@ -366,10 +367,10 @@ describe('every card the bot can send', () => {
   });
 
   test('the my-requests hint names a request from the list, never one that is not there', () => {
-    const listed = renderMyRequests([{ ...baseRequest('failed'), id: 'SR-0001' }]);
+    const listed = renderMyRequests([{ ...baseRequest('failed'), id: 'SR-0001' }], ENGLISH);
     expect(JSON.stringify(listed)).toContain('Type **status SR-0001**');
     expect(JSON.stringify(listed)).not.toContain('SR-0042');
-    expect(JSON.stringify(renderMyRequests([]))).not.toContain('status SR-');
+    expect(JSON.stringify(renderMyRequests([], ENGLISH))).not.toContain('status SR-');
   });
 
   test('the environments hint names an environment from the list', () => {

@@ -1,3 +1,4 @@
+import { ENGLISH } from '../../../i18n/translations.js';
 import { readSetupSubmission } from '../../../cards/card-action.js';
 import { parseKeyVaultInputs, renderKeyVaultStep, type KeyVaultStepView } from '../../../cards/key-vault-step.js';
 import { emptySetupContent, type KeyVaultReference } from '../../../setup/model/content.js';
@@ -23,14 +24,14 @@ const values = (): KeyVaultReference => ({
     { name: 'ssl', description: '', certificates: ['retired-ca'] },
   ],
 });
-const render = (view: Partial<KeyVaultStepView> = {}) => renderKeyVaultStep({ identity, values: values(), errors: {}, ...view });
+const render = (view: Partial<KeyVaultStepView> = {}) => renderKeyVaultStep({ identity, values: values(), errors: {}, ...view }, ENGLISH);
 
 describe('Key Vault step card', () => {
   test('passes the Adaptive Cards parser, also as a client without Universal Actions sees it', () => {
     const card = render({ notice: { tone: 'attention', text: 'Fix the fields marked in red.' } });
     expect(cardProblems(card)).toEqual([]);
     expect(cardProblems(withFallbacks(card))).toEqual([]);
-    expect(cardProblems(renderKeyVaultStep({ identity, values: emptySetupContent().keyVault, errors: {} }))).toEqual([]);
+    expect(cardProblems(renderKeyVaultStep({ identity, values: emptySetupContent().keyVault, errors: {} }, ENGLISH))).toEqual([]);
   });
 
   test('starts with the step header, the notice, then the one-line warning never to paste a secret', () => {
@@ -98,7 +99,7 @@ describe('Key Vault step card', () => {
     const card = renderKeyVaultStep({
       identity, errors: {},
       values: { ...values(), items: [{ name: 'storage-sas-token', type: 'Secret', description: '' }], chains: [{ name: 'c', description: '', certificates: [''] }] },
-    });
+    }, ENGLISH);
     expect(inputById(card, 'keyVault.chains[0].certificates[0]')).toBeUndefined();
     expect(cardText(card)).toContain('1 · certificate: add an item of type Certificate first.');
     expect(cardProblems(card)).toEqual([]);

@@ -3,6 +3,7 @@ import { planFor } from '../../../setup/execution/plans.js';
 import { emptySetupContent } from '../../../setup/model/content.js';
 import type { SetupRequest } from '../../../setup/model/request.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 /** A finished request with ten connected applications whose steps carry long findings. */
 function bigRequest(messageLength: number, messagesPerStep: number): SetupRequest {
@@ -43,14 +44,14 @@ function bigRequest(messageLength: number, messagesPerStep: number): SetupReques
 
 describe('the request card stays within Teams’ message size', () => {
   test('shows every finding of an ordinary request in full', () => {
-    const card = renderRequestCard({ request: bigRequest(60, 2), viewer: 'status' });
+    const card = renderRequestCard({ request: bigRequest(60, 2), viewer: 'status' }, ENGLISH);
     expect(cardText(card)).toContain('finding 2: ' + 'x'.repeat(60));
     expect(cardProblems(card)).toEqual([]);
   });
 
   test('shortens the findings of a request that would outgrow the limit, keeping every step line', () => {
     const request = bigRequest(230, 8);
-    const card = renderRequestCard({ request, viewer: 'status' });
+    const card = renderRequestCard({ request, viewer: 'status' }, ENGLISH);
     const bytes = Buffer.byteLength(JSON.stringify(card));
     expect(bytes).toBeLessThanOrEqual(CARD_BYTES_LIMIT);
     expect(cardProblems(card)).toEqual([]);

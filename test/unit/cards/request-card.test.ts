@@ -8,6 +8,7 @@ import type { Decision, RequestStatus, SetupRequest } from '../../../setup/model
 import { cardProblems, cardText, MAX_CARD_BYTES } from '../../harness/card-check.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 import { inputsOf, nodesOf, withFallbacks, type CardNode } from './card-walk.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const STATUSES: RequestStatus[] = ['submitted', 'approved', 'rejected', 'cancelled', 'expired', 'executing', 'succeeded', 'failed'];
 const VIEWERS: RequestViewer[] = ['approver', 'requester', 'status'];
@@ -75,7 +76,7 @@ function request(status: RequestStatus, overrides: Partial<SetupRequest> = {}): 
   return { ...base, ...byStatus[status], ...overrides };
 }
 
-const render = (status: RequestStatus, viewer: RequestViewer, overrides: Partial<SetupRequest> = {}) => renderRequestCard({ request: request(status, overrides), viewer });
+const render = (status: RequestStatus, viewer: RequestViewer, overrides: Partial<SetupRequest> = {}) => renderRequestCard({ request: request(status, overrides), viewer }, ENGLISH);
 
 /** The buttons a user can press (the refresh action is not one). */
 const buttons = (card: CardNode): CardNode[] => (Array.isArray(card.actions) ? (card.actions as CardNode[]) : []);
@@ -93,7 +94,7 @@ describe('request card', () => {
   );
 
   test('a dry-run request and a card with a notice also parse', () => {
-    const card = renderRequestCard({ request: request('succeeded', { dryRun: true }), viewer: 'requester', notice: 'This card is out of date — here is the current one.' });
+    const card = renderRequestCard({ request: request('succeeded', { dryRun: true }), viewer: 'requester', notice: 'This card is out of date — here is the current one.' }, ENGLISH);
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain('This card is out of date — here is the current one.');
     expect(cardText(card)).toContain('Dry run: everything will be verified, nothing recorded.');
@@ -166,7 +167,7 @@ describe('request card', () => {
   });
 
   test('the title says the request, its status and the approvals so far', () => {
-    expect(statusLine(request('submitted'))).toBe('Waiting for approval (1 of 2)');
+    expect(statusLine(request('submitted'), ENGLISH)).toBe('Waiting for approval (1 of 2)');
     const title = (card: CardNode): CardNode => (card.body as CardNode[])[0];
     expect(title(render('submitted', 'status'))).toMatchObject({ type: 'TextBlock', text: 'SR-0042 · Waiting for approval (1 of 2)' });
     expect(title(render('rejected', 'status'))).toMatchObject({ text: 'SR-0042 · Rejected', color: 'Attention' });
@@ -248,14 +249,14 @@ describe('execution steps', () => {
   test('a step with warnings is done, and says so', () => {
     const base = request('succeeded');
     const steps = base.execution?.steps.map((step, index) => (index === 0 ? { ...step, status: 'warning' as const } : step)) ?? [];
-    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' });
+    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' }, ENGLISH);
     expect(cardText(card)).toContain('⚠️ Done, with warnings: Verify Key Vault reference Contoso-KV');
   });
 
   test('a step started more than once says it was resumed after a restart', () => {
     const running = request('executing');
     const steps = running.execution?.steps.map((step, index) => (index === 1 ? { ...step, attempts: 2 } : step)) ?? [];
-    const card = renderRequestCard({ request: { ...running, execution: running.execution && { ...running.execution, steps } }, viewer: 'status' });
+    const card = renderRequestCard({ request: { ...running, execution: running.execution && { ...running.execution, steps } }, viewer: 'status' }, ENGLISH);
     expect(cardText(card)).toContain('⏳ Running: Record service environment Contoso-UAT (resumed after a restart)');
   });
 
@@ -263,7 +264,7 @@ describe('execution steps', () => {
     const base = request('failed');
     const messages = Array.from({ length: 12 }, (_, index) => `${String(index).padStart(2, '0')} ${'x'.repeat(300)}`);
     const steps = base.execution?.steps.map((step, index) => (index === 0 ? { ...step, messages } : step)) ?? [];
-    const text = cardText(renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' }));
+    const text = cardText(renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, steps } }, viewer: 'status' }, ENGLISH));
     expect(text).toContain(`- 07 ${'x'.repeat(237)}…`);
     expect(text).not.toContain('- 08 ');
     expect(text).toContain('- … and 4 more');
@@ -271,7 +272,7 @@ describe('execution steps', () => {
 
   test('a dry run says nothing was recorded', () => {
     const base = request('succeeded', { dryRun: true });
-    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, dryRun: true } }, viewer: 'status' });
+    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, dryRun: true } }, viewer: 'status' }, ENGLISH);
     expect(cardText(card)).toContain('Dry run — verified, nothing recorded');
     expect(cardText(card)).not.toContain('Setup steps');
   });
@@ -312,7 +313,7 @@ describe('Next in Finance', () => {
 
   test('is not shown after a dry run', () => {
     const base = request('succeeded', { dryRun: true });
-    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, dryRun: true } }, viewer: 'requester' });
+    const card = renderRequestCard({ request: { ...base, execution: base.execution && { ...base.execution, dryRun: true } }, viewer: 'requester' }, ENGLISH);
     expect(cardText(card)).not.toContain('Next in Finance');
     expect(cardText(card)).not.toContain('gateway.prod.island.powerapps.com');
   });
@@ -345,7 +346,7 @@ describe('size', () => {
   }
 
   test.each(VIEWERS)('stays under 28 KB for the %s with 10 steps of long messages, two 500-character comments and the Finance section', (viewer) => {
-    const card = renderRequestCard({ request: longRun(), viewer, notice: 'This card is out of date — here is the current one.' });
+    const card = renderRequestCard({ request: longRun(), viewer, notice: 'This card is out of date — here is the current one.' }, ENGLISH);
     expect(cardText(card)).toContain('Next in Finance');
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES);
     expect(cardProblems(card)).toEqual([]);
@@ -354,7 +355,7 @@ describe('size', () => {
   test('a failed run of 10 long steps also parses and fits, for every viewer', () => {
     const run = longRun();
     const failed = { ...run, status: 'failed' as const };
-    for (const viewer of VIEWERS) expect(cardProblems(renderRequestCard({ request: failed, viewer }))).toEqual([]);
+    for (const viewer of VIEWERS) expect(cardProblems(renderRequestCard({ request: failed, viewer }, ENGLISH))).toEqual([]);
   });
 });
 
@@ -362,9 +363,9 @@ describe('after a Retry', () => {
   const retry = (attempt: number, reapproval: boolean, at = '2026-11-26T10:00:00.000Z') => ({ objectId: 'req-rita', name: 'Rita Requester', at, attempt, reapproval });
 
   test('the title and the my-requests line say which attempt it is', () => {
-    expect(statusLine(request('failed', { attempt: 2 }))).toBe('Failed · attempt 2');
-    expect(statusLine(request('submitted', { attempt: 3 }))).toBe('Waiting for approval (1 of 2) · attempt 3');
-    expect(statusLine(request('failed'))).toBe('Failed');
+    expect(statusLine(request('failed', { attempt: 2 }), ENGLISH)).toBe('Failed · attempt 2');
+    expect(statusLine(request('submitted', { attempt: 3 }), ENGLISH)).toBe('Waiting for approval (1 of 2) · attempt 3');
+    expect(statusLine(request('failed'), ENGLISH)).toBe('Failed');
     expect(((render('executing', 'status', { attempt: 2 }).body as CardNode[])[0]).text).toBe('SR-0042 · Setting up · attempt 2');
   });
 

@@ -3,6 +3,7 @@ import { parseReviewInputs, renderReviewStep, type ReviewStepView } from '../../
 import { emptySetupContent, type SetupContent } from '../../../setup/model/content.js';
 import { cardProblems, cardText } from '../../harness/card-check.js';
 import { actionData, actionsWith, executeValue, identity, inputById, inputsOf, nodesOf, submitValue, submittedValues, withFallbacks, type CardNode } from './card-walk.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const content = (): SetupContent => ({
   environment: {
@@ -19,7 +20,7 @@ const content = (): SetupContent => ({
   },
   connectedApplications: [{ name: 'Contoso Finance', type: 'Dynamics 365 Finance', applicationUrl: 'https://contoso.operations.dynamics.com', tenant: 'contoso.onmicrosoft.com' }],
 });
-const render = (view: Partial<ReviewStepView> = {}) => renderReviewStep({ identity, content: content(), dryRun: false, errors: {}, ...view });
+const render = (view: Partial<ReviewStepView> = {}) => renderReviewStep({ identity, content: content(), dryRun: false, errors: {}, ...view }, ENGLISH);
 /** The label/value rows of the sections: a ColumnSet of a label column and a value column each. */
 const rows = (card: unknown): CardNode[] =>
   nodesOf(card).filter((node) => node.type === 'ColumnSet' && (node.columns as CardNode[]).every((column) => typeof column.width === 'number'));
@@ -33,7 +34,7 @@ describe('review step card', () => {
   test('passes the Adaptive Cards parser, full and empty, also without Universal Actions', () => {
     expect(cardProblems(render())).toEqual([]);
     expect(cardProblems(withFallbacks(render()))).toEqual([]);
-    expect(cardProblems(renderReviewStep({ identity, content: emptySetupContent(), dryRun: true, errors: {} }))).toEqual([]);
+    expect(cardProblems(renderReviewStep({ identity, content: emptySetupContent(), dryRun: true, errors: {} }, ENGLISH))).toEqual([]);
   });
 
   test('starts with the step header and the notice', () => {
@@ -60,7 +61,7 @@ describe('review step card', () => {
   });
 
   test('says None for every empty value, text or list, and never anything else', () => {
-    const empty = facts(renderReviewStep({ identity, content: emptySetupContent(), dryRun: false, errors: {} }));
+    const empty = facts(renderReviewStep({ identity, content: emptySetupContent(), dryRun: false, errors: {} }, ENGLISH));
     expect(empty).toEqual(expect.arrayContaining([['Description', 'None'], ['Dataverse', 'None'], ['External applications', 'None'], ['Chains', 'None'], ['Applications', 'None']]));
     expect(empty.map(([, value]) => value).filter((value) => /^(—|-|none|n\/a)$/i.test(value) && value !== 'None')).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { serviceAccessText } from '../../../cards/service-findings/service-acces
 import { serviceFindingText } from '../../../cards/service-findings/index.js';
 import { FIX_PREFIX, itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
 import type { ServiceUse } from '../../../setup/model/verification.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const SOURCES = [...readdirSync('setup/service-access').map((file) => `setup/service-access/${file}`), 'setup/service-access/service-use-verifier.ts'];
 
@@ -35,7 +36,7 @@ describe('lines', () => {
   };
 
   test('problems first (❌ then ⚠️), each failed one followed by its whole fix; item summaries left to the item line', () => {
-    const lines = serviceUseLines(use, { problemsOnly: true });
+    const lines = serviceUseLines(use, ENGLISH, { problemsOnly: true });
     expect(lines).toEqual([
       "❌ Failed · Electronic invoicing can't read contoso-einvoicing: its access policy lacks Get and List on certificates.",
       `${FIX_PREFIX}${fix}`,
@@ -44,9 +45,9 @@ describe('lines', () => {
   });
 
   test("an item's own line says whether Electronic invoicing can use it", () => {
-    expect(itemUseSummary(use)).toBe("Electronic invoicing: ❌ Failed, can't use it (missing get on secrets), but see the findings above");
-    expect(itemUseSummary({ outcome: 'ok', findings: [{ code: 'access.itemUsable', outcome: 'ok', params: {} }] })).toBe('Electronic invoicing: ✅ OK, can use it');
-    expect(itemUseSummary(undefined)).toBe('');
+    expect(itemUseSummary(use, ENGLISH)).toBe("Electronic invoicing: ❌ Failed, can't use it (missing get on secrets), but see the findings above");
+    expect(itemUseSummary({ outcome: 'ok', findings: [{ code: 'access.itemUsable', outcome: 'ok', params: {} }] }, ENGLISH)).toBe('Electronic invoicing: ✅ OK, can use it');
+    expect(itemUseSummary(undefined, ENGLISH)).toBe('');
   });
 
   test("an item whose access is fine but which the service still can't use (a refused SAS) says the worse", () => {
@@ -57,6 +58,6 @@ describe('lines', () => {
         { code: 'sas.signatureRejected', outcome: 'failed', params: { account: 'contosoinvoicing' } },
       ],
     };
-    expect(itemUseSummary(refusedSas)).toBe("Electronic invoicing: ❌ Failed, can't use it as it is (see above)");
+    expect(itemUseSummary(refusedSas, ENGLISH)).toBe("Electronic invoicing: ❌ Failed, can't use it as it is (see above)");
   });
 });
