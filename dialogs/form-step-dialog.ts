@@ -11,6 +11,9 @@ import type { FieldError } from '../setup/rules/validation.js';
 import { senderObjectIdOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
+import { wordsOf } from './turn-words.js';
+import { say } from '../cards/words/domain-message.js';
+import { domainMessage } from '../setup/model/messages.js';
 import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
 import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 
@@ -119,8 +122,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const secrets = pastedSecrets(this.form.validate(typed.content, NO_NAMES_TAKEN));
     const clean = withoutPastedSecrets(typed, secrets);
     const edit = listEditOf(action);
-    const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: 'That button is no longer on the card.' };
-    const notice: Notice | undefined = secrets.length > 0 ? SECRET_NOTICE : edited.ok ? undefined : { tone: 'warning', text: edited.reason };
+    const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: domainMessage('listEdit.buttonGone') };
+    const notice: Notice | undefined = secrets.length > 0 ? SECRET_NOTICE : edited.ok ? undefined : { tone: 'warning', text: say(wordsOf(dc.context), edited.reason) };
     await this.show(dc, draft, { content: edited.ok ? edited.content : clean.content }, notice, secrets);
     return Dialog.EndOfTurn;
   }

@@ -3,6 +3,9 @@ import type { Notice } from '../../cards/form-view.js';
 import { renderRequestCard } from '../../cards/request-card.js';
 import type { RequestSubmission } from '../../cards/request-actions.js';
 import { presentCard } from '../../dialogs/card-presenter.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
+import { sayText } from '../../cards/words/domain-message.js';
+import type { DomainText } from '../../setup/model/messages.js';
 import type { Failpoint, Logger, Versioned } from '../../setup/ports.js';
 import type { SetupStep } from '../../setup/model/draft.js';
 import type { DraftStore } from '../../setup/requests/drafts.js';
@@ -35,6 +38,7 @@ export interface RequestActionHandler {
 }
 
 /** Answers the clicker with the card as they should now see it. */
-export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
-  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }));
+export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: DomainText): Promise<void> {
+  const said = notice === undefined ? undefined : sayText(wordsOf(context), notice);
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice: said }));
 }

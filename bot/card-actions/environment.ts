@@ -12,6 +12,8 @@ import { startChange } from '../commands/change-commands.js';
 import type { OpenSetup } from '../commands/command-turn.js';
 import { mayRequest } from '../commands/requester-check.js';
 import { turnLogger } from '../../turn/turn-logger.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
+import { sayText } from '../../cards/words/domain-message.js';
 
 /**
  * The buttons that act on a recorded environment. Card data names the environment (and the
@@ -57,14 +59,14 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
           status: current.status,
           revision: revisionOf(current),
           applications: current.connectedApplications,
-          notice: { tone: 'warning', text: outcome.refusal.message },
+          notice: { tone: 'warning', text: sayText(wordsOf(context), outcome.refusal.message) },
         }),
       );
       return;
     }
     if (outcome.refusal.code === 'not_found') {
       // the environment is gone or retired: the confirmation is over
-      await presentCard(context, renderNotice(`${action.environment} cannot be retired`, outcome.refusal.message));
+      await presentCard(context, renderNotice(`${action.environment} cannot be retired`, sayText(wordsOf(context), outcome.refusal.message)));
       return;
     }
     await refuse(context, outcome.refusal.message);

@@ -3,6 +3,7 @@
  * request: the service applies them compare-and-set, so of concurrent decisions one wins.
  */
 import type { Decision, SetupRequest } from '../model/request.js';
+import type { DomainText } from '../model/messages.js';
 
 export interface ApprovalPolicy {
   /** Entra object ids (lower case). */
@@ -20,20 +21,25 @@ export interface Actor {
 
 export type DecisionKind = 'approve' | 'reject';
 
-/** Why a click cannot decide, in words for the clicker. */
-export type Refusal =
-  | { code: 'not_approver'; message: string }
-  | { code: 'own_request'; message: string }
-  | { code: 'already_voted'; message: string }
-  | { code: 'not_pending'; message: string }
-  | { code: 'stale'; message: string }
-  | { code: 'not_requester'; message: string }
-  | { code: 'not_found'; message: string }
-  | { code: 'not_allowed'; message: string }
-  | { code: 'not_failed'; message: string }
-  | { code: 'resubmitted'; message: string }
-  | { code: 'not_resubmittable'; message: string }
-  | { code: 'conflict'; message: string };
+/**
+ * Why a click cannot decide: a code for the program, and what to tell the clicker (a domain
+ * message; the English sentences below are converted at the end of issue 20).
+ */
+export type RefusalCode =
+  | 'not_approver'
+  | 'own_request'
+  | 'already_voted'
+  | 'not_pending'
+  | 'stale'
+  | 'not_requester'
+  | 'not_found'
+  | 'not_allowed'
+  | 'not_failed'
+  | 'resubmitted'
+  | 'not_resubmittable'
+  | 'conflict';
+
+export type Refusal = { code: RefusalCode; message: DomainText };
 
 export function when(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16) + ' UTC';

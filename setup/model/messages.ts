@@ -1,0 +1,84 @@
+/**
+ * What the domain says to a person, as a code and its parameters: never a sentence. The words are
+ * made at the edge (cards/words/domain-message.ts) in the reader's language, from the `domain`
+ * catalog (locales/<language>/domain.json, key `domain.<code>`).
+ *
+ * The codes are a closed list: the edge's type check fails for a code without English words.
+ */
+
+/** Every code the domain may say, grouped by where it is said. */
+export const DOMAIN_CODES = [
+  // refusals of a click or a command (setup/policy, setup/requests)
+  'refusal.noRequest',
+  'refusal.notApprover',
+  'refusal.ownRequest',
+  'refusal.alreadyVoted',
+  'refusal.stale',
+  'refusal.notRequesterCancel',
+  'refusal.notAllowedRetry',
+  'refusal.resubmittedAs',
+  'refusal.retryStarting',
+  'refusal.retryRunning',
+  'refusal.retrySucceeded',
+  'refusal.retrySentBack',
+  'refusal.retryNotRun',
+  'refusal.notRequesterResubmit',
+  'refusal.changeNotResubmittable',
+  'refusal.retireNotResubmittable',
+  'refusal.alreadyResubmittedAs',
+  'refusal.resubmitWaiting',
+  'refusal.resubmitRunning',
+  'refusal.resubmitSucceeded',
+  'refusal.resubmitNotFailed',
+  'refusal.rebuildNotFailed',
+  'refusal.notRequesterRebuild',
+  'refusal.onlyChangeRebuilt',
+  'refusal.alreadyRebuiltAs',
+  'refusal.retireStale',
+  'refusal.notAChangeDraft',
+  // how a request that is no longer pending ended
+  'settled.rejected',
+  'settled.rejectedByApprover',
+  'settled.cancelled',
+  'settled.cancelledByRequester',
+  'settled.expired',
+  'settled.approved',
+  'settled.approvedBy',
+  // a change or retirement that found its environment at a later version
+  'conflict.retire',
+  'conflict.change',
+  'conflict.changeLaterVersion',
+  // environments that cannot be changed or retired
+  'environment.notRecorded',
+  'environment.retired',
+  // list edits on the setup cards
+  'listEdit.listGone',
+  'listEdit.rowGone',
+  'listEdit.buttonGone',
+  'listEdit.tooMany',
+] as const;
+
+export type DomainCode = (typeof DOMAIN_CODES)[number];
+
+/** A parameter: plain text (names, ids, dates as text), a number, or a message said inside another. */
+export type DomainParam = string | number | DomainMessage | readonly DomainMessage[];
+
+export interface DomainMessage {
+  readonly code: DomainCode;
+  readonly params?: Readonly<Record<string, DomainParam>>;
+}
+
+/** Builds a message: `domainMessage('refusal.noRequest', { id })`. */
+export function domainMessage(code: DomainCode, params?: Readonly<Record<string, DomainParam>>): DomainMessage {
+  return params === undefined ? { code } : { code, params };
+}
+
+/**
+ * A message, or a plain English sentence: records written before the domain spoke in codes hold
+ * sentences (step findings in an execution record), shown as they are.
+ */
+export type DomainText = DomainMessage | string;
+
+export function isDomainMessage(value: unknown): value is DomainMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string';
+}
