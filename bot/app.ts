@@ -26,6 +26,9 @@ import type { InstallationStore } from './installations.js';
 import { openStore } from './open-store.js';
 import type { HttpServer } from './server.js';
 import { TenantGuard } from './tenant-guard.js';
+import { Translations } from '../i18n/translations.js';
+import { TurnTranslations } from '../dialogs/turn-words.js';
+import { translationReporter } from './translation-reporter.js';
 import { wireChecks } from './wiring/checks.js';
 import { wireDelivery } from './wiring/delivery.js';
 import { wireDomain } from './wiring/domain.js';
@@ -107,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const domain = wireDomain(store, config, clock, failpoint);
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
+  adapter.use(new TurnTranslations(new Translations(translationReporter(logger))));
   adapter.use(new TenantGuard(config.allowedTenants, logger));
   const background = new BackgroundWork(logger);
   const delivery = wireDelivery({ store, config, logger, adapter, leases, leaseTrouble, failpoint, clock, transport: deps.transport }, domain);

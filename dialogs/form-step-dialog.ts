@@ -113,7 +113,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   private async show(dc: DialogContext, draft: Versioned<SetupDraft>, changes: Partial<SetupDraft>, notice?: Notice, errors: readonly FieldError[] = []): Promise<void> {
     await showDraftCard(dc.context, this.deps, draft, { ...changes, step: this.form.step }, (value, identity) =>
-      this.form.render(value, identity, errorMap(errors), notice),
+      this.form.render(value, identity, errorMap(wordsOf(dc.context), errors), notice),
     );
   }
 

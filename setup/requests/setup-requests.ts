@@ -146,7 +146,7 @@ export class SetupRequests {
       if (reason || !record) return { ok: false, errors: [], refusal: { code: 'not_found', message: reason ?? domainMessage('environment.notRecorded', { name: change.environment, verb: 'change' }) } };
       if (revisionOf(record) !== change.baseRevision) return { ok: false, errors: [], stale: { currentRevision: revisionOf(record), changedBy: changedSince(record, change.baseRevision) } };
       const ofDraft = changeOfDraft(change, content);
-      if (ofDraft.diff.length === 0) return { ok: false, errors: [{ path: 'change', code: 'unchanged', message: 'Nothing is changed yet: use Edit to change something, or Cancel.' }] };
+      if (ofDraft.diff.length === 0) return { ok: false, errors: [{ path: 'change', code: 'unchanged', message: domainMessage('field.change.unchanged') }] };
       kindFields = { kind: 'change', change: ofDraft };
     }
     const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
