@@ -1,4 +1,6 @@
 import template from './request-card.json' with { type: 'json' };
+import { sayAll } from './words/domain-message.js';
+import { ENGLISH } from '../i18n/translations.js';
 import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
 import { STEP_ICON, STEP_WORD, type ExecutionStep } from '../setup/model/execution.js';
@@ -82,7 +84,9 @@ export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempt
 
 function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { id: string; line: string; details: string } {
   // a fix is an Azure CLI command: cut short it would be wrong, so it is shown whole
-  const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
+  // the step's findings are domain messages (English sentences in records from before): said here
+  const said = sayAll(ENGLISH, step.messages);
+  const lines = said.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
   if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- … and ${step.messages.length - budget.lines} more`);
   return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step), details: lines.join('\n') };
 }

@@ -2,6 +2,8 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
+import { sayAll } from '../cards/words/domain-message.js';
+import { ENGLISH } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
 import type { ExecutionStep } from '../setup/model/execution.js';
@@ -34,7 +36,7 @@ function step(value: ExecutionStep): StepView {
   return {
     title: value.title,
     state: value.status,
-    messages: [...value.messages],
+    messages: sayAll(ENGLISH, value.messages),
     startedAt: value.startedAt ?? null,
     finishedAt: value.finishedAt ?? null,
     attempts: value.attempts,

@@ -2,6 +2,7 @@
  * The record of an execution: each step's outcome, in the order the plan (setup/execution/plans.ts)
  * put them.
  */
+import type { DomainText } from './messages.js';
 import type { CheckOutcome, ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export type StepKind =
@@ -27,7 +28,8 @@ export interface ExecutionStep {
   /** For applicationUnlink steps: the application's name. */
   appName?: string;
   status: StepStatus;
-  messages: string[];
+  /** Messages; records written before the domain spoke in codes hold English sentences (shown as they are). */
+  messages: DomainText[];
   /** How many times the step was started (more than one only after a crash mid-step). */
   attempts: number;
   startedAt?: string;
