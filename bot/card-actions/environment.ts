@@ -5,7 +5,7 @@ import { renderRequestCard } from '../../cards/request-card.js';
 import { renderRetireConfirm } from '../../cards/retire-confirm.js';
 import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
 import { startChange } from '../commands/change-commands.js';
@@ -33,7 +33,7 @@ type EnvironmentActionHandler = (context: TurnContext, action: EnvironmentAction
 const HANDLERS: Readonly<Record<EnvironmentActionData['verb'], EnvironmentActionHandler>> = {
   [ENVIRONMENT_VERBS.change]: (context, action, deps, open) => startChange(deps, context, action.environment, open, { fromCard: true }),
   [ENVIRONMENT_VERBS.keep]: async (context, action) => {
-    await presentCard(context, renderNotice(`${action.environment} stays as it is`, 'Nothing was asked. Type **retire** and its name if you change your mind.'));
+    await presentCard(context, renderNotice(wordsOf(context).t('replies.notice.retireKept.heading', { environment: action.environment }), wordsOf(context).t('replies.notice.retireKept.text')));
   },
   [ENVIRONMENT_VERBS.retire]: (context, action, deps) => submitRetire(context, action, deps),
 };
@@ -42,7 +42,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
   if (!(await mayRequest(deps, context))) return;
   const requester = requesterOf(context);
   if (!requester || action.v === undefined) {
-    await refuse(context, requester ? "Sorry, I couldn't read that card action. Nothing was changed." : REFUSALS.noIdentity);
+    await refuse(context, wordsOf(context).t(requester ? REFUSAL_KEYS.unreadable : REFUSAL_KEYS.noIdentity));
     return;
   }
   const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
@@ -66,7 +66,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
     }
     if (outcome.refusal.code === 'not_found') {
       // the environment is gone or retired: the confirmation is over
-      await presentCard(context, renderNotice(`${action.environment} cannot be retired`, sayText(wordsOf(context), outcome.refusal.message)));
+      await presentCard(context, renderNotice(wordsOf(context).t('replies.notice.cannotRetire.heading', { environment: action.environment }), sayText(wordsOf(context), outcome.refusal.message)));
       return;
     }
     await refuse(context, outcome.refusal.message);
