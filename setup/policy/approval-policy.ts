@@ -3,7 +3,8 @@
  * request: the service applies them compare-and-set, so of concurrent decisions one wins.
  */
 import type { Decision, SetupRequest } from '../model/request.js';
-import type { DomainText } from '../model/messages.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
+import { settledMessage } from './settled.js';
 
 export interface ApprovalPolicy {
   /** Entra object ids (lower case). */
@@ -21,10 +22,7 @@ export interface Actor {
 
 export type DecisionKind = 'approve' | 'reject';
 
-/**
- * Why a click cannot decide: a code for the program, and what to tell the clicker (a domain
- * message; the English sentences below are converted at the end of issue 20).
- */
+/** Why a click cannot decide: a code for the program, and what to tell the clicker (a domain message). */
 export type RefusalCode =
   | 'not_approver'
   | 'own_request'
@@ -39,41 +37,26 @@ export type RefusalCode =
   | 'not_resubmittable'
   | 'conflict';
 
-export type Refusal = { code: RefusalCode; message: DomainText };
+export type Refusal = { code: RefusalCode; message: DomainMessage };
 
-export function when(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 16) + ' UTC';
-}
+export { when } from './settled.js';
 
-/** How a request that is no longer pending ended, in one sentence. */
-export function settledSentence(request: SetupRequest): string {
-  switch (request.status) {
-    case 'rejected':
-      return `This request was already rejected by ${request.rejection?.name ?? 'an approver'} at ${when(request.rejection?.at ?? request.updatedAt)}.`;
-    case 'cancelled':
-      return `This request was cancelled by ${request.cancellation?.name ?? 'the requester'} at ${when(request.cancellation?.at ?? request.updatedAt)}.`;
-    case 'expired':
-      return `This request expired at ${when(request.expiredAt ?? request.updatedAt)} without enough approvals.`;
-    default: {
-      const last = request.approvals[request.approvals.length - 1];
-      return `This request was already approved${last ? ` by ${last.name} at ${when(last.at)}` : ''}.`;
-    }
-  }
-}
+/** How a request that is no longer pending ended (a message; cards/words says it). */
+export { settledMessage } from './settled.js';
 
 /** Checks a decision click against the stored request; undefined = allowed. */
 export function refuseDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor): Refusal | undefined {
   if (!request.approvers.includes(actor.objectId)) {
-    return { code: 'not_approver', message: "Only the configured approvers can approve or reject setup requests, and you're not one of them." };
+    return { code: 'not_approver', message: domainMessage('refusal.notApprover') };
   }
   if (request.requester.objectId === actor.objectId) {
-    return { code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." };
+    return { code: 'own_request', message: domainMessage('refusal.ownRequest') };
   }
-  if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
+  if (request.status !== 'submitted') return { code: 'not_pending', message: settledMessage(request) };
   if (request.approvals.some((decision) => decision.objectId === actor.objectId)) {
-    return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
+    return { code: 'already_voted', message: domainMessage('refusal.alreadyVoted') };
   }
-  if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardVersion !== revision) return { code: 'stale', message: domainMessage('refusal.stale') };
   return undefined;
 }
 
@@ -87,9 +70,9 @@ export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: 
 }
 
 export function refuseCancel(request: SetupRequest, revision: number, cardVersion: number | undefined, actor: Actor): Refusal | undefined {
-  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked can cancel this request.' };
-  if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: domainMessage('refusal.notRequesterCancel') };
+  if (request.status !== 'submitted') return { code: 'not_pending', message: settledMessage(request) };
+  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: domainMessage('refusal.stale') };
   return undefined;
 }
 

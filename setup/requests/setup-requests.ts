@@ -29,6 +29,7 @@ import { changedSince, revisionOf, type RecordedEnvironment, type Registry } fro
 import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
+import { settledMessage } from '../policy/settled.js';
 import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 /**
@@ -360,7 +361,7 @@ export class SetupRequests {
     for (const record of due) {
       const outcome = await this.transition(
         record.id,
-        (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: 'no longer pending' }),
+        (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: settledMessage(request) }),
         (request) => applyExpiry(request, now),
         (value) => ({ action: 'expired', actor: { kind: 'system' }, details: { expiresAt: value.expiresAt } }),
       );

@@ -31,7 +31,7 @@ import { changeOfDraft, unchangeableReason } from '../../../setup/requests/chang
 import { diffSetup } from '../../../setup/model/setup-diff.js';
 import { FIX_NOTICE, SECRET_NOTICE } from '../../../dialogs/form-step-dialog.js';
 import { REFUSALS, STALE_NOTICE } from '../../../dialogs/setup-context.js';
-import { refuseCancel, refuseDecision, settledSentence, type Refusal } from '../../../setup/policy/approval-policy.js';
+import { refuseCancel, refuseDecision, settledMessage, type Refusal } from '../../../setup/policy/approval-policy.js';
 import type { AuditAction, AuditEntry } from '../../../setup/audit/audit.js';
 import { type ExecutionStep, type StepStatus } from '../../../setup/model/execution.js';
 import { planFor } from '../../../setup/execution/plans.js';
@@ -405,7 +405,7 @@ describe('every refusal and notice text', () => {
     ...Object.values(REFUSALS),
     NOT_A_REQUESTER_TEXT,
     ...NOTICES.map((notice) => notice.text),
-    ...states.map(settledSentence),
+    ...states.map(settledMessage).map(english),
     ...refusals.map((refusal) => english(refusal.message)),
     ...states.map(conflictMessage).map(english),
     english(unchangeableReason('nowhere-env', undefined, 'change') ?? ''),
