@@ -1,5 +1,5 @@
 import template from './request-card.json' with { type: 'json' };
-import { sayAll } from './words/domain-message.js';
+import { sayAll, stepTitle } from './words/domain-message.js';
 import { ENGLISH } from '../i18n/translations.js';
 import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
@@ -77,9 +77,9 @@ export const CARD_BYTES_LIMIT = 27 * 1024;
 export const STEP_LINE_ID_PREFIX = 'step-';
 
 /** "✅ Done: Verify Key Vault reference contoso-kv": the emoji, then the word, then the step. */
-export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempts'>): string {
+export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'label' | 'attempts'>): string {
   const resumed = step.attempts > 1 ? ' (resumed after a restart)' : '';
-  return `${STEP_ICON[step.status]} ${STEP_WORD[step.status]}: ${step.title}${resumed}`;
+  return `${STEP_ICON[step.status]} ${STEP_WORD[step.status]}: ${stepTitle(ENGLISH, step)}${resumed}`;
 }
 
 function stepView(step: ExecutionStep, index: number, budget: DetailBudget): { id: string; line: string; details: string } {

@@ -2,7 +2,7 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
-import { sayAll } from '../cards/words/domain-message.js';
+import { sayAll, stepTitle } from '../cards/words/domain-message.js';
 import { ENGLISH } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
@@ -34,7 +34,7 @@ function decision(kind: DecisionView['decision'], value: Decision): DecisionView
 
 function step(value: ExecutionStep): StepView {
   return {
-    title: value.title,
+    title: stepTitle(ENGLISH, value),
     state: value.status,
     messages: sayAll(ENGLISH, value.messages),
     startedAt: value.startedAt ?? null,

@@ -46,3 +46,8 @@ export function sayText(words: Words, text: DomainText): string {
 export function sayAll(words: Words, texts: readonly DomainText[]): string[] {
   return texts.map((text) => sayText(words, text));
 }
+
+/** A step's name for a reader: its label said, or (a record written before labels) its title as it is. */
+export function stepTitle(words: Words, step: { title: string; label?: DomainMessage }): string {
+  return step.label ? say(words, step.label) : step.title;
+}

@@ -2,7 +2,7 @@
  * The record of an execution: each step's outcome, in the order the plan (setup/execution/plans.ts)
  * put them.
  */
-import type { DomainText } from './messages.js';
+import type { DomainMessage, DomainText } from './messages.js';
 import type { CheckOutcome, ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export type StepKind =
@@ -22,7 +22,10 @@ export type StepStatus = 'pending' | 'running' | CheckOutcome | 'skipped';
 
 export interface ExecutionStep {
   kind: StepKind;
+  /** The step's name in the audit record and the log (English). */
   title: string;
+  /** What a reader is told the step is; absent in records written before (their `title` is shown). */
+  label?: DomainMessage;
   /** For connectedApplication steps: index into content.connectedApplications. */
   appIndex?: number;
   /** For applicationUnlink steps: the application's name. */

@@ -162,6 +162,17 @@ export const DOMAIN_CODES = [
   'registry.taken',
   'registry.notRecorded',
   'registry.retired',
+  // the steps of a plan, as a reader is told them (setup/execution/plans.ts)
+  'plan.verifyKeyVault',
+  'plan.verifyKeyVaultChanges',
+  'plan.recordEnvironment',
+  'plan.publishEnvironment',
+  'plan.connect',
+  'plan.disconnect',
+  'plan.unlink',
+  'plan.versionCheck',
+  'plan.applyChange',
+  'plan.retire',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];
