@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ENGLISH } from '../i18n/translations.js';
+import { say } from './words/domain-message.js';
 import { executeWithFallback, readClick, type Json } from './card-payload.js';
 import template from './history.json' with { type: 'json' };
 import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
@@ -51,7 +53,7 @@ export function renderHistory(history: HistoryPage): AdaptiveCardJson {
     chainText: verdict.ok
       ? 'Audit chain verified: each entry shown hashes to itself and links to the entries around it.'
       : `Audit chain broken at entry ${verdict.seq}: ${verdict.reason}. The log was changed outside setupbot.`,
-    entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: say(ENGLISH, describeAuditEntry(entry)) })),
     actions,
   });
 }

@@ -2,7 +2,7 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
-import { sayAll, stepTitle } from '../cards/words/domain-message.js';
+import { say, sayAll, stepTitle } from '../cards/words/domain-message.js';
 import { ENGLISH } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
@@ -196,7 +196,7 @@ export function historyView(history: HistoryPage, pageSize: number, checkedAt: s
     pages: history.pages,
     pageSize,
     total: history.total,
-    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: say(ENGLISH, describeAuditEntry(entry)) })),
     chain: verdictView(history.verdict, checkedAt),
   };
 }

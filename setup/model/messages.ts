@@ -173,6 +173,24 @@ export const DOMAIN_CODES = [
   'plan.versionCheck',
   'plan.applyChange',
   'plan.retire',
+  // the lines of an environment's history, made from its audit entries (setup/audit/history.ts)
+  'history.setupWhat',
+  'history.requested',
+  'history.approved',
+  'history.approvedCounted',
+  'history.rejected',
+  'history.cancelled',
+  'history.expired',
+  'history.started',
+  'history.stepFinished',
+  'history.succeeded',
+  'history.failed',
+  'history.notApplied',
+  'history.rebuilt',
+  'history.resubmitted',
+  'history.other',
+  // the history (continued)
+  'history.aStep',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];

@@ -14,8 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 /** Literals that stay, per file: how many, and why. */
 const REMAINING: Readonly<Record<string, { count: number; why: string }>> = {
   'setup/audit/audit.ts': { count: 10, why: "the audit chain's verdict (a reason for operators; the history card quotes it when the chain is broken)" },
-  'setup/audit/history.ts': { count: 12, why: 'history lines, made from audit entries: not yet converted (issue 20, the history card)' },
-  'setup/execution/plans.ts': { count: 9, why: "step titles, stored on the execution record and in 'step_finished' audit entries: not yet converted" },
+  'setup/execution/plans.ts': { count: 9, why: "step titles: the step's name in the audit record ('step_finished') and the log; readers are told its label (plan.*)" },
   'setup/model/content.ts': { count: 2, why: 'the connected application types are values (product names Finance stores), not sentences' },
   'setup/model/draft.ts': { count: 1, why: 'step titles of the setup form: not yet converted (the cards helper shows them)' },
   'setup/model/execution.ts': { count: 1, why: "a step state's word: not yet converted (the cards helper shows it)" },
