@@ -1,6 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
 import { wordsOf } from '../dialogs/turn-words.js';
-import { ENGLISH } from '../i18n/translations.js';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
 import { refuse } from '../dialogs/card-presenter.js';
 import { SetupBotError } from '../setup/errors.js';
@@ -9,11 +9,11 @@ import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
 import { turnLogger } from '../turn/turn-logger.js';
 
-export const TURN_ERROR_TEXT = ENGLISH.t('replies.turn.error');
+export const TURN_ERROR_TEXT = ENGLISH_WORDS.t('replies.turn.error');
 /** Another turn changed the same draft or request at the same moment (a double click, two devices): that one stands. */
-export const TURN_CONFLICT_TEXT = ENGLISH.t('replies.turn.conflict');
+export const TURN_CONFLICT_TEXT = ENGLISH_WORDS.t('replies.turn.conflict');
 /** When the storage cannot be reached: nothing of this turn was kept, so trying again is safe. */
-export const STORAGE_UNAVAILABLE_TEXT = ENGLISH.t('replies.turn.storageUnavailable');
+export const STORAGE_UNAVAILABLE_TEXT = ENGLISH_WORDS.t('replies.turn.storageUnavailable');
 
 /** CloudAdapter that runs an activity whose request was already authenticated by the endpoint. */
 export class SetupBotAdapter extends CloudAdapter {

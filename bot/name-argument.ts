@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { ENGLISH, type Words } from '../i18n/translations.js';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import type { Words } from '../i18n/translations.js';
 import { wordsOf } from '../dialogs/turn-words.js';
 import { screenNameArgument } from '../setup/rules/name-argument.js';
 import { ENVIRONMENT_NAME_MAX } from '../setup/rules/validation.js';
@@ -16,16 +17,16 @@ import { turnLogger } from '../turn/turn-logger.js';
  */
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: 'secret' | 'too_long'; text: string };
 
-export function secretArgumentText(verb: string, words: Words = ENGLISH): string {
+export function secretArgumentText(verb: string, words: Words = ENGLISH_WORDS): string {
   return words.t('replies.argument.secret', { verb });
 }
 
-export function tooLongArgumentText(verb: string, words: Words = ENGLISH): string {
+export function tooLongArgumentText(verb: string, words: Words = ENGLISH_WORDS): string {
   return words.t('replies.argument.tooLong', { verb, max: ENVIRONMENT_NAME_MAX });
 }
 
 /** What may be done with `argument`, with the answer's words (English unless given) when it is refused. */
-export function checkNameArgument(verb: string, argument: string, words: Words = ENGLISH): NameCheck {
+export function checkNameArgument(verb: string, argument: string, words: Words = ENGLISH_WORDS): NameCheck {
   const screen = screenNameArgument(argument);
   if (screen.ok) return screen;
   return { ok: false, reason: screen.reason, text: screen.reason === 'secret' ? secretArgumentText(verb, words) : tooLongArgumentText(verb, words) };

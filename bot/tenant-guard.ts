@@ -1,12 +1,12 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
 import { wordsOf } from '../dialogs/turn-words.js';
-import { ENGLISH } from '../i18n/translations.js';
 import type { Logger } from '../setup/ports.js';
 import { tenantOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 
 /** The refusal in English (tests); a turn says it in its reader's words. */
-export const FOREIGN_TENANT_TEXT = ENGLISH.t('replies.turn.foreignTenant');
+export const FOREIGN_TENANT_TEXT = ENGLISH_WORDS.t('replies.turn.foreignTenant');
 
 /**
  * Stops activities from tenants outside the allow-list before any handler sees them: a polite

@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
-import { ENGLISH, type Words } from '../i18n/translations.js';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import type { Words } from '../i18n/translations.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { renderRequestCard } from '../cards/request-card.js';
 import type { CardInputs, Notice } from '../cards/form-view.js';
@@ -30,8 +31,8 @@ export function secretNotice(words: Words): Notice {
   return { tone: 'attention', text: words.t('replies.notice.secret') };
 }
 /** The same in English (tests and tools). */
-export const FIX_NOTICE: Notice = fixNotice(ENGLISH);
-export const SECRET_NOTICE: Notice = secretNotice(ENGLISH);
+export const FIX_NOTICE: Notice = fixNotice(ENGLISH_WORDS);
+export const SECRET_NOTICE: Notice = secretNotice(ENGLISH_WORDS);
 
 const NO_NAMES_TAKEN = { existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] } as const;
 

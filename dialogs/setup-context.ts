@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
 import { wordsOf } from './turn-words.js';
 import type { MessageKey } from '../i18n/message-keys.js';
-import { ENGLISH, type Words } from '../i18n/translations.js';
+import type { Words } from '../i18n/translations.js';
 import type { Notice } from '../cards/form-view.js';
 import { readSetupSubmission, } from '../cards/card-action.js';
 import type { SetupActionData, SetupCardKind } from '../cards/setup-actions.js';
@@ -30,7 +31,7 @@ export type StepOutcome =
   | { finished: 'submitted' | 'discarded' | 'abandoned' };
 
 /** The same in English (tests and tools). */
-export const STALE_NOTICE: Notice = { tone: 'warning', text: ENGLISH.t('replies.notice.stale') };
+export const STALE_NOTICE: Notice = { tone: 'warning', text: ENGLISH_WORDS.t('replies.notice.stale') };
 
 /** The notice over the current card when a click came from an older one, in the reader's words. */
 export function staleNotice(words: Words): Notice {
@@ -47,10 +48,10 @@ export const REFUSAL_KEYS = {
 
 /** The same refusals in English (tests and tools). */
 export const REFUSALS: Readonly<Record<keyof typeof REFUSAL_KEYS, string>> = {
-  unreadable: ENGLISH.t(REFUSAL_KEYS.unreadable),
-  noIdentity: ENGLISH.t(REFUSAL_KEYS.noIdentity),
-  notYours: ENGLISH.t(REFUSAL_KEYS.notYours),
-  noDraft: ENGLISH.t(REFUSAL_KEYS.noDraft),
+  unreadable: ENGLISH_WORDS.t(REFUSAL_KEYS.unreadable),
+  noIdentity: ENGLISH_WORDS.t(REFUSAL_KEYS.noIdentity),
+  notYours: ENGLISH_WORDS.t(REFUSAL_KEYS.notYours),
+  noDraft: ENGLISH_WORDS.t(REFUSAL_KEYS.noDraft),
 };
 
 export type Checked =

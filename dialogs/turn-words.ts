@@ -5,6 +5,7 @@
  */
 import type { Middleware, TurnContext } from 'botbuilder';
 import { Translations, type Words } from '../i18n/translations.js';
+import { withCommands } from '../cards/words/commands.js';
 
 const TRANSLATIONS_KEY = Symbol('setupbot.translations');
 
@@ -21,8 +22,8 @@ export class TurnTranslations implements Middleware {
   }
 }
 
-/** The words for this turn's reader (its activity's `locale`; English when none is given). */
+/** The words for this turn's reader (its activity's `locale`; English when none is given), command keywords filled in. */
 export function wordsOf(context: TurnContext): Words {
   const translations = (context.turnState.get(TRANSLATIONS_KEY) as Translations | undefined) ?? UNREPORTED;
-  return translations.for(context.activity?.locale);
+  return withCommands(translations.for(context.activity?.locale));
 }

@@ -1,5 +1,6 @@
 import { renderNotice } from '../../cards/notice.js';
-import { ENGLISH, type Words } from '../../i18n/translations.js';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
+import type { Words } from '../../i18n/translations.js';
 import { wordsOf } from '../../dialogs/turn-words.js';
 import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { supersededCopy } from '../request-cards.js';
@@ -7,7 +8,7 @@ import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
 /** What an earlier copy of a card shows once the bot knows it posted the card again. */
-export function supersededCopyCard(requestId: string, words: Words = ENGLISH): ReturnType<typeof renderNotice> {
+export function supersededCopyCard(requestId: string, words: Words = ENGLISH_WORDS): ReturnType<typeof renderNotice> {
   return renderNotice(words.t('replies.notice.supersededCopy.heading', { id: requestId }), words.t('replies.notice.supersededCopy.text'));
 }
 

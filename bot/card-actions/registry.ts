@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import { wordsOf } from '../../dialogs/turn-words.js';
-import { ENGLISH } from '../../i18n/translations.js';
 import { REQUEST_VERBS, type RequestSubmission, type RequestVerb } from '../../cards/request-actions.js';
 import { refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
@@ -15,7 +15,7 @@ import { looksLikeSecret } from '../../setup/rules/secret-detector.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 
 /** The answer to a comment that holds a secret value: nothing recorded, the value never kept. */
-export const SECRET_COMMENT_TEXT = ENGLISH.t('replies.refusal.secretComment');
+export const SECRET_COMMENT_TEXT = ENGLISH_WORDS.t('replies.refusal.secretComment');
 
 /** One handler per verb of the request card; verbs are exact-match constants. */
 const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {

@@ -1,9 +1,9 @@
 import type { HelpCommand } from '../../cards/help.js';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import { askRetire, startChange } from './change-commands.js';
 import type { CommandHandler, CommandTurn } from './command-turn.js';
 import { verifyEnvironment } from './freshness-commands.js';
 import { sendHelp } from './help.js';
-import { ENGLISH } from '../../i18n/translations.js';
 import type { MessageKey } from '../../i18n/message-keys.js';
 import { showHistory } from './history-command.js';
 import { notifyCommand } from './notify-command.js';
@@ -45,12 +45,12 @@ export interface CatalogCommand extends HelpCommand {
 
 /** A description from the `replies` catalog: its English, and its key for the reader's words. */
 function described(key: MessageKey): { description: string; descriptionKey: MessageKey } {
-  return { description: ENGLISH.t(key), descriptionKey: key };
+  return { description: ENGLISH_WORDS.t(key), descriptionKey: key };
 }
 
 /** A button title from the `replies` catalog. */
 function titled(key: MessageKey): { title: string; titleKey: MessageKey } {
-  return { title: ENGLISH.t(key), titleKey: key };
+  return { title: ENGLISH_WORDS.t(key), titleKey: key };
 }
 
 /**

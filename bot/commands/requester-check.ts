@@ -1,13 +1,13 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import { wordsOf } from '../../dialogs/turn-words.js';
-import { ENGLISH } from '../../i18n/translations.js';
 import { refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import type { BotDeps } from '../bot-deps.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 
-export const NOT_A_REQUESTER_TEXT = ENGLISH.t('replies.refusal.notARequester');
+export const NOT_A_REQUESTER_TEXT = ENGLISH_WORDS.t('replies.refusal.notARequester');
 
 /** Only allowed requesters may write setup requests. */
 export async function mayRequest(deps: Pick<BotDeps, 'requesters' | 'logger'>, context: TurnContext): Promise<boolean> {

@@ -6,6 +6,7 @@
 import { DOMAIN_CODES, isDomainMessage, type DomainCode, type DomainMessage, type DomainParam, type DomainText } from '../../setup/model/messages.js';
 import type { MessageKey } from '../../i18n/message-keys.js';
 import type { Words } from '../../i18n/translations.js';
+import { COMMAND_KEYWORDS } from './commands.js';
 
 /** The catalog key of a code. */
 export type DomainKey = `domain.${DomainCode}`;
@@ -34,7 +35,7 @@ function valueOf(words: Words, param: DomainParam): string | number {
 /** The sentence for a domain message in the reader's words. */
 export function say(words: Words, message: DomainMessage): string {
   const values = message.params === undefined ? undefined : Object.fromEntries(Object.entries(message.params).map(([name, param]) => [name, valueOf(words, param)]));
-  return words.t(keyOf(message.code), values);
+  return words.t(keyOf(message.code), { ...COMMAND_KEYWORDS, ...values });
 }
 
 /** A stored finding or notice: a message said in the reader's words; an old record's English sentence as it is. */

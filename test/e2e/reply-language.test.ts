@@ -30,7 +30,8 @@ describe("replies in the turn's language, against the real bot", () => {
     expect(english.text).toBe('You have no setup draft to cancel. Type **setup** to start one.');
     const [accented] = await reply('cancel', 'qps-ploc');
     expect(pseudo(accented.text)).toBe(true);
-    expect(accented.text).toContain('**šéţüþ**');
+    // the command to type is a value, never translated: the English keyword works in every language
+    expect(accented.text).toContain('**setup**');
     expect(accented.text).not.toContain('You have no setup draft');
   });
 

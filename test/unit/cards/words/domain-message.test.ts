@@ -96,3 +96,17 @@ describe('stored findings', () => {
     expect(say(ENGLISH, stored)).toBe('Not applied: Contoso-UAT is at version 3, not 2: it was changed by SR-0007 after this request was built.');
   });
 });
+
+describe('command keywords', () => {
+  test('no English reply or domain message writes a command keyword as a word: each is a value a translation cannot change', () => {
+    const keyword = /\b(?:type|Type|press|run|Run)\s+\**(setup|cancel|environments|history|show|change|retire|verify|notify|status)\b|\*\*(setup|cancel|environments|history|show|change|retire|verify|notify|status)\b/;
+    const literal = Object.entries(ENGLISH_MESSAGES).filter(([key, message]) => (key.startsWith('replies.') || key.startsWith('domain.')) && keyword.test(message));
+    expect(literal).toEqual([]);
+  });
+
+  test('the keywords are filled in by say', () => {
+    expect(say(ENGLISH, domainMessage('environment.retired', { name: 'contoso-uat' }))).toBe(
+      'contoso-uat is retired: it can no longer be changed (its history stays: type **history contoso-uat**).',
+    );
+  });
+});
