@@ -9,6 +9,8 @@ import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { InstallationStore } from '../installations.js';
 import type { Outbox } from '../../outbox/outbox.js';
 import type { NotifySubscriptions } from './subscriptions.js';
+import type { Words } from '../../i18n/translations.js';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 
 export interface NotifierDeps {
   requests: SetupRequests;
@@ -20,44 +22,48 @@ export interface NotifierDeps {
   configuredChannels: readonly string[];
 }
 
-/** The one-line account of an audit event, or undefined for events channels don't hear about. */
-export function describeEvent(entry: AuditEntry, request: SetupRequest): NotificationView | undefined {
+/**
+ * The one-line account of an audit event, or undefined for events channels don't hear about; in
+ * `words` (a channel's language; English unless given).
+ */
+export function describeEvent(entry: AuditEntry, request: SetupRequest, words: Words = ENGLISH_WORDS): NotificationView | undefined {
   const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
-  const env = request.content.environment.name;
-  const comment = typeof entry.details.comment === 'string' && entry.details.comment ? ` — “${entry.details.comment}”` : '';
-  const base = { requestId: request.id, detail: `Service environment ${env} · asked by ${request.requester.name}` };
+  const id = request.id;
+  const comment = typeof entry.details.comment === 'string' ? entry.details.comment : '';
+  const commented = { comment, hasComment: comment ? 'yes' : 'no' };
+  const base = { requestId: id, detail: words.t('replies.notification.detail', { environment: request.content.environment.name, requester: request.requester.name }) };
   switch (entry.action) {
     case 'submitted': {
       const from =
         typeof entry.details.resubmittedFrom === 'string'
-          ? ` (resubmission of ${entry.details.resubmittedFrom})`
+          ? { origin: 'resubmission', from: entry.details.resubmittedFrom }
           : typeof entry.details.rebuiltFrom === 'string'
-            ? ` (rebuild of ${entry.details.rebuiltFrom})`
-            : '';
-      const what = typeof entry.details.change === 'string' && entry.details.change ? ` — ${entry.details.change}` : '';
-      return { ...base, headline: `📝 **${request.id}** submitted by ${who}${from}${what}: waiting for approval`, tone: 'default' };
+            ? { origin: 'rebuild', from: entry.details.rebuiltFrom }
+            : { origin: 'new', from: '' };
+      const change = typeof entry.details.change === 'string' ? entry.details.change : '';
+      return { ...base, headline: words.t('replies.notification.submitted', { id, who, ...from, change, hasChange: change ? 'yes' : 'no' }), tone: 'default' };
     }
     case 'approved': {
       const done = entry.details.status !== 'submitted';
-      const count = `${entry.details.approvals} of ${entry.details.required}`;
-      return { ...base, headline: `${done ? '✅' : '👍'} **${request.id}** approved by ${who}${done ? '' : ` (${count})`}${comment}`, tone: done ? 'good' : 'default' };
+      const values = { id, who, approvals: String(entry.details.approvals), required: String(entry.details.required), ...commented };
+      return { ...base, headline: words.t(done ? 'replies.notification.approved' : 'replies.notification.approvedCounted', values), tone: done ? 'good' : 'default' };
     }
     case 'rejected':
-      return { ...base, headline: `❌ **${request.id}** rejected by ${who}${comment}`, tone: 'attention' };
+      return { ...base, headline: words.t('replies.notification.rejected', { id, who, ...commented }), tone: 'attention' };
     case 'cancelled':
-      return { ...base, headline: `↩️ **${request.id}** cancelled by ${who}`, tone: 'default' };
+      return { ...base, headline: words.t('replies.notification.cancelled', { id, who }), tone: 'default' };
     case 'expired':
-      return { ...base, headline: `⌛ **${request.id}** expired without enough approvals`, tone: 'warning' };
+      return { ...base, headline: words.t('replies.notification.expired', { id }), tone: 'warning' };
     case 'execution_started': {
-      const attempt = typeof entry.details.attempt === 'number' && entry.details.attempt > 1 ? ` (attempt ${entry.details.attempt})` : '';
-      return { ...base, headline: `⚙️ **${request.id}** approved setup is running${attempt}`, tone: 'default' };
+      const attempt = typeof entry.details.attempt === 'number' && entry.details.attempt > 1 ? entry.details.attempt : 1;
+      return { ...base, headline: words.t(attempt > 1 ? 'replies.notification.runningAttempt' : 'replies.notification.running', { id, attempt: String(attempt) }), tone: 'default' };
     }
     case 'retried': {
-      const again = entry.details.reapproval === true ? ': sent back for approval (the approval was older than the retry window)' : ': running again';
-      return { ...base, headline: `🔁 **${request.id}** retried by ${who} (attempt ${entry.details.attempt})${again}`, tone: 'default' };
+      const key = entry.details.reapproval === true ? 'replies.notification.retriedSentBack' : 'replies.notification.retried';
+      return { ...base, headline: words.t(key, { id, who, attempt: String(entry.details.attempt) }), tone: 'default' };
     }
     case 'resubmitted':
-      return { ...base, headline: `✏️ **${request.id}** ${entry.details.rebuilt === true ? 'rebuilt on the current version' : 'resubmitted'} by ${who} as ${entry.details.as}`, tone: 'default' };
+      return { ...base, headline: words.t(entry.details.rebuilt === true ? 'replies.notification.rebuilt' : 'replies.notification.resubmitted', { id, who, as: String(entry.details.as) }), tone: 'default' };
     default:
       return undefined;
   }
