@@ -31,7 +31,7 @@ const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
 export async function handleRequestAction(context: TurnContext, submission: RequestSubmission, deps: RequestActionDeps): Promise<void> {
   const clicker = requesterOf(context);
   if (!clicker) {
-    await refuse(context, "I can't tell who you are (no Microsoft Entra identity on this click), so I changed nothing.");
+    await refuse(context, wordsOf(context).t('replies.refusal.noIdentityOnClick'));
     return;
   }
   if (looksLikeSecret(submission.comment)) {

@@ -20,6 +20,7 @@ export const COMMAND_KEYWORDS = {
   notifyHereCommand: 'notify here',
   notifyOffCommand: 'notify off',
   notifyStatusCommand: 'notify status',
+  helpCommand: 'help',
 } as const satisfies MessageValues;
 
 /** Words that fill in the command keywords of every message (the values given win). */
