@@ -169,7 +169,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     }
     const name = rebased.record.environment.name;
     const words = wordsOf(dc.context);
-    const skipped = rebased.skipped.length > 0 ? ` ${words.t('replies.notice.leftOut', { reasons: rebased.skipped.map((entry) => entry.reason).join('; ') })}` : '';
+    const skipped = rebased.skipped.length > 0 ? ` ${words.t('replies.notice.leftOut', { reasons: rebased.skipped.map((entry) => say(words, entry.reason)).join('; ') })}` : '';
     turnLogger(dc.context, this.deps.logger).info({ event: 'change_rebased', environment: name, revision: stale.currentRevision, skipped: rebased.skipped.length }, 'change draft rebuilt on the current version');
     const changed = stale.changedBy.length > 0
       ? words.t('replies.notice.rebasedBy', { environment: name, version: stale.currentRevision, by: stale.changedBy.join(', ') })

@@ -1,4 +1,5 @@
 import { presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
+import { say } from '../../cards/words/domain-message.js';
 import { wordsOf } from '../../dialogs/turn-words.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
@@ -50,7 +51,7 @@ export const rebuildAction: RequestActionHandler = {
         return;
       }
       await deps.drafts.startFrom(requester, context.activity.conversation.id, rebuilt.seed);
-      const reasons = rebuilt.skipped.map((entry) => entry.reason).join('; ');
+      const reasons = rebuilt.skipped.map((entry) => say(wordsOf(context), entry.reason)).join('; ');
       const values = { id: request.id, version: revisionOf(rebuilt.record), environment: rebuilt.record.environment.name, reasons };
       notice = {
         tone: reasons ? 'warning' : 'good',

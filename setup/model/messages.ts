@@ -191,6 +191,13 @@ export const DOMAIN_CODES = [
   'history.other',
   // the history (continued)
   'history.aStep',
+  // a change laid over a newer version: what no longer applies (setup/model/setup-diff.ts)
+  'diff.none',
+  'diff.row',
+  'diff.skip.field',
+  'diff.skip.added',
+  'diff.skip.changed',
+  'diff.skip.removed',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];

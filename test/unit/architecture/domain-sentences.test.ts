@@ -18,7 +18,7 @@ const REMAINING: Readonly<Record<string, { count: number; why: string }>> = {
   'setup/model/content.ts': { count: 2, why: 'the connected application types are values (product names Finance stores), not sentences' },
   'setup/model/draft.ts': { count: 1, why: 'step titles of the setup form: not yet converted (the cards helper shows them)' },
   'setup/model/execution.ts': { count: 1, why: "a step state's word: not yet converted (the cards helper shows it)" },
-  'setup/model/setup-diff.ts': { count: 17, why: 'the lines of a change (review card, conflicts, audit summaries): not yet converted' },
+  'setup/model/setup-diff.ts': { count: 12, why: 'the lines of a change (review card, conflicts, the audit summary): not yet converted; what no longer applies on a rebase is already a message (diff.*)' },
   'setup/registry/freshness.ts': { count: 3, why: "what a freshness notice checks ('storage SAS token' is a value of `what`), and the fallback reason: not yet converted" },
   'setup/registry/registry.ts': { count: 9, why: "SetupBotError messages for the operators' log (each also carries `said`, a domain message) and the owner kinds they name" },
   'setup/requests/change-requests.ts': { count: 2, why: "summaries in the audit entry's details (a record, shown in notifications): not yet converted" },
