@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { PSEUDO_CLOSE, PSEUDO_OPEN } from '../../i18n/pseudo.js';
-import { personalMessage, teamsUser } from '../harness/activities.js';
+import { cardExecute, personalMessage, teamsUser } from '../harness/activities.js';
 import { TeamsRig } from '../harness/test-bot.js';
 
 /**
@@ -51,6 +51,19 @@ describe("replies in the turn's language, against the real bot", () => {
     expect(json).not.toContain('Here is what I can do');
     const [english] = await reply('help', 'en-US');
     expect(JSON.stringify(english.attachments?.[0]?.content)).toContain('Start a new setup request (or resume your draft).');
+  });
+
+  test("a card click's refusal (the invoke's answer) is in the clicker's words, a domain refusal included", async () => {
+    const click = (locale: string, requestId: string) =>
+      rig.post({ ...cardExecute(rig.scene, user, { kind: 'personal' }, 'request.approve', { verb: 'request.approve', requestId, v: 1 }), locale });
+    const english = await click('en-US', 'SR-9999');
+    expect(english.body).toMatchObject({ value: 'There is no request SR-9999.' });
+    const accented = (await click('qps-ploc', 'SR-9999')).body as { value?: string };
+    expect(pseudo(accented.value)).toBe(true);
+    expect(accented.value).toContain('SR-9999');
+    const unknown = (await rig.post({ ...cardExecute(rig.scene, user, { kind: 'personal' }, 'no.such.verb', { verb: 'no.such.verb' }), locale: 'qps-ploc' })).body as { value?: string };
+    expect(pseudo(unknown.value)).toBe(true);
+    expect(unknown.value).toContain('**help**');
   });
 
   test('a locale setupbot has no language for is answered in English', async () => {
