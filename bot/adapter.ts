@@ -1,4 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import { wordsOf } from '../dialogs/turn-words.js';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
 import { refuse } from '../dialogs/card-presenter.js';
 import { SetupBotError } from '../setup/errors.js';
@@ -7,11 +9,11 @@ import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
 import { turnLogger } from '../turn/turn-logger.js';
 
-export const TURN_ERROR_TEXT = 'Sorry, something went wrong on my side. Nothing was lost; please try again in a moment.';
+export const TURN_ERROR_TEXT = ENGLISH_WORDS.t('replies.turn.error');
 /** Another turn changed the same draft or request at the same moment (a double click, two devices): that one stands. */
-export const TURN_CONFLICT_TEXT = 'That changed at the same moment somewhere else (another click or device), so I did not apply this one. Nothing was lost: look at the latest card and try again if you still need to.';
+export const TURN_CONFLICT_TEXT = ENGLISH_WORDS.t('replies.turn.conflict');
 /** When the storage cannot be reached: nothing of this turn was kept, so trying again is safe. */
-export const STORAGE_UNAVAILABLE_TEXT = "Sorry, I can't reach my storage right now, so I didn't save or change anything. Please try again in a minute.";
+export const STORAGE_UNAVAILABLE_TEXT = ENGLISH_WORDS.t('replies.turn.storageUnavailable');
 
 /** CloudAdapter that runs an activity whose request was already authenticated by the endpoint. */
 export class SetupBotAdapter extends CloudAdapter {
@@ -49,7 +51,7 @@ export function createAdapter(authentication: BotFrameworkAuthentication, logger
     // two turns changed the same record at once (a double click, two devices): the other one stands
     else if (code === 'conflict') log.warn({ event: 'turn_conflict', err: error }, 'another turn changed the same record at the same moment; this one changed nothing');
     else log.error({ event: 'turn_failed', err: error }, 'unhandled error in turn');
-    const text = code === 'storage_unavailable' ? STORAGE_UNAVAILABLE_TEXT : code === 'conflict' ? TURN_CONFLICT_TEXT : TURN_ERROR_TEXT;
+    const text = wordsOf(context).t(code === 'storage_unavailable' ? 'replies.turn.storageUnavailable' : code === 'conflict' ? 'replies.turn.conflict' : 'replies.turn.error');
     // a card click (invoke) gets the words as its answer, shown to the clicker; a message a reply
     if (context.activity.type === 'message' || (context.activity.type === 'invoke' && context.activity.name === 'adaptiveCard/action')) {
       await refuse(context, text).catch(() => undefined);

@@ -26,6 +26,9 @@ import type { InstallationStore } from './installations.js';
 import { openStore } from './open-store.js';
 import type { HttpServer } from './server.js';
 import { TenantGuard } from './tenant-guard.js';
+import { Translations } from '../i18n/translations.js';
+import { TurnWords } from '../dialogs/turn-words.js';
+import { ReaderWords, translationReporter } from './reader-words.js';
 import { wireChecks } from './wiring/checks.js';
 import { wireDelivery } from './wiring/delivery.js';
 import { wireDomain } from './wiring/domain.js';
@@ -107,9 +110,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const domain = wireDomain(store, config, clock, failpoint);
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
+  const readers = new ReaderWords(new Translations(translationReporter(logger)), config.defaultLocale);
+  adapter.use(new TurnWords((locale) => readers.of(locale)));
   adapter.use(new TenantGuard(config.allowedTenants, logger));
   const background = new BackgroundWork(logger);
-  const delivery = wireDelivery({ store, config, logger, adapter, leases, leaseTrouble, failpoint, clock, transport: deps.transport }, domain);
+  const delivery = wireDelivery({ store, config, logger, adapter, leases, leaseTrouble, failpoint, clock, readers, transport: deps.transport }, domain);
   domain.audit.onAppend((entry) => background.run(`notify ${entry.action} ${entry.requestId}`, () => delivery.notifier.onAudit(entry)));
   const checks = wireChecks(
     { store, config, logger, clock, keyVaultVerifier: deps.keyVaultVerifier, serviceAccess: deps.serviceAccess, connectionChecker: deps.connectionChecker },

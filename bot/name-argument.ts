@@ -1,4 +1,7 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import type { Words } from '../i18n/translations.js';
+import { wordsOf } from '../dialogs/turn-words.js';
 import { screenNameArgument } from '../setup/rules/name-argument.js';
 import { ENVIRONMENT_NAME_MAX } from '../setup/rules/validation.js';
 import type { Logger } from '../setup/ports.js';
@@ -14,19 +17,19 @@ import { turnLogger } from '../turn/turn-logger.js';
  */
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: 'secret' | 'too_long'; text: string };
 
-export function secretArgumentText(verb: string): string {
-  return `That looked like a secret value (a key, token, SAS URL or connection string), so I did not look it up, repeat it or keep it. Never paste secrets in chat: type **${verb}** and the environment's name, e.g. **${verb} contoso-uat**.`;
+export function secretArgumentText(verb: string, words: Words = ENGLISH_WORDS): string {
+  return words.t('replies.argument.secret', { verb });
 }
 
-export function tooLongArgumentText(verb: string): string {
-  return `No service environment has a name that long (names have at most ${ENVIRONMENT_NAME_MAX} characters). Type **${verb}** and the environment's name, e.g. **${verb} contoso-uat**; **environments** lists them.`;
+export function tooLongArgumentText(verb: string, words: Words = ENGLISH_WORDS): string {
+  return words.t('replies.argument.tooLong', { verb, max: ENVIRONMENT_NAME_MAX });
 }
 
-/** What may be done with `argument`, with the answer's words when it is refused. */
-export function checkNameArgument(verb: string, argument: string): NameCheck {
+/** What may be done with `argument`, with the answer's words (English unless given) when it is refused. */
+export function checkNameArgument(verb: string, argument: string, words: Words = ENGLISH_WORDS): NameCheck {
   const screen = screenNameArgument(argument);
   if (screen.ok) return screen;
-  return { ok: false, reason: screen.reason, text: screen.reason === 'secret' ? secretArgumentText(verb) : tooLongArgumentText(verb) };
+  return { ok: false, reason: screen.reason, text: screen.reason === 'secret' ? secretArgumentText(verb, words) : tooLongArgumentText(verb, words) };
 }
 
 /**
@@ -34,7 +37,7 @@ export function checkNameArgument(verb: string, argument: string): NameCheck {
  * undefined; otherwise returns the name to act on.
  */
 export async function acceptedName(context: TurnContext, logger: Logger, verb: string, argument: string): Promise<string | undefined> {
-  const check = checkNameArgument(verb, argument);
+  const check = checkNameArgument(verb, argument, wordsOf(context));
   if (check.ok) return check.name;
   turnLogger(context, logger).warn({ event: 'argument_refused', verb, reason: check.reason, length: argument.length }, 'command argument refused before use; not quoted back');
   await refuse(context, check.text);

@@ -5,6 +5,7 @@
  * keys once per language.
  */
 import { Translations, type TranslationReporter, type Words } from '../i18n/translations.js';
+import { withCommands } from '../cards/words/commands.js';
 import type { Logger } from '../setup/ports.js';
 
 export function translationReporter(logger: Logger): TranslationReporter {
@@ -24,11 +25,11 @@ export class ReaderWords {
 
   /** The words of this locale; with none known, those of the default locale. */
   of(locale: string | undefined): Words {
-    return this.translations.for(locale && locale.trim() !== '' ? locale : this.defaultLocale);
+    return withCommands(this.translations.for(locale && locale.trim() !== '' ? locale : this.defaultLocale));
   }
 
   /** For a channel, or anyone whose own locale is not known. */
   get channel(): Words {
-    return this.translations.for(this.defaultLocale);
+    return withCommands(this.translations.for(this.defaultLocale));
   }
 }

@@ -1,10 +1,11 @@
 import { TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor } from 'botbuilder';
+import { wordsOf } from '../dialogs/turn-words.js';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { readSetupSubmission } from '../cards/card-action.js';
 import { refuse } from '../dialogs/card-presenter.js';
 import { DIALOG_IDS } from '../dialogs/ids.js';
 import { requesterOf } from '../dialogs/requester.js';
-import { REFUSALS, STALE_NOTICE } from '../dialogs/setup-context.js';
+import { REFUSAL_KEYS, staleNotice } from '../dialogs/setup-context.js';
 import { SetupDialog, type SetupDialogOptions } from '../dialogs/setup-dialog.js';
 import type { BotDeps } from './bot-deps.js';
 import { routeCardAction } from './card-actions/routes.js';
@@ -48,7 +49,7 @@ export class SetupBot extends TeamsActivityHandler {
       if (botWasAdded) {
         await this.deps.installations.remember(context);
         turnLogger(context, this.deps.logger).info({ event: 'installed' }, 'bot added to a conversation; reference stored; greeting');
-        await sendHelp(context, "Hi, I'm setupbot", COMMANDS);
+        await sendHelp(context, 'replies.help.welcome', COMMANDS);
       }
       await next();
     });
@@ -122,7 +123,7 @@ export class SetupBot extends TeamsActivityHandler {
     if (context.activity.name !== 'adaptiveCard/action') return unsupportedInvoke();
     await this.handleCardAction(context);
     // Every path above answers the invoke itself; this is only a safety net.
-    return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' } };
+    return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: wordsOf(context).t('replies.turn.done') } };
   }
 
   /** A text command: dispatched through the catalog (bot/commands/catalog.ts), help for anything else. */
@@ -138,7 +139,7 @@ export class SetupBot extends TeamsActivityHandler {
       return;
     }
     turnLogger(context, this.deps.logger).info({ event: 'unknown_command' }, 'unrecognised text; answering with help');
-    await sendHelp(context, "I didn't catch that. Here is what I can do", COMMANDS);
+    await sendHelp(context, 'replies.help.unknownCommand', COMMANDS);
   }
 
   private async beginSetupDialog(context: TurnContext, entry: SetupDialogOptions): Promise<void> {
@@ -173,15 +174,15 @@ export class SetupBot extends TeamsActivityHandler {
     const requester = requesterOf(context);
     if (!requester) return;
     if (submission.action.draft !== requester.objectId) {
-      await refuse(context, REFUSALS.notYours);
+      await refuse(context, wordsOf(context).t(REFUSAL_KEYS.notYours));
       return;
     }
     const draft = await this.deps.drafts.get(requester.objectId);
     if (!draft) {
-      await refuse(context, REFUSALS.noDraft);
+      await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noDraft));
       return;
     }
     turnLogger(context, this.deps.logger).info({ event: 'card_stale', reason: 'no_active_dialog' }, 'click on a draft card with no dialog running; showing the current card');
-    await this.beginSetupDialog(context, { show: draft.value.step, notice: STALE_NOTICE });
+    await this.beginSetupDialog(context, { show: draft.value.step, notice: staleNotice(wordsOf(context)) });
   }
 }

@@ -1,10 +1,12 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import { wordsOf } from '../dialogs/turn-words.js';
 import type { Logger } from '../setup/ports.js';
 import { tenantOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 
-export const FOREIGN_TENANT_TEXT =
-  "Sorry, I only work for my own organisation, and this conversation comes from another tenant. Nothing was done or stored.";
+/** The refusal in English (tests); a turn says it in its reader's words. */
+export const FOREIGN_TENANT_TEXT = ENGLISH_WORDS.t('replies.turn.foreignTenant');
 
 /**
  * Stops activities from tenants outside the allow-list before any handler sees them: a polite
@@ -23,14 +25,15 @@ export class TenantGuard implements Middleware {
     if (tenant && this.allowed.has(tenant)) return next();
 
     turnLogger(context, this.logger).warn({ event: 'foreign_tenant', tenant: tenant ?? null }, 'activity from a tenant outside SETUPBOT_ALLOWED_TENANTS refused');
+    const text = wordsOf(context).t('replies.turn.foreignTenant');
     if (context.activity.type === ActivityTypes.Message) {
-      await context.sendActivity(FOREIGN_TENANT_TEXT);
+      await context.sendActivity(text);
     } else if (context.activity.type === ActivityTypes.Invoke) {
       await context.sendActivity({
         type: ActivityTypes.InvokeResponse,
         value: {
           status: 200,
-          body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: FOREIGN_TENANT_TEXT },
+          body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text },
         },
       });
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { say } from './words/domain-message.js';
 import { executeWithFallback, readClick, type Json } from './card-payload.js';
 import template from './history.json' with { type: 'json' };
 import { describeAuditEntry, HISTORY_PAGE_SIZE, type HistoryPage } from '../setup/audit/history.js';
@@ -56,7 +57,7 @@ export function renderHistory(history: HistoryPage, words: Words): AdaptiveCardJ
     chainText: verdict.ok
       ? words.t('cards.history.chainVerified')
       : words.t('cards.history.chainBroken', { seq: verdict.seq, reason: verdict.reason }),
-    entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: say(words, describeAuditEntry(entry)) })),
     actions,
   }, words);
 }

@@ -1,4 +1,5 @@
 import template from './request-card.json' with { type: 'json' };
+import { sayAll, stepTitle } from './words/domain-message.js';
 import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
 import { STEP_ICON, type ExecutionStep, type StepStatus } from '../setup/model/execution.js';
@@ -88,14 +89,16 @@ export const CARD_BYTES_LIMIT = 27 * 1024;
 export const STEP_LINE_ID_PREFIX = 'step-';
 
 /** "✅ Done: Verify Key Vault reference contoso-kv": the emoji, then the word, then the step. */
-export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'attempts'>, words: Words): string {
-  const values = { icon: STEP_ICON[step.status], word: words.t(STEP_WORD[step.status]), title: step.title };
+export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'label' | 'attempts'>, words: Words): string {
+  const values = { icon: STEP_ICON[step.status], word: words.t(STEP_WORD[step.status]), title: stepTitle(words, step) };
   return step.attempts > 1 ? words.t('cards.request.stepLineResumed', values) : words.t('cards.request.stepLine', values);
 }
 
 function stepView(step: ExecutionStep, index: number, budget: DetailBudget, words: Words): { id: string; line: string; details: string } {
   // a fix is an Azure CLI command: cut short it would be wrong, so it is shown whole
-  const lines = step.messages.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
+  // the step's findings are domain messages (English sentences in records from before): said here
+  const said = sayAll(words, step.messages);
+  const lines = said.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
   if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- ${words.t('cards.request.moreFindings', { count: step.messages.length - budget.lines })}`);
   return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step, words), details: lines.join('\n') };
 }

@@ -1,5 +1,8 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { cardAttachment, type AdaptiveCardJson } from '../cards/render.js';
+import { sayText } from '../cards/words/domain-message.js';
+import type { DomainText } from '../setup/model/messages.js';
+import { wordsOf } from './turn-words.js';
 
 const CARD_RESPONSE_TYPE = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_RESPONSE_TYPE = 'application/vnd.microsoft.activity.message';
@@ -62,9 +65,11 @@ export async function presentCard(context: TurnContext, card: AdaptiveCardJson):
 
 /**
  * Tells only the person who clicked why nothing happened: an invoke gets a message response
- * (Teams shows it to the clicker alone and leaves the card as it is); otherwise a reply.
+ * (Teams shows it to the clicker alone and leaves the card as it is); otherwise a reply. A domain
+ * message is said in the turn's words; a string is already words and goes as it is.
  */
-export async function refuse(context: TurnContext, text: string): Promise<void> {
+export async function refuse(context: TurnContext, said: DomainText): Promise<void> {
+  const text = sayText(wordsOf(context), said);
   if (isCardInvoke(context) && !invokeAnswered(context)) {
     await answerInvoke(context, MESSAGE_RESPONSE_TYPE, text);
     return;

@@ -1,4 +1,5 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { wordsOf } from './turn-words.js';
 import { renderConfirmDiscard, renderResumeOffer } from '../cards/draft-prompts.js';
 import type { Notice } from '../cards/form-view.js';
 import { renderNotice } from '../cards/notice.js';
@@ -8,8 +9,7 @@ import { senderObjectIdOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
 import { requesterOf } from './requester.js';
-import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
-import { wordsOf } from './turn-words.js';
+import { checkClick, showDraftCard, staleNotice, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
 
 export interface PromptOptions {
   notice?: Notice;
@@ -48,7 +48,7 @@ export class DraftPromptDialog extends Dialog<PromptOptions> {
     const checked = await checkClick(dc.context, this.deps, this.kind);
     if (!checked.ok) {
       if (checked.outcome === 'ended') return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
-      if (checked.outcome === 'stale' && checked.draft) return dc.endDialog({ show: checked.draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+      if (checked.outcome === 'stale' && checked.draft) return dc.endDialog({ show: checked.draft.value.step, notice: staleNotice(wordsOf(dc.context)) } satisfies StepOutcome);
       return Dialog.EndOfTurn;
     }
     const { draft, action } = checked;
@@ -75,6 +75,6 @@ export class DraftPromptDialog extends Dialog<PromptOptions> {
       default:
         break;
     }
-    return dc.endDialog({ show: draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+    return dc.endDialog({ show: draft.value.step, notice: staleNotice(wordsOf(dc.context)) } satisfies StepOutcome);
   }
 }

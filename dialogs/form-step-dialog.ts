@@ -1,4 +1,6 @@
 import { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import type { Words } from '../i18n/translations.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { renderRequestCard } from '../cards/request-card.js';
 import type { CardInputs, Notice } from '../cards/form-view.js';
@@ -11,16 +13,26 @@ import type { FieldError } from '../setup/rules/validation.js';
 import { senderObjectIdOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
-import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
-import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 import { localeOf, wordsOf } from './turn-words.js';
+import { say, sayText } from '../cards/words/domain-message.js';
+import { domainMessage } from '../setup/model/messages.js';
+import { checkClick, showDraftCard, staleNotice, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
+import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 
 export interface StepOptions {
   notice?: Notice;
 }
 
-export const FIX_NOTICE: Notice = { tone: 'attention', text: 'Some fields need a change — see the notes under them.' };
-export const SECRET_NOTICE: Notice = { tone: 'attention', text: 'That looked like a secret value, so I did not keep it. Never paste secrets in chat — give the names of Key Vault items.' };
+/** The notice over a card whose fields need a change, and over one where a pasted secret was blanked. */
+export function fixNotice(words: Words): Notice {
+  return { tone: 'attention', text: words.t('replies.notice.fix') };
+}
+export function secretNotice(words: Words): Notice {
+  return { tone: 'attention', text: words.t('replies.notice.secret') };
+}
+/** The same in English (tests and tools). */
+export const FIX_NOTICE: Notice = fixNotice(ENGLISH_WORDS);
+export const SECRET_NOTICE: Notice = secretNotice(ENGLISH_WORDS);
 
 const NO_NAMES_TAKEN = { existingEnvironmentNames: [], existingKeyVaultReferenceNames: [] } as const;
 
@@ -71,7 +83,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const checked = await checkClick(dc.context, this.deps, this.form.step);
     if (!checked.ok) {
       if (checked.outcome === 'ended') return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
-      if (checked.outcome === 'stale' && checked.draft) return dc.endDialog({ show: checked.draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+      if (checked.outcome === 'stale' && checked.draft) return dc.endDialog({ show: checked.draft.value.step, notice: staleNotice(wordsOf(dc.context)) } satisfies StepOutcome);
       return Dialog.EndOfTurn;
     }
     const { draft, action, inputs } = checked;
@@ -101,7 +113,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
       default:
         break;
     }
-    return dc.endDialog({ show: draft.value.step, notice: STALE_NOTICE } satisfies StepOutcome);
+    return dc.endDialog({ show: draft.value.step, notice: staleNotice(wordsOf(dc.context)) } satisfies StepOutcome);
   }
 
   /** The draft with this card's inputs applied; a change keeps its environment's identity. */
@@ -111,7 +123,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   private async show(dc: DialogContext, draft: Versioned<SetupDraft>, changes: Partial<SetupDraft>, notice?: Notice, errors: readonly FieldError[] = []): Promise<void> {
     await showDraftCard(dc.context, this.deps, draft, { ...changes, step: this.form.step }, (value, identity) =>
-      this.form.render(value, identity, errorMap(errors), wordsOf(dc.context), notice),
+      this.form.render(value, identity, errorMap(wordsOf(dc.context), errors), wordsOf(dc.context), notice),
     );
   }
 
@@ -120,8 +132,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const secrets = pastedSecrets(this.form.validate(typed.content, NO_NAMES_TAKEN));
     const clean = withoutPastedSecrets(typed, secrets);
     const edit = listEditOf(action);
-    const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: 'That button is no longer on the card.' };
-    const notice: Notice | undefined = secrets.length > 0 ? SECRET_NOTICE : edited.ok ? undefined : { tone: 'warning', text: edited.reason };
+    const edited = edit ? applyListEdit(clean.content, edit) : { ok: false as const, reason: domainMessage('listEdit.buttonGone') };
+    const notice: Notice | undefined = secrets.length > 0 ? secretNotice(wordsOf(dc.context)) : edited.ok ? undefined : { tone: 'warning', text: say(wordsOf(dc.context), edited.reason) };
     await this.show(dc, draft, { content: edited.ok ? edited.content : clean.content }, notice, secrets);
     return Dialog.EndOfTurn;
   }
@@ -131,7 +143,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const clean = withoutPastedSecrets(typed, errors);
     if (errors.length > 0) {
       turnLogger(dc.context, this.deps.logger).info({ event: 'setup_invalid', step: this.form.step, fields: errors.map((error) => `${error.path}:${error.code}`) }, 'setup step has invalid fields');
-      await this.show(dc, draft, { content: clean.content }, pastedSecrets(errors).length > 0 ? SECRET_NOTICE : FIX_NOTICE, errors);
+      await this.show(dc, draft, { content: clean.content }, pastedSecrets(errors).length > 0 ? secretNotice(wordsOf(dc.context)) : fixNotice(wordsOf(dc.context)), errors);
       return Dialog.EndOfTurn;
     }
     const target: SetupStep = clean.returnToReview ? 'review' : (this.form.next ?? 'review');
@@ -151,14 +163,18 @@ export class FormStepDialog extends Dialog<StepOptions> {
   private async rebase(dc: DialogContext, draft: Versioned<SetupDraft>, stale: { currentRevision: number; changedBy: string[] }): Promise<DialogTurnResult> {
     const rebased = await this.deps.requests.rebaseChangeDraft(draft);
     if (!rebased.ok) {
-      await this.show(dc, draft, {}, { tone: 'attention', text: `${rebased.message} So this draft was not submitted: press Cancel to discard it.` });
+      const words = wordsOf(dc.context);
+      await this.show(dc, draft, {}, { tone: 'attention', text: words.t('replies.notice.notSubmitted', { reason: say(words, rebased.message) }) });
       return Dialog.EndOfTurn;
     }
     const name = rebased.record.environment.name;
-    const by = stale.changedBy.length > 0 ? `, by ${stale.changedBy.join(', ')}` : '';
-    const skipped = rebased.skipped.length > 0 ? ` These no longer apply and were left out: ${rebased.skipped.map((entry) => entry.reason).join('; ')}.` : '';
+    const words = wordsOf(dc.context);
+    const skipped = rebased.skipped.length > 0 ? ` ${words.t('replies.notice.leftOut', { reasons: rebased.skipped.map((entry) => say(words, entry.reason)).join('; ') })}` : '';
     turnLogger(dc.context, this.deps.logger).info({ event: 'change_rebased', environment: name, revision: stale.currentRevision, skipped: rebased.skipped.length }, 'change draft rebuilt on the current version');
-    const text = `${name} changed while you wrote this (now version ${stale.currentRevision}${by}): your changes are laid over that version. Check them, then submit again.${skipped}`;
+    const changed = stale.changedBy.length > 0
+      ? words.t('replies.notice.rebasedBy', { environment: name, version: stale.currentRevision, by: stale.changedBy.join(', ') })
+      : words.t('replies.notice.rebased', { environment: name, version: stale.currentRevision });
+    const text = `${changed}${skipped}`;
     await this.show(dc, rebased.draft, {}, { tone: 'warning', text });
     return Dialog.EndOfTurn;
   }
@@ -169,9 +185,10 @@ export class FormStepDialog extends Dialog<StepOptions> {
     const outcome = await this.deps.requests.submit(saved, JSON.parse(JSON.stringify(reference)) as Record<string, unknown>);
     if (!outcome.ok && outcome.stale) return this.rebase(dc, saved, outcome.stale);
     if (!outcome.ok) {
+      const words = wordsOf(dc.context);
       const text = outcome.refusal
-        ? `${outcome.refusal.message} So this draft was not submitted: press Cancel to discard it.`
-        : 'This request cannot be submitted yet — see below, then use Edit to fix it.';
+        ? words.t('replies.notice.notSubmitted', { reason: sayText(words, outcome.refusal.message) })
+        : words.t('replies.notice.cannotSubmitYet');
       await this.show(dc, saved, {}, { tone: 'attention', text }, outcome.errors);
       return Dialog.EndOfTurn;
     }

@@ -1,4 +1,8 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../cards/words/commands.js';
+import { wordsOf } from './turn-words.js';
+import type { MessageKey } from '../i18n/message-keys.js';
+import type { Words } from '../i18n/translations.js';
 import type { Notice } from '../cards/form-view.js';
 import { readSetupSubmission, } from '../cards/card-action.js';
 import type { SetupActionData, SetupCardKind } from '../cards/setup-actions.js';
@@ -26,14 +30,29 @@ export type StepOutcome =
   | { show: SetupCardKind; notice?: Notice; returnTo?: SetupStep }
   | { finished: 'submitted' | 'discarded' | 'abandoned' };
 
-export const STALE_NOTICE: Notice = { tone: 'warning', text: 'That card was out of date — here is the current one.' };
+/** The same in English (tests and tools). */
+export const STALE_NOTICE: Notice = { tone: 'warning', text: ENGLISH_WORDS.t('replies.notice.stale') };
 
-export const REFUSALS = {
-  unreadable: "Sorry, I couldn't read that card action. Nothing was changed.",
-  noIdentity: "I can't tell who you are (this message carries no Microsoft Entra identity), so I can't work on a setup draft for you.",
-  notYours: "This card belongs to someone else's setup draft, so I left it alone. Type **setup** to start your own.",
-  noDraft: 'This setup draft no longer exists (it was submitted or discarded). Type **setup** to start a new one.',
-} as const;
+/** The notice over the current card when a click came from an older one, in the reader's words. */
+export function staleNotice(words: Words): Notice {
+  return { tone: 'warning', text: words.t('replies.notice.stale') };
+}
+
+/** The refusals of a click on a setup card: catalog keys, said in the clicker's words. */
+export const REFUSAL_KEYS = {
+  unreadable: 'replies.refusal.unreadable',
+  noIdentity: 'replies.refusal.noIdentity',
+  notYours: 'replies.refusal.notYours',
+  noDraft: 'replies.refusal.noDraft',
+} as const satisfies Record<string, MessageKey>;
+
+/** The same refusals in English (tests and tools). */
+export const REFUSALS: Readonly<Record<keyof typeof REFUSAL_KEYS, string>> = {
+  unreadable: ENGLISH_WORDS.t(REFUSAL_KEYS.unreadable),
+  noIdentity: ENGLISH_WORDS.t(REFUSAL_KEYS.noIdentity),
+  notYours: ENGLISH_WORDS.t(REFUSAL_KEYS.notYours),
+  noDraft: ENGLISH_WORDS.t(REFUSAL_KEYS.noDraft),
+};
 
 export type Checked =
   | { ok: true; draft: Versioned<SetupDraft>; action: SetupActionData; inputs: CardInputs }
@@ -47,22 +66,22 @@ export type Checked =
 export async function checkClick(context: TurnContext, deps: SetupDialogDeps, expectedCard: SetupCardKind): Promise<Checked> {
   const submission = readSetupSubmission(context.activity.value);
   if (!submission) {
-    await refuse(context, REFUSALS.unreadable);
+    await refuse(context, wordsOf(context).t(REFUSAL_KEYS.unreadable));
     return { ok: false, outcome: 'waiting' };
   }
   const requester = requesterOf(context);
   if (!requester) {
-    await refuse(context, REFUSALS.noIdentity);
+    await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noIdentity));
     return { ok: false, outcome: 'waiting' };
   }
   if (submission.action.draft !== requester.objectId) {
     turnLogger(context, deps.logger).warn({ event: 'card_refused', reason: 'not_owner' }, 'click on another person\'s draft card refused');
-    await refuse(context, REFUSALS.notYours);
+    await refuse(context, wordsOf(context).t(REFUSAL_KEYS.notYours));
     return { ok: false, outcome: 'waiting' };
   }
   const draft = await deps.drafts.get(requester.objectId);
   if (!draft) {
-    await refuse(context, REFUSALS.noDraft);
+    await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noDraft));
     return { ok: false, outcome: 'ended' };
   }
   if (submission.action.rev !== draft.value.revision || submission.action.card !== expectedCard) {

@@ -2,6 +2,8 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
+import { say, sayAll, stepTitle } from '../cards/words/domain-message.js';
+import { ENGLISH } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
 import type { ExecutionStep } from '../setup/model/execution.js';
@@ -32,9 +34,9 @@ function decision(kind: DecisionView['decision'], value: Decision): DecisionView
 
 function step(value: ExecutionStep): StepView {
   return {
-    title: value.title,
+    title: stepTitle(ENGLISH, value),
     state: value.status,
-    messages: [...value.messages],
+    messages: sayAll(ENGLISH, value.messages),
     startedAt: value.startedAt ?? null,
     finishedAt: value.finishedAt ?? null,
     attempts: value.attempts,
@@ -194,7 +196,7 @@ export function historyView(history: HistoryPage, pageSize: number, checkedAt: s
     pages: history.pages,
     pageSize,
     total: history.total,
-    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: describeAuditEntry(entry) })),
+    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: say(ENGLISH, describeAuditEntry(entry)) })),
     chain: verdictView(history.verdict, checkedAt),
   };
 }

@@ -3,6 +3,9 @@ import type { Notice } from '../../cards/form-view.js';
 import { renderRequestCard } from '../../cards/request-card.js';
 import type { RequestSubmission } from '../../cards/request-actions.js';
 import { presentCard } from '../../dialogs/card-presenter.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
+import { sayText } from '../../cards/words/domain-message.js';
+import type { DomainText } from '../../setup/model/messages.js';
 import type { Failpoint, Logger, Versioned } from '../../setup/ports.js';
 import type { SetupStep } from '../../setup/model/draft.js';
 import type { DraftStore } from '../../setup/requests/drafts.js';
@@ -11,7 +14,6 @@ import type { Registry } from '../../setup/registry/registry.js';
 import type { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { BackgroundWork } from '../background.js';
 import { viewerFor, type RequestCards } from '../request-cards.js';
-import { wordsOf } from '../../dialogs/turn-words.js';
 
 export interface RequestActionDeps {
   requests: SetupRequests;
@@ -36,6 +38,8 @@ export interface RequestActionHandler {
 }
 
 /** Answers the clicker with the card as they should now see it. */
-export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
-  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }, wordsOf(context)));
+export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: DomainText): Promise<void> {
+  const words = wordsOf(context);
+  const said = notice === undefined ? undefined : sayText(words, notice);
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice: said }, words));
 }

@@ -5,7 +5,7 @@ import { renderRequestCard } from '../../cards/request-card.js';
 import { renderRetireConfirm } from '../../cards/retire-confirm.js';
 import { presentCard, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import { revisionOf } from '../../setup/registry/registry.js';
 import type { BotDeps } from '../bot-deps.js';
 import { startChange } from '../commands/change-commands.js';
@@ -14,6 +14,7 @@ import { mayRequest } from '../commands/requester-check.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import { wordsOf } from '../../dialogs/turn-words.js';
 import { localeOf } from '../../dialogs/turn-words.js';
+import { sayText } from '../../cards/words/domain-message.js';
 
 /**
  * The buttons that act on a recorded environment. Card data names the environment (and the
@@ -43,7 +44,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
   if (!(await mayRequest(deps, context))) return;
   const requester = requesterOf(context);
   if (!requester || action.v === undefined) {
-    await refuse(context, requester ? "Sorry, I couldn't read that card action. Nothing was changed." : REFUSALS.noIdentity);
+    await refuse(context, wordsOf(context).t(requester ? REFUSAL_KEYS.unreadable : REFUSAL_KEYS.noIdentity));
     return;
   }
   const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
@@ -60,7 +61,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
           status: current.status,
           revision: revisionOf(current),
           applications: current.connectedApplications,
-          notice: { tone: 'warning', text: outcome.refusal.message },
+          notice: { tone: 'warning', text: sayText(wordsOf(context), outcome.refusal.message) },
         }, wordsOf(context)),
       );
       return;
@@ -68,7 +69,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
     if (outcome.refusal.code === 'not_found') {
       // the environment is gone or retired: the confirmation is over
       const words = wordsOf(context);
-      await presentCard(context, renderNotice(words.t('cards.notice.cannotRetire.title', { environment: action.environment }), outcome.refusal.message, words));
+      await presentCard(context, renderNotice(words.t('cards.notice.cannotRetire.title', { environment: action.environment }), sayText(words, outcome.refusal.message), words));
       return;
     }
     await refuse(context, outcome.refusal.message);

@@ -1,6 +1,8 @@
 import { presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
+import { say } from '../../cards/words/domain-message.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import { rebuildSeed } from '../../setup/requests/change-requests.js';
 import { changeOrigin } from '../../setup/model/draft.js';
 import { revisionOf } from '../../setup/registry/registry.js';
@@ -21,26 +23,27 @@ export const rebuildAction: RequestActionHandler = {
     const refusal = await deps.requests.rebuildRefusal(requestId, clicker);
     const request = await deps.requests.get(requestId);
     if (refusal || !request?.value.change) {
-      await refuse(context, refusal?.message ?? `There is no change request ${requestId}.`);
+      await refuse(context, refusal?.message ?? wordsOf(context).t('replies.refusal.noChangeRequest', { id: requestId }));
       return;
     }
     if (!(await mayRequest(deps, context))) return;
     const requester = requesterOf(context);
     if (!requester || !deps.openSetup) {
-      await refuse(context, REFUSALS.noIdentity);
+      await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noIdentity));
       return;
     }
     const change = request.value.change;
     const existing = await deps.drafts.get(requester.objectId);
     const sameOrigin = changeOrigin(existing?.value.origin)?.rebuildOf === request.id;
     if (existing && !sameOrigin) {
-      const name = existing.value.content.environment.name || 'a setup with no name yet';
-      await refuse(context, `You already have an unfinished setup draft (${name}). Finish it, or type **cancel** to discard it, then press the button again.`);
+      const words = wordsOf(context);
+      const name = existing.value.content.environment.name || words.t('replies.refusal.draftWithoutName');
+      await refuse(context, words.t('replies.refusal.draftInTheWayRebuild', { name }));
       return;
     }
     let notice: { tone: 'good' | 'warning'; text: string };
     if (existing) {
-      notice = { tone: 'good', text: `Back to your rebuild of ${request.id}.` };
+      notice = { tone: 'good', text: wordsOf(context).t('replies.notice.backToRebuild', { id: request.id }) };
     } else {
       const rebuilt = await rebuildSeed(deps.registry, change.environment, change.diff, { rebuildOf: request.id, dryRun: request.value.dryRun });
       if (!rebuilt.ok) {
@@ -48,14 +51,15 @@ export const rebuildAction: RequestActionHandler = {
         return;
       }
       await deps.drafts.startFrom(requester, context.activity.conversation.id, rebuilt.seed);
-      const skipped = rebuilt.skipped.length > 0 ? ` Left out, because they no longer apply: ${rebuilt.skipped.map((entry) => entry.reason).join('; ')}.` : '';
+      const reasons = rebuilt.skipped.map((entry) => say(wordsOf(context), entry.reason)).join('; ');
+      const values = { id: request.id, version: revisionOf(rebuilt.record), environment: rebuilt.record.environment.name, reasons };
       notice = {
-        tone: skipped ? 'warning' : 'good',
-        text: `Rebuilding ${request.id} on version ${revisionOf(rebuilt.record)} of ${rebuilt.record.environment.name}: your changes are laid over it.${skipped} Check the review, then submit.`,
+        tone: reasons ? 'warning' : 'good',
+        text: wordsOf(context).t(reasons ? 'replies.notice.rebuildingLeftOut' : 'replies.notice.rebuilding', values),
       };
       turnLogger(context, deps.logger).info({ event: 'change_rebuilt', requestId: request.id, revision: revisionOf(rebuilt.record), skipped: rebuilt.skipped.length }, 'change rebuilt on the current version');
     }
-    await showCurrentCard(context, request, clicker.objectId, `Rebuilding ${request.id} below: submitting it replaces this request.`);
+    await showCurrentCard(context, request, clicker.objectId, wordsOf(context).t('replies.notice.rebuildingBelow', { id: request.id }));
     presentInNewMessage(context);
     const draft = await deps.drafts.get(requester.objectId);
     await deps.openSetup(context, { show: draft?.value.step ?? 'review', notice });

@@ -16,7 +16,7 @@ export const refreshAction: RequestActionHandler = {
   async handle(context, submission, clicker, deps) {
     const request = await deps.requests.get(submission.action.requestId);
     if (!request) {
-      await refuse(context, `There is no request ${submission.action.requestId}.`);
+      await refuse(context, wordsOf(context).t('replies.refusal.noRequest', { id: submission.action.requestId }));
       return;
     }
     const { conversation, replyToId } = context.activity;

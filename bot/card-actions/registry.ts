@@ -1,4 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { REQUEST_VERBS, type RequestSubmission, type RequestVerb } from '../../cards/request-actions.js';
 import { refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
@@ -13,7 +15,7 @@ import { looksLikeSecret } from '../../setup/rules/secret-detector.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 
 /** The answer to a comment that holds a secret value: nothing recorded, the value never kept. */
-export const SECRET_COMMENT_TEXT = 'That comment looked like a secret value (a key, token or SAS URL), so I did not record anything. Never paste secrets in chat; write the comment again without it.';
+export const SECRET_COMMENT_TEXT = ENGLISH_WORDS.t('replies.refusal.secretComment');
 
 /** One handler per verb of the request card; verbs are exact-match constants. */
 const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
@@ -29,12 +31,12 @@ const HANDLERS: Readonly<Record<RequestVerb, RequestActionHandler>> = {
 export async function handleRequestAction(context: TurnContext, submission: RequestSubmission, deps: RequestActionDeps): Promise<void> {
   const clicker = requesterOf(context);
   if (!clicker) {
-    await refuse(context, "I can't tell who you are (no Microsoft Entra identity on this click), so I changed nothing.");
+    await refuse(context, wordsOf(context).t('replies.refusal.noIdentityOnClick'));
     return;
   }
   if (looksLikeSecret(submission.comment)) {
     turnLogger(context, deps.logger).warn({ event: 'secret_comment_refused', verb: submission.action.verb, requestId: submission.action.requestId }, 'card comment looked like a secret; nothing recorded');
-    await refuse(context, SECRET_COMMENT_TEXT);
+    await refuse(context, wordsOf(context).t('replies.refusal.secretComment'));
     return;
   }
   await HANDLERS[submission.action.verb].handle(context, submission, { objectId: clicker.objectId, name: clicker.name }, deps);

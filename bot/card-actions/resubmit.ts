@@ -1,6 +1,7 @@
 import { presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import { mayRequest } from '../commands/requester-check.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
@@ -17,20 +18,21 @@ export const resubmitAction: RequestActionHandler = {
     const refusal = await deps.requests.resubmitRefusal(requestId, clicker);
     const request = await deps.requests.get(requestId);
     if (refusal || !request) {
-      await refuse(context, refusal?.message ?? `There is no request ${requestId}.`);
+      await refuse(context, refusal?.message ?? wordsOf(context).t('replies.refusal.noRequest', { id: requestId }));
       return;
     }
     if (!(await mayRequest(deps, context))) return;
     const requester = requesterOf(context);
     if (!requester || !deps.openSetup) {
-      await refuse(context, REFUSALS.noIdentity);
+      await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noIdentity));
       return;
     }
     const existing = await deps.drafts.get(requester.objectId);
     const sameOrigin = existing?.value.origin?.kind === 'resubmit' && existing.value.origin.requestId === request.id;
     if (existing && !sameOrigin) {
-      const name = existing.value.content.environment.name || 'a setup with no name yet';
-      await refuse(context, `You already have an unfinished setup draft (${name}). Finish it, or type **cancel** to discard it, then press Edit and resubmit again.`);
+      const words = wordsOf(context);
+      const name = existing.value.content.environment.name || words.t('replies.refusal.draftWithoutName');
+      await refuse(context, words.t('replies.refusal.draftInTheWayResubmit', { name }));
       return;
     }
     const draft =
@@ -41,11 +43,9 @@ export const resubmitAction: RequestActionHandler = {
         dryRun: request.value.dryRun,
       }));
     turnLogger(context, deps.logger).info({ event: existing ? 'resubmit_resumed' : 'resubmit_started', requestId: request.id }, 'edit and resubmit: setup draft opened');
-    await showCurrentCard(context, request, clicker.objectId, `Editing a copy of ${request.id} below: submitting it replaces this request.`);
+    await showCurrentCard(context, request, clicker.objectId, wordsOf(context).t('replies.notice.editingCopy', { id: request.id }));
     presentInNewMessage(context);
-    const text = existing
-      ? `Back to your resubmission of ${request.id}.`
-      : `Resubmitting ${request.id}: its content is filled in. Change what needs fixing, then press Next.`;
+    const text = wordsOf(context).t(existing ? 'replies.notice.backToResubmission' : 'replies.notice.resubmitting', { id: request.id });
     await deps.openSetup(context, { show: draft.value.step, notice: { tone: 'good', text } });
   },
 };

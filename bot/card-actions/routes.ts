@@ -4,6 +4,8 @@
  * changes. Within a family, each verb has its own handler table (request verbs in registry.ts,
  * environment verbs in environment.ts, setup verbs in the setup dialog).
  */
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import type { TurnContext } from 'botbuilder';
 import { readSetupSubmission } from '../../cards/card-action.js';
 import { ENVIRONMENT_VERBS, readEnvironmentAction } from '../../cards/environment-actions.js';
@@ -18,7 +20,8 @@ import { handleEnvironmentAction } from './environment.js';
 import { acceptedName } from '../name-argument.js';
 import { handleRequestAction } from './registry.js';
 
-export const UNKNOWN_CARD_ACTION_TEXT = "Sorry, I don't know that button (the card may be from an older version of me). Nothing was changed. Type **help** to see what I can do.";
+/** The answer to a click no route takes, in English (tests); a turn says it in its reader's words. */
+export const UNKNOWN_CARD_ACTION_TEXT = ENGLISH_WORDS.t('replies.refusal.unknownCardAction');
 
 /** What a card click's handler is given. */
 export interface CardTurn {
@@ -65,5 +68,5 @@ export const CARD_ROUTES: readonly CardRoute[] = [
 export async function routeCardAction(turn: CardTurn, payload: unknown): Promise<void> {
   for (const candidate of CARD_ROUTES) if (await candidate.tryHandle(turn, payload)) return;
   turnLogger(turn.context, turn.deps.logger).warn({ event: 'card_action_unknown' }, 'unknown card action refused');
-  await refuse(turn.context, UNKNOWN_CARD_ACTION_TEXT);
+  await refuse(turn.context, wordsOf(turn.context).t('replies.refusal.unknownCardAction'));
 }

@@ -1,8 +1,10 @@
 import type { HelpCommand } from '../../cards/help.js';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import { askRetire, startChange } from './change-commands.js';
 import type { CommandHandler, CommandTurn } from './command-turn.js';
 import { verifyEnvironment } from './freshness-commands.js';
 import { sendHelp } from './help.js';
+import type { MessageKey } from '../../i18n/message-keys.js';
 import { showHistory } from './history-command.js';
 import { notifyCommand } from './notify-command.js';
 import { listEnvironments, showEnvironment } from './registry-commands.js';
@@ -21,6 +23,9 @@ const EVERYWHERE: readonly CommandScope[] = COMMAND_SCOPES;
  */
 export interface CatalogCommand extends HelpCommand {
   handle: CommandHandler;
+  /** The catalog key of `description` (the help card says it in the reader's words; `description` is its English). */
+  descriptionKey: MessageKey;
+  button?: HelpCommand['button'] & { titleKey: MessageKey };
   /**
    * The argument is an environment name: it passes the name gate (bot/name-argument.ts: no
    * pasted secret, no over-long text) before the handler looks it up or quotes it back.
@@ -38,6 +43,16 @@ export interface CatalogCommand extends HelpCommand {
   menuScopes?: readonly CommandScope[];
 }
 
+/** A description from the `replies` catalog: its English, and its key for the reader's words. */
+function described(key: MessageKey): { description: string; descriptionKey: MessageKey } {
+  return { description: ENGLISH_WORDS.t(key), descriptionKey: key };
+}
+
+/** A button title from the `replies` catalog. */
+function titled(key: MessageKey): { title: string; titleKey: MessageKey } {
+  return { title: ENGLISH_WORDS.t(key), titleKey: key };
+}
+
 /**
  * The text commands the bot understands, in the order the help card lists them. A command is
  * listed here only once it works; the Teams manifest's command lists are built from the same data.
@@ -46,54 +61,54 @@ export const COMMANDS: readonly CatalogCommand[] = [
   {
     usage: 'setup',
     handle: startSetup,
-    description: 'Start a new setup request (or resume your draft).',
-    button: { title: 'New setup', command: 'setup' },
+    ...described('replies.help.command.setup'),
+    button: { ...titled('replies.help.newSetupButton'), command: 'setup' },
     scopes: EVERYWHERE,
     menu: { title: 'setup', description: 'Start a new setup request (or resume your draft)' },
   },
   {
     usage: 'cancel',
     handle: cancelDraftOrRequest,
-    description: 'Discard the setup draft you are writing (asks first).',
+    ...described('replies.help.command.cancel'),
     scopes: EVERYWHERE,
     menu: { title: 'cancel', description: 'Discard your setup draft; cancel SR-0042 withdraws a request' },
   },
   {
     usage: 'requests',
     handle: ({ deps, context }) => listMyRequests(deps, context),
-    description: 'Your setup requests and their state.',
-    button: { title: 'My requests', command: 'requests' },
+    ...described('replies.help.command.requests'),
+    button: { ...titled('replies.help.button.requests'), command: 'requests' },
     scopes: EVERYWHERE,
     menu: { title: 'requests', description: 'Your setup requests and their state' },
   },
   {
     usage: 'approvals',
     handle: ({ deps, context }) => listApprovals(deps, context),
-    description: 'Requests waiting for your decision.',
-    button: { title: 'Pending approvals', command: 'approvals' },
+    ...described('replies.help.command.approvals'),
+    button: { ...titled('replies.help.button.approvals'), command: 'approvals' },
     scopes: EVERYWHERE,
     menu: { title: 'approvals', description: 'Requests waiting for your decision' },
   },
   {
     usage: 'status SR-0042',
     handle: ({ deps, context, argument }) => showStatus(deps, context, argument),
-    description: 'The current state of a request.',
+    ...described('replies.help.command.status'),
     scopes: EVERYWHERE,
     menu: { title: 'status', description: 'The current state of a request, e.g. status SR-0042' },
   },
-  { usage: 'cancel SR-0042', handle: cancelDraftOrRequest, description: 'Withdraw your request while it waits for approval.', scopes: EVERYWHERE },
+  { usage: 'cancel SR-0042', handle: cancelDraftOrRequest, ...described('replies.help.command.cancelRequest'), scopes: EVERYWHERE },
   {
     usage: 'environments',
     handle: ({ deps, context }) => listEnvironments(deps, context),
-    description: 'The service environments set up so far.',
-    button: { title: 'Environments', command: 'environments' },
+    ...described('replies.help.command.environments'),
+    button: { ...titled('replies.help.button.environments'), command: 'environments' },
     scopes: EVERYWHERE,
     menu: { title: 'environments', description: 'The service environments set up so far' },
   },
   {
     usage: 'notify here · off · status',
     handle: ({ deps, context, argument }) => notifyCommand(deps, context, argument.toLowerCase()),
-    description: 'In a team channel: where request notifications go (approvers).',
+    ...described('replies.help.command.notify'),
     scopes: ['team'],
     menu: { title: 'notify here', description: 'Send request notifications to this channel (approvers); also notify off, notify status' },
   },
@@ -101,7 +116,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
     usage: 'show contoso-uat',
     takesName: true,
     handle: ({ deps, context, argument }) => showEnvironment(deps, context, argument),
-    description: 'One environment by name: users, Key Vault items, connected apps.',
+    ...described('replies.help.command.show'),
     scopes: EVERYWHERE,
     menu: { title: 'show', description: 'One environment by name, e.g. show contoso-uat' },
   },
@@ -109,7 +124,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
     usage: 'history contoso-uat',
     takesName: true,
     handle: ({ deps, context, argument }) => showHistory(deps, context, argument),
-    description: 'Its audit trail, newest first: who asked, who approved, what changed, the results.',
+    ...described('replies.help.command.history'),
     scopes: EVERYWHERE,
     menu: { title: 'history', description: "An environment's audit trail, e.g. history contoso-uat" },
     menuScopes: ['personal'],
@@ -118,21 +133,21 @@ export const COMMANDS: readonly CatalogCommand[] = [
     usage: 'change contoso-uat',
     takesName: true,
     handle: ({ deps, context, argument, openSetup }) => startChange(deps, context, argument, openSetup),
-    description: 'Change a set-up environment: users, apps, number sequences, Key Vault items (approved like any request).',
+    ...described('replies.help.command.change'),
     scopes: EVERYWHERE,
   },
   {
     usage: 'retire contoso-uat',
     takesName: true,
     handle: ({ deps, context, argument }) => askRetire(deps, context, argument),
-    description: 'Retire an environment once approved: unlinks its apps; its history stays.',
+    ...described('replies.help.command.retire'),
     scopes: EVERYWHERE,
   },
   {
     usage: 'verify contoso-uat',
     takesName: true,
     handle: ({ deps, context, argument }) => verifyEnvironment(deps, context, argument),
-    description: 'Check its Key Vault items now: expiry, access, SAS token (also done daily).',
+    ...described('replies.help.command.verify'),
     scopes: EVERYWHERE,
     menu: { title: 'verify', description: "Check an environment's Key Vault items now, e.g. verify contoso-uat" },
     menuScopes: ['personal'],
@@ -140,7 +155,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
   {
     usage: 'help',
     handle: showHelp,
-    description: 'Show what I can do.',
+    ...described('replies.help.command.help'),
     scopes: EVERYWHERE,
     menu: { title: 'help', description: 'Show what I can do' },
   },
@@ -148,7 +163,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
 
 /** `help` (and `?`): the help card. */
 function showHelp({ context }: CommandTurn): Promise<void> {
-  return sendHelp(context, 'Here is what I can do', COMMANDS);
+  return sendHelp(context, 'replies.help.heading', COMMANDS);
 }
 
 /** Extra words that reach a command's handler: `?` for help. (`my requests`, `new setup` are folded by parseCommand.) */

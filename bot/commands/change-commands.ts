@@ -1,9 +1,10 @@
 import type { TurnContext } from 'botbuilder';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import type { Notice } from '../../cards/form-view.js';
 import { renderRetireConfirm } from '../../cards/retire-confirm.js';
 import { acknowledge, presentCard, presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import { changeSeed, unchangeableReason } from '../../setup/requests/change-requests.js';
 import { changeOrigin, type SetupStep } from '../../setup/model/draft.js';
 import { revisionOf } from '../../setup/registry/registry.js';
@@ -11,7 +12,6 @@ import type { BotDeps } from '../bot-deps.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import type { OpenSetup } from './command-turn.js';
 import { mayRequest } from './requester-check.js';
-import { wordsOf } from '../../dialogs/turn-words.js';
 
 
 /**
@@ -24,25 +24,26 @@ export async function startChange(deps: BotDeps, context: TurnContext, name: str
   if (!(await mayRequest(deps, context))) return;
   const requester = requesterOf(context);
   if (!requester) {
-    await refuse(context, REFUSALS.noIdentity);
+    await refuse(context, wordsOf(context).t(REFUSAL_KEYS.noIdentity));
     return;
   }
   const environment = name.trim();
   if (!environment) {
-    await context.sendActivity('Which environment? Type **change contoso-uat** with its name. Type **environments** to list them.');
+    await context.sendActivity(wordsOf(context).t('replies.commands.whichEnvironmentChange'));
     return;
   }
   const log = turnLogger(context, deps.logger);
   const existing = await deps.drafts.get(requester.objectId);
   const same = existing && changeOrigin(existing.value.origin)?.environment.toLowerCase() === environment.toLowerCase();
   if (existing && !same) {
-    const what = existing.value.content.environment.name || 'a setup with no name yet';
-    await refuse(context, `You already have an unfinished setup draft (${what}). Finish it, or type **cancel** to discard it, then ask for the change of ${environment} again.`);
+    const words = wordsOf(context);
+    const what = existing.value.content.environment.name || words.t('replies.refusal.draftWithoutName');
+    await refuse(context, words.t('replies.refusal.draftInTheWayChange', { name: what, environment }));
     return;
   }
   let entry: { show: SetupStep; notice: Notice };
   if (existing) {
-    entry = { show: existing.value.step, notice: { tone: 'good', text: `Back to your change of ${environment}.` } };
+    entry = { show: existing.value.step, notice: { tone: 'good', text: wordsOf(context).t('replies.notice.backToChange', { environment }) } };
     log.info({ event: 'change_resumed', environment }, 'change draft resumed');
   } else {
     const started = await changeSeed(deps.registry, environment);
@@ -57,13 +58,13 @@ export async function startChange(deps: BotDeps, context: TurnContext, name: str
       show: 'environment',
       notice: {
         tone: 'good',
-        text: `Changing ${record.environment.name} (version ${revisionOf(record)}, ${record.status}): what is recorded is filled in. The environment's name and its Key Vault reference stay; change anything else, then press Next. The review shows what changes.`,
+        text: wordsOf(context).t('replies.notice.changing', { environment: record.environment.name, version: revisionOf(record), status: record.status }),
       },
     };
   }
   if (options.fromCard) {
     // the card that was clicked (a freshness warning) stays as it is; the change opens below it
-    await acknowledge(context, `Your change of ${environment} opens below.`);
+    await acknowledge(context, wordsOf(context).t('replies.notice.changeOpens', { environment }));
     presentInNewMessage(context);
   }
   await open(context, entry);
@@ -74,7 +75,7 @@ export async function askRetire(deps: BotDeps, context: TurnContext, name: strin
   if (!(await mayRequest(deps, context))) return;
   const environment = name.trim();
   if (!environment) {
-    await context.sendActivity('Which environment? Type **retire contoso-uat** with its name. Type **environments** to list them.');
+    await context.sendActivity(wordsOf(context).t('replies.commands.whichEnvironmentRetire'));
     return;
   }
   const recorded = await deps.registry.recordedContent(environment);

@@ -1,25 +1,41 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderHelpCard, type HelpCommand } from '../../cards/help.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../cards/render.js';
-import { wordsOf } from '../../dialogs/turn-words.js';
+import type { MessageKey } from '../../i18n/message-keys.js';
 import type { Words } from '../../i18n/translations.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 
-/** The help card depends only on its language and heading (the catalog is fixed): rendered once per pair, sent as a copy. */
+/** A command as the help card lists it, with the catalog keys of its words. */
+export interface HelpEntry extends HelpCommand {
+  descriptionKey: MessageKey;
+  button?: HelpCommand['button'] & { titleKey: MessageKey };
+}
+
+/** The help card depends only on its heading and language (the catalog is fixed): rendered once each, sent as a copy. */
 const rendered = new Map<string, string>();
 
-function helpCard(heading: string, commands: readonly HelpCommand[], words: Words): AdaptiveCardJson {
-  const key = `${words.language}|${heading}`;
-  let json = rendered.get(key);
+/** The commands in the reader's words. */
+export function helpCommands(words: Words, commands: readonly HelpEntry[]): HelpCommand[] {
+  return commands.map(({ usage, descriptionKey, button }) => ({
+    usage,
+    description: words.t(descriptionKey),
+    ...(button ? { button: { title: words.t(button.titleKey), command: button.command } } : {}),
+  }));
+}
+
+function helpCard(words: Words, headingKey: MessageKey, commands: readonly HelpEntry[]): AdaptiveCardJson {
+  const cacheKey = `${words.language}|${headingKey}`;
+  let json = rendered.get(cacheKey);
   if (json === undefined) {
-    json = JSON.stringify(renderHelpCard({ heading, commands }, words));
-    if (rendered.size < 64) rendered.set(key, json);
+    json = JSON.stringify(renderHelpCard({ heading: words.t(headingKey), commands: helpCommands(words, commands) }, words));
+    if (rendered.size < 64) rendered.set(cacheKey, json);
   }
   return JSON.parse(json) as AdaptiveCardJson;
 }
 
-/** The help card with the commands of the catalog (bot/commands/catalog.ts passes them), in the reader's words. */
-export async function sendHelp(context: TurnContext, heading: string, commands: readonly HelpCommand[]): Promise<void> {
+/** The help card with the commands of the catalog (bot/commands/catalog.ts passes them), in the turn's words. */
+export async function sendHelp(context: TurnContext, headingKey: MessageKey, commands: readonly HelpEntry[]): Promise<void> {
   if (context.activity.type === ActivityTypes.Invoke) return;
-  const card = helpCard(heading, commands, wordsOf(context));
+  const card = helpCard(wordsOf(context), headingKey, commands);
   await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
 }

@@ -1,4 +1,5 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import type { BotDeps } from '../bot-deps.js';
 
@@ -8,31 +9,31 @@ export async function notifyCommand(deps: BotDeps, context: TurnContext, what: s
   const caller = requesterOf(context);
   if (what === 'status') {
     const targets = await deps.notifier.targets();
-    const names = (await deps.subscriptions.list()).map((subscription) => `${subscription.teamName ?? 'a team'} › ${subscription.channelName ?? subscription.conversationId} (notify here by ${subscription.addedBy.name})`);
+    const words = wordsOf(context);
+    const names = (await deps.subscriptions.list()).map((subscription) =>
+      words.t('replies.notify.target', { team: subscription.teamName ?? words.t('replies.notify.aTeam'), channel: subscription.channelName ?? subscription.conversationId, name: subscription.addedBy.name }),
+    );
     const configured = deps.notifier.configuredCount();
     const here = targets.some((target) => target.conversation?.id === conversation.id);
-    await context.sendActivity(
-      targets.length === 0
-        ? 'No channel gets notifications yet. An approver can type **notify here** in a team channel.'
-        : `Notifications go to ${targets.length} channel(s)${here ? ', including this one' : ''}: ${[...names, ...(configured > 0 ? [`${configured} configured in SETUPBOT_NOTIFY_CHANNELS`] : [])].join('; ')}.`,
-    );
+    const listed = [...names, ...(configured > 0 ? [words.t('replies.notify.configured', { count: configured })] : [])].join('; ');
+    await context.sendActivity(targets.length === 0 ? words.t('replies.notify.none') : words.t('replies.notify.status', { count: targets.length, here: here ? 'yes' : 'no', targets: listed }));
     return;
   }
   if (what !== 'here' && what !== 'off') {
-    await context.sendActivity('Type **notify here**, **notify off** or **notify status** in a team channel.');
+    await context.sendActivity(wordsOf(context).t('replies.notify.usage'));
     return;
   }
   if (conversation.conversationType !== 'channel') {
-    await context.sendActivity('Run **notify here** in the team channel that should get notifications (with an @mention of me).');
+    await context.sendActivity(wordsOf(context).t('replies.notify.inChannel'));
     return;
   }
   if (!caller || !deps.requests.policy.approvers.includes(caller.objectId)) {
-    await context.sendActivity('Only an approver can choose where notifications go.');
+    await context.sendActivity(wordsOf(context).t('replies.notify.approversOnly'));
     return;
   }
   if (what === 'off') {
     const removed = await deps.subscriptions.remove(conversation.id);
-    await context.sendActivity(removed ? 'This channel no longer gets setupbot notifications.' : 'This channel was not getting notifications.');
+    await context.sendActivity(wordsOf(context).t(removed ? 'replies.notify.removed' : 'replies.notify.wasNotOn'));
     return;
   }
   const channelData = context.activity.channelData as { team?: { id?: string; name?: string }; channel?: { name?: string } } | undefined;
@@ -45,5 +46,5 @@ export async function notifyCommand(deps: BotDeps, context: TurnContext, what: s
     channelName: channelData?.channel?.name,
     addedBy: { objectId: caller.objectId, name: caller.name },
   });
-  await context.sendActivity('Done: this channel will get a short note whenever a setup request is submitted, decided, cancelled, expires, runs and finishes.');
+  await context.sendActivity(wordsOf(context).t('replies.notify.added'));
 }

@@ -1,8 +1,8 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../../cards/registry-cards.js';
 import { cardAttachment } from '../../cards/render.js';
 import type { BotDeps } from '../bot-deps.js';
-import { wordsOf } from '../../dialogs/turn-words.js';
 
 /** `environments`: what setupbot has set up. */
 export async function listEnvironments(deps: BotDeps, context: TurnContext): Promise<void> {
@@ -13,7 +13,7 @@ export async function listEnvironments(deps: BotDeps, context: TurnContext): Pro
 export async function showEnvironment(deps: BotDeps, context: TurnContext, name: string): Promise<void> {
   const environment = name ? await deps.registry.environment(name) : undefined;
   if (!environment) {
-    await context.sendActivity(name ? `No service environment named "${name}" is recorded. Type **environments** to list them.` : 'Which one? Type **show** and the environment\'s name, for example **show contoso-uat**. Type **environments** to list them.');
+    await context.sendActivity(name ? wordsOf(context).t('replies.commands.environmentNotRecorded', { name }) : wordsOf(context).t('replies.commands.whichEnvironmentShow'));
     return;
   }
   const reference = await deps.registry.keyVaultReference(environment.keyVaultReference);

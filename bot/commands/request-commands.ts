@@ -1,32 +1,33 @@
 import { MessageFactory, TurnContext } from 'botbuilder';
+import { sayText } from '../../cards/words/domain-message.js';
+import { localeOf, wordsOf } from '../../dialogs/turn-words.js';
 import { renderRequestCard, statusLine } from '../../cards/request-card.js';
 import { cardAttachment } from '../../cards/render.js';
 import { renderMyRequests } from '../../cards/my-requests.js';
 import { requesterOf } from '../../dialogs/requester.js';
-import { REFUSALS } from '../../dialogs/setup-context.js';
+import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
 import type { Versioned } from '../../setup/ports.js';
 import type { SetupRequest } from '../../setup/model/request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { viewerFor } from '../request-cards.js';
-import { localeOf, wordsOf } from '../../dialogs/turn-words.js';
 
 /** `approvals`: the requests waiting for the caller's decision, each as its card. */
 export async function listApprovals(deps: BotDeps, context: TurnContext): Promise<void> {
   const caller = requesterOf(context);
   if (!caller) {
-    await context.sendActivity(REFUSALS.noIdentity);
+    await context.sendActivity(wordsOf(context).t(REFUSAL_KEYS.noIdentity));
     return;
   }
   if (!deps.requests.policy.approvers.includes(caller.objectId)) {
-    await context.sendActivity("You're not one of the configured approvers, so nothing is waiting for you.");
+    await context.sendActivity(wordsOf(context).t('replies.commands.notAnApprover'));
     return;
   }
   const waiting = await deps.requests.awaiting(caller.objectId);
   if (waiting.length === 0) {
-    await context.sendActivity('Nothing is waiting for your approval.');
+    await context.sendActivity(wordsOf(context).t('replies.commands.noApprovals'));
     return;
   }
-  await context.sendActivity(`${waiting.length} request${waiting.length === 1 ? ' is' : 's are'} waiting for your decision:`);
+  await context.sendActivity(wordsOf(context).t('replies.commands.waiting', { count: waiting.length }));
   for (const request of waiting.slice(0, 10)) {
     await sendRequestCard(deps, context, request, caller.objectId);
   }
@@ -37,13 +38,13 @@ export async function showStatus(deps: BotDeps, context: TurnContext, argument: 
   const caller = requesterOf(context);
   const id = argument.trim();
   if (!/^SR-\d+$/i.test(id)) {
-    await context.sendActivity('Which request? Type **status SR-0042** with the request id.');
+    await context.sendActivity(wordsOf(context).t('replies.commands.whichRequest'));
     return;
   }
   const request = await deps.requests.get(id);
   const allowed = request && caller && (request.value.requester.objectId === caller.objectId || request.value.approvers.includes(caller.objectId));
   if (!request || !caller || !allowed) {
-    await context.sendActivity(`I can't show ${id.toUpperCase()}: there is no such request, or it is neither yours nor one you approve.`);
+    await context.sendActivity(wordsOf(context).t('replies.commands.cannotShow', { id: id.toUpperCase() }));
     return;
   }
   await sendRequestCard(deps, context, request, caller.objectId);
@@ -70,15 +71,15 @@ export async function sendRequestCard(deps: BotDeps, context: TurnContext, reque
 export async function cancelRequest(deps: BotDeps, context: TurnContext, id: string): Promise<void> {
   const caller = requesterOf(context);
   if (!caller) {
-    await context.sendActivity(REFUSALS.noIdentity);
+    await context.sendActivity(wordsOf(context).t(REFUSAL_KEYS.noIdentity));
     return;
   }
   const outcome = await deps.requests.cancel(id, caller);
   if (!outcome.ok) {
-    await context.sendActivity(outcome.refusal.message);
+    await context.sendActivity(sayText(wordsOf(context), outcome.refusal.message));
     return;
   }
-  await context.sendActivity(`${outcome.request.value.id} is cancelled (${statusLine(outcome.request.value, wordsOf(context))}).`);
+  await context.sendActivity(wordsOf(context).t('replies.commands.requestCancelled', { id: outcome.request.value.id, status: statusLine(outcome.request.value, wordsOf(context)) }));
   deps.background.run(`sync cards of ${outcome.request.value.id}`, () => deps.cards.syncAll(outcome.request.value.id));
 }
 const MY_REQUESTS_SHOWN = 15;
@@ -87,7 +88,7 @@ const MY_REQUESTS_SHOWN = 15;
 export async function listMyRequests(deps: BotDeps, context: TurnContext): Promise<void> {
   const caller = requesterOf(context);
   if (!caller) {
-    await context.sendActivity(REFUSALS.noIdentity);
+    await context.sendActivity(wordsOf(context).t(REFUSAL_KEYS.noIdentity));
     return;
   }
   const mine = (await deps.requests.listByRequester(caller.objectId)).reverse().slice(0, MY_REQUESTS_SHOWN);

@@ -1,10 +1,10 @@
 import { requesterOf } from '../../dialogs/requester.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import type { CommandTurn } from './command-turn.js';
 import { cancelRequest } from './request-commands.js';
 import { mayRequest } from './requester-check.js';
 
-const NO_DRAFT_TO_CANCEL = 'You have no setup draft to cancel. Type **setup** to start one.';
 
 /** `setup`: a new draft at its first card, or the offer to resume the one in progress. */
 export async function startSetup({ context, deps, openSetup }: CommandTurn): Promise<void> {
@@ -31,7 +31,7 @@ export async function cancelDraftOrRequest(turn: CommandTurn): Promise<void> {
   const requester = requesterOf(context);
   const existing = requester ? await deps.drafts.get(requester.objectId) : undefined;
   if (!existing) {
-    await context.sendActivity(NO_DRAFT_TO_CANCEL);
+    await context.sendActivity(wordsOf(context).t('replies.commands.noDraftToCancel'));
     return;
   }
   await openSetup(context, { show: 'confirmDiscard', returnTo: existing.value.step });

@@ -12,8 +12,7 @@ import type { Config } from '../config.js';
 import { Notifier } from '../notifications/notifier.js';
 import { NOTIFY_SUBSCRIPTIONS, NotifySubscriptions } from '../notifications/subscriptions.js';
 import { RequestCards } from '../request-cards.js';
-import { ReaderWords, translationReporter } from '../reader-words.js';
-import { Translations } from '../../i18n/translations.js';
+import type { ReaderWords } from '../reader-words.js';
 import type { Domain } from './domain.js';
 
 export interface Delivery {
@@ -34,6 +33,8 @@ export interface DeliveryParts {
   leaseTrouble: (what: string) => (error: unknown) => void;
   failpoint: Failpoint | undefined;
   clock: Clock;
+  /** Whose language (one set of translations for the whole app). */
+  readers: ReaderWords;
   /** How outbox messages reach the Bot Connector (tests of the outbox may pass their own). */
   transport?: Transport;
 }
@@ -60,7 +61,7 @@ export function wireDelivery(parts: DeliveryParts, domain: Domain): Delivery {
     },
     ...(failpoint ? { failpoint } : {}),
   });
-  const readers = new ReaderWords(new Translations(translationReporter(logger)), config.defaultLocale);
+  const { readers } = parts;
   cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel, readers });
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), parts.clock);
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels, readers });

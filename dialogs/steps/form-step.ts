@@ -7,6 +7,7 @@ import type { SetupDraft, SetupStep } from '../../setup/model/draft.js';
 import type { SetupContent } from '../../setup/model/content.js';
 import type { FieldError, ValidationContext } from '../../setup/rules/validation.js';
 import type { Words } from '../../i18n/translations.js';
+import { say } from '../../cards/words/domain-message.js';
 
 /** What a step of the setup form knows: how to draw its card, read it back and check it. */
 export interface FormStep {
@@ -19,10 +20,10 @@ export interface FormStep {
   readonly next?: SetupStep;
 }
 
-/** First message per path, for the card. */
-export function errorMap(errors: readonly FieldError[]): ErrorMap {
+/** First message per path, for the card, in the reader's words. */
+export function errorMap(words: Words, errors: readonly FieldError[]): ErrorMap {
   const map: Record<string, string> = {};
-  for (const error of errors) map[error.path] ??= error.message;
+  for (const error of errors) map[error.path] ??= say(words, error.message);
   return map;
 }
 

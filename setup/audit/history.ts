@@ -4,6 +4,7 @@
  */
 import type { AuditEntry, AuditLog, ChainVerdict } from './audit.js';
 import type { SetupRequests } from '../requests/setup-requests.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 export interface HistoryPage {
   environment: string;
@@ -17,36 +18,46 @@ export interface HistoryPage {
 
 export const HISTORY_PAGE_SIZE = 10;
 
-/** One entry in plain words: who did what, and the outcome. */
-export function describeAuditEntry(entry: AuditEntry): string {
+/** One entry as a message: who did what, and the outcome (cards/words says it). */
+export function describeAuditEntry(entry: AuditEntry): DomainMessage {
   const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
   const details = entry.details;
-  const comment = typeof details.comment === 'string' && details.comment ? ` — “${details.comment}”` : '';
+  const comment = typeof details.comment === 'string' ? details.comment : '';
+  const commented = (code: 'history.approved' | 'history.approvedCounted' | 'history.rejected', params: Record<string, string | number>): DomainMessage =>
+    domainMessage(code, { ...params, who, comment, hasComment: comment ? 'yes' : 'no' });
+  const dryRun = details.dryRun === true ? 'yes' : 'no';
   switch (entry.action) {
     case 'submitted': {
-      const what = typeof details.change === 'string' && details.change ? details.change : `environment ${String(details.environment ?? '')}, Key Vault reference ${String(details.keyVaultReference ?? '')}, ${String(details.connectedApplications ?? 0)} connected app(s)`;
-      return `Requested by ${who}: ${what}${details.dryRun === true ? ' (dry run)' : ''}`;
+      const what =
+        typeof details.change === 'string' && details.change
+          ? details.change
+          : domainMessage('history.setupWhat', {
+              environment: String(details.environment ?? ''),
+              reference: String(details.keyVaultReference ?? ''),
+              count: Number(details.connectedApplications ?? 0),
+            });
+      return domainMessage('history.requested', { who, what, dryRun });
     }
     case 'approved':
-      return details.status === 'submitted' ? `Approved by ${who} (${String(details.approvals)} of ${String(details.required)})${comment}` : `Approved by ${who}${comment}`;
+      return details.status === 'submitted' ? commented('history.approvedCounted', { approvals: String(details.approvals), required: String(details.required) }) : commented('history.approved', {});
     case 'rejected':
-      return `Rejected by ${who}${comment}`;
+      return commented('history.rejected', {});
     case 'cancelled':
-      return `Cancelled by ${who}`;
+      return domainMessage('history.cancelled', { who });
     case 'expired':
-      return 'Expired without enough approvals';
+      return domainMessage('history.expired');
     case 'execution_started':
-      return `${details.kind === 'change' ? 'Change' : details.kind === 'retire' ? 'Retirement' : 'Setup'} started (${String(details.steps ?? '?')} steps${details.dryRun === true ? ', dry run' : ''})`;
+      return domainMessage('history.started', { kind: String(details.kind ?? 'setup'), steps: String(details.steps ?? '?'), dryRun });
     case 'step_finished':
-      return `${String(details.step ?? 'A step')}: ${details.outcome === 'ok' ? 'done' : details.outcome === 'warning' ? 'done with a warning' : 'failed'}`;
+      return domainMessage('history.stepFinished', { step: typeof details.step === 'string' ? details.step : domainMessage('history.aStep'), outcome: String(details.outcome ?? 'failed') });
     case 'succeeded':
-      return `Finished: succeeded${details.dryRun === true ? ' (dry run: nothing recorded)' : ''}`;
+      return domainMessage('history.succeeded', { dryRun });
     case 'failed':
-      return details.conflict === true ? 'Finished: not applied, the environment had changed in between' : 'Finished: failed';
+      return domainMessage(details.conflict === true ? 'history.notApplied' : 'history.failed');
     case 'resubmitted':
-      return details.rebuilt === true ? `Rebuilt on the current version as ${String(details.as ?? '')} by ${who}` : `Resubmitted as ${String(details.as ?? '')} by ${who}`;
+      return domainMessage(details.rebuilt === true ? 'history.rebuilt' : 'history.resubmitted', { as: String(details.as ?? ''), who });
     default:
-      return `${String(entry.action).replace(/_/g, ' ')} by ${who}`;
+      return domainMessage('history.other', { action: String(entry.action).replace(/_/g, ' '), who });
   }
 }
 

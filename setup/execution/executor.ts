@@ -11,6 +11,8 @@
  *   lease has lapsed. A step's outcome is stored only by the attempt that started it, so an
  *   instance that lost its lease mid-step cannot overwrite the one that took over.
  */
+import { domainMessage } from '../model/messages.js';
+import { saidError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit.js';
 import { AuditQueue } from '../audit/audit-queue.js';
@@ -226,7 +228,7 @@ export class Executor {
       result = await this.perform(request.value, step);
     } catch (error) {
       log.error({ event: 'step_error', err: error }, 'step failed unexpectedly');
-      result = { status: 'failed', messages: [error instanceof Error ? error.message : 'unexpected error'] };
+      result = { status: 'failed', messages: [saidError(error)] };
     }
     this.deps.failpoint?.('execution.afterEffect');
     const finishedAt = this.deps.clock.now().toISOString();
@@ -241,7 +243,7 @@ export class Executor {
       const steps = current.execution.steps.map((candidate, position): ExecutionStep => {
         if (position === index) return { ...candidate, ...outcome, finishedAt };
         if (result.status === 'failed' && position > index && !isFinished(candidate.status)) {
-          return { ...candidate, status: 'skipped', messages: ['not run: an earlier step failed'] };
+          return { ...candidate, status: 'skipped', messages: [domainMessage('step.skipped')] };
         }
         return candidate;
       });

@@ -2,6 +2,7 @@
  * The record of an execution: each step's outcome, in the order the plan (setup/execution/plans.ts)
  * put them.
  */
+import type { DomainMessage, DomainText } from './messages.js';
 import type { CheckOutcome, ConnectionCheck, KeyVaultVerification } from './verification.js';
 
 export type StepKind =
@@ -21,13 +22,17 @@ export type StepStatus = 'pending' | 'running' | CheckOutcome | 'skipped';
 
 export interface ExecutionStep {
   kind: StepKind;
+  /** The step's name in the audit record and the log (English). */
   title: string;
+  /** What a reader is told the step is; absent in records written before (their `title` is shown). */
+  label?: DomainMessage;
   /** For connectedApplication steps: index into content.connectedApplications. */
   appIndex?: number;
   /** For applicationUnlink steps: the application's name. */
   appName?: string;
   status: StepStatus;
-  messages: string[];
+  /** Messages; records written before the domain spoke in codes hold English sentences (shown as they are). */
+  messages: DomainText[];
   /** How many times the step was started (more than one only after a crash mid-step). */
   attempts: number;
   startedAt?: string;

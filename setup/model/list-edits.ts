@@ -3,6 +3,7 @@
  * of the cards ask. Pure: each edit returns new content, or the reason it cannot be done.
  */
 import type { SetupContent } from './content.js';
+import { domainMessage, type DomainMessage } from './messages.js';
 
 export type EditableList =
   | 'users'
@@ -24,22 +25,13 @@ export const LIST_LIMITS: Readonly<Record<EditableList, number>> = {
   connectedApplications: 10,
 };
 
-const LIST_LABELS: Readonly<Record<EditableList, string>> = {
-  users: 'users',
-  externalApplications: 'external applications',
-  numberSequences: 'number sequences',
-  items: 'items',
-  chains: 'certificate chains',
-  chainCertificates: 'certificates in a chain',
-  connectedApplications: 'connected applications',
-};
 
 export type ListEdit =
   | { op: 'add'; list: EditableList; chain?: number }
   | { op: 'remove'; list: EditableList; index: number; member?: number }
   | { op: 'move'; list: 'chainCertificates'; chain: number; member: number; direction: 'up' | 'down' };
 
-export type EditResult = { ok: true; content: SetupContent } | { ok: false; reason: string };
+export type EditResult = { ok: true; content: SetupContent } | { ok: false; reason: DomainMessage };
 
 function rowsOf(content: SetupContent, list: EditableList, chain?: number): unknown[] | undefined {
   switch (list) {
@@ -83,17 +75,17 @@ export function applyListEdit(original: SetupContent, edit: ListEdit): EditResul
   const content = structuredClone(original);
   const chain = edit.op === 'remove' ? (edit.list === 'chainCertificates' ? edit.index : undefined) : edit.chain;
   const rows = rowsOf(content, edit.list, chain);
-  if (!rows) return { ok: false, reason: 'That list is no longer on the card.' };
+  if (!rows) return { ok: false, reason: domainMessage('listEdit.listGone') };
   if (edit.op === 'add') {
     if (rows.length >= LIST_LIMITS[edit.list]) {
-      return { ok: false, reason: `A request holds at most ${LIST_LIMITS[edit.list]} ${LIST_LABELS[edit.list]}.` };
+      return { ok: false, reason: domainMessage('listEdit.tooMany', { max: LIST_LIMITS[edit.list], list: edit.list }) };
     }
     rows.push(emptyRow(edit.list));
     return { ok: true, content };
   }
   const index = edit.op === 'remove' ? (edit.list === 'chainCertificates' ? edit.member : edit.index) : edit.member;
   if (index === undefined || !Number.isInteger(index) || index < 0 || index >= rows.length) {
-    return { ok: false, reason: 'That row is no longer on the card.' };
+    return { ok: false, reason: domainMessage('listEdit.rowGone') };
   }
   if (edit.op === 'remove') {
     rows.splice(index, 1);

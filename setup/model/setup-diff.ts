@@ -4,6 +4,7 @@
  * intended changes laid again over a newer version of the setup (Rebuild on the current version).
  * Pure: no I/O.
  */
+import { domainMessage, type DomainMessage, type DomainParam } from './messages.js';
 import type {
   CertificateChain,
   ConnectedApplication,
@@ -303,8 +304,22 @@ export function keyVaultScope(changes: readonly SetupChange[], after: SetupConte
 /** A change that could not be laid over the newer setup, and why. */
 export interface SkippedChange {
   change: SetupChange;
-  reason: string;
+  reason: DomainMessage;
 }
+
+/** A field as the `diff.*` messages select it. */
+const FIELD_CODES: Record<ChangeField, string> = {
+  'environment.name': 'environmentName',
+  'environment.description': 'environmentDescription',
+  'environment.dataverseEndpointUri': 'dataverse',
+  'keyVault.name': 'keyVaultName',
+  'keyVault.description': 'keyVaultDescription',
+  'keyVault.keyVaultUri': 'keyVaultUri',
+  'keyVault.storageSasSecretName': 'sasSecretName',
+};
+
+/** A value as a message parameter: an empty one is said as "None". */
+const shownParam = (value: string): DomainParam => (value.trim() === '' ? domainMessage('diff.none') : value);
 
 export interface RebasedSetup {
   content: SetupContent;
@@ -313,34 +328,34 @@ export interface RebasedSetup {
   skipped: SkippedChange[];
 }
 
-function rebaseField(content: SetupContent, change: FieldChange): string | undefined {
+function rebaseField(content: SetupContent, change: FieldChange): DomainMessage | undefined {
   const current = readField(content, change.field);
   if (current === change.after) return undefined;
-  if (current !== change.before) return `${FIELD_LABELS[change.field]} is now ${shown(current)}, changed by someone else in between`;
+  if (current !== change.before) return domainMessage('diff.skip.field', { field: FIELD_CODES[change.field], current: shownParam(current) });
   writeField(content, change.field, change.after);
   return undefined;
 }
 
-function rebaseRow(content: SetupContent, change: ListChange): string | undefined {
+function rebaseRow(content: SetupContent, change: ListChange): DomainMessage | undefined {
   const spec = LISTS[change.list] as ListSpec<unknown>;
   const rows = [...spec.read(content)];
   const index = rows.findIndex((row) => spec.key(row) === change.key);
   const current = index === -1 ? undefined : rows[index];
-  const what = `${spec.label} ${change.after !== undefined ? spec.show(change.after) : change.before !== undefined ? spec.show(change.before) : change.key}`;
+  const what = domainMessage('diff.row', { list: change.list, row: change.after !== undefined ? spec.show(change.after) : change.before !== undefined ? spec.show(change.before) : change.key });
   switch (change.kind) {
     case 'added':
       if (current === undefined) rows.push(structuredClone(change.after));
-      else if (!sameValue(current, change.after)) return `${what} was added by someone else in between, as ${spec.show(current)}`;
+      else if (!sameValue(current, change.after)) return domainMessage('diff.skip.added', { what, current: spec.show(current) });
       break;
     case 'removed':
       if (current === undefined) break;
-      if (!sameValue(current, change.before)) return `${what} was changed by someone else in between (now ${spec.show(current)})`;
+      if (!sameValue(current, change.before)) return domainMessage('diff.skip.changed', { what, current: spec.show(current) });
       rows.splice(index, 1);
       break;
     case 'changed':
-      if (current === undefined) return `${what} was removed by someone else in between`;
+      if (current === undefined) return domainMessage('diff.skip.removed', { what });
       if (sameValue(current, change.after)) break;
-      if (!sameValue(current, change.before)) return `${what} was changed by someone else in between (now ${spec.show(current)})`;
+      if (!sameValue(current, change.before)) return domainMessage('diff.skip.changed', { what, current: spec.show(current) });
       rows[index] = structuredClone(change.after);
       break;
   }

@@ -3,6 +3,8 @@
  * request: the service applies them compare-and-set, so of concurrent decisions one wins.
  */
 import type { Decision, SetupRequest } from '../model/request.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
+import { settledMessage } from './settled.js';
 
 export interface ApprovalPolicy {
   /** Entra object ids (lower case). */
@@ -20,54 +22,41 @@ export interface Actor {
 
 export type DecisionKind = 'approve' | 'reject';
 
-/** Why a click cannot decide, in words for the clicker. */
-export type Refusal =
-  | { code: 'not_approver'; message: string }
-  | { code: 'own_request'; message: string }
-  | { code: 'already_voted'; message: string }
-  | { code: 'not_pending'; message: string }
-  | { code: 'stale'; message: string }
-  | { code: 'not_requester'; message: string }
-  | { code: 'not_found'; message: string }
-  | { code: 'not_allowed'; message: string }
-  | { code: 'not_failed'; message: string }
-  | { code: 'resubmitted'; message: string }
-  | { code: 'not_resubmittable'; message: string }
-  | { code: 'conflict'; message: string };
+/** Why a click cannot decide: a code for the program, and what to tell the clicker (a domain message). */
+export type RefusalCode =
+  | 'not_approver'
+  | 'own_request'
+  | 'already_voted'
+  | 'not_pending'
+  | 'stale'
+  | 'not_requester'
+  | 'not_found'
+  | 'not_allowed'
+  | 'not_failed'
+  | 'resubmitted'
+  | 'not_resubmittable'
+  | 'conflict';
 
-export function when(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 16) + ' UTC';
-}
+export type Refusal = { code: RefusalCode; message: DomainMessage };
 
-/** How a request that is no longer pending ended, in one sentence. */
-export function settledSentence(request: SetupRequest): string {
-  switch (request.status) {
-    case 'rejected':
-      return `This request was already rejected by ${request.rejection?.name ?? 'an approver'} at ${when(request.rejection?.at ?? request.updatedAt)}.`;
-    case 'cancelled':
-      return `This request was cancelled by ${request.cancellation?.name ?? 'the requester'} at ${when(request.cancellation?.at ?? request.updatedAt)}.`;
-    case 'expired':
-      return `This request expired at ${when(request.expiredAt ?? request.updatedAt)} without enough approvals.`;
-    default: {
-      const last = request.approvals[request.approvals.length - 1];
-      return `This request was already approved${last ? ` by ${last.name} at ${when(last.at)}` : ''}.`;
-    }
-  }
-}
+export { when } from './settled.js';
+
+/** How a request that is no longer pending ended (a message; cards/words says it). */
+export { settledMessage } from './settled.js';
 
 /** Checks a decision click against the stored request; undefined = allowed. */
 export function refuseDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor): Refusal | undefined {
   if (!request.approvers.includes(actor.objectId)) {
-    return { code: 'not_approver', message: "Only the configured approvers can approve or reject setup requests, and you're not one of them." };
+    return { code: 'not_approver', message: domainMessage('refusal.notApprover') };
   }
   if (request.requester.objectId === actor.objectId) {
-    return { code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." };
+    return { code: 'own_request', message: domainMessage('refusal.ownRequest') };
   }
-  if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
+  if (request.status !== 'submitted') return { code: 'not_pending', message: settledMessage(request) };
   if (request.approvals.some((decision) => decision.objectId === actor.objectId)) {
-    return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
+    return { code: 'already_voted', message: domainMessage('refusal.alreadyVoted') };
   }
-  if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardVersion !== revision) return { code: 'stale', message: domainMessage('refusal.stale') };
   return undefined;
 }
 
@@ -81,9 +70,9 @@ export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: 
 }
 
 export function refuseCancel(request: SetupRequest, revision: number, cardVersion: number | undefined, actor: Actor): Refusal | undefined {
-  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked can cancel this request.' };
-  if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: domainMessage('refusal.notRequesterCancel') };
+  if (request.status !== 'submitted') return { code: 'not_pending', message: settledMessage(request) };
+  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: domainMessage('refusal.stale') };
   return undefined;
 }
 

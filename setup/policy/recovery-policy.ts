@@ -7,7 +7,9 @@
  * - **Edit and resubmit** a failed, rejected or expired request: a new request replaces it; the
  *   old one then holds nothing (its names pass to the new one) and can no longer be retried.
  */
-import { settledSentence, type Actor, type ApprovalPolicy, type Refusal } from './approval-policy.js';
+import type { Actor, ApprovalPolicy, Refusal } from './approval-policy.js';
+import { settledMessage } from './settled.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 import { attemptOf, kindOf, type RequestStatus, type RetryRecord, type SetupRequest } from '../model/request.js';
 
 /** States from which Edit and resubmit is offered. */
@@ -27,33 +29,31 @@ export function retryNeedsApproval(request: SetupRequest, now: Date, windowMs: n
   return at === undefined || now.getTime() - Date.parse(at) >= windowMs;
 }
 
-function notFailedSentence(request: SetupRequest): string {
+function notFailedMessage(request: SetupRequest): DomainMessage {
   const attempt = attemptOf(request);
   switch (request.status) {
     case 'approved':
-      return `This request is already being retried (attempt ${attempt}); it starts in a moment.`;
+      return domainMessage('refusal.retryStarting', { attempt });
     case 'executing':
-      return `This request is already running again (attempt ${attempt}).`;
+      return domainMessage('refusal.retryRunning', { attempt });
     case 'succeeded':
-      return 'This request already finished successfully: there is nothing to retry.';
+      return domainMessage('refusal.retrySucceeded');
     case 'submitted':
-      return attempt > 1
-        ? `This request was already sent back for approval (attempt ${attempt}).`
-        : 'This request has not run yet: it is waiting for approval.';
+      return attempt > 1 ? domainMessage('refusal.retrySentBack', { attempt }) : domainMessage('refusal.retryNotRun');
     default:
-      return settledSentence(request);
+      return settledMessage(request);
   }
 }
 
 /** Checks a Retry click against the stored request; undefined = allowed. */
 export function refuseRetry(request: SetupRequest, revision: number, cardVersion: number, actor: Actor): Refusal | undefined {
   if (request.requester.objectId !== actor.objectId && !request.approvers.includes(actor.objectId)) {
-    return { code: 'not_allowed', message: 'Only the person who asked and the approvers of this request can retry it.' };
+    return { code: 'not_allowed', message: domainMessage('refusal.notAllowedRetry') };
   }
-  if (request.resubmittedAs) return { code: 'resubmitted', message: `This request was resubmitted as ${request.resubmittedAs}: that one replaces it.` };
-  if (request.status === 'failed' && request.conflict) return { code: 'conflict', message: conflictSentence(request) };
-  if (request.status !== 'failed') return { code: 'not_failed', message: notFailedSentence(request) };
-  if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (request.resubmittedAs) return { code: 'resubmitted', message: domainMessage('refusal.resubmittedAs', { id: request.resubmittedAs }) };
+  if (request.status === 'failed' && request.conflict) return { code: 'conflict', message: conflictMessage(request) };
+  if (request.status !== 'failed') return { code: 'not_failed', message: notFailedMessage(request) };
+  if (cardVersion !== revision) return { code: 'stale', message: domainMessage('refusal.stale') };
   return undefined;
 }
 
@@ -80,37 +80,37 @@ export function applyRetry(request: SetupRequest, actor: Actor, now: Date, polic
   };
 }
 
-function notResubmittableSentence(request: SetupRequest): string {
+function notResubmittableMessage(request: SetupRequest, verb: 'resubmit' | 'rebuild'): DomainMessage {
   switch (request.status) {
     case 'submitted':
-      return 'This request is waiting for approval: cancel it first if it needs changing.';
+      return domainMessage('refusal.resubmitWaiting');
     case 'approved':
     case 'executing':
-      return 'This request is running: wait for it to finish.';
+      return domainMessage('refusal.resubmitRunning');
     case 'succeeded':
-      return 'This request finished successfully, so there is nothing to resubmit.';
+      return domainMessage('refusal.resubmitSucceeded');
     default:
-      return 'Only a failed, rejected or expired request can be edited and resubmitted.';
+      return domainMessage(verb === 'rebuild' ? 'refusal.rebuildNotFailed' : 'refusal.resubmitNotFailed');
   }
 }
 
 /** Why Retry cannot help a change that found its environment at a later version. */
-export function conflictSentence(request: SetupRequest): string {
+export function conflictMessage(request: SetupRequest): DomainMessage {
   const environment = request.content.environment.name;
   const version = request.conflict?.currentRevision;
-  if (kindOf(request) === 'retire') return `This retirement was not applied: ${environment} changed after it was asked, so running it again would not help. Type retire ${environment} to ask again on the current version.`;
-  return `This change was not applied: ${environment} is at version ${version ?? 'a later version'} now, so running it again would not help. Press Rebuild on the current version to build it again on that version.`;
+  if (kindOf(request) === 'retire') return domainMessage('conflict.retire', { environment });
+  return version === undefined ? domainMessage('conflict.changeLaterVersion', { environment }) : domainMessage('conflict.change', { environment, version });
 }
 
 /** Checks an Edit and resubmit (the click, and again the submission of the new request). */
 export function refuseResubmit(request: SetupRequest, actor: Actor): Refusal | undefined {
   if (request.requester.objectId !== actor.objectId) {
-    return { code: 'not_requester', message: 'Only the person who asked can edit and resubmit this request.' };
+    return { code: 'not_requester', message: domainMessage('refusal.notRequesterResubmit') };
   }
-  if (kindOf(request) === 'change') return { code: 'not_resubmittable', message: 'A change is edited with Rebuild on the current version, which starts it again on the environment as it is now.' };
-  if (kindOf(request) === 'retire') return { code: 'not_resubmittable', message: `A retirement is not edited: type retire ${request.content.environment.name} to ask again.` };
-  if (request.resubmittedAs) return { code: 'resubmitted', message: `This request was already resubmitted as ${request.resubmittedAs}.` };
-  if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableSentence(request) };
+  if (kindOf(request) === 'change') return { code: 'not_resubmittable', message: domainMessage('refusal.changeNotResubmittable') };
+  if (kindOf(request) === 'retire') return { code: 'not_resubmittable', message: domainMessage('refusal.retireNotResubmittable', { environment: request.content.environment.name }) };
+  if (request.resubmittedAs) return { code: 'resubmitted', message: domainMessage('refusal.alreadyResubmittedAs', { id: request.resubmittedAs }) };
+  if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableMessage(request, 'resubmit') };
   return undefined;
 }
 
@@ -125,9 +125,9 @@ export function applyResubmitted(request: SetupRequest, newId: string, now: Date
  * rejected or expired, and was not rebuilt already.
  */
 export function refuseRebuild(request: SetupRequest, actor: Actor): Refusal | undefined {
-  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked for this change can rebuild it.' };
-  if (kindOf(request) !== 'change') return { code: 'not_resubmittable', message: 'Only a change request can be rebuilt on the current version.' };
-  if (request.resubmittedAs) return { code: 'resubmitted', message: `This change was already rebuilt as ${request.resubmittedAs}.` };
-  if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableSentence(request).replace('edited and resubmitted', 'rebuilt') };
+  if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: domainMessage('refusal.notRequesterRebuild') };
+  if (kindOf(request) !== 'change') return { code: 'not_resubmittable', message: domainMessage('refusal.onlyChangeRebuilt') };
+  if (request.resubmittedAs) return { code: 'resubmitted', message: domainMessage('refusal.alreadyRebuiltAs', { id: request.resubmittedAs }) };
+  if (!RESUBMITTABLE.has(request.status)) return { code: 'not_resubmittable', message: notResubmittableMessage(request, 'rebuild') };
   return undefined;
 }

@@ -5,6 +5,7 @@
  * request's — except the records of the requests it replaces (Edit and resubmit), which it takes
  * over with its own content.
  */
+import { domainMessage } from '../model/messages.js';
 import { updateExisting, upsert } from '../coordination/compare-and-set.js';
 import { SetupBotError } from '../errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment, SetupContent } from '../model/content.js';
@@ -67,7 +68,9 @@ export function changedSince(environment: RecordedEnvironment, revision: number)
 /** A change or retirement built on a version the environment is no longer at. */
 export class EnvironmentVersionConflict extends SetupBotError {
   constructor(readonly current: RecordedEnvironment, baseRevision: number) {
-    super('stale', `service environment ${current.environment.name} is at version ${revisionOf(current)}, not ${baseRevision}`);
+    super('stale', `service environment ${current.environment.name} is at version ${revisionOf(current)}, not ${baseRevision}`, {
+      said: domainMessage('registry.versionMoved', { environment: current.environment.name, version: revisionOf(current), base: baseRevision }),
+    });
   }
 }
 
@@ -99,8 +102,10 @@ export const REGISTRY_COLLECTIONS: {
 };
 
 class TakenError extends SetupBotError {
-  constructor(what: string, name: string, owner: string) {
-    super('conflict', `${what} ${name} is already recorded by ${owner}`);
+  constructor(what: 'Key Vault reference' | 'Service environment', name: string, owner: string) {
+    super('conflict', `${what} ${name} is already recorded by ${owner}`, {
+      said: domainMessage('registry.taken', { what: what === 'Key Vault reference' ? 'keyVaultReference' : 'environment', name, owner }),
+    });
   }
 }
 
@@ -181,10 +186,10 @@ export class Registry {
       this.repos.environments,
       registryKey(name),
       () => {
-        throw new SetupBotError('not_found', `service environment ${name} is not recorded`);
+        throw new SetupBotError('not_found', `service environment ${name} is not recorded`, { said: domainMessage('registry.notRecorded', { environment: name }) });
       },
       (current): RecordedEnvironment | undefined => {
-        if (current.status === 'Retired') throw new SetupBotError('conflict', `service environment ${name} is retired`);
+        if (current.status === 'Retired') throw new SetupBotError('conflict', `service environment ${name} is retired`, { said: domainMessage('registry.retired', { environment: name }) });
         return current.status === 'Published' ? undefined : { ...current, status: 'Published', publishedAt: now };
       },
     );
@@ -208,7 +213,7 @@ export class Registry {
       this.repos.environments,
       registryKey(environmentName),
       () => {
-        throw new SetupBotError('not_found', `service environment ${environmentName} is not recorded`);
+        throw new SetupBotError('not_found', `service environment ${environmentName} is not recorded`, { said: domainMessage('registry.notRecorded', { environment: environmentName }) });
       },
       (current) =>
         current.connectedApplications.includes(application.name)
@@ -327,7 +332,7 @@ export class Registry {
       this.repos.environments,
       registryKey(name),
       () => {
-        throw new SetupBotError('not_found', `service environment ${name} is not recorded`);
+        throw new SetupBotError('not_found', `service environment ${name} is not recorded`, { said: domainMessage('registry.notRecorded', { environment: name }) });
       },
       (current): RecordedEnvironment | undefined => {
         if ((current.changes ?? []).some((entry) => entry.requestId === requestId)) return undefined;

@@ -4,6 +4,7 @@
  * rebuilt on a newer version. Pure functions over the registry's answers.
  */
 import type { DraftOrigin } from '../model/draft.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 import type { DraftSeed } from './drafts.js';
 import type { SetupContent } from '../model/content.js';
 import { revisionOf, type RecordedEnvironment, type Registry } from '../registry/registry.js';
@@ -12,18 +13,18 @@ import { diffSetup, rebaseChanges, summarizeChanges, type SetupChange, type Skip
 
 export type ChangeOrigin = Extract<DraftOrigin, { kind: 'change' }>;
 
-/** Why an environment cannot be changed or retired now, in plain words; undefined = it can. */
-export function unchangeableReason(name: string, record: RecordedEnvironment | undefined, verb: 'change' | 'retire'): string | undefined {
-  if (!record) return `No service environment named "${name}" is recorded, so there is nothing to ${verb}. Type **environments** to list them.`;
-  if (record.status === 'Retired') return `${record.environment.name} is retired: it can no longer be changed (its history stays: type **history ${record.environment.name}**).`;
+/** Why an environment cannot be changed or retired now; undefined = it can. */
+export function unchangeableReason(name: string, record: RecordedEnvironment | undefined, verb: 'change' | 'retire'): DomainMessage | undefined {
+  if (!record) return domainMessage('environment.notRecorded', { name, verb });
+  if (record.status === 'Retired') return domainMessage('environment.retired', { name: record.environment.name });
   return undefined;
 }
 
 /** The draft of a change of `name`, pre-filled with the recorded setup at its current version. */
-export async function changeSeed(registry: Registry, name: string): Promise<{ ok: true; seed: DraftSeed; record: RecordedEnvironment } | { ok: false; message: string }> {
+export async function changeSeed(registry: Registry, name: string): Promise<{ ok: true; seed: DraftSeed; record: RecordedEnvironment } | { ok: false; message: DomainMessage }> {
   const recorded = await registry.recordedContent(name);
   const reason = unchangeableReason(name, recorded?.record, 'change');
-  if (reason || !recorded) return { ok: false, message: reason ?? '' };
+  if (reason || !recorded) return { ok: false, message: reason ?? domainMessage('environment.notRecorded', { name, verb: 'change' }) };
   const { record, content } = recorded;
   const origin: ChangeOrigin = { kind: 'change', environment: record.environment.name, baseRevision: revisionOf(record), before: content };
   return { ok: true, seed: { content, origin }, record };
@@ -39,10 +40,10 @@ export async function rebuildSeed(
   name: string,
   changes: readonly SetupChange[],
   options: { rebuildOf?: string; dryRun?: boolean } = {},
-): Promise<{ ok: true; seed: DraftSeed; record: RecordedEnvironment; skipped: SkippedChange[] } | { ok: false; message: string }> {
+): Promise<{ ok: true; seed: DraftSeed; record: RecordedEnvironment; skipped: SkippedChange[] } | { ok: false; message: DomainMessage }> {
   const recorded = await registry.recordedContent(name);
   const reason = unchangeableReason(name, recorded?.record, 'change');
-  if (reason || !recorded) return { ok: false, message: reason ?? '' };
+  if (reason || !recorded) return { ok: false, message: reason ?? domainMessage('environment.notRecorded', { name, verb: 'change' }) };
   const { record, content } = recorded;
   const rebased = rebaseChanges(content, changes);
   const origin: ChangeOrigin = {

@@ -29,6 +29,8 @@ import { changedSince, revisionOf, type RecordedEnvironment, type Registry } fro
 import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
+import { settledMessage } from '../policy/settled.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -48,7 +50,7 @@ export type SubmitOutcome =
 export type RetireOutcome = { ok: true; request: Versioned<SetupRequest> } | { ok: false; refusal: Refusal; current?: RecordedEnvironment };
 
 /** A change draft laid over the environment's current version, or why it cannot be. */
-export type RebaseOutcome = { ok: true; draft: Versioned<SetupDraft>; record: RecordedEnvironment; skipped: SkippedChange[] } | { ok: false; message: string };
+export type RebaseOutcome = { ok: true; draft: Versioned<SetupDraft>; record: RecordedEnvironment; skipped: SkippedChange[] } | { ok: false; message: DomainMessage };
 
 /** The result of a click that asks for a transition. */
 export type TransitionOutcome =
@@ -142,10 +144,10 @@ export class SetupRequests {
       content = pinIdentity(content, change.before);
       const record = await this.deps.registry?.environment(change.environment);
       const reason = unchangeableReason(change.environment, record, 'change');
-      if (reason || !record) return { ok: false, errors: [], refusal: { code: 'not_found', message: reason ?? '' } };
+      if (reason || !record) return { ok: false, errors: [], refusal: { code: 'not_found', message: reason ?? domainMessage('environment.notRecorded', { name: change.environment, verb: 'change' }) } };
       if (revisionOf(record) !== change.baseRevision) return { ok: false, errors: [], stale: { currentRevision: revisionOf(record), changedBy: changedSince(record, change.baseRevision) } };
       const ofDraft = changeOfDraft(change, content);
-      if (ofDraft.diff.length === 0) return { ok: false, errors: [{ path: 'change', code: 'unchanged', message: 'Nothing is changed yet: use Edit to change something, or Cancel.' }] };
+      if (ofDraft.diff.length === 0) return { ok: false, errors: [{ path: 'change', code: 'unchanged', message: domainMessage('field.change.unchanged') }] };
       kindFields = { kind: 'change', change: ofDraft };
     }
     const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
@@ -195,11 +197,11 @@ export class SetupRequests {
   async submitRetire(requester: Requester, requesterConversation: ConversationAddress, name: string, cardRevision: number): Promise<RetireOutcome> {
     const recorded = await this.deps.registry?.recordedContent(name);
     const reason = unchangeableReason(name, recorded?.record, 'retire');
-    if (reason || !recorded) return { ok: false, refusal: { code: 'not_found', message: reason ?? '' } };
+    if (reason || !recorded) return { ok: false, refusal: { code: 'not_found', message: reason ?? domainMessage('environment.notRecorded', { name, verb: 'retire' }) } };
     const { record, content } = recorded;
     const revision = revisionOf(record);
     if (revision !== cardRevision) {
-      return { ok: false, refusal: { code: 'stale', message: `${record.environment.name} changed since this card was shown (now version ${revision}): here is what retiring it does now.` }, current: record };
+      return { ok: false, refusal: { code: 'stale', message: domainMessage('refusal.retireStale', { environment: record.environment.name, version: revision }) }, current: record };
     }
     const asked = (await this.listByEnvironment(name)).find(
       ({ value }) => value.kind === 'retire' && value.retire?.baseRevision === revision && value.requester.objectId === requester.objectId && ['submitted', 'approved', 'executing'].includes(value.status),
@@ -224,7 +226,7 @@ export class SetupRequests {
    */
   async rebaseChangeDraft(draft: Versioned<SetupDraft>): Promise<RebaseOutcome> {
     const change = changeOrigin(draft.value.origin);
-    if (!change || !this.deps.registry) return { ok: false, message: 'This draft is not a change of a recorded environment.' };
+    if (!change || !this.deps.registry) return { ok: false, message: domainMessage('refusal.notAChangeDraft') };
     const intended = diffSetup(change.before, pinIdentity(draft.value.content, change.before));
     const rebuilt = await rebuildSeed(this.deps.registry, change.environment, intended, { rebuildOf: change.rebuildOf, dryRun: draft.value.dryRun });
     if (!rebuilt.ok) return rebuilt;
@@ -264,7 +266,7 @@ export class SetupRequests {
 
   private async replaceRefusal(id: string, actor: Actor, refuse: (request: SetupRequest, actor: Actor) => Refusal | undefined): Promise<Refusal | undefined> {
     const current = await this.get(id);
-    if (!current) return { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` };
+    if (!current) return { code: 'not_found', message: domainMessage('refusal.noRequest', { id: id.toUpperCase() }) };
     const dangling = await this.danglingLink(current.id);
     const request = current.value.resubmittedAs === dangling ? { ...current.value, resubmittedAs: undefined } : current.value;
     return refuse(request, actor);
@@ -359,7 +361,7 @@ export class SetupRequests {
     for (const record of due) {
       const outcome = await this.transition(
         record.id,
-        (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: 'no longer pending' }),
+        (request) => (isExpired(request, now) ? undefined : { code: 'not_pending', message: settledMessage(request) }),
         (request) => applyExpiry(request, now),
         (value) => ({ action: 'expired', actor: { kind: 'system' }, details: { expiresAt: value.expiresAt } }),
       );
@@ -403,7 +405,7 @@ export class SetupRequests {
   ): Promise<TransitionOutcome> {
     for (;;) {
       const current = await this.get(id);
-      if (!current) return { ok: false, refusal: { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` } };
+      if (!current) return { ok: false, refusal: { code: 'not_found', message: domainMessage('refusal.noRequest', { id: id.toUpperCase() }) } };
       const refusal = refuse(current.value, current.value.revision);
       if (refusal) return { ok: false, refusal, request: current };
       try {

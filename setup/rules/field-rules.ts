@@ -7,6 +7,7 @@
  */
 import { describeSecretKind } from './secret-detector.js';
 import { nameKey } from '../model/names.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 export type FieldErrorCode =
   | 'required'
@@ -24,7 +25,7 @@ export interface FieldError {
   /** Dotted path relative to SetupContent, e.g. `environment.users[0].email`. */
   path: string;
   code: FieldErrorCode;
-  message: string;
+  message: DomainMessage;
 }
 
 // --- predicates ---
@@ -82,17 +83,17 @@ export function urlHasPassword(value: string): boolean {
   return parts?.userInfo !== undefined && parts.userInfo.includes(':');
 }
 
-/** What is wrong with an https URL, in words; undefined when it is a usable https URL with a host. */
-export function httpsUrlProblem(value: string): string | undefined {
-  if (/\s/.test(value)) return 'An address cannot contain spaces.';
+/** What is wrong with an https URL; undefined when it is a usable https URL with a host. */
+export function httpsUrlProblem(value: string): DomainMessage | undefined {
+  if (/\s/.test(value)) return domainMessage('field.url.spaces');
   const parts = splitUrl(value);
-  if (!parts || parts.scheme !== 'https') return 'Use a full address starting with https://.';
-  if (parts.userInfo !== undefined) return 'Leave out the user name: give the address only.';
-  if (parts.host === '') return 'The address has no host name after https://.';
+  if (!parts || parts.scheme !== 'https') return domainMessage('field.url.notHttps');
+  if (parts.userInfo !== undefined) return domainMessage('field.url.userName');
+  if (parts.host === '') return domainMessage('field.url.noHost');
   try {
     new URL(value);
   } catch {
-    return 'This is not a valid web address.';
+    return domainMessage('field.url.invalid');
   }
   return undefined;
 }
@@ -116,14 +117,14 @@ export const KEY_VAULT_SUFFIXES: readonly string[] = ['vault.azure.net', 'vault.
 
 export const KEY_VAULT_URI_EXAMPLE = 'https://contoso-einvoicing.vault.azure.net/';
 
-/** Every rule the vault name breaks, in words (empty when it is valid). */
-export function vaultNameProblems(name: string): string[] {
-  const problems: string[] = [];
-  if (name.length < 3 || name.length > 24) problems.push(`be 3 to 24 characters long (it has ${name.length})`);
-  if (!/^[0-9a-zA-Z-]*$/.test(name)) problems.push('use only letters, digits and hyphens');
-  if (!/^[a-zA-Z]/.test(name)) problems.push('start with a letter');
-  if (name.includes('--')) problems.push('not contain two hyphens in a row');
-  if (name.endsWith('-')) problems.push('not end with a hyphen');
+/** Every rule the vault name breaks (empty when it is valid), each said as what the name must do. */
+export function vaultNameProblems(name: string): DomainMessage[] {
+  const problems: DomainMessage[] = [];
+  if (name.length < 3 || name.length > 24) problems.push(domainMessage('field.vaultName.length', { length: name.length }));
+  if (!/^[0-9a-zA-Z-]*$/.test(name)) problems.push(domainMessage('field.vaultName.characters'));
+  if (!/^[a-zA-Z]/.test(name)) problems.push(domainMessage('field.vaultName.startLetter'));
+  if (name.includes('--')) problems.push(domainMessage('field.vaultName.doubleHyphen'));
+  if (name.endsWith('-')) problems.push(domainMessage('field.vaultName.endHyphen'));
   return problems;
 }
 
@@ -134,27 +135,20 @@ function vaultLabelOf(host: string): string | undefined {
   return suffix === undefined ? undefined : host.slice(0, host.length - suffix.length - 1);
 }
 
-/** What is wrong with a Key Vault URI, in words; undefined when it is valid. Expects a trimmed value. */
-export function keyVaultUriProblem(value: string): string | undefined {
-  const like = `Use the vault's URI, like ${KEY_VAULT_URI_EXAMPLE}`;
+/** What is wrong with a Key Vault URI; undefined when it is valid. Expects a trimmed value. */
+export function keyVaultUriProblem(value: string): DomainMessage | undefined {
+  const example = KEY_VAULT_URI_EXAMPLE;
   const parts = splitUrl(value);
-  if (!parts || parts.scheme !== 'https') return `${like} (it starts with https://).`;
-  if (parts.userInfo !== undefined) return `Leave out the user name. ${like}`;
-  if (parts.port !== undefined) return `Leave out the port. ${like}`;
-  if (/[?#]/.test(parts.rest)) return `Leave out the query. ${like}`;
-  if (parts.rest !== '' && parts.rest !== '/') return `Give the vault's URI only, without a path. ${like}`;
+  if (!parts || parts.scheme !== 'https') return domainMessage('field.vaultUri.notHttps', { example });
+  if (parts.userInfo !== undefined) return domainMessage('field.vaultUri.userName', { example });
+  if (parts.port !== undefined) return domainMessage('field.vaultUri.port', { example });
+  if (/[?#]/.test(parts.rest)) return domainMessage('field.vaultUri.query', { example });
+  if (parts.rest !== '' && parts.rest !== '/') return domainMessage('field.vaultUri.path', { example });
   const vaultName = vaultLabelOf(parts.host);
-  if (vaultName === undefined) {
-    return `This is not a Key Vault address. ${like} (in sovereign clouds the host ends in vault.azure.cn or vault.usgovcloudapi.net).`;
-  }
+  if (vaultName === undefined) return domainMessage('field.vaultUri.notKeyVault', { example });
   const problems = vaultNameProblems(vaultName);
-  if (problems.length > 0) return `The vault name must ${joinWords(problems)}. ${like}`;
+  if (problems.length > 0) return domainMessage('field.vaultUri.badName', { problems, example });
   return undefined;
-}
-
-/** "a", "a and b", "a, b and c". */
-function joinWords(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /** The vault name (lower case) of a valid Key Vault URI; undefined when the URI is not valid. */
@@ -181,11 +175,11 @@ export function normalizeKeyVaultUri(uri: string): string {
 /** Key Vault object names (secrets, certificates): 1–127 characters. */
 export const KEY_VAULT_OBJECT_NAME_MAX = 127;
 
-/** What is wrong with a Key Vault object name, in words; undefined when it is valid (length aside). */
-export function keyVaultObjectNameFormatProblem(name: string): string | undefined {
-  const like = 'like contoso-storage-sas-token';
-  if (!/^[0-9a-zA-Z-]+$/.test(name)) return `Use the item's name in Key Vault: letters, digits and hyphens only, ${like}.`;
-  if (!/^[a-zA-Z]/.test(name)) return `A Key Vault name starts with a letter, ${like}.`;
+/** What is wrong with a Key Vault object name; undefined when it is valid (length aside). */
+export function keyVaultObjectNameFormatProblem(name: string): DomainMessage | undefined {
+  const example = 'contoso-storage-sas-token';
+  if (!/^[0-9a-zA-Z-]+$/.test(name)) return domainMessage('field.keyVaultName.characters', { example });
+  if (!/^[a-zA-Z]/.test(name)) return domainMessage('field.keyVaultName.startLetter', { example });
   return undefined;
 }
 
@@ -200,13 +194,13 @@ export type Problem = Pick<FieldError, 'code' | 'message'>;
 /** A check of a non-empty, trimmed value. */
 export type Rule = (value: string) => Problem | undefined;
 /** The pasted-secret message for a value, or undefined when it does not look like a secret. */
-export type SecretCheck = (value: string) => string | undefined;
+export type SecretCheck = (value: string) => DomainMessage | undefined;
 
 export interface FieldSpec {
   /** Runs first; a hit replaces every other error of the field. */
   secret: SecretCheck;
   /** Message when the field is empty; omitted for optional fields. */
-  required?: string;
+  required?: DomainMessage;
   /** Run in order on a non-empty value; the first problem is reported. */
   rules?: readonly Rule[];
 }
@@ -242,48 +236,59 @@ export function checkField(errors: ErrorList, path: string, value: string, spec:
   }
 }
 
-const NEVER_PASTE = 'This looks like a secret value. Never paste secrets in chat';
+/** What a free-text field holds, for "… enter only the environment's name here." (a select in the catalog). */
+export type FieldWhat =
+  | 'environmentName'
+  | 'description'
+  | 'userAlias'
+  | 'userEmail'
+  | 'applicationName'
+  | 'applicationObjectId'
+  | 'numberSequenceName'
+  | 'keyVaultReferenceName'
+  | 'chainName'
+  | 'tenant';
 
 /** For free-text fields: "… — enter only the environment's name here." */
-export function secretIn(what: string): SecretCheck {
-  return (value) => (describeSecretKind(value) ? `${NEVER_PASTE} — enter only ${what} here.` : undefined);
+export function secretIn(what: FieldWhat): SecretCheck {
+  return (value) => (describeSecretKind(value) ? domainMessage('field.secret.enterOnly', { what }) : undefined);
 }
 
 /** For fields that name an object in Key Vault. */
-export const secretInKeyVaultName: SecretCheck = (value) =>
-  describeSecretKind(value) ? `${NEVER_PASTE} — give the name of the item in Key Vault instead.` : undefined;
+export const secretInKeyVaultName: SecretCheck = (value) => (describeSecretKind(value) ? domainMessage('field.secret.keyVaultName') : undefined);
+
+/** What to give instead of a SAS URL pasted in an address field (a select in the catalog). */
+export type SasAdvice = 'endpoint' | 'keyVaultUri' | 'environmentAddress';
 
 /** For URL fields: a password in the address, a SAS token, or a key in its query. */
-export function secretInUrl(sasAdvice: string): SecretCheck {
+export function secretInUrl(sasAdvice: SasAdvice): SecretCheck {
   return (value) => {
-    if (urlHasPassword(value)) {
-      return 'This address contains a password. Never paste secrets in chat — give the address without the user name and password.';
-    }
+    if (urlHasPassword(value)) return domainMessage('field.secret.password');
     const kind = describeSecretKind(value);
-    if (kind === 'sas') return `This address carries a SAS token, which is a secret. Never paste secrets in chat — ${sasAdvice}`;
-    return kind ? `${NEVER_PASTE} — give the plain address only.` : undefined;
+    if (kind === 'sas') return domainMessage('field.secret.sas', { advice: sasAdvice });
+    return kind ? domainMessage('field.secret.address') : undefined;
   };
 }
 
 /** For choice sets: the value is one of fixed options, not typed text. */
 export const fixedChoice: SecretCheck = () => undefined;
 
-export function maxLength(max: number, what: string): Rule {
+export function maxLength(max: number, what: 'name' | 'description' | 'keyVaultName'): Rule {
   return (value) => {
     const length = [...value].length;
     if (length <= max) return undefined;
-    return { code: 'too_long', message: `Keep the ${what} to ${max} characters or fewer (it has ${length}).` };
+    return { code: 'too_long', message: domainMessage('field.tooLong', { what, max, length }) };
   };
 }
 
 /** `not_unique` when the value is one of `existing` (case-insensitive). */
-export function notTaken(existing: readonly string[], message: string): Rule {
+export function notTaken(existing: readonly string[], message: DomainMessage): Rule {
   const taken = new Set(existing.map(nameKey));
   return (value) => (taken.has(nameKey(value)) ? { code: 'not_unique', message } : undefined);
 }
 
 /** `format` with the message `problemOf` gives, if any. */
-export function format(problemOf: (value: string) => string | undefined): Rule {
+export function format(problemOf: (value: string) => DomainMessage | undefined): Rule {
   return (value) => {
     const message = problemOf(value);
     return message === undefined ? undefined : { code: 'format', message };
@@ -291,7 +296,7 @@ export function format(problemOf: (value: string) => string | undefined): Rule {
 }
 
 /** `type` unless the value is exactly one of `allowed`. */
-export function oneOf(allowed: readonly string[], message: string): Rule {
+export function oneOf(allowed: readonly string[], message: DomainMessage): Rule {
   return (value) => (allowed.includes(value) ? undefined : { code: 'type', message });
 }
 
@@ -300,7 +305,7 @@ export function flagDuplicates(
   errors: ErrorList,
   values: readonly string[],
   pathOf: (index: number) => string,
-  message: string,
+  message: DomainMessage,
 ): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {

@@ -52,6 +52,7 @@ export {
   vaultNameProblems,
 } from './field-rules.js';
 import { nameKey } from '../model/names.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 export interface ValidationContext {
   /** Names of environments already recorded or requested; compared case-insensitively. */
@@ -66,16 +67,15 @@ const GUID_EXAMPLE = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const FINANCE_URL_EXAMPLE = 'https://contoso.operations.dynamics.com';
 const DATAVERSE_EXAMPLE = 'https://contoso.crm.dynamics.com/api/data/v9.1/';
 
-function withExample(problem: string | undefined, example: string): string | undefined {
-  return problem === undefined ? undefined : `${problem} ${example}`;
+/** A URL problem followed by where to find a good one: `{problem} Use the Dataverse endpoint, like …` */
+function withExample(problem: DomainMessage | undefined, address: 'dataverse' | 'finance', example: string): DomainMessage | undefined {
+  return problem === undefined ? undefined : domainMessage('field.url.withExample', { problem, address, example });
 }
 
-const objectId = format((value) =>
-  isGuid(value) ? undefined : `Use the application's Object ID from Entra ID: a GUID like ${GUID_EXAMPLE}.`,
-);
-const email = format((value) => (isEmail(value) ? undefined : 'This is not an email address. Use one like name@contoso.com.'));
+const objectId = format((value) => (isGuid(value) ? undefined : domainMessage('field.objectId.format', { example: GUID_EXAMPLE })));
+const email = format((value) => (isEmail(value) ? undefined : domainMessage('field.email.format')));
 const keyVaultObjectName: readonly Rule[] = [
-  maxLength(KEY_VAULT_OBJECT_NAME_MAX, 'Key Vault name'),
+  maxLength(KEY_VAULT_OBJECT_NAME_MAX, 'keyVaultName'),
   format(keyVaultObjectNameFormatProblem),
 ];
 
@@ -84,36 +84,36 @@ const keyVaultObjectName: readonly Rule[] = [
 export function validateEnvironment(env: ServiceEnvironment, ctx: ValidationContext): FieldError[] {
   const errors = new ErrorList();
   checkField(errors, 'environment.name', env.name, {
-    secret: secretIn("the environment's name"),
-    required: 'Give the service environment a name, like Contoso-UAT or Contoso-PROD.',
+    secret: secretIn('environmentName'),
+    required: domainMessage('field.environmentName.required'),
     rules: [
       maxLength(ENVIRONMENT_NAME_MAX, 'name'),
       notTaken(
         ctx.existingEnvironmentNames,
-        'A service environment with this name is already recorded or requested. Choose another name, like Contoso-UAT-2.',
+        domainMessage('field.environmentName.taken'),
       ),
     ],
   });
   checkField(errors, 'environment.description', env.description, {
-    secret: secretIn('a description'),
+    secret: secretIn('description'),
     rules: [maxLength(ENVIRONMENT_DESCRIPTION_MAX, 'description')],
   });
 
   if (env.users.length === 0) {
     errors.add('environment.users', {
       code: 'required',
-      message: 'Add at least one user (User ID and email) who may deploy Globalization features to this environment.',
+      message: domainMessage('field.users.required'),
     });
   }
   env.users.forEach((user, index) => {
     const path = `environment.users[${index}]`;
     checkField(errors, `${path}.userId`, user.userId, {
-      secret: secretIn("the user's alias"),
-      required: "Give the user's User ID (alias), like jdoe.",
+      secret: secretIn('userAlias'),
+      required: domainMessage('field.userId.required'),
     });
     checkField(errors, `${path}.email`, user.email, {
-      secret: secretIn("the user's email address"),
-      required: "Give the user's email address, like name@contoso.com.",
+      secret: secretIn('userEmail'),
+      required: domainMessage('field.email.required'),
       rules: [email],
     });
   });
@@ -121,18 +121,18 @@ export function validateEnvironment(env: ServiceEnvironment, ctx: ValidationCont
     errors,
     env.users.map((user) => user.userId),
     (index) => `environment.users[${index}].userId`,
-    'This User ID is already listed above. Remove this row or give another user.',
+    domainMessage('field.userId.duplicate'),
   );
 
   env.externalApplications.forEach((app, index) => {
     const path = `environment.externalApplications[${index}]`;
     checkField(errors, `${path}.name`, app.name, {
-      secret: secretIn("the application's name"),
-      required: 'Give the application a name, like Contoso invoice gateway.',
+      secret: secretIn('applicationName'),
+      required: domainMessage('field.externalApplicationName.required'),
     });
     checkField(errors, `${path}.objectId`, app.objectId, {
-      secret: secretIn("the application's Object ID"),
-      required: `Give the application's Object ID from Entra ID, like ${GUID_EXAMPLE}.`,
+      secret: secretIn('applicationObjectId'),
+      required: domainMessage('field.objectId.required', { example: GUID_EXAMPLE }),
       rules: [objectId],
     });
   });
@@ -140,27 +140,27 @@ export function validateEnvironment(env: ServiceEnvironment, ctx: ValidationCont
     errors,
     env.externalApplications.map((app) => app.objectId),
     (index) => `environment.externalApplications[${index}].objectId`,
-    'This Object ID is already listed above. List each application once.',
+    domainMessage('field.objectId.duplicate'),
   );
 
   env.numberSequences.forEach((sequence, index) => {
     const path = `environment.numberSequences[${index}]`;
     checkField(errors, `${path}.name`, sequence.name, {
-      secret: secretIn("the number sequence's name"),
-      required: 'Give the number sequence a name, like INV-NO.',
+      secret: secretIn('numberSequenceName'),
+      required: domainMessage('field.numberSequenceName.required'),
     });
-    checkField(errors, `${path}.description`, sequence.description, { secret: secretIn('a description') });
+    checkField(errors, `${path}.description`, sequence.description, { secret: secretIn('description') });
   });
   flagDuplicates(
     errors,
     env.numberSequences.map((sequence) => sequence.name),
     (index) => `environment.numberSequences[${index}].name`,
-    'A number sequence with this name is already listed above. Give each sequence its own name.',
+    domainMessage('field.numberSequenceName.duplicate'),
   );
 
   checkField(errors, 'environment.dataverseEndpointUri', env.dataverseEndpointUri, {
-    secret: secretInUrl('give the endpoint address only.'),
-    rules: [format((value) => withExample(httpsUrlProblem(value), `Use the Dataverse endpoint, like ${DATAVERSE_EXAMPLE}`))],
+    secret: secretInUrl('endpoint'),
+    rules: [format((value) => withExample(httpsUrlProblem(value), 'dataverse', DATAVERSE_EXAMPLE))],
   });
   return errors.items;
 }
@@ -170,26 +170,24 @@ export function validateEnvironment(env: ServiceEnvironment, ctx: ValidationCont
 export function validateKeyVault(kv: KeyVaultReference, ctx: ValidationContext): FieldError[] {
   const errors = new ErrorList();
   checkField(errors, 'keyVault.name', kv.name, {
-    secret: secretIn("the Key Vault reference's name"),
-    required: 'Give the Key Vault reference a name, like Contoso-einvoicing-KV.',
+    secret: secretIn('keyVaultReferenceName'),
+    required: domainMessage('field.keyVaultReferenceName.required'),
     rules: [
       notTaken(
         ctx.existingKeyVaultReferenceNames,
-        'A Key Vault reference with this name is already recorded or requested. Choose another name.',
+        domainMessage('field.keyVaultReferenceName.taken'),
       ),
     ],
   });
-  checkField(errors, 'keyVault.description', kv.description, { secret: secretIn('a description') });
+  checkField(errors, 'keyVault.description', kv.description, { secret: secretIn('description') });
   checkField(errors, 'keyVault.keyVaultUri', kv.keyVaultUri, {
-    secret: secretInUrl(
-      "store the SAS URL as a secret in Key Vault and give that secret's name under Storage SAS token secret. Here, give only the vault's URI.",
-    ),
-    required: `Give the vault's URI, like ${KEY_VAULT_URI_EXAMPLE}`,
+    secret: secretInUrl('keyVaultUri'),
+    required: domainMessage('field.vaultUri.required', { example: KEY_VAULT_URI_EXAMPLE }),
     rules: [format(keyVaultUriProblem)],
   });
   checkField(errors, 'keyVault.storageSasSecretName', kv.storageSasSecretName, {
     secret: secretInKeyVaultName,
-    required: 'Give the name of the secret in Key Vault that holds the storage SAS URL, like contoso-storage-sas-token.',
+    required: domainMessage('field.sasSecretName.required'),
     rules: keyVaultObjectName,
   });
   validateItems(errors, kv);
@@ -202,14 +200,14 @@ function validateItems(errors: ErrorList, kv: KeyVaultReference): void {
     const path = `keyVault.items[${index}]`;
     checkField(errors, `${path}.name`, item.name, {
       secret: secretInKeyVaultName,
-      required: "Give the item's name in Key Vault, like contoso-signing-certificate.",
+      required: domainMessage('field.itemName.required'),
       rules: keyVaultObjectName,
     });
-    checkField(errors, `${path}.description`, item.description, { secret: secretIn('a description') });
+    checkField(errors, `${path}.description`, item.description, { secret: secretIn('description') });
     checkField(errors, `${path}.type`, item.type, {
       secret: fixedChoice,
-      required: 'Choose Secret or Certificate.',
-      rules: [oneOf(ITEM_TYPES, 'Choose Secret or Certificate.')],
+      required: domainMessage('field.itemType.choose'),
+      rules: [oneOf(ITEM_TYPES, domainMessage('field.itemType.choose'))],
     });
   });
 
@@ -223,12 +221,12 @@ function validateItems(errors: ErrorList, kv: KeyVaultReference): void {
     if (name === sasName && item.type === 'Certificate') {
       errors.add(`${path}.type`, {
         code: 'type',
-        message: "The storage SAS token item must be a Secret. This row repeats the SAS secret's name: remove it, or give the certificate's own name.",
+        message: domainMessage('field.item.sasNotCertificate'),
       });
     } else if (name === sasName) {
-      errors.add(`${path}.name`, { code: 'duplicate', message: 'This is the storage SAS token secret, already named above. Remove this row.' });
+      errors.add(`${path}.name`, { code: 'duplicate', message: domainMessage('field.item.repeatsSas') });
     } else if (seen.has(name)) {
-      errors.add(`${path}.name`, { code: 'duplicate', message: 'This item is already listed above (Key Vault names ignore case). Remove this row.' });
+      errors.add(`${path}.name`, { code: 'duplicate', message: domainMessage('field.item.duplicate') });
     }
     seen.add(name);
   });
@@ -242,16 +240,16 @@ function chainMember(kv: KeyVaultReference): Rule {
   return (value) => {
     const name = nameKey(value);
     if (name === sasName) {
-      return { code: 'type', message: 'This is the storage SAS token secret, not a certificate. Choose a Certificate item.' };
+      return { code: 'type', message: domainMessage('field.chainMember.isSas') };
     }
     const type = typeOf.get(name);
     if (type === undefined) {
       return {
         code: 'reference',
-        message: 'No item of this Key Vault reference has this name. Add it as a Certificate item first, or choose a listed certificate.',
+        message: domainMessage('field.chainMember.unknown'),
       };
     }
-    if (type !== 'Certificate') return { code: 'type', message: 'This item is a Secret. A chain lists Certificate items only.' };
+    if (type !== 'Certificate') return { code: 'type', message: domainMessage('field.chainMember.secret') };
     return undefined;
   };
 }
@@ -261,20 +259,20 @@ function validateChains(errors: ErrorList, kv: KeyVaultReference): void {
   kv.chains.forEach((chain, index) => {
     const path = `keyVault.chains[${index}]`;
     checkField(errors, `${path}.name`, chain.name, {
-      secret: secretIn("the chain's name"),
-      required: 'Give the certificate chain a name, like Contoso signing chain.',
+      secret: secretIn('chainName'),
+      required: domainMessage('field.chainName.required'),
     });
-    checkField(errors, `${path}.description`, chain.description, { secret: secretIn('a description') });
+    checkField(errors, `${path}.description`, chain.description, { secret: secretIn('description') });
     if (chain.certificates.length === 0) {
       errors.add(`${path}.certificates`, {
         code: 'required',
-        message: "Add the chain's certificates: root CA first, end-user certificate last.",
+        message: domainMessage('field.chain.certificatesRequired'),
       });
     }
     chain.certificates.forEach((certificate, position) => {
       checkField(errors, `${path}.certificates[${position}]`, certificate, {
         secret: secretInKeyVaultName,
-        required: 'Choose a Certificate item for this position, or remove it.',
+        required: domainMessage('field.chainMember.required'),
         rules: [member],
       });
     });
@@ -282,14 +280,14 @@ function validateChains(errors: ErrorList, kv: KeyVaultReference): void {
       errors,
       chain.certificates,
       (position) => `${path}.certificates[${position}]`,
-      'This certificate is already in this chain. List each certificate once, root CA first.',
+      domainMessage('field.chainMember.duplicate'),
     );
   });
   flagDuplicates(
     errors,
     kv.chains.map((chain) => chain.name),
     (index) => `keyVault.chains[${index}].name`,
-    'Another chain already has this name. Give each chain its own name.',
+    domainMessage('field.chainName.duplicate'),
   );
 }
 
@@ -297,13 +295,13 @@ function validateChains(errors: ErrorList, kv: KeyVaultReference): void {
 
 export function validateConnectedApplications(apps: ConnectedApplication[]): FieldError[] {
   const errors = new ErrorList();
-  const typeMessage = `Choose the application type: ${CONNECTED_APPLICATION_TYPES.join(' or ')}.`;
-  const tenantMessage = `Use the tenant ID (a GUID like ${GUID_EXAMPLE}) or the tenant's domain, like contoso.onmicrosoft.com.`;
+  const typeMessage = domainMessage('field.applicationType.choose', { finance: CONNECTED_APPLICATION_TYPES[0], supplyChain: CONNECTED_APPLICATION_TYPES[1] });
+  const tenantMessage = domainMessage('field.tenant.format', { example: GUID_EXAMPLE });
   apps.forEach((app, index) => {
     const path = `connectedApplications[${index}]`;
     checkField(errors, `${path}.name`, app.name, {
-      secret: secretIn("the application's name"),
-      required: 'Give the connected application a name, like Contoso Finance PROD.',
+      secret: secretIn('applicationName'),
+      required: domainMessage('field.connectedApplicationName.required'),
     });
     checkField(errors, `${path}.type`, app.type, {
       secret: fixedChoice,
@@ -311,13 +309,13 @@ export function validateConnectedApplications(apps: ConnectedApplication[]): Fie
       rules: [oneOf(CONNECTED_APPLICATION_TYPES, typeMessage)],
     });
     checkField(errors, `${path}.applicationUrl`, app.applicationUrl, {
-      secret: secretInUrl("give the environment's address only."),
-      required: `Give the Finance environment's URL, like ${FINANCE_URL_EXAMPLE}`,
-      rules: [format((value) => withExample(httpsUrlProblem(value), `Use the environment's URL, like ${FINANCE_URL_EXAMPLE}`))],
+      secret: secretInUrl('environmentAddress'),
+      required: domainMessage('field.applicationUrl.required', { example: FINANCE_URL_EXAMPLE }),
+      rules: [format((value) => withExample(httpsUrlProblem(value), 'finance', FINANCE_URL_EXAMPLE))],
     });
     checkField(errors, `${path}.tenant`, app.tenant, {
-      secret: secretIn("the tenant's ID or domain"),
-      required: `Give the environment's tenant. ${tenantMessage}`,
+      secret: secretIn('tenant'),
+      required: domainMessage('field.tenant.required', { example: GUID_EXAMPLE }),
       rules: [format((value) => (isGuid(value) || isDomainName(value) ? undefined : tenantMessage))],
     });
   });
@@ -325,7 +323,7 @@ export function validateConnectedApplications(apps: ConnectedApplication[]): Fie
     errors,
     apps.map((app) => app.name),
     (index) => `connectedApplications[${index}].name`,
-    'Another connected application already has this name. Give each its own name.',
+    domainMessage('field.connectedApplicationName.duplicate'),
   );
   return errors.items;
 }

@@ -57,7 +57,7 @@ describe('history <environment>', () => {
     const second = cardText(admin.card);
     expect(second).toContain('page 2 of 2');
     expect(second).toContain('entries 11–11 of 11');
-    expect(second).toContain(`Requested by Riley Requester: environment hist-env, Key Vault reference hist-env-kv, 0 connected app(s)`);
+    expect(second).toContain(`Requested by Riley Requester: environment hist-env, Key Vault reference hist-env-kv, 0 connected apps`);
     expect(listedRequests(second)).toEqual([ids[0]]);
     expect(actionsOf(admin.card).map((action) => action.title)).toEqual(['Newer']);
 

@@ -251,7 +251,7 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await tab.locator('#history-page', { hasText: 'Page 2 of 2' }).waitFor();
     const oldest = await tab.locator('#history-trail tbody th').allTextContents();
     expect(oldest).toHaveLength(5);
-    expect(oldest.at(-1)).toBe('Requested by Riley Requester: environment riley-uat, Key Vault reference riley-uat-kv, 1 connected app(s)');
+    expect(oldest.at(-1)).toBe('Requested by Riley Requester: environment riley-uat, Key Vault reference riley-uat-kv, 1 connected app');
     await tab.locator('#history-newer').click();
     await tab.locator('#history-page', { hasText: 'Page 1 of 2' }).waitFor();
     await tab.locator('#history-trail tbody tr').first().getByRole('button', { name: changeId }).click();

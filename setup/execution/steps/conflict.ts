@@ -3,6 +3,7 @@
  * its step fails without applying anything and says what changed in between (used by the version
  * check, the change and the retirement).
  */
+import { domainMessage, type DomainText } from '../../model/messages.js';
 import { describeChange, diffSetup, type SetupChange } from '../../model/setup-diff.js';
 import type { SetupRequest } from '../../model/request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from '../../registry/registry.js';
@@ -30,13 +31,15 @@ export async function conflictResult(request: SetupRequest, current: RecordedEnv
   const between = recorded ? diffSetup(before, recorded.content) : [];
   const changedBy = changedSince(current, baseRevision);
   const name = current.environment.name;
-  const by = changedBy.length > 0 ? ` by ${changedBy.join(', ')}` : '';
-  const lines = [
+  const by = changedBy.join(', ');
+  const headline =
     current.status === 'Retired'
-      ? `Not applied: ${name} was retired${by} after this request was built on version ${baseRevision}.`
-      : `Not applied: ${name} is at version ${revisionOf(current)}, not ${baseRevision}: it was changed${by} after this request was built.`,
-    ...(between.length > 0 ? ['What changed in between:', ...between.slice(0, BETWEEN_LINES).map(betweenLine)] : []),
-    ...(between.length > BETWEEN_LINES ? [`… and ${between.length - BETWEEN_LINES} more`] : []),
+      ? domainMessage(by ? 'step.conflict.retiredBy' : 'step.conflict.retired', { environment: name, base: baseRevision, by })
+      : domainMessage(by ? 'step.conflict.changedBy' : 'step.conflict.changed', { environment: name, version: revisionOf(current), base: baseRevision, by });
+  const lines: DomainText[] = [
+    headline,
+    ...(between.length > 0 ? [domainMessage('step.conflict.between'), ...between.slice(0, BETWEEN_LINES).map(betweenLine)] : []),
+    ...(between.length > BETWEEN_LINES ? [domainMessage('step.andMore', { count: between.length - BETWEEN_LINES })] : []),
   ];
   return { status: 'failed', messages: lines, conflict: { baseRevision, currentRevision: revisionOf(current), changedBy, between, at: now } };
 }

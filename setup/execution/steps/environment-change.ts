@@ -3,6 +3,7 @@
  * Published, unless only number sequences changed), and the Key Vault reference with what this
  * run verified when the change touches it.
  */
+import { domainMessage } from '../../model/messages.js';
 import { isFieldChange, touchesOnlyNumberSequences } from '../../model/setup-diff.js';
 import type { SetupRequest } from '../../model/request.js';
 import { EnvironmentVersionConflict, revisionOf, type RecordedEnvironment } from '../../registry/registry.js';
@@ -16,11 +17,10 @@ function touchesKeyVault(request: SetupRequest): boolean {
 
 export const environmentChangeStep: StepBody = async ({ request, parts, dryRun, now }) => {
   const change = request.change;
-  if (!change) return { status: 'failed', messages: ['This request carries no change.'] };
+  if (!change) return { status: 'failed', messages: [domainMessage('step.noChange')] };
   const keepStatus = touchesOnlyNumberSequences(change.diff);
   if (dryRun) {
-    const status = keepStatus ? 'its status would stay as it is (number sequences apply without publishing)' : 'a published environment would be Changed until published again';
-    return { status: 'ok', messages: [`Dry run: the change would be recorded as version ${change.baseRevision + 1}; ${status}.`] };
+    return { status: 'ok', messages: [domainMessage(keepStatus ? 'step.dryRun.changeKeepsStatus' : 'step.dryRun.change', { version: change.baseRevision + 1 })] };
   }
   let recorded: RecordedEnvironment;
   try {
@@ -33,6 +33,6 @@ export const environmentChangeStep: StepBody = async ({ request, parts, dryRun, 
     const verification = (request.execution?.steps ?? []).find((candidate) => candidate.kind === 'keyVault')?.verification;
     await parts.registry.changeKeyVaultReference(request.id, request.content.keyVault, verification);
   }
-  const status = keepStatus ? `Status stays ${recorded.status}: number sequences apply without publishing.` : `Status: ${recorded.status}.`;
-  return { status: 'ok', messages: [`Recorded as version ${revisionOf(recorded)}.`, status] };
+  const status = keepStatus ? domainMessage('step.statusStays', { status: recorded.status }) : domainMessage('step.status', { status: recorded.status });
+  return { status: 'ok', messages: [domainMessage('step.recordedAsVersion', { version: revisionOf(recorded) }), status] };
 };

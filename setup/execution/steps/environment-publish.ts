@@ -3,6 +3,7 @@
  * preconditions hold: it has users, and the storage SAS token secret was verified — by this
  * run, or for a change that did not touch it, when it was recorded.
  */
+import { domainMessage } from '../../model/messages.js';
 import type { KeyVaultVerification } from '../../model/verification.js';
 import type { SetupRequest } from '../../model/request.js';
 import type { Registry } from '../../registry/registry.js';
@@ -19,12 +20,12 @@ async function storageSasFinding(request: SetupRequest, registry: Registry): Pro
 export const environmentPublishStep: StepBody = async ({ request, parts, dryRun }) => {
   const { content } = request;
   const sas = await storageSasFinding(request, parts.registry);
-  if (content.environment.users.length === 0) return { status: 'failed', messages: ['Cannot publish: the environment has no users.'] };
+  if (content.environment.users.length === 0) return { status: 'failed', messages: [domainMessage('step.publish.noUsers')] };
   if (!sas || sas.outcome === 'failed') {
-    const fix = request.change ? ` Renew it, type verify ${content.environment.name} to check it, then press Retry.` : '';
-    return { status: 'failed', messages: [`Cannot publish: the storage SAS token secret was not verified.${fix}`] };
+    const said = request.change ? domainMessage('step.publish.sasNotVerifiedRenew', { environment: content.environment.name }) : domainMessage('step.publish.sasNotVerified');
+    return { status: 'failed', messages: [said] };
   }
-  if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be published.`] };
+  if (dryRun) return { status: 'ok', messages: [domainMessage('step.dryRun.publish', { environment: content.environment.name })] };
   const published = await parts.registry.publishEnvironment(content.environment.name);
-  return { status: 'ok', messages: [`Status: ${published.status}.`] };
+  return { status: 'ok', messages: [domainMessage('step.status', { status: published.status })] };
 };

@@ -1,9 +1,10 @@
 /** Record the service environment, Not published (a new setup). */
+import { domainMessage } from '../../model/messages.js';
 import type { StepBody } from './step.js';
 
 export const environmentRecordStep: StepBody = async ({ request, parts, dryRun, replaces }) => {
   const { content } = request;
-  if (dryRun) return { status: 'ok', messages: [`Dry run: ${content.environment.name} would be recorded as Not published.`] };
+  if (dryRun) return { status: 'ok', messages: [domainMessage('step.dryRun.record', { environment: content.environment.name })] };
   const recorded = await parts.registry.recordEnvironment(request.id, content.environment, content.keyVault, replaces);
-  return { status: 'ok', messages: [`Recorded as ${recorded.status}.`] };
+  return { status: 'ok', messages: [domainMessage('step.recordedAs', { status: recorded.status })] };
 };

@@ -4,6 +4,7 @@
  * after a crash (or by Retry) finds what it already did (the registry recognises its own
  * records) and does not do it again.
  */
+import type { DomainText } from '../../model/messages.js';
 import type { ExecutionStep } from '../../model/execution.js';
 import type { ChangeConflict, SetupRequest } from '../../model/request.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../../model/verification.js';
@@ -12,7 +13,8 @@ import type { ServiceUseWords } from '../../service-access/index.js';
 
 export interface StepResult {
   status: CheckOutcome;
-  messages: string[];
+  /** What the step found, as messages (the card says them in the reader's words). */
+  messages: DomainText[];
   verification?: KeyVaultVerification;
   connection?: ConnectionCheck;
   /** Set (with status failed) when the environment was found at a later version. */

@@ -31,12 +31,13 @@ import { changeOfDraft, unchangeableReason } from '../../../setup/requests/chang
 import { diffSetup } from '../../../setup/model/setup-diff.js';
 import { FIX_NOTICE, SECRET_NOTICE } from '../../../dialogs/form-step-dialog.js';
 import { REFUSALS, STALE_NOTICE } from '../../../dialogs/setup-context.js';
-import { refuseCancel, refuseDecision, settledSentence, type Refusal } from '../../../setup/policy/approval-policy.js';
+import { refuseCancel, refuseDecision, settledMessage, type Refusal } from '../../../setup/policy/approval-policy.js';
 import type { AuditAction, AuditEntry } from '../../../setup/audit/audit.js';
 import { type ExecutionStep, type StepStatus } from '../../../setup/model/execution.js';
 import { planFor } from '../../../setup/execution/plans.js';
 import { emptySetupContent, type SetupContent } from '../../../setup/model/content.js';
-import { conflictSentence, refuseRebuild, refuseResubmit, refuseRetry } from '../../../setup/policy/recovery-policy.js';
+import { english } from '../../fixtures/english.js';
+import { conflictMessage, refuseRebuild, refuseResubmit, refuseRetry } from '../../../setup/policy/recovery-policy.js';
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../../setup/registry/registry.js';
 import type { RequestStatus, SetupRequest } from '../../../setup/model/request.js';
 import { cardProblems, placeholderProblem, stepLinesOf, STEP_STATUS_WORDS } from '../../harness/card-check.js';
@@ -405,11 +406,11 @@ describe('every refusal and notice text', () => {
     ...Object.values(REFUSALS),
     NOT_A_REQUESTER_TEXT,
     ...NOTICES.map((notice) => notice.text),
-    ...states.map(settledSentence),
-    ...refusals.map((refusal) => refusal.message),
-    ...states.map(conflictSentence),
-    unchangeableReason('nowhere-env', undefined, 'change'),
-    unchangeableReason('nowhere-env', undefined, 'retire'),
+    ...states.map(settledMessage).map(english),
+    ...refusals.map((refusal) => english(refusal.message)),
+    ...states.map(conflictMessage).map(english),
+    english(unchangeableReason('nowhere-env', undefined, 'change') ?? ''),
+    english(unchangeableReason('nowhere-env', undefined, 'retire') ?? ''),
   ].filter((text): text is string => text !== undefined);
 
   test('the policies refuse in every way a click can be wrong', () => {

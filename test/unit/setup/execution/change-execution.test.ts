@@ -3,6 +3,7 @@
  * request, compare-and-set on the version a change was built on), and the executor running them
  * against a real embedded store with plain fakes of the Key Vault and connection ports.
  */
+import { englishAll, saidStep } from '../../../fixtures/english.js';
 import type { AuditLog } from '../../../../setup/audit/audit.js';
 import { changeOfDraft } from '../../../../setup/requests/change-requests.js';
 import { changePlan, planOf, retirePlan } from '../../../../setup/execution/plans.js';
@@ -241,7 +242,7 @@ describe('the executor runs a change', () => {
     await executor().execute('SR-0002');
     const request = await stored('SR-0002');
     expect(request.status).toBe('succeeded');
-    expect(request.execution?.steps.map((step) => [step.title, step.messages])).toEqual([
+    expect(request.execution?.steps.map((step) => [step.title, englishAll(step.messages)])).toEqual([
       ['Check that Contoso-UAT is still at version 1', ['Contoso-UAT is at version 1, as when this was asked.']],
       ['Apply the change to service environment Contoso-UAT', ['Recorded as version 2.', 'Status: Changed.']],
       ['Publish service environment Contoso-UAT', ['Status: Published.']],
@@ -283,7 +284,7 @@ describe('the executor runs a change', () => {
       ['versionCheck', 'ok', 1],
       ['environmentChange', 'ok', 1],
     ]);
-    expect((await stored('SR-0002')).execution?.steps[1].messages).toEqual(['Recorded as version 2.', 'Status stays Published: number sequences apply without publishing.']);
+    expect(englishAll((await stored('SR-0002')).execution?.steps[1].messages)).toEqual(['Recorded as version 2.', 'Status stays Published: number sequences apply without publishing.']);
     expect(await registry.environment('Contoso-UAT')).toMatchObject({ status: 'Published', revision: 2 });
   });
 
@@ -295,7 +296,7 @@ describe('the executor runs a change', () => {
     const second = await stored('SR-0003');
     expect(second.status).toBe('failed');
     expect(second.execution?.steps.map((step) => step.status)).toEqual(['failed', 'skipped', 'skipped']);
-    expect(second.execution?.steps[0].messages).toEqual([
+    expect(englishAll(second.execution?.steps[0].messages)).toEqual([
       'Not applied: Contoso-UAT is at version 2, not 1: it was changed by SR-0002 after this request was built.',
       'What changed in between:',
       'Added · user bob (bob@contoso.com)',
@@ -371,6 +372,6 @@ describe('the executor runs a change', () => {
     ]);
     expect(await registry.environment('Contoso-UAT')).toMatchObject({ status: 'Retired', revision: 2, connectedApplications: [] });
     await executor().execute('SR-0005');
-    expect((await stored('SR-0005')).execution?.steps[0].messages[0]).toBe('Not applied: Contoso-UAT was retired by SR-0004 after this request was built on version 1.');
+    expect(englishAll((await stored('SR-0005')).execution?.steps[0].messages)?.[0]).toBe('Not applied: Contoso-UAT was retired by SR-0004 after this request was built on version 1.');
   });
 });

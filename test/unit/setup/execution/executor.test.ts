@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../../../setup/audit/audit.js';
+import { englishAll, saidStep } from '../../../fixtures/english.js';
 import { type ExecutionStep } from '../../../../setup/model/execution.js';
 import { planFor } from '../../../../setup/execution/plans.js';
 import { Executor } from '../../../../setup/execution/executor.js';
@@ -204,10 +205,10 @@ describe('the plan', () => {
     ]);
     const finished = request.execution?.steps.map((step) => Date.parse(step.finishedAt ?? '')) ?? [];
     expect([...finished].sort((a, b) => a - b)).toEqual(finished);
-    expect(request.execution?.steps[0].messages).toEqual([`✅ OK · ${SAS} (storage SAS secret): verified`, '✅ OK · contoso-signing (Certificate): verified']);
-    expect(request.execution?.steps[1].messages).toEqual(['Recorded as Not published.']);
-    expect(request.execution?.steps[2].messages).toEqual(['Status: Published.']);
-    expect(request.execution?.steps[3].messages).toEqual(['Check connection: answered HTTP 200 in 120 ms', 'Recorded and linked to Contoso-UAT.']);
+    expect(englishAll(request.execution?.steps[0].messages)).toEqual([`✅ OK · ${SAS} (storage SAS secret): verified`, '✅ OK · contoso-signing (Certificate): verified']);
+    expect(englishAll(request.execution?.steps[1].messages)).toEqual(['Recorded as Not published.']);
+    expect(englishAll(request.execution?.steps[2].messages)).toEqual(['Status: Published.']);
+    expect(englishAll(request.execution?.steps[3].messages)).toEqual(['Check connection: answered HTTP 200 in 120 ms', 'Recorded and linked to Contoso-UAT.']);
 
     expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso UAT', 'Contoso TEST']);
     expect((await registry.connectedApplication('Contoso TEST'))?.environments).toEqual(['Contoso-UAT']);
@@ -290,9 +291,9 @@ describe('outcomes', () => {
     const request = await stored();
     expect(request.status).toBe('failed');
     expect(request.execution?.steps.map((step) => step.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(request.execution?.steps[0].messages[0]).toBe('Access denied: grant the e-Invoicing Service Get and List.');
+    expect(englishAll(request.execution?.steps[0].messages)?.[0]).toBe('Access denied: grant the e-Invoicing Service Get and List.');
     for (const step of request.execution?.steps.slice(1) ?? []) {
-      expect(step.messages).toEqual(['not run: an earlier step failed']);
+      expect(englishAll(step.messages)).toEqual(['not run: an earlier step failed']);
       expect(step.attempts).toBe(0);
     }
     expect(checker.calls).toEqual([]);
@@ -309,7 +310,7 @@ describe('outcomes', () => {
     const request = await stored();
     expect(request.status).toBe('succeeded');
     expect(request.execution?.steps.map((step) => step.status)).toEqual(['warning', 'ok', 'ok', 'warning', 'warning']);
-    expect(request.execution?.steps[0].messages).toContain(`⚠️ Warning · ${SAS} (storage SAS secret): SAS finding (warning)`);
+    expect(englishAll(request.execution?.steps[0].messages)).toContain(`⚠️ Warning · ${SAS} (storage SAS secret): SAS finding (warning)`);
     expect((await registry.environment('Contoso-UAT'))?.status).toBe('Published');
     expect((await registry.keyVaultReference('Contoso-KV'))?.verification.outcome).toBe('warning');
     expect((await registry.environment('Contoso-UAT'))?.connectedApplications).toEqual(['Contoso UAT', 'Contoso TEST']);
@@ -345,10 +346,10 @@ describe('outcomes', () => {
     expect(await registry.keyVaultReference(content().keyVault.name)).toBeUndefined();
     expect(await registry.connectedApplication('Contoso UAT')).toBeUndefined();
     const [kv, record, publish, app] = request.execution?.steps ?? [];
-    expect(kv.messages).toContain('Dry run: the Key Vault reference was not recorded.');
-    expect(record.messages).toEqual(['Dry run: Contoso-UAT would be recorded as Not published.']);
-    expect(publish.messages).toEqual(['Dry run: Contoso-UAT would be published.']);
-    expect(app.messages).toContain('Dry run: Contoso UAT would be recorded and linked to Contoso-UAT.');
+    expect(englishAll(kv.messages)).toContain('Dry run: the Key Vault reference was not recorded.');
+    expect(englishAll(record.messages)).toEqual(['Dry run: Contoso-UAT would be recorded as Not published.']);
+    expect(englishAll(publish.messages)).toEqual(['Dry run: Contoso-UAT would be published.']);
+    expect(englishAll(app.messages)).toContain('Dry run: Contoso UAT would be recorded and linked to Contoso-UAT.');
     expect((await audit.entries(ID)).at(-1)).toMatchObject({ action: 'succeeded', details: { dryRun: true } });
   });
 
@@ -361,7 +362,7 @@ describe('outcomes', () => {
     const request = await stored();
     expect(request.status).toBe('failed');
     expect(request.execution?.steps.map((step) => step.status)).toEqual(['ok', 'ok', 'ok', 'failed', 'skipped']);
-    expect(request.execution?.steps[3].messages).toEqual(['connect ECONNRESET 10.0.0.4:443']);
+    expect(englishAll(request.execution?.steps[3].messages)).toEqual(['connect ECONNRESET 10.0.0.4:443']);
     expect(logged.filter((entry) => entry.level === 'error')).toHaveLength(1);
     expect(await auditTrail()).toEqual(['execution_started', 'step_finished ok', 'step_finished ok', 'step_finished ok', 'step_finished failed', 'failed']);
   });
@@ -372,7 +373,7 @@ describe('outcomes', () => {
     await executor(new FakeVerifier(() => verification('ok'))).execute(ID);
     const [, record] = await steps();
     expect(record.status).toBe('failed');
-    expect(record.messages).toEqual(['Service environment Contoso-UAT is already recorded by SR-0099']);
+    expect(englishAll(record.messages)).toEqual(['Service environment Contoso-UAT is already recorded by SR-0099']);
     expect((await stored()).status).toBe('failed');
   });
 
@@ -383,7 +384,7 @@ describe('outcomes', () => {
     });
     await executor(verifier).execute(ID);
     expect((await steps()).map((step) => step.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect((await steps())[0].messages).toEqual(['The vault contoso-einvoicing did not answer within 10 s.']);
+    expect(englishAll((await steps())[0].messages)).toEqual(['The vault contoso-einvoicing did not answer within 10 s.']);
   });
 });
 
@@ -394,7 +395,7 @@ describe('publishing', () => {
     await executor(new FakeVerifier(() => verification('warning', 'failed')), checker).execute(ID);
     const request = await stored();
     expect(request.execution?.steps.map((step) => step.status)).toEqual(['warning', 'ok', 'failed', 'skipped', 'skipped']);
-    expect(request.execution?.steps[2].messages).toEqual(['Cannot publish: the storage SAS token secret was not verified.']);
+    expect(englishAll(request.execution?.steps[2].messages)).toEqual(['Cannot publish: the storage SAS token secret was not verified.']);
     expect(request.status).toBe('failed');
     expect((await registry.environment('Contoso-UAT'))?.status).toBe('Not published');
     expect(checker.calls).toEqual([]);
@@ -405,7 +406,7 @@ describe('publishing', () => {
     const withoutSas = (): KeyVaultVerification => ({ ...verification('ok'), items: verification('ok').items.filter((item) => !item.isStorageSas) });
     await executor(new FakeVerifier(withoutSas)).execute(ID);
     const [, , publish] = await steps();
-    expect(publish).toMatchObject({ status: 'failed', messages: ['Cannot publish: the storage SAS token secret was not verified.'] });
+    expect(saidStep(publish)).toMatchObject({ status: 'failed', messages: ['Cannot publish: the storage SAS token secret was not verified.'] });
   });
 
   test('refuses an environment without users', async () => {
@@ -414,7 +415,7 @@ describe('publishing', () => {
     await requests.create(ID, storedRequest({ content: noUsers }));
     await executor(new FakeVerifier(() => verification('ok'))).execute(ID);
     const [, , publish] = await steps();
-    expect(publish).toMatchObject({ status: 'failed', messages: ['Cannot publish: the environment has no users.'] });
+    expect(saidStep(publish)).toMatchObject({ status: 'failed', messages: ['Cannot publish: the environment has no users.'] });
   });
 });
 
@@ -463,7 +464,7 @@ describe('resumeAll', () => {
     const after = await stored();
     expect(after.status).toBe('succeeded');
     expect(after.execution?.steps.slice(0, 2)).toEqual(before.execution?.steps.slice(0, 2));
-    expect(after.execution?.steps[2]).toMatchObject({ status: 'ok', attempts: 2, messages: ['Status: Published.'] });
+    expect(saidStep(after.execution?.steps[2])).toMatchObject({ status: 'ok', attempts: 2, messages: ['Status: Published.'] });
     expect(after.execution?.steps.slice(3).map((step) => [step.status, step.attempts])).toEqual([
       ['ok', 1],
       ['ok', 1],
@@ -639,7 +640,7 @@ describe('a resubmission', () => {
     await executor(new FakeVerifier(() => verification('ok'))).execute('SR-0003');
     const intruder = await stored('SR-0003');
     expect(intruder.status).toBe('failed');
-    expect(intruder.execution?.steps[0].messages.at(-1)).toContain('already recorded by SR-0002');
+    expect(englishAll(intruder.execution?.steps[0].messages)?.at(-1)).toContain('already recorded by SR-0002');
     expect((await registry.environment('Contoso-UAT'))?.recordedBy).toBe('SR-0002');
   });
 });

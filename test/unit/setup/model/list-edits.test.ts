@@ -1,4 +1,5 @@
 import { applyListEdit, LIST_LIMITS, type EditableList, type EditResult, type ListEdit } from '../../../../setup/model/list-edits.js';
+import { english } from '../../../fixtures/english.js';
 import type { SetupContent } from '../../../../setup/model/content.js';
 
 function deepFreeze<T>(value: T): T {
@@ -90,19 +91,22 @@ const LABELS: Record<EditableList, string> = {
   connectedApplications: 'A request holds at most 10 connected applications.',
 };
 
-function ok(result: EditResult): SetupContent {
-  if (!result.ok) throw new Error(`edit refused: ${result.reason}`);
+/** An edit's result with a refusal in the English a reader sees. */
+type SaidResult = Extract<EditResult, { ok: true }> | { ok: false; reason: string };
+
+function ok(result: SaidResult | EditResult): SetupContent {
+  if (!result.ok) throw new Error(`edit refused: ${english(result.reason)}`);
   return result.content;
 }
 
 /** Applies the edit to a frozen input and checks the input is unchanged afterwards. */
-function edit(content: SetupContent, change: ListEdit): EditResult {
+function edit(content: SetupContent, change: ListEdit): SaidResult {
   const before = structuredClone(content);
   const frozen = deepFreeze(structuredClone(content));
   const result = applyListEdit(frozen, change);
   expect(frozen).toEqual(before);
   if (result.ok) expect(result.content).not.toBe(frozen);
-  return result;
+  return result.ok ? result : { ok: false, reason: english(result.reason) };
 }
 
 const ROW_GONE = { ok: false, reason: 'That row is no longer on the card.' };
@@ -178,7 +182,7 @@ describe('removing a row', () => {
 });
 
 describe('moving a chain member', () => {
-  const certificates = (result: EditResult, chain = 0): string[] => ok(result).keyVault.chains[chain].certificates;
+  const certificates = (result: SaidResult, chain = 0): string[] => ok(result).keyVault.chains[chain].certificates;
 
   test('up swaps it with the one before', () => {
     expect(certificates(edit(sample(), { op: 'move', list: 'chainCertificates', chain: 0, member: 1, direction: 'up' }))).toEqual(['intermediate', 'root', 'leaf']);

@@ -8,6 +8,7 @@ import {
   touchesOnlyNumberSequences,
   type SetupChange,
 } from '../../../../setup/model/setup-diff.js';
+import { english } from '../../../fixtures/english.js';
 import type { SetupContent } from '../../../../setup/model/content.js';
 import { validConnectedApplication, validSetupContent } from '../../../fixtures/setup-content.js';
 
@@ -151,7 +152,7 @@ describe('rebaseChanges: the same intended change on a newer version', () => {
     expect(rebased.content.environment.users.map((user) => user.userId)).toEqual(['alice', 'dan', 'carol']);
     expect(rebased.content.keyVault.storageSasSecretName).toBe('storage-sas-renewed');
     expect(rebased.content.environment.description).toBe('their description');
-    expect(rebased.skipped.map((entry) => entry.reason)).toEqual(['storage SAS secret name is now storage-sas-renewed, changed by someone else in between']);
+    expect(rebased.skipped.map((entry) => english(entry.reason))).toEqual(['storage SAS secret name is now storage-sas-renewed, changed by someone else in between']);
     expect(rebased.applied).toHaveLength(2);
     // the newer setup itself is not touched
     expect(newer.environment.users.map((user) => user.userId)).toEqual(['alice', 'bob', 'dan']);
@@ -165,7 +166,7 @@ describe('rebaseChanges: the same intended change on a newer version', () => {
       content.environment.users[0].email = 'alice@fabrikam.com';
     }));
     const rebased = rebaseChanges(newer, [...intended, ...changeAlice]);
-    expect(rebased.skipped.map((entry) => entry.reason)).toEqual([
+    expect(rebased.skipped.map((entry) => english(entry.reason))).toEqual([
       'user bob (bob@contoso.com) was changed by someone else in between (now bob (bob@fabrikam.com))',
       'user alice (alice@fabrikam.com) was removed by someone else in between',
     ]);

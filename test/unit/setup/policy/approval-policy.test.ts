@@ -5,10 +5,11 @@ import {
   isExpired,
   refuseCancel,
   refuseDecision,
-  settledSentence,
+  settledMessage,
   type Actor,
   type Refusal,
 } from '../../../../setup/policy/approval-policy.js';
+import { english, said } from '../../../fixtures/english.js';
 import { emptySetupContent } from '../../../../setup/model/content.js';
 import type { Decision, RequestStatus, SetupRequest } from '../../../../setup/model/request.js';
 
@@ -90,41 +91,41 @@ describe('refuseDecision', () => {
   test.each(cases)('%s', (_name, subject, cardVersion, actor, code) => {
     const refusal = refuseDecision(subject, subject.revision, cardVersion, actor);
     expect(refusal?.code).toBe(code);
-    if (refusal) expect(refusal.message.length).toBeGreaterThan(10);
+    if (refusal) expect(english(refusal.message).length).toBeGreaterThan(10);
   });
 
   test('tells the requester another approver has to decide', () => {
     const refusal = refuseDecision(request({ approvers: [requester.objectId, alice.objectId] }), 3, 3, requester);
-    expect(refusal).toEqual({ code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." });
+    expect(said(refusal)).toEqual({ code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." });
   });
 
   test('tells an approver who already voted that another approver is needed', () => {
     const refusal = refuseDecision(request({ approvalsRequired: 2, approvals: [decision(alice, CREATED)] }), 3, 3, alice);
-    expect(refusal).toEqual({ code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' });
+    expect(said(refusal)).toEqual({ code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' });
   });
 
   test.each(settled)('refuses a %s request with the sentence saying how it ended', (status, extra, sentence) => {
     const subject = request({ status, ...extra });
-    expect(refuseDecision(subject, 3, 3, alice)).toEqual({ code: 'not_pending', message: sentence });
-    expect(settledSentence(subject)).toBe(sentence);
+    expect(said(refuseDecision(subject, 3, 3, alice))).toEqual({ code: 'not_pending', message: sentence });
+    expect(english(settledMessage(subject))).toBe(sentence);
   });
 
   test('the settled sentence falls back to the update time and generic names when the decision is missing', () => {
-    expect(settledSentence(request({ status: 'rejected', updatedAt: '2026-11-27T08:00:00.000Z' }))).toBe(
+    expect(english(settledMessage(request({ status: 'rejected', updatedAt: '2026-11-27T08:00:00.000Z' })))).toBe(
       'This request was already rejected by an approver at 2026-11-27 08:00 UTC.',
     );
-    expect(settledSentence(request({ status: 'cancelled', updatedAt: '2026-11-27T08:00:00.000Z' }))).toBe(
+    expect(english(settledMessage(request({ status: 'cancelled', updatedAt: '2026-11-27T08:00:00.000Z' })))).toBe(
       'This request was cancelled by the requester at 2026-11-27 08:00 UTC.',
     );
-    expect(settledSentence(request({ status: 'expired', updatedAt: '2026-11-27T08:00:00.000Z' }))).toBe(
+    expect(english(settledMessage(request({ status: 'expired', updatedAt: '2026-11-27T08:00:00.000Z' })))).toBe(
       'This request expired at 2026-11-27 08:00 UTC without enough approvals.',
     );
-    expect(settledSentence(request({ status: 'approved' }))).toBe('This request was already approved.');
+    expect(english(settledMessage(request({ status: 'approved' })))).toBe('This request was already approved.');
   });
 
   test('names the last approver of a request approved by several', () => {
     const subject = request({ status: 'approved', approvalsRequired: 2, approvals: [decision(alice, '2026-11-26T10:00:00.000Z'), decision(bob, '2026-11-26T11:00:00.000Z')] });
-    expect(refuseDecision(subject, 3, 3, alice)?.message).toBe('This request was already approved by Bob Approver at 2026-11-26 11:00 UTC.');
+    expect(english(refuseDecision(subject, 3, 3, alice)?.message ?? '')).toBe('This request was already approved by Bob Approver at 2026-11-26 11:00 UTC.');
   });
 });
 
@@ -178,13 +179,13 @@ describe('refuseCancel / applyCancel', () => {
 
   test('refuses anyone but the requester, approvers included', () => {
     for (const actor of [alice, mallory]) {
-      expect(refuseCancel(request(), 3, 3, actor)).toEqual({ code: 'not_requester', message: 'Only the person who asked can cancel this request.' });
+      expect(said(refuseCancel(request(), 3, 3, actor))).toEqual({ code: 'not_requester', message: 'Only the person who asked can cancel this request.' });
     }
   });
 
   test('refuses a request that is no longer pending with how it ended', () => {
     const subject = request({ status: 'approved', approvals: [decision(alice, '2026-11-26T12:05:00.000Z')] });
-    expect(refuseCancel(subject, 3, 3, requester)).toEqual({ code: 'not_pending', message: 'This request was already approved by Alice Approver at 2026-11-26 12:05 UTC.' });
+    expect(said(refuseCancel(subject, 3, 3, requester))).toEqual({ code: 'not_pending', message: 'This request was already approved by Alice Approver at 2026-11-26 12:05 UTC.' });
   });
 
   test('refuses a click from an older card', () => {
@@ -224,6 +225,6 @@ describe('isExpired / applyExpiry', () => {
     const after = applyExpiry(request(), at);
     expect(after).toMatchObject({ status: 'expired', expiredAt: at.toISOString(), updatedAt: at.toISOString() });
     expect(isExpired(after, at)).toBe(false);
-    expect(settledSentence(after)).toBe('This request expired at 2026-11-28 09:00 UTC without enough approvals.');
+    expect(english(settledMessage(after))).toBe('This request expired at 2026-11-28 09:00 UTC without enough approvals.');
   });
 });

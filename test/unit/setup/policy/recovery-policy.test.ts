@@ -1,4 +1,5 @@
 import type { ApprovalPolicy } from '../../../../setup/policy/approval-policy.js';
+import { said } from '../../../fixtures/english.js';
 import { planFor } from '../../../../setup/execution/plans.js';
 import {
   applyResubmitted,
@@ -77,7 +78,7 @@ describe('refuseRetry', () => {
   });
 
   test('refuses anyone else, and says who may', () => {
-    expect(refuseRetry(failed(), 6, 6, sam)).toEqual({ code: 'not_allowed', message: 'Only the person who asked and the approvers of this request can retry it.' });
+    expect(said(refuseRetry(failed(), 6, 6, sam))).toEqual({ code: 'not_allowed', message: 'Only the person who asked and the approvers of this request can retry it.' });
   });
 
   test.each<[RequestStatus, Partial<SetupRequest>, string]>([
@@ -88,7 +89,7 @@ describe('refuseRetry', () => {
     ['submitted', {}, 'This request has not run yet: it is waiting for approval.'],
     ['rejected', { rejection: { ...alice, at: APPROVED_AT, comment: '' } }, 'This request was already rejected by Alice Approver at 2026-11-25 10:00 UTC.'],
   ])('refuses a %s request and says why (%j)', (status, overrides, message) => {
-    expect(refuseRetry(failed({ status, ...overrides }), 6, 6, rita)).toEqual({ code: 'not_failed', message });
+    expect(said(refuseRetry(failed({ status, ...overrides }), 6, 6, rita))).toEqual({ code: 'not_failed', message });
   });
 
   test('checks the state before the card version: a duplicate click hears that the retry is under way', () => {
@@ -100,7 +101,7 @@ describe('refuseRetry', () => {
   });
 
   test('refuses a request that was resubmitted, naming its replacement', () => {
-    expect(refuseRetry(failed({ resubmittedAs: 'SR-0009' }), 6, 6, rita)).toEqual({ code: 'resubmitted', message: 'This request was resubmitted as SR-0009: that one replaces it.' });
+    expect(said(refuseRetry(failed({ resubmittedAs: 'SR-0009' }), 6, 6, rita))).toEqual({ code: 'resubmitted', message: 'This request was resubmitted as SR-0009: that one replaces it.' });
   });
 });
 
@@ -157,11 +158,11 @@ describe('Edit and resubmit', () => {
     ['succeeded', 'This request finished successfully, so there is nothing to resubmit.'],
     ['cancelled', 'Only a failed, rejected or expired request can be edited and resubmitted.'],
   ])('is refused for a %s request', (status, message) => {
-    expect(refuseResubmit(failed({ status }), rita)).toEqual({ code: 'not_resubmittable', message });
+    expect(said(refuseResubmit(failed({ status }), rita))).toEqual({ code: 'not_resubmittable', message });
   });
 
   test('is refused once the request was resubmitted', () => {
-    expect(refuseResubmit(failed({ resubmittedAs: 'SR-0009' }), rita)).toEqual({ code: 'resubmitted', message: 'This request was already resubmitted as SR-0009.' });
+    expect(said(refuseResubmit(failed({ resubmittedAs: 'SR-0009' }), rita))).toEqual({ code: 'resubmitted', message: 'This request was already resubmitted as SR-0009.' });
   });
 
   test('links the old request to its replacement', () => {

@@ -14,6 +14,7 @@ import type { KeyVaultVerification } from '../../../../setup/model/verification.
 import { ManualClock } from '../../../fixtures/clocks.js';
 import { auditLogOn, registryOn } from '../../../fixtures/services.js';
 import { validSetupContent } from '../../../fixtures/setup-content.js';
+import { english, said, saidOutcome } from '../../../fixtures/english.js';
 import { openTempStore, type TempStore } from '../../../fixtures/temp-store.js';
 
 const HOUR = 3_600_000;
@@ -284,7 +285,7 @@ describe('decide', () => {
 
   test('deciding a request that does not exist is refused as not found', async () => {
     const outcome = await service().decide('sr-0042', 1, alice, 'approve', '');
-    expect(outcome).toEqual({ ok: false, refusal: { code: 'not_found', message: 'There is no request SR-0042.' } });
+    expect(saidOutcome(outcome)).toEqual({ ok: false, refusal: { code: 'not_found', message: 'There is no request SR-0042.' } });
   });
 });
 
@@ -451,7 +452,7 @@ describe('retry', () => {
     const failed = await failedRequest(requests, 'Contoso-Retry');
     clock.advance(2 * HOUR);
     const outcome = await requests.retry(failed.id, failed.revision, rita);
-    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    if (!outcome.ok) throw new Error(english(outcome.refusal.message));
     expect(outcome.request.value).toMatchObject({ status: 'approved', attempt: 2, revision: failed.revision + 1, approvals: failed.approvals });
     const entries = await audit.entries(failed.id);
     expect(entries[entries.length - 1]).toMatchObject({
@@ -466,7 +467,7 @@ describe('retry', () => {
     const failed = await failedRequest(requests, 'Contoso-Late');
     clock.advance(25 * HOUR);
     const outcome = await requests.retry(failed.id, failed.revision, alice);
-    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    if (!outcome.ok) throw new Error(english(outcome.refusal.message));
     const back = outcome.request.value;
     expect(back).toMatchObject({ status: 'submitted', attempt: 2, approvals: [], earlierApprovals: failed.approvals });
     expect(back.expiresAt).toBe(new Date(clock.now().getTime() + 72 * HOUR).toISOString());
@@ -483,7 +484,7 @@ describe('retry', () => {
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
     const refusals = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.refusal]));
     expect(refusals).toHaveLength(4);
-    for (const refusal of refusals) expect(refusal).toEqual({ code: 'not_failed', message: 'This request is already being retried (attempt 2); it starts in a moment.' });
+    for (const refusal of refusals) expect(said(refusal)).toEqual({ code: 'not_failed', message: 'This request is already being retried (attempt 2); it starts in a moment.' });
     expect((await auditActions(failed.id)).filter((action) => action === 'retried')).toHaveLength(1);
     expect((await requests.get(failed.id))?.value).toMatchObject({ attempt: 2, revision: failed.revision + 1 });
   });
@@ -564,7 +565,7 @@ describe('edit and resubmit', () => {
     const draft = await resubmitDraft(failed);
     await requests.retry(failed.id, failed.revision, rita);
     const outcome = await requests.submit(draft, {});
-    expect(outcome).toMatchObject({ ok: false, errors: [], refusal: { code: 'not_resubmittable', message: 'This request is running: wait for it to finish.' } });
+    expect(saidOutcome(outcome)).toMatchObject({ ok: false, errors: [], refusal: { code: 'not_resubmittable', message: 'This request is running: wait for it to finish.' } });
     expect((await requests.list()).map((record) => record.id)).toEqual([failed.id]);
     expect(await drafts.get(rita.objectId)).toBeDefined();
     expect((await requests.get(failed.id))?.value.resubmittedAs).toBeUndefined();
@@ -588,7 +589,7 @@ describe('edit and resubmit', () => {
     expect(await requests.resubmitRefusal(failed.id, rita)).toBeUndefined();
     const first = await requests.submit(await resubmitDraft(failed), {});
     expect(first.ok).toBe(true);
-    expect(await requests.resubmitRefusal(failed.id, rita)).toEqual({ code: 'resubmitted', message: 'This request was already resubmitted as SR-0002.' });
+    expect(said(await requests.resubmitRefusal(failed.id, rita))).toEqual({ code: 'resubmitted', message: 'This request was already resubmitted as SR-0002.' });
     const second = await requests.submit(await resubmitDraft(failed), {});
     expect(second).toMatchObject({ ok: false, refusal: { code: 'resubmitted' } });
   });

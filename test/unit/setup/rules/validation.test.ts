@@ -7,15 +7,24 @@ import {
   isKeyVaultObjectName,
   looksLikeFinanceUrl,
   normalizeKeyVaultUri,
-  validateConnectedApplications,
-  validateEnvironment,
-  validateKeyVault,
-  validateSetupContent,
+  validateConnectedApplications as validateConnectedApplicationsCoded,
+  validateEnvironment as validateEnvironmentCoded,
+  validateKeyVault as validateKeyVaultCoded,
+  validateSetupContent as validateSetupContentCoded,
   vaultNameOf,
-  type FieldError,
+  type FieldError as CodedFieldError,
   type FieldErrorCode,
   type ValidationContext,
 } from '../../../../setup/rules/validation.js';
+import { english } from '../../../fixtures/english.js';
+
+/** A field error with its message in the English the card shows. */
+type FieldError = Omit<CodedFieldError, 'message'> & { message: string };
+const inEnglish = (errors: CodedFieldError[]): FieldError[] => errors.map((error) => ({ ...error, message: english(error.message) }));
+const validateEnvironment = (...args: Parameters<typeof validateEnvironmentCoded>): FieldError[] => inEnglish(validateEnvironmentCoded(...args));
+const validateKeyVault = (...args: Parameters<typeof validateKeyVaultCoded>): FieldError[] => inEnglish(validateKeyVaultCoded(...args));
+const validateConnectedApplications = (...args: Parameters<typeof validateConnectedApplicationsCoded>): FieldError[] => inEnglish(validateConnectedApplicationsCoded(...args));
+const validateSetupContent = (...args: Parameters<typeof validateSetupContentCoded>): FieldError[] => inEnglish(validateSetupContentCoded(...args));
 
 const GUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const OTHER_GUID = 'ecd93392-c922-4f48-9ddf-10741e4a9b65';

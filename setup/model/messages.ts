@@ -1,0 +1,226 @@
+/**
+ * What the domain says to a person, as a code and its parameters: never a sentence. The words are
+ * made at the edge (cards/words/domain-message.ts) in the reader's language, from the `domain`
+ * catalog (locales/<language>/domain.json, key `domain.<code>`).
+ *
+ * The codes are a closed list: the edge's type check fails for a code without English words.
+ */
+
+/** Every code the domain may say, grouped by where it is said. */
+export const DOMAIN_CODES = [
+  // refusals of a click or a command (setup/policy, setup/requests)
+  'refusal.noRequest',
+  'refusal.notApprover',
+  'refusal.ownRequest',
+  'refusal.alreadyVoted',
+  'refusal.stale',
+  'refusal.notRequesterCancel',
+  'refusal.notAllowedRetry',
+  'refusal.resubmittedAs',
+  'refusal.retryStarting',
+  'refusal.retryRunning',
+  'refusal.retrySucceeded',
+  'refusal.retrySentBack',
+  'refusal.retryNotRun',
+  'refusal.notRequesterResubmit',
+  'refusal.changeNotResubmittable',
+  'refusal.retireNotResubmittable',
+  'refusal.alreadyResubmittedAs',
+  'refusal.resubmitWaiting',
+  'refusal.resubmitRunning',
+  'refusal.resubmitSucceeded',
+  'refusal.resubmitNotFailed',
+  'refusal.rebuildNotFailed',
+  'refusal.notRequesterRebuild',
+  'refusal.onlyChangeRebuilt',
+  'refusal.alreadyRebuiltAs',
+  'refusal.retireStale',
+  'refusal.notAChangeDraft',
+  // how a request that is no longer pending ended
+  'settled.rejected',
+  'settled.rejectedByApprover',
+  'settled.cancelled',
+  'settled.cancelledByRequester',
+  'settled.expired',
+  'settled.approved',
+  'settled.approvedBy',
+  // a change or retirement that found its environment at a later version
+  'conflict.retire',
+  'conflict.change',
+  'conflict.changeLaterVersion',
+  // environments that cannot be changed or retired
+  'environment.notRecorded',
+  'environment.retired',
+  // list edits on the setup cards
+  'listEdit.listGone',
+  'listEdit.rowGone',
+  'listEdit.buttonGone',
+  'listEdit.tooMany',
+  // validation problems, shown under a field on the setup cards (setup/rules)
+  'field.url.spaces',
+  'field.url.notHttps',
+  'field.url.userName',
+  'field.url.noHost',
+  'field.url.invalid',
+  'field.url.withExample',
+  'field.vaultName.length',
+  'field.vaultName.characters',
+  'field.vaultName.startLetter',
+  'field.vaultName.doubleHyphen',
+  'field.vaultName.endHyphen',
+  'field.vaultUri.notHttps',
+  'field.vaultUri.userName',
+  'field.vaultUri.port',
+  'field.vaultUri.query',
+  'field.vaultUri.path',
+  'field.vaultUri.notKeyVault',
+  'field.vaultUri.badName',
+  'field.vaultUri.required',
+  'field.keyVaultName.characters',
+  'field.keyVaultName.startLetter',
+  'field.secret.enterOnly',
+  'field.secret.keyVaultName',
+  'field.secret.password',
+  'field.secret.sas',
+  'field.secret.address',
+  'field.tooLong',
+  'field.objectId.format',
+  'field.objectId.required',
+  'field.objectId.duplicate',
+  'field.email.format',
+  'field.email.required',
+  'field.environmentName.required',
+  'field.environmentName.taken',
+  'field.users.required',
+  'field.userId.required',
+  'field.userId.duplicate',
+  'field.externalApplicationName.required',
+  'field.numberSequenceName.required',
+  'field.numberSequenceName.duplicate',
+  'field.keyVaultReferenceName.required',
+  'field.keyVaultReferenceName.taken',
+  'field.sasSecretName.required',
+  'field.itemName.required',
+  'field.itemType.choose',
+  'field.item.sasNotCertificate',
+  'field.item.repeatsSas',
+  'field.item.duplicate',
+  'field.chainMember.isSas',
+  'field.chainMember.unknown',
+  'field.chainMember.secret',
+  'field.chainMember.required',
+  'field.chainMember.duplicate',
+  'field.chainName.required',
+  'field.chainName.duplicate',
+  'field.chain.certificatesRequired',
+  'field.applicationType.choose',
+  'field.tenant.format',
+  'field.tenant.required',
+  'field.connectedApplicationName.required',
+  'field.connectedApplicationName.duplicate',
+  'field.applicationUrl.required',
+  'field.change.unchanged',
+  // execution step findings, stored on the request's execution record (setup/execution)
+  'step.noChange',
+  'step.dryRun.change',
+  'step.dryRun.changeKeepsStatus',
+  'step.statusStays',
+  'step.status',
+  'step.recordedAsVersion',
+  'step.noRetireTarget',
+  'step.dryRun.retire',
+  'step.retired',
+  'step.noChangeTarget',
+  'step.versionHolds',
+  'step.noLongerRecorded',
+  'step.publish.noUsers',
+  'step.publish.sasNotVerified',
+  'step.publish.sasNotVerifiedRenew',
+  'step.dryRun.publish',
+  'step.dryRun.record',
+  'step.recordedAs',
+  'step.dryRun.unlink',
+  'step.unlinked',
+  'step.applicationGone',
+  'step.connectionChecked',
+  'step.dryRun.connect',
+  'step.connected',
+  'step.conflict.retired',
+  'step.conflict.retiredBy',
+  'step.conflict.changed',
+  'step.conflict.changedBy',
+  'step.conflict.between',
+  'step.andMore',
+  'step.keyVault.verified',
+  'step.keyVault.item',
+  'step.keyVault.itemWithUse',
+  'step.keyVault.chainInOrder',
+  'step.keyVault.chain',
+  'step.dryRun.keyVault',
+  'step.skipped',
+  'registry.versionMoved',
+  'registry.taken',
+  'registry.notRecorded',
+  'registry.retired',
+  // the steps of a plan, as a reader is told them (setup/execution/plans.ts)
+  'plan.verifyKeyVault',
+  'plan.verifyKeyVaultChanges',
+  'plan.recordEnvironment',
+  'plan.publishEnvironment',
+  'plan.connect',
+  'plan.disconnect',
+  'plan.unlink',
+  'plan.versionCheck',
+  'plan.applyChange',
+  'plan.retire',
+  // the lines of an environment's history, made from its audit entries (setup/audit/history.ts)
+  'history.setupWhat',
+  'history.requested',
+  'history.approved',
+  'history.approvedCounted',
+  'history.rejected',
+  'history.cancelled',
+  'history.expired',
+  'history.started',
+  'history.stepFinished',
+  'history.succeeded',
+  'history.failed',
+  'history.notApplied',
+  'history.rebuilt',
+  'history.resubmitted',
+  'history.other',
+  // the history (continued)
+  'history.aStep',
+  // a change laid over a newer version: what no longer applies (setup/model/setup-diff.ts)
+  'diff.none',
+  'diff.row',
+  'diff.skip.field',
+  'diff.skip.added',
+  'diff.skip.changed',
+  'diff.skip.removed',
+] as const;
+
+export type DomainCode = (typeof DOMAIN_CODES)[number];
+
+/** A parameter: plain text (names, ids, dates as text), a number, or a message said inside another. */
+export type DomainParam = string | number | DomainMessage | readonly DomainMessage[];
+
+export interface DomainMessage {
+  readonly code: DomainCode;
+  readonly params?: Readonly<Record<string, DomainParam>>;
+}
+
+/** Builds a message: `domainMessage('refusal.noRequest', { id })`. */
+export function domainMessage(code: DomainCode, params?: Readonly<Record<string, DomainParam>>): DomainMessage {
+  return params === undefined ? { code } : { code, params };
+}
+
+/**
+ * A message, or a plain English sentence: records written before the domain spoke in codes hold
+ * sentences (step findings in an execution record), shown as they are.
+ */
+export type DomainText = DomainMessage | string;
+
+export function isDomainMessage(value: unknown): value is DomainMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string';
+}
