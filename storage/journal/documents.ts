@@ -18,6 +18,21 @@ export interface CheckpointDocument {
   replayFromTx?: number;
   /** Per collection: its records column by column, and each index's postings. */
   collections: Record<string, SerializedCollection>;
+  /**
+   * The journal this checkpoint covers, sealed: per segment before replayFrom its size and CRC-32,
+   * and for replayFrom's segment the CRC-32 of its first replayFrom.offset bytes. At start-up these
+   * bytes are checked against the seal (a checksum pass) instead of transaction by transaction;
+   * only the journal after the checkpoint is read line by line. Absent in checkpoints of earlier
+   * versions (then every segment is verified transaction by transaction, as they were).
+   */
+  sealed?: SealedSegment[];
+}
+
+/** A segment's first `bytes` bytes and their CRC-32 (8 hex digits), as a checkpoint saw them. */
+export interface SealedSegment {
+  segment: number;
+  bytes: number;
+  crc: string;
 }
 
 /** Schema 1: one JSON document holding everything. */
@@ -58,6 +73,9 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
     typeof replayFrom.segment === 'number' &&
     typeof replayFrom.offset === 'number' &&
     (value.replayFromTx === undefined || typeof value.replayFromTx === 'number') &&
+    (value.sealed === undefined ||
+      (Array.isArray(value.sealed) &&
+        value.sealed.every((seal: unknown) => isObject(seal) && typeof seal.segment === 'number' && typeof seal.bytes === 'number' && typeof seal.crc === 'string'))) &&
     isObject(collections) &&
     Object.values(collections).every(
       (collection) =>

@@ -16,10 +16,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { copyFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Failpoint, Logger } from '../../setup/ports.js';
-import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
+import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type SealedSegment, type StoredBotState, type V1Document } from './documents.js';
 import { writeSnapshot, type BackupManifest } from './backup.js';
 import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
@@ -80,6 +81,21 @@ export interface StoreStats {
 
 /** Re-exported from its shared home (setup/errors.ts), where every backend raises it. */
 export { StorageUnavailableError };
+
+/** The journal as verified at start-up: per segment what is valid, the bytes to replay, CRC-32s, and how far a seal vouches for it. */
+interface VerifiedJournal {
+  verifications: Map<number, SegmentVerification>;
+  /** Segments from replayFrom's on, whole. */
+  toReplay: Map<number, Buffer>;
+  /** CRC-32 of every segment's bytes. */
+  crcs: Map<number, number>;
+  /** Bytes at the start of a segment the checkpoint's seal vouched for. */
+  sealedUpTo: Map<number, number>;
+}
+
+function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
 
 /** A record about to be appended, with the index keys its previous version was filed under. */
 type Staged = RecordToWrite & { previousKeys?: IndexKeys };
@@ -175,6 +191,8 @@ export class JournalStore {
 
   private state = new IndexState();
   private readonly closedSizes = new Map<number, number>();
+  /** CRC-32 of every byte appended to each segment (the open one: up to appendOffset), for the checkpoint's seals. */
+  private readonly segmentCrcs = new Map<number, number>();
   private appendSegment = 1;
   private appendOffset = 0;
   private queue: QueuedTransaction[] = [];
@@ -501,24 +519,22 @@ export class JournalStore {
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
     let replayed = 0;
-    // every segment is verified (CRC-32 of each transaction), before anything is replayed:
-    // replay reads earlier versions, which must not lie in damaged bytes
-    const verifications = new Map<number, SegmentVerification>();
     const scanEnds = new Map<number, number>();
-    const toReplay = new Map<number, Buffer>();
-    for (const segment of segments) {
-      const bytes = await this.folder.readFrom(segment, 0);
-      verifications.set(segment, verifySegment(bytes));
-      if (segment >= fromSegment) toReplay.set(segment, bytes);
-    }
+    // every segment is verified before anything is replayed (replay reads earlier versions, which
+    // must not lie in damaged bytes): what the checkpoint sealed by its checksum, the rest
+    // transaction by transaction
+    const checked = (await this.verifySealed(doc, segments)) ?? (await this.verifyEverySegment(segments, fromSegment));
+    const { verifications, toReplay, crcs, sealedUpTo } = checked;
     const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
     const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
     if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
     // every record the checkpoint names must lie in a complete transaction of its segment (a
-    // segment cut at a transaction boundary verifies clean, but no longer holds them)
+    // segment cut at a transaction boundary verifies clean, but no longer holds them); bytes the
+    // checkpoint sealed held them when it was written, and still hold the same bytes
     for (const [name, collection] of Object.entries(doc.collections)) {
       for (let at = 0; at < collection.ids.length; at++) {
         const segment = collection.segments[at];
+        if (collection.offsets[at] + collection.lengths[at] <= (sealedUpTo.get(segment) ?? -1)) continue;
         if (!present.has(segment) || insideValid(verifications.get(segment), collection.offsets[at], collection.lengths[at])) continue;
         throw unreadable(
           this.dataFile,
@@ -580,6 +596,8 @@ export class JournalStore {
     }
     if (verdict.kind === 'torn') {
       await this.folder.truncate(verdict.segment, verdict.offset);
+      const bytes = toReplay.get(verdict.segment);
+      if (bytes) crcs.set(verdict.segment, crc32(bytes.subarray(0, verdict.offset)));
       this.logger?.warn(
         { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
         'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
@@ -592,10 +610,74 @@ export class JournalStore {
     this.appendOffset = await this.folder.size(this.appendSegment);
     this.closedSizes.clear();
     for (const segment of segments) if (segment !== this.appendSegment) this.closedSizes.set(segment, await this.folder.size(segment));
+    this.segmentCrcs.clear();
+    for (const [segment, crc] of crcs) this.segmentCrcs.set(segment, crc);
     this.bytesSinceCheckpoint = this.journalBytesAfter(doc.replayFrom);
     if (replayed > 0) this.logger?.info({ event: 'store_replayed', transactions: replayed }, 'replayed the journal written since the last checkpoint');
     await this.removeDeadSegments(fromSegment);
     return this.rebuildIndexesIfChanged(doc);
+  }
+
+  /**
+   * The fast way: every segment before replayFrom matches the size and CRC-32 the checkpoint
+   * sealed (one checksum pass, a chunk at a time, nothing kept), and so does the first part of
+   * replayFrom's segment; only the journal after the checkpoint is verified transaction by
+   * transaction. Undefined when the checkpoint has no seals or any seal does not hold: then every
+   * segment is verified as before, which finds and reports the damage exactly.
+   */
+  private async verifySealed(doc: CheckpointDocument, segments: readonly number[]): Promise<VerifiedJournal | undefined> {
+    if (!doc.sealed) return undefined;
+    const seals = new Map(doc.sealed.map((seal) => [seal.segment, seal]));
+    const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    for (const segment of segments) {
+      if (segment < fromSegment) {
+        const seal = seals.get(segment);
+        if (!seal || (await this.folder.size(segment)) !== seal.bytes) return undefined;
+        const crc = await this.folder.crcOf(segment, seal.bytes);
+        if (hex(crc) !== seal.crc) return undefined;
+        checked.verifications.set(segment, { transactions: [], damage: [], size: seal.bytes, tailLooksTorn: false });
+        checked.crcs.set(segment, crc);
+        checked.sealedUpTo.set(segment, seal.bytes);
+        continue;
+      }
+      const bytes = await this.folder.readFrom(segment, 0);
+      if (segment === fromSegment && fromOffset > 0) {
+        const seal = seals.get(segment);
+        if (!seal || seal.bytes !== fromOffset || bytes.length < fromOffset || hex(crc32(bytes.subarray(0, fromOffset))) !== seal.crc) return undefined;
+        checked.verifications.set(segment, verifySegment(bytes.subarray(fromOffset), fromOffset));
+        checked.sealedUpTo.set(segment, fromOffset);
+      } else {
+        checked.verifications.set(segment, verifySegment(bytes));
+      }
+      checked.crcs.set(segment, crc32(bytes));
+      checked.toReplay.set(segment, bytes);
+    }
+    return checked;
+  }
+
+  /** Every segment read and verified transaction by transaction (no seals, or one did not hold). */
+  private async verifyEverySegment(segments: readonly number[], fromSegment: number): Promise<VerifiedJournal> {
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    for (const segment of segments) {
+      const bytes = await this.folder.readFrom(segment, 0);
+      checked.verifications.set(segment, verifySegment(bytes));
+      checked.crcs.set(segment, crc32(bytes));
+      if (segment >= fromSegment) checked.toReplay.set(segment, bytes);
+    }
+    return checked;
+  }
+
+  /** What the checkpoint about to be written seals: the journal before replayFrom, as appended. */
+  private sealsUpTo(replayFrom: { segment: number; offset: number }): SealedSegment[] {
+    const sealed: SealedSegment[] = [];
+    for (const [segment, size] of this.closedSizes) {
+      const crc = this.segmentCrcs.get(segment);
+      if (segment < replayFrom.segment && crc !== undefined) sealed.push({ segment, bytes: size, crc: hex(crc) });
+    }
+    const open = this.segmentCrcs.get(replayFrom.segment);
+    if (replayFrom.offset > 0 && open !== undefined) sealed.push({ segment: replayFrom.segment, bytes: replayFrom.offset, crc: hex(open) });
+    return sealed.sort((a, b) => a.segment - b.segment);
   }
 
   /** An index added or renamed since the checkpoint was written is computed from the stored values. */
@@ -714,6 +796,8 @@ export class JournalStore {
     const segment = this.appendSegment;
     const base = this.appendOffset;
     this.appendOffset += encoded.bytes.length;
+    // bytes reach the segment in the order of these calls (the queue keeps it)
+    this.segmentCrcs.set(segment, crc32(encoded.bytes, this.segmentCrcs.get(segment) ?? 0));
 
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
@@ -860,6 +944,7 @@ export class JournalStore {
   private async writeCheckpoint(): Promise<void> {
     const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
     const replayFromTx = this.state.nextTx;
+    const sealed = this.sealsUpTo(replayFrom);
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
     for (const [name, collection] of this.state.collections) {
@@ -869,7 +954,7 @@ export class JournalStore {
     }
     await this.flush();
     if (this.broken) return;
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, collections };
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, sealed, collections };
     this.failpoint('checkpoint.beforeWrite');
     this.doc.data = doc;
     await this.doc.write();
@@ -887,6 +972,7 @@ export class JournalStore {
       await this.folder.remove(segment);
       this.state.liveBytes.delete(segment);
       this.closedSizes.delete(segment);
+      this.segmentCrcs.delete(segment);
       this.logger?.debug({ event: 'store_segment_removed', segment }, 'removed a journal segment with no live records');
     }
   }
