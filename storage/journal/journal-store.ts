@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { constants } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Low } from 'lowdb';
@@ -25,12 +26,13 @@ import { writeSnapshot, type BackupManifest } from './backup.js';
 import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
-import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
+import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
 import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
 import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { journalFolderOf, SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
+import { looksLikeV1File, readV1Records, scanV1File, V1FormatError, type V1Item, type V1Summary } from './v1-reader.js';
 
 
 export type { AnyCollectionSpec };
@@ -81,6 +83,15 @@ export interface StoreStats {
 
 /** Re-exported from its shared home (setup/errors.ts), where every backend raises it. */
 export { StorageUnavailableError };
+
+/** A parsed schema-1 document's records, as the streaming reader yields them. */
+function v1ItemsOf(old: V1Document): V1Item[] {
+  const items: V1Item[] = Object.entries(old.botState).map(([id, item]) => ({ kind: 'botState', id, eTag: item.eTag, value: item.value }));
+  for (const [collection, entries] of Object.entries(old.collections)) {
+    for (const [id, stored] of Object.entries(entries)) items.push({ kind: 'record', collection, id, version: stored.version, seq: stored.seq, value: stored.value });
+  }
+  return items;
+}
 
 /** The journal as verified at start-up: per segment what is valid, the bytes to replay, CRC-32s, and how far a seal vouches for it. */
 interface VerifiedJournal {
@@ -479,6 +490,10 @@ export class JournalStore {
   // ---------------------------------------------------------------- internals: loading
 
   private async load(): Promise<void> {
+    if (await looksLikeV1File(this.dataFile)) {
+      await this.migrateV1File();
+      return;
+    }
     let raw;
     try {
       raw = await this.adapter.readRaw();
@@ -496,7 +511,10 @@ export class JournalStore {
       this.doc.data = doc;
       await this.doc.write();
     } else if (isV1Document(raw.value)) {
-      doc = await this.migrateV1(raw.value);
+      // a schema-1 document whose first field is not schemaVersion (never written so, but valid JSON)
+      const items = v1ItemsOf(raw.value);
+      await this.migrateV1({ nextSeq: raw.value.nextSeq, total: items.length }, (onBatch) => onBatch(items));
+      return;
     } else if (isCheckpointDocument(raw.value)) {
       doc = raw.value;
     } else {
@@ -717,68 +735,118 @@ export class JournalStore {
     };
   }
 
+  /** A schema-1 file read in two streaming passes: checked and counted, then migrated record by record. */
+  private async migrateV1File(): Promise<void> {
+    let summary: V1Summary;
+    try {
+      summary = await scanV1File(this.dataFile);
+    } catch (error) {
+      if (error instanceof V1FormatError) throw unreadable(this.dataFile, `is not a valid schema-1 data file: ${error.message}`, error);
+      throw unreadable(this.dataFile, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, error);
+    }
+    await this.migrateV1(summary, (onBatch) =>
+      readV1Records(this.dataFile, onBatch).catch((error: unknown) => {
+        // the first pass found the file whole: a record that does not parse is damage in it
+        if (error instanceof V1FormatError || error instanceof SyntaxError) throw unreadable(this.dataFile, `is not a valid schema-1 data file: ${error.message}`, error);
+        throw error;
+      }),
+    );
+  }
+
   /**
-   * Schema 1 → 2: every record of the old file goes into the journal (one fsync at the end),
-   * the old file is kept beside as .v1.bak, and the checkpoint replaces it. A crash before the
-   * checkpoint leaves the schema-1 file in place and the migration starts over.
+   * Schema 1 → 2: every record of the old file goes into the journal (segments of the usual size,
+   * one fsync per segment), the index is built as the records are written, the old file is kept
+   * beside as .v1.bak, and a checkpoint of that index, sealing the whole journal, replaces it: the
+   * store is open when it is written, with nothing to replay and no index to rebuild. A crash
+   * before the checkpoint leaves the schema-1 file in place and the migration starts over.
    */
-  private async migrateV1(old: V1Document): Promise<CheckpointDocument> {
+  private async migrateV1(summary: V1Summary, read: (onBatch: (items: V1Item[]) => Promise<void>) => Promise<void>): Promise<void> {
     await this.folder.wipe();
     await this.folder.ensure();
-    let total = Object.keys(old.botState).length;
-    for (const entries of Object.values(old.collections)) total += Object.keys(entries).length;
+    const { total } = summary;
     this.logger?.warn({ event: 'store_migration_started', total }, `migrating the schema-1 data file to the journal store: ${total} records`);
     const report = this.migrationReporter(total);
     report(0);
-    let seq = 1;
-    let tx = 1;
+    const state = new IndexState();
+    const crcs = new Map<number, number>();
+    const closed = new Map<number, number>();
+    let segment = 1;
     let offset = 0;
+    let tx = 1;
     let done = 0;
-    let batch: RecordToWrite[] = [];
+    let journalBytes = 0;
+    let maxSeq = 0;
+    let batch: PutToWrite[] = [];
     const writeBatch = async (): Promise<void> => {
       if (batch.length === 0) return;
       const encoded = encodeTransaction(tx++, batch);
-      await this.folder.append(1, encoded.bytes, false);
+      if (offset > 0 && offset + encoded.bytes.length > this.segmentBytes) {
+        closed.set(segment, offset);
+        segment += 1;
+        offset = 0;
+      }
+      // no fsync per batch: the folder is synced before the checkpoint (and at each new segment)
+      await this.folder.append(segment, encoded.bytes, false);
+      crcs.set(segment, crc32(encoded.bytes, crcs.get(segment) ?? 0));
+      batch.forEach((record, position) => {
+        const line = encoded.lines[position];
+        const collection = state.collection(record.collection);
+        collection.set(record.id, { version: record.version, seq: record.seq, segment, offset: offset + line.offset, length: line.length });
+        collection.file(record.id, record.keys);
+      });
       offset += encoded.bytes.length;
+      journalBytes += encoded.bytes.length;
       done += batch.length;
       batch = [];
       report(done);
     };
-    for (const [collection, entries] of Object.entries(old.collections)) {
-      const spec = this.specs.get(collection);
-      for (const [id, stored] of Object.entries(entries)) {
-        batch.push({ kind: 'put', collection, id, version: stored.version, seq: stored.seq, keys: indexKeysOf(spec, stored.value), json: JSON.stringify(stored.value) });
-        seq = Math.max(seq, stored.seq + 1);
+    // botbuilder state goes after every collection record: its seqs follow theirs
+    const botState: Extract<V1Item, { kind: 'botState' }>[] = [];
+    await read(async (items) => {
+      for (const item of items) {
+        if (item.kind === 'botState') {
+          botState.push(item);
+          continue;
+        }
+        const spec = this.specs.get(item.collection);
+        batch.push({ kind: 'put', collection: item.collection, id: item.id, version: item.version, seq: item.seq, keys: indexKeysOf(spec, item.value), json: JSON.stringify(item.value) });
+        if (item.seq > maxSeq) maxSeq = item.seq;
         if (batch.length === MIGRATION_BATCH) await writeBatch();
       }
-    }
-    // botbuilder state after every collection record: its seqs follow theirs
-    for (const [key, item] of Object.entries(old.botState)) {
+    });
+    let seq = maxSeq + 1;
+    for (const item of botState) {
       const value: StoredBotState = { eTag: item.eTag, state: item.value };
-      batch.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: key, version: 1, seq: seq++, json: JSON.stringify(value) });
+      batch.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: item.id, version: 1, seq: seq++, json: JSON.stringify(value) });
       if (batch.length === MIGRATION_BATCH) await writeBatch();
     }
     await writeBatch();
-    const state = new IndexState();
     await this.folder.sync();
     this.failpoint('migrate.beforeCheckpoint');
-    await copyFile(this.dataFile, `${this.dataFile}.v1.bak`);
-    state.nextSeq = Math.max(seq, old.nextSeq);
-    const doc: CheckpointDocument = {
-      ...emptyCheckpoint(),
-      writtenAt: new Date().toISOString(),
-      nextSeq: state.nextSeq,
-      nextTx: 1,
-      // replay the whole migrated journal on top of an empty index: its records are all there
-      replayFrom: { segment: 1, offset: 0 },
-    };
+    await copyFile(this.dataFile, `${this.dataFile}.v1.bak`, constants.COPYFILE_FICLONE);
+    state.nextSeq = Math.max(seq, summary.nextSeq);
+    state.nextTx = tx;
+    this.state = state;
+    this.cache.clear();
+    this.pendingByKey.clear();
+    this.appendSegment = segment;
+    this.appendOffset = offset;
+    this.closedSizes.clear();
+    for (const [number, size] of closed) this.closedSizes.set(number, size);
+    this.segmentCrcs.clear();
+    for (const [number, crc] of crcs) this.segmentCrcs.set(number, crc);
+    const replayFrom = { segment, offset };
+    const collections: CheckpointDocument['collections'] = {};
+    for (const [name, collection] of state.collections) collections[name] = collection.serialize(Object.keys(this.specs.get(name)?.indexes ?? {}));
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: state.nextSeq, nextTx: tx, replayFrom, replayFromTx: tx, sealed: this.sealsUpTo(replayFrom), collections };
     this.doc.data = doc;
     await this.doc.write();
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.bytesSinceCheckpoint = 0;
     this.logger?.warn(
-      { event: 'store_migrated', records: done, journalBytes: offset, backup: `${this.dataFile}.v1.bak` },
+      { event: 'store_migrated', records: done, journalBytes, segments: segment, backup: `${this.dataFile}.v1.bak` },
       'migrated the schema-1 data file to the journal store; the old file is kept as a backup',
     );
-    return doc;
   }
 
   // ---------------------------------------------------------------- internals: writing
