@@ -52,7 +52,7 @@ export interface StoredBotState {
 export const BOT_STATE_COLLECTION = 'botState';
 
 export function emptyCheckpoint(): CheckpointDocument {
-  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, replayFromTx: 1, collections: {} };
+  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, replayFromTx: 1, sealed: [], collections: {} };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

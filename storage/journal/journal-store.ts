@@ -522,7 +522,8 @@ export class JournalStore {
     }
     this.doc.data = doc;
     const rebuilt = await this.restore(doc);
-    if (rebuilt) await this.writeCheckpoint();
+    // a checkpoint of an earlier version seals nothing: the next one does, so the next start is quick
+    if (rebuilt || (doc.sealed === undefined && this.journalBytes() > 0)) await this.writeCheckpoint();
   }
 
   /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
