@@ -27,7 +27,7 @@ import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './c
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
-import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
+import { IndexState, sameEntry, type CollectionIndex, type Entry } from './index-state.js';
 import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { journalFolderOf, SegmentFolder } from './segments.js';
@@ -267,27 +267,27 @@ export class JournalStore {
       await pending.catch(() => undefined);
       if (this.pendingByKey.get(key) === pending) this.pendingByKey.delete(key);
     }
-    const entry = this.state.collections.get(collection)?.records.get(id);
+    const entry = this.state.collections.get(collection)?.get(id);
     if (!entry) return undefined;
     return { version: entry.version, seq: entry.seq, value: structuredClone(this.valueOf(collection, id, entry)) };
   }
 
   /** The version a record is at right now (including changes not yet durable); undefined when absent. */
   versionOf(collection: string, id: string): number | undefined {
-    return this.state.collections.get(collection)?.records.get(id)?.version;
+    return this.state.collections.get(collection)?.get(id)?.version;
   }
 
   /** Ids filed under `key` in `index`, in creation order (or newest first), at most `limit`. */
   lookup(collection: string, index: string, key: string, options: { limit?: number; newestFirst?: boolean } = {}): string[] {
     const records = this.state.collections.get(collection);
     if (!records) return [];
-    return this.ordered(records, [...records.lookup(index, key)], options);
+    return this.ordered(records, records.lookup(index, key), options);
   }
 
   /** Every id of a collection in creation order. */
   ids(collection: string): string[] {
     const records = this.state.collections.get(collection);
-    return records ? this.ordered(records, [...records.records.keys()], {}) : [];
+    return records ? this.ordered(records, [...records.ids()], {}) : [];
   }
 
   /** Adds a collection spec after opening (only for a collection without records yet). */
@@ -296,7 +296,7 @@ export class JournalStore {
   }
 
   count(collection: string): number {
-    return this.state.collections.get(collection)?.records.size ?? 0;
+    return this.state.collections.get(collection)?.size ?? 0;
   }
 
   // ---------------------------------------------------------------- writes
@@ -315,7 +315,7 @@ export class JournalStore {
       const key = cacheKey(operation.collection, operation.id);
       if (seen.has(key)) throw new Error(`transaction changes ${operation.collection}/${operation.id} twice`);
       seen.add(key);
-      const current = this.state.collections.get(operation.collection)?.records.get(operation.id);
+      const current = this.state.collections.get(operation.collection)?.get(operation.id);
       if (operation.expect === 'absent') {
         if (current) throw new ConflictError(`${operation.collection}/${operation.id} already exists`);
       } else if (!current) {
@@ -353,7 +353,7 @@ export class JournalStore {
     let count = 0;
     const pending: Promise<void>[] = [];
     for await (const record of records) {
-      const current = this.state.collections.get(record.collection)?.records.get(record.id);
+      const current = this.state.collections.get(record.collection)?.get(record.id);
       batch.push({
         kind: 'put',
         collection: record.collection,
@@ -705,13 +705,13 @@ export class JournalStore {
     for (const spec of this.specs.values()) {
       const names = Object.keys(spec.indexes ?? {});
       const collection = this.state.collections.get(spec.name);
-      if (!collection || collection.records.size === 0) continue;
+      if (!collection || collection.size === 0) continue;
       const stored = doc.collections[spec.name]?.indexes;
       if (stored !== undefined && indexSignature(stored) === indexSignature(names)) continue;
       if (stored === undefined && names.length === 0) continue;
       collection.clearSecondary();
       let done = 0;
-      for (const [id, entry] of collection.records) {
+      for (const [id, entry] of collection.entries()) {
         collection.file(id, indexKeysOf(spec, this.valueOf(spec.name, id, entry)));
         if (++done % YIELD_EVERY === 0) await yieldToEventLoop();
       }
@@ -838,7 +838,7 @@ export class JournalStore {
     for (const [number, crc] of crcs) this.segmentCrcs.set(number, crc);
     const replayFrom = { segment, offset };
     const collections: CheckpointDocument['collections'] = {};
-    for (const [name, collection] of state.collections) collections[name] = collection.serialize(Object.keys(this.specs.get(name)?.indexes ?? {}));
+    for (const [name, collection] of state.collections) collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
     const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: state.nextSeq, nextTx: tx, replayFrom, replayFromTx: tx, sealed: this.sealsUpTo(replayFrom), collections };
     this.doc.data = doc;
     await this.doc.write();
@@ -1018,7 +1018,7 @@ export class JournalStore {
     const collections: CheckpointDocument['collections'] = {};
     for (const [name, collection] of this.state.collections) {
       // one collection at a time, turns go on in between (a change made meanwhile is replayed over it)
-      collections[name] = collection.serialize(Object.keys(this.specs.get(name)?.indexes ?? {}));
+      collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
       await yieldToEventLoop();
     }
     await this.flush();
@@ -1079,7 +1079,7 @@ export class JournalStore {
     const toMove: { collection: string; id: string; entry: Entry }[] = [];
     let visited = 0;
     for (const [name, collection] of this.state.collections) {
-      for (const [id, entry] of collection.records) {
+      for (const [id, entry] of collection.entries()) {
         if (chosen.has(entry.segment)) toMove.push({ collection: name, id, entry });
         if (++visited % YIELD_EVERY === 0) await yieldToEventLoop();
       }
@@ -1088,7 +1088,8 @@ export class JournalStore {
     for (let start = 0; start < toMove.length; start += 200) {
       const records: Staged[] = [];
       for (const { collection, id, entry } of toMove.slice(start, start + 200)) {
-        if (this.state.collections.get(collection)?.records.get(id) !== entry) continue;
+        const current = this.state.collections.get(collection)?.get(id);
+        if (!current || !sameEntry(current, entry)) continue;
         const value = this.valueOf(collection, id, entry);
         const keys = indexKeysOf(this.specs.get(collection), value);
         records.push({ kind: 'put', collection, id, version: entry.version, seq: entry.seq, keys, previousKeys: keys, json: JSON.stringify(value) });
@@ -1127,7 +1128,7 @@ export class JournalStore {
   }
 
   private ordered(collection: CollectionIndex, ids: string[], options: { limit?: number; newestFirst?: boolean }): string[] {
-    const seqOf = (id: string): number => collection.records.get(id)?.seq ?? 0;
+    const seqOf = (id: string): number => collection.seqOf(id);
     ids.sort((a, b) => (options.newestFirst ? seqOf(b) - seqOf(a) : seqOf(a) - seqOf(b)));
     return options.limit !== undefined ? ids.slice(0, Math.max(0, options.limit)) : ids;
   }
