@@ -372,6 +372,8 @@ export class IndexState {
   readonly liveBytes = new Map<number, number>();
   nextSeq = 1;
   nextTx = 1;
+  /** A collection came from a checkpoint of an earlier version (ids not sorted): the next checkpoint should follow soon. */
+  loadedUnsorted = false;
 
   collection(name: string): CollectionIndex {
     let collection = this.collections.get(name);
@@ -390,6 +392,7 @@ export class IndexState {
   }
 
   load(name: string, serialized: SerializedCollection): void {
+    if (!isSorted(serialized.ids)) this.loadedUnsorted = true;
     const maxSeq = this.collection(name).load(serialized);
     if (maxSeq >= this.nextSeq) this.nextSeq = maxSeq + 1;
   }

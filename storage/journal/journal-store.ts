@@ -522,8 +522,9 @@ export class JournalStore {
     }
     this.doc.data = doc;
     const rebuilt = await this.restore(doc);
-    // a checkpoint of an earlier version seals nothing: the next one does, so the next start is quick
-    if (rebuilt || (doc.sealed === undefined && this.journalBytes() > 0)) await this.writeCheckpoint();
+    // a checkpoint of an earlier version seals nothing and lists ids unsorted: the next one is
+    // sealed and sorted, so the next start is quick
+    if (rebuilt || this.state.loadedUnsorted || (doc.sealed === undefined && this.journalBytes() > 0)) await this.writeCheckpoint();
   }
 
   /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
