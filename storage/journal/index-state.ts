@@ -172,17 +172,28 @@ export class CollectionIndex {
 
   /** Ids filed under `key` in `index` (unordered). */
   lookup(index: string, key: string): string[] {
+    return this.lookupWithSeqs(index, key).ids;
+  }
+
+  /** Ids filed under `key` in `index` with their creation order (read from the columns, no search per id). */
+  lookupWithSeqs(index: string, key: string): { ids: string[]; seqs: number[] } {
     const out: string[] = [];
+    const seqs: number[] = [];
     const removed = this.removed.get(index)?.get(key);
-    const ids = this.base.columns.ids;
+    const { ids, seqs: baseSeqs } = this.base.columns;
     for (const at of this.base.postings(index, key)) {
       const id = ids[at];
-      if (removed?.has(id) || this.unfiledEverywhere.has(id) || this.changed.get(id) === null) continue;
+      if (removed?.has(id) || this.unfiledEverywhere.has(id)) continue;
+      const changed = this.changed.get(id);
+      if (changed === null) continue;
       out.push(id);
+      seqs.push(changed ? changed.seq : baseSeqs[at]);
     }
-    const added = this.added.get(index)?.get(key);
-    if (added) out.push(...added);
-    return out;
+    for (const id of this.added.get(index)?.get(key) ?? []) {
+      out.push(id);
+      seqs.push(this.seqOf(id));
+    }
+    return { ids: out, seqs };
   }
 
   /** Forgets every secondary key (before a rebuild). */

@@ -27,7 +27,7 @@ import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './c
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
-import { IndexState, sameEntry, type CollectionIndex, type Entry } from './index-state.js';
+import { IndexState, sameEntry, type Entry } from './index-state.js';
 import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { journalFolderOf, SegmentFolder } from './segments.js';
@@ -281,13 +281,20 @@ export class JournalStore {
   lookup(collection: string, index: string, key: string, options: { limit?: number; newestFirst?: boolean } = {}): string[] {
     const records = this.state.collections.get(collection);
     if (!records) return [];
-    return this.ordered(records, records.lookup(index, key), options);
+    const found = records.lookupWithSeqs(index, key);
+    return this.ordered(found.ids, found.seqs, options);
   }
 
   /** Every id of a collection in creation order. */
   ids(collection: string): string[] {
     const records = this.state.collections.get(collection);
-    return records ? this.ordered(records, [...records.ids()], {}) : [];
+    if (!records) return [];
+    const ids = [...records.ids()];
+    return this.ordered(
+      ids,
+      ids.map((id) => records.seqOf(id)),
+      {},
+    );
   }
 
   /** Adds a collection spec after opening (only for a collection without records yet). */
@@ -1128,10 +1135,12 @@ export class JournalStore {
     return record.value;
   }
 
-  private ordered(collection: CollectionIndex, ids: string[], options: { limit?: number; newestFirst?: boolean }): string[] {
-    const seqOf = (id: string): number => collection.seqOf(id);
-    ids.sort((a, b) => (options.newestFirst ? seqOf(b) - seqOf(a) : seqOf(a) - seqOf(b)));
-    return options.limit !== undefined ? ids.slice(0, Math.max(0, options.limit)) : ids;
+  /** `ids` (with their creation order in `seqs`, position by position) sorted by it, at most `limit`. */
+  private ordered(ids: readonly string[], seqs: readonly number[], options: { limit?: number; newestFirst?: boolean }): string[] {
+    const order = Array.from(ids.keys());
+    order.sort((a, b) => (options.newestFirst ? seqs[b] - seqs[a] : seqs[a] - seqs[b]));
+    const sorted = order.map((at) => ids[at]);
+    return options.limit !== undefined ? sorted.slice(0, Math.max(0, options.limit)) : sorted;
   }
 
   private queuedBytes(): number {
