@@ -29,8 +29,9 @@ export { PENDING_MAX_AGE_MS } from './fixture/basics.js';
 /**
  * Bump when the generated shape changes: cached fixtures of another version are made again.
  * 3: the journal store's checkpoint seals its segments (a fixture written before opens the slow way).
+ * 4: … and keeps each index's keys sorted in flat arrays.
  */
-export const HISTORY_GENERATOR_VERSION = 3;
+export const HISTORY_GENERATOR_VERSION = 4;
 
 export interface HistoryOptions {
   /** Past requests: the history size N. */

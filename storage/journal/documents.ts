@@ -83,7 +83,10 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
         Array.isArray(collection.indexes) &&
         Array.isArray(collection.ids) &&
         ['versions', 'seqs', 'segments', 'offsets', 'lengths'].every((column) => Array.isArray(collection[column]) && (collection[column] as unknown[]).length === (collection.ids as unknown[]).length) &&
-        isObject(collection.postings),
+        isObject(collection.postings) &&
+        (collection.keyed === undefined ||
+          (isObject(collection.keyed) &&
+            Object.values(collection.keyed).every((flat) => isObject(flat) && Array.isArray(flat.keys) && Array.isArray(flat.starts) && Array.isArray(flat.positions) && flat.starts.length === flat.keys.length + 1))),
     )
   );
 }

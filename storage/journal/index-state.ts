@@ -37,14 +37,46 @@ export interface SerializedCollection {
   segments: number[];
   offsets: number[];
   lengths: number[];
-  /** index → key → positions in `ids`. */
+  /** index → key → positions in `ids` (checkpoints of earlier versions; `{}` since `keyed`). */
   postings: Record<string, Record<string, number[]>>;
+  /** index → its keys, sorted, and their positions in `ids` back to back: a few flat arrays, whatever the number of keys. */
+  keyed?: Record<string, FlatPostings>;
+}
+
+/** One index's postings: key `keys[i]` holds positions[starts[i] .. starts[i + 1]). */
+export interface FlatPostings {
+  keys: string[];
+  starts: number[];
+  positions: number[];
+}
+
+function flatten(byKey: Map<string, number[]>): FlatPostings {
+  const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const flat: FlatPostings = { keys, starts: [0], positions: [] };
+  for (const key of keys) {
+    for (const position of byKey.get(key) ?? []) flat.positions.push(position);
+    flat.starts.push(flat.positions.length);
+  }
+  return flat;
+}
+
+/** The key's place in sorted keys, or -1. */
+function search(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (keys[middle] < key) low = middle + 1;
+    else if (keys[middle] > key) high = middle - 1;
+    else return middle;
+  }
+  return -1;
 }
 
 const NONE: readonly number[] = [];
 
 function emptyColumns(indexes: string[] = []): SerializedCollection {
-  return { indexes, ids: [], versions: [], seqs: [], segments: [], offsets: [], lengths: [], postings: Object.create(null) as Record<string, Record<string, number[]>> };
+  return { indexes, ids: [], versions: [], seqs: [], segments: [], offsets: [], lengths: [], postings: {}, keyed: {} };
 }
 
 function isSorted(ids: readonly string[]): boolean {
@@ -85,7 +117,28 @@ class Base {
   }
 
   postings(index: string, key: string): readonly number[] {
+    const flat = own(this.columns.keyed, index);
+    if (flat) {
+      const at = search(flat.keys, key);
+      return at < 0 ? NONE : flat.positions.slice(flat.starts[at], flat.starts[at + 1]);
+    }
     return own(own(this.columns.postings, index), key) ?? NONE;
+  }
+
+  /** The indexes the base has postings for. */
+  indexes(): string[] {
+    return [...new Set([...Object.keys(this.columns.keyed ?? {}), ...Object.keys(this.columns.postings)])];
+  }
+
+  /** Every key of an index with its positions. */
+  *keysOf(index: string): Generator<[string, readonly number[]]> {
+    const flat = own(this.columns.keyed, index);
+    if (flat) {
+      for (let at = 0; at < flat.keys.length; at++) yield [flat.keys[at], flat.positions.slice(flat.starts[at], flat.starts[at + 1])];
+      return;
+    }
+    const postings = own(this.columns.postings, index) ?? {};
+    for (const key of Object.keys(postings)) yield [key, postings[key]];
   }
 
   has(index: string, key: string, id: string): boolean {
@@ -198,7 +251,7 @@ export class CollectionIndex {
 
   /** Forgets every secondary key (before a rebuild). */
   clearSecondary(): void {
-    this.base = new Base({ ...this.base.columns, postings: Object.create(null) as Record<string, Record<string, number[]>> });
+    this.base = new Base({ ...this.base.columns, postings: {}, keyed: {} });
     this.added.clear();
     this.removed.clear();
     this.unfiledEverywhere.clear();
@@ -306,33 +359,34 @@ export class CollectionIndex {
       const before = base.position(id);
       return before < 0 ? -1 : newPosition[before];
     };
-    const indexNames = new Set([...Object.keys(old.postings), ...this.added.keys()]);
+    const indexNames = new Set([...base.indexes(), ...this.added.keys()]);
+    const keyed: Record<string, FlatPostings> = {};
     for (const index of indexNames) {
-      const postings = Object.create(null) as Record<string, number[]>;
-      const basePostings = own(old.postings, index) ?? {};
+      const postings = new Map<string, number[]>();
       const removed = this.removed.get(index);
-      for (const key of Object.keys(basePostings)) {
+      for (const [key, basePositions] of base.keysOf(index)) {
         const gone = removed?.get(key);
         const positions: number[] = [];
-        for (const before of basePostings[key]) {
+        for (const before of basePositions) {
           const id = old.ids[before];
           if (gone?.has(id) || this.unfiledEverywhere.has(id)) continue;
           const now = newPosition[before] >= 0 ? newPosition[before] : positionOf(id);
           if (now >= 0) positions.push(now);
         }
-        if (positions.length > 0) postings[key] = positions;
+        if (positions.length > 0) postings.set(key, positions);
       }
       for (const [key, ids] of this.added.get(index) ?? []) {
         // never in the base's postings as well (file() adds only what the base does not hold)
-        const positions = own(postings, key) ?? [];
+        const positions = postings.get(key) ?? [];
         for (const id of ids) {
           const now = positionOf(id);
           if (now >= 0) positions.push(now);
         }
-        if (positions.length > 0) postings[key] = positions;
+        if (positions.length > 0) postings.set(key, positions);
       }
-      out.postings[index] = postings;
+      keyed[index] = flatten(postings);
     }
+    out.keyed = keyed;
     this.base = new Base(out);
     this.changed.clear();
     this.added.clear();
@@ -364,9 +418,9 @@ export class CollectionIndex {
       if (!this.changed.has(ids[at])) this.count += 1;
       this.changed.set(ids[at], base.entryAt(at));
     }
-    for (const [index, postings] of Object.entries(serialized.postings)) {
+    for (const index of base.indexes()) {
       const byKey = new Map<string, string[]>();
-      for (const key of Object.keys(postings)) byKey.set(key, postings[key].map((position) => ids[position]));
+      for (const [key, positions] of base.keysOf(index)) byKey.set(key, positions.map((position) => ids[position]));
       this.added.set(index, byKey);
     }
     return maxSeq;
