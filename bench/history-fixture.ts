@@ -26,8 +26,12 @@ import { BENCH_TENANT_ID, SAS_SECRET_NAME, VAULT_URI } from './names.js';
 export { COLLECTIONS, type SeedRecord } from './fixture/records.js';
 export { PENDING_MAX_AGE_MS } from './fixture/basics.js';
 
-/** Bump when the generated shape changes: cached fixtures of another version are made again. */
-export const HISTORY_GENERATOR_VERSION = 2;
+/**
+ * Bump when the generated shape changes: cached fixtures of another version are made again.
+ * 3: the journal store's checkpoint seals its segments (a fixture written before opens the slow way).
+ * 4: … and keeps each index's keys sorted in flat arrays.
+ */
+export const HISTORY_GENERATOR_VERSION = 4;
 
 export interface HistoryOptions {
   /** Past requests: the history size N. */

@@ -39,6 +39,9 @@ export const TARGETS: readonly Target[] = [
   { key: 'startup.n100k.ms', op: '<=', bound: 3000, what: 'start-up, 100k store (ms)' },
   { key: 'startup.empty.rssMb', op: '<=', bound: 150, what: 'idle RSS, empty store (MB)' },
   { key: 'notify.ratio', op: '<=', bound: 1.2, what: 'notify time vs limit-bound minimum, enqueue included' },
+  { key: 'startup.n100k.msRatio', op: '<=', bound: 1.3, what: 'start-up, 100k store vs empty (issue 22)' },
+  { key: 'startup.n100k.rssRatio', op: '<=', bound: 1.3, what: 'idle RSS, 100k store vs empty (issue 22)' },
+  { key: 'disk.n100k.ratio', op: '<=', bound: 1.5, what: 'bytes on disk at 100k vs live records, after compaction (issue 22)' },
 ];
 
 export type Verdict = 'met' | 'missed' | 'not run';

@@ -3,7 +3,12 @@
  * starts) and on the largest history store of the run (100k by default); resident memory
  * (/proc/<pid>/status VmRSS) idle, after a `help` load, and with the big store.
  */
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { COLLECTIONS } from '../bot/collections.js';
+import { BOT_STATE_COLLECTION } from '../storage/journal/documents.js';
+import { JournalStore } from '../storage/journal/journal-store.js';
+import { journalFolderOf } from '../storage/journal/segments.js';
 import { AWAITING_APPROVAL } from './approve.js';
 import { profileDir, sizeLabel, type BenchContext } from './context.js';
 import { sayConversation } from './conversations.js';
@@ -12,6 +17,7 @@ import { describeLoad, LEVEL_MAX_STEPS } from './levels.js';
 import { BotClient, runLoad } from './load.js';
 import { StartFailed } from './processes.js';
 import { startSetupbot } from './setupbot.js';
+import { ratio } from './stats.js';
 import { BenchWorld } from './world.js';
 
 const EMPTY_STARTS = 3;
@@ -20,6 +26,43 @@ const IDLE_AFTER_MS = 3000;
 const HELP_LOAD = { concurrency: 8, ms: 5000 };
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes of the data file and every journal segment. */
+async function bytesOnDisk(dataFile: string): Promise<{ total: number; checkpoint: number }> {
+  const checkpoint = (await stat(dataFile)).size;
+  const folder = journalFolderOf(dataFile);
+  let total = checkpoint;
+  for (const name of await readdir(folder)) if (name.endsWith('.seg')) total += (await stat(path.join(folder, name))).size;
+  return { total, checkpoint };
+}
+
+/**
+ * The store the bot left (stopped, its final checkpoint written), compacted: bytes on disk beside
+ * the bytes of the live records (each record's latest version as its journal line), and what the
+ * rest is (the checkpoint, and superseded versions compaction leaves in segments still mostly live).
+ */
+async function measureDisk(ctx: BenchContext, label: string, dataFile: string): Promise<void> {
+  const before = await bytesOnDisk(dataFile);
+  const store = await JournalStore.open(dataFile, { specs: [...COLLECTIONS, { name: BOT_STATE_COLLECTION }] });
+  let moved = 0;
+  try {
+    moved = await store.compact();
+  } finally {
+    await store.close();
+  }
+  const after = await bytesOnDisk(dataFile);
+  const reopened = await JournalStore.open(dataFile, { specs: [...COLLECTIONS, { name: BOT_STATE_COLLECTION }] });
+  const stats = reopened.stats();
+  await reopened.close({ checkpoint: false });
+  ctx.results.set(`disk.${label}.bytesBeforeCompaction`, before.total / 1e6, 'MB');
+  ctx.results.set(`disk.${label}.bytes`, after.total / 1e6, 'MB');
+  ctx.results.set(`disk.${label}.liveBytes`, stats.liveBytes / 1e6, 'MB');
+  ctx.results.set(`disk.${label}.checkpointBytes`, after.checkpoint / 1e6, 'MB');
+  ctx.results.set(`disk.${label}.deadBytes`, (stats.journalBytes - stats.liveBytes) / 1e6, 'MB');
+  ctx.results.set(`disk.${label}.ratio`, after.total / stats.liveBytes, '× live');
+  ctx.results.set(`disk.${label}.records`, stats.records);
+  ctx.log(`  ${label} on disk: ${(after.total / 1e6).toFixed(0)} MB (${moved} records moved by compaction) for ${(stats.liveBytes / 1e6).toFixed(0)} MB of live records in ${stats.records} records; checkpoint ${(after.checkpoint / 1e6).toFixed(1)} MB`);
+}
 
 export async function runStartup(ctx: BenchContext): Promise<boolean> {
   const world = await BenchWorld.start();
@@ -60,11 +103,17 @@ export async function runStartup(ctx: BenchContext): Promise<boolean> {
         try {
           ctx.results.set(`startup.${label}.ms`, bot.startupMs, 'ms');
           await pause(IDLE_AFTER_MS);
-          ctx.results.set(`startup.${label}.rssMb`, await bot.rssMb(), 'MB');
+          const rss = await bot.rssMb();
+          ctx.results.set(`startup.${label}.rssMb`, rss, 'MB');
           ctx.results.set(`startup.${label}.status`, 'ok');
+          // against the empty store of this run (issue 22: ≤ 1.3 each)
+          ctx.results.set(`startup.${label}.msRatio`, ratio(bot.startupMs, times[Math.floor(times.length / 2)]), '× empty');
+          const emptyRss = ctx.results.get('startup.empty.rssMb');
+          ctx.results.set(`startup.${label}.rssRatio`, typeof emptyRss === 'number' && rss !== undefined ? ratio(rss, emptyRss) : undefined, '× empty');
         } finally {
           await bot.stop(60_000);
         }
+        await measureDisk(ctx, label, dataFile);
       } catch (error) {
         if (!(error instanceof StartFailed)) throw error;
         const reason = error.logTail.split('\n').reverse().find((line) => line.includes('cannot start')) ?? '';

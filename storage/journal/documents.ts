@@ -18,6 +18,21 @@ export interface CheckpointDocument {
   replayFromTx?: number;
   /** Per collection: its records column by column, and each index's postings. */
   collections: Record<string, SerializedCollection>;
+  /**
+   * The journal this checkpoint covers, sealed: per segment before replayFrom its size and CRC-32,
+   * and for replayFrom's segment the CRC-32 of its first replayFrom.offset bytes. At start-up these
+   * bytes are checked against the seal (a checksum pass) instead of transaction by transaction;
+   * only the journal after the checkpoint is read line by line. Absent in checkpoints of earlier
+   * versions (then every segment is verified transaction by transaction, as they were).
+   */
+  sealed?: SealedSegment[];
+}
+
+/** A segment's first `bytes` bytes and their CRC-32 (8 hex digits), as a checkpoint saw them. */
+export interface SealedSegment {
+  segment: number;
+  bytes: number;
+  crc: string;
 }
 
 /** Schema 1: one JSON document holding everything. */
@@ -37,7 +52,7 @@ export interface StoredBotState {
 export const BOT_STATE_COLLECTION = 'botState';
 
 export function emptyCheckpoint(): CheckpointDocument {
-  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, replayFromTx: 1, collections: {} };
+  return { schemaVersion: 2, writtenAt: new Date(0).toISOString(), nextSeq: 1, nextTx: 1, replayFrom: { segment: 1, offset: 0 }, replayFromTx: 1, sealed: [], collections: {} };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -58,6 +73,9 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
     typeof replayFrom.segment === 'number' &&
     typeof replayFrom.offset === 'number' &&
     (value.replayFromTx === undefined || typeof value.replayFromTx === 'number') &&
+    (value.sealed === undefined ||
+      (Array.isArray(value.sealed) &&
+        value.sealed.every((seal: unknown) => isObject(seal) && typeof seal.segment === 'number' && typeof seal.bytes === 'number' && typeof seal.crc === 'string'))) &&
     isObject(collections) &&
     Object.values(collections).every(
       (collection) =>
@@ -65,7 +83,10 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
         Array.isArray(collection.indexes) &&
         Array.isArray(collection.ids) &&
         ['versions', 'seqs', 'segments', 'offsets', 'lengths'].every((column) => Array.isArray(collection[column]) && (collection[column] as unknown[]).length === (collection.ids as unknown[]).length) &&
-        isObject(collection.postings),
+        isObject(collection.postings) &&
+        (collection.keyed === undefined ||
+          (isObject(collection.keyed) &&
+            Object.values(collection.keyed).every((flat) => isObject(flat) && Array.isArray(flat.keys) && Array.isArray(flat.starts) && Array.isArray(flat.positions) && flat.starts.length === flat.keys.length + 1))),
     )
   );
 }

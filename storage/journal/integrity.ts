@@ -55,8 +55,16 @@ interface PendingLine {
   end: number;
 }
 
-/** Verifies one segment (`bytes` is the whole file; offsets are absolute). */
-export function verifySegment(bytes: Buffer): SegmentVerification {
+/**
+ * Verifies one segment. `bytes` is the whole file, or (with `base`) the part of it from byte
+ * `base` on, whose bytes before it are known to be whole (a sealed prefix): offsets are absolute.
+ */
+export function verifySegment(bytes: Buffer, base = 0): SegmentVerification {
+  if (base > 0) {
+    const tail = verifySegment(bytes, 0);
+    const shift = <T extends { start: number; end: number }>(range: T): T => ({ ...range, start: range.start + base, end: range.end + base });
+    return { transactions: tail.transactions.map(shift), damage: tail.damage.map(shift), size: tail.size + base, tailLooksTorn: tail.tailLooksTorn };
+  }
   const transactions: ValidTransaction[] = [];
   const damage: DamagedRange[] = [];
   const markDamaged = (start: number, end: number): void => {

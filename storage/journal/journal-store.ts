@@ -15,21 +15,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { constants } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
 import type { AnyCollectionSpec, Failpoint, Logger } from '../../setup/ports.js';
-import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type StoredBotState, type V1Document } from './documents.js';
+import { BOT_STATE_COLLECTION, emptyCheckpoint, isCheckpointDocument, isV1Document, type CheckpointDocument, type SealedSegment, type StoredBotState, type V1Document } from './documents.js';
 import { writeSnapshot, type BackupManifest } from './backup.js';
 import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
-import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type RecordToWrite } from './format.js';
-import { IndexState, type CollectionIndex, type Entry } from './index-state.js';
+import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
+import { IndexState, sameEntry, type Entry } from './index-state.js';
 import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { journalFolderOf, SegmentFolder } from './segments.js';
 import { ValueCache } from './value-cache.js';
+import { looksLikeV1File, readV1Records, scanV1File, V1FormatError, type V1Item, type V1Summary } from './v1-reader.js';
 
 
 export type { AnyCollectionSpec };
@@ -80,6 +83,30 @@ export interface StoreStats {
 
 /** Re-exported from its shared home (setup/errors.ts), where every backend raises it. */
 export { StorageUnavailableError };
+
+/** A parsed schema-1 document's records, as the streaming reader yields them. */
+function v1ItemsOf(old: V1Document): V1Item[] {
+  const items: V1Item[] = Object.entries(old.botState).map(([id, item]) => ({ kind: 'botState', id, eTag: item.eTag, value: item.value }));
+  for (const [collection, entries] of Object.entries(old.collections)) {
+    for (const [id, stored] of Object.entries(entries)) items.push({ kind: 'record', collection, id, version: stored.version, seq: stored.seq, value: stored.value });
+  }
+  return items;
+}
+
+/** The journal as verified at start-up: per segment what is valid, the bytes to replay, CRC-32s, and how far a seal vouches for it. */
+interface VerifiedJournal {
+  verifications: Map<number, SegmentVerification>;
+  /** Segments from replayFrom's on, whole. */
+  toReplay: Map<number, Buffer>;
+  /** CRC-32 of every segment's bytes. */
+  crcs: Map<number, number>;
+  /** Bytes at the start of a segment the checkpoint's seal vouched for. */
+  sealedUpTo: Map<number, number>;
+}
+
+function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
 
 /** A record about to be appended, with the index keys its previous version was filed under. */
 type Staged = RecordToWrite & { previousKeys?: IndexKeys };
@@ -175,6 +202,8 @@ export class JournalStore {
 
   private state = new IndexState();
   private readonly closedSizes = new Map<number, number>();
+  /** CRC-32 of every byte appended to each segment (the open one: up to appendOffset), for the checkpoint's seals. */
+  private readonly segmentCrcs = new Map<number, number>();
   private appendSegment = 1;
   private appendOffset = 0;
   private queue: QueuedTransaction[] = [];
@@ -238,27 +267,34 @@ export class JournalStore {
       await pending.catch(() => undefined);
       if (this.pendingByKey.get(key) === pending) this.pendingByKey.delete(key);
     }
-    const entry = this.state.collections.get(collection)?.records.get(id);
+    const entry = this.state.collections.get(collection)?.get(id);
     if (!entry) return undefined;
     return { version: entry.version, seq: entry.seq, value: structuredClone(this.valueOf(collection, id, entry)) };
   }
 
   /** The version a record is at right now (including changes not yet durable); undefined when absent. */
   versionOf(collection: string, id: string): number | undefined {
-    return this.state.collections.get(collection)?.records.get(id)?.version;
+    return this.state.collections.get(collection)?.get(id)?.version;
   }
 
   /** Ids filed under `key` in `index`, in creation order (or newest first), at most `limit`. */
   lookup(collection: string, index: string, key: string, options: { limit?: number; newestFirst?: boolean } = {}): string[] {
     const records = this.state.collections.get(collection);
     if (!records) return [];
-    return this.ordered(records, [...records.lookup(index, key)], options);
+    const found = records.lookupWithSeqs(index, key);
+    return this.ordered(found.ids, found.seqs, options);
   }
 
   /** Every id of a collection in creation order. */
   ids(collection: string): string[] {
     const records = this.state.collections.get(collection);
-    return records ? this.ordered(records, [...records.records.keys()], {}) : [];
+    if (!records) return [];
+    const ids = [...records.ids()];
+    return this.ordered(
+      ids,
+      ids.map((id) => records.seqOf(id)),
+      {},
+    );
   }
 
   /** Adds a collection spec after opening (only for a collection without records yet). */
@@ -267,7 +303,7 @@ export class JournalStore {
   }
 
   count(collection: string): number {
-    return this.state.collections.get(collection)?.records.size ?? 0;
+    return this.state.collections.get(collection)?.size ?? 0;
   }
 
   // ---------------------------------------------------------------- writes
@@ -286,7 +322,7 @@ export class JournalStore {
       const key = cacheKey(operation.collection, operation.id);
       if (seen.has(key)) throw new Error(`transaction changes ${operation.collection}/${operation.id} twice`);
       seen.add(key);
-      const current = this.state.collections.get(operation.collection)?.records.get(operation.id);
+      const current = this.state.collections.get(operation.collection)?.get(operation.id);
       if (operation.expect === 'absent') {
         if (current) throw new ConflictError(`${operation.collection}/${operation.id} already exists`);
       } else if (!current) {
@@ -324,7 +360,7 @@ export class JournalStore {
     let count = 0;
     const pending: Promise<void>[] = [];
     for await (const record of records) {
-      const current = this.state.collections.get(record.collection)?.records.get(record.id);
+      const current = this.state.collections.get(record.collection)?.get(record.id);
       batch.push({
         kind: 'put',
         collection: record.collection,
@@ -461,6 +497,10 @@ export class JournalStore {
   // ---------------------------------------------------------------- internals: loading
 
   private async load(): Promise<void> {
+    if (await looksLikeV1File(this.dataFile)) {
+      await this.migrateV1File();
+      return;
+    }
     let raw;
     try {
       raw = await this.adapter.readRaw();
@@ -478,7 +518,10 @@ export class JournalStore {
       this.doc.data = doc;
       await this.doc.write();
     } else if (isV1Document(raw.value)) {
-      doc = await this.migrateV1(raw.value);
+      // a schema-1 document whose first field is not schemaVersion (never written so, but valid JSON)
+      const items = v1ItemsOf(raw.value);
+      await this.migrateV1({ nextSeq: raw.value.nextSeq, total: items.length }, (onBatch) => onBatch(items));
+      return;
     } else if (isCheckpointDocument(raw.value)) {
       doc = raw.value;
     } else {
@@ -486,7 +529,9 @@ export class JournalStore {
     }
     this.doc.data = doc;
     const rebuilt = await this.restore(doc);
-    if (rebuilt) await this.writeCheckpoint();
+    // a checkpoint of an earlier version seals nothing and lists ids unsorted: the next one is
+    // sealed and sorted, so the next start is quick
+    if (rebuilt || this.state.loadedUnsorted || (doc.sealed === undefined && this.journalBytes() > 0)) await this.writeCheckpoint();
   }
 
   /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
@@ -501,24 +546,22 @@ export class JournalStore {
     const replayedKeys = new Map<string, IndexKeys | undefined>();
     this.cache.clear();
     let replayed = 0;
-    // every segment is verified (CRC-32 of each transaction), before anything is replayed:
-    // replay reads earlier versions, which must not lie in damaged bytes
-    const verifications = new Map<number, SegmentVerification>();
     const scanEnds = new Map<number, number>();
-    const toReplay = new Map<number, Buffer>();
-    for (const segment of segments) {
-      const bytes = await this.folder.readFrom(segment, 0);
-      verifications.set(segment, verifySegment(bytes));
-      if (segment >= fromSegment) toReplay.set(segment, bytes);
-    }
+    // every segment is verified before anything is replayed (replay reads earlier versions, which
+    // must not lie in damaged bytes): what the checkpoint sealed by its checksum, the rest
+    // transaction by transaction
+    const checked = (await this.verifySealed(doc, segments)) ?? (await this.verifyEverySegment(segments, fromSegment));
+    const { verifications, toReplay, crcs, sealedUpTo } = checked;
     const pathOf = (segment: number): string => SegmentFolder.pathOf(this.folder.folder, segment);
     const verdict = judge(segments, verifications, pathOf, doc.replayFrom);
     if (verdict.kind === 'damaged') throw damaged(this.dataFile, verdict.damage);
     // every record the checkpoint names must lie in a complete transaction of its segment (a
-    // segment cut at a transaction boundary verifies clean, but no longer holds them)
+    // segment cut at a transaction boundary verifies clean, but no longer holds them); bytes the
+    // checkpoint sealed held them when it was written, and still hold the same bytes
     for (const [name, collection] of Object.entries(doc.collections)) {
       for (let at = 0; at < collection.ids.length; at++) {
         const segment = collection.segments[at];
+        if (collection.offsets[at] + collection.lengths[at] <= (sealedUpTo.get(segment) ?? -1)) continue;
         if (!present.has(segment) || insideValid(verifications.get(segment), collection.offsets[at], collection.lengths[at])) continue;
         throw unreadable(
           this.dataFile,
@@ -580,6 +623,8 @@ export class JournalStore {
     }
     if (verdict.kind === 'torn') {
       await this.folder.truncate(verdict.segment, verdict.offset);
+      const bytes = toReplay.get(verdict.segment);
+      if (bytes) crcs.set(verdict.segment, crc32(bytes.subarray(0, verdict.offset)));
       this.logger?.warn(
         { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
         'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
@@ -592,10 +637,74 @@ export class JournalStore {
     this.appendOffset = await this.folder.size(this.appendSegment);
     this.closedSizes.clear();
     for (const segment of segments) if (segment !== this.appendSegment) this.closedSizes.set(segment, await this.folder.size(segment));
+    this.segmentCrcs.clear();
+    for (const [segment, crc] of crcs) this.segmentCrcs.set(segment, crc);
     this.bytesSinceCheckpoint = this.journalBytesAfter(doc.replayFrom);
     if (replayed > 0) this.logger?.info({ event: 'store_replayed', transactions: replayed }, 'replayed the journal written since the last checkpoint');
     await this.removeDeadSegments(fromSegment);
     return this.rebuildIndexesIfChanged(doc);
+  }
+
+  /**
+   * The fast way: every segment before replayFrom matches the size and CRC-32 the checkpoint
+   * sealed (one checksum pass, a chunk at a time, nothing kept), and so does the first part of
+   * replayFrom's segment; only the journal after the checkpoint is verified transaction by
+   * transaction. Undefined when the checkpoint has no seals or any seal does not hold: then every
+   * segment is verified as before, which finds and reports the damage exactly.
+   */
+  private async verifySealed(doc: CheckpointDocument, segments: readonly number[]): Promise<VerifiedJournal | undefined> {
+    if (!doc.sealed) return undefined;
+    const seals = new Map(doc.sealed.map((seal) => [seal.segment, seal]));
+    const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    for (const segment of segments) {
+      if (segment < fromSegment) {
+        const seal = seals.get(segment);
+        if (!seal || (await this.folder.size(segment)) !== seal.bytes) return undefined;
+        const crc = await this.folder.crcOf(segment, seal.bytes);
+        if (hex(crc) !== seal.crc) return undefined;
+        checked.verifications.set(segment, { transactions: [], damage: [], size: seal.bytes, tailLooksTorn: false });
+        checked.crcs.set(segment, crc);
+        checked.sealedUpTo.set(segment, seal.bytes);
+        continue;
+      }
+      const bytes = await this.folder.readFrom(segment, 0);
+      if (segment === fromSegment && fromOffset > 0) {
+        const seal = seals.get(segment);
+        if (!seal || seal.bytes !== fromOffset || bytes.length < fromOffset || hex(crc32(bytes.subarray(0, fromOffset))) !== seal.crc) return undefined;
+        checked.verifications.set(segment, verifySegment(bytes.subarray(fromOffset), fromOffset));
+        checked.sealedUpTo.set(segment, fromOffset);
+      } else {
+        checked.verifications.set(segment, verifySegment(bytes));
+      }
+      checked.crcs.set(segment, crc32(bytes));
+      checked.toReplay.set(segment, bytes);
+    }
+    return checked;
+  }
+
+  /** Every segment read and verified transaction by transaction (no seals, or one did not hold). */
+  private async verifyEverySegment(segments: readonly number[], fromSegment: number): Promise<VerifiedJournal> {
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    for (const segment of segments) {
+      const bytes = await this.folder.readFrom(segment, 0);
+      checked.verifications.set(segment, verifySegment(bytes));
+      checked.crcs.set(segment, crc32(bytes));
+      if (segment >= fromSegment) checked.toReplay.set(segment, bytes);
+    }
+    return checked;
+  }
+
+  /** What the checkpoint about to be written seals: the journal before replayFrom, as appended. */
+  private sealsUpTo(replayFrom: { segment: number; offset: number }): SealedSegment[] {
+    const sealed: SealedSegment[] = [];
+    for (const [segment, size] of this.closedSizes) {
+      const crc = this.segmentCrcs.get(segment);
+      if (segment < replayFrom.segment && crc !== undefined) sealed.push({ segment, bytes: size, crc: hex(crc) });
+    }
+    const open = this.segmentCrcs.get(replayFrom.segment);
+    if (replayFrom.offset > 0 && open !== undefined) sealed.push({ segment: replayFrom.segment, bytes: replayFrom.offset, crc: hex(open) });
+    return sealed.sort((a, b) => a.segment - b.segment);
   }
 
   /** An index added or renamed since the checkpoint was written is computed from the stored values. */
@@ -604,13 +713,13 @@ export class JournalStore {
     for (const spec of this.specs.values()) {
       const names = Object.keys(spec.indexes ?? {});
       const collection = this.state.collections.get(spec.name);
-      if (!collection || collection.records.size === 0) continue;
+      if (!collection || collection.size === 0) continue;
       const stored = doc.collections[spec.name]?.indexes;
       if (stored !== undefined && indexSignature(stored) === indexSignature(names)) continue;
       if (stored === undefined && names.length === 0) continue;
       collection.clearSecondary();
       let done = 0;
-      for (const [id, entry] of collection.records) {
+      for (const [id, entry] of collection.entries()) {
         collection.file(id, indexKeysOf(spec, this.valueOf(spec.name, id, entry)));
         if (++done % YIELD_EVERY === 0) await yieldToEventLoop();
       }
@@ -635,68 +744,118 @@ export class JournalStore {
     };
   }
 
+  /** A schema-1 file read in two streaming passes: checked and counted, then migrated record by record. */
+  private async migrateV1File(): Promise<void> {
+    let summary: V1Summary;
+    try {
+      summary = await scanV1File(this.dataFile);
+    } catch (error) {
+      if (error instanceof V1FormatError) throw unreadable(this.dataFile, `is not a valid schema-1 data file: ${error.message}`, error);
+      throw unreadable(this.dataFile, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, error);
+    }
+    await this.migrateV1(summary, (onBatch) =>
+      readV1Records(this.dataFile, onBatch).catch((error: unknown) => {
+        // the first pass found the file whole: a record that does not parse is damage in it
+        if (error instanceof V1FormatError || error instanceof SyntaxError) throw unreadable(this.dataFile, `is not a valid schema-1 data file: ${error.message}`, error);
+        throw error;
+      }),
+    );
+  }
+
   /**
-   * Schema 1 → 2: every record of the old file goes into the journal (one fsync at the end),
-   * the old file is kept beside as .v1.bak, and the checkpoint replaces it. A crash before the
-   * checkpoint leaves the schema-1 file in place and the migration starts over.
+   * Schema 1 → 2: every record of the old file goes into the journal (segments of the usual size,
+   * one fsync per segment), the index is built as the records are written, the old file is kept
+   * beside as .v1.bak, and a checkpoint of that index, sealing the whole journal, replaces it: the
+   * store is open when it is written, with nothing to replay and no index to rebuild. A crash
+   * before the checkpoint leaves the schema-1 file in place and the migration starts over.
    */
-  private async migrateV1(old: V1Document): Promise<CheckpointDocument> {
+  private async migrateV1(summary: V1Summary, read: (onBatch: (items: V1Item[]) => Promise<void>) => Promise<void>): Promise<void> {
     await this.folder.wipe();
     await this.folder.ensure();
-    let total = Object.keys(old.botState).length;
-    for (const entries of Object.values(old.collections)) total += Object.keys(entries).length;
+    const { total } = summary;
     this.logger?.warn({ event: 'store_migration_started', total }, `migrating the schema-1 data file to the journal store: ${total} records`);
     const report = this.migrationReporter(total);
     report(0);
-    let seq = 1;
-    let tx = 1;
+    const state = new IndexState();
+    const crcs = new Map<number, number>();
+    const closed = new Map<number, number>();
+    let segment = 1;
     let offset = 0;
+    let tx = 1;
     let done = 0;
-    let batch: RecordToWrite[] = [];
+    let journalBytes = 0;
+    let maxSeq = 0;
+    let batch: PutToWrite[] = [];
     const writeBatch = async (): Promise<void> => {
       if (batch.length === 0) return;
       const encoded = encodeTransaction(tx++, batch);
-      await this.folder.append(1, encoded.bytes, false);
+      if (offset > 0 && offset + encoded.bytes.length > this.segmentBytes) {
+        closed.set(segment, offset);
+        segment += 1;
+        offset = 0;
+      }
+      // no fsync per batch: the folder is synced before the checkpoint (and at each new segment)
+      await this.folder.append(segment, encoded.bytes, false);
+      crcs.set(segment, crc32(encoded.bytes, crcs.get(segment) ?? 0));
+      batch.forEach((record, position) => {
+        const line = encoded.lines[position];
+        const collection = state.collection(record.collection);
+        collection.set(record.id, { version: record.version, seq: record.seq, segment, offset: offset + line.offset, length: line.length });
+        collection.file(record.id, record.keys);
+      });
       offset += encoded.bytes.length;
+      journalBytes += encoded.bytes.length;
       done += batch.length;
       batch = [];
       report(done);
     };
-    for (const [collection, entries] of Object.entries(old.collections)) {
-      const spec = this.specs.get(collection);
-      for (const [id, stored] of Object.entries(entries)) {
-        batch.push({ kind: 'put', collection, id, version: stored.version, seq: stored.seq, keys: indexKeysOf(spec, stored.value), json: JSON.stringify(stored.value) });
-        seq = Math.max(seq, stored.seq + 1);
+    // botbuilder state goes after every collection record: its seqs follow theirs
+    const botState: Extract<V1Item, { kind: 'botState' }>[] = [];
+    await read(async (items) => {
+      for (const item of items) {
+        if (item.kind === 'botState') {
+          botState.push(item);
+          continue;
+        }
+        const spec = this.specs.get(item.collection);
+        batch.push({ kind: 'put', collection: item.collection, id: item.id, version: item.version, seq: item.seq, keys: indexKeysOf(spec, item.value), json: JSON.stringify(item.value) });
+        if (item.seq > maxSeq) maxSeq = item.seq;
         if (batch.length === MIGRATION_BATCH) await writeBatch();
       }
-    }
-    // botbuilder state after every collection record: its seqs follow theirs
-    for (const [key, item] of Object.entries(old.botState)) {
+    });
+    let seq = maxSeq + 1;
+    for (const item of botState) {
       const value: StoredBotState = { eTag: item.eTag, state: item.value };
-      batch.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: key, version: 1, seq: seq++, json: JSON.stringify(value) });
+      batch.push({ kind: 'put', collection: BOT_STATE_COLLECTION, id: item.id, version: 1, seq: seq++, json: JSON.stringify(value) });
       if (batch.length === MIGRATION_BATCH) await writeBatch();
     }
     await writeBatch();
-    const state = new IndexState();
     await this.folder.sync();
     this.failpoint('migrate.beforeCheckpoint');
-    await copyFile(this.dataFile, `${this.dataFile}.v1.bak`);
-    state.nextSeq = Math.max(seq, old.nextSeq);
-    const doc: CheckpointDocument = {
-      ...emptyCheckpoint(),
-      writtenAt: new Date().toISOString(),
-      nextSeq: state.nextSeq,
-      nextTx: 1,
-      // replay the whole migrated journal on top of an empty index: its records are all there
-      replayFrom: { segment: 1, offset: 0 },
-    };
+    await copyFile(this.dataFile, `${this.dataFile}.v1.bak`, constants.COPYFILE_FICLONE);
+    state.nextSeq = Math.max(seq, summary.nextSeq);
+    state.nextTx = tx;
+    this.state = state;
+    this.cache.clear();
+    this.pendingByKey.clear();
+    this.appendSegment = segment;
+    this.appendOffset = offset;
+    this.closedSizes.clear();
+    for (const [number, size] of closed) this.closedSizes.set(number, size);
+    this.segmentCrcs.clear();
+    for (const [number, crc] of crcs) this.segmentCrcs.set(number, crc);
+    const replayFrom = { segment, offset };
+    const collections: CheckpointDocument['collections'] = {};
+    for (const [name, collection] of state.collections) collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: state.nextSeq, nextTx: tx, replayFrom, replayFromTx: tx, sealed: this.sealsUpTo(replayFrom), collections };
     this.doc.data = doc;
     await this.doc.write();
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.bytesSinceCheckpoint = 0;
     this.logger?.warn(
-      { event: 'store_migrated', records: done, journalBytes: offset, backup: `${this.dataFile}.v1.bak` },
+      { event: 'store_migrated', records: done, journalBytes, segments: segment, backup: `${this.dataFile}.v1.bak` },
       'migrated the schema-1 data file to the journal store; the old file is kept as a backup',
     );
-    return doc;
   }
 
   // ---------------------------------------------------------------- internals: writing
@@ -714,6 +873,8 @@ export class JournalStore {
     const segment = this.appendSegment;
     const base = this.appendOffset;
     this.appendOffset += encoded.bytes.length;
+    // bytes reach the segment in the order of these calls (the queue keeps it)
+    this.segmentCrcs.set(segment, crc32(encoded.bytes, this.segmentCrcs.get(segment) ?? 0));
 
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
@@ -860,16 +1021,17 @@ export class JournalStore {
   private async writeCheckpoint(): Promise<void> {
     const replayFrom = { segment: this.appendSegment, offset: this.appendOffset };
     const replayFromTx = this.state.nextTx;
+    const sealed = this.sealsUpTo(replayFrom);
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
     for (const [name, collection] of this.state.collections) {
       // one collection at a time, turns go on in between (a change made meanwhile is replayed over it)
-      collections[name] = collection.serialize(Object.keys(this.specs.get(name)?.indexes ?? {}));
+      collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
       await yieldToEventLoop();
     }
     await this.flush();
     if (this.broken) return;
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, collections };
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, sealed, collections };
     this.failpoint('checkpoint.beforeWrite');
     this.doc.data = doc;
     await this.doc.write();
@@ -887,6 +1049,7 @@ export class JournalStore {
       await this.folder.remove(segment);
       this.state.liveBytes.delete(segment);
       this.closedSizes.delete(segment);
+      this.segmentCrcs.delete(segment);
       this.logger?.debug({ event: 'store_segment_removed', segment }, 'removed a journal segment with no live records');
     }
   }
@@ -924,7 +1087,7 @@ export class JournalStore {
     const toMove: { collection: string; id: string; entry: Entry }[] = [];
     let visited = 0;
     for (const [name, collection] of this.state.collections) {
-      for (const [id, entry] of collection.records) {
+      for (const [id, entry] of collection.entries()) {
         if (chosen.has(entry.segment)) toMove.push({ collection: name, id, entry });
         if (++visited % YIELD_EVERY === 0) await yieldToEventLoop();
       }
@@ -933,7 +1096,8 @@ export class JournalStore {
     for (let start = 0; start < toMove.length; start += 200) {
       const records: Staged[] = [];
       for (const { collection, id, entry } of toMove.slice(start, start + 200)) {
-        if (this.state.collections.get(collection)?.records.get(id) !== entry) continue;
+        const current = this.state.collections.get(collection)?.get(id);
+        if (!current || !sameEntry(current, entry)) continue;
         const value = this.valueOf(collection, id, entry);
         const keys = indexKeysOf(this.specs.get(collection), value);
         records.push({ kind: 'put', collection, id, version: entry.version, seq: entry.seq, keys, previousKeys: keys, json: JSON.stringify(value) });
@@ -971,10 +1135,12 @@ export class JournalStore {
     return record.value;
   }
 
-  private ordered(collection: CollectionIndex, ids: string[], options: { limit?: number; newestFirst?: boolean }): string[] {
-    const seqOf = (id: string): number => collection.records.get(id)?.seq ?? 0;
-    ids.sort((a, b) => (options.newestFirst ? seqOf(b) - seqOf(a) : seqOf(a) - seqOf(b)));
-    return options.limit !== undefined ? ids.slice(0, Math.max(0, options.limit)) : ids;
+  /** `ids` (with their creation order in `seqs`, position by position) sorted by it, at most `limit`. */
+  private ordered(ids: readonly string[], seqs: readonly number[], options: { limit?: number; newestFirst?: boolean }): string[] {
+    const order = Array.from(ids.keys());
+    order.sort((a, b) => (options.newestFirst ? seqs[b] - seqs[a] : seqs[a] - seqs[b]));
+    const sorted = order.map((at) => ids[at]);
+    return options.limit !== undefined ? sorted.slice(0, Math.max(0, options.limit)) : sorted;
   }
 
   private queuedBytes(): number {

@@ -56,7 +56,7 @@ async function readOnce(dataFile: string): Promise<StoreContents> {
   try {
     for (const [name, collection] of state.collections) {
       const records: StoreContents['collections'][string] = {};
-      const ordered = [...collection.records].sort(([, a], [, b]) => a.seq - b.seq);
+      const ordered = [...collection.entries()].sort(([, a], [, b]) => a.seq - b.seq);
       for (const [id, entry] of ordered) {
         const record = decodeRecordLine(folder.readRange(entry.segment, entry.offset, entry.length).toString('utf8'));
         if (record.kind === 'put') records[id] = { version: record.version, value: record.value };

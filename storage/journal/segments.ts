@@ -6,7 +6,11 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { syncFolder } from './durable-json-file.js';
+
+/** Read size of a checksum pass: the bytes are checked, never kept. */
+const CRC_CHUNK = 1024 * 1024;
 
 const SEGMENT = /^(\d{8})\.seg$/;
 
@@ -53,6 +57,25 @@ export class SegmentFolder {
   async readFrom(segment: number, offset: number): Promise<Buffer> {
     const bytes = await readFile(SegmentFolder.pathOf(this.folder, segment));
     return offset === 0 ? bytes : bytes.subarray(offset);
+  }
+
+  /** CRC-32 of the segment's first `length` bytes, read a chunk at a time (nothing is kept). */
+  async crcOf(segment: number, length: number): Promise<number> {
+    const handle = await open(SegmentFolder.pathOf(this.folder, segment), 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(Math.min(CRC_CHUNK, Math.max(1, length)));
+      let crc = 0;
+      let position = 0;
+      while (position < length) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, length - position), position);
+        if (bytesRead === 0) throw new Error(`journal segment ${segment} ends before byte ${length}`);
+        crc = crc32(chunk.subarray(0, bytesRead), crc);
+        position += bytesRead;
+      }
+      return crc;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Reads `length` bytes at `offset` (a record line): synchronous, served from the page cache. */

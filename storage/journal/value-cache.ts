@@ -1,4 +1,4 @@
-import type { Entry } from './index-state.js';
+import { sameEntry, type Entry } from './index-state.js';
 
 interface Cached {
   entry: Entry;
@@ -10,8 +10,8 @@ interface Cached {
 
 /**
  * Recently used record values, bounded in (approximate, serialised) bytes, least recently used
- * out first. A value is cached together with the index entry it belongs to, so a value of an
- * older version is never returned for a newer one.
+ * out first. A value is cached together with the index entry it belongs to (its version and
+ * place in the journal), so a value of an older version is never returned for a newer one.
  */
 export class ValueCache {
   private readonly values = new Map<string, Cached>();
@@ -21,7 +21,7 @@ export class ValueCache {
 
   get(key: string, entry: Entry): unknown {
     const cached = this.values.get(key);
-    if (!cached || cached.entry !== entry) return undefined;
+    if (!cached || !sameEntry(cached.entry, entry)) return undefined;
     // move to the most recently used end
     this.values.delete(key);
     this.values.set(key, cached);
@@ -29,7 +29,8 @@ export class ValueCache {
   }
 
   has(key: string, entry: Entry): boolean {
-    return this.values.get(key)?.entry === entry;
+    const cached = this.values.get(key);
+    return cached !== undefined && sameEntry(cached.entry, entry);
   }
 
   set(key: string, entry: Entry, value: unknown, pinned = false): void {
@@ -43,14 +44,14 @@ export class ValueCache {
   /** The value of `entry` reached the disk: it may now be evicted. */
   unpin(key: string, entry: Entry): void {
     const cached = this.values.get(key);
-    if (cached && cached.entry === entry) cached.pinned = false;
+    if (cached && sameEntry(cached.entry, entry)) cached.pinned = false;
     this.evict();
   }
 
   /** Re-points a cached value at the entry of the same version in its new place (compaction). */
   move(key: string, from: Entry, to: Entry): void {
     const cached = this.values.get(key);
-    if (cached && cached.entry === from) cached.entry = to;
+    if (cached && sameEntry(cached.entry, from)) cached.entry = to;
   }
 
   delete(key: string): void {

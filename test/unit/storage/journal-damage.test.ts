@@ -223,3 +223,49 @@ describe('empty transactions', () => {
     expect(await notes().get('n1')).toBeDefined();
   });
 });
+
+describe('segments the checkpoint sealed (checked by their checksum, not line by line)', () => {
+  async function sealedStore(): Promise<{ first: string; list: number[] }> {
+    await open({ segmentBytes: 4096 });
+    await writeNotes(60);
+    // a clean close: the checkpoint seals every segment before the open one with its size and CRC-32
+    await store?.close();
+    store = undefined;
+    const list = await new SegmentFolder(journalFolderOf(file)).list();
+    expect(list.length).toBeGreaterThan(2);
+    const checkpoint = JSON.parse(await readFile(file, 'utf8')) as { sealed?: { segment: number; bytes: number }[]; replayFrom: { segment: number } };
+    expect(checkpoint.sealed?.map((seal) => seal.segment)).toEqual(list.filter((segment) => segment <= checkpoint.replayFrom.segment));
+    return { first: SegmentFolder.pathOf(journalFolderOf(file), list[0]), list };
+  }
+
+  test('they open and serve every record, and a crash after more writes replays only the rest', async () => {
+    await sealedStore();
+    await open({ segmentBytes: 4096 });
+    expect((await notes().get('n0'))?.value.text).toContain('note 0');
+    expect((await notes().find('owner', 'ann')).length).toBe(30);
+    await writeNotes(5, 60);
+    await crash();
+    await open({ segmentBytes: 4096 });
+    expect((await notes().get('n64'))?.value.text).toContain('note 64');
+    expect((await notes().find('owner', 'bob')).length).toBe(33);
+  });
+
+  test('a flipped byte in a sealed segment refuses to start with the full damage report, and changes nothing', async () => {
+    const { first } = await sealedStore();
+    await flipByte(first, 200);
+    const before = await snapshot();
+    await expect(open({ segmentBytes: 4096 })).rejects.toThrow(
+      new RegExp(`${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged at byte 0 .*later in this segment, [1-9]\\d* in later segments`),
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test('a sealed segment cut short refuses to start', async () => {
+    const { first } = await sealedStore();
+    const bytes = await readFile(first);
+    await writeFile(first, bytes.subarray(0, bytes.length - 40));
+    const before = await snapshot();
+    await expect(open({ segmentBytes: 4096 })).rejects.toThrow(/storage|damaged|holds no complete transaction/);
+    expect(await snapshot()).toEqual(before);
+  });
+});

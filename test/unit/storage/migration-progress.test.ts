@@ -4,7 +4,7 @@
  * The file is generated in the schema-1 shape from the bench's history (bench/store-writers.ts
  * writeJsonV1), so every collection of a real installation is in it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { historyRecords, planHistory, type HistoryOptions } from '../../../bench/history-fixture.js';
@@ -15,6 +15,7 @@ import { REQUESTS } from '../../../setup/model/request.js';
 import { systemClock, type Logger } from '../../../setup/ports.js';
 import { EmbeddedStore } from '../../../storage/embedded-store.js';
 import type { MigrationProgress } from '../../../storage/journal/journal-store.js';
+import { journalFolderOf } from '../../../storage/journal/segments.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HISTORY: HistoryOptions = { requests: 200, awaitingBenchApprover: 2, seed: 3, now: new Date(), approvalTtlMs: 30 * DAY_MS };
@@ -93,4 +94,28 @@ test('a store that is already schema 2 reports no migration', async () => {
   store = await EmbeddedStore.open({ file, collections: COLLECTIONS, logger: recordingLogger(lines), onMigrationProgress: (progress) => reports.push(progress) });
   expect(reports).toEqual([]);
   expect(lines.filter((line) => String(line.fields.event).startsWith('store_migrat'))).toEqual([]);
+});
+
+test('the migration writes segments of the configured size and a checkpoint that seals them all: nothing is replayed or rebuilt after it', async () => {
+  const file = path.join(dir, 'setupbot.json');
+  await writeJsonV1(file, historyRecords(HISTORY));
+  const lines: Line[] = [];
+  store = await EmbeddedStore.open({ file, collections: COLLECTIONS, segmentBytes: 64 * 1024, logger: recordingLogger(lines) });
+  const folder = journalFolderOf(file);
+  const segments = (await readdir(folder)).filter((name) => name.endsWith('.seg')).sort();
+  expect(segments.length).toBeGreaterThan(2);
+  const sizes = await Promise.all(segments.map(async (name) => (await stat(path.join(folder, name))).size));
+  const checkpoint = JSON.parse(await readFile(file, 'utf8')) as { replayFrom: { segment: number; offset: number }; sealed: { segment: number; bytes: number }[] };
+  // the checkpoint covers the whole journal and seals every byte of it
+  expect(checkpoint.replayFrom).toEqual({ segment: segments.length, offset: sizes[sizes.length - 1] });
+  expect(checkpoint.sealed.map((seal) => [seal.segment, seal.bytes])).toEqual(sizes.map((size, at) => [at + 1, size]));
+  expect(lines.map((line) => line.fields.event)).not.toContain('store_replayed');
+  expect(lines.map((line) => line.fields.event)).not.toContain('store_index_rebuilt');
+  const submitted = (await store.repository(REQUESTS).find('status', 'submitted')).length;
+  expect(submitted).toBeGreaterThan(0);
+  await store.close();
+  store = await EmbeddedStore.open({ file, collections: COLLECTIONS, segmentBytes: 64 * 1024 });
+  expect((await store.repository(REQUESTS).find('status', 'submitted')).length).toBe(submitted);
+  expect(await store.repository(REQUESTS).list()).toHaveLength(planHistory(HISTORY).totalRequests);
+  expect((await new AuditLog(store, systemClock).verify()).ok).toBe(true);
 });
