@@ -11,7 +11,7 @@ import type { FieldError } from '../setup/rules/validation.js';
 import { senderObjectIdOf } from '../turn/activity-identity.js';
 import { turnLogger } from '../turn/turn-logger.js';
 import { presentCard } from './card-presenter.js';
-import { checkClick, showDraftCard, STALE_NOTICE, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
+import { checkClick, leaveDraft, showDraftCard, STALE_NOTICE, takeLeftDraft, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
 import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 
 export interface StepOptions {
@@ -60,9 +60,11 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
     const requesterId = senderObjectIdOf(dc.context.activity) ?? '';
-    const draft = await this.deps.drafts.get(requesterId);
+    // the step clicked on left its changes: saved with this card's, in one write
+    const left = takeLeftDraft(dc.context, requesterId);
+    const draft = left?.draft ?? (await this.deps.drafts.get(requesterId));
     if (!draft) return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
-    await this.show(dc, draft, {}, options?.notice);
+    await this.show(dc, draft, left?.changes ?? {}, options?.notice);
     return Dialog.EndOfTurn;
   }
 
@@ -139,7 +141,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   private async leave(dc: DialogContext, draft: Versioned<SetupDraft>, next: SetupDraft, target: SetupStep): Promise<DialogTurnResult> {
     const returnToReview = target === 'review' ? false : next.returnToReview;
-    await this.deps.drafts.save(draft, { content: next.content, dryRun: next.dryRun, returnToReview, step: target });
+    // saved by the target step's card, shown next in this turn (every target is a form step)
+    leaveDraft(dc.context, { draft, changes: { content: next.content, dryRun: next.dryRun, returnToReview, step: target } });
     return dc.endDialog({ show: target } satisfies StepOutcome);
   }
 
