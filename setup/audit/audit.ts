@@ -150,8 +150,10 @@ export class AuditLog {
           const earlier = await this.appendedUnder(key);
           if (earlier) return earlier;
         }
-        await this.repairHead(seq);
+        // usually the head moved on (another appender, or a stale copy of it); when it did not,
+        // entry `seq` may be an orphan of an older version's two-write append: the head is moved onto it
         head = await this.headRepo.get(HEAD_ID);
+        if ((head?.value.seq ?? 0) === seq - 1 && (await this.repairHead(seq))) head = await this.headRepo.get(HEAD_ID);
         continue;
       }
       for (const listener of this.listeners) listener(entry);
@@ -222,12 +224,13 @@ export class AuditLog {
    * written by an older version of setupbot (entry and head in two writes) that crashed in
    * between. The head is moved onto it, so the chain goes on from there without a gap.
    */
-  private async repairHead(seq: number): Promise<void> {
+  private async repairHead(seq: number): Promise<boolean> {
     const orphan = await this.entriesRepo.get(entryId(seq));
-    if (!orphan) return;
+    if (!orphan) return false;
     const head = await this.headRepo.get(HEAD_ID);
-    if ((head?.value.seq ?? 0) !== seq - 1) return;
+    if ((head?.value.seq ?? 0) !== seq - 1) return false;
     await this.moveHead(head, orphan);
+    return true;
   }
 
   private async moveHead(head: Versioned<AuditHead> | undefined, orphan: Versioned<AuditEntry>): Promise<void> {
