@@ -42,6 +42,11 @@ export const TARGETS: readonly Target[] = [
   { key: 'startup.n100k.msRatio', op: '<=', bound: 1.3, what: 'start-up, 100k store vs empty (issue 22)' },
   { key: 'startup.n100k.rssRatio', op: '<=', bound: 1.3, what: 'idle RSS, 100k store vs empty (issue 22)' },
   { key: 'disk.n100k.ratio', op: '<=', bound: 1.5, what: 'bytes on disk at 100k vs live records, after compaction (issue 22)' },
+  // issue 22, item 4: the Azure backend close to the embedded one (help ≥ 1.5 × echo is read from help.c*.throughputRatio)
+  { key: 'azure.help.c1.throughputRatio', op: '>=', bound: 0.8, what: 'help on Azure (Azurite) vs embedded, c=1' },
+  { key: 'azure.help.c8.throughputRatio', op: '>=', bound: 0.8, what: 'help on Azure (Azurite) vs embedded, c=8' },
+  { key: 'azure.help.c32.throughputRatio', op: '>=', bound: 0.8, what: 'help on Azure (Azurite) vs embedded, c=32' },
+  { key: 'azure.approve.p99Ms', op: '<=', bound: 150, what: 'approve p99 on Azure (Azurite) (ms)' },
 ];
 
 export type Verdict = 'met' | 'missed' | 'not run';

@@ -112,6 +112,9 @@ export class SetupBot extends TeamsActivityHandler {
       turnLogger(context, this.deps.logger).warn({ event: 'locale_not_stored', err: error }, 'the conversation\'s locale could not be stored');
     }
     await super.run(context);
+    // a turn that never opened the conversation's dialog state (help, most commands, a click on
+    // a request card) leaves it as it is: nothing read, nothing written
+    if (this.deps.dialogState.get(context) === undefined) return;
     // a conversation with no dialog running keeps no state: bot state stays as small as the
     // number of dialogs in progress, not the number of conversations ever seen
     const state = await this.dialogStateAccessor.get(context);

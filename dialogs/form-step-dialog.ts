@@ -16,7 +16,7 @@ import { presentCard } from './card-presenter.js';
 import { localeOf, wordsOf } from './turn-words.js';
 import { say, sayText } from '../cards/words/domain-message.js';
 import { domainMessage } from '../setup/model/messages.js';
-import { checkClick, showDraftCard, staleNotice, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
+import { checkClick, leaveDraft, showDraftCard, staleNotice, takeLeftDraft, type SetupDialogDeps, type StepOutcome } from './setup-context.js';
 import { errorMap, withFixedIdentity, type FormStep } from './steps/form-step.js';
 
 export interface StepOptions {
@@ -73,9 +73,11 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   override async beginDialog(dc: DialogContext, options?: StepOptions): Promise<DialogTurnResult> {
     const requesterId = senderObjectIdOf(dc.context.activity) ?? '';
-    const draft = await this.deps.drafts.get(requesterId);
+    // the step clicked on left its changes: saved with this card's, in one write
+    const left = takeLeftDraft(dc.context, requesterId);
+    const draft = left?.draft ?? (await this.deps.drafts.get(requesterId));
     if (!draft) return dc.endDialog({ finished: 'abandoned' } satisfies StepOutcome);
-    await this.show(dc, draft, {}, options?.notice);
+    await this.show(dc, draft, left?.changes ?? {}, options?.notice);
     return Dialog.EndOfTurn;
   }
 
@@ -152,7 +154,8 @@ export class FormStepDialog extends Dialog<StepOptions> {
 
   private async leave(dc: DialogContext, draft: Versioned<SetupDraft>, next: SetupDraft, target: SetupStep): Promise<DialogTurnResult> {
     const returnToReview = target === 'review' ? false : next.returnToReview;
-    await this.deps.drafts.save(draft, { content: next.content, dryRun: next.dryRun, returnToReview, step: target });
+    // saved by the target step's card, shown next in this turn (every target is a form step)
+    leaveDraft(dc.context, { draft, changes: { content: next.content, dryRun: next.dryRun, returnToReview, step: target } });
     return dc.endDialog({ show: target } satisfies StepOutcome);
   }
 

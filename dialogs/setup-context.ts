@@ -91,6 +91,31 @@ export async function checkClick(context: TurnContext, deps: SetupDialogDeps, ex
   return { ok: true, draft, action: submission.action, inputs: submission.inputs };
 }
 
+const LEFT_DRAFT = Symbol('setupbot.leftDraft');
+
+/** A step's changes to the draft, left for the card shown next in the same turn to save. */
+interface LeftDraft {
+  draft: Versioned<SetupDraft>;
+  changes: Partial<SetupDraft>;
+}
+
+/**
+ * A step that moves on hands its changes to the card shown next in this turn, which saves them
+ * together with its own (one compare-and-set write per click instead of two, and no read of the
+ * draft just written). Nothing is saved if the turn ends without showing it (a failure): the
+ * draft stays as it was before the click.
+ */
+export function leaveDraft(context: TurnContext, left: LeftDraft): void {
+  context.turnState.set(LEFT_DRAFT, left);
+}
+
+/** The draft and changes a step left in this turn for its owner (once), else undefined. */
+export function takeLeftDraft(context: TurnContext, ownerId: string): LeftDraft | undefined {
+  const left = context.turnState.get(LEFT_DRAFT) as LeftDraft | undefined;
+  context.turnState.delete(LEFT_DRAFT);
+  return left && left.draft.id === ownerId.toLowerCase() ? left : undefined;
+}
+
 /**
  * Shows the next card of a draft: bumps its revision (so every older card goes stale), saves
  * the draft, presents the card, and remembers which message shows it.

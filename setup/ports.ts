@@ -62,6 +62,15 @@ export interface Repository<T, I extends string = never> {
    * small collections, admin views and migrations, never on the hot path of a turn.
    */
   list(filter?: (value: T) => boolean): Promise<Versioned<T>[]>;
+  /**
+   * The record as this instance last read or wrote it, without asking the store: offered by a
+   * store shared by several instances, where every read is a round trip (undefined when it holds
+   * no copy; a store without copies leaves the method out). The copy may be stale. Use it only to
+   * compute a compare-and-set write (a stale version is refused and the caller reads again), or
+   * where a stale value is harmless — never to decide not to write: read again for that (see
+   * setup/coordination/compare-and-set.ts).
+   */
+  cached?(id: string): Versioned<T> | undefined;
 }
 
 /** The transaction group of a collection (see {@link CollectionSpec.group}). */

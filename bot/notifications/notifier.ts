@@ -76,7 +76,8 @@ export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
 
   async onAudit(entry: AuditEntry): Promise<void> {
-    const request = (await this.deps.requests.get(entry.requestId))?.value;
+    // its names and requester never change; a result card follows this instance's own last write
+    const request = (await this.deps.requests.recent(entry.requestId))?.value;
     if (!request) return;
     const targets = await this.targets(request);
     if (targets.length === 0) return;

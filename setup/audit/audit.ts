@@ -110,6 +110,7 @@ export class AuditLog {
   private readonly listeners: ((entry: AuditEntry) => void)[] = [];
   private readonly entriesRepo: Repository<AuditEntry, 'request'>;
   private readonly headRepo: Repository<AuditHead>;
+  private readonly keysRepo: Repository<AuditKey>;
 
   constructor(
     private readonly store: RepositoryFactory,
@@ -117,6 +118,7 @@ export class AuditLog {
   ) {
     this.entriesRepo = store.repository(AUDIT_ENTRIES);
     this.headRepo = store.repository(AUDIT_HEAD);
+    this.keysRepo = store.repository(AUDIT_KEYS);
   }
 
   /**
@@ -125,13 +127,10 @@ export class AuditLog {
    * added once.
    */
   async append(requestId: string, action: AuditAction, actor: AuditActor, details: AuditDetails = {}, key?: string): Promise<AuditEntry> {
+    // the head this instance last saw (no round trip) or read: a stale one makes the transaction
+    // fail on the head's compare-and-set, and the head is read again
+    let head = this.headRepo.cached?.(HEAD_ID) ?? (await this.headRepo.get(HEAD_ID));
     for (;;) {
-      if (key) {
-        // a queued entry belongs to one request: look among that request's few entries
-        const existing = (await this.entriesRepo.find('request', requestId, { newestFirst: true })).find((record) => record.value.key === key);
-        if (existing) return existing.value;
-      }
-      const head = await this.headRepo.get(HEAD_ID);
       const at = head?.value ?? { seq: 0, hash: GENESIS_HASH };
       const seq = at.seq + 1;
       const unsigned = { seq, at: this.clock.now().toISOString(), requestId, action, actor, details, prevHash: at.hash, ...(key ? { key } : {}) };
@@ -139,18 +138,34 @@ export class AuditLog {
       const transaction: Change[] = [
         changes.create(AUDIT_ENTRIES, entryId(seq), entry),
         head ? changes.update(AUDIT_HEAD, HEAD_ID, head.version, { seq, hash: entry.hash }) : changes.create(AUDIT_HEAD, HEAD_ID, { seq, hash: entry.hash }),
+        // the key is taken in the same transaction: an entry appended before under this key (a
+        // queued entry appended again after a crash, or by two instances at once) fails it
         ...(key ? [changes.create(AUDIT_KEYS, key, { seq })] : []),
       ];
       try {
         await this.store.commit(transaction);
       } catch (error) {
         if (!lostRace(error)) throw error;
-        await this.repairHead(seq);
+        if (key) {
+          const earlier = await this.appendedUnder(key);
+          if (earlier) return earlier;
+        }
+        // usually the head moved on (another appender, or a stale copy of it); when it did not,
+        // entry `seq` may be an orphan of an older version's two-write append: the head is moved onto it
+        head = await this.headRepo.get(HEAD_ID);
+        if ((head?.value.seq ?? 0) === seq - 1 && (await this.repairHead(seq))) head = await this.headRepo.get(HEAD_ID);
         continue;
       }
       for (const listener of this.listeners) listener(entry);
       return entry;
     }
+  }
+
+  /** The entry appended under an idempotency key, if any. */
+  private async appendedUnder(key: string): Promise<AuditEntry | undefined> {
+    const taken = await this.keysRepo.get(key);
+    if (!taken) return undefined;
+    return (await this.entriesRepo.get(entryId(taken.value.seq)))?.value;
   }
 
   /** Called after every append (e.g. to notify channels); listeners must not throw. */
@@ -209,12 +224,13 @@ export class AuditLog {
    * written by an older version of setupbot (entry and head in two writes) that crashed in
    * between. The head is moved onto it, so the chain goes on from there without a gap.
    */
-  private async repairHead(seq: number): Promise<void> {
+  private async repairHead(seq: number): Promise<boolean> {
     const orphan = await this.entriesRepo.get(entryId(seq));
-    if (!orphan) return;
+    if (!orphan) return false;
     const head = await this.headRepo.get(HEAD_ID);
-    if ((head?.value.seq ?? 0) !== seq - 1) return;
+    if ((head?.value.seq ?? 0) !== seq - 1) return false;
     await this.moveHead(head, orphan);
+    return true;
   }
 
   private async moveHead(head: Versioned<AuditHead> | undefined, orphan: Versioned<AuditEntry>): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Clock, CollectionSpec, Repository } from '../ports.js';
+import { startingPoint } from './compare-and-set.js';
 
 export interface Lease {
   name: string;
@@ -36,25 +37,36 @@ export class Leases {
    * exactly one wins.
    */
   async claim(name: string, ttlMs: number): Promise<boolean> {
+    // a renewal starts from the copy of its own lease this instance holds, a first claim from a
+    // create (most names are free): no read first. A stale copy or a taken name makes the write
+    // fail, and the lease is read; a lease held by another instance is only believed on a read.
+    let current = this.repository.cached?.(name);
+    let fresh = false;
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = this.clock.now().getTime();
       const lease: Lease = { name, owner: this.owner, acquiredAt: new Date(now).toISOString(), expiresAt: now + ttlMs };
-      const current = await this.repository.get(name);
       try {
         if (!current) {
           await this.repository.create(name, lease);
           return true;
         }
-        if (current.value.owner !== this.owner && current.value.expiresAt > now) return false;
-        const acquiredAt = current.value.owner === this.owner ? current.value.acquiredAt : lease.acquiredAt;
-        await this.repository.update(name, current.version, () => ({ ...lease, acquiredAt }));
-        return true;
+        const heldByAnother = current.value.owner !== this.owner && current.value.expiresAt > now;
+        if (heldByAnother && fresh) return false;
+        if (!heldByAnother) {
+          const acquiredAt = current.value.owner === this.owner ? current.value.acquiredAt : lease.acquiredAt;
+          await this.repository.update(name, current.version, () => ({ ...lease, acquiredAt }));
+          return true;
+        }
       } catch (error) {
         if (!lostRace(error)) throw error;
       }
+      current = await this.repository.get(name);
+      fresh = true;
+      // gone again since the create failed: the next turn of the loop creates it
     }
     return false;
   }
+
 
   /**
    * Claims the lease and keeps renewing it (every third of the TTL) until released or taken by
@@ -70,7 +82,9 @@ export class Leases {
 
   /** Gives the lease up (when this instance holds it), so another may take it at once. */
   async release(name: string): Promise<void> {
-    const current = await this.repository.get(name);
+    const start = await startingPoint(this.repository, name);
+    // whether someone else holds it is only believed on a read
+    const current = start.fresh || start.record?.value.owner === this.owner ? start.record : await this.repository.get(name);
     if (!current || current.value.owner !== this.owner) return;
     try {
       await this.repository.remove(name, current.version);

@@ -148,8 +148,8 @@ export class Executor {
    * crash in between leaves them queued, and the next flush (at the latest on restart) appends
    * them; only a crash between the append and the clearing can repeat one.
    */
-  private flushAudit(requestId: string): Promise<void> {
-    return this.auditQueue.flush(requestId);
+  private async flushAudit(requestId: string): Promise<void> {
+    await this.auditQueue.flush(requestId);
   }
 
   /**

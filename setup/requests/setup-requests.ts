@@ -15,7 +15,7 @@ import { changeOfDraft, changeSummary, pinIdentity, rebuildSeed, retireSummary, 
 import { nextCounterValue, type Counter } from '../coordination/counter.js';
 import { changeOrigin, type DraftOrigin, type Requester, type SetupDraft } from '../model/draft.js';
 import type { DraftStore } from './drafts.js';
-import { updateExisting } from '../coordination/compare-and-set.js';
+import { startingPoint, updateExisting } from '../coordination/compare-and-set.js';
 import { isConflict } from '../errors.js';
 import { AuditQueue, queueAudit } from '../audit/audit-queue.js';
 import type { QueuedAuditEntry } from '../audit/audit.js';
@@ -302,6 +302,15 @@ export class SetupRequests {
     return this.deps.requests.get(id.trim().toUpperCase());
   }
 
+  /**
+   * The request as this instance last read or wrote it (no round trip on a store that keeps
+   * such copies), else read: for what only tells of it, where a copy a moment old is harmless.
+   */
+  async recent(id: string): Promise<Versioned<SetupRequest> | undefined> {
+    const key = id.trim().toUpperCase();
+    return this.deps.requests.cached?.(key) ?? this.deps.requests.get(key);
+  }
+
   /** Every request (a scan: admin views only). */
   async list(filter?: (request: SetupRequest) => boolean): Promise<Versioned<SetupRequest>[]> {
     return this.deps.requests.list(filter);
@@ -403,10 +412,14 @@ export class SetupRequests {
     audit: (updated: SetupRequest) => Omit<QueuedAuditEntry, 'key'>,
     options: { flush?: boolean } = {},
   ): Promise<TransitionOutcome> {
-    for (;;) {
-      const current = await this.get(id);
+    const key = id.trim().toUpperCase();
+    // from the copy this instance holds, when it holds one: a stale copy fails the write, and a
+    // refusal is only given on a read
+    let { record: current, fresh } = await startingPoint(this.deps.requests, key);
+    for (;; { record: current, fresh } = { record: await this.get(key), fresh: true }) {
       if (!current) return { ok: false, refusal: { code: 'not_found', message: domainMessage('refusal.noRequest', { id: id.toUpperCase() }) } };
       const refusal = refuse(current.value, current.value.revision);
+      if (refusal && !fresh) continue;
       if (refusal) return { ok: false, refusal, request: current };
       try {
         const updated = await this.deps.requests.update(current.id, current.version, (request) => {
@@ -415,8 +428,8 @@ export class SetupRequests {
         });
         this.deps.failpoint?.('transition.beforeAudit');
         if (options.flush === false) return { ok: true, request: updated, changed: true };
-        await this.queue.flush(updated.id);
-        return { ok: true, request: (await this.get(updated.id)) ?? updated, changed: true };
+        // the request as the flush left it (its queued entry cleared)
+        return { ok: true, request: (await this.queue.flush(updated.id)) ?? updated, changed: true };
       } catch (error) {
         if (!isConflict(error)) throw error;
       }

@@ -168,6 +168,11 @@ export class TableEngine {
     return this.read(collection, id);
   }
 
+  /** The last read or write of the record in this instance, if still kept (may be stale: its ETag guards a write). */
+  cached(collection: string, id: string): StoredRecord | undefined {
+    return this.cache.get(cacheKey(collection, id));
+  }
+
   /** Ids filed under `key` in `index`, creation order (or newest first), at most `limit`, each checked against its record. */
   async lookup(collection: string, index: string, key: string, options: { limit?: number; newestFirst?: boolean } = {}): Promise<StoredRecord[]> {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;

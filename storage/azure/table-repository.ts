@@ -22,6 +22,12 @@ export class TableRepository<T, I extends string = never> implements Repository<
     return record ? versioned<T>(record) : undefined;
   }
 
+  /** The last read or write of the record in this instance (see the port); no round trip. */
+  cached(id: string): Versioned<T> | undefined {
+    const record = this.engine.cached(this.spec.name, id);
+    return record ? versioned<T>(record) : undefined;
+  }
+
   async create(id: string, value: T): Promise<Versioned<T>> {
     await this.engine.commit([changes.create(this.spec, id, value)]);
     return { id, version: 1, value: structuredClone(value) };

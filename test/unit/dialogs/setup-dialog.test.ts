@@ -116,6 +116,21 @@ describe('the setup dialog, turn by turn', () => {
     expect(draft?.value.content.environment.users).toEqual([expect.objectContaining({ userId: 'alice', email: 'alice@contoso.com' })]);
   });
 
+  it('a click that moves on writes the draft once (its values, the new step and the card revision together), and the card clicked goes stale', async () => {
+    const first = await turn(message(ADMIN, 'setup'));
+    const before = await drafts.get(ADMIN.aadObjectId);
+    const second = await turn(click(ADMIN, first.card ?? {}, 'setup.next', ENVIRONMENT));
+    const after = await drafts.get(ADMIN.aadObjectId);
+    expect(after?.version).toBe((before?.version ?? 0) + 1);
+    expect([after?.value.step, after?.value.revision, after?.value.content.environment.name]).toEqual(['keyVault', (before?.value.revision ?? 0) + 1, 'contoso-uat']);
+    // the step-1 card clicked again is out of date: the current card comes back, nothing changes
+    const stale = await turn(click(ADMIN, first.card ?? {}, 'setup.next', ENVIRONMENT));
+    expect(cardText(stale.card)).toContain('Step 2 of 4');
+    expect(cardText(stale.card)).toContain('out of date');
+    expect((await drafts.get(ADMIN.aadObjectId))?.value.content.environment.name).toBe('contoso-uat');
+    expect(cardText(second.card)).toContain('Step 2 of 4');
+  });
+
   it('Back returns to the previous step with its values', async () => {
     const first = await turn(message(ADMIN, 'setup'));
     const second = await turn(click(ADMIN, first.card ?? {}, 'setup.next', ENVIRONMENT));
