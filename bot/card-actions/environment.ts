@@ -1,3 +1,4 @@
+import { refusalText } from '../../cards/policy-words.js';
 import { TurnContext } from 'botbuilder';
 import { ENVIRONMENT_VERBS, type EnvironmentActionData } from '../../cards/environment-actions.js';
 import { renderNotice } from '../../cards/notice.js';
@@ -67,7 +68,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
       await presentCard(context, renderNotice(`${action.environment} cannot be retired`, outcome.refusal.message));
       return;
     }
-    await refuse(context, outcome.refusal.message);
+    await refuse(context, refusalText(outcome.refusal));
     return;
   }
   const { request } = outcome;

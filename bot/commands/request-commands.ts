@@ -9,28 +9,6 @@ import type { SetupRequest } from '../../setup/model/request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { viewerFor } from '../request-cards.js';
 
-/** `approvals`: the requests waiting for the caller's decision, each as its card. */
-export async function listApprovals(deps: BotDeps, context: TurnContext): Promise<void> {
-  const caller = requesterOf(context);
-  if (!caller) {
-    await context.sendActivity(REFUSALS.noIdentity);
-    return;
-  }
-  if (!deps.requests.policy.approvers.includes(caller.objectId)) {
-    await context.sendActivity("You're not one of the configured approvers, so nothing is waiting for you.");
-    return;
-  }
-  const waiting = await deps.requests.awaiting(caller.objectId);
-  if (waiting.length === 0) {
-    await context.sendActivity('Nothing is waiting for your approval.');
-    return;
-  }
-  await context.sendActivity(`${waiting.length} request${waiting.length === 1 ? ' is' : 's are'} waiting for your decision:`);
-  for (const request of waiting.slice(0, 10)) {
-    await sendRequestCard(deps, context, request, caller.objectId);
-  }
-}
-
 /** `status SR-n`: the request's card, for its requester and the approvers. */
 export async function showStatus(deps: BotDeps, context: TurnContext, argument: string): Promise<void> {
   const caller = requesterOf(context);
