@@ -56,8 +56,8 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
   return address as Partial<ConversationReference>;
 }
 
-function cardActivity(request: SetupRequest, viewer: RequestViewer) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer })));
+function cardActivity(request: SetupRequest, viewer: RequestViewer, viewerId?: string) {
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer, ...(viewerId ? { viewerId } : {}) })));
 }
 
 /**
@@ -86,7 +86,7 @@ export class RequestCards {
       const approverName = personal?.reference.user?.name || undefined;
       const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision };
       const what = `approval card ${value.id} to approver ${approverId}`;
-      const activity = cardActivity(value, 'approver');
+      const activity = cardActivity(value, 'approver', approverId);
       if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
       else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
     }
@@ -164,7 +164,7 @@ export class RequestCards {
 
   private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy): Promise<void> {
     await this.deps.outbox.enqueue(
-      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value)) },
+      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value), copy.approverId) },
       { what: `card ${request.value.id} in ${copy.kind} conversation`, coalesceKey: `${copy.conversationId}|${copy.activityId}` },
     );
   }

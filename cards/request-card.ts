@@ -6,8 +6,8 @@ import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
 import { FIX_PREFIX } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
-import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
-import { approvalAskLine, attemptSuffix, historyLines, linkLines } from './request-story.js';
+import { COMMENT_MAX, REJECT_REASON_INPUT_ID, REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
+import { approvalAskLine, approverAskLine, attemptSuffix, historyLines, linkLines, quorumLine } from './request-story.js';
 import { kindLines } from './request-kind.js';
 
 /**
@@ -21,6 +21,31 @@ export interface RequestCardView {
   viewer: RequestViewer;
   /** A line for this viewer only (e.g. why their click did nothing). */
   notice?: string;
+  /** Whose copy this is (an approver's personal copy, or the person who asked for it): the card speaks to them. */
+  viewerId?: string;
+}
+
+/** Reject… when the rule asks for a comment: a panel whose reason box must be filled before Reject sends. */
+function rejectWithReason(request: SetupRequest, data: RequestActionData): unknown {
+  return {
+    type: 'Action.ShowCard',
+    title: 'Reject…',
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: REJECT_REASON_INPUT_ID,
+          label: `Why reject? (rule ${request.rule?.name ?? ''} asks for a comment)`,
+          isRequired: true,
+          errorMessage: 'Say why you reject this request.',
+          isMultiline: true,
+          maxLength: COMMENT_MAX,
+        },
+      ],
+      actions: [requestAction('Reject', data, { style: 'destructive' })],
+    },
+  };
 }
 
 /** Teams asks for a user-specific view for at most 60 users. */
@@ -179,7 +204,8 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
   const actions: unknown[] = [];
   if (pending && viewer === 'approver') {
     actions.push(requestAction('Approve', data(REQUEST_VERBS.approve), { style: 'positive' }));
-    actions.push(requestAction('Reject', data(REQUEST_VERBS.reject), { style: 'destructive' }));
+    if (request.rule?.rejectComment === 'required') actions.push(rejectWithReason(request, data(REQUEST_VERBS.reject)));
+    else actions.push(requestAction('Reject', data(REQUEST_VERBS.reject), { style: 'destructive' }));
   }
   if (pending && viewer === 'requester') {
     actions.push(requestAction('Cancel request', data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
@@ -202,7 +228,7 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget): Adaptive
     ...linkLines(request),
     notice: view.notice ?? '',
     dryRun: request.dryRun,
-    approvalAsk: pending ? approvalAskLine(request) : '',
+    approvalAsk: !pending ? '' : viewer === 'approver' ? approverAskLine(request, view.viewerId) : `${approvalAskLine(request)}${request.rule ? ` ${quorumLine(request)}` : ''}`,
     facts: [
       { title: 'Service environment', value: environment.name },
       { title: 'Users', value: listOrNone(environment.users.map((user) => user.userId)) },

@@ -4,6 +4,7 @@
  */
 import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js';
 import { cardDateTime } from './form-view.js';
+import { approvalsWords, viaWords } from './policy-words.js';
 
 interface StoryLine {
   at: string;
@@ -88,4 +89,22 @@ export function linkLines(request: SetupRequest): { replacedBy: string; replaces
 export function attemptSuffix(request: Pick<SetupRequest, 'attempt'>): string {
   const attempt = attemptOf(request);
   return attempt > 1 ? ` · attempt ${attempt}` : '';
+}
+
+/** "Rule production needs 2 approvals; 1 given so far." (or the quorum alone for a request from before policies). */
+export function quorumLine(request: SetupRequest): string {
+  const given = request.approvals.length;
+  const needs = `needs ${approvalsWords(request.approvalsRequired)}; ${given} given so far.`;
+  return request.rule ? `Rule ${request.rule.name} ${needs}` : `This request ${needs}`;
+}
+
+/**
+ * The approver's own copy: why they were asked and what the rule needs, in words for them (never
+ * the requester's "sending the approval card…").
+ */
+export function approverAskLine(request: SetupRequest, viewerId: string | undefined): string {
+  const asked = viewerId ? request.asked?.find((approver) => approver.id === viewerId) : undefined;
+  const why = asked ? `You were asked to approve as ${viaWords(asked.via, request.rule?.name ?? 'default')}.` : 'You are asked to approve or reject this request.';
+  const comment = request.rule?.rejectComment === 'required' ? ' A rejection needs a comment.' : '';
+  return `${why} ${quorumLine(request)}${comment}`;
 }

@@ -28,7 +28,7 @@ export async function showStatus(deps: BotDeps, context: TurnContext, argument: 
 
 export async function sendRequestCard(deps: BotDeps, context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
   const viewer = viewerFor(viewerId, request.value);
-  const card = renderRequestCard({ request: request.value, viewer });
+  const card = renderRequestCard({ request: request.value, viewer, viewerId });
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   if (sent?.id) {
     const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';

@@ -44,7 +44,7 @@ const FIX_BY_FIELD: Readonly<Record<string, string>> = {
 
 const guid = z.string({ error: 'is not text' }).trim().regex(GUID, { error: (issue) => `"${String(issue.input)}" is not a GUID` }).transform((id) => id.toLowerCase());
 const principal = z.union([guid, z.strictObject({ id: guid, name: z.string().trim().min(1).max(256).optional() })], {
-  error: 'is neither an object id (GUID) nor { id, name }',
+  error: (issue) => `${typeof issue.input === 'string' ? `"${issue.input}" ` : ''}is neither an Entra object id (GUID) nor { id, name }`,
 });
 const principals = z.strictObject({ groups: z.array(principal).optional(), users: z.array(principal).optional() });
 
@@ -171,7 +171,7 @@ function crossChecks(document: ApprovalPolicyDocument): PolicyProblem[] {
 
 /** Checks already-parsed data (from JSON or YAML) against the schema and the rules between fields. */
 export function checkPolicyData(data: unknown): PolicyCheck {
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     return {
       ok: false,
