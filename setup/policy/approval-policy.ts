@@ -144,14 +144,16 @@ export function refuseDecision(
   standing: Standing = listedStanding(request, actor),
   actingFor: readonly Represented[] = [],
 ): Refusal | undefined {
-  const mayAct = standing.ok || actingFor.some((represented) => represented.standing.ok);
+  // the requester is never represented on their own request
+  const represented = actingFor.filter((candidate) => candidate.objectId !== request.requester.objectId);
+  const mayAct = standing.ok || represented.some((candidate) => candidate.standing.ok);
   if (!mayAct && !standing.ok) return notApprover(request, actor, standing);
   if (request.requester.objectId === actor.objectId) {
     return { code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." };
   }
   if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
   const decided = request.approvals.some((decision) => decision.objectId === actor.objectId);
-  if (decided || !countsFor(request, actor, standing, actingFor)) {
+  if (decided || !countsFor(request, actor, standing, represented)) {
     return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
   }
   if (cardOutOfDate({ revision, stateRevision: request.stateRevision }, cardVersion)) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
