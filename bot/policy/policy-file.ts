@@ -15,7 +15,7 @@ export const POLICY_FILE_VARIABLE = 'SETUPBOT_POLICY_FILE';
 /** The file's text as data, or its syntax problem. */
 function parseText(text: string, file: string): { ok: true; data: unknown } | { ok: false; problem: PolicyProblem } {
   try {
-    return { ok: true, data: file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: false }) };
+    return { ok: true, data: file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text) };
   } catch (error) {
     const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const at = where ? ` at line ${where.line}, column ${where.col}` : '';
