@@ -20,7 +20,7 @@ function parseText(text: string, file: string): { ok: true; data: unknown } | { 
     const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const at = where ? ` at line ${where.line}, column ${where.col}` : '';
     const what = file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML';
-    return { ok: false, problem: { path: '(the file)', problem: `is not valid ${what}${at}: ${(error as Error).message.split('\n')[0]}`, fix: `Fix the ${what} syntax.` } };
+    return { ok: false, problem: { path: '(the file)', problem: `is not valid ${what}${at}: ${(error as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, fix: `Fix the ${what} syntax.` } };
   }
 }
 
