@@ -5,7 +5,7 @@
 import type { Decision, SetupRequest } from '../model/request.js';
 import type { ApproverVia, Standing } from './approvers.js';
 import type { PolicyPrincipal } from './policy-model.js';
-import type { PolicySource } from './rules.js';
+import { ENVIRONMENT_SOURCE, type PolicySource } from './rules.js';
 
 export interface ApprovalPolicy {
   /** Entra object ids (lower case). */
@@ -95,7 +95,8 @@ function notApprover(request: SetupRequest, actor: Actor, standing: Exclude<Stan
   return {
     code: 'not_approver',
     message: "Only the configured approvers can approve or reject setup requests, and you're not one of them.",
-    ...(request.rule ? { detail: { kind: 'not_in_rule' as const, rule, groups: standing.groups, ...(askedVia ? { askedVia } : {}) } } : {}),
+    // the default rule of SETUPBOT_APPROVERS keeps its plain sentence
+    ...(request.rule && request.rule.source !== ENVIRONMENT_SOURCE ? { detail: { kind: 'not_in_rule' as const, rule, groups: standing.groups, ...(askedVia ? { askedVia } : {}) } } : {}),
   };
 }
 
