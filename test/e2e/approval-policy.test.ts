@@ -24,6 +24,7 @@ const ada = teamsUser('Ada Approver');
 const bo = teamsUser('Bo Approver');
 const cy = teamsUser('Cy Approver');
 const una = teamsUser('Una UAT-Approver');
+const sam = teamsUser('Sam Stranger');
 
 const POLICY = `# issue 19 end-to-end policy
 rules:
@@ -37,6 +38,8 @@ rules:
     rejectComment: required
   - name: uat
     environments: ["*-uat"]
+    requesters:
+      users: [${requester.aadObjectId}]
     approvers:
       users: [{ id: ${una.aadObjectId}, name: Una UAT-Approver }]
     requiredApprovals: 1
@@ -89,7 +92,7 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
       graphAccess: { credential, ca: standIn.caPem },
     });
     await rig.start();
-    for (const user of [requester, ada, bo, cy, una]) await install(rig, user);
+    for (const user of [requester, ada, bo, cy, una, sam]) await install(rig, user);
   });
   afterAll(async () => {
     await rig?.stop();
@@ -175,6 +178,17 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
     // a group member of production has no say on UAT
     const response = await rig.post(cardExecute(rig.scene, ada, { kind: 'personal' }, 'request.approve', { verb: 'request.approve', requestId: id, v: 1 }));
     expect(String((response.body as { value?: unknown }).value)).toContain('Only the approvers named in rule uat can approve or reject this request');
+  });
+
+  test("requesters: only the people a rule names may ask for its environments; the refusal says so on the review card", async () => {
+    const client = new CardClient(rig, sam, { kind: 'personal' });
+    await client.say('setup');
+    await client.click({ verb: 'setup.next' }, { 'environment.name': 'other-uat', 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' });
+    await client.click({ verb: 'setup.next' }, { 'keyVault.name': 'other-uat-kv', 'keyVault.keyVaultUri': 'https://contoso-einvoicing.vault.azure.net/', 'keyVault.storageSasSecretName': 'storage-sas-token' });
+    await client.click({ verb: 'setup.skip' });
+    await client.click({ verb: 'setup.submit' });
+    expect(cardText(client.card)).toContain("Only the requesters rule uat names may ask for other-uat, and you're not one of them. Ask the bot's administrator if you should be. So this draft was not submitted");
+    expect(await rig.app.requests.listByRequester(sam.aadObjectId)).toEqual([]);
   });
 
   test('a member removed from the group between submission and click is refused, with the group named, and nothing changes', async () => {
