@@ -50,6 +50,9 @@ function whoOf(ids: readonly string[], names: ReadonlyMap<string, string>): stri
  */
 export function approvalAskLine(request: SetupRequest): string {
   const asked = request.approvers.filter((id) => id !== request.requester.objectId);
+  if (asked.length === 0 && request.rule && request.rule.source !== 'environment') {
+    return `Nobody other than the requester could be asked under rule ${request.rule.name} (its groups' members could not be read, or it names nobody else). Members of its groups can still find it with **approvals**; ask the bot's administrator to check the approval policy.`;
+  }
   if (asked.length === 0) {
     return "No approver other than the requester is configured, so nobody can approve this yet. Ask the bot's administrator to add approvers (SETUPBOT_APPROVERS).";
   }
