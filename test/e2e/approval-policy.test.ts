@@ -130,6 +130,8 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
     // the users were read page by page, every request with a token
     expect(standIn.requestsTo(GRAPH_HOST).filter((request) => request.path.endsWith('/transitiveMembers')).length).toBeGreaterThan(1);
     expect(standIn.requestsTo(GRAPH_HOST).every((request) => request.bearer)).toBe(true);
+    // through the configured proxy, at Graph's real name
+    expect(proxy.connects.map((connect) => connect.target)).toContain(`${GRAPH_HOST}:443`);
   });
 
   test('a production request asks the group members, each copy says why its reader was asked; two approvers clicking the same card at once both count', async () => {
