@@ -82,6 +82,11 @@ export interface SetupRequestsDeps {
    * each person decides for themselves only.
    */
   actingFor?: (request: SetupRequest, actor: Actor) => Promise<Represented[]>;
+  /**
+   * Approval policy: the principals whose members may decide a request now; its recorded rule's
+   * approvers by default (escalation adds its group here once a request has escalated).
+   */
+  decidersOf?: (request: SetupRequest) => readonly PolicyPrincipal[];
 }
 
 /** The rule that applies to an environment, its approvers as read now, and what it asks of a request. */
@@ -133,7 +138,7 @@ export class SetupRequests {
   /** Whether `actor` is among the request's approvers now: its recorded rule's, or its approver list for a request from before policies. */
   async standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
     if (!request.rule) return request.approvers.includes(objectId) ? { ok: true, via: { kind: 'user' } } : { ok: false, code: 'not_listed', groups: [] };
-    return standingOf(request.rule.approvers, this.deps.directory, objectId);
+    return standingOf(this.deps.decidersOf?.(request) ?? request.rule.approvers, this.deps.directory, objectId);
   }
 
   /** Why the requester may not ask for this environment under its rule; undefined = they may. */
