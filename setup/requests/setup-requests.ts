@@ -25,17 +25,17 @@ import type { QueuedAuditEntry } from '../audit/audit.js';
 import { isFinished } from '../model/execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from '../model/content.js';
-import type { Clock, Failpoint, Repository, Versioned } from '../ports.js';
+import type { Clock, Failpoint, GroupDirectory, Repository, Versioned } from '../ports.js';
 import { applyResubmitted, applyRetry, refuseRebuild, refuseResubmit, refuseRetry } from '../policy/recovery-policy.js';
 import { attemptOf, formatRequestId, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from '../model/request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from '../registry/registry.js';
 import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
-import type { GroupDirectory } from '../ports.js';
-import { resolveApprovers, standingOf, type AskedApprover, type GroupReading, type Standing } from '../policy/approvers.js';
-import type { AppliedRule, PolicyPrincipal, PolicyRule, RuleKindKey } from '../policy/policy-model.js';
-import { allApproverPrincipals, appliedRuleFor, environmentPolicy, kindKeyOf, ruleFor, type PolicySource } from '../policy/rules.js';
+import type { AskedApprover, Standing } from '../policy/approvers.js';
+import type { AppliedRule, PolicyPrincipal, RuleKindKey } from '../policy/policy-model.js';
+import { kindKeyOf, type PolicySource } from '../policy/rules.js';
+import { RequestPolicy, type PolicyView } from '../policy/request-policy.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -89,14 +89,6 @@ export interface SetupRequestsDeps {
   decidersOf?: (request: SetupRequest) => readonly PolicyPrincipal[];
 }
 
-/** The rule that applies to an environment, its approvers as read now, and what it asks of a request. */
-export interface PolicyView {
-  rule: PolicyRule;
-  applied: AppliedRule;
-  source: string;
-  asked: AskedApprover[];
-  groups: GroupReading[];
-}
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
   return { kind: 'user', objectId: actor.objectId, name: actor.name };
@@ -105,9 +97,11 @@ function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string
 /** Use cases over setup requests: submit, decide, cancel, expire. */
 export class SetupRequests {
   private readonly queue: AuditQueue;
+  private readonly rules: RequestPolicy;
 
   constructor(private readonly deps: SetupRequestsDeps) {
     this.queue = deps.auditQueue ?? new AuditQueue(deps.requests, deps.audit);
+    this.rules = new RequestPolicy(deps);
   }
 
   get policy(): ApprovalPolicy {
@@ -116,50 +110,22 @@ export class SetupRequests {
 
   /** The approval policy in force: the policy file's, or the default rule of today's variables. */
   get policySource(): PolicySource {
-    const { policy } = this.deps;
-    return policy.rules ?? environmentPolicy(policy);
+    return this.rules.source;
   }
 
-  /** The rule for an environment (a request of `key`), with its approvers as read now (for `policy` and submission). */
-  async policyFor(environment: string, key: RuleKindKey = 'setup'): Promise<PolicyView> {
-    const source = this.policySource;
-    const rule = ruleFor(source.document, environment);
-    const applied = appliedRuleFor(source, environment, key);
-    const { asked, groups } = await resolveApprovers(applied.approvers, this.deps.directory);
-    return { rule, applied, source: source.source, asked, groups };
+  /** The rule for an environment (a request of `key`), with its approvers as read now (for `policy`). */
+  policyFor(environment: string, key: RuleKindKey = 'setup'): Promise<PolicyView> {
+    return this.rules.view(environment, key);
   }
 
   /** Whether a person is an approver under any rule now (for views that show approvers more). */
-  async isApprover(objectId: string): Promise<boolean> {
-    const principals = allApproverPrincipals(this.policySource.document);
-    return (await standingOf(principals, this.deps.directory, objectId)).ok;
+  isApprover(objectId: string): Promise<boolean> {
+    return this.rules.isApprover(objectId);
   }
 
-  /** Whether `actor` is among the request's approvers now: its recorded rule's, or its approver list for a request from before policies. */
-  async standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
-    if (!request.rule) return request.approvers.includes(objectId) ? { ok: true, via: { kind: 'user' } } : { ok: false, code: 'not_listed', groups: [] };
-    return standingOf(this.deps.decidersOf?.(request) ?? request.rule.approvers, this.deps.directory, objectId);
-  }
-
-  /** Why the requester may not ask for this environment under its rule; undefined = they may. */
-  private async requesterRefusal(environment: string, requester: Requester): Promise<Refusal | undefined> {
-    const rule = ruleFor(this.policySource.document, environment);
-    if (!rule.requesters) return undefined;
-    const standing = await standingOf(rule.requesters, this.deps.directory, requester.objectId);
-    if (standing.ok) return undefined;
-    const groups: PolicyPrincipal[] = rule.requesters.filter((principal) => principal.kind === 'group');
-    return {
-      code: 'not_allowed_requester',
-      message: `Only the people rule ${rule.name} names may ask for ${environment}.`,
-      detail: { kind: 'not_requester_for_environment', rule: rule.name, environment, groups },
-    };
-  }
-
-  /** The rule a new request records and who is asked: resolved now (users of its groups and its listed users). */
-  private async ruleOfNewRequest(environment: string, key: RuleKindKey): Promise<{ rule: AppliedRule; asked: AskedApprover[] }> {
-    const rule = appliedRuleFor(this.policySource, environment, key);
-    const { asked } = await resolveApprovers(rule.approvers, this.deps.directory);
-    return { rule, asked };
+  /** Whether someone is among the request's approvers now (its recorded rule's, read now). */
+  standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
+    return this.rules.standingFor(request, objectId);
   }
 
   /**
@@ -227,9 +193,9 @@ export class SetupRequests {
     const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
     if (errors.length > 0) return { ok: false, errors };
     const environmentName = change?.environment ?? content.environment.name;
-    const notAllowed = await this.requesterRefusal(environmentName, requester);
+    const notAllowed = await this.rules.requesterRefusal(environmentName, requester);
     if (notAllowed) return { ok: false, errors: [], refusal: notAllowed };
-    const policy = await this.ruleOfNewRequest(environmentName, kindKeyOf(change ? 'change' : 'setup', kindFields.change?.diff));
+    const policy = await this.rules.forNewRequest(environmentName, kindKeyOf(change ? 'change' : 'setup', kindFields.change?.diff));
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     if (replaces) {
@@ -285,9 +251,9 @@ export class SetupRequests {
       ({ value }) => value.kind === 'retire' && value.retire?.baseRevision === revision && value.requester.objectId === requester.objectId && ['submitted', 'approved', 'executing'].includes(value.status),
     );
     if (asked) return { ok: true, request: asked };
-    const notAllowed = await this.requesterRefusal(record.environment.name, requester);
+    const notAllowed = await this.rules.requesterRefusal(record.environment.name, requester);
     if (notAllowed) return { ok: false, refusal: notAllowed };
-    const policy = await this.ruleOfNewRequest(record.environment.name, 'retire');
+    const policy = await this.rules.forNewRequest(record.environment.name, 'retire');
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     const request: SetupRequest = {
