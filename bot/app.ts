@@ -31,6 +31,8 @@ import { wireDelivery } from './wiring/delivery.js';
 import { wireDomain } from './wiring/domain.js';
 import { wireHttp } from './wiring/http.js';
 import { wireWork } from './wiring/work.js';
+import { wireGroups, type GraphAccess } from './wiring/groups.js';
+import type { GroupDirectory } from '../setup/ports.js';
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +59,10 @@ export interface AppDeps {
   tabDirectory?: string;
   /** Told while the embedded store migrates a schema-1 data file (bot/index.ts shows it on /healthz). */
   onMigrationProgress?: (progress: MigrationProgress) => void;
+  /** The approval policy's Entra groups; Microsoft Graph, cached, by default. */
+  groupDirectory?: GroupDirectory;
+  /** How Microsoft Graph is reached for groups (tests: a token source and the stand-in's CA); the bot's Azure identity by default. */
+  graphAccess?: GraphAccess;
 }
 
 export { apiAudiences } from './wiring/http.js';
@@ -104,7 +110,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const leaseTtl = config.leaseTtlMs;
   const leaseTrouble = (what: string) => (error: unknown) => logger.warn({ event: 'lease_renewal_failed', lease: what, err: error }, 'a lease could not be claimed or renewed; trying again');
 
-  const domain = wireDomain(store, config, clock, failpoint);
+  const groups = wireGroups(config, logger, deps.groupDirectory, deps.graphAccess);
+  const domain = wireDomain(store, config, clock, failpoint, groups.directory);
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   adapter.use(new TenantGuard(config.allowedTenants, logger));
@@ -167,7 +174,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (failpoint) logger.warn({ event: 'failpoints_armed', failpoints: config.failpoints.map((spec) => `${spec.name}@${spec.hit}`) }, 'SETUPBOT_FAILPOINTS is set: this process will kill itself at those points (crash tests only)');
       await outbox.start();
       const bound = await http.listen(port, config.host, takeOver);
-      if (config.approvers.length === 0) {
+      if (config.policy) {
+        logger.info({ event: 'approval_policy', file: config.policy.source, rules: config.policy.document.rules.map((rule) => rule.name) }, 'approval policy read from SETUPBOT_POLICY_FILE');
+        groups.start();
+      } else if (config.approvers.length === 0) {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
@@ -189,6 +199,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return bound;
     },
     async stop() {
+      groups.stop();
       expiry.stop();
       if (resumeTimer) clearInterval(resumeTimer);
       freshness.stop();

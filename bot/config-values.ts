@@ -137,11 +137,16 @@ export const originList = (): Kind<string[]> =>
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/i;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** "250ms", "30s", "72h", "7d" in milliseconds; 0 when it is not such a duration. */
+export function durationMs(raw: string): number {
+  const match = DURATION.exec(raw.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+}
+
 /** A duration such as 250ms, 30s or 72h, in milliseconds: more than 0 and at least `least`. */
 export const duration = (fallback: string, least = 1): Kind<number> =>
   orDefault(fallback, kind((raw, ctx) => {
-    const match = DURATION.exec(raw);
-    const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+    const ms = durationMs(raw);
     if (ms <= 0) return refuse(ctx, `"${raw}" is not a duration`, `Write a whole number and a unit: ms, s, m, h or d (e.g. 72h, 3d), or leave it unset (default ${fallback}).`);
     return ms >= least ? ms : refuse(ctx, `"${raw}" is too short`, `Use at least ${least} ms (${least / 1000} s), or leave it unset (default ${fallback}).`);
   }));

@@ -14,6 +14,8 @@ import { httpUrl, locale, metadataUrl, oneOf, originList, readVariable, text, ti
 import type { Env } from './env.js';
 import type { FailpointSpec } from './failpoints.js';
 import { loadStorageConfig, type StorageConfig } from './storage-config.js';
+import { loadPolicyFile, POLICY_FILE_VARIABLE } from './policy/policy-file.js';
+import type { PolicySource } from '../setup/policy/rules.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type AppType = 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
@@ -107,6 +109,10 @@ export interface Config {
   readonly tabHostOrigins: readonly string[];
   /** Microsoft Graph and Azure Resource Manager, for the check of Electronic invoicing's own access. */
   readonly azureEndpoints: { graph: string; arm: string };
+  /** SETUPBOT_POLICY_FILE, read and checked: the approval rules by environment (absent: the variables above form the default rule). */
+  readonly policy?: PolicySource;
+  /** How long a group's membership read from Microsoft Graph is used before it is read again. */
+  readonly groupCacheTtlMs: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -159,6 +165,8 @@ export function loadConfig(env: Env): Config {
   if (approvers.length > 0 && approvalsRequired > approvers.length) {
     throw new ConfigError('SETUPBOT_APPROVALS_REQUIRED', `${approvalsRequired} approvals are required but only ${approvers.length} approver(s) are configured`, 'Lower SETUPBOT_APPROVALS_REQUIRED or add approvers to SETUPBOT_APPROVERS.');
   }
+  const policyFile = readVariable(env, POLICY_FILE_VARIABLE, text());
+  const policy = policyFile ? loadPolicyFile(policyFile) : undefined;
   const approvalChannel = readVariable(env, 'SETUPBOT_APPROVAL_CHANNEL', channelId('Use the channel conversation id, which starts with 19:, e.g. 19:abc…@thread.tacv2 (in the channel link after /channel/, URL-decoded).'));
 
   return {
@@ -197,6 +205,8 @@ export function loadConfig(env: Env): Config {
       graph: readVariable(env, 'SETUPBOT_GRAPH_ENDPOINT', endpointRoot('https://graph.microsoft.com')),
       arm: readVariable(env, 'SETUPBOT_ARM_ENDPOINT', endpointRoot('https://management.azure.com')),
     },
+    ...(policy ? { policy } : {}),
+    groupCacheTtlMs: readVariable(env, 'SETUPBOT_GROUP_CACHE_TTL', duration('5m')),
     proxyEnv: Object.fromEntries(PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : []))),
   };
 }

@@ -60,8 +60,8 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
   return address as Partial<ConversationReference>;
 }
 
-function cardActivity(request: SetupRequest, viewer: RequestViewer, words: Words) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer }, words)));
+function cardActivity(request: SetupRequest, viewer: RequestViewer, words: Words, viewerId?: string) {
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer, ...(viewerId ? { viewerId } : {}) }, words)));
 }
 
 /**
@@ -93,7 +93,7 @@ export class RequestCards {
       const locale = personal?.locale ?? readers.defaultLocale;
       const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision, locale };
       const what = `approval card ${value.id} to approver ${approverId}`;
-      const activity = cardActivity(value, 'approver', readers.of(locale));
+      const activity = cardActivity(value, 'approver', readers.of(locale), approverId);
       if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
       else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
     }
@@ -172,7 +172,7 @@ export class RequestCards {
 
   private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy): Promise<void> {
     await this.deps.outbox.enqueue(
-      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value), this.deps.readers.of(copy.locale)) },
+      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value), this.deps.readers.of(copy.locale), copy.approverId) },
       { what: `card ${request.value.id} in ${copy.kind} conversation`, coalesceKey: `${copy.conversationId}|${copy.activityId}` },
     );
   }

@@ -1,3 +1,4 @@
+import { refusalText } from '../cards/policy-words.js';
 import { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { renderRequestCard } from '../cards/request-card.js';
@@ -170,7 +171,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     if (!outcome.ok && outcome.stale) return this.rebase(dc, saved, outcome.stale);
     if (!outcome.ok) {
       const text = outcome.refusal
-        ? `${outcome.refusal.message} So this draft was not submitted: press Cancel to discard it.`
+        ? `${refusalText(outcome.refusal, wordsOf(dc.context))} So this draft was not submitted: press Cancel to discard it.`
         : 'This request cannot be submitted yet — see below, then use Edit to fix it.';
       await this.show(dc, saved, {}, { tone: 'attention', text }, outcome.errors);
       return Dialog.EndOfTurn;

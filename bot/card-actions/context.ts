@@ -37,5 +37,5 @@ export interface RequestActionHandler {
 
 /** Answers the clicker with the card as they should now see it. */
 export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: string): Promise<void> {
-  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice }, wordsOf(context)));
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice, viewerId }, wordsOf(context)));
 }

@@ -1,5 +1,7 @@
 import type { DecisionKind } from '../../setup/policy/approval-policy.js';
 import { refuse } from '../../dialogs/card-presenter.js';
+import { refusalText } from '../../cards/policy-words.js';
+import { wordsOf } from '../../dialogs/turn-words.js';
 import { turnLogger } from '../../turn/turn-logger.js';
 import { showCurrentCard, type RequestActionHandler } from './context.js';
 
@@ -15,11 +17,11 @@ export function decideAction(kind: DecisionKind): RequestActionHandler {
       const log = turnLogger(context, deps.logger);
       const outcome = await deps.requests.decide(requestId, v, clicker, kind, submission.comment);
       if (!outcome.ok) {
-        log.info({ event: 'decision_refused', requestId, reason: outcome.refusal.code }, 'decision refused');
+        log.info({ event: 'decision_refused', requestId, reason: outcome.refusal.code, ...(outcome.refusal.detail ? { detail: outcome.refusal.detail.kind } : {}) }, 'decision refused');
         if (outcome.refusal.code === 'stale' && outcome.request) {
           await showCurrentCard(context, outcome.request, clicker.objectId, outcome.refusal.message);
         } else {
-          await refuse(context, outcome.refusal.message);
+          await refuse(context, refusalText(outcome.refusal, wordsOf(context)));
         }
         return;
       }

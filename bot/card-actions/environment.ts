@@ -1,3 +1,4 @@
+import { refusalText } from '../../cards/policy-words.js';
 import { TurnContext } from 'botbuilder';
 import { ENVIRONMENT_VERBS, type EnvironmentActionData } from '../../cards/environment-actions.js';
 import { renderNotice } from '../../cards/notice.js';
@@ -71,7 +72,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
       await presentCard(context, renderNotice(words.t('cards.notice.cannotRetire.title', { environment: action.environment }), outcome.refusal.message, words));
       return;
     }
-    await refuse(context, outcome.refusal.message);
+    await refuse(context, refusalText(outcome.refusal, wordsOf(context)));
     return;
   }
   const { request } = outcome;

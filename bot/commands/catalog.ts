@@ -6,7 +6,8 @@ import { sendHelp } from './help.js';
 import { showHistory } from './history-command.js';
 import { notifyCommand } from './notify-command.js';
 import { listEnvironments, showEnvironment } from './registry-commands.js';
-import { listApprovals, listMyRequests, showStatus } from './request-commands.js';
+import { listMyRequests, showStatus } from './request-commands.js';
+import { listApprovals, showPolicy } from './policy-commands.js';
 import { cancelDraftOrRequest, startSetup } from './setup-commands.js';
 
 /** The Teams scopes a bot can be installed in (the manifest's names). */
@@ -69,7 +70,7 @@ export const COMMANDS: readonly CatalogCommand[] = [
   {
     usage: 'approvals',
     handle: ({ deps, context }) => listApprovals(deps, context),
-    description: 'Requests waiting for your decision.',
+    description: 'Requests waiting for your decision, and why you may decide each.',
     button: { title: 'Pending approvals', command: 'approvals' },
     scopes: EVERYWHERE,
     menu: { title: 'approvals', description: 'Requests waiting for your decision' },
@@ -136,6 +137,13 @@ export const COMMANDS: readonly CatalogCommand[] = [
     scopes: EVERYWHERE,
     menu: { title: 'verify', description: "Check an environment's Key Vault items now, e.g. verify contoso-uat" },
     menuScopes: ['personal'],
+  },
+  {
+    usage: 'policy contoso-prod',
+    takesName: true,
+    handle: ({ deps, context, argument }) => showPolicy(deps, context, argument),
+    description: 'The approval rule for an environment: approvers (and why), approvals needed, expiry, reminders, escalation.',
+    scopes: EVERYWHERE,
   },
   {
     usage: 'help',

@@ -21,7 +21,7 @@ export async function showHistory(deps: BotDeps, context: TurnContext, name: str
     await context.sendActivity('Which environment? Type **history contoso-uat** with its name.');
     return;
   }
-  const approver = deps.requests.policy.approvers.includes(caller.objectId);
+  const approver = (await deps.requests.isApprover(caller.objectId));
   if (!approver && !(await deps.history.requesterIds(environment)).has(caller.objectId)) {
     await refuse(context, `I can't show the history of "${environment}": no request of yours named it, and only approvers see every environment's history.`);
     return;

@@ -26,7 +26,7 @@ export async function notifyCommand(deps: BotDeps, context: TurnContext, what: s
     await context.sendActivity('Run **notify here** in the team channel that should get notifications (with an @mention of me).');
     return;
   }
-  if (!caller || !deps.requests.policy.approvers.includes(caller.objectId)) {
+  if (!caller || !(await deps.requests.isApprover(caller.objectId))) {
     await context.sendActivity('Only an approver can choose where notifications go.');
     return;
   }

@@ -4,7 +4,7 @@ import { AuditLog } from '../../setup/audit/audit.js';
 import { EnvironmentHistory } from '../../setup/audit/history.js';
 import { COUNTERS } from '../../setup/coordination/counter.js';
 import { REQUESTS, type RequestIndex, type SetupRequest } from '../../setup/model/request.js';
-import type { Clock, Failpoint, Repository } from '../../setup/ports.js';
+import type { Clock, Failpoint, GroupDirectory, Repository } from '../../setup/ports.js';
 import { REGISTRY_COLLECTIONS, Registry } from '../../setup/registry/registry.js';
 import { DRAFTS, DraftStore } from '../../setup/requests/drafts.js';
 import { SetupRequests } from '../../setup/requests/setup-requests.js';
@@ -23,7 +23,7 @@ export interface Domain {
   history: EnvironmentHistory;
 }
 
-export function wireDomain(store: Store, config: Config, clock: Clock, failpoint: Failpoint | undefined): Domain {
+export function wireDomain(store: Store, config: Config, clock: Clock, failpoint: Failpoint | undefined, directory?: GroupDirectory): Domain {
   const installations = new InstallationStore(store.repository(INSTALLATIONS), clock);
   const drafts = new DraftStore(store.repository(DRAFTS), clock, failpoint);
   const audit = new AuditLog(store, clock);
@@ -46,7 +46,8 @@ export function wireDomain(store: Store, config: Config, clock: Clock, failpoint
     drafts,
     audit,
     clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs },
+    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs, ...(config.policy ? { rules: config.policy } : {}) },
+    ...(directory ? { directory } : {}),
   });
   const history = new EnvironmentHistory(requests, audit);
   return { installations, drafts, audit, registry, requestRepository, auditQueue, requests, history };

@@ -80,7 +80,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     maxBodyBytes: config.maxBodyBytes,
     messages: createMessageEndpoint({ authentication: parts.authentication, adapter: parts.adapter, bot, tokenRequired: !config.anonymous }),
     readApi: {
-      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
+      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, isApprover: (objectId) => requests.isApprover(objectId) }),
       model: new SetupReadModel({ requests, registry, audit, clock, history }),
       logger,
     },

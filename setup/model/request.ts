@@ -5,6 +5,8 @@ import type { Requester } from './draft.js';
 import type { Execution } from './execution.js';
 import type { SetupChange } from './setup-diff.js';
 import { nameKey } from './names.js';
+import type { AskedApprover } from '../policy/approvers.js';
+import type { AppliedRule } from '../policy/policy-model.js';
 
 /** Lifecycle of a setup request (draft lives in SetupDraft until submitted). */
 export type RequestStatus =
@@ -26,6 +28,8 @@ export interface Decision {
   name: string;
   at: string;
   comment: string;
+  /** Approval policy: the approver this decision counts for, when the decider acted for someone else (delegation). */
+  onBehalfOf?: { objectId: string; name: string };
 }
 
 /** Where a copy of the request card was posted, to update it on every change. */
@@ -131,6 +135,16 @@ export interface SetupRequest {
   approvalsRequired: number;
   /** Approvers at submission: who sees Approve / Reject. */
   approvers: string[];
+  /** Approval policy: the rule the request was submitted under (absent on requests from before policies). */
+  rule?: AppliedRule;
+  /** Approval policy: who was asked at submission and why (a listed user, a member of a group). */
+  asked?: AskedApprover[];
+  /**
+   * The revision at which the request's state last moved on (submitted, decided, cancelled,
+   * expired, retried, resubmitted): a decision from a card at or after it is not stale, even if
+   * other approvers voted since. Absent: every revision counts (requests from before).
+   */
+  stateRevision?: number;
   cards: CardCopy[];
   /** Present from the moment execution starts. */
   execution?: Execution;

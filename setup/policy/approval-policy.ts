@@ -3,6 +3,9 @@
  * request: the service applies them compare-and-set, so of concurrent decisions one wins.
  */
 import type { Decision, SetupRequest } from '../model/request.js';
+import type { ApproverVia, Standing } from './approvers.js';
+import type { PolicyPrincipal } from './policy-model.js';
+import { ENVIRONMENT_SOURCE, type PolicySource } from './rules.js';
 
 export interface ApprovalPolicy {
   /** Entra object ids (lower case). */
@@ -11,6 +14,11 @@ export interface ApprovalPolicy {
   ttlMs: number;
   /** Retry runs without a new approval while the approval is younger than this. */
   retryWindowMs: number;
+  /**
+   * The approval policy file's rules, when there is one; without it the fields above form the
+   * default rule (setup/policy/rules.ts environmentPolicy).
+   */
+  rules?: PolicySource;
 }
 
 export interface Actor {
@@ -20,9 +28,25 @@ export interface Actor {
 
 export type DecisionKind = 'approve' | 'reject';
 
+/**
+ * What the edge needs to say a policy refusal in its own words (cards/policy-words.ts); `message`
+ * beside it is a plain fallback.
+ */
+export type RefusalDetail =
+  /** Not among the rule's approvers now; `askedVia`: they were asked at submission, through this group or by name. */
+  | { kind: 'not_in_rule'; rule: string; groups: PolicyPrincipal[]; askedVia?: ApproverVia }
+  /** Some group of the rule was never read from the directory: nobody from it may decide yet. */
+  | { kind: 'membership_unknown'; rule: string; groups: PolicyPrincipal[] }
+  /** The rule asks for a comment on a rejection. */
+  | { kind: 'comment_required'; rule: string }
+  /** The rule of this environment names who may ask for it, and the requester is not among them. */
+  | { kind: 'not_requester_for_environment'; rule: string; environment: string; groups: PolicyPrincipal[] };
+
 /** Why a click cannot decide, in words for the clicker. */
-export type Refusal =
+export type Refusal = (
   | { code: 'not_approver'; message: string }
+  | { code: 'comment_required'; message: string }
+  | { code: 'not_allowed_requester'; message: string }
   | { code: 'own_request'; message: string }
   | { code: 'already_voted'; message: string }
   | { code: 'not_pending'; message: string }
@@ -33,7 +57,59 @@ export type Refusal =
   | { code: 'not_failed'; message: string }
   | { code: 'resubmitted'; message: string }
   | { code: 'not_resubmittable'; message: string }
-  | { code: 'conflict'; message: string };
+  | { code: 'conflict'; message: string }
+) & { detail?: RefusalDetail };
+
+/** Someone a decision may count for besides the clicker: an approver the clicker acts for (delegation), with their standing now. */
+export interface Represented {
+  objectId: string;
+  name: string;
+  standing: Standing;
+}
+
+/** The approvers a request's decisions already count for (the represented approver, else the decider). */
+export function countedApprovers(request: Pick<SetupRequest, 'approvals'>): string[] {
+  return request.approvals.map((decision) => decision.onBehalfOf?.objectId ?? decision.objectId);
+}
+
+/**
+ * A card's version is out of date only when the request's state moved on since it was drawn
+ * (decided, cancelled, expired, retried, resubmitted), not because another approver voted.
+ * A version newer than the request's is forged or from elsewhere: out of date too.
+ */
+export function cardOutOfDate(request: Pick<SetupRequest, 'revision' | 'stateRevision'>, cardVersion: number): boolean {
+  return cardVersion > request.revision || cardVersion < (request.stateRevision ?? request.revision);
+}
+
+/** A request from before policies: its approver list decides. */
+function listedStanding(request: SetupRequest, actor: Actor): Standing {
+  return request.approvers.includes(actor.objectId) ? { ok: true, via: { kind: 'user' } } : { ok: false, code: 'not_listed', groups: [] };
+}
+
+function notApprover(request: SetupRequest, actor: Actor, standing: Exclude<Standing, { ok: true }>): Refusal {
+  const rule = request.rule?.name ?? 'default';
+  if (standing.code === 'membership_unknown') {
+    return { code: 'not_approver', message: 'The approvers of this request could not be read from the directory yet, so nobody from their groups can decide it now.', detail: { kind: 'membership_unknown', rule, groups: standing.groups } };
+  }
+  const askedVia = request.asked?.find((asked) => asked.id === actor.objectId)?.via;
+  return {
+    code: 'not_approver',
+    message: "Only the configured approvers can approve or reject setup requests, and you're not one of them.",
+    // the default rule of SETUPBOT_APPROVERS keeps its plain sentence
+    ...(request.rule && request.rule.source !== ENVIRONMENT_SOURCE ? { detail: { kind: 'not_in_rule' as const, rule, groups: standing.groups, ...(askedVia ? { askedVia } : {}) } } : {}),
+  };
+}
+
+/**
+ * The approver a decision by `actor` counts for: the actor themselves when they are an approver
+ * now and not yet counted, else the first approver they act for who is not yet counted.
+ */
+export function countsFor(request: SetupRequest, actor: Actor, standing: Standing, actingFor: readonly Represented[] = []): { objectId: string; name: string; self: boolean } | undefined {
+  const counted = new Set(countedApprovers(request));
+  if (standing.ok && !counted.has(actor.objectId)) return { objectId: actor.objectId, name: actor.name, self: true };
+  const other = actingFor.find((represented) => represented.standing.ok && represented.objectId !== request.requester.objectId && !counted.has(represented.objectId));
+  return other ? { objectId: other.objectId, name: other.name, self: false } : undefined;
+}
 
 export function when(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16) + ' UTC';
@@ -55,35 +131,55 @@ export function settledSentence(request: SetupRequest): string {
   }
 }
 
-/** Checks a decision click against the stored request; undefined = allowed. */
-export function refuseDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor): Refusal | undefined {
-  if (!request.approvers.includes(actor.objectId)) {
-    return { code: 'not_approver', message: "Only the configured approvers can approve or reject setup requests, and you're not one of them." };
-  }
+/**
+ * Checks a decision click against the stored request; undefined = allowed. `standing`: whether
+ * the actor is among the recorded rule's approvers *now* (default: the request's approver list,
+ * for requests from before policies). `actingFor`: approvers the actor may decide for (delegation;
+ * none by default). One person decides once, and each approver is counted once.
+ */
+export function refuseDecision(
+  request: SetupRequest,
+  revision: number,
+  cardVersion: number,
+  actor: Actor,
+  standing: Standing = listedStanding(request, actor),
+  actingFor: readonly Represented[] = [],
+): Refusal | undefined {
+  // the requester is never represented on their own request
+  const represented = actingFor.filter((candidate) => candidate.objectId !== request.requester.objectId);
+  const mayAct = standing.ok || represented.some((candidate) => candidate.standing.ok);
+  if (!mayAct && !standing.ok) return notApprover(request, actor, standing);
   if (request.requester.objectId === actor.objectId) {
     return { code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." };
   }
   if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  if (request.approvals.some((decision) => decision.objectId === actor.objectId)) {
+  const decided = request.approvals.some((decision) => decision.objectId === actor.objectId);
+  if (decided || !countsFor(request, actor, standing, represented)) {
     return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
   }
-  if (cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardOutOfDate({ revision, stateRevision: request.stateRevision }, cardVersion)) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
 }
 
+/** A rejection without a comment, where the request's rule asks for one. */
+export function refuseUncommentedRejection(request: SetupRequest, kind: DecisionKind, comment: string): Refusal | undefined {
+  if (kind !== 'reject' || request.rule?.rejectComment !== 'required' || comment.trim()) return undefined;
+  return { code: 'comment_required', message: 'A rejection needs a comment under this approval rule: say why in the comment box, then press Reject.', detail: { kind: 'comment_required', rule: request.rule.name } };
+}
+
 /** The request after an approver's decision: approved once the quorum is reached; any rejection rejects. */
-export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: Actor, comment: string, now: Date): SetupRequest {
-  const decision: Decision = { objectId: actor.objectId, name: actor.name, at: now.toISOString(), comment };
+export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: Actor, comment: string, now: Date, onBehalfOf?: { objectId: string; name: string }): SetupRequest {
+  const decision: Decision = { objectId: actor.objectId, name: actor.name, at: now.toISOString(), comment, ...(onBehalfOf ? { onBehalfOf } : {}) };
   if (kind === 'reject') return { ...request, status: 'rejected', rejection: decision, updatedAt: decision.at };
   const approvals = [...request.approvals, decision];
-  const status = approvals.length >= request.approvalsRequired ? 'approved' : 'submitted';
+  const status = new Set(countedApprovers({ approvals })).size >= request.approvalsRequired ? 'approved' : 'submitted';
   return { ...request, approvals, status, updatedAt: decision.at };
 }
 
 export function refuseCancel(request: SetupRequest, revision: number, cardVersion: number | undefined, actor: Actor): Refusal | undefined {
   if (request.requester.objectId !== actor.objectId) return { code: 'not_requester', message: 'Only the person who asked can cancel this request.' };
   if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  if (cardVersion !== undefined && cardVersion !== revision) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
+  if (cardVersion !== undefined && cardOutOfDate({ revision, stateRevision: request.stateRevision }, cardVersion)) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
 }
 

@@ -5,7 +5,10 @@ import {
   isExpired,
   refuseCancel,
   refuseDecision,
+  refuseUncommentedRejection,
+  countsFor,
   type Actor,
+  type Represented,
   type ApprovalPolicy,
   type DecisionKind,
   type Refusal,
@@ -22,13 +25,17 @@ import type { QueuedAuditEntry } from '../audit/audit.js';
 import { isFinished } from '../model/execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from '../model/content.js';
-import type { Clock, Failpoint, Repository, Versioned } from '../ports.js';
+import type { Clock, Failpoint, GroupDirectory, Repository, Versioned } from '../ports.js';
 import { applyResubmitted, applyRetry, refuseRebuild, refuseResubmit, refuseRetry } from '../policy/recovery-policy.js';
 import { attemptOf, formatRequestId, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from '../model/request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from '../registry/registry.js';
 import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
+import type { AskedApprover, Standing } from '../policy/approvers.js';
+import type { AppliedRule, PolicyPrincipal, RuleKindKey } from '../policy/policy-model.js';
+import { kindKeyOf, type PolicySource } from '../policy/rules.js';
+import { RequestPolicy, type PolicyView } from '../policy/request-policy.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -68,7 +75,20 @@ export interface SetupRequestsDeps {
   auditQueue?: AuditQueue;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
   failpoint?: Failpoint;
+  /** Entra groups named by the approval policy (Microsoft Graph); none = no group admits anyone. */
+  directory?: GroupDirectory;
+  /**
+   * Approval policy: who may decide for whom besides themselves (delegation). None by default:
+   * each person decides for themselves only.
+   */
+  actingFor?: (request: SetupRequest, actor: Actor) => Promise<Represented[]>;
+  /**
+   * Approval policy: the principals whose members may decide a request now; its recorded rule's
+   * approvers by default (escalation adds its group here once a request has escalated).
+   */
+  decidersOf?: (request: SetupRequest) => readonly PolicyPrincipal[];
 }
+
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
   return { kind: 'user', objectId: actor.objectId, name: actor.name };
@@ -77,13 +97,35 @@ function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string
 /** Use cases over setup requests: submit, decide, cancel, expire. */
 export class SetupRequests {
   private readonly queue: AuditQueue;
+  private readonly rules: RequestPolicy;
 
   constructor(private readonly deps: SetupRequestsDeps) {
     this.queue = deps.auditQueue ?? new AuditQueue(deps.requests, deps.audit);
+    this.rules = new RequestPolicy(deps);
   }
 
   get policy(): ApprovalPolicy {
     return this.deps.policy;
+  }
+
+  /** The approval policy in force: the policy file's, or the default rule of today's variables. */
+  get policySource(): PolicySource {
+    return this.rules.source;
+  }
+
+  /** The rule for an environment (a request of `key`), with its approvers as read now (for `policy`). */
+  policyFor(environment: string, key: RuleKindKey = 'setup'): Promise<PolicyView> {
+    return this.rules.view(environment, key);
+  }
+
+  /** Whether a person is an approver under any rule now (for views that show approvers more). */
+  isApprover(objectId: string): Promise<boolean> {
+    return this.rules.isApprover(objectId);
+  }
+
+  /** Whether someone is among the request's approvers now (its recorded rule's, read now). */
+  standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
+    return this.rules.standingFor(request, objectId);
   }
 
   /**
@@ -150,6 +192,10 @@ export class SetupRequests {
     }
     const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
     if (errors.length > 0) return { ok: false, errors };
+    const environmentName = change?.environment ?? content.environment.name;
+    const notAllowed = await this.rules.requesterRefusal(environmentName, requester);
+    if (notAllowed) return { ok: false, errors: [], refusal: notAllowed };
+    const policy = await this.rules.forNewRequest(environmentName, kindKeyOf(change ? 'change' : 'setup', kindFields.change?.diff));
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     if (replaces) {
@@ -165,7 +211,7 @@ export class SetupRequests {
       if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
     }
     const request: SetupRequest = {
-      ...this.newRequest(id, content, draft.value.requester, requesterConversation, now),
+      ...this.newRequest(id, content, draft.value.requester, requesterConversation, now, policy),
       ...kindFields,
       dryRun: draft.value.dryRun,
       requesterCardActivityId: draft.value.cardActivityId,
@@ -205,10 +251,13 @@ export class SetupRequests {
       ({ value }) => value.kind === 'retire' && value.retire?.baseRevision === revision && value.requester.objectId === requester.objectId && ['submitted', 'approved', 'executing'].includes(value.status),
     );
     if (asked) return { ok: true, request: asked };
+    const notAllowed = await this.rules.requesterRefusal(record.environment.name, requester);
+    if (notAllowed) return { ok: false, refusal: notAllowed };
+    const policy = await this.rules.forNewRequest(record.environment.name, 'retire');
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     const request: SetupRequest = {
-      ...this.newRequest(id, content, requester, requesterConversation, now),
+      ...this.newRequest(id, content, requester, requesterConversation, now, policy),
       kind: 'retire',
       retire: { environment: record.environment.name, baseRevision: revision },
     };
@@ -232,8 +281,14 @@ export class SetupRequests {
     return { ok: true, draft: saved, record: rebuilt.record, skipped: rebuilt.skipped };
   }
 
-  private newRequest(id: string, content: SetupContent, requester: Requester, requesterConversation: ConversationAddress, now: Date): SetupRequest {
-    const { policy } = this.deps;
+  private newRequest(
+    id: string,
+    content: SetupContent,
+    requester: Requester,
+    requesterConversation: ConversationAddress,
+    now: Date,
+    { rule, asked }: { rule: AppliedRule; asked: AskedApprover[] },
+  ): SetupRequest {
     return {
       id,
       status: 'submitted',
@@ -245,9 +300,12 @@ export class SetupRequests {
       updatedAt: now.toISOString(),
       requesterConversation,
       approvals: [],
-      expiresAt: new Date(now.getTime() + policy.ttlMs).toISOString(),
-      approvalsRequired: policy.approvalsRequired,
-      approvers: [...policy.approvers],
+      expiresAt: new Date(now.getTime() + rule.approvalTtlMs).toISOString(),
+      approvalsRequired: rule.requiredApprovals,
+      approvers: asked.map((approver) => approver.id),
+      rule,
+      asked,
+      stateRevision: 1,
       cards: [],
     };
   }
@@ -318,26 +376,58 @@ export class SetupRequests {
 
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
+    return (await this.awaitingWithStanding(approverId)).map(({ request }) => request);
+  }
+
+  /** Requests waiting for this person's decision now, each with why they may decide it. */
+  async awaitingWithStanding(approverId: string): Promise<{ request: Versioned<SetupRequest>; standing: Extract<Standing, { ok: true }> }[]> {
     const pending = await this.deps.requests.find('status', 'submitted');
-    return pending.filter(
-      ({ value: request }) =>
-        request.approvers.includes(approverId) &&
-        request.requester.objectId !== approverId &&
-        !request.approvals.some((decision) => decision.objectId === approverId),
-    );
+    const found: { request: Versioned<SetupRequest>; standing: Extract<Standing, { ok: true }> }[] = [];
+    for (const record of pending) {
+      const request = record.value;
+      if (request.requester.objectId === approverId || request.approvals.some((decision) => decision.objectId === approverId)) continue;
+      const standing = await this.standingFor(request, approverId);
+      if (standing.ok) found.push({ request: record, standing });
+    }
+    return found;
   }
 
   /** An approver's decision, compare-and-set on the version the card was rendered from. */
+  /**
+   * An approver's decision. The clicker is checked *now* against the rule the request recorded
+   * (a person removed from its group is refused), then the decision is applied compare-and-set:
+   * a lost race with another approver's vote re-reads and counts both (a card is out of date only
+   * when the request's state moved on).
+   */
   async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
+    const read = await this.get(id);
+    if (!read) return { ok: false, refusal: { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` } };
+    const standing = await this.standingFor(read.value, actor.objectId);
+    const actingFor = this.deps.actingFor ? await this.deps.actingFor(read.value, actor) : [];
     return this.transition(
       id,
-      (request, revision) => refuseDecision(request, revision, cardVersion, actor),
-      (request) => applyDecision(request, kind, actor, comment, this.deps.clock.now()),
-      (value) => ({
-        action: kind === 'reject' ? 'rejected' : 'approved',
-        actor: userActor(actor),
-        details: { comment: comment || null, approvals: value.approvals.length, required: value.approvalsRequired, status: value.status },
-      }),
+      (request, revision) => refuseDecision(request, revision, cardVersion, actor, standing, actingFor) ?? refuseUncommentedRejection(request, kind, comment),
+      (request) => {
+        const counted = countsFor(request, actor, standing, actingFor);
+        const onBehalfOf = counted && !counted.self ? { objectId: counted.objectId, name: counted.name } : undefined;
+        return applyDecision(request, kind, actor, comment, this.deps.clock.now(), onBehalfOf);
+      },
+      (value) => {
+        const decision = kind === 'reject' ? value.rejection : value.approvals[value.approvals.length - 1];
+        const via = standing.ok ? (standing.via.kind === 'group' ? `group:${standing.via.id}` : 'user') : null;
+        return {
+          action: kind === 'reject' ? 'rejected' : 'approved',
+          actor: userActor(actor),
+          details: {
+            comment: comment || null,
+            approvals: value.approvals.length,
+            required: value.approvalsRequired,
+            status: value.status,
+            ...(value.rule ? { rule: value.rule.name, via } : {}),
+            ...(decision?.onBehalfOf ? { onBehalfOf: decision.onBehalfOf.objectId, onBehalfOfName: decision.onBehalfOf.name } : {}),
+          },
+        };
+      },
     );
   }
 
@@ -408,7 +498,11 @@ export class SetupRequests {
       if (refusal) return { ok: false, refusal, request: current };
       try {
         const updated = await this.deps.requests.update(current.id, current.version, (request) => {
-          const next = { ...apply(request), revision: request.revision + 1 };
+          const applied = apply(request);
+          const revision = request.revision + 1;
+          // a vote that leaves the request pending does not make the other approvers' cards out of date
+          const movedOn = applied.status !== request.status || applied.resubmittedAs !== request.resubmittedAs || applied.attempt !== request.attempt;
+          const next = { ...applied, revision, ...(movedOn || request.stateRevision === undefined ? { stateRevision: revision } : {}) };
           return queueAudit(next, audit(next));
         });
         this.deps.failpoint?.('transition.beforeAudit');

@@ -354,6 +354,18 @@ describe('SETUPBOT_RETRY_WINDOW', () => {
   });
 });
 
+describe('SETUPBOT_GROUP_CACHE_TTL', () => {
+  test('defaults to 5 minutes and reads a duration', () => {
+    expect(loadConfig({}).groupCacheTtlMs).toBe(5 * 60_000);
+    expect(loadConfig({ SETUPBOT_GROUP_CACHE_TTL: '30s' }).groupCacheTtlMs).toBe(30_000);
+  });
+
+  test('refuses what is not a duration and says how to write it', () => {
+    const error = expectRefused({ SETUPBOT_GROUP_CACHE_TTL: 'often' }, 'SETUPBOT_GROUP_CACHE_TTL');
+    expect(error.message).toContain('default 5m');
+  });
+});
+
 describe('loadConfig: tab and read API', () => {
   test('defaults: no public host, Entra ID public cloud metadata, no extra tab hosts', () => {
     const config = loadConfig(singleTenant);

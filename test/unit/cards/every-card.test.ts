@@ -21,6 +21,7 @@ import { renderHelpCard } from '../../../cards/help.js';
 import { renderKeyVaultStep } from '../../../cards/key-vault-step.js';
 import { renderMyRequests } from '../../../cards/my-requests.js';
 import { renderNotice } from '../../../cards/notice.js';
+import { renderPolicyCard } from '../../../cards/policy-card.js';
 import { renderNotification } from '../../../cards/notification.js';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../../../cards/registry-cards.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
@@ -157,6 +158,14 @@ function requestVariants(): { name: string; request: SetupRequest; notice?: stri
     { name: 'failed again, attempt 2', request: { ...failed, attempt: 2, retries: [{ ...retry, reapproval: false }], execution: { ...failed.execution!, attempt: 2 } } },
     { name: 'done after a retry', request: { ...baseRequest('succeeded'), attempt: 2, retries: [{ ...retry, reapproval: false }] } },
     {
+      name: 'under an approval rule with a group, a comment needed to reject',
+      request: {
+        ...baseRequest('submitted'),
+        rule: { name: 'production', source: '/etc/setupbot/policy.yaml', approvers: [{ kind: 'group', id: 'g-1', name: 'Finance-Prod-Approvers' }], requiredApprovals: 2, approvalTtlMs: 259_200_000, remindersBeforeExpiryMs: [86_400_000], rejectComment: 'required' },
+        asked: [{ id: 'appr-ada', name: 'Ada Approver', via: { kind: 'group', id: 'g-1', name: 'Finance-Prod-Approvers' } }],
+      },
+    },
+    {
       name: 'sent back for approval by Retry',
       request: { ...failed, status: 'submitted', attempt: 2, approvals: [], earlierApprovals: failed.approvals, retries: [{ ...retry, reapproval: true }] },
     },
@@ -281,9 +290,24 @@ function registryCards(): Entry[] {
   ];
 }
 
+/** `policy NAME`: groups read, stale and never read; no approver at all. */
+function policyCards(): Entry[] {
+  const group = { kind: 'group' as const, id: 'g-1', name: 'Finance-Prod-Approvers' };
+  const rule = { name: 'production', environments: ['*-prod'], approvers: [group], requiredApprovals: 2, approvalTtlMs: 259_200_000, remindersBeforeExpiryMs: [86_400_000, 14_400_000], rejectComment: 'required' as const };
+  const applied = { ...rule, source: '/etc/setupbot/policy.yaml' };
+  const asked = [{ id: 'u-1', name: 'Ada Approver', via: { kind: 'group' as const, id: 'g-1', name: 'Finance-Prod-Approvers' } }];
+  const users = [{ id: 'u-1', name: 'Ada Approver' }];
+  return [
+    { template: 'policy-card.json', name: 'policy: group read', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: applied.source, asked, groups: [{ group, members: { known: true, users, asOf: AT, stale: false } }] }, ENGLISH) },
+    { template: 'policy-card.json', name: 'policy: Graph down', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: applied.source, asked, groups: [{ group, members: { known: true, users, asOf: AT, stale: true } }] }, ENGLISH) },
+    { template: 'policy-card.json', name: 'policy: never read, nobody', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: 'environment', asked: [], groups: [{ group, members: { known: false } }] }, ENGLISH) },
+  ];
+}
+
 function otherCards(): Entry[] {
   return [
     { template: 'help.json', name: 'help', card: renderHelpCard({ heading: 'Here is what I can do', commands: COMMANDS }, ENGLISH) },
+    ...policyCards(),
     { template: 'help.json', name: 'help after an unknown command', card: renderHelpCard({ heading: "I didn't catch that. Here is what I can do", commands: COMMANDS }, ENGLISH) },
     { template: 'resume-offer.json', name: 'resume offer', card: renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: AT }, ENGLISH) },
     { template: 'resume-offer.json', name: 'resume offer, no name yet', card: renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: AT }, ENGLISH) },
