@@ -124,3 +124,8 @@ export interface Logger {
 
 /** Crash tests: a named point where the process may be killed (bot/failpoints.ts arms them). */
 export type Failpoint = (name: string) => void;
+
+/** Who is in an Entra group (transitively), for approver rules and escalation. */
+export interface GroupDirectory {
+  members(groupId: string): Promise<{ id: string; name: string }[]>;
+}
