@@ -4,6 +4,7 @@
  */
 import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js';
 import { cardDateTime } from './form-view.js';
+import { deciderName } from '../setup/policy/approval-policy.js';
 
 interface StoryLine {
   at: string;
@@ -18,11 +19,11 @@ function quoted(comment: string): string {
 export function historyLines(request: SetupRequest): { text: string }[] {
   const lines: StoryLine[] = [...(request.earlierApprovals ?? []), ...request.approvals].map((decision) => ({
     at: decision.at,
-    text: `✅ Approved by ${decision.name} · ${cardDateTime(decision.at)}${quoted(decision.comment)}`,
+    text: `✅ Approved by ${deciderName(decision)} · ${cardDateTime(decision.at)}${quoted(decision.comment)}`,
   }));
   if (request.rejection) {
-    const { name, at, comment } = request.rejection;
-    lines.push({ at, text: `❌ Rejected by ${name} · ${cardDateTime(at)}${quoted(comment)}` });
+    const { at, comment } = request.rejection;
+    lines.push({ at, text: `❌ Rejected by ${deciderName(request.rejection)} · ${cardDateTime(at)}${quoted(comment)}` });
   }
   if (request.cancellation) lines.push({ at: request.cancellation.at, text: `Cancelled by ${request.cancellation.name} · ${cardDateTime(request.cancellation.at)}` });
   if (request.expiredAt) lines.push({ at: request.expiredAt, text: `⌛ Expired · ${cardDateTime(request.expiredAt)} (no decision within the approval window)` });

@@ -2,9 +2,9 @@ import {
   applyCancel,
   applyDecision,
   applyExpiry,
+  checkDecision,
   isExpired,
   refuseCancel,
-  refuseDecision,
   type Actor,
   type ApprovalPolicy,
   type DecisionKind,
@@ -29,6 +29,8 @@ import { changedSince, revisionOf, type RecordedEnvironment, type Registry } fro
 import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
+import type { DelegationStore } from './delegations.js';
+import { applyFollowUps, markFollowUpSent, type FollowUpPlan } from '../policy/reminders.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -68,6 +70,8 @@ export interface SetupRequestsDeps {
   auditQueue?: AuditQueue;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
   failpoint?: Failpoint;
+  /** Approvers away and who stands in for them (decisions on their behalf); absent = no delegation. */
+  delegations?: DelegationStore;
 }
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
@@ -249,6 +253,7 @@ export class SetupRequests {
       approvalsRequired: policy.approvalsRequired,
       approvers: [...policy.approvers],
       cards: [],
+      ...(policy.rule ? { rule: policy.rule } : {}),
     };
   }
 
@@ -327,18 +332,56 @@ export class SetupRequests {
     );
   }
 
-  /** An approver's decision, compare-and-set on the version the card was rendered from. */
+  /**
+   * An approver's decision, compare-and-set on the version the card was rendered from. A
+   * delegate's click counts for the away approver they stand in for (see checkDecision).
+   */
   async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
+    const delegations = (await this.deps.delegations?.to(actor.objectId)) ?? [];
+    let onBehalfOf: Actor | undefined;
     return this.transition(
       id,
-      (request, revision) => refuseDecision(request, revision, cardVersion, actor),
-      (request) => applyDecision(request, kind, actor, comment, this.deps.clock.now()),
+      (request, revision) => {
+        const check = checkDecision(request, revision, cardVersion, actor, delegations, this.deps.clock.now());
+        if (!check.ok) return check.refusal;
+        onBehalfOf = check.onBehalfOf;
+        return undefined;
+      },
+      (request) => applyDecision(request, kind, actor, comment, this.deps.clock.now(), onBehalfOf),
       (value) => ({
         action: kind === 'reject' ? 'rejected' : 'approved',
         actor: userActor(actor),
-        details: { comment: comment || null, approvals: value.approvals.length, required: value.approvalsRequired, status: value.status },
+        details: {
+          comment: comment || null,
+          approvals: value.approvals.length,
+          required: value.approvalsRequired,
+          status: value.status,
+          ...(onBehalfOf ? { onBehalfOf: onBehalfOf.name, onBehalfOfId: onBehalfOf.objectId } : {}),
+        },
       }),
     );
+  }
+
+  /**
+   * Records due reminders and the escalation on a pending request, compare-and-set, with their
+   * audit entries, before anything is sent: of two passes (restart, second instance) one records
+   * them. Undefined when nothing was left to record.
+   */
+  async recordFollowUps(id: string, plan: FollowUpPlan, members: readonly { id: string; name: string }[]): Promise<Versioned<SetupRequest> | undefined> {
+    const now = this.deps.clock.now();
+    const updated = await updateExisting(this.deps.requests, id, (request) => {
+      const applied = applyFollowUps(request, plan, members, now);
+      if (!applied) return undefined;
+      return applied.audit.reduce((next, entry) => queueAudit(next, { action: entry.action, actor: { kind: 'system' }, details: entry.details }), applied.request);
+    });
+    if (!updated) return undefined;
+    await this.queue.flush(id);
+    return (await this.get(id)) ?? updated;
+  }
+
+  /** Marks a recorded follow-up as queued in the outbox (bookkeeping: no revision, no audit). */
+  async markFollowUpSent(id: string, point: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpSent(request, point));
   }
 
   /** The requester withdraws a pending request. */
