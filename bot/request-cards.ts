@@ -1,11 +1,15 @@
-import { MessageFactory, type ConversationReference } from 'botbuilder';
+import { MessageFactory, type Activity, type ConversationReference } from 'botbuilder';
 import { renderRequestCard, type RequestViewer } from '../cards/request-card.js';
 import { cardAttachment } from '../cards/render.js';
-import type { Logger, Versioned } from '../setup/ports.js';
+import { delegateNotice, escalationNotice } from '../cards/approval-follow-up-words.js';
+import { systemClock, type Clock, type Logger, type Versioned } from '../setup/ports.js';
 import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/model/request.js';
+import { delegateCopiesFor, delegateMayDecide } from '../setup/policy/delegation.js';
+import type { Delegation } from '../setup/policy/policy-model.js';
+import type { DelegationStore } from '../setup/requests/delegations.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { InstallationStore } from './installations.js';
-import type { Delivery, InDoubtDecision, Outbox, OutboxEntry } from '../outbox/outbox.js';
+import type { Delivery, DeliveryPurpose, InDoubtDecision, Outbox, OutboxEntry } from '../outbox/outbox.js';
 
 export interface RequestCardsDeps {
   requests: SetupRequests;
@@ -14,6 +18,24 @@ export interface RequestCardsDeps {
   logger: Logger;
   /** Channel conversation id that also gets every approval card ('' = none). */
   approvalChannel: string;
+  /** Approvers away: their approval cards also go to their delegates (absent = no delegation). */
+  delegations?: DelegationStore;
+  clock?: Clock;
+}
+
+/** A card for one person's chat, through the outbox (their personal chat, opened if needed). */
+export interface PersonalSend {
+  userId: string;
+  activity: Partial<Activity>;
+  what: string;
+  purpose?: DeliveryPurpose;
+  idempotencyKey?: string;
+}
+
+/** How a stored copy is drawn: the view and, for some copies, a line for its reader. */
+export interface CopyView {
+  viewer: RequestViewer;
+  notice?: string;
 }
 
 /**
@@ -56,8 +78,26 @@ function asReference(address: ConversationAddress): Partial<ConversationReferenc
   return address as Partial<ConversationReference>;
 }
 
-function cardActivity(request: SetupRequest, viewer: RequestViewer) {
-  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer })));
+function cardActivity(request: SetupRequest, viewer: RequestViewer, notice?: string) {
+  return MessageFactory.attachment(cardAttachment(renderRequestCard({ request, viewer, ...(notice ? { notice } : {}) })));
+}
+
+/**
+ * A stored copy as its reader should see it, delegation and escalation included: a delegate's
+ * copy offers Approve / Reject while the delegation runs and their click would count for the
+ * approver they stand in for (never on the requester's own request); an escalation member's copy
+ * says why it came.
+ */
+export function copyView(copy: CardCopy, request: SetupRequest, delegations: readonly Delegation[], now: Date): CopyView {
+  if (copy.kind === 'approver' && copy.onBehalfOf && copy.approverId) {
+    const delegation = delegations.find((candidate) => candidate.approverId === copy.onBehalfOf && candidate.delegateId === copy.approverId);
+    const mayDecide = delegation !== undefined && delegateMayDecide(copy.approverId, copy.onBehalfOf, request, delegations, now);
+    const notice = delegation && request.status === 'submitted' ? delegateNotice(delegation, mayDecide, copy.approverId === request.requester.objectId) : undefined;
+    return { viewer: mayDecide ? 'approver' : 'status', ...(notice ? { notice } : {}) };
+  }
+  const viewer = viewerForCopy(copy, request);
+  const escalated = copy.kind === 'approver' && request.status === 'submitted' && (request.followUps ?? []).some((followUp) => followUp.kind === 'escalation' && copy.approverId !== undefined && followUp.to.includes(copy.approverId));
+  return { viewer, ...(escalated ? { notice: escalationNotice(request) } : {}) };
 }
 
 /**
@@ -82,14 +122,10 @@ export class RequestCards {
 
     for (const approverId of value.approvers) {
       if (approverId === value.requester.objectId) continue;
-      const personal = await this.deps.installations.personalChatOf(approverId);
-      const approverName = personal?.reference.user?.name || undefined;
-      const purpose = { kind: 'requestCard' as const, requestId: value.id, copyKind: 'approver' as const, approverId, approverName, revision: value.revision };
-      const what = `approval card ${value.id} to approver ${approverId}`;
-      const activity = cardActivity(value, 'approver');
-      if (personal) await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity }, { what, purpose });
-      else await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: value.requester.tenantId, userObjectId: approverId, activity }, { what, purpose });
+      await this.sendApprovalCard(value, approverId);
     }
+    // approvers who are away: their delegates get the card too
+    for (const delegation of await this.delegationsOf(value)) await this.sendDelegateCard(value, delegation);
 
     if (this.deps.approvalChannel) {
       const install = await this.deps.installations.get(this.deps.approvalChannel);
@@ -104,6 +140,83 @@ export class RequestCards {
       );
     }
     if (value.resubmittedFrom) await this.syncAll(value.resubmittedFrom);
+  }
+
+  /** One approver's approval card, in their personal chat (opened if the bot has none with them yet). */
+  private async sendApprovalCard(request: SetupRequest, approverId: string, options: { approverName?: string; idempotencyKey?: string; notice?: string } = {}): Promise<void> {
+    const personal = await this.deps.installations.personalChatOf(approverId);
+    const approverName = personal?.reference.user?.name || options.approverName || undefined;
+    await this.sendToPerson(request, {
+      userId: approverId,
+      activity: cardActivity(request, 'approver', options.notice),
+      what: `approval card ${request.id} to approver ${approverId}`,
+      purpose: { kind: 'requestCard', requestId: request.id, copyKind: 'approver', approverId, approverName, revision: request.revision },
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    });
+  }
+
+  /** The approval card for a delegate, on behalf of an approver who is away. */
+  private async sendDelegateCard(request: SetupRequest, delegation: Delegation): Promise<void> {
+    const now = this.now();
+    const copy: CardCopy = { kind: 'approver', approverId: delegation.delegateId, onBehalfOf: delegation.approverId, conversationId: '', activityId: '', address: {} };
+    const view = copyView(copy, request, [delegation], now);
+    await this.sendToPerson(request, {
+      userId: delegation.delegateId,
+      activity: cardActivity(request, view.viewer, view.notice),
+      what: `approval card ${request.id} to ${delegation.delegateId}, delegate of ${delegation.approverId}`,
+      purpose: { kind: 'requestCard', requestId: request.id, copyKind: 'approver', approverId: delegation.delegateId, approverName: delegation.delegateName, revision: request.revision, onBehalfOf: delegation.approverId },
+      // one card per request and delegation, however often `away` is said
+      idempotencyKey: `delegate-card:${request.id}:${delegation.approverId}:${delegation.delegateId}`,
+    });
+  }
+
+  /**
+   * `away` said by an approver: the pending requests they may decide also go to their delegate
+   * (a copy already sent to that delegate for that approver is not sent again).
+   */
+  async publishToDelegate(delegation: Delegation, pending: readonly Versioned<SetupRequest>[]): Promise<number> {
+    let sent = 0;
+    for (const { value } of pending) {
+      if (value.cards.some((copy) => copy.onBehalfOf === delegation.approverId && copy.approverId === delegation.delegateId)) continue;
+      if (delegateCopiesFor(value, [delegation], this.now()).length === 0) continue;
+      await this.sendDelegateCard(value, delegation);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  /** Escalation: the approval card to each new approver the escalation added (once each: idempotency keys). */
+  async publishEscalation(request: SetupRequest, point: string, members: readonly string[], names: Readonly<Record<string, string>>): Promise<void> {
+    for (const memberId of members) {
+      await this.sendApprovalCard(request, memberId, {
+        approverName: names[memberId],
+        idempotencyKey: `escalation:${request.id}:${point}:${memberId}`,
+        notice: escalationNotice(request),
+      });
+    }
+  }
+
+  /** Sends a card to one person's chat: the stored personal chat, or a new one through the connector. */
+  async sendToPerson(request: SetupRequest, send: PersonalSend): Promise<void> {
+    const personal = await this.deps.installations.personalChatOf(send.userId);
+    const options = { what: send.what, ...(send.purpose ? { purpose: send.purpose } : {}), ...(send.idempotencyKey ? { idempotencyKey: send.idempotencyKey } : {}) };
+    if (personal) {
+      await this.deps.outbox.enqueue({ op: 'send', reference: personal.reference, activity: send.activity }, options);
+      return;
+    }
+    const serviceUrl = String((request.requesterConversation as { serviceUrl?: unknown }).serviceUrl ?? '');
+    await this.deps.outbox.enqueue({ op: 'sendToUser', serviceUrl, tenantId: request.requester.tenantId, userObjectId: send.userId, activity: send.activity }, options);
+  }
+
+  private now(): Date {
+    return (this.deps.clock ?? systemClock).now();
+  }
+
+  /** The running delegations of the request's approvers (the requester as approver left out). */
+  private async delegationsOf(request: SetupRequest): Promise<Delegation[]> {
+    if (!this.deps.delegations) return [];
+    const all = await this.deps.delegations.ofApprovers(request.approvers.filter((id) => id !== request.requester.objectId));
+    return delegateCopiesFor(request, all, this.now()).filter((delegation) => !request.approvers.includes(delegation.delegateId) || delegation.delegateId === request.requester.objectId);
   }
 
   /**
@@ -135,6 +248,7 @@ export class RequestCards {
       kind: purpose.copyKind,
       approverId: purpose.approverId,
       ...(purpose.approverName ? { approverName: purpose.approverName } : {}),
+      ...(purpose.onBehalfOf ? { onBehalfOf: purpose.onBehalfOf } : {}),
       conversationId,
       activityId: delivery.activityId,
       address: { ...reference },
@@ -158,13 +272,32 @@ export class RequestCards {
   async syncAll(requestId: string): Promise<void> {
     const request = await this.deps.requests.get(requestId);
     if (!request) return;
-    for (const copy of request.value.cards) await this.updateCopy(request, copy);
+    const delegations = await this.copyDelegations(request.value);
+    for (const copy of request.value.cards) await this.updateCopy(request, copy, delegations);
     this.deps.logger.debug({ event: 'cards_sync_queued', requestId, status: request.value.status, copies: request.value.cards.length }, 'request card updates queued');
   }
 
-  private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy): Promise<void> {
+  /**
+   * The card as the clicker should now see it: on a delegate's copy, the delegate's view of it
+   * (Approve / Reject while they may still decide for the approver away); elsewhere, theirs.
+   */
+  async viewForClicker(request: SetupRequest, viewerId: string, conversationId: string, messageId: string | undefined): Promise<CopyView> {
+    const copy = request.cards.find((candidate) => candidate.onBehalfOf && candidate.approverId === viewerId && candidate.conversationId === conversationId && candidate.activityId === messageId);
+    if (!copy || viewerFor(viewerId, request) !== 'status') return { viewer: viewerFor(viewerId, request) };
+    return copyView(copy, request, await this.copyDelegations(request), this.now());
+  }
+
+  /** The delegations the request's delegate copies stand on (keyed reads; none without such copies). */
+  private async copyDelegations(request: SetupRequest): Promise<Delegation[]> {
+    const represented = request.cards.flatMap((copy) => (copy.onBehalfOf ? [copy.onBehalfOf] : []));
+    if (represented.length === 0 || !this.deps.delegations) return [];
+    return this.deps.delegations.ofApprovers(represented);
+  }
+
+  private async updateCopy(request: Versioned<SetupRequest>, copy: CardCopy, delegations?: readonly Delegation[]): Promise<void> {
+    const view = copyView(copy, request.value, delegations ?? (await this.copyDelegations(request.value)), this.now());
     await this.deps.outbox.enqueue(
-      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, viewerForCopy(copy, request.value)) },
+      { op: 'update', reference: asReference(copy.address), activityId: copy.activityId, activity: cardActivity(request.value, view.viewer, view.notice) },
       { what: `card ${request.value.id} in ${copy.kind} conversation`, coalesceKey: `${copy.conversationId}|${copy.activityId}` },
     );
   }
