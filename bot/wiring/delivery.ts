@@ -56,7 +56,7 @@ export function wireDelivery(parts: DeliveryParts, domain: Domain): Delivery {
     },
     ...(failpoint ? { failpoint } : {}),
   });
-  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel });
+  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel, delegations: domain.delegations, clock: parts.clock });
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), parts.clock);
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels });
   return { outbox, cards, subscriptions, notifier };

@@ -11,6 +11,8 @@ import { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { Store } from '../../storage/store.js';
 import type { Config } from '../config.js';
 import { INSTALLATIONS, InstallationStore } from '../installations.js';
+import { DELEGATIONS, DelegationStore } from '../../setup/requests/delegations.js';
+import type { AppliedRule } from '../../setup/policy/policy-model.js';
 
 export interface Domain {
   installations: InstallationStore;
@@ -21,6 +23,25 @@ export interface Domain {
   auditQueue: AuditQueue;
   requests: SetupRequests;
   history: EnvironmentHistory;
+  delegations: DelegationStore;
+}
+
+/**
+ * Until a policy file says more: with SETUPBOT_APPROVAL_REMINDERS or an escalation configured,
+ * new requests record the environment's rule with them (the other terms as configured today).
+ */
+export function environmentRule(config: Config): AppliedRule | undefined {
+  if (config.approvalRemindersMs.length === 0 && !config.escalation) return undefined;
+  return {
+    name: 'default',
+    source: 'environment',
+    approvers: config.approvers.map((id) => ({ kind: 'user', id })),
+    requiredApprovals: config.approvalsRequired,
+    approvalTtlMs: config.approvalTtlMs,
+    remindersBeforeExpiryMs: [...config.approvalRemindersMs],
+    ...(config.escalation ? { escalation: { afterMs: config.escalation.afterMs, to: config.escalation.to.map((principal) => ({ ...principal })) } } : {}),
+    rejectComment: 'optional',
+  };
 }
 
 export function wireDomain(store: Store, config: Config, clock: Clock, failpoint: Failpoint | undefined): Domain {
@@ -36,6 +57,8 @@ export function wireDomain(store: Store, config: Config, clock: Clock, failpoint
     clock,
   );
   const requestRepository = store.repository(REQUESTS);
+  const delegations = new DelegationStore(store.repository(DELEGATIONS), clock);
+  const rule = environmentRule(config);
   const auditQueue = new AuditQueue(requestRepository, audit);
   const requests = new SetupRequests({
     registry,
@@ -46,8 +69,9 @@ export function wireDomain(store: Store, config: Config, clock: Clock, failpoint
     drafts,
     audit,
     clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs },
+    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs, ...(rule ? { rule } : {}) },
+    delegations,
   });
   const history = new EnvironmentHistory(requests, audit);
-  return { installations, drafts, audit, registry, requestRepository, auditQueue, requests, history };
+  return { installations, drafts, audit, registry, requestRepository, auditQueue, requests, history, delegations };
 }

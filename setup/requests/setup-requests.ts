@@ -321,6 +321,11 @@ export class SetupRequests {
     return this.deps.requests.find('environment', nameKey(name), options);
   }
 
+  /** Every request waiting for approval (keyed: the status index). */
+  async pending(): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.find('status', 'submitted');
+  }
+
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
     const pending = await this.deps.requests.find('status', 'submitted');
