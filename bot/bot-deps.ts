@@ -8,6 +8,7 @@ import type { RequestActionDeps } from './card-actions/context.js';
 import type { InstallationStore } from './installations.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { NotifySubscriptions } from './notifications/subscriptions.js';
+import type { DelegationStore } from '../setup/requests/delegations.js';
 
 /** Everything the activity handler and its commands work with, handed in by the composition root. */
 export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
@@ -24,4 +25,6 @@ export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
   freshness: FreshnessCheck;
   /** `history <environment>`. */
   history: EnvironmentHistory;
+  /** `away` / `back`: approvers away and their delegates (absent: the commands are not offered). */
+  delegations?: DelegationStore;
 }

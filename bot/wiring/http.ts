@@ -58,6 +58,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     notifier: delivery.notifier,
     freshness: checks.freshnessCheck,
     history,
+    delegations: domain.delegations,
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
         await work.executor.execute(request.value.id);

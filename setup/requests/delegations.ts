@@ -21,6 +21,11 @@ export class DelegationStore {
     private readonly clock: Clock,
   ) {}
 
+  /** The time the store judges delegations by. */
+  now(): Date {
+    return this.clock.now();
+  }
+
   /** Records (or replaces) the approver's delegation. */
   async set(delegation: Omit<Delegation, 'createdAt'>): Promise<Delegation> {
     const value: Delegation = { ...delegation, createdAt: this.clock.now().toISOString() };
