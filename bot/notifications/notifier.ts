@@ -22,7 +22,8 @@ export interface NotifierDeps {
 
 /** The one-line account of an audit event, or undefined for events channels don't hear about. */
 export function describeEvent(entry: AuditEntry, request: SetupRequest): NotificationView | undefined {
-  const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
+  const forWhom = typeof entry.details.onBehalfOf === 'string' && entry.details.onBehalfOf ? ` for ${entry.details.onBehalfOf}` : '';
+  const who = `${entry.actor.kind === 'user' ? entry.actor.name : 'setupbot'}${forWhom}`;
   const env = request.content.environment.name;
   const comment = typeof entry.details.comment === 'string' && entry.details.comment ? ` — “${entry.details.comment}”` : '';
   const base = { requestId: request.id, detail: `Service environment ${env} · asked by ${request.requester.name}` };

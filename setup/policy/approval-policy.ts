@@ -82,8 +82,9 @@ export function refuseDecision(request: SetupRequest, revision: number, cardVers
 export function checkDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor, delegations: readonly Delegation[] = [], now: Date = new Date(), isApprover: IsApprover = approverAtSubmission): DecisionCheck {
   const represented = representedApprovers(actor.objectId, request, delegations, now, isApprover);
   const own = isApprover(actor.objectId, request);
-  if (request.requester.objectId === actor.objectId && (own || delegations.length > 0)) {
-    const standIn = delegations.length > 0 && !own ? ` — not even on behalf of ${delegations[0].approverName}` : '';
+  const standsInHere = delegations.find((delegation) => delegation.approverId !== actor.objectId && isApprover(delegation.approverId, request));
+  if (request.requester.objectId === actor.objectId && (own || standsInHere)) {
+    const standIn = standsInHere ? ` — not even on behalf of ${standsInHere.approverName}` : '';
     return { ok: false, refusal: { code: 'own_request', message: `You can't approve or reject your own request${standIn} — another approver has to decide.` } };
   }
   if (!own && represented.length === 0) {
