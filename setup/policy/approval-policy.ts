@@ -101,9 +101,15 @@ export function checkDecision(request: SetupRequest, revision: number, cardVersi
   if (request.status !== 'submitted') return { ok: false, refusal: { code: 'not_pending', message: settledSentence(request) } };
   const principal = principalFor(actor.objectId, request, represented, isApprover);
   if (principal.kind === 'counted' || principal.kind === 'none') {
-    const counted = request.approvals.find((decision) => (decision.delegate?.objectId ?? decision.objectId) === actor.objectId);
-    const forWhom = counted?.delegate ? ` (for ${counted.name})` : '';
-    const already = counted || own ? `You have already approved this request${forWhom}` : `${represented.map((delegation) => delegation.approverName).join(' and ')} already approved this request`;
+    const forMe = request.approvals.find((decision) => decision.objectId === actor.objectId);
+    const byMe = request.approvals.find((decision) => decision.delegate?.objectId === actor.objectId);
+    const already = forMe?.delegate
+      ? `${forMe.delegate.name} already approved this request on your behalf`
+      : forMe
+        ? 'You have already approved this request'
+        : byMe
+          ? `You have already approved this request (for ${byMe.name})`
+          : `${represented.map((delegation) => delegation.approverName).join(' and ')} already approved this request`;
     return { ok: false, refusal: { code: 'already_voted', message: `${already}; it is waiting for another approver.` } };
   }
   if (cardVersion !== revision) return { ok: false, refusal: { code: 'stale', message: 'This card is out of date — here is the current one.' } };

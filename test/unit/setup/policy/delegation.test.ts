@@ -88,7 +88,7 @@ describe('who a delegate acts for', () => {
     expect(decided.approvals).toEqual([{ objectId: 'ben', name: 'Ben Okafor', at: NOW.toISOString(), comment: 'ok for Ben', delegate: { objectId: 'ana', name: 'Ana Ruiz' } }]);
     expect(decided.status).toBe('submitted');
     // Ben, back, cannot vote again: his vote was cast for him
-    expect(checkDecision({ ...decided, revision: 3 }, 3, 3, ben, [], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted' } });
+    expect(checkDecision({ ...decided, revision: 3 }, 3, 3, ben, [], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted', message: expect.stringContaining('Ana Ruiz already approved this request on your behalf') } });
     // nor can Ana click again
     expect(checkDecision({ ...decided, revision: 3 }, 3, 3, ana, [delegation(ben, ana)], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted', message: expect.stringContaining('for Ben Okafor') } });
     expect(settledSentence({ ...decided, status: 'approved' })).toContain('by Ana Ruiz for Ben Okafor');
