@@ -35,7 +35,7 @@ export async function delegateNamed(deps: BotDeps, context: TurnContext, written
     return { ok: true, id: objectId.toLowerCase(), name: text(mentioned.name) ?? objectId.toLowerCase() };
   }
   const typed = written.replace(/<\/?at>/gi, '').trim();
-  if (!GUID.test(typed)) return { ok: false, message: mentions.length > 0 || /<at>/i.test(written) ? DELEGATION_WORDS.unreadableMention : `"${typed.slice(0, 60)}" is not someone I can find. ${AWAY_USAGE}` };
+  if (!GUID.test(typed)) return { ok: false, message: mentions.length > 0 || /<at>/i.test(written) ? DELEGATION_WORDS.unreadableMention : DELEGATION_WORDS.unknownDelegate };
   const id = typed.toLowerCase();
   const chat = await deps.installations.personalChatOf(id);
   return { ok: true, id, name: text(chat?.reference.user?.name) ?? id };

@@ -15,11 +15,13 @@ export function lastDay(until: string): string {
 export const DELEGATION_WORDS = {
   notApprover: "Only approvers can hand their approvals to someone while they're away, and you're not one of them.",
   noDelegate: `Whom should your approval cards go to? ${AWAY_USAGE}`,
+  unknownDelegate: `I can't tell who you mean. ${AWAY_USAGE}`,
   unreadableMention: "I couldn't read that person's Entra object id from the mention. Type their object id instead, e.g. **away until 2026-12-28 delegate 00000000-0000-0000-0000-000000000000**.",
   refusal(refusal: DelegationRefusal): string {
     switch (refusal.code) {
       case 'date_unreadable':
-        return `"${refusal.given}" is not a date I can read. Write it as YEAR-MONTH-DAY, e.g. **away until 2026-12-28 delegate @name**.`;
+        // what was typed is not quoted back: it could be anything pasted, a secret included
+        return 'That is not a date I can read. Write the last day you are away as YEAR-MONTH-DAY, e.g. **away until 2026-12-28 delegate @name**.';
       case 'date_past':
         return `${refusal.until} has already passed: give the last day you are away, today or later.`;
       case 'date_too_far':

@@ -70,7 +70,14 @@ describe('delegation while an approver is away', () => {
     expect(await say(rig, carl, `away until 2026-12-10 delegate ${ana.aadObjectId}`)).toContain("Only approvers can hand their approvals to someone while they're away");
     expect(await say(rig, ben, `away until 2026-11-20 delegate ${ana.aadObjectId}`)).toContain('2026-11-20 has already passed');
     expect(await say(rig, ben, `away until 2027-06-01 delegate ${ana.aadObjectId}`)).toContain('more than 90 days away');
-    expect(await say(rig, ben, `away until 2026-02-30 delegate ${ana.aadObjectId}`)).toContain('is not a date I can read');
+    expect(await say(rig, ben, `away until 2026-02-30 delegate ${ana.aadObjectId}`)).toContain('That is not a date I can read');
+    // nothing typed is quoted back (it could be a pasted secret)
+    const pasted = 'https://contoso.blob.core.windows.net/c?sv=2024-01-01&sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D';
+    for (const text of [`away until ${pasted} delegate ${ana.aadObjectId}`, `away until 2026-12-10 delegate ${pasted}`]) {
+      const answer = await say(rig, ben, text);
+      expect(answer).not.toContain('sig=');
+      expect(answer).toMatch(/not a date I can read|can't tell who you mean/);
+    }
     expect(await say(rig, ben, `away until 2026-12-10 delegate ${ben.aadObjectId}`)).toContain("You can't delegate to yourself");
     expect(await say(rig, ben, `away until 2026-12-10 delegate <at>${ana.name}</at>`, mentionOf(ana, false))).toContain("couldn't read that person's Entra object id from the mention");
     expect(await say(rig, ben, 'away until 2026-12-10')).toContain('Whom should your approval cards go to?');
