@@ -1,10 +1,10 @@
 import { MessageFactory } from 'botbuilder';
 import { renderApprovalReminder } from '../cards/approval-reminder.js';
 import { cardAttachment } from '../cards/render.js';
-import type { Clock, GroupDirectory, Logger, Versioned } from '../setup/ports.js';
+import type { Clock, Failpoint, GroupDirectory, Logger, Versioned } from '../setup/ports.js';
 import type { FollowUp, SetupRequest } from '../setup/model/request.js';
 import type { PolicyPrincipal } from '../setup/policy/policy-model.js';
-import { planFollowUps, timeLeftMs, unsentFollowUps, type FollowUpPlan } from '../setup/policy/reminders.js';
+import { pendingRecipients, planFollowUps, timeLeftMs, unsentFollowUps, type FollowUpPlan } from '../setup/policy/reminders.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { RequestCards } from './request-cards.js';
 
@@ -17,6 +17,8 @@ export interface ApprovalReminderWatchDeps {
   logger: Logger;
   /** Several instances: a pass runs on the instance that claims it (a lease for the interval). */
   claimPass?: () => Promise<boolean>;
+  /** Crash tests: `reminders.afterRecord` (recorded, nothing queued yet), `reminders.afterQueue` (queued, not marked sent). */
+  failpoint?: Failpoint;
 }
 
 /**
@@ -73,27 +75,38 @@ export class ApprovalReminderWatch {
         delete plan.escalation;
       }
       const recorded = await this.deps.requests.recordFollowUps(request.id, plan as FollowUpPlan, members ?? []);
+      if (recorded) this.deps.failpoint?.('reminders.afterRecord');
       current = recorded?.value ?? (await this.deps.requests.get(request.id))?.value ?? current;
     }
     let sent = 0;
     for (const followUp of unsentFollowUps(current)) {
       await this.deliver(current, followUp);
+      this.deps.failpoint?.('reminders.afterQueue');
       await this.deps.requests.markFollowUpSent(current.id, followUp.point);
       sent += 1;
     }
     return sent;
   }
 
-  private async deliver(request: SetupRequest, followUp: FollowUp): Promise<void> {
+  /**
+   * Queues a recorded follow-up for everyone it has not reached yet: a first time, or after a
+   * stop (then the ones the outbox already delivered are skipped, and one still queued is not
+   * queued twice: same idempotency key).
+   */
+  private async deliver(recorded: SetupRequest, followUp: FollowUp): Promise<void> {
+    const request = (await this.deps.requests.get(recorded.id))?.value ?? recorded;
+    const current = (request.followUps ?? []).find((candidate) => candidate.point === followUp.point) ?? followUp;
+    const recipients = pendingRecipients(request, current);
     const log = this.deps.logger.child({ requestId: request.id });
     if (followUp.kind === 'escalation') {
-      await this.deps.cards.publishEscalation(request, followUp.point, followUp.to, followUp.names ?? {});
-      log.info({ event: 'approval_escalated', point: followUp.point, to: followUp.to }, 'escalation: approval card sent to the escalation members');
+      await this.deps.cards.publishEscalation(request, followUp.point, recipients, followUp.names ?? {});
+      log.info({ event: 'approval_escalated', point: followUp.point, to: recipients }, 'escalation: approval card sent to the escalation members');
       return;
     }
     const decided = new Set(request.approvals.map((decision) => decision.objectId));
     const activity = MessageFactory.attachment(cardAttachment(renderApprovalReminder({ request, timeLeftMs: timeLeftMs(request, this.deps.clock.now()) })));
-    for (const approverId of followUp.to.filter((id) => !decided.has(id))) {
+    const to = recipients.filter((id) => !decided.has(id));
+    for (const approverId of to) {
       await this.deps.cards.sendToPerson(request, {
         userId: approverId,
         activity,
@@ -102,7 +115,7 @@ export class ApprovalReminderWatch {
         idempotencyKey: `reminder:${request.id}:${followUp.point}:${approverId}`,
       });
     }
-    log.info({ event: 'approval_reminder_sent', point: followUp.point, to: followUp.to }, 'approval reminder sent to approvers who have not decided');
+    log.info({ event: 'approval_reminder_sent', point: followUp.point, to }, 'approval reminder sent to approvers who have not decided');
   }
 
   /** The people an escalation names, groups resolved through the directory; undefined when a group could not be read. */

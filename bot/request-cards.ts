@@ -187,6 +187,7 @@ export class RequestCards {
 
   /** Escalation: the approval card to each new approver the escalation added (once each: idempotency keys). */
   async publishEscalation(request: SetupRequest, point: string, members: readonly string[], names: Readonly<Record<string, string>>): Promise<void> {
+    // members are approvers of the request by now: their copies are remembered like any approver's
     for (const memberId of members) {
       await this.sendApprovalCard(request, memberId, {
         approverName: names[memberId],
@@ -240,6 +241,10 @@ export class RequestCards {
   /** Outbox follow-up: a delivered request card becomes a remembered copy (and catches up if the request moved on). */
   async onDelivered(delivery: Delivery): Promise<void> {
     const { purpose, operation } = delivery.entry;
+    if (purpose?.kind === 'approvalReminder') {
+      await this.deps.requests.markFollowUpDelivered(purpose.requestId, purpose.point, purpose.approverId);
+      return;
+    }
     if (purpose?.kind !== 'requestCard' || operation.op === 'update' || !delivery.activityId) return;
     const reference = delivery.reference ?? (operation.op === 'send' ? operation.reference : undefined);
     const conversationId = reference?.conversation?.id;

@@ -71,6 +71,7 @@ export function wireWork(parts: WorkParts, domain: Domain, delivery: Delivery, c
     clock,
     logger,
     claimPass: () => leases.claim('approval-reminders', config.expiryCheckMs),
+    ...(failpoint ? { failpoint } : {}),
   });
   return { executor, expiry, freshness, reminders };
 }

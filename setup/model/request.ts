@@ -73,6 +73,8 @@ export interface FollowUp {
   /** Display names of `to` where known (escalation members from the directory). */
   names?: Record<string, string>;
   sent: boolean;
+  /** Who the connector has taken it for (told by the outbox): a pass finishing it skips them. */
+  delivered?: string[];
 }
 
 /** A Retry on a failed request: who asked, when, and whether it went back for approval. */

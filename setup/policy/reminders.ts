@@ -137,3 +137,23 @@ export function markFollowUpSent(request: SetupRequest, point: string): SetupReq
   if (!followUps.some((followUp) => followUp.point === point && !followUp.sent)) return undefined;
   return { ...request, followUps: followUps.map((followUp) => (followUp.point === point ? { ...followUp, sent: true } : followUp)) };
 }
+
+/** The request with one recipient of a follow-up known delivered (undefined when nothing changes). */
+export function markFollowUpDelivered(request: SetupRequest, point: string, recipientId: string): SetupRequest | undefined {
+  const followUps = request.followUps ?? [];
+  const target = followUps.find((followUp) => followUp.point === point);
+  if (!target || (target.delivered ?? []).includes(recipientId)) return undefined;
+  return { ...request, followUps: followUps.map((followUp) => (followUp === target ? { ...followUp, delivered: [...(followUp.delivered ?? []), recipientId] } : followUp)) };
+}
+
+/**
+ * Who a recorded follow-up still has to reach: its recipients, less those it is known to have
+ * reached (the outbox told, or for an escalation, a copy of the card is remembered in their chat).
+ */
+export function pendingRecipients(request: SetupRequest, followUp: FollowUp): string[] {
+  const reached = new Set(followUp.delivered ?? []);
+  if (followUp.kind === 'escalation') {
+    for (const copy of request.cards) if (copy.kind === 'approver' && copy.approverId && !copy.onBehalfOf) reached.add(copy.approverId);
+  }
+  return followUp.to.filter((id) => !reached.has(id));
+}

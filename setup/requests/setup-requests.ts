@@ -30,7 +30,7 @@ import { diffSetup, type SkippedChange } from '../model/setup-diff.js';
 import { validateSetupContent, type FieldError, type ValidationContext } from '../rules/validation.js';
 import { nameKey } from '../model/names.js';
 import type { DelegationStore } from './delegations.js';
-import { applyFollowUps, markFollowUpSent, type FollowUpPlan } from '../policy/reminders.js';
+import { applyFollowUps, markFollowUpDelivered, markFollowUpSent, type FollowUpPlan } from '../policy/reminders.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -382,6 +382,11 @@ export class SetupRequests {
     if (!updated) return undefined;
     await this.queue.flush(id);
     return (await this.get(id)) ?? updated;
+  }
+
+  /** The outbox delivered a follow-up to one recipient (bookkeeping: no revision, no audit). */
+  async markFollowUpDelivered(id: string, point: string, recipientId: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpDelivered(request, point, recipientId));
   }
 
   /** Marks a recorded follow-up as queued in the outbox (bookkeeping: no revision, no audit). */

@@ -1,7 +1,7 @@
 import { emptySetupContent } from '../../../../setup/model/content.js';
 import type { SetupRequest } from '../../../../setup/model/request.js';
 import type { AppliedRule } from '../../../../setup/policy/policy-model.js';
-import { applyFollowUps, duePoints, markFollowUpSent, planFollowUps, pointKey, undecidedApprovers, unsentFollowUps } from '../../../../setup/policy/reminders.js';
+import { applyFollowUps, duePoints, markFollowUpDelivered, markFollowUpSent, pendingRecipients, planFollowUps, pointKey, undecidedApprovers, unsentFollowUps } from '../../../../setup/policy/reminders.js';
 
 const H = 3_600_000;
 const CREATED = Date.parse('2026-12-01T09:00:00.000Z');
@@ -125,5 +125,16 @@ describe('recording follow-ups', () => {
     const marked = markFollowUpSent(recorded, pointKey('reminder', 24 * H, EXPIRES)) as SetupRequest;
     expect(unsentFollowUps(marked).map((followUp) => followUp.kind)).toEqual(['escalation']);
     expect(markFollowUpSent(marked, pointKey('reminder', 24 * H, EXPIRES))).toBeUndefined();
+  });
+
+  test('after a stop, a follow-up goes only to whom it has not reached: the outbox told, or a copy of the escalation card is known', () => {
+    const recorded = applyFollowUps(request(), planFollowUps(request(), at(48)), [{ id: 'eve', name: 'Eve' }, { id: 'fay', name: 'Fay' }], at(48))?.request as SetupRequest;
+    const [reminder, escalation] = recorded.followUps ?? [];
+    expect(pendingRecipients(recorded, reminder)).toEqual(['ada', 'bo']);
+    const told = markFollowUpDelivered(recorded, reminder.point, 'ada') as SetupRequest;
+    expect(markFollowUpDelivered(told, reminder.point, 'ada')).toBeUndefined();
+    expect(pendingRecipients(told, (told.followUps ?? [])[0])).toEqual(['bo']);
+    const withCopy = { ...told, cards: [{ kind: 'approver' as const, approverId: 'eve', conversationId: 'c', activityId: 'm', address: {} }] };
+    expect(pendingRecipients(withCopy, escalation)).toEqual(['fay']);
   });
 });
