@@ -224,11 +224,17 @@ export class RequestCards {
    * Outbox: a request card whose earlier post is in doubt (its answer was lost). If the request
    * already knows a copy of that kind in that conversation (e.g. the approver typed `approvals`
    * meanwhile), that copy is updated in place and nothing is posted; otherwise it is posted once
-   * more, and the copy it makes is remembered as a repeat (see supersededCopy).
+   * more, and the copy it makes is remembered as a repeat (see supersededCopy). A reminder in
+   * doubt is not posted again (never twice; at worst that one reminder is lost).
    */
   async reconcileInDoubt(entry: OutboxEntry): Promise<InDoubtDecision> {
     const { purpose } = entry;
     const conversationId = entry.inDoubt?.conversationId;
+    if (purpose?.kind === 'approvalReminder') {
+      // a reminder is never sent twice: one whose post may have reached Teams counts as sent
+      await this.deps.requests.markFollowUpDelivered(purpose.requestId, purpose.point, purpose.approverId);
+      return 'settled';
+    }
     if (purpose?.kind !== 'requestCard' || !conversationId) return 'resend';
     const request = await this.deps.requests.get(purpose.requestId);
     if (!request) return 'settled';
