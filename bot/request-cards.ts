@@ -4,7 +4,7 @@ import { cardAttachment } from '../cards/render.js';
 import { delegateNotice, escalationNotice } from '../cards/approval-follow-up-words.js';
 import { systemClock, type Clock, type Logger, type Versioned } from '../setup/ports.js';
 import type { CardCopy, ConversationAddress, SetupRequest } from '../setup/model/request.js';
-import { delegateCopiesFor, delegateMayDecide } from '../setup/policy/delegation.js';
+import { delegateCopiesFor, delegateMayDecide, isActive } from '../setup/policy/delegation.js';
 import type { Delegation } from '../setup/policy/policy-model.js';
 import type { DelegationStore } from '../setup/requests/delegations.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
@@ -90,7 +90,7 @@ function cardActivity(request: SetupRequest, viewer: RequestViewer, notice?: str
  */
 export function copyView(copy: CardCopy, request: SetupRequest, delegations: readonly Delegation[], now: Date): CopyView {
   if (copy.kind === 'approver' && copy.onBehalfOf && copy.approverId) {
-    const delegation = delegations.find((candidate) => candidate.approverId === copy.onBehalfOf && candidate.delegateId === copy.approverId);
+    const delegation = delegations.find((candidate) => candidate.approverId === copy.onBehalfOf && candidate.delegateId === copy.approverId && isActive(candidate, now));
     const mayDecide = delegation !== undefined && delegateMayDecide(copy.approverId, copy.onBehalfOf, request, delegations, now);
     const notice = delegation && request.status === 'submitted' ? delegateNotice(delegation, mayDecide, copy.approverId === request.requester.objectId) : undefined;
     return { viewer: mayDecide ? 'approver' : 'status', ...(notice ? { notice } : {}) };
