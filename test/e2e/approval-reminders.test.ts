@@ -163,6 +163,12 @@ describe('reminders and escalation of a pending request', () => {
     await client.click({ verb: 'request.approve' });
     expect(cardText(client.card)).toContain(`${id} · Approved`);
     await rig.app.settled();
+    // her copy, like every other, follows the request to its end (the escalation line gone)
+    const latest = rig.connector.updates(copy?.conversationId).filter((update) => update.activityId === copy?.activityId);
+    const last = cardText(cardOf(latest[latest.length - 1].activity));
+    expect(last).toContain(`${id} · Done`);
+    expect(last).toContain('✅ Approved by Eve Escalation');
+    expect(last).not.toContain('Sent to you because');
     const audit = await rig.app.audit.entries(id);
     const actions = audit.map((entry) => entry.action);
     expect(actions.slice(0, 6)).toEqual(['submitted', 'approved', 'reminder_sent', 'escalated', 'reminder_sent', 'approved']);
