@@ -238,7 +238,7 @@ export class RequestCards {
     if (purpose?.kind !== 'requestCard' || !conversationId) return 'resend';
     const request = await this.deps.requests.get(purpose.requestId);
     if (!request) return 'settled';
-    const known = request.value.cards.find((copy) => copy.conversationId === conversationId && copy.kind === purpose.copyKind && copy.approverId === purpose.approverId);
+    const known = request.value.cards.find((copy) => copy.conversationId === conversationId && copy.kind === purpose.copyKind && copy.approverId === purpose.approverId && copy.onBehalfOf === purpose.onBehalfOf);
     if (!known) return 'resend';
     await this.updateCopy(request, known);
     return 'settled';

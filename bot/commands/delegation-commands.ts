@@ -53,7 +53,10 @@ export async function awayCommand({ context, argument, deps }: CommandTurn): Pro
     return;
   }
   const { delegations, cards } = deps;
-  if (!delegations) return;
+  if (!delegations) {
+    await context.sendActivity(DELEGATION_WORDS.unavailable);
+    return;
+  }
   if (argument.trim() === '') {
     const current = await delegations.of(caller.objectId);
     await context.sendActivity(current ? DELEGATION_WORDS.stillAway(current) : AWAY_USAGE);

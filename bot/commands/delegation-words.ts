@@ -15,6 +15,7 @@ export function lastDay(until: string): string {
 export const DELEGATION_WORDS = {
   notApprover: "Only approvers can hand their approvals to someone while they're away, and you're not one of them.",
   noDelegate: `Whom should your approval cards go to? ${AWAY_USAGE}`,
+  unavailable: 'Delegation is not available in this installation of setupbot.',
   unknownDelegate: `I can't tell who you mean. ${AWAY_USAGE}`,
   unreadableMention: "I couldn't read that person's Entra object id from the mention. Type their object id instead, e.g. **away until 2026-12-28 delegate 00000000-0000-0000-0000-000000000000**.",
   refusal(refusal: DelegationRefusal): string {
