@@ -8,7 +8,9 @@ import type { AuditLog } from '../setup/audit/audit.js';
 import type { Executor } from '../setup/execution/executor.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/model/verification.js';
 import type { ServiceAccessChecker } from '../setup/service-access/model.js';
-import { systemClock, type Clock, type Logger } from '../setup/ports.js';
+import { systemClock, type Clock, type GroupDirectory, type Logger } from '../setup/ports.js';
+import type { ApprovalReminderWatch } from './approval-reminder-watch.js';
+import type { DelegationStore } from '../setup/requests/delegations.js';
 import type { Registry } from '../setup/registry/registry.js';
 import type { DraftStore } from '../setup/requests/drafts.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
@@ -32,7 +34,6 @@ import { wireDomain } from './wiring/domain.js';
 import { wireHttp } from './wiring/http.js';
 import { wireWork } from './wiring/work.js';
 import { wireGroups, type GraphAccess } from './wiring/groups.js';
-import type { GroupDirectory } from '../setup/ports.js';
 
 export interface AppDeps {
   config: Config;
@@ -81,6 +82,9 @@ export interface App {
   settled(): Promise<void>;
   readonly expiry: ExpiryWatch;
   readonly freshness: FreshnessWatch;
+  /** Reminders and escalation of pending requests. */
+  readonly reminders: ApprovalReminderWatch;
+  readonly delegations: DelegationStore;
   readonly executor: Executor;
   readonly registry: Registry;
   /**
@@ -122,7 +126,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     { store, config, logger, clock, keyVaultVerifier: deps.keyVaultVerifier, serviceAccess: deps.serviceAccess, connectionChecker: deps.connectionChecker },
     domain,
   );
-  const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint }, domain, delivery, checks);
+  const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint, ...(deps.groupDirectory ? { groupDirectory: deps.groupDirectory } : {}) }, domain, delivery, checks);
   const http = wireHttp(
     {
       store,
@@ -144,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   const { installations, drafts, requests, audit, registry } = domain;
   const { outbox } = delivery;
-  const { executor, expiry, freshness } = work;
+  const { executor, expiry, freshness, reminders } = work;
 
   let resumeTimer: NodeJS.Timeout | undefined;
 
@@ -167,6 +171,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     expiry,
     freshness,
+    reminders,
+    delegations: domain.delegations,
     executor,
     registry,
     async start(port = config.port, takeOver?: NetServer) {
@@ -181,6 +187,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
+      reminders.start(config.expiryCheckMs);
       freshness.start();
       background.run('resume executions', async () => {
         await executor.resumeAll();
@@ -201,6 +208,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async stop() {
       groups.stop();
       expiry.stop();
+      reminders.stop();
       if (resumeTimer) clearInterval(resumeTimer);
       freshness.stop();
       await http.close();

@@ -133,5 +133,13 @@ export function refusalText(refusal: Refusal, words: Words, plain: (refusal: Ref
       return detail.groups.length > 0
         ? words.t('cards.policy.refusal.notRequesterGroups', { rule: detail.rule, environment: detail.environment, groups: groupNames(detail.groups, words) })
         : words.t('cards.policy.refusal.notRequester', { rule: detail.rule, environment: detail.environment });
+    case 'own_request_stand_in':
+      return words.t('cards.delegation.refusal.ownRequestStandIn', { approver: detail.approver });
+    case 'stand_in_not_approver':
+      return words.t('cards.delegation.refusal.standInNotApprover', { approver: detail.approver, requestId: detail.requestId });
+    case 'already_decided':
+      if (detail.by === 'delegate') return words.t('cards.delegation.refusal.decidedByDelegate', { delegate: words.list(detail.names) });
+      if (detail.by === 'for') return words.t('cards.delegation.refusal.decidedFor', { approver: words.list(detail.names) });
+      return words.t('cards.delegation.refusal.decidedByRepresented', { approvers: words.list(detail.names) });
   }
 }

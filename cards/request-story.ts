@@ -6,6 +6,7 @@ import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js'
 import type { Words } from '../i18n/translations.js';
 import { cardDateTime } from './form-view.js';
 import { ENVIRONMENT_SOURCE } from '../setup/policy/rules.js';
+import { deciderWords } from './approval-follow-up-words.js';
 
 interface StoryLine {
   at: string;
@@ -17,11 +18,11 @@ export function historyLines(request: SetupRequest, words: Words): { text: strin
   const decided = (comment: string) => (comment ? 'yes' : 'no');
   const lines: StoryLine[] = [...(request.earlierApprovals ?? []), ...request.approvals].map((decision) => ({
     at: decision.at,
-    text: words.t('cards.story.approved', { name: decision.name, when: cardDateTime(decision.at), hasComment: decided(decision.comment), comment: decision.comment }),
+    text: words.t('cards.story.approved', { name: deciderWords(decision, words), when: cardDateTime(decision.at), hasComment: decided(decision.comment), comment: decision.comment }),
   }));
   if (request.rejection) {
-    const { name, at, comment } = request.rejection;
-    lines.push({ at, text: words.t('cards.story.rejected', { name, when: cardDateTime(at), hasComment: decided(comment), comment }) });
+    const { at, comment } = request.rejection;
+    lines.push({ at, text: words.t('cards.story.rejected', { name: deciderWords(request.rejection, words), when: cardDateTime(at), hasComment: decided(comment), comment }) });
   }
   if (request.cancellation) lines.push({ at: request.cancellation.at, text: words.t('cards.story.cancelled', { name: request.cancellation.name, when: cardDateTime(request.cancellation.at) }) });
   if (request.expiredAt) lines.push({ at: request.expiredAt, text: words.t('cards.story.expired', { when: cardDateTime(request.expiredAt) }) });

@@ -62,7 +62,7 @@ function ruleView(request: SetupRequest): RuleView | null {
 /** Approvers asked at submission who have not decided while the request waits (the requester never). */
 function mayStillDecide(request: SetupRequest): ApproverView[] {
   if (request.status !== 'submitted') return [];
-  const counted = new Set(request.approvals.flatMap((decision) => [decision.objectId, decision.onBehalfOf?.objectId ?? decision.objectId]));
+  const counted = new Set(request.approvals.flatMap((decision) => [decision.objectId, decision.delegate?.objectId ?? decision.objectId]));
   const asked: AskedApprover[] = request.asked ?? request.approvers.map((id) => ({ id, via: { kind: 'user' } }));
   return asked
     .filter((approver) => approver.id !== request.requester.objectId && !counted.has(approver.id))

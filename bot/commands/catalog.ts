@@ -2,6 +2,7 @@ import type { HelpCommand } from '../../cards/help.js';
 import { askRetire, startChange } from './change-commands.js';
 import type { CommandHandler, CommandTurn } from './command-turn.js';
 import { verifyEnvironment } from './freshness-commands.js';
+import { awayCommand, backCommand } from './delegation-commands.js';
 import { sendHelp } from './help.js';
 import { showHistory } from './history-command.js';
 import { notifyCommand } from './notify-command.js';
@@ -83,6 +84,13 @@ export const COMMANDS: readonly CatalogCommand[] = [
     menu: { title: 'status', description: 'The current state of a request, e.g. status SR-0042' },
   },
   { usage: 'cancel SR-0042', handle: cancelDraftOrRequest, description: 'Withdraw your request while it waits for approval.', scopes: EVERYWHERE },
+  {
+    usage: 'away until 2026-12-28 delegate @name',
+    handle: awayCommand,
+    description: "Approvers: while you're away, your approval cards also go to someone who decides on your behalf (at most 90 days).",
+    scopes: EVERYWHERE,
+  },
+  { usage: 'back', handle: backCommand, description: 'Approvers: end your delegation; your approval cards come to you alone.', scopes: EVERYWHERE },
   {
     usage: 'environments',
     handle: ({ deps, context }) => listEnvironments(deps, context),

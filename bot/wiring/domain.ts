@@ -11,6 +11,7 @@ import { SetupRequests } from '../../setup/requests/setup-requests.js';
 import type { Store } from '../../storage/store.js';
 import type { Config } from '../config.js';
 import { INSTALLATIONS, InstallationStore } from '../installations.js';
+import { DELEGATIONS, DelegationStore } from '../../setup/requests/delegations.js';
 
 export interface Domain {
   installations: InstallationStore;
@@ -21,6 +22,7 @@ export interface Domain {
   auditQueue: AuditQueue;
   requests: SetupRequests;
   history: EnvironmentHistory;
+  delegations: DelegationStore;
 }
 
 export function wireDomain(store: Store, config: Config, clock: Clock, failpoint: Failpoint | undefined, directory?: GroupDirectory): Domain {
@@ -36,6 +38,7 @@ export function wireDomain(store: Store, config: Config, clock: Clock, failpoint
     clock,
   );
   const requestRepository = store.repository(REQUESTS);
+  const delegations = new DelegationStore(store.repository(DELEGATIONS), clock);
   const auditQueue = new AuditQueue(requestRepository, audit);
   const requests = new SetupRequests({
     registry,
@@ -46,9 +49,18 @@ export function wireDomain(store: Store, config: Config, clock: Clock, failpoint
     drafts,
     audit,
     clock,
-    policy: { approvers: config.approvers, approvalsRequired: config.approvalsRequired, ttlMs: config.approvalTtlMs, retryWindowMs: config.retryWindowMs, ...(config.policy ? { rules: config.policy } : {}) },
+    // one default rule (no policy file): the variables of old, with reminders and escalation
+    policy: {
+      approvers: config.approvers,
+      approvalsRequired: config.approvalsRequired,
+      ttlMs: config.approvalTtlMs,
+      retryWindowMs: config.retryWindowMs,
+      ...(config.policy ? { rules: config.policy } : {}),
+      followUps: { remindersBeforeExpiryMs: [...config.approvalRemindersMs], ...(config.escalation ? { escalation: { afterMs: config.escalation.afterMs, to: config.escalation.to.map((principal) => ({ ...principal })) } } : {}) },
+    },
     ...(directory ? { directory } : {}),
+    delegations,
   });
   const history = new EnvironmentHistory(requests, audit);
-  return { installations, drafts, audit, registry, requestRepository, auditQueue, requests, history };
+  return { installations, drafts, audit, registry, requestRepository, auditQueue, requests, history, delegations };
 }

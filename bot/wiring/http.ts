@@ -59,6 +59,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     freshness: checks.freshnessCheck,
     history,
     readers: delivery.readers,
+    delegations: domain.delegations,
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
         await work.executor.execute(request.value.id);

@@ -22,15 +22,20 @@ export function describeAuditEntry(entry: AuditEntry): string {
   const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
   const details = entry.details;
   const comment = typeof details.comment === 'string' && details.comment ? ` — “${details.comment}”` : '';
+  const forWhom = typeof details.onBehalfOf === 'string' && details.onBehalfOf ? ` for ${details.onBehalfOf}` : '';
   switch (entry.action) {
     case 'submitted': {
       const what = typeof details.change === 'string' && details.change ? details.change : `environment ${String(details.environment ?? '')}, Key Vault reference ${String(details.keyVaultReference ?? '')}, ${String(details.connectedApplications ?? 0)} connected app(s)`;
       return `Requested by ${who}: ${what}${details.dryRun === true ? ' (dry run)' : ''}`;
     }
     case 'approved':
-      return details.status === 'submitted' ? `Approved by ${who} (${String(details.approvals)} of ${String(details.required)})${comment}` : `Approved by ${who}${comment}`;
+      return details.status === 'submitted' ? `Approved by ${who}${forWhom} (${String(details.approvals)} of ${String(details.required)})${comment}` : `Approved by ${who}${forWhom}${comment}`;
     case 'rejected':
-      return `Rejected by ${who}${comment}`;
+      return `Rejected by ${who}${forWhom}${comment}`;
+    case 'reminder_sent':
+      return `Reminder sent to ${String(details.recipients ?? 0)} approver(s) who had not decided`;
+    case 'escalated':
+      return `Escalated: the approval card went to ${String(details.members || 'no one new')}`;
     case 'cancelled':
       return `Cancelled by ${who}`;
     case 'expired':

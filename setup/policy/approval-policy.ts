@@ -4,7 +4,8 @@
  */
 import type { Decision, SetupRequest } from '../model/request.js';
 import type { ApproverVia, Standing } from './approvers.js';
-import type { PolicyPrincipal } from './policy-model.js';
+import { approverAtSubmission, delegationsTo, type IsApprover } from './delegation.js';
+import type { Delegation, PolicyPrincipal, RuleTerms } from './policy-model.js';
 import { ENVIRONMENT_SOURCE, type PolicySource } from './rules.js';
 
 export interface ApprovalPolicy {
@@ -19,6 +20,11 @@ export interface ApprovalPolicy {
    * default rule (setup/policy/rules.ts environmentPolicy).
    */
   rules?: PolicySource;
+  /**
+   * The default rule (no policy file) is built from the variables above plus these: reminders
+   * (SETUPBOT_APPROVAL_REMINDERS) and escalation (SETUPBOT_ESCALATION_AFTER / _TO).
+   */
+  followUps?: Pick<RuleTerms, 'remindersBeforeExpiryMs' | 'escalation'>;
 }
 
 export interface Actor {
@@ -40,7 +46,13 @@ export type RefusalDetail =
   /** The rule asks for a comment on a rejection. */
   | { kind: 'comment_required'; rule: string }
   /** The rule of this environment names who may ask for it, and the requester is not among them. */
-  | { kind: 'not_requester_for_environment'; rule: string; environment: string; groups: PolicyPrincipal[] };
+  | { kind: 'not_requester_for_environment'; rule: string; environment: string; groups: PolicyPrincipal[] }
+  /** Delegation: the requester stands in for an approver of their own request (never decides it). */
+  | { kind: 'own_request_stand_in'; approver: string }
+  /** Delegation: the clicker stands in for someone who is not an approver of this request (no cascade). */
+  | { kind: 'stand_in_not_approver'; approver: string; requestId: string }
+  /** Already counted: by the clicker's delegate (`delegate`), by the clicker for someone (`for`), or for everyone they stand in for. */
+  | { kind: 'already_decided'; by: 'delegate' | 'for' | 'represented'; names: string[] };
 
 /** Why a click cannot decide, in words for the clicker. */
 export type Refusal = (
@@ -67,9 +79,14 @@ export interface Represented {
   standing: Standing;
 }
 
-/** The approvers a request's decisions already count for (the represented approver, else the decider). */
+/** The approvers a request's decisions already count for (a delegate's decision counts for the approver represented). */
 export function countedApprovers(request: Pick<SetupRequest, 'approvals'>): string[] {
-  return request.approvals.map((decision) => decision.onBehalfOf?.objectId ?? decision.objectId);
+  return request.approvals.map((decision) => decision.objectId);
+}
+
+/** Who clicked each decision (the delegate, when one decided for an approver). */
+function clickers(request: Pick<SetupRequest, 'approvals'>): string[] {
+  return request.approvals.map((decision) => decision.delegate?.objectId ?? decision.objectId);
 }
 
 /**
@@ -106,6 +123,8 @@ function notApprover(request: SetupRequest, actor: Actor, standing: Exclude<Stan
  */
 export function countsFor(request: SetupRequest, actor: Actor, standing: Standing, actingFor: readonly Represented[] = []): { objectId: string; name: string; self: boolean } | undefined {
   const counted = new Set(countedApprovers(request));
+  // one person, one vote: whoever already clicked (for themselves or for someone) counts no more
+  if (clickers(request).includes(actor.objectId)) return undefined;
   if (standing.ok && !counted.has(actor.objectId)) return { objectId: actor.objectId, name: actor.name, self: true };
   const other = actingFor.find((represented) => represented.standing.ok && represented.objectId !== request.requester.objectId && !counted.has(represented.objectId));
   return other ? { objectId: other.objectId, name: other.name, self: false } : undefined;
@@ -115,18 +134,23 @@ export function when(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
+/** Who decided: "Ana Ruiz for Ben Okafor" when a delegate decided on an away approver's behalf. */
+export function deciderName(decision: Pick<Decision, 'name' | 'delegate'>): string {
+  return decision.delegate ? `${decision.delegate.name} for ${decision.name}` : decision.name;
+}
+
 /** How a request that is no longer pending ended, in one sentence. */
 export function settledSentence(request: SetupRequest): string {
   switch (request.status) {
     case 'rejected':
-      return `This request was already rejected by ${request.rejection?.name ?? 'an approver'} at ${when(request.rejection?.at ?? request.updatedAt)}.`;
+      return `This request was already rejected by ${request.rejection ? deciderName(request.rejection) : 'an approver'} at ${when(request.rejection?.at ?? request.updatedAt)}.`;
     case 'cancelled':
       return `This request was cancelled by ${request.cancellation?.name ?? 'the requester'} at ${when(request.cancellation?.at ?? request.updatedAt)}.`;
     case 'expired':
       return `This request expired at ${when(request.expiredAt ?? request.updatedAt)} without enough approvals.`;
     default: {
       const last = request.approvals[request.approvals.length - 1];
-      return `This request was already approved${last ? ` by ${last.name} at ${when(last.at)}` : ''}.`;
+      return `This request was already approved${last ? ` by ${deciderName(last)} at ${when(last.at)}` : ''}.`;
     }
   }
 }
@@ -145,20 +169,56 @@ export function refuseDecision(
   standing: Standing = listedStanding(request, actor),
   actingFor: readonly Represented[] = [],
 ): Refusal | undefined {
-  // the requester is never represented on their own request
+  // the requester is never represented on their own request, and never decides it
   const represented = actingFor.filter((candidate) => candidate.objectId !== request.requester.objectId);
   const mayAct = standing.ok || represented.some((candidate) => candidate.standing.ok);
-  if (!mayAct && !standing.ok) return notApprover(request, actor, standing);
-  if (request.requester.objectId === actor.objectId) {
-    return { code: 'own_request', message: "You can't approve or reject your own request — another approver has to decide." };
+  if (request.requester.objectId === actor.objectId && (standing.ok || represented.length > 0)) {
+    const standIn = standing.ok ? undefined : represented[0];
+    return {
+      code: 'own_request',
+      message: "You can't approve or reject your own request — another approver has to decide.",
+      ...(standIn ? { detail: { kind: 'own_request_stand_in' as const, approver: standIn.name } } : {}),
+    };
+  }
+  if (!mayAct && !standing.ok) {
+    const standIn = represented[0];
+    if (standIn && standing.code !== 'membership_unknown') {
+      return { code: 'not_approver', message: "Only the configured approvers can approve or reject setup requests, and you're not one of them.", detail: { kind: 'stand_in_not_approver', approver: standIn.name, requestId: request.id } };
+    }
+    return notApprover(request, actor, standing);
   }
   if (request.status !== 'submitted') return { code: 'not_pending', message: settledSentence(request) };
-  const decided = request.approvals.some((decision) => decision.objectId === actor.objectId);
-  if (decided || !countsFor(request, actor, standing, represented)) {
-    return { code: 'already_voted', message: 'You have already approved this request; it is waiting for another approver.' };
-  }
+  if (!countsFor(request, actor, standing, represented)) return alreadyDecided(request, actor, represented);
   if (cardOutOfDate({ revision, stateRevision: request.stateRevision }, cardVersion)) return { code: 'stale', message: 'This card is out of date — here is the current one.' };
   return undefined;
+}
+
+/** Why a click no longer counts: the clicker (or their delegate, or they for those they stand in for) already decided. */
+function alreadyDecided(request: SetupRequest, actor: Actor, represented: readonly Represented[]): Refusal {
+  const message = 'You have already approved this request; it is waiting for another approver.';
+  const forMe = request.approvals.find((decision) => decision.objectId === actor.objectId);
+  const byMe = request.approvals.find((decision) => decision.delegate?.objectId === actor.objectId);
+  if (forMe?.delegate) return { code: 'already_voted', message, detail: { kind: 'already_decided', by: 'delegate', names: [forMe.delegate.name] } };
+  if (forMe) return { code: 'already_voted', message };
+  if (byMe) return { code: 'already_voted', message, detail: { kind: 'already_decided', by: 'for', names: [byMe.name] } };
+  return { code: 'already_voted', message, detail: { kind: 'already_decided', by: 'represented', names: represented.map((candidate) => candidate.name) } };
+}
+
+/** What a click may do: who it counts for (the clicker, or an away approver they stand in for), or why not. */
+export type DecisionCheck = { ok: true; onBehalfOf?: Actor } | { ok: false; refusal: Refusal };
+
+/**
+ * refuseDecision for a request checked against a flat approver list (`isApprover`) with the
+ * clicker's delegations: the pure form of what SetupRequests does with standings read now.
+ */
+export function checkDecision(request: SetupRequest, revision: number, cardVersion: number, actor: Actor, delegations: readonly Delegation[] = [], now: Date = new Date(), isApprover: IsApprover = approverAtSubmission): DecisionCheck {
+  const standingOf = (objectId: string): Standing => (isApprover(objectId, request) ? { ok: true, via: { kind: 'user' } } : { ok: false, code: 'not_listed', groups: [] });
+  const standing = standingOf(actor.objectId);
+  const actingFor: Represented[] = delegationsTo(actor.objectId, request, delegations, now).map((delegation) => ({ objectId: delegation.approverId, name: delegation.approverName, standing: standingOf(delegation.approverId) }));
+  const refusal = refuseDecision(request, revision, cardVersion, actor, standing, actingFor);
+  if (refusal) return { ok: false, refusal };
+  const counted = countsFor(request, actor, standing, actingFor);
+  return counted && !counted.self ? { ok: true, onBehalfOf: { objectId: counted.objectId, name: counted.name } } : { ok: true };
 }
 
 /** A rejection without a comment, where the request's rule asks for one. */
@@ -168,8 +228,12 @@ export function refuseUncommentedRejection(request: SetupRequest, kind: Decision
 }
 
 /** The request after an approver's decision: approved once the quorum is reached; any rejection rejects. */
-export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: Actor, comment: string, now: Date, onBehalfOf?: { objectId: string; name: string }): SetupRequest {
-  const decision: Decision = { objectId: actor.objectId, name: actor.name, at: now.toISOString(), comment, ...(onBehalfOf ? { onBehalfOf } : {}) };
+export function applyDecision(request: SetupRequest, kind: DecisionKind, actor: Actor, comment: string, now: Date, onBehalfOf?: Actor): SetupRequest {
+  const at = now.toISOString();
+  // a delegate's decision is the represented approver's vote, with who clicked beside it
+  const decision: Decision = onBehalfOf
+    ? { objectId: onBehalfOf.objectId, name: onBehalfOf.name, at, comment, delegate: { objectId: actor.objectId, name: actor.name } }
+    : { objectId: actor.objectId, name: actor.name, at, comment };
   if (kind === 'reject') return { ...request, status: 'rejected', rejection: decision, updatedAt: decision.at };
   const approvals = [...request.approvals, decision];
   const status = new Set(countedApprovers({ approvals })).size >= request.approvalsRequired ? 'approved' : 'submitted';

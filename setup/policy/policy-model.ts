@@ -3,6 +3,7 @@
  * records of the rule it was submitted under, and time-bound delegations. Types only: parsing
  * lives with the policy file, matching and decisions in their own modules.
  */
+import type { RequestKind } from '../model/request-kind.js';
 
 /** Who a rule names: an Entra group (membership is transitive) or one user, by object id (lower case). */
 export interface PolicyPrincipal {
@@ -31,12 +32,8 @@ export interface RuleTerms {
   rejectComment: RejectComment;
 }
 
-/**
- * What a rule's per-kind override applies to: a request kind (setup/model/request.ts RequestKind,
- * spelled out here so the request model can import these shapes without an import circle), or a
- * change of number sequences only.
- */
-export type RuleKindKey = 'setup' | 'change' | 'retire' | 'numberSequencesOnly';
+/** What a rule's per-kind override applies to: a request kind, or a change of number sequences only. */
+export type RuleKindKey = RequestKind | 'numberSequencesOnly';
 
 export interface PolicyRule extends RuleTerms {
   /** Unique within the file; shown on cards and in the audit log. */

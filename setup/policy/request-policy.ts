@@ -6,6 +6,7 @@
 import type { SetupRequest } from '../model/request.js';
 import type { GroupDirectory } from '../ports.js';
 import type { Actor, ApprovalPolicy, Refusal } from './approval-policy.js';
+import { decidersOf } from './reminders.js';
 import { resolveApprovers, standingOf, type AskedApprover, type GroupReading, type Standing } from './approvers.js';
 import type { AppliedRule, PolicyPrincipal, PolicyRule, RuleKindKey } from './policy-model.js';
 import { allApproverPrincipals, appliedRuleFor, environmentPolicy, ruleFor, type PolicySource } from './rules.js';
@@ -57,7 +58,7 @@ export class RequestPolicy {
   /** Whether someone is among the request's approvers now: its recorded rule's, or its approver list for a request from before policies. */
   async standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
     if (!request.rule) return request.approvers.includes(objectId) ? { ok: true, via: { kind: 'user' } } : { ok: false, code: 'not_listed', groups: [] };
-    return standingOf(this.deps.decidersOf?.(request) ?? request.rule.approvers, this.deps.directory, objectId);
+    return standingOf(this.deps.decidersOf?.(request) ?? decidersOf(request), this.deps.directory, objectId);
   }
 
   /** Why the requester may not ask for this environment under its rule; undefined = they may. */

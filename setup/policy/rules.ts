@@ -18,8 +18,17 @@ export interface PolicySource {
   source: string;
 }
 
-/** The one rule today's variables make: every environment, the listed approvers, one quorum and expiry. */
-export function environmentPolicy(terms: { approvers: readonly string[]; approvalsRequired: number; ttlMs: number; requesters?: readonly string[] }): PolicySource {
+/**
+ * The one rule today's variables make: every environment, the listed approvers, one quorum and
+ * expiry, and the reminders (SETUPBOT_APPROVAL_REMINDERS) and escalation (SETUPBOT_ESCALATION_*).
+ */
+export function environmentPolicy(terms: {
+  approvers: readonly string[];
+  approvalsRequired: number;
+  ttlMs: number;
+  requesters?: readonly string[];
+  followUps?: Pick<RuleTerms, 'remindersBeforeExpiryMs' | 'escalation'>;
+}): PolicySource {
   const users = (ids: readonly string[]): PolicyPrincipal[] => ids.map((id) => ({ kind: 'user', id: id.toLowerCase() }));
   const rule: PolicyRule = {
     name: DEFAULT_RULE_NAME,
@@ -27,7 +36,8 @@ export function environmentPolicy(terms: { approvers: readonly string[]; approva
     approvers: users(terms.approvers),
     requiredApprovals: terms.approvalsRequired,
     approvalTtlMs: terms.ttlMs,
-    remindersBeforeExpiryMs: [],
+    remindersBeforeExpiryMs: [...(terms.followUps?.remindersBeforeExpiryMs ?? [])],
+    ...(terms.followUps?.escalation ? { escalation: terms.followUps.escalation } : {}),
     rejectComment: 'optional',
   };
   return { document: { rules: [rule] }, source: ENVIRONMENT_SOURCE };

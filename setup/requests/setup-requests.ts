@@ -36,6 +36,9 @@ import type { AskedApprover, Standing } from '../policy/approvers.js';
 import type { AppliedRule, PolicyPrincipal, RuleKindKey } from '../policy/policy-model.js';
 import { kindKeyOf, type PolicySource } from '../policy/rules.js';
 import { RequestPolicy, type PolicyView } from '../policy/request-policy.js';
+import type { DelegationStore } from './delegations.js';
+import { delegationsTo } from '../policy/delegation.js';
+import { applyFollowUps, markFollowUpDelivered, markFollowUpSent, type FollowUpPlan } from '../policy/reminders.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -87,6 +90,8 @@ export interface SetupRequestsDeps {
    * approvers by default (escalation adds its group here once a request has escalated).
    */
   decidersOf?: (request: SetupRequest) => readonly PolicyPrincipal[];
+  /** Approvers away and who stands in for them (decisions on their behalf); absent = no delegation. */
+  delegations?: DelegationStore;
 }
 
 
@@ -374,6 +379,23 @@ export class SetupRequests {
     return this.deps.requests.find('environment', nameKey(name), options);
   }
 
+  /** Every request waiting for approval (keyed: the status index). */
+  async pending(): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.find('status', 'submitted');
+  }
+
+  /**
+   * Whom the actor may decide for besides themselves (delegation), each with their standing now:
+   * the `actingFor` hook when given, else the running delegations made directly to the actor (no
+   * cascade; never the requester, who never decides their own request).
+   */
+  private async actingFor(request: SetupRequest, actor: Actor): Promise<Represented[]> {
+    if (this.deps.actingFor) return this.deps.actingFor(request, actor);
+    if (!this.deps.delegations) return [];
+    const made = delegationsTo(actor.objectId, request, await this.deps.delegations.to(actor.objectId), this.deps.clock.now());
+    return Promise.all(made.map(async (delegation) => ({ objectId: delegation.approverId, name: delegation.approverName, standing: await this.standingFor(request, delegation.approverId) })));
+  }
+
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
     return (await this.awaitingWithStanding(approverId)).map(({ request }) => request);
@@ -392,7 +414,6 @@ export class SetupRequests {
     return found;
   }
 
-  /** An approver's decision, compare-and-set on the version the card was rendered from. */
   /**
    * An approver's decision. The clicker is checked *now* against the rule the request recorded
    * (a person removed from its group is refused), then the decision is applied compare-and-set:
@@ -403,12 +424,13 @@ export class SetupRequests {
     const read = await this.get(id);
     if (!read) return { ok: false, refusal: { code: 'not_found', message: `There is no request ${id.toUpperCase()}.` } };
     const standing = await this.standingFor(read.value, actor.objectId);
-    const actingFor = this.deps.actingFor ? await this.deps.actingFor(read.value, actor) : [];
+    const actingFor = await this.actingFor(read.value, actor);
     return this.transition(
       id,
       (request, revision) => refuseDecision(request, revision, cardVersion, actor, standing, actingFor) ?? refuseUncommentedRejection(request, kind, comment),
       (request) => {
         const counted = countsFor(request, actor, standing, actingFor);
+        // a delegate's click counts for the approver represented (policy-time's Decision.delegate)
         const onBehalfOf = counted && !counted.self ? { objectId: counted.objectId, name: counted.name } : undefined;
         return applyDecision(request, kind, actor, comment, this.deps.clock.now(), onBehalfOf);
       },
@@ -424,11 +446,38 @@ export class SetupRequests {
             required: value.approvalsRequired,
             status: value.status,
             ...(value.rule ? { rule: value.rule.name, via } : {}),
-            ...(decision?.onBehalfOf ? { onBehalfOf: decision.onBehalfOf.objectId, onBehalfOfName: decision.onBehalfOf.name } : {}),
+            ...(decision?.delegate ? { onBehalfOf: decision.name, onBehalfOfId: decision.objectId } : {}),
           },
         };
       },
     );
+  }
+
+  /**
+   * Records due reminders and the escalation on a pending request, compare-and-set, with their
+   * audit entries, before anything is sent: of two passes (restart, second instance) one records
+   * them. Undefined when nothing was left to record.
+   */
+  async recordFollowUps(id: string, plan: FollowUpPlan, members: readonly { id: string; name: string }[]): Promise<Versioned<SetupRequest> | undefined> {
+    const now = this.deps.clock.now();
+    const updated = await updateExisting(this.deps.requests, id, (request) => {
+      const applied = applyFollowUps(request, plan, members, now);
+      if (!applied) return undefined;
+      return applied.audit.reduce((next, entry) => queueAudit(next, { action: entry.action, actor: { kind: 'system' }, details: entry.details }), applied.request);
+    });
+    if (!updated) return undefined;
+    await this.queue.flush(id);
+    return (await this.get(id)) ?? updated;
+  }
+
+  /** The outbox delivered a follow-up to one recipient (bookkeeping: no revision, no audit). */
+  async markFollowUpDelivered(id: string, point: string, recipientId: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpDelivered(request, point, recipientId));
+  }
+
+  /** Marks a recorded follow-up as queued in the outbox (bookkeeping: no revision, no audit). */
+  async markFollowUpSent(id: string, point: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpSent(request, point));
   }
 
   /** The requester withdraws a pending request. */

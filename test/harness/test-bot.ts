@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
-import type { Clock } from '../../setup/ports.js';
+import type { Clock, GroupDirectory } from '../../setup/ports.js';
 import type { Store } from '../../storage/store.js';
 import type { ServiceAccessChecker } from '../../setup/service-access/index.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/model/verification.js';
@@ -50,6 +50,8 @@ export interface RigOptions {
   store?: Store;
   /** How the bot reaches Microsoft Graph for the approval policy's groups (a token source, the stand-in's CA). */
   graphAccess?: GraphAccess;
+  /** Members of escalation groups (a fake: no Graph here). */
+  groupDirectory?: GroupDirectory;
 }
 
 /** The tab as `npm run build` bundles it (the tab tests need a build first). */
@@ -144,6 +146,7 @@ export class TeamsRig {
       tabDirectory: BUILT_TAB,
       ...(this.options.store ? { store: this.options.store } : {}),
       ...(this.options.graphAccess ? { graphAccess: this.options.graphAccess } : {}),
+      ...(this.options.groupDirectory ? { groupDirectory: this.options.groupDirectory } : {}),
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;

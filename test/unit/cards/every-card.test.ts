@@ -27,6 +27,8 @@ import { renderEnvironmentDetail, renderEnvironmentList } from '../../../cards/r
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { renderRequestCard, type RequestViewer } from '../../../cards/request-card.js';
 import { renderRetireConfirm } from '../../../cards/retire-confirm.js';
+import { renderApprovalReminder } from '../../../cards/approval-reminder.js';
+import { delegateNotice, escalationNotice } from '../../../cards/approval-follow-up-words.js';
 import { renderReviewStep } from '../../../cards/review-step.js';
 import { changeOfDraft, unchangeableReason } from '../../../setup/requests/change-requests.js';
 import { diffSetup } from '../../../setup/model/setup-diff.js';
@@ -314,6 +316,19 @@ function otherCards(): Entry[] {
     { template: 'confirm-discard.json', name: 'confirm discard', card: renderConfirmDiscard({ identity, environmentName: 'contoso-uat' }, ENGLISH) },
     { template: 'notice.json', name: 'draft discarded', card: renderNotice('Setup draft discarded', 'Nothing was submitted. Type **setup** whenever you want to start again.', ENGLISH) },
     { template: 'my-requests.json', name: 'my requests: none', card: renderMyRequests([], ENGLISH) },
+    { template: 'approval-reminder.json', name: 'approval reminder, 4 h left', card: renderApprovalReminder({ request: baseRequest('submitted'), timeLeftMs: 4 * 3_600_000 }, ENGLISH) },
+    { template: 'approval-reminder.json', name: 'approval reminder, 3 days left (change, dry run)', card: renderApprovalReminder({ request: { ...baseRequest('submitted'), kind: 'change', dryRun: true }, timeLeftMs: 3 * 86_400_000 }, ENGLISH) },
+    {
+      template: 'request-card.json',
+      name: 'approval card for a delegate',
+      card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'approver', notice: delegateNotice({ approverName: 'Ben Okafor', until: '2026-12-29T00:00:00.000Z' }, true, false, ENGLISH) }, ENGLISH),
+    },
+    {
+      template: 'request-card.json',
+      name: 'approval card for the requester as delegate',
+      card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'status', notice: delegateNotice({ approverName: 'Ben Okafor', until: '2026-12-29T00:00:00.000Z' }, false, true, ENGLISH) }, ENGLISH),
+    },
+    { template: 'request-card.json', name: 'approval card at the escalation', card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'approver', notice: escalationNotice(baseRequest('submitted'), ENGLISH) }, ENGLISH) },
     { template: 'my-requests.json', name: 'my requests: several', card: renderMyRequests(STATUSES.map((status, index) => ({ ...baseRequest(status), id: `SR-00${10 + index}` })), ENGLISH) },
   ];
 }
