@@ -173,7 +173,7 @@ export function refuseDecision(
   const represented = actingFor.filter((candidate) => candidate.objectId !== request.requester.objectId);
   const mayAct = standing.ok || represented.some((candidate) => candidate.standing.ok);
   if (request.requester.objectId === actor.objectId && (standing.ok || represented.length > 0)) {
-    const standIn = standing.ok ? undefined : represented[0];
+    const standIn = represented[0];
     return {
       code: 'own_request',
       message: "You can't approve or reject your own request — another approver has to decide.",

@@ -3,6 +3,13 @@ import type { SetupRequest } from '../../../../setup/model/request.js';
 import { applyDecision, checkDecision, settledSentence, type Actor } from '../../../../setup/policy/approval-policy.js';
 import { awayUntil, delegateCopiesFor, delegateMayDecide, MAX_DELEGATION_DAYS, refuseDelegation, representedApprovers } from '../../../../setup/policy/delegation.js';
 import type { Delegation } from '../../../../setup/policy/policy-model.js';
+import { refusalText } from '../../../../cards/policy-words.js';
+import { ENGLISH } from '../../../../i18n/translations.js';
+
+/** The refusal of a check in the words the clicker reads (the domain gives a code and a detail). */
+function said(check: ReturnType<typeof checkDecision>): string {
+  return check.ok ? '' : refusalText(check.refusal, ENGLISH);
+}
 
 const NOW = new Date('2026-12-07T21:00:00.000Z');
 const UNTIL = '2026-12-29T00:00:00.000Z';
@@ -69,13 +76,15 @@ describe('who a delegate acts for', () => {
     const chain = [delegation(ben, ana), delegation(ana, carl)];
     expect(representedApprovers('carl', request(), chain, NOW)).toEqual([]);
     const refused = checkDecision(request(), 2, 2, carl, chain.filter((d) => d.delegateId === 'carl'), NOW);
-    expect(refused).toMatchObject({ ok: false, refusal: { code: 'not_approver', message: expect.stringContaining('does not pass on') } });
+    expect(refused).toMatchObject({ ok: false, refusal: { code: 'not_approver', detail: { kind: 'stand_in_not_approver', approver: 'Ana Ruiz' } } });
+    expect(said(refused)).toContain('does not pass on');
   });
 
   test('the requester is never a delegate on their own request', () => {
     expect(representedApprovers('rita', request(), [delegation(ben, rita)], NOW)).toEqual([]);
     const refused = checkDecision(request(), 2, 2, rita, [delegation(ben, rita)], NOW);
-    expect(refused).toMatchObject({ ok: false, refusal: { code: 'own_request', message: expect.stringContaining('not even on behalf of Ben Okafor') } });
+    expect(refused).toMatchObject({ ok: false, refusal: { code: 'own_request', detail: { kind: 'own_request_stand_in', approver: 'Ben Okafor' } } });
+    expect(said(refused)).toContain('not even on behalf of Ben Okafor');
     expect(delegateMayDecide('rita', 'ben', request(), [delegation(ben, rita)], NOW)).toBe(false);
     // their copy is still sent (it shows the request, never Approve / Reject)
     expect(delegateCopiesFor(request(), [delegation(ben, rita)], NOW)).toHaveLength(1);
@@ -88,9 +97,13 @@ describe('who a delegate acts for', () => {
     expect(decided.approvals).toEqual([{ objectId: 'ben', name: 'Ben Okafor', at: NOW.toISOString(), comment: 'ok for Ben', delegate: { objectId: 'ana', name: 'Ana Ruiz' } }]);
     expect(decided.status).toBe('submitted');
     // Ben, back, cannot vote again: his vote was cast for him
-    expect(checkDecision({ ...decided, revision: 3 }, 3, 3, ben, [], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted', message: expect.stringContaining('Ana Ruiz already approved this request on your behalf') } });
+    const benAgain = checkDecision({ ...decided, revision: 3 }, 3, 3, ben, [], NOW);
+    expect(benAgain).toMatchObject({ ok: false, refusal: { code: 'already_voted' } });
+    expect(said(benAgain)).toContain('Ana Ruiz already approved this request on your behalf');
     // nor can Ana click again
-    expect(checkDecision({ ...decided, revision: 3 }, 3, 3, ana, [delegation(ben, ana)], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted', message: expect.stringContaining('for Ben Okafor') } });
+    const anaAgain = checkDecision({ ...decided, revision: 3 }, 3, 3, ana, [delegation(ben, ana)], NOW);
+    expect(anaAgain).toMatchObject({ ok: false, refusal: { code: 'already_voted' } });
+    expect(said(anaAgain)).toContain('for Ben Okafor');
     expect(settledSentence({ ...decided, status: 'approved' })).toContain('by Ana Ruiz for Ben Okafor');
   });
 
@@ -114,7 +127,9 @@ describe('who a delegate acts for', () => {
 
   test('once the approver represented has decided, their delegate has nothing left to decide', () => {
     const decided = { ...applyDecision(request(), 'approve', ben, '', NOW), revision: 3 };
-    expect(checkDecision(decided, 3, 3, ana, [delegation(ben, ana)], NOW)).toMatchObject({ ok: false, refusal: { code: 'already_voted', message: expect.stringContaining('Ben Okafor already approved') } });
+    const late = checkDecision(decided, 3, 3, ana, [delegation(ben, ana)], NOW);
+    expect(late).toMatchObject({ ok: false, refusal: { code: 'already_voted' } });
+    expect(said(late)).toContain('Ben Okafor already approved');
   });
 
   test('a stale card and a settled request are refused for delegates as for approvers', () => {

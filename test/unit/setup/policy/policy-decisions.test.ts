@@ -14,13 +14,11 @@ const member: Standing = { ok: true, via: { kind: 'group', id: 'g-prod', name: '
 const outsider: Standing = { ok: false, code: 'not_listed', groups: [GROUP] };
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 
-const decision = (actor: Actor, onBehalfOf?: Actor): Decision => ({
-  objectId: actor.objectId,
-  name: actor.name,
-  at: NOW.toISOString(),
-  comment: '',
-  ...(onBehalfOf ? { onBehalfOf: { objectId: onBehalfOf.objectId, name: onBehalfOf.name } } : {}),
-});
+/** A decision by `actor`; with `onBehalfOf`, the vote is that approver's and `actor` clicked as their delegate. */
+const decision = (actor: Actor, onBehalfOf?: Actor): Decision =>
+  onBehalfOf
+    ? { objectId: onBehalfOf.objectId, name: onBehalfOf.name, at: NOW.toISOString(), comment: '', delegate: { objectId: actor.objectId, name: actor.name } }
+    : { objectId: actor.objectId, name: actor.name, at: NOW.toISOString(), comment: '' };
 
 function request(overrides: Partial<SetupRequest> = {}): SetupRequest {
   return {
@@ -110,7 +108,7 @@ describe('the hook for delegation: acting for approvers', () => {
   test('someone who is no approver may decide for an approver they act for; the decision records whom it counts for', () => {
     expect(refuseDecision(request(), 1, 1, dee, outsider, [forAda])).toBeUndefined();
     const decided = applyDecision(request(), 'approve', dee, '', NOW, { objectId: ada.objectId, name: ada.name });
-    expect(decided.approvals[0]).toMatchObject({ objectId: dee.objectId, onBehalfOf: { objectId: ada.objectId } });
+    expect(decided.approvals[0]).toMatchObject({ objectId: ada.objectId, delegate: { objectId: dee.objectId } });
     expect(countedApprovers(decided)).toEqual([ada.objectId]);
   });
 
