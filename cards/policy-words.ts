@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
 
 /** The variables the default rule is built from (no policy file). */
-export const ENVIRONMENT_RULE_VARIABLES = ['SETUPBOT_APPROVERS', 'SETUPBOT_APPROVALS_REQUIRED', 'SETUPBOT_APPROVAL_TTL'] as const;
+export const ENVIRONMENT_RULE_VARIABLES = ['SETUPBOT_APPROVERS', 'SETUPBOT_APPROVALS_REQUIRED', 'SETUPBOT_APPROVAL_TTL', 'SETUPBOT_APPROVAL_REMINDERS', 'SETUPBOT_ESCALATION_AFTER', 'SETUPBOT_ESCALATION_TO'] as const;
 
 const UNITS: readonly [number, MessageKey][] = [
   [86_400_000, 'cards.policy.duration.days'],

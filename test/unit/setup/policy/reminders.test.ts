@@ -1,7 +1,7 @@
 import { emptySetupContent } from '../../../../setup/model/content.js';
 import type { SetupRequest } from '../../../../setup/model/request.js';
 import type { AppliedRule } from '../../../../setup/policy/policy-model.js';
-import { applyFollowUps, duePoints, markFollowUpDelivered, markFollowUpSent, pendingRecipients, planFollowUps, pointKey, undecidedApprovers, unsentFollowUps } from '../../../../setup/policy/reminders.js';
+import { applyFollowUps, decidersOf, duePoints, markFollowUpDelivered, markFollowUpSent, pendingRecipients, planFollowUps, pointKey, undecidedApprovers, unsentFollowUps } from '../../../../setup/policy/reminders.js';
 
 const H = 3_600_000;
 const CREATED = Date.parse('2026-12-01T09:00:00.000Z');
@@ -136,5 +136,28 @@ describe('recording follow-ups', () => {
     expect(pendingRecipients(told, (told.followUps ?? [])[0])).toEqual(['bo']);
     const withCopy = { ...told, cards: [{ kind: 'approver' as const, approverId: 'eve', conversationId: 'c', activityId: 'm', address: {} }] };
     expect(pendingRecipients(withCopy, escalation)).toEqual(['fay']);
+  });
+});
+
+describe('who may decide: the rule\'s approvers, and the escalation\'s once it is recorded', () => {
+  const approvers = [{ kind: 'user' as const, id: 'ada' }];
+  const withApprovers = { ...rule, approvers };
+
+  test('before the escalation point only the rule\'s approvers decide', () => {
+    expect(decidersOf(request({ rule: withApprovers }))).toEqual(approvers);
+  });
+
+  test('once the escalation is recorded on the request, its principals decide too (their members are read at each click)', () => {
+    const plan = planFollowUps(request({ rule: withApprovers }), new Date(CREATED + 49 * H));
+    const escalated = applyFollowUps(request({ rule: withApprovers }), plan, [{ id: 'eve', name: 'Eve' }], new Date(CREATED + 49 * H));
+    expect(escalated).toBeDefined();
+    expect(decidersOf(escalated?.request ?? request())).toEqual([...approvers, ...(rule.escalation?.to ?? [])]);
+    // a reminder recorded alone does not widen who decides
+    const reminded = request({ rule: withApprovers, followUps: [{ point: pointKey('reminder', 24 * H, EXPIRES), kind: 'reminder', at: EXPIRES, to: ['ada'], sent: true }] });
+    expect(decidersOf(reminded)).toEqual(approvers);
+  });
+
+  test('a request from before policies has no rule to read deciders from', () => {
+    expect(decidersOf(request({ rule: undefined }))).toEqual([]);
   });
 });
