@@ -61,7 +61,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
           status: current.status,
           revision: revisionOf(current),
           applications: current.connectedApplications,
-          notice: { tone: 'warning', text: outcome.refusal.message },
+          notice: { tone: 'warning', text: refusalText(outcome.refusal, wordsOf(context)) },
         }, wordsOf(context)),
       );
       return;
