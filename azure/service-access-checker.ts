@@ -54,7 +54,7 @@ export interface AzureServiceAccessCheckerOptions {
 }
 
 /** Lazily loads DefaultAzureCredential: the SDK is not needed until a check runs. */
-function lazyCredential(given: TokenCredential | undefined): TokenCredential {
+export function lazyCredential(given: TokenCredential | undefined): TokenCredential {
   if (given) return given;
   let credential: Promise<TokenCredential> | undefined;
   return {

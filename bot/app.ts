@@ -8,7 +8,9 @@ import type { AuditLog } from '../setup/audit/audit.js';
 import type { Executor } from '../setup/execution/executor.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../setup/model/verification.js';
 import type { ServiceAccessChecker } from '../setup/service-access/model.js';
-import { systemClock, type Clock, type Logger } from '../setup/ports.js';
+import { systemClock, type Clock, type GroupDirectory, type Logger } from '../setup/ports.js';
+import type { ApprovalReminderWatch } from './approval-reminder-watch.js';
+import type { DelegationStore } from '../setup/requests/delegations.js';
 import type { Registry } from '../setup/registry/registry.js';
 import type { DraftStore } from '../setup/requests/drafts.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
@@ -34,6 +36,7 @@ import { wireDelivery } from './wiring/delivery.js';
 import { wireDomain } from './wiring/domain.js';
 import { wireHttp } from './wiring/http.js';
 import { wireWork } from './wiring/work.js';
+import { wireGroups, type GraphAccess } from './wiring/groups.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,6 +63,10 @@ export interface AppDeps {
   tabDirectory?: string;
   /** Told while the embedded store migrates a schema-1 data file (bot/index.ts shows it on /healthz). */
   onMigrationProgress?: (progress: MigrationProgress) => void;
+  /** The approval policy's Entra groups; Microsoft Graph, cached, by default. */
+  groupDirectory?: GroupDirectory;
+  /** How Microsoft Graph is reached for groups (tests: a token source and the stand-in's CA); the bot's Azure identity by default. */
+  graphAccess?: GraphAccess;
 }
 
 export { apiAudiences } from './wiring/http.js';
@@ -78,6 +85,9 @@ export interface App {
   settled(): Promise<void>;
   readonly expiry: ExpiryWatch;
   readonly freshness: FreshnessWatch;
+  /** Reminders and escalation of pending requests. */
+  readonly reminders: ApprovalReminderWatch;
+  readonly delegations: DelegationStore;
   readonly executor: Executor;
   readonly registry: Registry;
   /**
@@ -107,7 +117,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const leaseTtl = config.leaseTtlMs;
   const leaseTrouble = (what: string) => (error: unknown) => logger.warn({ event: 'lease_renewal_failed', lease: what, err: error }, 'a lease could not be claimed or renewed; trying again');
 
-  const domain = wireDomain(store, config, clock, failpoint);
+  const groups = wireGroups(config, logger, deps.groupDirectory, deps.graphAccess);
+  const domain = wireDomain(store, config, clock, failpoint, groups.directory);
   const authentication = createBotAuthentication(config, deps.credentialsFactory);
   const adapter = createAdapter(authentication, logger);
   const readers = new ReaderWords(new Translations(translationReporter(logger)), config.defaultLocale);
@@ -120,7 +131,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     { store, config, logger, clock, keyVaultVerifier: deps.keyVaultVerifier, serviceAccess: deps.serviceAccess, connectionChecker: deps.connectionChecker },
     domain,
   );
-  const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint }, domain, delivery, checks);
+  const work = wireWork({ config, logger, clock, leases, leaseTrouble, failpoint, ...(deps.groupDirectory ? { groupDirectory: deps.groupDirectory } : {}) }, domain, delivery, checks);
   const http = wireHttp(
     {
       store,
@@ -142,7 +153,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   const { installations, drafts, requests, audit, registry } = domain;
   const { outbox } = delivery;
-  const { executor, expiry, freshness } = work;
+  const { executor, expiry, freshness, reminders } = work;
 
   let resumeTimer: NodeJS.Timeout | undefined;
 
@@ -165,6 +176,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     expiry,
     freshness,
+    reminders,
+    delegations: domain.delegations,
     executor,
     registry,
     async start(port = config.port, takeOver?: NetServer) {
@@ -172,10 +185,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (failpoint) logger.warn({ event: 'failpoints_armed', failpoints: config.failpoints.map((spec) => `${spec.name}@${spec.hit}`) }, 'SETUPBOT_FAILPOINTS is set: this process will kill itself at those points (crash tests only)');
       await outbox.start();
       const bound = await http.listen(port, config.host, takeOver);
-      if (config.approvers.length === 0) {
+      if (config.policy) {
+        logger.info({ event: 'approval_policy', file: config.policy.source, rules: config.policy.document.rules.map((rule) => rule.name) }, 'approval policy read from SETUPBOT_POLICY_FILE');
+        groups.start();
+      } else if (config.approvers.length === 0) {
         logger.warn({ event: 'no_approvers' }, 'SETUPBOT_APPROVERS is empty: requests can be submitted but nobody can approve them');
       }
       expiry.start(config.expiryCheckMs);
+      reminders.start(config.expiryCheckMs);
       freshness.start();
       background.run('resume executions', async () => {
         await executor.resumeAll();
@@ -194,7 +211,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return bound;
     },
     async stop() {
+      groups.stop();
       expiry.stop();
+      reminders.stop();
       if (resumeTimer) clearInterval(resumeTimer);
       freshness.stop();
       await http.close();

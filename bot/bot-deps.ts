@@ -9,6 +9,7 @@ import type { InstallationStore } from './installations.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { NotifySubscriptions } from './notifications/subscriptions.js';
 import type { ReaderWords } from './reader-words.js';
+import type { DelegationStore } from '../setup/requests/delegations.js';
 
 /** Everything the activity handler and its commands work with, handed in by the composition root. */
 export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
@@ -27,4 +28,6 @@ export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
   history: EnvironmentHistory;
   /** The words of each turn's reader (their `activity.locale`). */
   readers: ReaderWords;
+  /** `away` / `back`: approvers away and their delegates (absent: the commands are not offered). */
+  delegations?: DelegationStore;
 }

@@ -5,6 +5,7 @@ import { FRESHNESS_NOTICES } from '../setup/registry/freshness.js';
 import { LEASES } from '../setup/coordination/leases.js';
 import { REGISTRY_COLLECTIONS } from '../setup/registry/registry.js';
 import { REQUESTS } from '../setup/model/request.js';
+import { DELEGATIONS } from '../setup/requests/delegations.js';
 import type { AnyCollectionSpec } from '../setup/ports.js';
 import { INSTALLATIONS } from './installations.js';
 import { NOTIFY_SUBSCRIPTIONS } from './notifications/subscriptions.js';
@@ -27,4 +28,5 @@ export const COLLECTIONS: readonly AnyCollectionSpec[] = [
   NOTIFY_SUBSCRIPTIONS,
   OUTBOX,
   OUTBOX_WINDOWS,
+  DELEGATIONS,
 ] as readonly AnyCollectionSpec[];

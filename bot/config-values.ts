@@ -137,11 +137,16 @@ export const originList = (): Kind<string[]> =>
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/i;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** "250ms", "30s", "72h", "7d" in milliseconds; 0 when it is not such a duration. */
+export function durationMs(raw: string): number {
+  const match = DURATION.exec(raw.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+}
+
 /** A duration such as 250ms, 30s or 72h, in milliseconds: more than 0 and at least `least`. */
 export const duration = (fallback: string, least = 1): Kind<number> =>
   orDefault(fallback, kind((raw, ctx) => {
-    const match = DURATION.exec(raw);
-    const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+    const ms = durationMs(raw);
     if (ms <= 0) return refuse(ctx, `"${raw}" is not a duration`, `Write a whole number and a unit: ms, s, m, h or d (e.g. 72h, 3d), or leave it unset (default ${fallback}).`);
     return ms >= least ? ms : refuse(ctx, `"${raw}" is too short`, `Use at least ${least} ms (${least / 1000} s), or leave it unset (default ${fallback}).`);
   }));
@@ -195,4 +200,30 @@ export const locale = (fallback: string): Kind<string> =>
     // languageOf falls back to English for anything it does not know: only English tags may be English
     if (language !== PSEUDO_LANGUAGE && language === 'en' && tag.split('-')[0].toLowerCase() !== 'en') return refuse(ctx, `"${raw}" is not a language setupbot speaks`, fix);
     return tag;
+  }));
+
+/** Durations such as 24h,4h (e.g. reminder points before a deadline), largest first; none when unset. */
+export const durationList = (): Kind<number[]> =>
+  listOf(kind((raw, ctx) => {
+    const match = DURATION.exec(raw);
+    const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+    return ms > 0 ? ms : refuse(ctx, `"${raw}" is not a duration`, 'List durations as a whole number and a unit (m, h or d), separated by commas, e.g. 24h,4h; or leave it unset.');
+  })).transform((items) => unique(items).sort((a, b) => b - a));
+
+/** A duration, or undefined when unset. */
+export const optionalDuration = (): Kind<number | undefined> =>
+  kind((raw, ctx) => {
+    if (!raw) return undefined;
+    const match = DURATION.exec(raw);
+    const ms = match ? Number(match[1]) * UNIT_MS[match[2].toLowerCase()] : 0;
+    return ms > 0 ? ms : refuse(ctx, `"${raw}" is not a duration`, 'Write a whole number and a unit: m, h or d (e.g. 48h, 2d), or leave it unset.');
+  });
+
+/** Entra object ids of users, and of groups written group:<id>; lower-cased, de-duplicated. */
+export const principalList = (): Kind<{ kind: 'user' | 'group'; id: string }[]> =>
+  listOf(kind((raw, ctx) => {
+    const group = /^group:/i.test(raw);
+    const id = group ? raw.slice(6).trim() : raw;
+    if (GUID.test(id)) return { kind: group ? ('group' as const) : ('user' as const), id: id.toLowerCase() };
+    return refuse(ctx, `"${raw}" is not an Entra object id`, 'List users by Entra object id and groups as group:<object id>, separated by commas, e.g. group:00000000-0000-0000-0000-000000000001.');
   }));

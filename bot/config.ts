@@ -11,9 +11,12 @@
 import { ConfigError } from './config-error.js';
 import { channelId, channelList, duration, endpointRoot, failpoints, flag, guid, guidList, hostName } from './config-values.js';
 import { httpUrl, locale, metadataUrl, oneOf, originList, readVariable, text, timeOfDay, wholeNumber } from './config-values.js';
+import { durationList, optionalDuration, principalList } from './config-values.js';
 import type { Env } from './env.js';
 import type { FailpointSpec } from './failpoints.js';
 import { loadStorageConfig, type StorageConfig } from './storage-config.js';
+import { loadPolicyFile, POLICY_FILE_VARIABLE } from './policy/policy-file.js';
+import type { PolicySource } from '../setup/policy/rules.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type AppType = 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant';
@@ -82,8 +85,12 @@ export interface Config {
    * locale is not known yet (a turn's `activity.locale` wins in its turn).
    */
   readonly defaultLocale: string;
-  /** How often pending requests are checked for expiry. */
+  /** How often pending requests are checked for expiry (and for reminders and escalation). */
   readonly expiryCheckMs: number;
+  /** Reminder points before a pending request's deadline (SETUPBOT_APPROVAL_REMINDERS), largest first. */
+  readonly approvalRemindersMs: readonly number[];
+  /** Escalation of a request still pending this long after submission (SETUPBOT_ESCALATION_AFTER / _TO). */
+  readonly escalation?: { readonly afterMs: number; readonly to: readonly { kind: 'user' | 'group'; id: string }[] };
   /** Channel conversation ids that always get notifications. */
   readonly notifyChannels: readonly string[];
   /** Global proactive sends per second. */
@@ -107,6 +114,10 @@ export interface Config {
   readonly tabHostOrigins: readonly string[];
   /** Microsoft Graph and Azure Resource Manager, for the check of Electronic invoicing's own access. */
   readonly azureEndpoints: { graph: string; arm: string };
+  /** SETUPBOT_POLICY_FILE, read and checked: the approval rules by environment (absent: the variables above form the default rule). */
+  readonly policy?: PolicySource;
+  /** How long a group's membership read from Microsoft Graph is used before it is read again. */
+  readonly groupCacheTtlMs: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -159,6 +170,19 @@ export function loadConfig(env: Env): Config {
   if (approvers.length > 0 && approvalsRequired > approvers.length) {
     throw new ConfigError('SETUPBOT_APPROVALS_REQUIRED', `${approvalsRequired} approvals are required but only ${approvers.length} approver(s) are configured`, 'Lower SETUPBOT_APPROVALS_REQUIRED or add approvers to SETUPBOT_APPROVERS.');
   }
+  const policyFile = readVariable(env, POLICY_FILE_VARIABLE, text());
+  const policy = policyFile ? loadPolicyFile(policyFile) : undefined;
+  const approvalTtlMs = readVariable(env, 'SETUPBOT_APPROVAL_TTL', duration('72h'));
+  const approvalRemindersMs = readVariable(env, 'SETUPBOT_APPROVAL_REMINDERS', durationList());
+  const escalationAfterMs = readVariable(env, 'SETUPBOT_ESCALATION_AFTER', optionalDuration());
+  const escalationTo = readVariable(env, 'SETUPBOT_ESCALATION_TO', principalList());
+  if ((escalationAfterMs === undefined) !== (escalationTo.length === 0)) {
+    const missing = escalationAfterMs === undefined ? 'SETUPBOT_ESCALATION_AFTER' : 'SETUPBOT_ESCALATION_TO';
+    throw new ConfigError(missing, 'an escalation needs both when it happens (SETUPBOT_ESCALATION_AFTER) and to whom (SETUPBOT_ESCALATION_TO)', `Set ${missing} too, or leave both unset.`);
+  }
+  if (escalationAfterMs !== undefined && escalationAfterMs >= approvalTtlMs) {
+    throw new ConfigError('SETUPBOT_ESCALATION_AFTER', 'the escalation would come after pending requests expire (SETUPBOT_APPROVAL_TTL)', 'Use a shorter time than SETUPBOT_APPROVAL_TTL.');
+  }
   const approvalChannel = readVariable(env, 'SETUPBOT_APPROVAL_CHANNEL', channelId('Use the channel conversation id, which starts with 19:, e.g. 19:abc…@thread.tacv2 (in the channel link after /channel/, URL-decoded).'));
 
   return {
@@ -180,7 +204,9 @@ export function loadConfig(env: Env): Config {
     logLevel: readVariable(env, 'SETUPBOT_LOG_LEVEL', oneOf(LOG_LEVELS, 'info')),
     maxBodyBytes: readVariable(env, 'SETUPBOT_MAX_BODY_BYTES', wholeNumber(1024, 10 * 1024 * 1024, 256 * 1024)),
     approvalsRequired,
-    approvalTtlMs: readVariable(env, 'SETUPBOT_APPROVAL_TTL', duration('72h')),
+    approvalTtlMs,
+    approvalRemindersMs,
+    ...(escalationAfterMs !== undefined ? { escalation: { afterMs: escalationAfterMs, to: escalationTo } } : {}),
     retryWindowMs: readVariable(env, 'SETUPBOT_RETRY_WINDOW', duration('24h')),
     approvalChannel,
     defaultLocale: readVariable(env, 'SETUPBOT_DEFAULT_LOCALE', locale('en-US')),
@@ -197,6 +223,8 @@ export function loadConfig(env: Env): Config {
       graph: readVariable(env, 'SETUPBOT_GRAPH_ENDPOINT', endpointRoot('https://graph.microsoft.com')),
       arm: readVariable(env, 'SETUPBOT_ARM_ENDPOINT', endpointRoot('https://management.azure.com')),
     },
+    ...(policy ? { policy } : {}),
+    groupCacheTtlMs: readVariable(env, 'SETUPBOT_GROUP_CACHE_TTL', duration('5m')),
     proxyEnv: Object.fromEntries(PROXY_VARIABLES.flatMap((name) => (env[name] !== undefined ? [[name, env[name] as string]] : []))),
   };
 }

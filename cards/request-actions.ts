@@ -30,6 +30,8 @@ export interface RequestSubmission {
 
 
 export const COMMENT_INPUT_ID = 'comment';
+/** The reason box of a Reject that its rule asks a comment for (inside the Reject… panel). */
+export const REJECT_REASON_INPUT_ID = 'rejectReason';
 export const COMMENT_MAX = 500;
 
 /** What a request-card button posts: the verb, the request and the card's version, and the comment box. */
@@ -39,12 +41,16 @@ const REQUEST_CLICK = z.object({
   v: z.number().int().min(1),
   /** The comment box: trimmed and capped; anything but text (or no box) is no comment. */
   [COMMENT_INPUT_ID]: z.string().transform((value) => value.trim().slice(0, COMMENT_MAX)).catch(''),
+  [REJECT_REASON_INPUT_ID]: z.string().transform((value) => value.trim().slice(0, COMMENT_MAX)).catch(''),
 });
 
 /** Reads a request-card click from an Action.Execute invoke value or an Action.Submit value. */
 export function readRequestSubmission(payload: unknown): RequestSubmission | undefined {
   const click = readClick(payload, REQUEST_CLICK);
-  return click && { action: { verb: click.verb, requestId: click.requestId, v: click.v }, comment: click[COMMENT_INPUT_ID] };
+  if (!click) return undefined;
+  // a Reject from the reason panel says why there; the comment box is the fallback
+  const comment = click.verb === REQUEST_VERBS.reject && click[REJECT_REASON_INPUT_ID] ? click[REJECT_REASON_INPUT_ID] : click[COMMENT_INPUT_ID];
+  return { action: { verb: click.verb, requestId: click.requestId, v: click.v }, comment };
 }
 
 /** An Action.Execute with an Action.Submit fallback carrying the same data. */

@@ -7,8 +7,8 @@ import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
 import { FIX_PREFIX } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
-import { REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
-import { approvalAskLine, historyLines, laterAttempt, linkLines } from './request-story.js';
+import { COMMENT_MAX, REJECT_REASON_INPUT_ID, REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
+import { approvalAskLine, approverAskLine, historyLines, laterAttempt, linkLines, quorumLine } from './request-story.js';
 import { kindLines } from './request-kind.js';
 import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
@@ -24,6 +24,43 @@ export interface RequestCardView {
   viewer: RequestViewer;
   /** A line for this viewer only (e.g. why their click did nothing), in their words. */
   notice?: string;
+  /** Whose copy this is (an approver's personal copy, or the person who asked for it): the card speaks to them. */
+  viewerId?: string;
+}
+
+/** Reject… when the rule asks for a comment: a panel whose reason box must be filled before Reject sends. */
+function rejectWithReason(request: SetupRequest, data: RequestActionData, words: Words): unknown {
+  return {
+    type: 'Action.ShowCard',
+    title: words.t('cards.policy.reject.open'),
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        {
+          type: 'Input.Text',
+          id: REJECT_REASON_INPUT_ID,
+          label: words.t('cards.policy.reject.reasonLabel', { rule: request.rule?.name ?? '' }),
+          isRequired: true,
+          errorMessage: words.t('cards.policy.reject.reasonError'),
+          isMultiline: true,
+          maxLength: COMMENT_MAX,
+        },
+      ],
+      actions: [requestAction(words.t('cards.request.reject'), data, { style: 'destructive' })],
+    },
+  };
+}
+
+/**
+ * While pending: the approver's own copy says why they were asked and what the rule needs; the
+ * others say who was asked (and the rule's quorum under a rule).
+ */
+function approvalAsk(view: RequestCardView, pending: boolean, words: Words): string {
+  const { request, viewer } = view;
+  if (!pending) return '';
+  if (viewer === 'approver') return approverAskLine(request, view.viewerId, words);
+  const asked = approvalAskLine(request, words);
+  return request.rule ? `${asked} ${quorumLine(request, words)}` : asked;
 }
 
 /** Teams asks for a user-specific view for at most 60 users. */
@@ -195,7 +232,8 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget, words: Wo
   const actions: unknown[] = [];
   if (pending && viewer === 'approver') {
     actions.push(requestAction(words.t('cards.request.approve'), data(REQUEST_VERBS.approve), { style: 'positive' }));
-    actions.push(requestAction(words.t('cards.request.reject'), data(REQUEST_VERBS.reject), { style: 'destructive' }));
+    if (request.rule?.rejectComment === 'required') actions.push(rejectWithReason(request, data(REQUEST_VERBS.reject), words));
+    else actions.push(requestAction(words.t('cards.request.reject'), data(REQUEST_VERBS.reject), { style: 'destructive' }));
   }
   if (pending && viewer === 'requester') {
     actions.push(requestAction(words.t('cards.request.cancel'), data(REQUEST_VERBS.cancel), { style: 'destructive', inputs: 'none' }));
@@ -229,7 +267,7 @@ function renderWithBudget(view: RequestCardView, budget: DetailBudget, words: Wo
       ...linkLines(request, words),
       notice: view.notice ?? '',
       dryRun: request.dryRun,
-      approvalAsk: pending ? approvalAskLine(request, words) : '',
+      approvalAsk: approvalAsk(view, pending, words),
       facts: [
         { title: words.t('cards.request.fact.environment'), value: environment.name },
         { title: words.t('cards.request.fact.users'), value: listOrNone(environment.users.map((user) => user.userId), words) },

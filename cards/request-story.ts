@@ -5,6 +5,8 @@
 import { attemptOf, kindOf, type SetupRequest } from '../setup/model/request.js';
 import type { Words } from '../i18n/translations.js';
 import { cardDateTime } from './form-view.js';
+import { ENVIRONMENT_SOURCE } from '../setup/policy/rules.js';
+import { deciderWords } from './approval-follow-up-words.js';
 
 interface StoryLine {
   at: string;
@@ -16,11 +18,11 @@ export function historyLines(request: SetupRequest, words: Words): { text: strin
   const decided = (comment: string) => (comment ? 'yes' : 'no');
   const lines: StoryLine[] = [...(request.earlierApprovals ?? []), ...request.approvals].map((decision) => ({
     at: decision.at,
-    text: words.t('cards.story.approved', { name: decision.name, when: cardDateTime(decision.at), hasComment: decided(decision.comment), comment: decision.comment }),
+    text: words.t('cards.story.approved', { name: deciderWords(decision, words), when: cardDateTime(decision.at), hasComment: decided(decision.comment), comment: decision.comment }),
   }));
   if (request.rejection) {
-    const { name, at, comment } = request.rejection;
-    lines.push({ at, text: words.t('cards.story.rejected', { name, when: cardDateTime(at), hasComment: decided(comment), comment }) });
+    const { at, comment } = request.rejection;
+    lines.push({ at, text: words.t('cards.story.rejected', { name: deciderWords(request.rejection, words), when: cardDateTime(at), hasComment: decided(comment), comment }) });
   }
   if (request.cancellation) lines.push({ at: request.cancellation.at, text: words.t('cards.story.cancelled', { name: request.cancellation.name, when: cardDateTime(request.cancellation.at) }) });
   if (request.expiredAt) lines.push({ at: request.expiredAt, text: words.t('cards.story.expired', { when: cardDateTime(request.expiredAt) }) });
@@ -46,6 +48,9 @@ function whoOf(ids: readonly string[], names: ReadonlyMap<string, string>, words
  */
 export function approvalAskLine(request: SetupRequest, words: Words): string {
   const asked = request.approvers.filter((id) => id !== request.requester.objectId);
+  if (asked.length === 0 && request.rule && request.rule.source !== ENVIRONMENT_SOURCE) {
+    return words.t('cards.policy.ask.nobodyUnderRule', { rule: request.rule.name, command: 'approvals' });
+  }
   if (asked.length === 0) return words.t('cards.story.noApprover', { variable: 'SETUPBOT_APPROVERS' });
   const names = new Map<string, string>();
   const notified = new Set<string>();
@@ -82,4 +87,27 @@ export function linkLines(request: SetupRequest, words: Words): { replacedBy: st
 export function laterAttempt(request: Pick<SetupRequest, 'attempt'>): number | undefined {
   const attempt = attemptOf(request);
   return attempt > 1 ? attempt : undefined;
+}
+
+/** "Rule production needs 2 approvals; 1 given so far." (or the quorum alone for a request from before policies). */
+export function quorumLine(request: SetupRequest, words: Words): string {
+  const values = { required: request.approvalsRequired, given: request.approvals.length };
+  return request.rule ? words.t('cards.policy.quorum.rule', { rule: request.rule.name, ...values }) : words.t('cards.policy.quorum.request', values);
+}
+
+/**
+ * The approver's own copy: why they were asked and what the rule needs, in words for them (never
+ * the requester's "sending the approval card…").
+ */
+export function approverAskLine(request: SetupRequest, viewerId: string | undefined, words: Words): string {
+  const asked = viewerId ? request.asked?.find((approver) => approver.id === viewerId) : undefined;
+  const via = asked?.via;
+  const why = !via
+    ? words.t('cards.policy.ask.plain')
+    : via.kind === 'group'
+      ? words.t('cards.policy.ask.viaGroup', { group: via.name ?? via.id })
+      : words.t('cards.policy.ask.viaRule', { rule: request.rule?.name ?? 'default' });
+  const sentences = [why, quorumLine(request, words)];
+  if (request.rule?.rejectComment === 'required') sentences.push(words.t('cards.policy.ask.commentRequired'));
+  return sentences.join(' ');
 }

@@ -1,3 +1,4 @@
+import { refusalText } from '../cards/policy-words.js';
 import { TurnContext } from 'botbuilder';
 import { ENGLISH_WORDS } from '../cards/words/commands.js';
 import type { Words } from '../i18n/translations.js';
@@ -190,7 +191,7 @@ export class FormStepDialog extends Dialog<StepOptions> {
     if (!outcome.ok) {
       const words = wordsOf(dc.context);
       const text = outcome.refusal
-        ? words.t('replies.notice.notSubmitted', { reason: sayText(words, outcome.refusal.message) })
+        ? words.t('replies.notice.notSubmitted', { reason: refusalText(outcome.refusal, words) })
         : words.t('replies.notice.cannotSubmitYet');
       await this.show(dc, saved, {}, { tone: 'attention', text }, outcome.errors);
       return Dialog.EndOfTurn;

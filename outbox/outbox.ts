@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import { removeExisting, updateExisting, upsert } from '../setup/coordination/compare-and-set.js';
 import type { CollectionSpec, Failpoint, Logger, Repository } from '../setup/ports.js';
+import { isConflict } from '../setup/errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { AttemptResult, OutboxOperation, Transport } from './transport.js';
 
 /** Why a message is sent, so its delivery can be followed up (e.g. remember a card copy). */
 export type DeliveryPurpose =
-  | { kind: 'requestCard'; requestId: string; copyKind: 'requester' | 'approver' | 'channel'; approverId?: string; approverName?: string; revision: number; locale?: string }
-  | { kind: 'notification' };
+  | { kind: 'requestCard'; requestId: string; copyKind: 'requester' | 'approver' | 'channel'; approverId?: string; approverName?: string; revision: number; locale?: string; onBehalfOf?: string }
+  | { kind: 'notification' }
+  | { kind: 'approvalReminder'; requestId: string; point: string; approverId: string };
 
 export interface OutboxEntry {
   id: string;
@@ -123,6 +125,12 @@ export interface EnqueueOptions {
   what: string;
   purpose?: DeliveryPurpose;
   coalesceKey?: string;
+  /**
+   * The entry's id: a second enqueue with the same key while the first is still queued adds
+   * nothing (e.g. a reminder queued again after a stop between queueing and recording it).
+   * Letters, digits and `-_.:@` only (it is a storage key).
+   */
+  idempotencyKey?: string;
 }
 
 function conversationKeyOf(operation: OutboxOperation): string {
@@ -340,7 +348,7 @@ export class Outbox {
       }
     }
     const entry: OutboxEntry = {
-      id: randomUUID(),
+      id: options.idempotencyKey ?? randomUUID(),
       seq: this.nextSeq++,
       conversationKey: conversationKeyOf(operation),
       coalesceKey: options.coalesceKey,
@@ -351,7 +359,13 @@ export class Outbox {
       attempts: 0,
       notBefore: 0,
     };
-    await this.options.entries.create(entry.id, entry);
+    try {
+      await this.options.entries.create(entry.id, entry);
+    } catch (error) {
+      // queued already under this key: once is enough
+      if (options.idempotencyKey && isConflict(error)) return entry.id;
+      throw error;
+    }
     // the sender sends it; another instance's sender finds it at its next load
     if (this.sender || !this.options.role) {
       this.track(entry);

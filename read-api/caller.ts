@@ -47,7 +47,7 @@ function isLoopback(address: string | undefined): boolean {
  * With an app id: every call needs a valid token (401 otherwise). Anonymous local mode: no
  * token is asked for, the caller must be on this machine (403 otherwise), and is the local user.
  */
-export function createApiAuthenticator(options: { anonymous: boolean; verifier?: EntraTokenVerifier; approvers: () => readonly string[] }): ApiAuthenticator {
+export function createApiAuthenticator(options: { anonymous: boolean; verifier?: EntraTokenVerifier; isApprover: (objectId: string) => Promise<boolean> }): ApiAuthenticator {
   return async (authorization, remoteAddress) => {
     if (options.anonymous || !options.verifier) {
       if (!isLoopback(remoteAddress)) {
@@ -65,6 +65,6 @@ export function createApiAuthenticator(options: { anonymous: boolean; verifier?:
       return { ok: false, status: 401, reason: check.failure, challenge, body: { error: { code: 'unauthorized', reason: check.failure, message: FAILURE_TEXT[check.failure] } } };
     }
     const { user } = check;
-    return { ok: true, caller: { objectId: user.objectId, name: user.name, seesEverything: options.approvers().includes(user.objectId), anonymous: false } };
+    return { ok: true, caller: { objectId: user.objectId, name: user.name, seesEverything: await options.isApprover(user.objectId), anonymous: false } };
   };
 }

@@ -41,6 +41,27 @@ export interface StepView {
   attempts: number;
 }
 
+export interface PrincipalView {
+  kind: 'group' | 'user';
+  objectId: string;
+  name: string | null;
+}
+
+export interface RuleView {
+  name: string;
+  source: 'file' | 'environment';
+  requiredApprovals: number;
+  approvers: PrincipalView[];
+  rejectComment: 'required' | 'optional';
+}
+
+export interface ApproverView {
+  objectId: string;
+  name: string | null;
+  /** "member of Finance-Prod-Approvers", "named in rule production". */
+  why: string;
+}
+
 export interface RequestSummaryView {
   /** e.g. SR-0042 */
   id: string;
@@ -63,6 +84,16 @@ export interface RequestSummaryView {
     approverIds: string[];
     /** Every decision so far: approvals, a rejection, the requester's cancellation. */
     decisions: DecisionView[];
+    /**
+     * The approval rule the request was submitted under (issue 19); null for requests from before
+     * approval policies. `source`: a policy file, or the SETUPBOT_APPROVERS variables.
+     */
+    rule: RuleView | null;
+    /**
+     * While it waits: the approvers asked at submission who have not decided yet, and why each was
+     * asked. Membership of groups is checked again when they click.
+     */
+    mayStillDecide: ApproverView[];
   };
   createdAt: string;
   updatedAt: string;

@@ -25,8 +25,13 @@ import type {
   ServiceUseView,
   RequestDetailView,
   RequestSummaryView,
+  ApproverView,
+  RuleView,
   StepView,
 } from './shapes.js';
+import { viaWords } from '../cards/policy-words.js';
+import { ENVIRONMENT_SOURCE } from '../setup/policy/rules.js';
+import type { AskedApprover } from '../setup/policy/approvers.js';
 
 function decision(kind: DecisionView['decision'], value: Decision): DecisionView {
   return { objectId: value.objectId, name: value.name, decision: kind, at: value.at, comment: value.comment };
@@ -41,6 +46,28 @@ function step(value: ExecutionStep): StepView {
     finishedAt: value.finishedAt ?? null,
     attempts: value.attempts,
   };
+}
+
+function ruleView(request: SetupRequest): RuleView | null {
+  const { rule } = request;
+  if (!rule) return null;
+  return {
+    name: rule.name,
+    source: rule.source === ENVIRONMENT_SOURCE ? 'environment' : 'file',
+    requiredApprovals: rule.requiredApprovals,
+    approvers: rule.approvers.map((principal) => ({ kind: principal.kind, objectId: principal.id, name: principal.name ?? null })),
+    rejectComment: rule.rejectComment,
+  };
+}
+
+/** Approvers asked at submission who have not decided while the request waits (the requester never). */
+function mayStillDecide(request: SetupRequest): ApproverView[] {
+  if (request.status !== 'submitted') return [];
+  const counted = new Set(request.approvals.flatMap((decision) => [decision.objectId, decision.delegate?.objectId ?? decision.objectId]));
+  const asked: AskedApprover[] = request.asked ?? request.approvers.map((id) => ({ id, via: { kind: 'user' } }));
+  return asked
+    .filter((approver) => approver.id !== request.requester.objectId && !counted.has(approver.id))
+    .map((approver) => ({ objectId: approver.id, name: approver.name ?? null, why: viaWords(approver.via, request.rule?.name ?? 'default', ENGLISH) }));
 }
 
 export function requestSummaryView(request: SetupRequest): RequestSummaryView {
@@ -64,6 +91,8 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
       received: request.approvals.length,
       approverIds: [...request.approvers],
       decisions,
+      rule: ruleView(request),
+      mayStillDecide: mayStillDecide(request),
     },
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,

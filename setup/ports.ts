@@ -133,3 +133,23 @@ export interface Logger {
 
 /** Crash tests: a named point where the process may be killed (bot/failpoints.ts arms them). */
 export type Failpoint = (name: string) => void;
+
+/** A person in the organisation's directory: Entra object id (lower case) and display name. */
+export interface DirectoryUser {
+  id: string;
+  name: string;
+}
+
+/**
+ * What is known of an Entra group's members (transitive, users only). `known: false`: never read
+ * (nobody from that group may decide until it is). `stale`: the last read failed, so this is the
+ * membership as of `asOf`.
+ */
+export type GroupMembers =
+  | { known: false; name?: string }
+  | { known: true; name?: string; users: readonly DirectoryUser[]; asOf: string; stale: boolean };
+
+/** The groups an approval policy names, read from the directory (Microsoft Graph in production). */
+export interface GroupDirectory {
+  members(groupId: string): Promise<GroupMembers>;
+}

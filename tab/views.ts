@@ -197,6 +197,20 @@ function approvalsText(request: RequestSummaryView): Child[] {
   return [count, decided.length > 0 ? ` · ${decided.join(', ')}` : request.state === 'submitted' ? ' · waiting' : ''];
 }
 
+/** "production: 2 approvals from group Finance-Prod-Approvers; a rejection needs a comment". */
+function ruleText(request: RequestSummaryView): string {
+  const rule = request.approvals.rule;
+  if (!rule) return '—';
+  const approvers = rule.approvers.map((principal) => `${principal.kind} ${principal.name ?? principal.objectId}`).join(', ') || 'nobody';
+  const plural = rule.requiredApprovals === 1 ? '' : 's';
+  return `${rule.name}: ${rule.requiredApprovals} approval${plural} from ${approvers}${rule.rejectComment === 'required' ? '; a rejection needs a comment' : ''}`;
+}
+
+function mayStillDecideText(request: RequestSummaryView): string {
+  const people = request.approvals.mayStillDecide;
+  return people.length === 0 ? 'nobody' : people.map((person) => `${person.name ?? person.objectId} (${person.why})`).join(', ');
+}
+
 function decisionWord(decision: DecisionView): string {
   return decision.decision === 'approved' ? 'approved' : decision.decision === 'rejected' ? 'rejected' : 'cancelled';
 }
@@ -263,6 +277,8 @@ export function requestDetail(request: RequestDetailView, back: () => void): HTM
       ['Requested by', request.requester.name],
       ['Submitted', dateTime(request.createdAt)],
       ['Approvals', h('span', {}, ...approvalsText(request))],
+      ['Approval rule', ruleText(request)],
+      ['May still decide', request.state === 'submitted' ? mayStillDecideText(request) : '—'],
       ['Approval deadline', request.state === 'submitted' ? dateTime(request.expiresAt) : '—'],
       ['Environment', request.environment],
       ['Key Vault reference', `${request.keyVaultReference} (${request.content.keyVault.keyVaultUri})`],

@@ -41,5 +41,5 @@ export interface RequestActionHandler {
 export async function showCurrentCard(context: TurnContext, request: Versioned<SetupRequest>, viewerId: string, notice?: DomainText): Promise<void> {
   const words = wordsOf(context);
   const said = notice === undefined ? undefined : sayText(words, notice);
-  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice: said }, words));
+  await presentCard(context, renderRequestCard({ request: request.value, viewer: viewerFor(viewerId, request.value), notice: said, viewerId }, words));
 }

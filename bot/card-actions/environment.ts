@@ -1,3 +1,4 @@
+import { refusalText } from '../../cards/policy-words.js';
 import { TurnContext } from 'botbuilder';
 import { ENVIRONMENT_VERBS, type EnvironmentActionData } from '../../cards/environment-actions.js';
 import { renderNotice } from '../../cards/notice.js';
@@ -61,7 +62,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
           status: current.status,
           revision: revisionOf(current),
           applications: current.connectedApplications,
-          notice: { tone: 'warning', text: sayText(wordsOf(context), outcome.refusal.message) },
+          notice: { tone: 'warning', text: refusalText(outcome.refusal, wordsOf(context)) },
         }, wordsOf(context)),
       );
       return;
@@ -72,7 +73,7 @@ async function submitRetire(context: TurnContext, action: EnvironmentActionData,
       await presentCard(context, renderNotice(words.t('cards.notice.cannotRetire.title', { environment: action.environment }), sayText(words, outcome.refusal.message), words));
       return;
     }
-    await refuse(context, outcome.refusal.message);
+    await refuse(context, refusalText(outcome.refusal, wordsOf(context)));
     return;
   }
   const { request } = outcome;

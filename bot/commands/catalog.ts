@@ -3,12 +3,14 @@ import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import { askRetire, startChange } from './change-commands.js';
 import type { CommandHandler, CommandTurn } from './command-turn.js';
 import { verifyEnvironment } from './freshness-commands.js';
+import { awayCommand, backCommand } from './delegation-commands.js';
 import { sendHelp } from './help.js';
 import type { MessageKey } from '../../i18n/message-keys.js';
 import { showHistory } from './history-command.js';
 import { notifyCommand } from './notify-command.js';
 import { listEnvironments, showEnvironment } from './registry-commands.js';
-import { listApprovals, listMyRequests, showStatus } from './request-commands.js';
+import { listMyRequests, showStatus } from './request-commands.js';
+import { listApprovals, showPolicy } from './policy-commands.js';
 import { cancelDraftOrRequest, startSetup } from './setup-commands.js';
 
 /** The Teams scopes a bot can be installed in (the manifest's names). */
@@ -98,6 +100,13 @@ export const COMMANDS: readonly CatalogCommand[] = [
   },
   { usage: 'cancel SR-0042', handle: cancelDraftOrRequest, ...described('replies.help.command.cancelRequest'), scopes: EVERYWHERE },
   {
+    usage: 'away until 2026-12-28 delegate @name',
+    handle: awayCommand,
+    ...described('replies.help.command.away'),
+    scopes: EVERYWHERE,
+  },
+  { usage: 'back', handle: backCommand, ...described('replies.help.command.back'), scopes: EVERYWHERE },
+  {
     usage: 'environments',
     handle: ({ deps, context }) => listEnvironments(deps, context),
     ...described('replies.help.command.environments'),
@@ -151,6 +160,13 @@ export const COMMANDS: readonly CatalogCommand[] = [
     scopes: EVERYWHERE,
     menu: { title: 'verify', description: "Check an environment's Key Vault items now, e.g. verify contoso-uat" },
     menuScopes: ['personal'],
+  },
+  {
+    usage: 'policy contoso-prod',
+    takesName: true,
+    handle: ({ deps, context, argument }) => showPolicy(deps, context, argument),
+    ...described('replies.help.command.policy'),
+    scopes: EVERYWHERE,
   },
   {
     usage: 'help',

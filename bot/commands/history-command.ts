@@ -21,7 +21,7 @@ export async function showHistory(deps: BotDeps, context: TurnContext, name: str
     await context.sendActivity(wordsOf(context).t('replies.commands.whichEnvironmentHistory'));
     return;
   }
-  const approver = deps.requests.policy.approvers.includes(caller.objectId);
+  const approver = (await deps.requests.isApprover(caller.objectId));
   if (!approver && !(await deps.history.requesterIds(environment)).has(caller.objectId)) {
     await refuse(context, wordsOf(context).t('replies.commands.historyNotYours', { environment }));
     return;

@@ -27,7 +27,7 @@ export async function notifyCommand(deps: BotDeps, context: TurnContext, what: s
     await context.sendActivity(wordsOf(context).t('replies.notify.inChannel'));
     return;
   }
-  if (!caller || !deps.requests.policy.approvers.includes(caller.objectId)) {
+  if (!caller || !(await deps.requests.isApprover(caller.objectId))) {
     await context.sendActivity(wordsOf(context).t('replies.notify.approversOnly'));
     return;
   }

@@ -11,28 +11,6 @@ import type { SetupRequest } from '../../setup/model/request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { viewerFor } from '../request-cards.js';
 
-/** `approvals`: the requests waiting for the caller's decision, each as its card. */
-export async function listApprovals(deps: BotDeps, context: TurnContext): Promise<void> {
-  const caller = requesterOf(context);
-  if (!caller) {
-    await context.sendActivity(wordsOf(context).t(REFUSAL_KEYS.noIdentity));
-    return;
-  }
-  if (!deps.requests.policy.approvers.includes(caller.objectId)) {
-    await context.sendActivity(wordsOf(context).t('replies.commands.notAnApprover'));
-    return;
-  }
-  const waiting = await deps.requests.awaiting(caller.objectId);
-  if (waiting.length === 0) {
-    await context.sendActivity(wordsOf(context).t('replies.commands.noApprovals'));
-    return;
-  }
-  await context.sendActivity(wordsOf(context).t('replies.commands.waiting', { count: waiting.length }));
-  for (const request of waiting.slice(0, 10)) {
-    await sendRequestCard(deps, context, request, caller.objectId);
-  }
-}
-
 /** `status SR-n`: the request's card, for its requester and the approvers. */
 export async function showStatus(deps: BotDeps, context: TurnContext, argument: string): Promise<void> {
   const caller = requesterOf(context);
@@ -52,7 +30,7 @@ export async function showStatus(deps: BotDeps, context: TurnContext, argument: 
 
 export async function sendRequestCard(deps: BotDeps, context: TurnContext, request: Versioned<SetupRequest>, viewerId: string): Promise<void> {
   const viewer = viewerFor(viewerId, request.value);
-  const card = renderRequestCard({ request: request.value, viewer }, wordsOf(context));
+  const card = renderRequestCard({ request: request.value, viewer, viewerId }, wordsOf(context));
   const sent = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
   if (sent?.id) {
     const kind = viewer === 'requester' ? 'requester' : viewer === 'approver' ? 'approver' : 'channel';

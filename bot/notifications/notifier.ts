@@ -26,7 +26,9 @@ export interface NotifierDeps {
 
 /** The one-line account of an audit event in the channel's words, or undefined for events channels don't hear about. */
 export function describeEvent(entry: AuditEntry, request: SetupRequest, words: Words): NotificationView | undefined {
-  const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
+  const actor = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
+  // a delegate's decision names both: "Ana Ruiz for Ben Okafor"
+  const who = typeof entry.details.onBehalfOf === 'string' && entry.details.onBehalfOf ? words.t('cards.delegation.decidedFor', { delegate: actor, approver: entry.details.onBehalfOf }) : actor;
   const requestId = request.id;
   const comment = typeof entry.details.comment === 'string' ? entry.details.comment : '';
   const commented = { hasComment: comment ? 'yes' : 'no', comment };

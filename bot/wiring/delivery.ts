@@ -62,7 +62,7 @@ export function wireDelivery(parts: DeliveryParts, domain: Domain): Delivery {
     ...(failpoint ? { failpoint } : {}),
   });
   const { readers } = parts;
-  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel, readers });
+  cards = new RequestCards({ requests, installations, outbox, logger, approvalChannel: config.approvalChannel, readers, delegations: domain.delegations, clock: parts.clock });
   subscriptions = new NotifySubscriptions(store.repository(NOTIFY_SUBSCRIPTIONS), parts.clock);
   const notifier = new Notifier({ requests, subscriptions, installations, outbox, logger, configuredChannels: config.notifyChannels, readers });
   return { outbox, cards, subscriptions, notifier, readers };

@@ -59,6 +59,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     freshness: checks.freshnessCheck,
     history,
     readers: delivery.readers,
+    delegations: domain.delegations,
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
         await work.executor.execute(request.value.id);
@@ -80,7 +81,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     maxBodyBytes: config.maxBodyBytes,
     messages: createMessageEndpoint({ authentication: parts.authentication, adapter: parts.adapter, bot, tokenRequired: !config.anonymous }),
     readApi: {
-      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, approvers: () => requests.policy.approvers }),
+      authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, isApprover: (objectId) => requests.isApprover(objectId) }),
       model: new SetupReadModel({ requests, registry, audit, clock, history }),
       logger,
     },

@@ -5,7 +5,8 @@
 import { serviceUseWords } from '../../cards/service-use-words.js';
 import { Executor } from '../../setup/execution/executor.js';
 import type { Leases } from '../../setup/coordination/leases.js';
-import type { Clock, Failpoint, Logger } from '../../setup/ports.js';
+import type { Clock, Failpoint, GroupDirectory, Logger } from '../../setup/ports.js';
+import { ApprovalReminderWatch } from '../approval-reminder-watch.js';
 import type { Config } from '../config.js';
 import { ExpiryWatch } from '../expiry-watch.js';
 import { FreshnessWatch } from '../freshness-watch.js';
@@ -17,6 +18,7 @@ export interface Work {
   executor: Executor;
   expiry: ExpiryWatch;
   freshness: FreshnessWatch;
+  reminders: ApprovalReminderWatch;
 }
 
 export interface WorkParts {
@@ -26,6 +28,8 @@ export interface WorkParts {
   leases: Leases;
   leaseTrouble: (what: string) => (error: unknown) => void;
   failpoint: Failpoint | undefined;
+  /** Members of escalation groups (Microsoft Graph, or a stand-in in tests). */
+  groupDirectory?: GroupDirectory;
 }
 
 export function wireWork(parts: WorkParts, domain: Domain, delivery: Delivery, checks: Checks): Work {
@@ -61,5 +65,14 @@ export function wireWork(parts: WorkParts, domain: Domain, delivery: Delivery, c
     serviceUseWords,
     ...(failpoint ? { failpoint } : {}),
   });
-  return { executor, expiry, freshness };
+  const reminders = new ApprovalReminderWatch({
+    requests,
+    cards: delivery.cards,
+    ...(parts.groupDirectory ? { groups: parts.groupDirectory } : {}),
+    clock,
+    logger,
+    claimPass: () => leases.claim('approval-reminders', config.expiryCheckMs),
+    ...(failpoint ? { failpoint } : {}),
+  });
+  return { executor, expiry, freshness, reminders };
 }

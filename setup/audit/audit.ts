@@ -13,7 +13,9 @@ export type AuditAction =
   | 'succeeded'
   | 'failed'
   | 'retried'
-  | 'resubmitted';
+  | 'resubmitted'
+  | 'reminder_sent'
+  | 'escalated';
 
 export type AuditActor = { kind: 'user'; objectId: string; name: string } | { kind: 'system' };
 

@@ -23,8 +23,10 @@ export function describeAuditEntry(entry: AuditEntry): DomainMessage {
   const who = entry.actor.kind === 'user' ? entry.actor.name : 'setupbot';
   const details = entry.details;
   const comment = typeof details.comment === 'string' ? details.comment : '';
+  // a delegate's decision: "Ana Ruiz for Ben Okafor"
+  const decider: string | DomainMessage = typeof details.onBehalfOf === 'string' && details.onBehalfOf ? domainMessage('decider.for', { delegate: who, approver: details.onBehalfOf }) : who;
   const commented = (code: 'history.approved' | 'history.approvedCounted' | 'history.rejected', params: Record<string, string | number>): DomainMessage =>
-    domainMessage(code, { ...params, who, comment, hasComment: comment ? 'yes' : 'no' });
+    domainMessage(code, { ...params, who: decider, comment, hasComment: comment ? 'yes' : 'no' });
   const dryRun = details.dryRun === true ? 'yes' : 'no';
   switch (entry.action) {
     case 'submitted': {
@@ -42,6 +44,10 @@ export function describeAuditEntry(entry: AuditEntry): DomainMessage {
       return details.status === 'submitted' ? commented('history.approvedCounted', { approvals: String(details.approvals), required: String(details.required) }) : commented('history.approved', {});
     case 'rejected':
       return commented('history.rejected', {});
+    case 'reminder_sent':
+      return domainMessage('history.reminderSent', { count: Number(details.recipients ?? 0) });
+    case 'escalated':
+      return typeof details.members === 'string' && details.members ? domainMessage('history.escalated', { members: details.members }) : domainMessage('history.escalatedNoOne');
     case 'cancelled':
       return domainMessage('history.cancelled', { who });
     case 'expired':

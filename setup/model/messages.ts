@@ -36,6 +36,14 @@ export const DOMAIN_CODES = [
   'refusal.alreadyRebuiltAs',
   'refusal.retireStale',
   'refusal.notAChangeDraft',
+  'refusal.membershipUnknown',
+  'refusal.commentRequired',
+  'refusal.notAllowedRequester',
+  // who decided, when a delegate decided for an approver
+  'decider.for',
+  'history.reminderSent',
+  'history.escalated',
+  'history.escalatedNoOne',
   // how a request that is no longer pending ended
   'settled.rejected',
   'settled.rejectedByApprover',

@@ -5,6 +5,9 @@ import type { Requester } from './draft.js';
 import type { Execution } from './execution.js';
 import type { SetupChange } from './setup-diff.js';
 import { nameKey } from './names.js';
+import type { AskedApprover } from '../policy/approvers.js';
+import type { AppliedRule } from '../policy/policy-model.js';
+import type { RequestKind } from './request-kind.js';
 
 /** Lifecycle of a setup request (draft lives in SetupDraft until submitted). */
 export type RequestStatus =
@@ -26,6 +29,11 @@ export interface Decision {
   name: string;
   at: string;
   comment: string;
+  /**
+   * Set when a delegate decided on the approver's behalf (the approver was away): who clicked.
+   * `objectId` / `name` are then the approver represented, whose vote it is.
+   */
+  delegate?: { objectId: string; name: string };
 }
 
 /** Where a copy of the request card was posted, to update it on every change. */
@@ -48,6 +56,31 @@ export interface CardCopy {
    * the connector's answer was stored): an unknown copy in the same conversation is that earlier post.
    */
   resentAfterDoubt?: boolean;
+  /**
+   * For a delegate's copy: the approver (away) it was sent on behalf of; `approverId` is then
+   * the delegate whose chat it is in.
+   */
+  onBehalfOf?: string;
+}
+
+/**
+ * A reminder or the escalation, recorded on the request (compare-and-set) before it is sent, so
+ * it is sent once across restarts and instances. `sent` turns true once every message of it is
+ * in the outbox; a pass that finds it false (a stop in between) queues it again, under the same
+ * outbox idempotency keys.
+ */
+export interface FollowUp {
+  /** Which point: see setup/policy/reminders.ts pointKey (includes the approval round's deadline). */
+  point: string;
+  kind: 'reminder' | 'escalation';
+  at: string;
+  /** Who gets it (Entra object ids): approvers who had not decided, or the escalation's members. */
+  to: string[];
+  /** Display names of `to` where known (escalation members from the directory). */
+  names?: Record<string, string>;
+  sent: boolean;
+  /** Who the connector has taken it for (told by the outbox): a pass finishing it skips them. */
+  delivered?: string[];
 }
 
 /** A Retry on a failed request: who asked, when, and whether it went back for approval. */
@@ -61,8 +94,8 @@ export interface RetryRecord {
   reapproval: boolean;
 }
 
-/** What a request asks for: a new setup, a change of a recorded environment, or its retirement. */
-export type RequestKind = 'setup' | 'change' | 'retire';
+// its own home, so the policy's shapes can name it without importing this file (no import circle)
+export type { RequestKind } from './request-kind.js';
 
 /** A change request: the environment and version it was built on, what it held then, and the difference. */
 export interface ChangeOfEnvironment {
@@ -131,6 +164,16 @@ export interface SetupRequest {
   approvalsRequired: number;
   /** Approvers at submission: who sees Approve / Reject. */
   approvers: string[];
+  /** Approval policy: the rule the request was submitted under (absent on requests from before policies). */
+  rule?: AppliedRule;
+  /** Approval policy: who was asked at submission and why (a listed user, a member of a group). */
+  asked?: AskedApprover[];
+  /**
+   * The revision at which the request's state last moved on (submitted, decided, cancelled,
+   * expired, retried, resubmitted): a decision from a card at or after it is not stale, even if
+   * other approvers voted since. Absent: every revision counts (requests from before).
+   */
+  stateRevision?: number;
   cards: CardCopy[];
   /** Present from the moment execution starts. */
   execution?: Execution;
@@ -146,6 +189,8 @@ export interface SetupRequest {
   resubmittedFrom?: string;
   /** Edit and resubmit: the request that replaced this one. */
   resubmittedAs?: string;
+  /** Reminders and escalation recorded for this request, oldest first (see FollowUp). */
+  followUps?: FollowUp[];
 }
 
 export const PENDING: RequestStatus = 'submitted';

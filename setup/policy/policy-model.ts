@@ -3,7 +3,7 @@
  * records of the rule it was submitted under, and time-bound delegations. Types only: parsing
  * lives with the policy file, matching and decisions in their own modules.
  */
-import type { RequestKind } from '../model/request.js';
+import type { RequestKind } from '../model/request-kind.js';
 
 /** Who a rule names: an Entra group (membership is transitive) or one user, by object id (lower case). */
 export interface PolicyPrincipal {
@@ -32,7 +32,7 @@ export interface RuleTerms {
   rejectComment: RejectComment;
 }
 
-/** What a rule's per-kind override applies to. */
+/** What a rule's per-kind override applies to: a request kind, or a change of number sequences only. */
 export type RuleKindKey = RequestKind | 'numberSequencesOnly';
 
 export interface PolicyRule extends RuleTerms {

@@ -74,9 +74,10 @@ export function applyRetry(request: SetupRequest, actor: Actor, now: Date, polic
     status: 'submitted',
     earlierApprovals: [...(request.earlierApprovals ?? []), ...request.approvals],
     approvals: [],
-    expiresAt: new Date(now.getTime() + policy.ttlMs).toISOString(),
-    approvalsRequired: policy.approvalsRequired,
-    approvers: [...policy.approvers],
+    // a request under an approval rule goes back to the same rule and the approvers asked then
+    expiresAt: new Date(now.getTime() + (request.rule?.approvalTtlMs ?? policy.ttlMs)).toISOString(),
+    approvalsRequired: request.rule?.requiredApprovals ?? policy.approvalsRequired,
+    approvers: request.rule ? [...request.approvers] : [...policy.approvers],
   };
 }
 

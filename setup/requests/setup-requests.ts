@@ -5,7 +5,10 @@ import {
   isExpired,
   refuseCancel,
   refuseDecision,
+  refuseUncommentedRejection,
+  countsFor,
   type Actor,
+  type Represented,
   type ApprovalPolicy,
   type DecisionKind,
   type Refusal,
@@ -22,7 +25,7 @@ import type { QueuedAuditEntry } from '../audit/audit.js';
 import { isFinished } from '../model/execution.js';
 import { lineOf } from './lineage.js';
 import type { SetupContent } from '../model/content.js';
-import type { Clock, Failpoint, Repository, Versioned } from '../ports.js';
+import type { Clock, Failpoint, GroupDirectory, Repository, Versioned } from '../ports.js';
 import { applyResubmitted, applyRetry, refuseRebuild, refuseResubmit, refuseRetry } from '../policy/recovery-policy.js';
 import { attemptOf, formatRequestId, type CardCopy, type ConversationAddress, type RequestIndex, type SetupRequest } from '../model/request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from '../registry/registry.js';
@@ -31,6 +34,13 @@ import { validateSetupContent, type FieldError, type ValidationContext } from '.
 import { nameKey } from '../model/names.js';
 import { settledMessage } from '../policy/settled.js';
 import { domainMessage, type DomainMessage } from '../model/messages.js';
+import type { AskedApprover, Standing } from '../policy/approvers.js';
+import type { AppliedRule, PolicyPrincipal, RuleKindKey } from '../policy/policy-model.js';
+import { kindKeyOf, type PolicySource } from '../policy/rules.js';
+import { RequestPolicy, type PolicyView } from '../policy/request-policy.js';
+import type { DelegationStore } from './delegations.js';
+import { delegationsTo } from '../policy/delegation.js';
+import { applyFollowUps, markFollowUpDelivered, markFollowUpSent, type FollowUpPlan } from '../policy/reminders.js';
 
 /**
  * Submitting either makes a request, or says why not: field errors to fix on the cards, or (for
@@ -70,7 +80,22 @@ export interface SetupRequestsDeps {
   auditQueue?: AuditQueue;
   /** Crash tests: named points where the process may be killed (bot/failpoints.ts). */
   failpoint?: Failpoint;
+  /** Entra groups named by the approval policy (Microsoft Graph); none = no group admits anyone. */
+  directory?: GroupDirectory;
+  /**
+   * Approval policy: who may decide for whom besides themselves (delegation). None by default:
+   * each person decides for themselves only.
+   */
+  actingFor?: (request: SetupRequest, actor: Actor) => Promise<Represented[]>;
+  /**
+   * Approval policy: the principals whose members may decide a request now; its recorded rule's
+   * approvers by default (escalation adds its group here once a request has escalated).
+   */
+  decidersOf?: (request: SetupRequest) => readonly PolicyPrincipal[];
+  /** Approvers away and who stands in for them (decisions on their behalf); absent = no delegation. */
+  delegations?: DelegationStore;
 }
+
 
 function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string } {
   return { kind: 'user', objectId: actor.objectId, name: actor.name };
@@ -79,13 +104,35 @@ function userActor(actor: Actor): { kind: 'user'; objectId: string; name: string
 /** Use cases over setup requests: submit, decide, cancel, expire. */
 export class SetupRequests {
   private readonly queue: AuditQueue;
+  private readonly rules: RequestPolicy;
 
   constructor(private readonly deps: SetupRequestsDeps) {
     this.queue = deps.auditQueue ?? new AuditQueue(deps.requests, deps.audit);
+    this.rules = new RequestPolicy(deps);
   }
 
   get policy(): ApprovalPolicy {
     return this.deps.policy;
+  }
+
+  /** The approval policy in force: the policy file's, or the default rule of today's variables. */
+  get policySource(): PolicySource {
+    return this.rules.source;
+  }
+
+  /** The rule for an environment (a request of `key`), with its approvers as read now (for `policy`). */
+  policyFor(environment: string, key: RuleKindKey = 'setup'): Promise<PolicyView> {
+    return this.rules.view(environment, key);
+  }
+
+  /** Whether a person is an approver under any rule now (for views that show approvers more). */
+  isApprover(objectId: string): Promise<boolean> {
+    return this.rules.isApprover(objectId);
+  }
+
+  /** Whether someone is among the request's approvers now (its recorded rule's, read now). */
+  standingFor(request: SetupRequest, objectId: string): Promise<Standing> {
+    return this.rules.standingFor(request, objectId);
   }
 
   /**
@@ -152,6 +199,10 @@ export class SetupRequests {
     }
     const errors = validateSetupContent(content, await this.validationContextFor(content, origin));
     if (errors.length > 0) return { ok: false, errors };
+    const environmentName = change?.environment ?? content.environment.name;
+    const notAllowed = await this.rules.requesterRefusal(environmentName, requester);
+    if (notAllowed) return { ok: false, errors: [], refusal: notAllowed };
+    const policy = await this.rules.forNewRequest(environmentName, kindKeyOf(change ? 'change' : 'setup', kindFields.change?.diff));
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     if (replaces) {
@@ -167,7 +218,7 @@ export class SetupRequests {
       if (!linked.ok) return { ok: false, errors: [], refusal: linked.refusal };
     }
     const request: SetupRequest = {
-      ...this.newRequest(id, content, draft.value.requester, requesterConversation, now),
+      ...this.newRequest(id, content, draft.value.requester, requesterConversation, now, policy),
       ...kindFields,
       dryRun: draft.value.dryRun,
       requesterCardActivityId: draft.value.cardActivityId,
@@ -207,10 +258,13 @@ export class SetupRequests {
       ({ value }) => value.kind === 'retire' && value.retire?.baseRevision === revision && value.requester.objectId === requester.objectId && ['submitted', 'approved', 'executing'].includes(value.status),
     );
     if (asked) return { ok: true, request: asked };
+    const notAllowed = await this.rules.requesterRefusal(record.environment.name, requester);
+    if (notAllowed) return { ok: false, refusal: notAllowed };
+    const policy = await this.rules.forNewRequest(record.environment.name, 'retire');
     const now = this.deps.clock.now();
     const id = formatRequestId(await nextCounterValue(this.deps.counters, 'setupRequest'));
     const request: SetupRequest = {
-      ...this.newRequest(id, content, requester, requesterConversation, now),
+      ...this.newRequest(id, content, requester, requesterConversation, now, policy),
       kind: 'retire',
       retire: { environment: record.environment.name, baseRevision: revision },
     };
@@ -234,8 +288,14 @@ export class SetupRequests {
     return { ok: true, draft: saved, record: rebuilt.record, skipped: rebuilt.skipped };
   }
 
-  private newRequest(id: string, content: SetupContent, requester: Requester, requesterConversation: ConversationAddress, now: Date): SetupRequest {
-    const { policy } = this.deps;
+  private newRequest(
+    id: string,
+    content: SetupContent,
+    requester: Requester,
+    requesterConversation: ConversationAddress,
+    now: Date,
+    { rule, asked }: { rule: AppliedRule; asked: AskedApprover[] },
+  ): SetupRequest {
     return {
       id,
       status: 'submitted',
@@ -247,9 +307,12 @@ export class SetupRequests {
       updatedAt: now.toISOString(),
       requesterConversation,
       approvals: [],
-      expiresAt: new Date(now.getTime() + policy.ttlMs).toISOString(),
-      approvalsRequired: policy.approvalsRequired,
-      approvers: [...policy.approvers],
+      expiresAt: new Date(now.getTime() + rule.approvalTtlMs).toISOString(),
+      approvalsRequired: rule.requiredApprovals,
+      approvers: asked.map((approver) => approver.id),
+      rule,
+      asked,
+      stateRevision: 1,
       cards: [],
     };
   }
@@ -327,29 +390,105 @@ export class SetupRequests {
     return this.deps.requests.find('environment', nameKey(name), options);
   }
 
+  /** Every request waiting for approval (keyed: the status index). */
+  async pending(): Promise<Versioned<SetupRequest>[]> {
+    return this.deps.requests.find('status', 'submitted');
+  }
+
+  /**
+   * Whom the actor may decide for besides themselves (delegation), each with their standing now:
+   * the `actingFor` hook when given, else the running delegations made directly to the actor (no
+   * cascade; never the requester, who never decides their own request).
+   */
+  private async actingFor(request: SetupRequest, actor: Actor): Promise<Represented[]> {
+    if (this.deps.actingFor) return this.deps.actingFor(request, actor);
+    if (!this.deps.delegations) return [];
+    const made = delegationsTo(actor.objectId, request, await this.deps.delegations.to(actor.objectId), this.deps.clock.now());
+    return Promise.all(made.map(async (delegation) => ({ objectId: delegation.approverId, name: delegation.approverName, standing: await this.standingFor(request, delegation.approverId) })));
+  }
+
   /** Requests waiting for this approver's decision. */
   async awaiting(approverId: string): Promise<Versioned<SetupRequest>[]> {
+    return (await this.awaitingWithStanding(approverId)).map(({ request }) => request);
+  }
+
+  /** Requests waiting for this person's decision now, each with why they may decide it. */
+  async awaitingWithStanding(approverId: string): Promise<{ request: Versioned<SetupRequest>; standing: Extract<Standing, { ok: true }> }[]> {
     const pending = await this.deps.requests.find('status', 'submitted');
-    return pending.filter(
-      ({ value: request }) =>
-        request.approvers.includes(approverId) &&
-        request.requester.objectId !== approverId &&
-        !request.approvals.some((decision) => decision.objectId === approverId),
+    const found: { request: Versioned<SetupRequest>; standing: Extract<Standing, { ok: true }> }[] = [];
+    for (const record of pending) {
+      const request = record.value;
+      if (request.requester.objectId === approverId || request.approvals.some((decision) => decision.objectId === approverId)) continue;
+      const standing = await this.standingFor(request, approverId);
+      if (standing.ok) found.push({ request: record, standing });
+    }
+    return found;
+  }
+
+  /**
+   * An approver's decision. The clicker is checked *now* against the rule the request recorded
+   * (a person removed from its group is refused), then the decision is applied compare-and-set:
+   * a lost race with another approver's vote re-reads and counts both (a card is out of date only
+   * when the request's state moved on).
+   */
+  async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
+    const read = await this.get(id);
+    if (!read) return { ok: false, refusal: { code: 'not_found', message: domainMessage('refusal.noRequest', { id: id.toUpperCase() }) } };
+    const standing = await this.standingFor(read.value, actor.objectId);
+    const actingFor = await this.actingFor(read.value, actor);
+    return this.transition(
+      id,
+      (request, revision) => refuseDecision(request, revision, cardVersion, actor, standing, actingFor) ?? refuseUncommentedRejection(request, kind, comment),
+      (request) => {
+        const counted = countsFor(request, actor, standing, actingFor);
+        // a delegate's click counts for the approver represented (policy-time's Decision.delegate)
+        const onBehalfOf = counted && !counted.self ? { objectId: counted.objectId, name: counted.name } : undefined;
+        return applyDecision(request, kind, actor, comment, this.deps.clock.now(), onBehalfOf);
+      },
+      (value) => {
+        const decision = kind === 'reject' ? value.rejection : value.approvals[value.approvals.length - 1];
+        const via = standing.ok ? (standing.via.kind === 'group' ? `group:${standing.via.id}` : 'user') : null;
+        return {
+          action: kind === 'reject' ? 'rejected' : 'approved',
+          actor: userActor(actor),
+          details: {
+            comment: comment || null,
+            approvals: value.approvals.length,
+            required: value.approvalsRequired,
+            status: value.status,
+            ...(value.rule ? { rule: value.rule.name, via } : {}),
+            ...(decision?.delegate ? { onBehalfOf: decision.name, onBehalfOfId: decision.objectId } : {}),
+          },
+        };
+      },
     );
   }
 
-  /** An approver's decision, compare-and-set on the version the card was rendered from. */
-  async decide(id: string, cardVersion: number, actor: Actor, kind: DecisionKind, comment: string): Promise<TransitionOutcome> {
-    return this.transition(
-      id,
-      (request, revision) => refuseDecision(request, revision, cardVersion, actor),
-      (request) => applyDecision(request, kind, actor, comment, this.deps.clock.now()),
-      (value) => ({
-        action: kind === 'reject' ? 'rejected' : 'approved',
-        actor: userActor(actor),
-        details: { comment: comment || null, approvals: value.approvals.length, required: value.approvalsRequired, status: value.status },
-      }),
-    );
+  /**
+   * Records due reminders and the escalation on a pending request, compare-and-set, with their
+   * audit entries, before anything is sent: of two passes (restart, second instance) one records
+   * them. Undefined when nothing was left to record.
+   */
+  async recordFollowUps(id: string, plan: FollowUpPlan, members: readonly { id: string; name: string }[]): Promise<Versioned<SetupRequest> | undefined> {
+    const now = this.deps.clock.now();
+    const updated = await updateExisting(this.deps.requests, id, (request) => {
+      const applied = applyFollowUps(request, plan, members, now);
+      if (!applied) return undefined;
+      return applied.audit.reduce((next, entry) => queueAudit(next, { action: entry.action, actor: { kind: 'system' }, details: entry.details }), applied.request);
+    });
+    if (!updated) return undefined;
+    await this.queue.flush(id);
+    return (await this.get(id)) ?? updated;
+  }
+
+  /** The outbox delivered a follow-up to one recipient (bookkeeping: no revision, no audit). */
+  async markFollowUpDelivered(id: string, point: string, recipientId: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpDelivered(request, point, recipientId));
+  }
+
+  /** Marks a recorded follow-up as queued in the outbox (bookkeeping: no revision, no audit). */
+  async markFollowUpSent(id: string, point: string): Promise<void> {
+    await updateExisting(this.deps.requests, id, (request) => markFollowUpSent(request, point));
   }
 
   /** The requester withdraws a pending request. */
@@ -423,7 +562,11 @@ export class SetupRequests {
       if (refusal) return { ok: false, refusal, request: current };
       try {
         const updated = await this.deps.requests.update(current.id, current.version, (request) => {
-          const next = { ...apply(request), revision: request.revision + 1 };
+          const applied = apply(request);
+          const revision = request.revision + 1;
+          // a vote that leaves the request pending does not make the other approvers' cards out of date
+          const movedOn = applied.status !== request.status || applied.resubmittedAs !== request.resubmittedAs || applied.attempt !== request.attempt;
+          const next = { ...applied, revision, ...(movedOn || request.stateRevision === undefined ? { stateRevision: revision } : {}) };
           return queueAudit(next, audit(next));
         });
         this.deps.failpoint?.('transition.beforeAudit');

@@ -260,18 +260,25 @@ describe('approvals with a quorum of two', () => {
     expect((await rig.app.audit.entries(id)).map((entry) => entry.action).slice(0, 3)).toEqual(['submitted', 'approved', 'approved']);
   });
 
-  test('a click from a stale card version is refused and answered with the current card', async () => {
+  test("another approver's vote does not make a card out of date: the second approver's click from the first card counts", async () => {
     const { id } = await submitRequest(rig, requester, 'stale-env');
     const first = approverClient(rig, approverA, id);
     const second = approverClient(rig, approverB, id); // drawn at revision 1
-    await first.click({ verb: 'request.approve' }); // revision 2
+    await first.click({ verb: 'request.approve' }); // revision 2: still pending, its state has not moved on
     await second.click({ verb: 'request.approve' });
-    expect(cardText(second.card)).toContain('out of date');
-    expect(cardText(second.card)).toContain('Waiting for approval (1 of 2)');
-    expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(1);
-    // the card it got back is current: approving from it works
-    await second.click({ verb: 'request.approve' });
+    expect(cardText(second.card)).not.toContain('out of date');
     expect(cardText(second.card)).toContain(`${id} · Approved`);
     expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(2);
+  });
+
+  test('a click from a card of a version the request never had is refused and answered with the current card', async () => {
+    const { id } = await submitRequest(rig, requester, 'moved-env');
+    const approver = approverClient(rig, approverA, id);
+    const version = (await rig.app.requests.get(id))?.value.revision ?? 0;
+    const forged = await rig.post(cardExecute(rig.scene, approverA, { kind: 'personal' }, 'request.approve', { verb: 'request.approve', requestId: id, v: version + 5 }, approver.messageId));
+    expect(JSON.stringify(forged.body)).toContain('out of date');
+    expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(0);
+    await approver.click({ verb: 'request.approve' });
+    expect((await rig.app.requests.get(id))?.value.approvals).toHaveLength(1);
   });
 });

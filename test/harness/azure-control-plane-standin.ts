@@ -148,6 +148,16 @@ export class AzureControlPlaneStandIn {
   readonly roleAssignments: RoleAssignment[] = [];
   /** Group id → member objects, for transitiveMembers paging. */
   readonly groups = new Map<string, { id: string; '@odata.type': string }[]>();
+  /**
+   * An Entra directory for the approval policy's groups (issue 19): users and groups by id, a
+   * group's direct members being user or group ids. `GET /v1.0/groups/{id}` answers its
+   * displayName; `…/transitiveMembers` every user and group below it (nested groups followed),
+   * `$select` honoured, paged by `membersPageSize` (or `$top`) with `@odata.nextLink`.
+   */
+  readonly directory = { users: new Map<string, string>(), groups: new Map<string, { displayName: string; members: string[] }>(), devices: new Set<string>() };
+  membersPageSize = 100;
+  /** Graph is down: every Graph request is answered 503 (with Retry-After: 0). */
+  graphOutage = false;
   private readonly server: Server;
 
   private constructor() {
@@ -205,7 +215,39 @@ export class AzureControlPlaneStandIn {
     return this.arm(req.method ?? 'GET', url, body, res, record);
   }
 
+  /** Every user, group and device below a group of `directory`, once each (cycles allowed). */
+  private transitive(groupId: string): { id: string; '@odata.type': string; displayName: string }[] {
+    const found = new Map<string, { id: string; '@odata.type': string; displayName: string }>();
+    const queue = [...(this.directory.groups.get(groupId)?.members ?? [])];
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      if (found.has(id) || id === groupId) continue;
+      const group = this.directory.groups.get(id);
+      if (group) {
+        found.set(id, { id, '@odata.type': '#microsoft.graph.group', displayName: group.displayName });
+        queue.push(...group.members);
+      } else if (this.directory.devices.has(id)) {
+        found.set(id, { id, '@odata.type': '#microsoft.graph.device', displayName: `device ${id.slice(0, 8)}` });
+      } else {
+        found.set(id, { id, '@odata.type': '#microsoft.graph.user', displayName: this.directory.users.get(id) ?? id });
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** A directory answer as `$select` asks (`@odata.type` is always there, as Graph sends it for directory objects). */
+  private selected(object: Record<string, unknown>, url: URL): Record<string, unknown> {
+    const select = url.searchParams.get('$select');
+    if (!select) return object;
+    const fields = new Set(['@odata.type', ...select.split(',').map((field) => field.trim())]);
+    return Object.fromEntries(Object.entries(object).filter(([key]) => fields.has(key)));
+  }
+
   private graph(url: URL, res: ServerResponse, record: (status: number) => void): void {
+    if (this.graphOutage) {
+      record(503);
+      return sendJson(res, 503, graphError('serviceNotAvailable', 'The service is temporarily unavailable.'), { 'retry-after': '0' });
+    }
     if (this.throttleGraph > 0) {
       this.throttleGraph--;
       record(429);
@@ -227,6 +269,24 @@ export class AzureControlPlaneStandIn {
         id: this.principalObjectId,
         appId: E_INVOICING_APP_ID,
       });
+    }
+    const group = /^\/v1\.0\/groups\/([^/]+)$/.exec(url.pathname);
+    if (group && this.directory.groups.has(group[1])) {
+      record(200);
+      return sendJson(res, 200, this.selected({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups/$entity', id: group[1], displayName: this.directory.groups.get(group[1])?.displayName, mailEnabled: false, securityEnabled: true }, url));
+    }
+    const below = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers$/.exec(url.pathname);
+    if (below && this.directory.groups.has(below[1])) {
+      const all = this.transitive(below[1]).map((object) => this.selected(object, url));
+      const size = Number(url.searchParams.get('$top') ?? String(this.membersPageSize));
+      const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
+      const select = url.searchParams.get('$select');
+      const next =
+        skip + size < all.length
+          ? `https://${GRAPH_HOST}/v1.0/groups/${below[1]}/transitiveMembers?${select ? `$select=${select}&` : ''}$top=${size}&$skiptoken=${skip + size}`
+          : undefined;
+      record(200);
+      return sendJson(res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: all.slice(skip, skip + size), ...(next ? { '@odata.nextLink': next } : {}) });
     }
     const members = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers$/.exec(url.pathname);
     if (members && this.groups.has(members[1])) {

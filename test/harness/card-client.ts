@@ -42,10 +42,34 @@ function isFallbackOf(card: unknown, candidate: Json): boolean {
   return fallback;
 }
 
-/** The value every input on the card would submit as it stands. */
-export function inputValues(card: unknown): Record<string, string> {
+/** Whether `node` holds `target` somewhere below it. */
+function holds(node: unknown, target: unknown): boolean {
+  let found = false;
+  walk(node, (record) => {
+    if (record === target) found = true;
+  });
+  return found;
+}
+
+/**
+ * The part of the card an action gathers inputs from, as Adaptive Cards clients do: the card
+ * without its Action.ShowCard panels, plus the panel the action itself is in (if any).
+ */
+function inputScope(card: unknown, action?: unknown): unknown {
+  const prune = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(prune);
+    if (typeof node !== 'object' || node === null) return node;
+    const record = node as Json;
+    if (record.type === 'Action.ShowCard' && (action === undefined || !holds(record, action))) return {};
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, prune(child)]));
+  };
+  return action === undefined ? card : prune(card);
+}
+
+/** The value every input on the card would submit as it stands (those an action gathers, when it is given). */
+export function inputValues(card: unknown, action?: unknown): Record<string, string> {
   const values: Record<string, string> = {};
-  walk(card, (record) => {
+  walk(inputScope(card, action), (record) => {
     if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') {
       if (record.type === 'Input.Toggle') values[record.id] = typeof record.value === 'string' ? record.value : String(record.valueOff ?? 'false');
       else values[record.id] = typeof record.value === 'string' ? record.value : '';
@@ -54,9 +78,9 @@ export function inputValues(card: unknown): Record<string, string> {
   return values;
 }
 
-function requiredInputIds(card: unknown): string[] {
+function requiredInputIds(card: unknown, action?: unknown): string[] {
   const ids: string[] = [];
-  walk(card, (record) => {
+  walk(inputScope(card, action), (record) => {
     if (typeof record.type === 'string' && record.type.startsWith('Input.') && record.isRequired === true && typeof record.id === 'string') ids.push(record.id);
   });
   return ids;
@@ -122,9 +146,9 @@ export class CardClient {
     const action = actionsOf(this.card).find((candidate) => matches(candidate, selector));
     if (!action) throw new Error(`no button ${JSON.stringify(selector)} on the card; buttons: ${actionsOf(this.card).map((a) => `${a.title}:${JSON.stringify(a.data)}`).join(' | ')}`);
     const withInputs = action.associatedInputs !== 'none';
-    const values = withInputs ? { ...inputValues(this.card), ...typed } : {};
+    const values = withInputs ? { ...inputValues(this.card, action), ...typed } : {};
     if (withInputs) {
-      const blocked = requiredInputIds(this.card).filter((id) => !values[id]?.trim());
+      const blocked = requiredInputIds(this.card, action).filter((id) => !values[id]?.trim());
       if (blocked.length) throw new Error(`a Teams client would block this click: required inputs empty: ${blocked.join(', ')}`);
     }
     const data = { ...values, ...action.data };

@@ -7,11 +7,12 @@ import type { Activity } from 'botbuilder';
 import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
-import type { Clock } from '../../setup/ports.js';
+import type { Clock, GroupDirectory } from '../../setup/ports.js';
 import type { Store } from '../../storage/store.js';
 import type { ServiceAccessChecker } from '../../setup/service-access/index.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../../setup/model/verification.js';
 import type { Scene } from './activities.js';
+import type { GraphAccess } from '../../bot/wiring/groups.js';
 import { ConnectorStandIn, type ConnectorStandInOptions } from './connector-standin.js';
 import { StaticTokenCredentialsFactory } from './credentials.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -47,6 +48,10 @@ export interface RigOptions {
   connector?: ConnectorStandInOptions;
   /** An open store for the bot instead of the data file (e.g. a counting wrapper); closed when the bot stops. */
   store?: Store;
+  /** How the bot reaches Microsoft Graph for the approval policy's groups (a token source, the stand-in's CA). */
+  graphAccess?: GraphAccess;
+  /** Members of escalation groups (a fake: no Graph here). */
+  groupDirectory?: GroupDirectory;
 }
 
 /** The tab as `npm run build` bundles it (the tab tests need a build first). */
@@ -140,6 +145,8 @@ export class TeamsRig {
       connectionChecker: this.options.connectionChecker ?? reachableAppsStub,
       tabDirectory: BUILT_TAB,
       ...(this.options.store ? { store: this.options.store } : {}),
+      ...(this.options.graphAccess ? { graphAccess: this.options.graphAccess } : {}),
+      ...(this.options.groupDirectory ? { groupDirectory: this.options.groupDirectory } : {}),
     });
     const port = await this.app.start();
     this.url = `http://127.0.0.1:${port}`;

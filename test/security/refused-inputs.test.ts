@@ -126,6 +126,7 @@ const ROWS: Row[] = [
   { kind: 'secret', name: 'a history page button naming a client secret (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'history.page', { verb: 'history.page', environment: CLIENT_SECRET, page: 1 })), status: 200, answer: SECRET_ARGUMENT, neverStored: CLIENT_SECRET },
   { kind: 'secret', name: 'a Start-a-change button naming a connection string (forged card data)', send: (w) => post(w, cardExecute(w.rig.scene, w.riley, { kind: 'personal' }, 'environment.change', { verb: 'environment.change', environment: CONNECTION_STRING })), status: 200, answer: SECRET_ARGUMENT, neverStored: SECRET_CORES['a connection string'] },
   { kind: 'secret', name: 'show <a name longer than any environment name>', send: (w) => rileySays(w, `show riley-${'x'.repeat(120)}`), status: 200, answer: /has a name that long/, neverStored: 'x'.repeat(101) },
+  { kind: 'secret', name: 'a SAS URL as the reason of the Reject… panel (sentinel)', send: (w) => requestClick(w, w.ada, 'request.reject', { requestId: w.ids.pending, v: pendingVersion(w), rejectReason: SAS_URL }), status: 200, answer: /comment looked like a secret/, neverStored: new URL(SAS_URL).searchParams.get('sig') ?? SAS_URL },
   { kind: 'secret', name: 'a PEM private key as the rejection comment (sentinel)', send: (w) => requestClick(w, w.ada, 'request.reject', { requestId: w.ids.pending, v: pendingVersion(w), comment: PEM_PRIVATE_KEY }), status: 200, answer: /comment looked like a secret/, neverStored: PEM_PRIVATE_KEY.split('\n')[2] },
 ];
 

@@ -230,6 +230,17 @@ describe('loadConfig reads only the object it is given', () => {
     expect(() => loadConfig({ SETUPBOT_FRESHNESS_AT: value })).toThrow(/SETUPBOT_FRESHNESS_AT.*HH:MM in UTC/);
   });
 
+  test('reminders and escalation: read largest first; an escalation needs both variables and must come before expiry', () => {
+    expect(loadConfig({}).approvalRemindersMs).toEqual([]);
+    expect(loadConfig({}).escalation).toBeUndefined();
+    const config = loadConfig({ SETUPBOT_APPROVAL_REMINDERS: '4h, 24h,4h', SETUPBOT_ESCALATION_AFTER: '48h', SETUPBOT_ESCALATION_TO: `group:${USER_A.toUpperCase()},${USER_A}` });
+    expect(config.approvalRemindersMs).toEqual([24 * 3_600_000, 4 * 3_600_000]);
+    expect(config.escalation).toEqual({ afterMs: 48 * 3_600_000, to: [{ kind: 'group', id: USER_A }, { kind: 'user', id: USER_A }] });
+    expect(() => loadConfig({ SETUPBOT_ESCALATION_AFTER: '48h' })).toThrow(/SETUPBOT_ESCALATION_TO: an escalation needs both/);
+    expect(() => loadConfig({ SETUPBOT_ESCALATION_TO: USER_A })).toThrow(/SETUPBOT_ESCALATION_AFTER: an escalation needs both/);
+    expect(() => loadConfig({ SETUPBOT_ESCALATION_AFTER: '3d', SETUPBOT_ESCALATION_TO: USER_A })).toThrow(/SETUPBOT_ESCALATION_AFTER: the escalation would come after pending requests expire/);
+  });
+
   test('journal segment size and failpoints are read and checked', () => {
     expect(loadConfig({}).journalSegmentBytes).toBe(32 * 1024 * 1024);
     expect(() => loadConfig({ SETUPBOT_JOURNAL_SEGMENT_BYTES: '100' })).toThrow(/SETUPBOT_JOURNAL_SEGMENT_BYTES/);
@@ -354,6 +365,18 @@ describe('SETUPBOT_RETRY_WINDOW', () => {
   });
 });
 
+describe('SETUPBOT_GROUP_CACHE_TTL', () => {
+  test('defaults to 5 minutes and reads a duration', () => {
+    expect(loadConfig({}).groupCacheTtlMs).toBe(5 * 60_000);
+    expect(loadConfig({ SETUPBOT_GROUP_CACHE_TTL: '30s' }).groupCacheTtlMs).toBe(30_000);
+  });
+
+  test('refuses what is not a duration and says how to write it', () => {
+    const error = expectRefused({ SETUPBOT_GROUP_CACHE_TTL: 'often' }, 'SETUPBOT_GROUP_CACHE_TTL');
+    expect(error.message).toContain('default 5m');
+  });
+});
+
 describe('loadConfig: tab and read API', () => {
   test('defaults: no public host, Entra ID public cloud metadata, no extra tab hosts', () => {
     const config = loadConfig(singleTenant);
@@ -414,6 +437,9 @@ describe('loadConfig: the whole message of each kind of value', () => {
     [{ SETUPBOT_REQUESTERS: `${USER_A}, Bob ` }, 'SETUPBOT_REQUESTERS: "Bob" is not a GUID. List the requesters as comma-separated Entra object ids, e.g. 00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000002.'],
     [{ SETUPBOT_PUBLIC_HOST: 'bot.contoso.com:443' }, 'SETUPBOT_PUBLIC_HOST: "bot.contoso.com:443" is not a bare host name (a port, path or space is in it). Give the host name only, e.g. setupbot.contoso.com.'],
     [{ SETUPBOT_FAILPOINTS: 'a@b' }, 'SETUPBOT_FAILPOINTS: "a@b" is not a failpoint (name or name@n). It is for crash tests only: leave it unset.'],
+    [{ SETUPBOT_APPROVAL_REMINDERS: '24h, soon' }, 'SETUPBOT_APPROVAL_REMINDERS: "soon" is not a duration. List durations as a whole number and a unit (m, h or d), separated by commas, e.g. 24h,4h; or leave it unset.'],
+    [{ SETUPBOT_ESCALATION_AFTER: 'two days' }, 'SETUPBOT_ESCALATION_AFTER: "two days" is not a duration. Write a whole number and a unit: m, h or d (e.g. 48h, 2d), or leave it unset.'],
+    [{ SETUPBOT_ESCALATION_TO: 'group:finance' }, 'SETUPBOT_ESCALATION_TO: "group:finance" is not an Entra object id. List users by Entra object id and groups as group:<object id>, separated by commas, e.g. group:00000000-0000-0000-0000-000000000001.'],
     [{ SETUPBOT_GRAPH_ENDPOINT: 'nope' }, 'SETUPBOT_GRAPH_ENDPOINT: "nope" is not a URL. Give the endpoint\'s root, e.g. https://graph.microsoft.com (sovereign clouds have their own).'],
   ] as [Env, string][])('%j', (env, message) => {
     expect(configErrorFrom(env).message).toBe(message);

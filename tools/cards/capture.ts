@@ -116,6 +116,8 @@ export async function captureCards(log: (line: string) => void = () => undefined
     keep('help', 'help: what the bot does, the commands and buttons', chat.card);
     await chat.say('what can you do');
     keep('help-unknown', 'An unknown command: "I didn\'t catch that" and the help card', chat.card);
+    await chat.say('policy contoso-uat');
+    keep('policy', 'policy contoso-uat: the approval rule, its approvers and why, approvals needed, expiry, reminders, escalation', chat.card);
 
     // the setup conversation, step by step, with each validation state
     await chat.say('setup');
@@ -255,6 +257,7 @@ export async function captureCards(log: (line: string) => void = () => undefined
     await rig.stop();
     stopped = true;
     cards.push(...(await captureStaleCard(vault, log, user)));
+    cards.push(...(await captureReminderCard(vault, log, user)));
     return cards;
   } finally {
     if (!stopped) await rig.stop();
@@ -286,6 +289,41 @@ async function captureStaleCard(vault: KeyVaultStandIn, log: (line: string) => v
     await second.click({ verb: 'request.approve' }, { comment: 'fine by me' });
     log('captured request-stale-refusal');
     return [{ name: 'request-stale-refusal', caption: 'A click on an out-of-date card (quorum of two, the other approver was first): the current card, with a note for the clicker only', card: structuredClone(second.card ?? {}) }];
+  } finally {
+    await rig.stop();
+  }
+}
+
+/**
+ * The reminder an approver who has not decided gets at a reminder point of the rule (here the
+ * default rule with SETUPBOT_APPROVAL_REMINDERS=24h): a bot of its own, its clock moved to the point.
+ */
+async function captureReminderCard(vault: KeyVaultStandIn, log: (line: string) => void, user: (name: string) => TeamsUser): Promise<CapturedCard[]> {
+  const ada = user('Ada Lovelace');
+  const clock = new ManualClock(new Date());
+  const rig = new TeamsRig({
+    clock,
+    env: { SETUPBOT_APPROVERS: ada.aadObjectId, SETUPBOT_APPROVAL_REMINDERS: '24h', SETUPBOT_DEFAULT_LOCALE: ada.locale ?? 'en-US' },
+    keyVaultVerifier: standInVerifier(vault),
+    connectionChecker: reachableFinance,
+  });
+  try {
+    await rig.start();
+    await install(rig, ada);
+    const id = await submitQuick(rig, user('Riley Park'), 'contoso-uat', 'storage-sas-token');
+    clock.advance(50 * 3600_000);
+    const sent = await rig.app.reminders.check();
+    await rig.app.settled();
+    if (sent === 0) throw new Error(`no reminder for ${id}`);
+    const chatId = new CardClient(rig, ada, { kind: 'personal' }).conversationId;
+    const reminders = rig.connector.calls
+      .filter((call) => call.operation === 'send' && call.conversationId === chatId && call.status < 300 && call.activity?.attachments?.length)
+      .map((call) => cardOf(call.activity as Partial<Activity>))
+      .filter((card) => JSON.stringify(card).includes(`status ${id}`));
+    const reminder = reminders[reminders.length - 1];
+    if (!reminder) throw new Error(`no reminder card for ${id}`);
+    log('captured approval-reminder');
+    return [{ name: 'approval-reminder', caption: 'A reminder to an approver who has not decided: what is asked, how long is left, a button that brings up the approval card', card: structuredClone(reminder) }];
   } finally {
     await rig.stop();
   }

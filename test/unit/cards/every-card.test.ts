@@ -21,11 +21,14 @@ import { renderHelpCard } from '../../../cards/help.js';
 import { renderKeyVaultStep } from '../../../cards/key-vault-step.js';
 import { renderMyRequests } from '../../../cards/my-requests.js';
 import { renderNotice } from '../../../cards/notice.js';
+import { renderPolicyCard } from '../../../cards/policy-card.js';
 import { renderNotification } from '../../../cards/notification.js';
 import { renderEnvironmentDetail, renderEnvironmentList } from '../../../cards/registry-cards.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { renderRequestCard, type RequestViewer } from '../../../cards/request-card.js';
 import { renderRetireConfirm } from '../../../cards/retire-confirm.js';
+import { renderApprovalReminder } from '../../../cards/approval-reminder.js';
+import { delegateNotice, escalationNotice } from '../../../cards/approval-follow-up-words.js';
 import { renderReviewStep } from '../../../cards/review-step.js';
 import { changeOfDraft, unchangeableReason } from '../../../setup/requests/change-requests.js';
 import { diffSetup } from '../../../setup/model/setup-diff.js';
@@ -158,6 +161,14 @@ function requestVariants(): { name: string; request: SetupRequest; notice?: stri
     { name: 'failed again, attempt 2', request: { ...failed, attempt: 2, retries: [{ ...retry, reapproval: false }], execution: { ...failed.execution!, attempt: 2 } } },
     { name: 'done after a retry', request: { ...baseRequest('succeeded'), attempt: 2, retries: [{ ...retry, reapproval: false }] } },
     {
+      name: 'under an approval rule with a group, a comment needed to reject',
+      request: {
+        ...baseRequest('submitted'),
+        rule: { name: 'production', source: '/etc/setupbot/policy.yaml', approvers: [{ kind: 'group', id: 'g-1', name: 'Finance-Prod-Approvers' }], requiredApprovals: 2, approvalTtlMs: 259_200_000, remindersBeforeExpiryMs: [86_400_000], rejectComment: 'required' },
+        asked: [{ id: 'appr-ada', name: 'Ada Approver', via: { kind: 'group', id: 'g-1', name: 'Finance-Prod-Approvers' } }],
+      },
+    },
+    {
       name: 'sent back for approval by Retry',
       request: { ...failed, status: 'submitted', attempt: 2, approvals: [], earlierApprovals: failed.approvals, retries: [{ ...retry, reapproval: true }] },
     },
@@ -282,15 +293,43 @@ function registryCards(): Entry[] {
   ];
 }
 
+/** `policy NAME`: groups read, stale and never read; no approver at all. */
+function policyCards(): Entry[] {
+  const group = { kind: 'group' as const, id: 'g-1', name: 'Finance-Prod-Approvers' };
+  const rule = { name: 'production', environments: ['*-prod'], approvers: [group], requiredApprovals: 2, approvalTtlMs: 259_200_000, remindersBeforeExpiryMs: [86_400_000, 14_400_000], rejectComment: 'required' as const };
+  const applied = { ...rule, source: '/etc/setupbot/policy.yaml' };
+  const asked = [{ id: 'u-1', name: 'Ada Approver', via: { kind: 'group' as const, id: 'g-1', name: 'Finance-Prod-Approvers' } }];
+  const users = [{ id: 'u-1', name: 'Ada Approver' }];
+  return [
+    { template: 'policy-card.json', name: 'policy: group read', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: applied.source, asked, groups: [{ group, members: { known: true, users, asOf: AT, stale: false } }] }, ENGLISH) },
+    { template: 'policy-card.json', name: 'policy: Graph down', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: applied.source, asked, groups: [{ group, members: { known: true, users, asOf: AT, stale: true } }] }, ENGLISH) },
+    { template: 'policy-card.json', name: 'policy: never read, nobody', card: renderPolicyCard({ environment: 'contoso-prod', rule, applied, source: 'environment', asked: [], groups: [{ group, members: { known: false } }] }, ENGLISH) },
+  ];
+}
+
 function otherCards(): Entry[] {
   return [
     { template: 'help.json', name: 'help', card: renderHelpCard({ heading: 'Here is what I can do', commands: COMMANDS }, ENGLISH) },
+    ...policyCards(),
     { template: 'help.json', name: 'help after an unknown command', card: renderHelpCard({ heading: "I didn't catch that. Here is what I can do", commands: COMMANDS }, ENGLISH) },
     { template: 'resume-offer.json', name: 'resume offer', card: renderResumeOffer({ identity, environmentName: 'contoso-uat', step: 'keyVault', updatedAt: AT }, ENGLISH) },
     { template: 'resume-offer.json', name: 'resume offer, no name yet', card: renderResumeOffer({ identity, environmentName: '', step: 'environment', updatedAt: AT }, ENGLISH) },
     { template: 'confirm-discard.json', name: 'confirm discard', card: renderConfirmDiscard({ identity, environmentName: 'contoso-uat' }, ENGLISH) },
     { template: 'notice.json', name: 'draft discarded', card: renderNotice('Setup draft discarded', 'Nothing was submitted. Type **setup** whenever you want to start again.', ENGLISH) },
     { template: 'my-requests.json', name: 'my requests: none', card: renderMyRequests([], ENGLISH) },
+    { template: 'approval-reminder.json', name: 'approval reminder, 4 h left', card: renderApprovalReminder({ request: baseRequest('submitted'), timeLeftMs: 4 * 3_600_000 }, ENGLISH) },
+    { template: 'approval-reminder.json', name: 'approval reminder, 3 days left (change, dry run)', card: renderApprovalReminder({ request: { ...baseRequest('submitted'), kind: 'change', dryRun: true }, timeLeftMs: 3 * 86_400_000 }, ENGLISH) },
+    {
+      template: 'request-card.json',
+      name: 'approval card for a delegate',
+      card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'approver', notice: delegateNotice({ approverName: 'Ben Okafor', until: '2026-12-29T00:00:00.000Z' }, true, false, ENGLISH) }, ENGLISH),
+    },
+    {
+      template: 'request-card.json',
+      name: 'approval card for the requester as delegate',
+      card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'status', notice: delegateNotice({ approverName: 'Ben Okafor', until: '2026-12-29T00:00:00.000Z' }, false, true, ENGLISH) }, ENGLISH),
+    },
+    { template: 'request-card.json', name: 'approval card at the escalation', card: renderRequestCard({ request: baseRequest('submitted'), viewer: 'approver', notice: escalationNotice(baseRequest('submitted'), ENGLISH) }, ENGLISH) },
     { template: 'my-requests.json', name: 'my requests: several', card: renderMyRequests(STATUSES.map((status, index) => ({ ...baseRequest(status), id: `SR-00${10 + index}` })), ENGLISH) },
   ];
 }

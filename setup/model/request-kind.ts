@@ -1,0 +1,2 @@
+/** What a request asks for: a new setup, a change of a recorded environment, or its retirement. */
+export type RequestKind = 'setup' | 'change' | 'retire';
