@@ -5,6 +5,8 @@
  * `back` ends it. Refusals: not an approver, a past or too distant date, oneself, an unreadable
  * mention, a delegate who is away (no cascade), the requester deciding their own request.
  */
+import { say as sayMessage } from '../../cards/words/domain-message.js';
+import { ENGLISH_WORDS } from '../../cards/words/commands.js';
 import type { Activity } from 'botbuilder';
 import { cardExecute, personalMessage, teamsUser, type TeamsUser } from '../harness/activities.js';
 import { cardOf, cardText } from '../harness/card-check.js';
@@ -110,8 +112,8 @@ describe('delegation while an approver is away', () => {
     expect(request?.approvals).toEqual([expect.objectContaining({ objectId: ben.aadObjectId, name: 'Ben Okafor', delegate: { objectId: ana.aadObjectId, name: 'Ana Ruiz' } })]);
     const entry = (await rig.app.audit.entries(delegated)).find((candidate) => candidate.action === 'approved');
     expect(entry).toMatchObject({ actor: { kind: 'user', objectId: ana.aadObjectId, name: 'Ana Ruiz' }, details: { onBehalfOf: 'Ben Okafor', onBehalfOfId: ben.aadObjectId, approvals: 1, required: 2 } });
-    expect(describeAuditEntry(entry ?? (undefined as never))).toBe('Approved by Ana Ruiz for Ben Okafor (1 of 2) — “Ben asked me to cover”');
-    console.log(`audit of ${delegated} after the delegated approval:\n${(await rig.app.audit.entries(delegated)).map((line) => `#${line.seq} ${line.action} actor=${JSON.stringify(line.actor)} details=${JSON.stringify(line.details)}\n   → ${describeAuditEntry(line)}`).join('\n')}`);
+    expect(sayMessage(ENGLISH_WORDS, describeAuditEntry(entry ?? (undefined as never)))).toBe('Approved by Ana Ruiz for Ben Okafor (1 of 2) — “Ben asked me to cover”');
+    console.log(`audit of ${delegated} after the delegated approval:\n${(await rig.app.audit.entries(delegated)).map((line) => `#${line.seq} ${line.action} actor=${JSON.stringify(line.actor)} details=${JSON.stringify(line.details)}\n   → ${sayMessage(ENGLISH_WORDS, describeAuditEntry(line))}`).join('\n')}`);
 
     // one vote: Ana cannot approve again, and Ben's own click finds his vote cast
     await client?.click({ verb: 'request.approve' }).catch(() => undefined);
