@@ -44,7 +44,7 @@ export interface TabWords {
   readonly language: Language;
   /** Right to left (Arabic): the page sets `dir="rtl"`. */
   readonly rtl: boolean;
-  /** The user's own locale (e.g. `de-AT`), for dates; the language's tag when there is none. */
+  /** The user's own locale (e.g. `de-AT`), for dates; the language's tag when there is none (Arabic with Western digits). */
   readonly locale: string;
   t(key: TabMessageKey, values?: MessageValues): string;
   list(items: readonly string[]): string;
@@ -58,14 +58,19 @@ function flat(files: TabFiles): Record<string, string> {
   return messages;
 }
 
+/** Arabic as Microsoft's Arabic pages write it: Western digits in values (the glossary's ar-SA conventions). */
+function withDigits(tag: string, language: Language): string {
+  return language === 'ar' && !tag.includes('-u-') ? `${tag}-u-nu-latn` : tag;
+}
+
 /** The user's locale when it is of the language shown (`de-AT` for German), else the language itself: no Japanese dates in English text. */
 function dateLocale(locale: string | undefined, language: Language): string {
-  if (!locale) return language;
+  if (!locale) return withDigits(language, language);
   try {
     const canonical = Intl.getCanonicalLocales(locale.replace(/_/g, '-'))[0];
-    return canonical && canonical.split('-')[0].toLowerCase() === language.split('-')[0] ? canonical : language;
+    return withDigits(canonical && canonical.split('-')[0].toLowerCase() === language.split('-')[0] ? canonical : language, language);
   } catch {
-    return language;
+    return withDigits(language, language);
   }
 }
 
@@ -78,7 +83,7 @@ export function tabWords(locale: string | undefined): TabWords {
   const language: Language = spoken === PSEUDO_LANGUAGE ? SOURCE_LANGUAGE : spoken;
   const english = flat(TAB_FILES[SOURCE_LANGUAGE]);
   const messages = language === SOURCE_LANGUAGE ? english : { ...english, ...flat(TAB_FILES[language]) };
-  const intl = createIntl<string>({ locale: language, defaultLocale: SOURCE_LANGUAGE, messages, onError: () => undefined }, createIntlCache());
+  const intl = createIntl<string>({ locale: withDigits(language, language), defaultLocale: SOURCE_LANGUAGE, messages, onError: () => undefined }, createIntlCache());
   const listFormat = new Intl.ListFormat(language, { style: 'long', type: 'conjunction' });
   return {
     language,

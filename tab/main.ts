@@ -18,7 +18,7 @@ let words: TabWords = tabWords(navigator.language);
 /** Speaks the user's language: the words, `<html lang dir>` (right to left for Arabic), the page title. */
 function useLanguage(locale: string | undefined): void {
   words = tabWords(locale);
-  document.documentElement.lang = words.locale;
+  document.documentElement.lang = words.locale.split('-u-')[0];
   document.documentElement.dir = words.rtl ? 'rtl' : 'ltr';
   document.title = words.t('tab.documentTitle');
 }
