@@ -35,7 +35,7 @@ const KEEP: readonly { term: RegExp; instead?: Partial<Record<Language, RegExp>>
   { term: /\bLCS\b/ },
   { term: /\bMicrosoft Entra ID\b/ },
   { term: /\bAzure\b/ },
-  { term: /\bKey Vault\b/, instead: { ar: /المخزن الرئيسي/ } },
+  { term: /\bKey Vault\b/, instead: { ar: /(?:ال|لل)مخزن الرئيسي/ } },
   { term: /\bSAS\b/ },
   { term: /\bURL\b/ },
   { term: /\bURI\b/ },
