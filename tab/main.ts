@@ -41,12 +41,17 @@ function loading(text: string): void {
   replaceChildren(root, h('h1', {}, words.t('tab.title')), h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, text));
 }
 
+/** A message the API or the browser wrote (often English): a paragraph isolated with its own direction. */
+function said(text: string): HTMLElement {
+  return h('p', {}, h('bdi', {}, text));
+}
+
 function failure(error: unknown): HTMLElement {
   if (error instanceof ApiFailure && error.status === 401) {
-    return messagePanel(words.t('tab.error.signInRefused.title'), error.message, words.t('tab.error.signInRefused.fix'));
+    return messagePanel(words.t('tab.error.signInRefused.title'), said(error.message), words.t('tab.error.signInRefused.fix'));
   }
-  if (error instanceof ApiFailure) return messagePanel(words.t('tab.error.loadFailed.title'), error.message);
-  return messagePanel(words.t('tab.error.unexpected.title'), error instanceof Error ? error.message : String(error));
+  if (error instanceof ApiFailure) return messagePanel(words.t('tab.error.loadFailed.title'), said(error.message));
+  return messagePanel(words.t('tab.error.unexpected.title'), said(error instanceof Error ? error.message : String(error)));
 }
 
 async function showOverview(api: SetupsApi, focusRequest?: string): Promise<void> {

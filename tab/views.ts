@@ -30,8 +30,16 @@ import {
   type Tone,
 } from './format.js';
 
-export function badge(text: string, tone: Tone): HTMLElement {
+export function badge(text: Child, tone: Tone): HTMLElement {
   return h('span', { class: `badge tone-${tone}` }, text);
+}
+
+/**
+ * Text the read API wrote (findings, messages, step titles, history lines, names): isolated with
+ * its own direction, so English inside an Arabic page keeps its punctuation where it belongs.
+ */
+function apiText(text: string): HTMLElement {
+  return h('bdi', {}, text);
 }
 
 function facts(rows: readonly [string, Child][]): HTMLElement {
@@ -61,8 +69,9 @@ export function emptyState(words: TabWords, viewer: ViewerView): HTMLElement {
   );
 }
 
-function outcomeBadge(words: TabWords, outcome: Outcome, text = words.t(OUTCOME_KEY[outcome])): HTMLElement {
-  return badge(`${OUTCOME_ICON[outcome]} ${text}`, OUTCOME_TONE[outcome]);
+function outcomeBadge(words: TabWords, outcome: Outcome, apiMessage?: string): HTMLElement {
+  if (apiMessage === undefined) return badge(`${OUTCOME_ICON[outcome]} ${words.t(OUTCOME_KEY[outcome])}`, OUTCOME_TONE[outcome]);
+  return h('span', { class: `badge tone-${OUTCOME_TONE[outcome]}` }, `${OUTCOME_ICON[outcome]} `, apiText(apiMessage));
 }
 
 function keyVaultSection(words: TabWords, environment: EnvironmentView): HTMLElement {
@@ -96,7 +105,7 @@ function keyVaultSection(words: TabWords, environment: EnvironmentView): HTMLEle
           h('th', { scope: 'row' }, item.name, item.isStorageSas ? h('span', { class: 'hint' }, ` ${words.t('tab.keyVault.storageSas')}`) : null),
           h('td', {}, itemTypeText(words, item.type)),
           h('td', {}, outcomeBadge(words, item.outcome)),
-          h('td', { class: 'notes' }, item.messages.join('; ') || '—'),
+          h('td', { class: 'notes' }, item.messages.length > 0 ? apiText(item.messages.join('; ')) : '—'),
           h('td', {}, serviceUseCell(words, item.serviceUse)),
         ),
       ),
@@ -112,7 +121,7 @@ function keyVaultSection(words: TabWords, environment: EnvironmentView): HTMLEle
       [words.t('tab.keyVault.storageSasSecret'), reference.storageSasSecretName],
       [words.t('tab.keyVault.lastVerification'), h('span', {}, outcomeBadge(words, verification.outcome), ` ${dateTime(words, verification.checkedAt)}`)],
     ]),
-    verification.messages.length > 0 ? h('ul', { class: 'findings' }, ...verification.messages.map((message) => h('li', {}, message))) : null,
+    verification.messages.length > 0 ? h('ul', { class: 'findings' }, ...verification.messages.map((message) => h('li', {}, apiText(message)))) : null,
     serviceFindings(words, verification.serviceUse, verification.items),
     h('div', { class: 'table-scroll' }, items),
   );
@@ -130,7 +139,7 @@ function serviceBadge(words: TabWords, outcome: ServiceUseOutcomeView): HTMLElem
 function serviceUseCell(words: TabWords, use: ServiceUseView | null): Child {
   if (!use) return '—';
   const summary = use.findings.find((finding) => finding.code.startsWith('access.item'));
-  return h('span', {}, serviceBadge(words, use.outcome), summary ? ` ${summary.text}` : '');
+  return h('span', {}, serviceBadge(words, use.outcome), summary ? ' ' : '', summary ? apiText(summary.text) : '');
 }
 
 /** Electronic invoicing's findings (vault, then the items' own, e.g. the storage account), each with its fix. */
@@ -145,7 +154,7 @@ function serviceFindings(words: TabWords, vault: ServiceUseView | null, items: r
       'ul',
       { class: 'findings' },
       ...findings.map((finding) =>
-        h('li', {}, serviceBadge(words, finding.outcome), ` ${finding.text}`, finding.fix && finding.outcome !== 'ok' ? h('div', {}, `${words.t('tab.keyVault.fix')} `, h('code', { dir: 'ltr' }, finding.fix)) : null),
+        h('li', {}, serviceBadge(words, finding.outcome), ' ', apiText(finding.text), finding.fix && finding.outcome !== 'ok' ? h('div', {}, `${words.t('tab.keyVault.fix')} `, h('code', { dir: 'ltr' }, finding.fix)) : null),
       ),
     ),
   );
@@ -165,7 +174,7 @@ export function environmentCard(words: TabWords, environment: EnvironmentView, o
     'article',
     { class: 'card environment', 'data-environment': environment.name, 'aria-labelledby': `env-${environment.name}` },
     h('h3', { id: `env-${environment.name}` }, environment.name, ' ', badge(words.t(ENVIRONMENT_STATE_KEY[environment.state]), ENVIRONMENT_STATE_TONE[environment.state])),
-    environment.description ? h('p', {}, environment.description) : null,
+    environment.description ? h('p', {}, apiText(environment.description)) : null,
     facts([
       [words.t('tab.environment.setUpBy'), requestLink],
       [words.t('tab.environment.recorded'), dateTime(words, environment.recordedAt)],
@@ -192,8 +201,12 @@ export function environmentCard(words: TabWords, environment: EnvironmentView, o
             h(
               'li',
               {},
-              h('strong', {}, application.name),
-              ` · ${application.type} · ${application.applicationUrl} · `,
+              h('strong', {}, apiText(application.name)),
+              ' · ',
+              apiText(application.type),
+              ' · ',
+              h('bdi', { dir: 'ltr' }, application.applicationUrl),
+              ' · ',
               application.lastCheck ? outcomeBadge(words, application.lastCheck.outcome, application.lastCheck.message) : words.t('tab.environment.applicationNotChecked'),
             ),
           ),
@@ -273,7 +286,7 @@ function chainLine(words: TabWords, chain: ChainVerdictView, of: 'request' | 'hi
         badge(`✅ ${words.t('tab.chain.verified')}`, 'good'),
         ` ${words.t(of === 'request' ? 'tab.chain.request.ok' : 'tab.chain.history.ok', { count: chain.entries, when: dateTime(words, chain.checkedAt) })}`,
       )
-    : h('p', { class: 'chain chain-broken', id, role: 'alert' }, badge(`❌ ${words.t('tab.chain.broken')}`, 'bad'), ` ${words.t('tab.chain.brokenAt', { entry: chain.brokenAt, reason: chain.reason })}`);
+    : h('p', { class: 'chain chain-broken', id, role: 'alert' }, badge(`❌ ${words.t('tab.chain.broken')}`, 'bad'), ' ', ...richText(words, 'tab.chain.brokenAt', { entry: chain.brokenAt }, { reason: apiText(chain.reason) }));
 }
 
 function auditDetails(entry: AuditEntryView): string {
@@ -313,7 +326,7 @@ export function requestDetail(words: TabWords, request: RequestDetailView, back:
           'div',
           {},
           h('h3', {}, words.t('tab.request.changes', { environment: request.environment, version: request.baseVersion ?? '?' })),
-          h('ul', { class: 'changes', id: 'request-changes' }, ...request.changes.map((line) => h('li', {}, line))),
+          h('ul', { class: 'changes', id: 'request-changes' }, ...request.changes.map((line) => h('li', {}, apiText(line)))),
         )
       : null,
     request.approvals.decisions.length > 0
@@ -321,7 +334,7 @@ export function requestDetail(words: TabWords, request: RequestDetailView, back:
           'ul',
           { class: 'decisions' },
           ...request.approvals.decisions.map((decision) =>
-            h('li', {}, `${decisionText(words, decision, 'sentence')} · ${dateTime(words, decision.at)}`, decision.comment ? ` · “${decision.comment}”` : ''),
+            h('li', {}, `${decisionText(words, decision, 'sentence')} · ${dateTime(words, decision.at)}`, decision.comment ? ' · “' : '', decision.comment ? apiText(decision.comment) : '', decision.comment ? '”' : ''),
           ),
         )
       : null,
@@ -338,8 +351,9 @@ export function requestDetail(words: TabWords, request: RequestDetailView, back:
                 'li',
                 {},
                 badge(words.t(STEP_STATE_KEY[step.state]), step.state === 'ok' ? 'good' : step.state === 'warning' ? 'warning' : step.state === 'failed' ? 'bad' : 'neutral'),
-                ` ${step.title}`,
-                step.messages.length > 0 ? h('ul', {}, ...step.messages.map((message) => h('li', {}, message))) : null,
+                ' ',
+                apiText(step.title),
+                step.messages.length > 0 ? h('ul', {}, ...step.messages.map((message) => h('li', {}, apiText(message)))) : null,
               ),
             ),
           ),
@@ -363,7 +377,7 @@ export function requestDetail(words: TabWords, request: RequestDetailView, back:
             h('td', {}, dateTime(words, entry.at)),
             h('th', { scope: 'row' }, auditActionText(words, entry.action)),
             h('td', {}, 'system' in entry.actor ? 'setupbot' : entry.actor.name),
-            h('td', {}, auditDetails(entry) || '—'),
+            h('td', {}, auditDetails(entry) ? h('bdi', { dir: 'ltr' }, auditDetails(entry)) : '—'),
             h('td', { class: 'hash', title: entry.hash }, `${entry.hash.slice(0, 12)}…`),
           ),
         ),
@@ -403,7 +417,7 @@ export function historyDetail(words: TabWords, history: EnvironmentHistoryView, 
         'tbody',
         {},
         ...history.entries.map((entry) =>
-          h('tr', {}, h('td', {}, dateTime(words, entry.at)), h('td', {}, requestButton(entry.requestId, actions.openRequest)), h('th', { scope: 'row' }, entry.text), h('td', {}, entry.seq)),
+          h('tr', {}, h('td', {}, dateTime(words, entry.at)), h('td', {}, requestButton(entry.requestId, actions.openRequest)), h('th', { scope: 'row' }, apiText(entry.text)), h('td', {}, entry.seq)),
         ),
       ),
     ),
