@@ -126,6 +126,21 @@ function argumentProblems(language: Language, english: Readonly<Record<string, s
   return problems;
 }
 
+const occurrences = (text: string, marker: string): number => text.split(marker).length - 1;
+
+/** Bold (`**`) a translation drops, and code spans (backticks) it changes, against English. */
+function markdownProblems(english: Readonly<Record<string, string>>, translated: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  for (const [key, message] of Object.entries(translated)) {
+    const source = english[key];
+    if (source === undefined) continue;
+    const bold = [occurrences(message, '**'), occurrences(source, '**')];
+    const code = [occurrences(message, '`'), occurrences(source, '`')];
+    if (bold[0] < bold[1] || code[0] !== code[1]) problems.push(`${key}: ${bold[0]} bold markers instead of ${bold[1]}, ${code[0]} backticks instead of ${code[1]}`);
+  }
+  return problems;
+}
+
 /** The kept names and products (KEEP) English has in a message and the translation lacks. */
 function keepProblems(language: Language, english: Readonly<Record<string, string>>, translated: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
@@ -184,7 +199,11 @@ describe('the message catalogs (locales/<language>/<namespace>.json)', () => {
     expect(keepProblems(language, SOURCE_FILES[namespace], CATALOG_FILES[language][namespace])).toEqual([]);
   });
 
-  test('the checks find what they look for: a renamed argument, a lost plural, a foreign plural category, a changed select, a translated product name', () => {
+  test.each(PAIRS)('%s keeps the Markdown of English in %s: no bold dropped (a UI label may be added in bold), the same code spans', (language, namespace) => {
+    expect(markdownProblems(SOURCE_FILES[namespace], CATALOG_FILES[language][namespace])).toEqual([]);
+  });
+
+  test('the checks find what they look for: a renamed argument, a lost plural, a foreign plural category, a changed select, a translated product name, dropped Markdown', () => {
     const english = {
       greet: 'Hello {name}',
       count: '{count, plural, one {# request} other {# requests}}',
@@ -202,5 +221,7 @@ describe('the message catalogs (locales/<language>/<namespace>.json)', () => {
     expect(keepProblems('de', english, { vault: 'Öffnen Sie den Schlüsseltresor in Azure mit `az keyvault show`' })).toEqual(['vault: "Key Vault" is missing']);
     expect(keepProblems('ar', english, { vault: 'افتح المخزن الرئيسي في Azure باستخدام `az keyvault show`' })).toEqual([]);
     expect(keepProblems('fr', english, { vault: 'Ouvrez Key Vault dans Azure avec `az keyvault afficher`' })).toEqual(['vault: "`az keyvault show`" is missing']);
+    expect(markdownProblems({ next: 'Press **Retry**, then run `az login`' }, { next: 'Wählen Sie Wiederholen aus, und führen Sie dann az login aus' })).toEqual(['next: 0 bold markers instead of 2, 0 backticks instead of 2']);
+    expect(markdownProblems({ next: 'Stop using it in Electronic document parameters' }, { next: 'Verwenden Sie es unter **Parameter elektronischer Dokumente** nicht mehr' })).toEqual([]);
   });
 });
