@@ -17,7 +17,7 @@ function isApiError(value: unknown): value is ApiError {
 
 async function get<T>(path: string, token: string | undefined, words: TabWords): Promise<T> {
   // the reader's language goes along, for the texts the API writes (findings, history lines)
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': words.locale };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': words.locale.split('-u-')[0] };
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {

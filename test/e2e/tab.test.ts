@@ -219,8 +219,15 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
   });
 
   test('in Arabic (Teams locale ar-SA): right to left, Arabic words from the catalogs, the layout mirrored', async () => {
+    const languages: (string | undefined)[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) languages.push(request.headers()['accept-language']);
+    });
     const tab = await openInTeams(hostConfig(world.ada, { locale: 'ar-SA' }));
     await tab.locator('#requests-table').waitFor();
+    // the API is told the reader's language, for the texts it writes
+    expect(languages.length).toBeGreaterThan(0);
+    expect(new Set(languages)).toEqual(new Set(['ar-SA']));
     const html = tab.locator('html');
     expect(await html.getAttribute('dir')).toBe('rtl');
     expect(await html.getAttribute('lang')).toBe('ar-SA');
