@@ -5,7 +5,7 @@
  */
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { CATALOG_FILES, SOURCE_FILES, type CatalogFiles } from './catalog-files.js';
-import { isRightToLeft, languageOf, PSEUDO_LANGUAGE, SOURCE_LANGUAGE, type LanguageOrPseudo } from './languages.js';
+import { isRightToLeft, languageOf, PSEUDO_LANGUAGE, SOURCE_LANGUAGE, type Language, type LanguageOrPseudo } from './languages.js';
 import type { MessageKey, MessageValues } from './message-keys.js';
 import { pseudoLocalize } from './pseudo.js';
 
@@ -54,7 +54,11 @@ export class Translations {
   private readonly cache = createIntlCache();
   private readonly formatters = new Map<LanguageOrPseudo, { intl: IntlShape<string>; words: Words }>();
 
-  constructor(private readonly reporter: TranslationReporter = SILENT) {}
+  /** `files`: the catalogs of every language (tests give a language a gap to see the fallback). */
+  constructor(
+    private readonly reporter: TranslationReporter = SILENT,
+    private readonly files: Readonly<Record<Language, CatalogFiles>> = CATALOG_FILES,
+  ) {}
 
   /** Words for a Teams locale (`de-DE`, `ar-SA`, …) or a language; unknown or absent is English. */
   for(locale: string | undefined): Words {
@@ -91,7 +95,7 @@ export class Translations {
   private messagesFor(language: LanguageOrPseudo): Record<string, string> {
     if (language === PSEUDO_LANGUAGE) return pseudoMessages();
     if (language === SOURCE_LANGUAGE) return { ...ENGLISH_MESSAGES };
-    const own = flattenCatalog(CATALOG_FILES[language]);
+    const own = flattenCatalog(this.files[language]);
     const missing = Object.keys(ENGLISH_MESSAGES).filter((key) => own[key] === undefined || own[key].trim() === '');
     if (missing.length > 0) this.reporter.missingKeys(language, missing);
     const present = Object.fromEntries(Object.entries(own).filter(([key, message]) => key in ENGLISH_MESSAGES && message.trim() !== ''));

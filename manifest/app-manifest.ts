@@ -4,6 +4,8 @@
  */
 import type { TeamsManifestV1D30 } from '@microsoft/app-manifest';
 import { COMMAND_SCOPES, menuFor } from '../bot/commands/catalog.js';
+import { ENGLISH } from '../i18n/translations.js';
+import { DEFAULT_LANGUAGE_TAG, localizationFileName, MANIFEST_LANGUAGE_TAGS } from './manifest-languages.js';
 
 export type TeamsManifest = TeamsManifestV1D30.TeamsManifestV1D30;
 
@@ -39,16 +41,18 @@ export function buildManifest(values: PackagingValues): TeamsManifest {
     version: values.version,
     id: values.teamsAppId,
     developer: values.developer,
-    name: { short: 'setupbot', full: 'setupbot: Electronic invoicing setup' },
-    description: {
-      short: 'Set up Dynamics 365 Electronic invoicing, with approval.',
-      full: 'setupbot takes your organisation through the Dynamics 365 Electronic invoicing service configuration: service environment, Key Vault certificates and secrets, connected Finance applications. Requests are approved before anything runs; secret values never pass through chat. The Setups tab shows environments, requests and their audit trail at a glance.',
+    // English here; the other languages in one file each (manifest/localization.ts)
+    name: { short: ENGLISH.t('manifest.name.short'), full: ENGLISH.t('manifest.name.full') },
+    description: { short: ENGLISH.t('manifest.description.short'), full: ENGLISH.t('manifest.description.full') },
+    localizationInfo: {
+      defaultLanguageTag: DEFAULT_LANGUAGE_TAG,
+      additionalLanguages: Object.values(MANIFEST_LANGUAGE_TAGS).map((tag) => ({ languageTag: tag, file: localizationFileName(tag) })),
     },
     icons: { color: 'color.png', outline: 'outline.png' },
     accentColor: '#2F5597',
     staticTabs: [
       { entityId: CONVERSATIONS_TAB, scopes: ['personal'] },
-      { entityId: SETUPS_TAB, name: 'Setups', contentUrl: `${base}/tab`, scopes: ['personal'] },
+      { entityId: SETUPS_TAB, name: ENGLISH.t('manifest.staticTab.setups'), contentUrl: `${base}/tab`, scopes: ['personal'] },
       { entityId: 'about', scopes: ['personal'] },
     ],
     configurableTabs: [

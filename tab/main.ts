@@ -4,13 +4,24 @@
  */
 import './tab.css';
 import type { EnvironmentListResponse, RequestListResponse } from '../read-api/shapes.js';
+import { tabWords, type TabWords } from '../i18n/tab-words.js';
 import { ApiFailure, SetupsApi } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { useLocale } from './format.js';
 import { connectToTeams, notifyLoaded, offerTeamTabConfiguration, onThemeChange, ssoToken, type TeamsSession, type Theme } from './teams.js';
-import { emptyState, environmentCard, historyDetail, messagePanel, requestDetail, requestsTable, viewerLine } from './views.js';
+import { backButton, emptyState, environmentCard, historyDetail, messagePanel, requestDetail, requestsTable, viewerLine } from './views.js';
 
 const root = document.getElementById('app') as HTMLElement;
+
+/** The browser's language until Teams tells the user's (context.app.locale). */
+let words: TabWords = tabWords(navigator.language);
+
+/** Speaks the user's language: the words, `<html lang dir>` (right to left for Arabic), the page title. */
+function useLanguage(locale: string | undefined): void {
+  words = tabWords(locale);
+  document.documentElement.lang = words.locale.split('-u-')[0];
+  document.documentElement.dir = words.rtl ? 'rtl' : 'ltr';
+  document.title = words.t('tab.documentTitle');
+}
 
 function meta(name: string): string {
   return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
@@ -22,24 +33,29 @@ function applyTheme(theme: Theme): void {
 
 function show(...content: (Node | null)[]): void {
   root.setAttribute('aria-busy', 'false');
-  replaceChildren(root, h('h1', {}, 'Setups'), ...content);
+  replaceChildren(root, h('h1', {}, words.t('tab.title')), ...content);
 }
 
 function loading(text: string): void {
   root.setAttribute('aria-busy', 'true');
-  replaceChildren(root, h('h1', {}, 'Setups'), h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, text));
+  replaceChildren(root, h('h1', {}, words.t('tab.title')), h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }, text));
+}
+
+/** A message the API or the browser wrote (often English): a paragraph isolated with its own direction. */
+function said(text: string): HTMLElement {
+  return h('p', {}, h('bdi', {}, text));
 }
 
 function failure(error: unknown): HTMLElement {
   if (error instanceof ApiFailure && error.status === 401) {
-    return messagePanel('setupbot did not accept your sign-in', error.message, 'Reload the tab. If it keeps happening, ask your administrator to check the app registration (Expose an API, access tokens v2).');
+    return messagePanel(words.t('tab.error.signInRefused.title'), said(error.message), words.t('tab.error.signInRefused.fix'));
   }
-  if (error instanceof ApiFailure) return messagePanel('The setups could not be loaded', error.message);
-  return messagePanel('Something went wrong', error instanceof Error ? error.message : String(error));
+  if (error instanceof ApiFailure) return messagePanel(words.t('tab.error.loadFailed.title'), said(error.message));
+  return messagePanel(words.t('tab.error.unexpected.title'), said(error instanceof Error ? error.message : String(error)));
 }
 
 async function showOverview(api: SetupsApi, focusRequest?: string): Promise<void> {
-  loading('Loading setups…');
+  loading(words.t('tab.loading.setups'));
   let environments: EnvironmentListResponse;
   let requests: RequestListResponse;
   try {
@@ -52,82 +68,75 @@ async function showOverview(api: SetupsApi, focusRequest?: string): Promise<void
   const history = (environment: string): void => void showHistory(api, environment, 1);
   const { viewer } = requests;
   if (environments.environments.length === 0 && requests.requests.length === 0) {
-    show(viewerLine(viewer), emptyState(viewer));
+    show(viewerLine(words, viewer), emptyState(words, viewer));
     return;
   }
   show(
-    viewerLine(viewer),
+    viewerLine(words, viewer),
     h(
       'section',
       { id: 'environments', 'aria-labelledby': 'environments-title' },
-      h('h2', { id: 'environments-title' }, `Service environments (${environments.environments.length})`),
+      h('h2', { id: 'environments-title' }, words.t('tab.environments.heading', { count: environments.environments.length })),
       environments.environments.length === 0
-        ? h('p', { class: 'hint' }, 'No environment is set up yet: they appear once a request is approved and carried out.')
-        : h('div', { class: 'cards' }, ...environments.environments.map((environment) => environmentCard(environment, open, history))),
+        ? h('p', { class: 'hint' }, words.t('tab.environments.none'))
+        : h('div', { class: 'cards' }, ...environments.environments.map((environment) => environmentCard(words, environment, open, history))),
     ),
     h(
       'section',
       { id: 'requests', 'aria-labelledby': 'requests-title' },
-      h('h2', { id: 'requests-title' }, `Requests (${requests.requests.length})`),
-      requests.requests.length === 0 ? h('p', { class: 'hint' }, 'No requests.') : h('div', { class: 'table-scroll' }, requestsTable(requests.requests, open)),
+      h('h2', { id: 'requests-title' }, words.t('tab.requests.heading', { count: requests.requests.length })),
+      requests.requests.length === 0 ? h('p', { class: 'hint' }, words.t('tab.requests.none')) : h('div', { class: 'table-scroll' }, requestsTable(words, requests.requests, open)),
     ),
   );
   if (focusRequest) root.querySelector<HTMLElement>(`tr[data-request="${CSS.escape(focusRequest)}"] button`)?.focus();
 }
 
 async function showRequest(api: SetupsApi, id: string): Promise<void> {
-  loading(`Loading ${id}…`);
+  loading(words.t('tab.loading.request', { id }));
   try {
     const { request } = await api.request(id);
-    show(requestDetail(request, () => void showOverview(api, id)));
+    show(requestDetail(words, request, () => void showOverview(api, id)));
     root.querySelector<HTMLElement>('#detail-title')?.focus();
   } catch (error) {
-    const back = h('button', { type: 'button', class: 'back' }, '← All setups');
-    back.addEventListener('click', () => void showOverview(api));
-    show(back, failure(error));
+    show(backButton(words, () => void showOverview(api)), failure(error));
   }
 }
 
 async function showHistory(api: SetupsApi, environment: string, page: number): Promise<void> {
-  loading(`Loading the history of ${environment}…`);
+  loading(words.t('tab.loading.history', { environment }));
   const back = (): void => void showOverview(api);
   try {
     const { history } = await api.history(environment, page);
-    show(historyDetail(history, { back, page: (next) => void showHistory(api, environment, next), openRequest: (id) => void showRequest(api, id) }));
+    show(historyDetail(words, history, { back, page: (next) => void showHistory(api, environment, next), openRequest: (id) => void showRequest(api, id) }));
     root.querySelector<HTMLElement>('#history-title')?.focus();
   } catch (error) {
-    const button = h('button', { type: 'button', class: 'back' }, '← All setups');
-    button.addEventListener('click', back);
-    show(button, failure(error));
+    show(backButton(words, back), failure(error));
   }
 }
 
 function showOutsideTeams(anonymous: boolean): void {
-  const local = anonymous ? h('button', { type: 'button', id: 'show-local' }, 'Show the setups on this machine') : null;
-  local?.addEventListener('click', () => void showOverview(new SetupsApi(undefined)));
+  const local = anonymous ? h('button', { type: 'button', id: 'show-local' }, words.t('tab.outside.showLocal')) : null;
+  local?.addEventListener('click', () => void showOverview(new SetupsApi(undefined, words)));
   show(
     messagePanel(
-      'Open this tab in Microsoft Teams',
-      'The Setups tab belongs to the setupbot app for Microsoft Teams and signs you in through Teams, so it does not work on its own in a browser.',
-      'In Teams, open setupbot from your apps and choose the Setups tab.',
-      anonymous ? h('p', {}, 'This bot runs in anonymous local mode (no sign-in, this machine only), so you can also look without Teams: ', local) : null,
+      words.t('tab.outside.title'),
+      words.t('tab.outside.body'),
+      words.t('tab.outside.fix'),
+      anonymous ? h('p', {}, `${words.t('tab.outside.anonymous')} `, local) : null,
     ),
   );
 }
 
 function showConfiguration(): void {
   show(
-    messagePanel(
-      'Add the Setups tab',
-      'The tab shows the Electronic invoicing setups done with setupbot: service environments, requests and their audit trail.',
-      'Everyone sees what they may see: approvers every request, everyone else their own. Select Save to add it.',
-    ),
+    messagePanel(words.t('tab.config.title'), words.t('tab.config.body'), words.t('tab.config.fix')),
   );
-  offerTeamTabConfiguration(`${window.location.origin}/tab`);
+  offerTeamTabConfiguration(`${window.location.origin}/tab`, words.t('tab.title'));
 }
 
 async function start(): Promise<void> {
   const anonymous = meta('setupbot-mode') === 'anonymous';
+  useLanguage(navigator.language);
   const connection = await connectToTeams(meta('setupbot-host-origins').split(/\s+/).filter(Boolean));
   if (!connection.inTeams) {
     showOutsideTeams(anonymous);
@@ -136,7 +145,7 @@ async function start(): Promise<void> {
   const session: TeamsSession = connection.session;
   applyTheme(session.theme);
   onThemeChange(applyTheme);
-  useLocale(session.locale);
+  useLanguage(session.locale || navigator.language);
   if (window.location.pathname.replace(/\/$/, '').endsWith('/config') || session.frameContext === 'settings') {
     showConfiguration();
     notifyLoaded();
@@ -144,22 +153,22 @@ async function start(): Promise<void> {
   }
   let token: string | undefined;
   if (!anonymous) {
-    loading(`Signing in${session.userName ? ` as ${session.userName}` : ''}…`);
+    loading(session.userName ? words.t('tab.signingIn.as', { name: session.userName }) : words.t('tab.signingIn'));
     try {
       token = await ssoToken();
     } catch (error) {
       show(
         messagePanel(
-          'Teams could not sign you in to setupbot',
-          `Teams said: ${error instanceof Error ? error.message : String(error)}.`,
-          'If this is the first time, your administrator may need to grant consent to the setupbot app in Entra ID. Then reload the tab.',
+          words.t('tab.sso.failed.title'),
+          words.t('tab.sso.failed.teamsSaid', { message: error instanceof Error ? error.message : String(error) }),
+          words.t('tab.sso.failed.fix'),
         ),
       );
       notifyLoaded();
       return;
     }
   }
-  await showOverview(new SetupsApi(token));
+  await showOverview(new SetupsApi(token, words));
   notifyLoaded();
 }
 

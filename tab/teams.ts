@@ -59,11 +59,11 @@ export function notifyLoaded(): void {
   app.notifySuccess().catch(() => undefined);
 }
 
-/** The team tab's configuration page: one choice, saved as the Setups tab. */
-export function offerTeamTabConfiguration(contentUrl: string): void {
+/** The team tab's configuration page: one choice, saved as the Setups tab (its name in the user's language). */
+export function offerTeamTabConfiguration(contentUrl: string, suggestedDisplayName: string): void {
   pages.config.registerOnSaveHandler((saveEvent) => {
     pages.config
-      .setConfig({ contentUrl, entityId: 'setups', suggestedDisplayName: 'Setups' })
+      .setConfig({ contentUrl, entityId: 'setups', suggestedDisplayName })
       .then(() => saveEvent.notifySuccess())
       .catch((error: unknown) => saveEvent.notifyFailure(error instanceof Error ? error.message : String(error)));
   });

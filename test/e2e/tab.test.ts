@@ -218,6 +218,94 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await snapshot('tab-outside-teams');
   });
 
+  test('in Arabic (Teams locale ar-SA): right to left, Arabic words from the catalogs, the layout mirrored', async () => {
+    const languages: (string | undefined)[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) languages.push(request.headers()['accept-language']);
+    });
+    const tab = await openInTeams(hostConfig(world.ada, { locale: 'ar-SA' }));
+    await tab.locator('#requests-table').waitFor();
+    // the API is told the reader's language, for the texts it writes
+    expect(languages.length).toBeGreaterThan(0);
+    expect(new Set(languages)).toEqual(new Set(['ar-SA']));
+    const html = tab.locator('html');
+    expect(await html.getAttribute('dir')).toBe('rtl');
+    expect(await html.getAttribute('lang')).toBe('ar-SA');
+    const heading = tab.getByRole('heading', { level: 1, name: 'عمليات الإعداد' });
+    expect(await heading.isVisible()).toBe(true);
+    await expect(tab.locator('#viewer').textContent()).resolves.toContain('أنت معتمد');
+    expect(await tab.locator('#requests-table thead th').allTextContents()).toEqual(['الطلب', 'الحالة', 'البيئة', 'مقدم الطلب', 'الموافقات', 'تاريخ الإرسال', 'آخر تغيير']);
+    // the RCS status and the request state in Arabic; names, ids and numbers as they are (Western digits)
+    expect(await tab.locator('article[data-environment="riley-uat"] h3').textContent()).toBe('riley-uat منشورة');
+    expect(await tab.locator(`tr[data-request="${world.ids.rileyPending}"]`).textContent()).toMatch(/في انتظار الموافقة.*riley-prod.*Riley Requester.*0 من 1 · في الانتظار/);
+    expect(await tab.locator('article[data-environment="riley-uat"] table.items thead th').allTextContents()).toEqual([
+      'العنصر',
+      'النوع',
+      'يمكن لـ setupbot قراءته',
+      'ملاحظات',
+      'يمكن للفوترة الإلكترونية استخدامه',
+    ]);
+    // mirrored: the first column is on the right, a fact's label right of its value
+    const columns = tab.locator('#requests-table thead th');
+    const first = await columns.first().boundingBox();
+    const last = await columns.last().boundingBox();
+    expect(first!.x).toBeGreaterThan(last!.x);
+    const facts = tab.locator('article[data-environment="riley-uat"] dl.facts').first();
+    const label = await facts.locator('dt').first().boundingBox();
+    const value = await facts.locator('dd').first().boundingBox();
+    expect(label!.x).toBeGreaterThan(value!.x);
+    expect(pageErrors).toEqual([]);
+    await snapshot('tab-approver-ar');
+
+    // a request's detail: the back arrow points right, the chain verdict and audit actions in Arabic
+    await tab.getByRole('button', { name: `فتح ${world.ids.rileyDone}: سجل أحداث التدقيق والتفاصيل` }).click();
+    await tab.locator('#audit-trail').waitFor();
+    await expect(tab.locator('#detail-title').textContent()).resolves.toBe(`${world.ids.rileyDone} تم`);
+    expect(await tab.locator('#chain-verdict').textContent()).toMatch(/^✅ تم التحقق تم التحقق من \d+ إدخال/);
+    expect((await tab.locator('#audit-trail tbody th').allTextContents())[0]).toBe('تم الإرسال');
+    expect(await tab.locator('button.back').textContent()).toBe('→ كل عمليات الإعداد');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('in German (Teams locale de-DE): German words and dates, left to right, the request detail and back', async () => {
+    const tab = await openInTeams(hostConfig(world.riley, { locale: 'de-DE' }));
+    await tab.locator('#requests-table').waitFor();
+    const html = tab.locator('html');
+    expect(await html.getAttribute('dir')).toBe('ltr');
+    expect(await html.getAttribute('lang')).toBe('de-DE');
+    expect(await tab.locator('h1').textContent()).toBe('Einrichtungen');
+    await expect(tab.locator('#viewer').textContent()).resolves.toBe('Angemeldet als Riley Requester. Sie sehen Ihre eigenen Anforderungen und die Umgebungen, die daraus entstanden sind.');
+    expect(await tab.locator('#environments-title').textContent()).toBe('Dienstumgebungen (1)');
+    const riley = (await tab.locator('article[data-environment="riley-uat"]').textContent()) ?? '';
+    expect(riley).toContain('Veröffentlicht');
+    expect(riley).toContain('Key Vault-Referenz');
+    expect(riley).toContain('Verbundene Anwendungen (1)');
+    expect(riley).toMatch(/Letzte Prüfung✅ OK \d{2}\.\d{2}\.\d{4}/);
+    expect(await tab.locator(`tr[data-request="${world.ids.rileyDone}"]`).textContent()).toMatch(/Erledigt.*riley-uat.*1 von 1 · genehmigt von Ada Approver/);
+
+    await tab.getByRole('button', { name: `${world.ids.rileyDone} öffnen: Überwachungsprotokoll und Details` }).click();
+    await tab.locator('#audit-trail').waitFor();
+    await expect(tab.locator('#detail-title').textContent()).resolves.toBe(`${world.ids.rileyDone} Erledigt`);
+    expect(await tab.locator('#chain-verdict').textContent()).toMatch(/^✅ Überprüft Die \d+ Überwachungseinträge dieser Anforderung sind überprüft/);
+    const actions = await tab.locator('#audit-trail tbody th').allTextContents();
+    expect(actions[0]).toBe('Übermittelt');
+    expect(actions).toEqual(expect.arrayContaining(['Genehmigt', 'Ausführung gestartet', 'Schritt abgeschlossen', 'Erfolgreich']));
+    expect(await tab.locator('ul.decisions').textContent()).toMatch(/^Genehmigt von Ada Approver · \d{2}\.\d{2}\.\d{4}/);
+    await snapshot('tab-request-detail-de');
+    await tab.getByRole('button', { name: '← Alle Einrichtungen' }).click();
+    await tab.locator('#requests-table').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a Teams language setupbot does not speak (ja-JP) shows English, left to right', async () => {
+    const tab = await openInTeams(hostConfig(world.riley, { locale: 'ja-JP' }));
+    await tab.locator('#requests-table').waitFor();
+    expect(await tab.locator('html').getAttribute('dir')).toBe('ltr');
+    expect(await tab.locator('html').getAttribute('lang')).toBe('en');
+    expect(await tab.locator('h1').textContent()).toBe('Setups');
+    expect(await tab.locator('#requests-title').textContent()).toBe('Requests (2)');
+  });
+
   // last: it changes riley-uat (a change request through chat), which the tests above count on as set up
   test("an environment's history opens from its card: newest first, paged, with the chain verdict, each entry linking its request", async () => {
     const client = new CardClient(world.rig, world.riley, { kind: 'personal' });
@@ -259,6 +347,16 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await expect(tab.locator('#detail-title').textContent()).resolves.toContain(`${changeId} Done`);
     expect(await tab.locator('#request-changes li').allTextContents()).toEqual(['+ Added · user bob (bob@contoso.com)']);
     expect(pageErrors).toEqual([]);
+  });
+
+  test('the team tab configuration page in Arabic suggests the Arabic tab name', async () => {
+    const tab = await openInTeams(hostConfig(world.ada, { tabUrl: `${world.rig.url}/tab/config`, frameContext: 'settings', locale: 'ar-SA' }));
+    await tab.getByRole('heading', { name: 'إضافة علامة التبويب "عمليات الإعداد"' }).waitFor();
+    await hostReceives('settings.setValidityState');
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.save());
+    await hostReceives('settings.setSettings', 'settings.save.success');
+    const settings = await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.received.find((message) => message.func === 'settings.setSettings')?.args[0]);
+    expect(settings).toMatchObject({ entityId: 'setups', suggestedDisplayName: 'عمليات الإعداد' });
   });
 
   test('the team tab configuration page saves the Setups tab when the user presses Save', async () => {

@@ -60,7 +60,7 @@ const runtime = {
 
 function context(): Record<string, unknown> {
   return {
-    locale: 'en-GB',
+    locale: config.locale ?? 'en-GB',
     theme: config.theme,
     entityId: 'setups',
     frameContext: config.frameContext,

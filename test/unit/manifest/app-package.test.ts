@@ -70,9 +70,9 @@ describe('npm run package (build/appPackage.zip)', () => {
     expect(existsSync(result.output)).toBe(false);
   });
 
-  test('the zip holds exactly manifest.json, color.png (192×192) and outline.png (32×32)', async () => {
+  test('the zip holds exactly manifest.json, a file per other language, color.png (192×192) and outline.png (32×32)', async () => {
     const { files } = await packaged();
-    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(Object.keys(files).sort()).toEqual(['ar-sa.json', 'color.png', 'de-de.json', 'es-es.json', 'fr-fr.json', 'it-it.json', 'manifest.json', 'outline.png', 'pl-pl.json', 'pt-br.json']);
     const color = decodePng(files['color.png']);
     const outline = decodePng(files['outline.png']);
     expect([color.width, color.height]).toEqual([192, 192]);
