@@ -111,33 +111,17 @@ const IDENTIFIER = /[-._\d]/;
  * which helper i18n-domain turns into codes (setup/) and words (cards/words/, the replies catalog)
  * in its own branch. Each entry names where its text comes from; nothing of cards/ is here.
  */
-const NOT_YET_CONVERTED_BY_I18N_DOMAIN: readonly { from: string; allows: (seen: SeenText) => boolean }[] = [
+/**
+ * Text the pseudo-locale may leave plain, each with where it comes from. One entry is left: the
+ * Key Vault and SAS URL verification findings (setup/rules/certificates.ts, setup/rules/sas-url.ts)
+ * are still English sentences stored in the registry's verification records, and the
+ * "Electronic invoicing: ✅ OK, can use it" summary beside them is drawn in English on purpose
+ * (cards/service-use-words.ts) so the whole line reads in one language.
+ */
+const NOT_YET_CONVERTED: readonly { from: string; allows: (seen: SeenText) => boolean }[] = [
   {
-    from: "bot/commands/catalog.ts and bot/setup-bot.ts: the help card's heading, the commands' descriptions and buttons (replies catalog)",
-    allows: ({ card, text }) =>
-      card.startsWith('help') &&
-      (["Hi, I'm setupbot", 'Here is what I can do', "I didn't catch that. Here is what I can do"].includes(text) ||
-        COMMANDS.some((command) => command.description === text || command.button?.title === text)),
-  },
-  {
-    from: 'dialogs/: the notices above the setup cards (Some fields need a change…, Changing <environment> (version n…)',
-    allows: ({ where, text }) => where === 'TextBlock' && (/^Some fields need a change/.test(text) || /^Changing \S+ \(version \d+, /.test(text)),
-  },
-  {
-    from: "setup/rules/: a field's validation message, red under its input (FieldError.message)",
-    allows: ({ where, element }) => where === 'TextBlock' && element.color === 'Attention',
-  },
-  {
-    from: 'setup/policy/: a refusal shown on the card to the clicker alone (Refusal.message)',
-    allows: ({ text }) => text === 'This card is out of date — here is the current one.',
-  },
-  {
-    from: "setup/audit/history.ts: the history card's account of each audit entry (describeAuditEntry)",
-    allows: ({ card, where, element }) => card === 'history' && where === 'TextBlock' && element.size === 'Small' && element.isSubtle === undefined && element.weight === undefined,
-  },
-  {
-    from: "setup/execution/: a step's findings, the '- ' lines under its step line (ExecutionStep.messages)",
-    allows: ({ where, element, text }) => where === 'TextBlock' && element.isSubtle === true && text.split('\n').every((line) => line.startsWith('- ')),
+    from: "setup/rules/: a Key Vault item's verification findings, the '- ' lines under its step line (ExecutionStep.messages holding a stored English finding)",
+    allows: ({ where, element, text }) => where === 'TextBlock' && element.isSubtle === true && text.split('\n').every((line) => line.startsWith('- ')) && /(SAS URL|certificate|secret|Key Vault)/.test(text),
   },
 ];
 
@@ -161,7 +145,7 @@ describe('every card the gallery captures, in the pseudo-locale', () => {
     const failures = texts
       .map((seen) => ({ ...seen, words: plainWords(seen.text, dataWords) }))
       .filter((seen) => seen.words.length > 0)
-      .filter((seen) => !NOT_YET_CONVERTED_BY_I18N_DOMAIN.some((allowed) => allowed.allows(seen)));
+      .filter((seen) => !NOT_YET_CONVERTED.some((allowed) => allowed.allows(seen)));
     process.stdout.write(`pseudo-locale: ${texts.length} strings checked on ${cards.length} cards, ${failures.length} not localized\n`);
     expect(cards.length).toBeGreaterThanOrEqual(40);
     // issue 19's cards are in the gallery: the approval policy and a reminder
