@@ -106,6 +106,7 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
     await client.say('policy contoso-prod');
     expect(cardProblems(client.card)).toEqual([]);
     const lines = cardLines(client.card);
+    console.log(`policy contoso-prod, the card's lines as the connector received them:\n${lines.join('\n')}`);
     expect(lines.filter((line) => !line.startsWith('Source: ') && !/\(read \d{4}-/.test(line))).toEqual([
       'Approval policy for contoso-prod',
       'Rule: production (environments *-prod)',
@@ -144,6 +145,7 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
 
     const first = approverClient(rig, ada, id);
     const second = approverClient(rig, bo, id);
+    console.log(`the approval card in Ada's chat, its text as the connector received it:\n${cardText(first.card)}`);
     for (const copy of [first, second]) {
       expect(cardText(copy.card)).toContain('You were asked to approve as member of Finance-Prod-Approvers. Rule production needs 2 approvals; 0 given so far. A rejection needs a comment.');
       expect(cardText(copy.card)).not.toContain('sending the approval card');
@@ -199,6 +201,7 @@ describe('approval policy from a file, groups from Microsoft Graph', () => {
     standIn.directory.groups.set(LEADS_GROUP, { displayName: 'Finance-Platform-Leads', members: [bo.aadObjectId] });
     try {
       await card.click({ verb: 'request.approve' });
+      console.log(`Cy, removed from the group, clicks Approve; the bot answers:\n${card.lastMessage}`);
       expect(card.lastMessage).toBe("You were asked as a member of Finance-Prod-Approvers, but you are no longer in that group, so you can't approve or reject this request (rule production).");
       const request = (await rig.app.requests.get(id))?.value;
       expect(request?.status).toBe('submitted');
