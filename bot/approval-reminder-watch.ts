@@ -7,6 +7,7 @@ import type { PolicyPrincipal } from '../setup/policy/policy-model.js';
 import { pendingRecipients, planFollowUps, timeLeftMs, unsentFollowUps, type FollowUpPlan } from '../setup/policy/reminders.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { RequestCards } from './request-cards.js';
+import { PeriodicPass } from './periodic-pass.js';
 
 export interface ApprovalReminderWatchDeps {
   requests: SetupRequests;
@@ -29,28 +30,22 @@ export interface ApprovalReminderWatchDeps {
  * queueing is finished by the next pass.
  */
 export class ApprovalReminderWatch {
-  private timer?: NodeJS.Timeout;
-  private checking?: Promise<number>;
+  private readonly periodic = new PeriodicPass(() => this.pass());
   private warnedNoDirectory = false;
 
   constructor(private readonly deps: ApprovalReminderWatchDeps) {}
 
   start(intervalMs: number): void {
-    void this.check();
-    this.timer = setInterval(() => void this.check(), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** One pass; resolves with how many reminders and escalations it sent. Overlapping calls share one pass. */
   check(): Promise<number> {
-    this.checking ??= this.pass().finally(() => {
-      this.checking = undefined;
-    });
-    return this.checking;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Logger } from '../setup/ports.js';
 import type { SetupRequests } from '../setup/requests/setup-requests.js';
 import type { RequestCards } from './request-cards.js';
+import { PeriodicPass } from './periodic-pass.js';
 
 /**
  * Expires pending requests past their approval window: at start-up, then on a timer. With
@@ -8,8 +9,7 @@ import type { RequestCards } from './request-cards.js';
  * instance does each pass.
  */
 export class ExpiryWatch {
-  private timer?: NodeJS.Timeout;
-  private checking?: Promise<number>;
+  private readonly periodic = new PeriodicPass(() => this.pass());
 
   constructor(
     private readonly requests: SetupRequests,
@@ -19,21 +19,16 @@ export class ExpiryWatch {
   ) {}
 
   start(intervalMs: number): void {
-    void this.check();
-    this.timer = setInterval(() => void this.check(), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** One pass; resolves with how many requests it expired. Overlapping calls share one pass. */
   check(): Promise<number> {
-    this.checking ??= this.pass().finally(() => {
-      this.checking = undefined;
-    });
-    return this.checking;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<number> {
