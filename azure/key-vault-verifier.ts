@@ -16,6 +16,7 @@ import {
   parseCertificateValue,
 } from '../setup/rules/certificates.js';
 import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model/content.js';
+import { domainMessage, type DomainText } from '../setup/model/messages.js';
 import { systemClock, type Clock } from '../setup/ports.js';
 import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome, type ParsedBlobSas } from '../setup/rules/sas-url.js';
 import { vaultNameOf } from '../setup/rules/validation.js';
@@ -141,7 +142,7 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-type Finding = { outcome: CheckOutcome; message: string };
+type Finding = { outcome: CheckOutcome; message: DomainText };
 
 /** The item's attributes in the vault: enabled, activation date, expiry. */
 function attributeFindings(secret: KeyVaultSecret, now: Date): Finding[] {
@@ -179,7 +180,7 @@ interface SasUse {
 
 function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Partial<ItemVerification>; use?: SasUse } {
   const parsed = parseBlobSasUrl(value);
-  if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: `the value ${parsed.error}` }], extra: {} };
+  if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: domainMessage('keyVault.value', { problem: parsed.error }) }], extra: {} };
   const sas = {
     account: parsed.account,
     container: parsed.container,
@@ -187,7 +188,7 @@ function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Par
     expiresOn: parsed.expiresOn?.toISOString() ?? '',
     ...(parsed.startsOn ? { startsOn: parsed.startsOn.toISOString() } : {}),
   };
-  const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
+  const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: domainMessage('keyVault.sasUrl', { finding: message }) }));
   const usable = parsed.https && parsed.container !== '';
   return { findings, extra: { sas }, ...(usable ? { use: { host: new URL(value).host, parsed } } : {}) };
 }
@@ -205,7 +206,7 @@ function inspectCertificate(
 ): { findings: Finding[]; extra: Partial<ItemVerification>; certificate?: X509Certificate } {
   const parsed = parseCertificateValue(value, contentType);
   if (isCertificateParseError(parsed)) {
-    const message = `the value ${parsed.error}: import the certificate into the vault, or store its base-64 .cer body as the secret`;
+    const message = domainMessage('keyVault.certificateValue', { problem: parsed.error });
     return { findings: [{ outcome: 'failed', message }], extra: {} };
   }
   const check = checkCertificateValidity(parsed.leaf, now);
@@ -322,7 +323,7 @@ function invalidUriRun(planned: PlannedItem[], problem: string): ReadRun {
   return { items: planned.map((plan) => failed(plan, stopped)), vaultMessages: [problem], certificates: new Map(), stopped };
 }
 
-function failed(plan: PlannedItem, message: string): ItemVerification {
+function failed(plan: PlannedItem, message: DomainText): ItemVerification {
   return verification(plan, [{ outcome: 'failed', message }]);
 }
 
@@ -380,7 +381,7 @@ function verifyChain(
   stopped: string | undefined,
 ): ChainVerification {
   if (stopped) return { name: chain.name, outcome: 'failed', messages: [stopped] };
-  const problems: string[] = [];
+  const problems: DomainText[] = [];
   const members: X509Certificate[] = [];
   for (const name of chain.certificates) {
     const item = reference.items.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
