@@ -16,7 +16,7 @@ function day(iso: string): string {
 }
 
 /** What an expiring item is (a code of the freshness check), as the reader says it. */
-const WHAT: Record<ExpiringItem['what'], string> = { 'storage SAS token': 'sas', certificate: 'certificate', secret: 'secret' };
+const WHAT: Record<ExpiringItem['what'], string> = { storageSas: 'sas', certificate: 'certificate', secret: 'secret' };
 
 function expiringLine(item: ExpiringItem, words: Words): string {
   return words.t('cards.freshness.expiringLine', { item: item.item, what: WHAT[item.what], expiresOn: day(item.expiresOn), days: item.daysLeft });
@@ -33,7 +33,7 @@ function failureLines(failure: FailedCheck, words: Words): string[] {
 }
 
 function renewAdvice(items: readonly ExpiringItem[], environment: string, words: Words): string {
-  const sas = items.some((item) => item.what === 'storage SAS token');
+  const sas = items.some((item) => item.what === 'storageSas');
   const certificate = items.some((item) => item.what === 'certificate');
   const parts = [];
   if (sas) parts.push(words.t('cards.freshness.renewSas'));

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 /** An item that expires within a threshold. */
 export interface ExpiringItem {
   item: string;
-  what: 'storage SAS token' | 'certificate' | 'secret';
+  what: 'storageSas' | 'certificate' | 'secret';
   expiresOn: string;
   daysLeft: number;
   threshold: ExpiryThreshold;
@@ -67,7 +67,7 @@ function earliestExpiry(item: ItemVerification): string | undefined {
 }
 
 function whatOf(item: ItemVerification): ExpiringItem['what'] {
-  if (item.isStorageSas) return 'storage SAS token';
+  if (item.isStorageSas) return 'storageSas';
   return item.type === 'Certificate' ? 'certificate' : 'secret';
 }
 
