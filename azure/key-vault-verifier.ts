@@ -148,15 +148,15 @@ type Finding = { outcome: CheckOutcome; message: DomainText };
 function attributeFindings(secret: KeyVaultSecret, now: Date): Finding[] {
   const { enabled, notBefore, expiresOn } = secret.properties;
   const findings: Finding[] = [];
-  if (enabled === false) findings.push({ outcome: 'failed', message: 'is disabled in the vault: enable it' });
+  if (enabled === false) findings.push({ outcome: 'failed', message: domainMessage('keyVault.disabled') });
   if (notBefore && notBefore.getTime() > now.getTime()) {
-    findings.push({ outcome: 'failed', message: `is not active until ${notBefore.toISOString()} (its activation date in the vault)` });
+    findings.push({ outcome: 'failed', message: domainMessage('keyVault.notActive', { start: notBefore.toISOString() }) });
   }
   if (expiresOn && expiresOn.getTime() <= now.getTime()) {
-    findings.push({ outcome: 'failed', message: `expired in the vault on ${day(expiresOn)}: add a new version or a later expiration date` });
+    findings.push({ outcome: 'failed', message: domainMessage('keyVault.expired', { day: day(expiresOn) }) });
   } else if (expiresOn) {
     const days = Math.ceil((expiresOn.getTime() - now.getTime()) / DAY_MS);
-    if (days <= ITEM_EXPIRY_WARNING_DAYS) findings.push({ outcome: 'warning', message: `expires in the vault in ${days} days (${day(expiresOn)})` });
+    if (days <= ITEM_EXPIRY_WARNING_DAYS) findings.push({ outcome: 'warning', message: domainMessage('keyVault.expiresSoon', { days, day: day(expiresOn) }) });
   }
   return findings;
 }
@@ -370,7 +370,7 @@ function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result
     const result = verification(plan, [...attributes, ...cert.findings], { ...base, ...cert.extra });
     return cert.certificate ? { result, certificate: cert.certificate } : { result };
   }
-  const findings = attributes.length > 0 ? attributes : [{ outcome: 'ok' as const, message: 'readable and enabled' }];
+  const findings = attributes.length > 0 ? attributes : [{ outcome: 'ok' as const, message: domainMessage('keyVault.readable') }];
   return { result: verification(plan, findings, base) };
 }
 
@@ -386,8 +386,8 @@ function verifyChain(
   for (const name of chain.certificates) {
     const item = reference.items.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
     const certificate = certificates.get(name.toLowerCase());
-    if (!item || item.type !== 'Certificate') problems.push(`${name} is not a Certificate item of this Key Vault reference`);
-    else if (!certificate) problems.push(`${name} could not be read as a certificate, so the chain was not checked`);
+    if (!item || item.type !== 'Certificate') problems.push(domainMessage('chain.notCertificateItem', { name }));
+    else if (!certificate) problems.push(domainMessage('chain.unreadable', { name }));
     else members.push(certificate);
   }
   if (problems.length > 0) return { name: chain.name, outcome: 'failed', messages: problems };

@@ -241,6 +241,13 @@ export const DOMAIN_CODES = [
   'keyVault.certificateValue',
   'keyVault.joined',
   'keyVault.verificationFailed',
+  'keyVault.disabled',
+  'keyVault.notActive',
+  'keyVault.expired',
+  'keyVault.expiresSoon',
+  'keyVault.readable',
+  'chain.notCertificateItem',
+  'chain.unreadable',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];

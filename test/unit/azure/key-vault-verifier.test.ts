@@ -205,7 +205,8 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const disabled = put('disabled', randomBytes(16).toString('hex'), { enabled: false });
     const result = await verifier().verify(reference(sas, [secret(disabled)]));
     expect(result.outcome).toBe('failed');
-    expect(itemNamed(result, disabled)).toMatchObject({ outcome: 'failed', enabled: false, messages: ['is disabled in the vault: enable it'] });
+    expect(itemNamed(result, disabled)).toMatchObject({ outcome: 'failed', enabled: false });
+    expect(said(itemNamed(result, disabled).messages)).toEqual(['is disabled in the vault: enable it']);
   });
 
   test('secret with notBefore in the future fails', async () => {
@@ -220,8 +221,10 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const soon = put('soon', randomBytes(16).toString('hex'), { expiresOn: days(10) });
     const gone = put('gone', randomBytes(16).toString('hex'), { expiresOn: days(-1) });
     const result = await verifier().verify(reference(sas, [secret(soon), secret(gone)]));
-    expect(itemNamed(result, soon)).toMatchObject({ outcome: 'warning', messages: [expect.stringMatching(/^expires in the vault in 10 days/)] });
-    expect(itemNamed(result, gone)).toMatchObject({ outcome: 'failed', messages: [expect.stringMatching(/^expired in the vault on/)] });
+    expect(itemNamed(result, soon).outcome).toBe('warning');
+    expect(said(itemNamed(result, soon).messages)).toEqual([expect.stringMatching(/^expires in the vault in 10 days/)]);
+    expect(itemNamed(result, gone).outcome).toBe('failed');
+    expect(said(itemNamed(result, gone).messages)).toEqual([expect.stringMatching(/^expired in the vault on/)]);
   });
 
   test('chain in the wrong order (leaf first) fails and says how to fix it', async () => {
@@ -241,7 +244,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
   test('chain naming an item that is not a certificate item fails', async () => {
     const sas = put('storage-sas', goodSas());
     const result = await verifier().verify(reference(sas, [], [{ name: 'c', description: '', certificates: ['missing-ca'] }]));
-    expect(result.chains[0]).toEqual({ name: 'c', outcome: 'failed', messages: ['missing-ca is not a Certificate item of this Key Vault reference'] });
+    expect({ ...result.chains[0], messages: said(result.chains[0].messages) }).toEqual({ name: 'c', outcome: 'failed', messages: ['missing-ca is not a Certificate item of this Key Vault reference'] });
   });
 
   test('access denied (403) in plain words with the fix, not the service text', async () => {
