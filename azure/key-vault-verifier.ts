@@ -16,6 +16,7 @@ import {
   parseCertificateValue,
 } from '../setup/rules/certificates.js';
 import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model/content.js';
+import { domainMessage, type DomainText } from '../setup/model/messages.js';
 import { systemClock, type Clock } from '../setup/ports.js';
 import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome, type ParsedBlobSas } from '../setup/rules/sas-url.js';
 import { vaultNameOf } from '../setup/rules/validation.js';
@@ -141,21 +142,21 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-type Finding = { outcome: CheckOutcome; message: string };
+type Finding = { outcome: CheckOutcome; message: DomainText };
 
 /** The item's attributes in the vault: enabled, activation date, expiry. */
 function attributeFindings(secret: KeyVaultSecret, now: Date): Finding[] {
   const { enabled, notBefore, expiresOn } = secret.properties;
   const findings: Finding[] = [];
-  if (enabled === false) findings.push({ outcome: 'failed', message: 'is disabled in the vault: enable it' });
+  if (enabled === false) findings.push({ outcome: 'failed', message: domainMessage('keyVault.disabled') });
   if (notBefore && notBefore.getTime() > now.getTime()) {
-    findings.push({ outcome: 'failed', message: `is not active until ${notBefore.toISOString()} (its activation date in the vault)` });
+    findings.push({ outcome: 'failed', message: domainMessage('keyVault.notActive', { start: notBefore.toISOString() }) });
   }
   if (expiresOn && expiresOn.getTime() <= now.getTime()) {
-    findings.push({ outcome: 'failed', message: `expired in the vault on ${day(expiresOn)}: add a new version or a later expiration date` });
+    findings.push({ outcome: 'failed', message: domainMessage('keyVault.expired', { day: day(expiresOn) }) });
   } else if (expiresOn) {
     const days = Math.ceil((expiresOn.getTime() - now.getTime()) / DAY_MS);
-    if (days <= ITEM_EXPIRY_WARNING_DAYS) findings.push({ outcome: 'warning', message: `expires in the vault in ${days} days (${day(expiresOn)})` });
+    if (days <= ITEM_EXPIRY_WARNING_DAYS) findings.push({ outcome: 'warning', message: domainMessage('keyVault.expiresSoon', { days, day: day(expiresOn) }) });
   }
   return findings;
 }
@@ -179,7 +180,7 @@ interface SasUse {
 
 function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Partial<ItemVerification>; use?: SasUse } {
   const parsed = parseBlobSasUrl(value);
-  if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: `the value ${parsed.error}` }], extra: {} };
+  if (isSasParseError(parsed)) return { findings: [{ outcome: 'failed', message: domainMessage('keyVault.value', { problem: parsed.error }) }], extra: {} };
   const sas = {
     account: parsed.account,
     container: parsed.container,
@@ -187,7 +188,7 @@ function inspectSas(value: string, now: Date): { findings: Finding[]; extra: Par
     expiresOn: parsed.expiresOn?.toISOString() ?? '',
     ...(parsed.startsOn ? { startsOn: parsed.startsOn.toISOString() } : {}),
   };
-  const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: `the SAS URL ${message}` }));
+  const findings = sasFindings(parsed, now).map(({ outcome, message }) => ({ outcome, message: domainMessage('keyVault.sasUrl', { finding: message }) }));
   const usable = parsed.https && parsed.container !== '';
   return { findings, extra: { sas }, ...(usable ? { use: { host: new URL(value).host, parsed } } : {}) };
 }
@@ -205,7 +206,7 @@ function inspectCertificate(
 ): { findings: Finding[]; extra: Partial<ItemVerification>; certificate?: X509Certificate } {
   const parsed = parseCertificateValue(value, contentType);
   if (isCertificateParseError(parsed)) {
-    const message = `the value ${parsed.error}: import the certificate into the vault, or store its base-64 .cer body as the secret`;
+    const message = domainMessage('keyVault.certificateValue', { problem: parsed.error });
     return { findings: [{ outcome: 'failed', message }], extra: {} };
   }
   const check = checkCertificateValidity(parsed.leaf, now);
@@ -322,7 +323,7 @@ function invalidUriRun(planned: PlannedItem[], problem: string): ReadRun {
   return { items: planned.map((plan) => failed(plan, stopped)), vaultMessages: [problem], certificates: new Map(), stopped };
 }
 
-function failed(plan: PlannedItem, message: string): ItemVerification {
+function failed(plan: PlannedItem, message: DomainText): ItemVerification {
   return verification(plan, [{ outcome: 'failed', message }]);
 }
 
@@ -369,7 +370,7 @@ function inspect(plan: PlannedItem, secret: KeyVaultSecret, now: Date): { result
     const result = verification(plan, [...attributes, ...cert.findings], { ...base, ...cert.extra });
     return cert.certificate ? { result, certificate: cert.certificate } : { result };
   }
-  const findings = attributes.length > 0 ? attributes : [{ outcome: 'ok' as const, message: 'readable and enabled' }];
+  const findings = attributes.length > 0 ? attributes : [{ outcome: 'ok' as const, message: domainMessage('keyVault.readable') }];
   return { result: verification(plan, findings, base) };
 }
 
@@ -380,13 +381,13 @@ function verifyChain(
   stopped: string | undefined,
 ): ChainVerification {
   if (stopped) return { name: chain.name, outcome: 'failed', messages: [stopped] };
-  const problems: string[] = [];
+  const problems: DomainText[] = [];
   const members: X509Certificate[] = [];
   for (const name of chain.certificates) {
     const item = reference.items.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
     const certificate = certificates.get(name.toLowerCase());
-    if (!item || item.type !== 'Certificate') problems.push(`${name} is not a Certificate item of this Key Vault reference`);
-    else if (!certificate) problems.push(`${name} could not be read as a certificate, so the chain was not checked`);
+    if (!item || item.type !== 'Certificate') problems.push(domainMessage('chain.notCertificateItem', { name }));
+    else if (!certificate) problems.push(domainMessage('chain.unreadable', { name }));
     else members.push(certificate);
   }
   if (problems.length > 0) return { name: chain.name, outcome: 'failed', messages: problems };

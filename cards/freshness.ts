@@ -2,6 +2,7 @@ import template from './freshness.json' with { type: 'json' };
 import type { ExpiringItem, FailedCheck, FreshnessReport } from '../setup/registry/freshness.js';
 import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
+import { sayFindings, sayText } from './words/domain-message.js';
 import { cardDateTime } from './form-view.js';
 import { itemTypeWord } from './key-vault-step.js';
 import { serviceFindingText } from './service-findings/index.js';
@@ -15,7 +16,7 @@ function day(iso: string): string {
 }
 
 /** What an expiring item is (a code of the freshness check), as the reader says it. */
-const WHAT: Record<ExpiringItem['what'], string> = { 'storage SAS token': 'sas', certificate: 'certificate', secret: 'secret' };
+const WHAT: Record<ExpiringItem['what'], string> = { storageSas: 'sas', certificate: 'certificate', secret: 'secret' };
 
 function expiringLine(item: ExpiringItem, words: Words): string {
   return words.t('cards.freshness.expiringLine', { item: item.item, what: WHAT[item.what], expiresOn: day(item.expiresOn), days: item.daysLeft });
@@ -28,11 +29,11 @@ function failureLines(failure: FailedCheck, words: Words): string[] {
       : words.t('cards.freshness.failed', { reason: serviceFindingText(failure.finding) });
     return [line, ...(failure.finding.fix ? [fixLine(failure.finding.fix, words)] : [])];
   }
-  return [failure.item ? words.t('cards.freshness.failedItem', { item: failure.item, reason: failure.reason }) : words.t('cards.freshness.failedVault', { reason: failure.reason })];
+  return [failure.item ? words.t('cards.freshness.failedItem', { item: failure.item, reason: sayText(words, failure.reason) }) : words.t('cards.freshness.failedVault', { reason: sayText(words, failure.reason) })];
 }
 
 function renewAdvice(items: readonly ExpiringItem[], environment: string, words: Words): string {
-  const sas = items.some((item) => item.what === 'storage SAS token');
+  const sas = items.some((item) => item.what === 'storageSas');
   const certificate = items.some((item) => item.what === 'certificate');
   const parts = [];
   if (sas) parts.push(words.t('cards.freshness.renewSas'));
@@ -104,13 +105,13 @@ export function renderVerificationResult(report: FreshnessReport, options: Fresh
   const failed = verification.outcome === 'failed';
   const expiringByItem = new Map(report.expiring.map((item) => [item.item, item]));
   const lines = [
-    ...verification.messages.map((message) => words.t('cards.freshness.failedVault', { reason: message })),
+    ...verification.messages.map((message) => words.t('cards.freshness.failedVault', { reason: sayText(words, message) })),
     ...verificationServiceLines(verification, words),
     ...verification.items.map((item) => {
       const expiring = expiringByItem.get(item.name);
       const status = words.t(STATUS[item.outcome === 'failed' ? 'failed' : expiring ? 'expiring' : item.outcome === 'warning' ? 'warning' : 'ok']);
       const kind = item.isStorageSas ? words.t('cards.freshness.sasKind') : itemTypeWord(item.type, words);
-      const detail = item.messages.length > 0 ? item.messages.join('; ') : words.t('cards.freshness.verified');
+      const detail = sayFindings(words, item.messages) ?? words.t('cards.freshness.verified');
       const use = itemUseSummary(item.serviceUse, words);
       return use
         ? words.t('cards.freshness.itemLineWithUse', { status, name: item.name, kind, detail, use })
@@ -120,7 +121,7 @@ export function renderVerificationResult(report: FreshnessReport, options: Fresh
       words.t('cards.freshness.chainLine', {
         status: words.t(STATUS[chain.outcome === 'failed' ? 'failed' : chain.outcome === 'warning' ? 'warning' : 'ok']),
         name: chain.name,
-        detail: chain.messages.join('; ') || words.t('cards.freshness.chainInOrder'),
+        detail: sayFindings(words, chain.messages) ?? words.t('cards.freshness.chainInOrder'),
       }),
     ),
   ];

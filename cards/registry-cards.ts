@@ -3,6 +3,7 @@ import detailTemplate from './environment-detail.json' with { type: 'json' };
 import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
 import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
+import { sayFindings } from './words/domain-message.js';
 import { cardDateTime, listOrNone, noneWord } from './form-view.js';
 import { itemTypeWord } from './key-vault-step.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
@@ -97,7 +98,7 @@ export function renderEnvironmentDetail(
               name: item.name,
               kind: item.isStorageSas ? words.t('cards.environmentDetail.storageSasKind') : itemTypeWord(item.type, words),
               hasMessages: item.messages.length > 0 ? 'yes' : 'no',
-              messages: item.messages.join('; '),
+              messages: sayFindings(words, item.messages) ?? '',
               hasUse: use ? 'yes' : 'no',
               use,
             }),

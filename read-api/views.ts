@@ -164,13 +164,13 @@ function verificationView(verification: KeyVaultVerification): KeyVaultVerificat
   return {
     outcome: verification.outcome,
     checkedAt: verification.checkedAt,
-    messages: [...verification.messages],
+    messages: sayAll(ENGLISH, verification.messages),
     items: verification.items.map((item) => ({
       name: item.name,
       type: item.type,
       isStorageSas: item.isStorageSas,
       outcome: item.outcome,
-      messages: [...item.messages],
+      messages: sayAll(ENGLISH, item.messages),
       enabled: item.enabled ?? null,
       expiresOn: item.expiresOn ?? null,
       certificate: item.certificate
@@ -179,7 +179,7 @@ function verificationView(verification: KeyVaultVerification): KeyVaultVerificat
       sas: item.sas ? { account: item.sas.account, container: item.sas.container, permissions: item.sas.permissions, expiresOn: item.sas.expiresOn } : null,
       serviceUse: serviceUseView(item.serviceUse),
     })),
-    chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: [...chain.messages] })),
+    chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: sayAll(ENGLISH, chain.messages) })),
     serviceUse: serviceUseView(verification.serviceUse),
   };
 }

@@ -3,7 +3,7 @@
  * sentence in the reader's language, from the `domain` catalog (`domain.<code>`). Messages given as
  * parameters are said first; a list of them is joined the reader's way ("a, b and c").
  */
-import { DOMAIN_CODES, isDomainMessage, type DomainCode, type DomainMessage, type DomainParam, type DomainText } from '../../setup/model/messages.js';
+import { DOMAIN_CODES, isDomainMessage, joinFindings, type DomainCode, type DomainMessage, type DomainParam, type DomainText } from '../../setup/model/messages.js';
 import type { MessageKey } from '../../i18n/message-keys.js';
 import type { Words } from '../../i18n/translations.js';
 import { COMMAND_KEYWORDS } from './commands.js';
@@ -51,4 +51,10 @@ export function sayAll(words: Words, texts: readonly DomainText[]): string[] {
 /** A step's name for a reader: its label said, or (a record written before labels) its title as it is. */
 export function stepTitle(words: Words, step: { title: string; label?: DomainMessage }): string {
   return step.label ? say(words, step.label) : step.title;
+}
+
+/** Several stored findings said as one line, "a; b" (undefined when there are none). */
+export function sayFindings(words: Words, texts: readonly DomainText[]): string | undefined {
+  const joined = joinFindings(texts);
+  return joined === undefined ? undefined : sayText(words, joined);
 }

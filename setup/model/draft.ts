@@ -4,13 +4,6 @@ import type { SetupContent } from './content.js';
 export type SetupStep = 'environment' | 'keyVault' | 'connectedApps' | 'review';
 export const SETUP_STEPS: readonly SetupStep[] = ['environment', 'keyVault', 'connectedApps', 'review'];
 
-export const STEP_TITLES: Record<SetupStep, string> = {
-  environment: 'Service environment',
-  keyVault: 'Key Vault',
-  connectedApps: 'Connected applications (optional)',
-  review: 'Review',
-};
-
 export function stepNumber(step: SetupStep): number {
   return SETUP_STEPS.indexOf(step) + 1;
 }

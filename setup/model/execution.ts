@@ -68,19 +68,6 @@ export function isDone(status: StepStatus): boolean {
   return status === 'ok' || status === 'warning';
 }
 
-/**
- * The word each step line carries, so its state never depends on the emoji alone (some clients
- * draw emoji as empty boxes; screen readers name them oddly).
- */
-export const STEP_WORD: Record<StepStatus, string> = {
-  pending: 'Not run',
-  running: 'Running',
-  ok: 'Done',
-  warning: 'Done, with warnings',
-  failed: 'Failed',
-  skipped: 'Skipped',
-};
-
 export const STEP_ICON: Record<StepStatus, string> = {
   pending: '⏳',
   running: '⏳',

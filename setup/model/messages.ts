@@ -206,6 +206,48 @@ export const DOMAIN_CODES = [
   'diff.skip.added',
   'diff.skip.changed',
   'diff.skip.removed',
+  // Key Vault verification findings, stored in the registry's verification records (setup/rules, azure/)
+  'sas.parse.notUrl',
+  'sas.parse.notBlob',
+  'sas.parse.noSignature',
+  'sas.parse.expiryNotDate',
+  'sas.parse.startNotDate',
+  'sas.http',
+  'sas.protocols',
+  'sas.accountRoot',
+  'sas.singleBlob',
+  'sas.storedPolicyPermissions',
+  'sas.permissionsOk',
+  'sas.permissionsMissing',
+  'sas.storedPolicyExpiry',
+  'sas.noExpiry',
+  'sas.expired',
+  'sas.expiresSoon',
+  'sas.expiresOn',
+  'sas.notYetValid',
+  'certificate.notCertificate',
+  'certificate.expired',
+  'certificate.notYetValid',
+  'certificate.expiresSoon',
+  'certificate.valid',
+  'chain.notIssuedBy',
+  'chain.signature',
+  'chain.notCa',
+  'chain.empty',
+  'chain.notRoot',
+  'chain.inOrder',
+  'keyVault.sasUrl',
+  'keyVault.value',
+  'keyVault.certificateValue',
+  'keyVault.joined',
+  'keyVault.verificationFailed',
+  'keyVault.disabled',
+  'keyVault.notActive',
+  'keyVault.expired',
+  'keyVault.expiresSoon',
+  'keyVault.readable',
+  'chain.notCertificateItem',
+  'chain.unreadable',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];
@@ -231,4 +273,11 @@ export type DomainText = DomainMessage | string;
 
 export function isDomainMessage(value: unknown): value is DomainMessage {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string';
+}
+
+/** Several findings as one: "a; b; c" (a record's English sentences stay as they are). */
+export function joinFindings(texts: readonly DomainText[]): DomainText | undefined {
+  if (texts.length === 0) return undefined;
+  if (texts.every((text) => typeof text === 'string')) return texts.join('; ');
+  return texts.slice(1).reduce<DomainText>((first, rest) => domainMessage('keyVault.joined', { first, rest }), texts[0]);
 }

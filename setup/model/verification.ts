@@ -4,6 +4,7 @@
  * value.
  */
 import type { ItemType, KeyVaultReference } from './content.js';
+import type { DomainText } from './messages.js';
 
 /** ✅ ok · ⚠️ warning (done, but look) · ❌ failed */
 export type CheckOutcome = 'ok' | 'warning' | 'failed';
@@ -39,8 +40,8 @@ export interface ItemVerification {
   /** True for the storage SAS token secret. */
   isStorageSas: boolean;
   outcome: CheckOutcome;
-  /** Plain-word findings, e.g. "expires in 12 days (2026-12-07)". */
-  messages: string[];
+  /** Findings as messages (records written before codes hold English sentences), e.g. sas.expiresSoon. */
+  messages: DomainText[];
   /** For certificates: subject and validity, when it parsed. */
   certificate?: { subject: string; issuer: string; notBefore: string; notAfter: string };
   /** For the SAS secret: the storage account and container it grants, and its expiry. */
@@ -55,14 +56,14 @@ export interface ItemVerification {
 export interface ChainVerification {
   name: string;
   outcome: CheckOutcome;
-  messages: string[];
+  messages: DomainText[];
 }
 
 export interface KeyVaultVerification {
   vaultUri: string;
   outcome: CheckOutcome;
-  /** Vault-level problems (access denied, vault not found, timeout) in plain words with the fix. */
-  messages: string[];
+  /** Vault-level problems (access denied, vault not found, timeout) with the fix. */
+  messages: DomainText[];
   items: ItemVerification[];
   chains: ChainVerification[];
   checkedAt: string;

@@ -8,6 +8,7 @@
 import type { Clock, CollectionSpec, Repository } from '../ports.js';
 import type { Registry, RecordedEnvironment } from './registry.js';
 import type { ItemVerification, KeyVaultVerification, KeyVaultVerifier, ServiceFinding, ServiceUse } from '../model/verification.js';
+import { domainMessage, joinFindings, type DomainText } from '../model/messages.js';
 
 export const EXPIRY_THRESHOLDS_DAYS = [30, 14, 7] as const;
 export type ExpiryThreshold = (typeof EXPIRY_THRESHOLDS_DAYS)[number];
@@ -17,7 +18,7 @@ const DAY_MS = 86_400_000;
 /** An item that expires within a threshold. */
 export interface ExpiringItem {
   item: string;
-  what: 'storage SAS token' | 'certificate' | 'secret';
+  what: 'storageSas' | 'certificate' | 'secret';
   expiresOn: string;
   daysLeft: number;
   threshold: ExpiryThreshold;
@@ -27,7 +28,8 @@ export interface ExpiringItem {
 export interface FailedCheck {
   /** Undefined when the vault itself failed (access denied, not found). */
   item?: string;
-  reason: string;
+  /** The finding (an old record's English sentence as it is). */
+  reason: DomainText;
   /** Set when Electronic invoicing can't use it (access removed, vault switched to RBAC, SAS refused): worded at the edge. */
   finding?: ServiceFinding;
 }
@@ -65,7 +67,7 @@ function earliestExpiry(item: ItemVerification): string | undefined {
 }
 
 function whatOf(item: ItemVerification): ExpiringItem['what'] {
-  if (item.isStorageSas) return 'storage SAS token';
+  if (item.isStorageSas) return 'storageSas';
   return item.type === 'Certificate' ? 'certificate' : 'secret';
 }
 
@@ -81,14 +83,19 @@ function serviceFailures(use: ServiceUse | undefined, item: string | undefined):
     .map((finding) => ({ ...(item === undefined ? {} : { item }), reason: finding.code, finding }));
 }
 
+/** The vault's problems as one reason: an old record's sentences joined as they were. */
+function vaultReason(messages: readonly DomainText[]): DomainText {
+  return messages.every((message) => typeof message === 'string') ? messages.join(' ') : (joinFindings(messages) as DomainText);
+}
+
 export function assess(verification: KeyVaultVerification, now: Date): { expiring: ExpiringItem[]; failures: FailedCheck[] } {
-  const failures: FailedCheck[] = verification.messages.length > 0 && verification.outcome === 'failed' ? [{ reason: verification.messages.join(' ') }] : [];
+  const failures: FailedCheck[] = verification.messages.length > 0 && verification.outcome === 'failed' ? [{ reason: vaultReason(verification.messages) }] : [];
   failures.push(...serviceFailures(verification.serviceUse, undefined));
   for (const item of verification.items) failures.push(...serviceFailures(item.serviceUse, item.name));
   const expiring: ExpiringItem[] = [];
   for (const item of verification.items) {
     if (item.outcome === 'failed') {
-      failures.push({ item: item.name, reason: item.messages.join('; ') || 'the verification failed' });
+      failures.push({ item: item.name, reason: joinFindings(item.messages) ?? domainMessage('keyVault.verificationFailed') });
       continue;
     }
     const expiresOn = earliestExpiry(item);

@@ -7,8 +7,9 @@
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import type { CheckOutcome } from '../model/verification.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
-export const NOT_A_CERTIFICATE = 'is not a certificate (PEM, DER or PKCS#12)';
+export const NOT_A_CERTIFICATE: DomainMessage = domainMessage('certificate.notCertificate');
 export const CERTIFICATE_EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,7 +24,7 @@ export interface ParsedCertificates {
   all: X509Certificate[];
 }
 
-export type CertificateParse = ParsedCertificates | { error: string };
+export type CertificateParse = ParsedCertificates | { error: DomainMessage };
 
 export interface CertificateSummary {
   subject: string;
@@ -34,7 +35,7 @@ export interface CertificateSummary {
 
 export interface CertificateCheck {
   outcome: CheckOutcome;
-  messages: string[];
+  messages: DomainMessage[];
 }
 
 type Format = 'pem' | 'der' | 'pkcs12';
@@ -110,7 +111,7 @@ export function parseCertificateValue(value: string, contentType?: string): Cert
   return { error: NOT_A_CERTIFICATE };
 }
 
-export function isCertificateParseError(parsed: CertificateParse): parsed is { error: string } {
+export function isCertificateParseError(parsed: CertificateParse): parsed is { error: DomainMessage } {
   return 'error' in parsed;
 }
 
@@ -152,19 +153,17 @@ export function checkCertificateValidity(certificate: X509Certificate, now: Date
   const { notBefore, notAfter } = validityOf(certificate);
   const subject = commonNameOf(certificate);
   if (notAfter.getTime() <= now.getTime()) {
-    return { outcome: 'failed', messages: [`the certificate ${subject} expired on ${day(notAfter)}: renew it in the vault`] };
+    return { outcome: 'failed', messages: [domainMessage('certificate.expired', { subject, day: day(notAfter) })] };
   }
   if (notBefore.getTime() > now.getTime()) {
-    return { outcome: 'failed', messages: [`the certificate ${subject} is not valid until ${notBefore.toISOString()}`] };
+    return { outcome: 'failed', messages: [domainMessage('certificate.notYetValid', { subject, start: notBefore.toISOString() })] };
   }
   const days = Math.ceil((notAfter.getTime() - now.getTime()) / DAY_MS);
   if (days <= CERTIFICATE_EXPIRY_WARNING_DAYS) {
-    return { outcome: 'warning', messages: [`the certificate ${subject} expires in ${days} days (${day(notAfter)}): renew it soon`] };
+    return { outcome: 'warning', messages: [domainMessage('certificate.expiresSoon', { subject, days, day: day(notAfter) })] };
   }
-  return { outcome: 'ok', messages: [`the certificate ${subject} is valid until ${day(notAfter)}`] };
+  return { outcome: 'ok', messages: [domainMessage('certificate.valid', { subject, day: day(notAfter) })] };
 }
-
-const ORDER_HINT = 'list the chain root first, end-user certificate last';
 
 function signedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
   try {
@@ -174,10 +173,10 @@ function signedBy(certificate: X509Certificate, issuer: X509Certificate): boolea
   }
 }
 
-function linkProblem(child: X509Certificate, parent: X509Certificate, childName: string, parentName: string): string | undefined {
-  if (!child.checkIssued(parent)) return `${childName} is not issued by ${parentName} — ${ORDER_HINT}`;
-  if (!signedBy(child, parent)) return `${childName}'s signature does not verify with ${parentName}'s key: it was not signed by that certificate`;
-  if (!parent.ca) return `${parentName} is not a CA certificate, so it cannot issue ${childName}`;
+function linkProblem(child: X509Certificate, parent: X509Certificate, childName: string, parentName: string): DomainMessage | undefined {
+  if (!child.checkIssued(parent)) return domainMessage('chain.notIssuedBy', { child: childName, parent: parentName });
+  if (!signedBy(child, parent)) return domainMessage('chain.signature', { child: childName, parent: parentName });
+  if (!parent.ca) return domainMessage('chain.notCa', { child: childName, parent: parentName });
   return undefined;
 }
 
@@ -187,16 +186,16 @@ function linkProblem(child: X509Certificate, parent: X509Certificate, childName:
  * messages (the Key Vault item names); their common names by default.
  */
 export function checkChain(certificates: readonly X509Certificate[], names: readonly string[] = certificates.map(commonNameOf)): CertificateCheck {
-  if (certificates.length === 0) return { outcome: 'failed', messages: ['the chain has no certificates'] };
-  const messages: string[] = [];
+  if (certificates.length === 0) return { outcome: 'failed', messages: [domainMessage('chain.empty')] };
+  const messages: DomainMessage[] = [];
   const [root] = certificates;
   if (!isSelfIssued(root) || !signedBy(root, root)) {
-    messages.push(`${names[0]} is not a self-signed root CA — ${ORDER_HINT}`);
+    messages.push(domainMessage('chain.notRoot', { name: names[0] }));
   }
   for (let index = 1; index < certificates.length; index++) {
     const problem = linkProblem(certificates[index], certificates[index - 1], names[index], names[index - 1]);
     if (problem) messages.push(problem);
   }
   if (messages.length > 0) return { outcome: 'failed', messages };
-  return { outcome: 'ok', messages: [`${names.join(' → ')}: each certificate is issued by the one before it`] };
+  return { outcome: 'ok', messages: [domainMessage('chain.inOrder', { names: names.join(' → ') })] };
 }

@@ -6,6 +6,7 @@
  * account, the container, the permissions and the dates.
  */
 import type { CheckOutcome } from '../model/verification.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 
 /** Blob endpoints of the public cloud and the sovereign clouds. */
 export const BLOB_HOST_SUFFIXES: readonly string[] = [
@@ -49,14 +50,14 @@ export interface ParsedBlobSas {
   storedPolicy: boolean;
 }
 
-export type BlobSasParse = ParsedBlobSas | { error: string };
+export type BlobSasParse = ParsedBlobSas | { error: DomainMessage };
 
 export interface SasCheck {
   outcome: CheckOutcome;
-  messages: string[];
+  messages: DomainMessage[];
 }
 
-export function isSasParseError(parsed: BlobSasParse): parsed is { error: string } {
+export function isSasParseError(parsed: BlobSasParse): parsed is { error: DomainMessage } {
   return 'error' in parsed;
 }
 
@@ -86,16 +87,16 @@ function sasDate(raw: string | null): Date | undefined | 'invalid' {
 export function parseBlobSasUrl(value: string): BlobSasParse {
   const url = parseUrl(value.trim());
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    return { error: `is not a URL. It must be a Blob SAS URL like ${EXAMPLE}` };
+    return { error: domainMessage('sas.parse.notUrl', { example: EXAMPLE }) };
   }
   const account = accountOf(url.hostname);
-  if (!account) return { error: `is not a Blob storage URL. It must look like ${EXAMPLE}` };
+  if (!account) return { error: domainMessage('sas.parse.notBlob', { example: EXAMPLE }) };
   const query = url.searchParams;
-  if (!query.get('sig')) return { error: `has no SAS token (no signature). Generate a SAS URL for the container: ${EXAMPLE}` };
+  if (!query.get('sig')) return { error: domainMessage('sas.parse.noSignature', { example: EXAMPLE }) };
   const expiresOn = sasDate(query.get('se'));
   const startsOn = sasDate(query.get('st'));
-  if (expiresOn === 'invalid') return { error: 'has an expiry (se) that is not a date' };
-  if (startsOn === 'invalid') return { error: 'has a start time (st) that is not a date' };
+  if (expiresOn === 'invalid') return { error: domainMessage('sas.parse.expiryNotDate') };
+  if (startsOn === 'invalid') return { error: domainMessage('sas.parse.startNotDate') };
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
   const parsed: ParsedBlobSas = {
     account,
@@ -132,24 +133,23 @@ export function missingSasPermissions(permissions: string): string[] {
 /** One finding and how bad it is. */
 export interface SasFinding {
   outcome: CheckOutcome;
-  message: string;
+  message: DomainMessage;
 }
 
 type Finding = SasFinding;
 
 function targetFindings(parsed: ParsedBlobSas): Finding[] {
-  const where = `account ${parsed.account}`;
   const findings: Finding[] = [];
-  if (!parsed.https) findings.push({ outcome: 'failed', message: 'uses http: the SAS URL must start with https://' });
+  if (!parsed.https) findings.push({ outcome: 'failed', message: domainMessage('sas.http') });
   if (parsed.allowedProtocols !== undefined && !parsed.allowedProtocols.split(',').includes('https')) {
-    findings.push({ outcome: 'failed', message: `allows only ${parsed.allowedProtocols} (spr): generate it for HTTPS` });
+    findings.push({ outcome: 'failed', message: domainMessage('sas.protocols', { protocols: parsed.allowedProtocols }) });
   }
   if (parsed.container === '') {
-    findings.push({ outcome: 'failed', message: `points at the root of ${where}, not a container: add the container to the URL (${EXAMPLE})` });
+    findings.push({ outcome: 'failed', message: domainMessage('sas.accountRoot', { account: parsed.account, example: EXAMPLE }) });
   } else if (parsed.pointsAtBlob || (parsed.signedResource !== undefined && parsed.signedResource !== 'c')) {
     findings.push({
       outcome: 'failed',
-      message: `grants a single blob in container ${parsed.container} of ${where}: generate the SAS on the container itself`,
+      message: domainMessage('sas.singleBlob', { container: parsed.container, account: parsed.account }),
     });
   }
   return findings;
@@ -157,14 +157,14 @@ function targetFindings(parsed: ParsedBlobSas): Finding[] {
 
 function permissionFindings(parsed: ParsedBlobSas): Finding[] {
   if (parsed.permissions === '' && parsed.storedPolicy) {
-    return [{ outcome: 'warning', message: 'takes its permissions from a stored access policy: make sure it grants racwdl' }];
+    return [{ outcome: 'warning', message: domainMessage('sas.storedPolicyPermissions') }];
   }
   const missing = missingSasPermissions(parsed.permissions);
-  if (missing.length === 0) return [{ outcome: 'ok', message: `grants ${parsed.permissions}, which covers racwdl` }];
+  if (missing.length === 0) return [{ outcome: 'ok', message: domainMessage('sas.permissionsOk', { permissions: parsed.permissions }) }];
   return [
     {
       outcome: 'failed',
-      message: `grants ${parsed.permissions || 'nothing'}: missing ${missing.join(', ')}. Generate it with Read, Add, Create, Write, Delete and List (racwdl)`,
+      message: domainMessage('sas.permissionsMissing', { granted: parsed.permissions === '' ? 'none' : 'some', permissions: parsed.permissions, missing: missing.join(', ') }),
     },
   ];
 }
@@ -175,21 +175,21 @@ function dateFindings(parsed: ParsedBlobSas, now: Date): Finding[] {
   if (!expiresOn) {
     findings.push(
       parsed.storedPolicy
-        ? { outcome: 'warning', message: 'takes its expiry from a stored access policy: make sure it is in the future' }
-        : { outcome: 'failed', message: 'has no expiry (se)' },
+        ? { outcome: 'warning', message: domainMessage('sas.storedPolicyExpiry') }
+        : { outcome: 'failed', message: domainMessage('sas.noExpiry') },
     );
   } else if (expiresOn.getTime() <= now.getTime()) {
-    findings.push({ outcome: 'failed', message: `expired on ${day(expiresOn)}: generate a new SAS URL and update the secret` });
+    findings.push({ outcome: 'failed', message: domainMessage('sas.expired', { day: day(expiresOn) }) });
   } else {
     const days = daysBetween(now, expiresOn);
     findings.push(
       days <= SAS_EXPIRY_WARNING_DAYS
-        ? { outcome: 'warning', message: `expires in ${days} days (${day(expiresOn)}): renew it soon` }
-        : { outcome: 'ok', message: `expires on ${day(expiresOn)}` },
+        ? { outcome: 'warning', message: domainMessage('sas.expiresSoon', { days, day: day(expiresOn) }) }
+        : { outcome: 'ok', message: domainMessage('sas.expiresOn', { day: day(expiresOn) }) },
     );
   }
   if (startsOn && startsOn.getTime() > now.getTime()) {
-    findings.push({ outcome: 'warning', message: `is valid only from ${startsOn.toISOString()}: the service can't use it before then` });
+    findings.push({ outcome: 'warning', message: domainMessage('sas.notYetValid', { start: startsOn.toISOString() }) });
   }
   return findings;
 }

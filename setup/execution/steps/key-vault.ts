@@ -4,7 +4,7 @@
  * only what it adds or changes, and its change step records it.
  */
 import type { KeyVaultVerification } from '../../model/verification.js';
-import { domainMessage, type DomainText } from '../../model/messages.js';
+import { domainMessage, joinFindings, type DomainText } from '../../model/messages.js';
 import { keyVaultScope } from '../../model/setup-diff.js';
 import type { ServiceUseWords } from '../../service-access/index.js';
 import { overallOutcome } from '../../service-access/service-use-verifier.js';
@@ -17,13 +17,13 @@ import type { StepBody } from './step.js';
 function verificationLines(verification: KeyVaultVerification, words: ServiceUseWords | undefined): DomainText[] {
   const lines: DomainText[] = [...verification.messages, ...(words ? words.lines(verification) : [])];
   for (const item of verification.items) {
-    const detail = item.messages.length > 0 ? item.messages.join('; ') : domainMessage('step.keyVault.verified');
+    const detail = joinFindings(item.messages) ?? domainMessage('step.keyVault.verified');
     const use = words?.item(item.serviceUse);
     const params = { outcome: item.outcome, name: item.name, kind: item.isStorageSas ? 'storageSas' : item.type, detail };
     lines.push(use ? domainMessage('step.keyVault.itemWithUse', { ...params, use }) : domainMessage('step.keyVault.item', params));
   }
   for (const chain of verification.chains) {
-    const detail = chain.messages.join('; ') || domainMessage('step.keyVault.chainInOrder');
+    const detail = joinFindings(chain.messages) ?? domainMessage('step.keyVault.chainInOrder');
     lines.push(domainMessage('step.keyVault.chain', { outcome: chain.outcome, name: chain.name, detail }));
   }
   return lines;

@@ -14,6 +14,12 @@ import { KeyVaultStandIn, RAW_SERVICE_MESSAGE } from '../../harness/key-vault-st
 import { SasStorageWorld, STORAGE_ACCOUNT, STORAGE_HOST, newAccountKey } from '../../harness/sas-storage-world.js';
 import { BlobSasProbe } from '../../../azure/sas-probe.js';
 import type { ServiceUse } from '../../../setup/model/verification.js';
+import { sayAll } from '../../../cards/words/domain-message.js';
+import { ENGLISH } from '../../../i18n/translations.js';
+import type { DomainText } from '../../../setup/model/messages.js';
+
+/** Findings said in English, as a reader of the English catalog sees them. */
+const said = (texts: readonly DomainText[]): string[] => sayAll(ENGLISH, texts);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const now = new Date();
@@ -107,7 +113,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
 
     const result = await verifier().verify(ref);
 
-    expect(result.messages).toEqual([]);
+    expect(said(result.messages)).toEqual([]);
     expect(result.items.map((item) => [item.name, item.outcome])).toEqual([
       [sas, 'ok'],
       [pem, 'ok'],
@@ -117,7 +123,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
       [password, 'ok'],
     ]);
     expect(result.outcome).toBe('ok');
-    expect(result.chains).toEqual([{ name: 'signing-chain', outcome: 'ok', messages: [expect.stringContaining('issued by the one before it')] }]);
+    expect(result.chains.map((chain) => ({ ...chain, messages: said(chain.messages) }))).toEqual([{ name: 'signing-chain', outcome: 'ok', messages: [expect.stringContaining('issued by the one before it')] }]);
     expect(itemNamed(result, sas)).toMatchObject({
       isStorageSas: true,
       type: 'Secret',
@@ -144,21 +150,21 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const result = await verifier().verify(reference(sas));
     expect(result.outcome).toBe('failed');
     expect(result.items[0].outcome).toBe('failed');
-    expect(result.items[0].messages.join(' ')).toMatch(/the SAS URL expired on \d{4}-\d{2}-\d{2}/);
+    expect(said(result.items[0].messages).join(' ')).toMatch(/the SAS URL expired on \d{4}-\d{2}-\d{2}/);
   });
 
   test('SAS expiring in 10 days is a warning', async () => {
     const sas = put('storage-sas', goodSas({ se: days(10) }));
     const result = await verifier().verify(reference(sas));
     expect(result.outcome).toBe('warning');
-    expect(result.items[0].messages.join(' ')).toMatch(/the SAS URL expires in 10 days/);
+    expect(said(result.items[0].messages).join(' ')).toMatch(/the SAS URL expires in 10 days/);
   });
 
   test('SAS missing d fails and names the missing permission', async () => {
     const sas = put('storage-sas', goodSas({ sp: 'racwl' }));
     const result = await verifier().verify(reference(sas));
     expect(result.outcome).toBe('failed');
-    expect(result.items[0].messages.join(' ')).toContain('missing Delete (d)');
+    expect(said(result.items[0].messages).join(' ')).toContain('missing Delete (d)');
     expect(result.items[0].sas?.permissions).toBe('racwl');
   });
 
@@ -166,7 +172,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const sas = put('storage-sas', `https://contosoinvoicing.queue.core.windows.net/q?sp=racwdl&sig=${randomBytes(8).toString('hex')}`);
     const result = await verifier().verify(reference(sas));
     expect(result.outcome).toBe('failed');
-    expect(result.items[0].messages[0]).toMatch(/^the value is not a Blob storage URL/);
+    expect(said(result.items[0].messages)[0]).toMatch(/^the value is not a Blob storage URL/);
     expect(result.items[0].sas).toBeUndefined();
   });
 
@@ -175,7 +181,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const notCert = put('signing', randomBytes(24).toString('base64'));
     const result = await verifier().verify(reference(sas, [cert(notCert)]));
     expect(result.outcome).toBe('failed');
-    expect(itemNamed(result, notCert).messages[0]).toMatch(/^the value is not a certificate \(PEM, DER or PKCS#12\)/);
+    expect(said(itemNamed(result, notCert).messages)[0]).toMatch(/^the value is not a certificate \(PEM, DER or PKCS#12\)/);
   });
 
   test('certificate expiring in 10 days is a warning', async () => {
@@ -183,7 +189,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const soon = put('soon', toPkcs12Base64(makeLeaf('soon-cert', root, { notAfter: days(10) })), { contentType: 'application/x-pkcs12', expiresOn: days(10) });
     const result = await verifier().verify(reference(sas, [cert(soon)]));
     expect(result.outcome).toBe('warning');
-    expect(itemNamed(result, soon).messages.join(' ')).toMatch(/soon-cert expires in 10 days/);
+    expect(said(itemNamed(result, soon).messages).join(' ')).toMatch(/soon-cert expires in 10 days/);
   });
 
   test('expired certificate fails', async () => {
@@ -191,7 +197,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const old = put('old', toPem(makeLeaf('old-cert', root, { notBefore: days(-400), notAfter: days(-1) })));
     const result = await verifier().verify(reference(sas, [cert(old)]));
     expect(result.outcome).toBe('failed');
-    expect(itemNamed(result, old).messages.join(' ')).toMatch(/old-cert expired on/);
+    expect(said(itemNamed(result, old).messages).join(' ')).toMatch(/old-cert expired on/);
   });
 
   test('disabled secret fails', async () => {
@@ -199,14 +205,15 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const disabled = put('disabled', randomBytes(16).toString('hex'), { enabled: false });
     const result = await verifier().verify(reference(sas, [secret(disabled)]));
     expect(result.outcome).toBe('failed');
-    expect(itemNamed(result, disabled)).toMatchObject({ outcome: 'failed', enabled: false, messages: ['is disabled in the vault: enable it'] });
+    expect(itemNamed(result, disabled)).toMatchObject({ outcome: 'failed', enabled: false });
+    expect(said(itemNamed(result, disabled).messages)).toEqual(['is disabled in the vault: enable it']);
   });
 
   test('secret with notBefore in the future fails', async () => {
     const sas = put('storage-sas', goodSas(), { notBefore: days(2) });
     const result = await verifier().verify(reference(sas));
     expect(result.outcome).toBe('failed');
-    expect(result.items[0].messages[0]).toMatch(/^is not active until /);
+    expect(said(result.items[0].messages)[0]).toMatch(/^is not active until /);
   });
 
   test('secret expiring in the vault in 10 days is a warning; already expired fails', async () => {
@@ -214,8 +221,10 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const soon = put('soon', randomBytes(16).toString('hex'), { expiresOn: days(10) });
     const gone = put('gone', randomBytes(16).toString('hex'), { expiresOn: days(-1) });
     const result = await verifier().verify(reference(sas, [secret(soon), secret(gone)]));
-    expect(itemNamed(result, soon)).toMatchObject({ outcome: 'warning', messages: [expect.stringMatching(/^expires in the vault in 10 days/)] });
-    expect(itemNamed(result, gone)).toMatchObject({ outcome: 'failed', messages: [expect.stringMatching(/^expired in the vault on/)] });
+    expect(itemNamed(result, soon).outcome).toBe('warning');
+    expect(said(itemNamed(result, soon).messages)).toEqual([expect.stringMatching(/^expires in the vault in 10 days/)]);
+    expect(itemNamed(result, gone).outcome).toBe('failed');
+    expect(said(itemNamed(result, gone).messages)).toEqual([expect.stringMatching(/^expired in the vault on/)]);
   });
 
   test('chain in the wrong order (leaf first) fails and says how to fix it', async () => {
@@ -227,7 +236,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     );
     expect(result.outcome).toBe('failed');
     expect(result.chains[0].outcome).toBe('failed');
-    expect(result.chains[0].messages).toContain(
+    expect(said(result.chains[0].messages)).toContain(
       `${rootItem} is not issued by ${leafItem} — list the chain root first, end-user certificate last`,
     );
   });
@@ -235,7 +244,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
   test('chain naming an item that is not a certificate item fails', async () => {
     const sas = put('storage-sas', goodSas());
     const result = await verifier().verify(reference(sas, [], [{ name: 'c', description: '', certificates: ['missing-ca'] }]));
-    expect(result.chains[0]).toEqual({ name: 'c', outcome: 'failed', messages: ['missing-ca is not a Certificate item of this Key Vault reference'] });
+    expect({ ...result.chains[0], messages: said(result.chains[0].messages) }).toEqual({ name: 'c', outcome: 'failed', messages: ['missing-ca is not a Certificate item of this Key Vault reference'] });
   });
 
   test('access denied (403) in plain words with the fix, not the service text', async () => {
@@ -244,10 +253,10 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     vault.denyAll(403);
     const result = await verifier().verify(reference(sas, [secret(other)]));
     expect(result.outcome).toBe('failed');
-    expect(result.messages).toEqual([
+    expect(said(result.messages)).toEqual([
       `The bot's identity can't read secrets in ${vaultLabel()} (403). Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then press Retry.`,
     ]);
-    expect(result.items.map((item) => item.messages)).toEqual([['not checked: access denied (403)'], ['not checked: access denied (403)']]);
+    expect(result.items.map((item) => said(item.messages))).toEqual([['not checked: access denied (403)'], ['not checked: access denied (403)']]);
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });
 
@@ -255,15 +264,15 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const sas = put('storage-sas', goodSas());
     vault.denyAll(401);
     const result = await verifier().verify(reference(sas));
-    expect(result.messages[0]).toMatch(/can't read secrets in .* \(401\)\. Grant it Get and List/);
+    expect(said(result.messages)[0]).toMatch(/can't read secrets in .* \(401\)\. Grant it Get and List/);
   });
 
   test('item not found (404)', async () => {
     const sas = put('storage-sas', goodSas());
     const result = await verifier().verify(reference(sas, [cert('no-such-cert')]));
     expect(result.outcome).toBe('failed');
-    expect(result.messages).toEqual([]);
-    expect(itemNamed(result, 'no-such-cert').messages[0]).toMatch(new RegExp(`^no-such-cert was not found in ${vaultLabel().replace(/\./g, '\\.')}`));
+    expect(said(result.messages)).toEqual([]);
+    expect(said(itemNamed(result, 'no-such-cert').messages)[0]).toMatch(new RegExp(`^no-such-cert was not found in ${vaultLabel().replace(/\./g, '\\.')}`));
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });
 
@@ -271,7 +280,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const sas = put('storage-sas', goodSas());
     vault.denyAll(500);
     const result = await verifier().verify(reference(sas));
-    expect(result.items[0].messages[0]).toMatch(/could not answer for .* \(500 InternalServerError\): retry later/);
+    expect(said(result.items[0].messages)[0]).toMatch(/could not answer for .* \(500 InternalServerError\): retry later/);
   });
 
   test('vault unreachable (closed port) fails every item within the timeout', async () => {
@@ -282,8 +291,8 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const result = await verifier({ timeoutMs: 3000 }).verify(ref);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(result.outcome).toBe('failed');
-    expect(result.messages).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+ refused the connection/)]);
-    expect(result.items.map((item) => [item.outcome, item.messages])).toEqual([
+    expect(said(result.messages)).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+ refused the connection/)]);
+    expect(result.items.map((item) => [item.outcome, said(item.messages)])).toEqual([
       ['failed', ['not checked: vault unreachable']],
       ['failed', ['not checked: vault unreachable']],
       ['failed', ['not checked: vault unreachable']],
@@ -297,22 +306,22 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     const started = Date.now();
     const result = await verifier({ timeoutMs: 400 }).verify(reference(sas, [secret('other')]));
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(result.messages).toEqual([expect.stringMatching(/did not answer within 0\.4 s/)]);
-    expect(result.items.every((item) => item.messages[0] === 'not checked: vault unreachable')).toBe(true);
+    expect(said(result.messages)).toEqual([expect.stringMatching(/did not answer within 0\.4 s/)]);
+    expect(result.items.every((item) => said(item.messages)[0] === 'not checked: vault unreachable')).toBe(true);
   });
 
   test('a vault name that does not resolve (DNS) is unreachable', async () => {
     const sas = put('storage-sas', goodSas());
     const ref = { ...reference(sas), keyVaultUri: 'https://no-such-vault.invalid/' };
     const result = await verifier({ timeoutMs: 5000 }).verify(ref);
-    expect(result.messages).toEqual([expect.stringMatching(/DNS lookup of no-such-vault\.invalid failed/)]);
+    expect(said(result.messages)).toEqual([expect.stringMatching(/DNS lookup of no-such-vault\.invalid failed/)]);
   });
 
   test('TLS verification stays on: without the stand-in CA the vault is not trusted', async () => {
     const sas = put('storage-sas', goodSas());
     const untrusting = verifier({ clientOptions: { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } } });
     const result = await untrusting.verify(reference(sas));
-    expect(result.messages).toEqual([expect.stringMatching(/presented a TLS certificate the bot does not trust/)]);
+    expect(said(result.messages)).toEqual([expect.stringMatching(/presented a TLS certificate the bot does not trust/)]);
   });
 
   test('no access token: the identity is named as the problem', async () => {
@@ -323,8 +332,8 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
       },
     };
     const result = await verifier({ credential: noToken }).verify(reference(sas, [secret('other')]));
-    expect(result.messages[0]).toMatch(/could not get an access token .*CredentialUnavailableError/);
-    expect(result.items.map((item) => item.messages[0])).toEqual(['not checked: no access token', 'not checked: no access token']);
+    expect(said(result.messages)[0]).toMatch(/could not get an access token .*CredentialUnavailableError/);
+    expect(result.items.map((item) => said(item.messages)[0])).toEqual(['not checked: no access token', 'not checked: no access token']);
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });
 
@@ -396,7 +405,7 @@ describe('the storage SAS used for real: BlobSasProbe against Azurite through th
     const item = itemNamed(result, sas);
     expect(item.outcome).toBe('failed');
     // setupbot could read it and it parses: those messages stay as they were
-    expect(item.messages.join(' ')).not.toMatch(/fail/i);
+    expect(said(item.messages).join(' ')).not.toMatch(/fail/i);
     expect(item.serviceUse?.findings).toEqual([
       {
         code: 'sas.signatureRejected',
@@ -418,7 +427,7 @@ describe('the storage SAS used for real: BlobSasProbe against Azurite through th
     const item = itemNamed(await withRealProbe().verify(reference(sas)), sas);
 
     expect(item.outcome).toBe('failed');
-    expect(item.messages.join(' ')).toMatch(/expired/);
+    expect(said(item.messages).join(' ')).toMatch(/expired/);
     expect(item.serviceUse?.findings.map((finding) => finding.code)).toEqual(['sas.expired']);
   });
 });
@@ -472,7 +481,7 @@ describe('the SAS probe port of the verifier', () => {
 
     const result = await verifier({ sasProbe: thrower }).verify(reference(sas));
 
-    expect(result.messages).toEqual([]);
+    expect(said(result.messages)).toEqual([]);
     expect(itemNamed(result, sas)).toMatchObject({ outcome: 'failed', serviceUse: { outcome: 'failed', findings: [{ code: 'sas.unexpected', params: { error: 'TypeError' } }] } });
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });

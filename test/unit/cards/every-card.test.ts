@@ -347,7 +347,7 @@ function dayTwoCards(): Entry[] {
     chains: [{ name: 'contoso-chain', outcome: 'ok' as const, messages: [] }],
     checkedAt: AT,
   };
-  const expiring = [{ item: 'storage-sas-token', what: 'storage SAS token' as const, expiresOn: '2026-12-20T00:00:00.000Z', daysLeft: 13, threshold: 14 as const }];
+  const expiring = [{ item: 'storage-sas-token', what: 'storageSas' as const, expiresOn: '2026-12-20T00:00:00.000Z', daysLeft: 13, threshold: 14 as const }];
   const failures = [{ item: 'contoso-signing', reason: 'not found in the vault: add it, or remove it from the environment' }, { reason: 'Access denied (403): grant Get and List on secrets' }];
   const report = { environment: 'contoso-uat', keyVaultReference: 'contoso-kv', verification, expiring, failures: [], checkedAt: AT };
   const failedReport = { ...report, verification: { ...verification, outcome: 'failed' as const, messages: ['Access denied (403): grant Get and List on secrets'] }, expiring: [], failures };

@@ -18,6 +18,12 @@ import { TickingClock } from '../../../fixtures/clocks.js';
 import { auditLogOn, registryOn } from '../../../fixtures/services.js';
 import { validConnectedApplication, validSetupContent } from '../../../fixtures/setup-content.js';
 import { openTempStore, type TempStore } from '../../../fixtures/temp-store.js';
+import { sayAll } from '../../../../cards/words/domain-message.js';
+import { ENGLISH } from '../../../../i18n/translations.js';
+import type { DomainText } from '../../../../setup/model/messages.js';
+
+/** Findings said in English, as a reader of the English catalog sees them. */
+const said = (texts: readonly DomainText[]): string[] => sayAll(ENGLISH, texts);
 
 const SAS = 'contoso-storage-sas';
 const APP_A = validConnectedApplication({ name: 'Contoso UAT', applicationUrl: 'https://contoso-uat.sandbox.operations.dynamics.com' });
@@ -214,7 +220,7 @@ describe('the registry keeps versions', () => {
     const after = await registry.keyVaultReference('Contoso-KV');
     expect(after?.reference).toEqual(reference);
     expect(after?.recordedBy).toBe('SR-0001');
-    expect(after?.verification.items.map((item) => [item.name, item.outcome, item.messages])).toEqual([
+    expect(after?.verification.items.map((item) => [item.name, item.outcome, said(item.messages)])).toEqual([
       [SAS, 'ok', ['recorded at setup']],
       ['ssl-client', 'warning', ['expires in 20 days']],
     ]);
@@ -267,7 +273,7 @@ describe('the executor runs a change', () => {
     expect(verifier.scopes).toEqual([{ items: ['ssl-client'], chains: [] }]);
     expect(checker.urls).toEqual([APP_B.applicationUrl]);
     const reference = await registry.keyVaultReference('Contoso-KV');
-    expect(reference?.verification.items.map((item) => [item.name, item.messages[0]])).toEqual([
+    expect(reference?.verification.items.map((item) => [item.name, said(item.messages)[0]])).toEqual([
       [SAS, 'recorded at setup'],
       ['contoso-signing', 'recorded at setup'],
       ['ssl-client', 'fresh'],

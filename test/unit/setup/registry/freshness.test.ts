@@ -44,7 +44,7 @@ describe('assess', () => {
     );
     expect(result.failures).toEqual([]);
     expect(result.expiring.map(({ item: name, what, daysLeft, threshold }) => ({ name, what, daysLeft, threshold }))).toEqual([
-      { name: 'sas', what: 'storage SAS token', daysLeft: 20, threshold: 30 },
+      { name: 'sas', what: 'storageSas', daysLeft: 20, threshold: 30 },
       { name: 'cert', what: 'certificate', daysLeft: 5, threshold: 7 },
     ]);
   });
@@ -56,7 +56,7 @@ describe('assess', () => {
   });
 
   test('a renewed item (new expiry date) gets a new notice key', () => {
-    const first = { item: 'sas', what: 'storage SAS token' as const, expiresOn: inDays(29), daysLeft: 29, threshold: 30 as const };
+    const first = { item: 'sas', what: 'storageSas' as const, expiresOn: inDays(29), daysLeft: 29, threshold: 30 as const };
     expect(expiryNoticeKey('Contoso-UAT', first)).not.toBe(expiryNoticeKey('Contoso-UAT', { ...first, expiresOn: inDays(300) }));
     expect(expiryNoticeKey('Contoso-UAT', first)).toBe(expiryNoticeKey('contoso-uat', { ...first, daysLeft: 28 }));
   });

@@ -10,6 +10,12 @@ import {
   type ParsedCertificates,
 } from '../../../../setup/rules/certificates.js';
 import { makeCa, makeLeaf, sasUrl, toDerBase64, toPem, toPkcs12Base64, type TestCertificate } from '../../../harness/certificates.js';
+import { sayAll } from '../../../../cards/words/domain-message.js';
+import { ENGLISH } from '../../../../i18n/translations.js';
+import type { DomainText } from '../../../../setup/model/messages.js';
+
+/** Findings said in English, as a reader of the English catalog sees them. */
+const said = (texts: readonly DomainText[]): string[] => sayAll(ENGLISH, texts);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const now = new Date();
@@ -27,7 +33,7 @@ beforeAll(() => {
 
 function parsed(value: string, contentType?: string): ParsedCertificates {
   const result = parseCertificateValue(value, contentType);
-  if (isCertificateParseError(result)) throw new Error(result.error);
+  if (isCertificateParseError(result)) throw new Error(said([result.error])[0]);
   return result;
 }
 
@@ -72,7 +78,7 @@ describe('parseCertificateValue', () => {
     const value = make();
     const result = parseCertificateValue(value);
     expect(result).toEqual({ error: NOT_A_CERTIFICATE });
-    expect(NOT_A_CERTIFICATE).toBe('is not a certificate (PEM, DER or PKCS#12)');
+    expect(said([NOT_A_CERTIFICATE])).toEqual(['is not a certificate (PEM, DER or PKCS#12)']);
   });
 });
 
@@ -93,21 +99,21 @@ describe('describeCertificate and checkCertificateValidity', () => {
     const soon = makeLeaf('soon-cert', root, { notAfter: days(10) });
     const check = checkCertificateValidity(parsed(toPem(soon)).leaf, now);
     expect(check.outcome).toBe('warning');
-    expect(check.messages[0]).toMatch(/expires in 10 days/);
+    expect(said(check.messages)[0]).toMatch(/expires in 10 days/);
   });
 
   test('an expired certificate fails', () => {
     const old = makeLeaf('old-cert', root, { notBefore: days(-400), notAfter: days(-5) });
     const check = checkCertificateValidity(parsed(toPem(old)).leaf, now);
     expect(check.outcome).toBe('failed');
-    expect(check.messages[0]).toMatch(/old-cert expired on/);
+    expect(said(check.messages)[0]).toMatch(/old-cert expired on/);
   });
 
   test('a certificate not yet valid fails', () => {
     const future = makeLeaf('future-cert', root, { notBefore: days(3), notAfter: days(300) });
     const check = checkCertificateValidity(parsed(toPem(future)).leaf, now);
     expect(check.outcome).toBe('failed');
-    expect(check.messages[0]).toMatch(/is not valid until/);
+    expect(said(check.messages)[0]).toMatch(/is not valid until/);
   });
 });
 
@@ -123,7 +129,7 @@ describe('checkChain', () => {
     const direct = makeLeaf('signing-cert', root);
     const check = checkChain([cert(direct), cert(root)], ['signing-cert', 'contoso-root-ca']);
     expect(check.outcome).toBe('failed');
-    expect(check.messages).toEqual([
+    expect(said(check.messages)).toEqual([
       'signing-cert is not a self-signed root CA — list the chain root first, end-user certificate last',
       'contoso-root-ca is not issued by signing-cert — list the chain root first, end-user certificate last',
     ]);
@@ -131,7 +137,7 @@ describe('checkChain', () => {
 
   test('a certificate not issued by the one before it names the broken link', () => {
     const check = checkChain([cert(root), cert(leaf)], ['contoso-root-ca', 'signing-cert']);
-    expect(check.messages).toEqual(['signing-cert is not issued by contoso-root-ca — list the chain root first, end-user certificate last']);
+    expect(said(check.messages)).toEqual(['signing-cert is not issued by contoso-root-ca — list the chain root first, end-user certificate last']);
   });
 
   test('an impostor CA with the same name fails the signature check', () => {
@@ -139,7 +145,7 @@ describe('checkChain', () => {
     const direct = makeLeaf('signing-cert', root);
     const check = checkChain([cert(impostor), cert(direct)], ['contoso-root-ca', 'signing-cert']);
     expect(check.outcome).toBe('failed');
-    expect(check.messages[0]).toMatch(/signing-cert's signature does not verify with contoso-root-ca's key/);
+    expect(said(check.messages)[0]).toMatch(/signing-cert's signature does not verify with contoso-root-ca's key/);
   });
 
   test('an end-user certificate cannot issue the next one', () => {

@@ -13,6 +13,8 @@ import { ManualClock } from '../../../fixtures/clocks.js';
 import { registryOn } from '../../../fixtures/services.js';
 import { validSetupContent } from '../../../fixtures/setup-content.js';
 import { openTempStore, type TempStore } from '../../../fixtures/temp-store.js';
+import { sayText } from '../../../../cards/words/domain-message.js';
+import { ENGLISH } from '../../../../i18n/translations.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z');
 
@@ -67,7 +69,7 @@ describe('the daily sweep catches drift', () => {
   });
   afterEach(() => temp.cleanup());
 
-  const told = async (): Promise<string[]> => (await check.pass([environment])).flatMap((news) => news.failures.map((failure) => failure.finding?.code ?? failure.reason));
+  const told = async (): Promise<string[]> => (await check.pass([environment])).flatMap((news) => news.failures.map((failure) => failure.finding?.code ?? sayText(ENGLISH, failure.reason)));
 
   test('access removed → one alert; told once; cleared and broken again → told again', async () => {
     expect(await told()).toEqual([]);
