@@ -23,12 +23,27 @@ function lostRace(error: unknown): boolean {
   return error instanceof ConflictError || error instanceof NotFoundError;
 }
 
+/** Runs `tick` every `ms` until cancelled. Real timers in the bot; tests tick by hand with their clock. */
+export interface Ticker {
+  every(ms: number, tick: () => Promise<void>): { cancel(): void };
+}
+
+export const realTicker: Ticker = {
+  every(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return { cancel: () => clearInterval(timer) };
+  },
+};
+
 export class Leases {
   constructor(
     private readonly repository: Repository<Lease>,
     private readonly clock: Clock,
     /** This instance's id (unique per process). */
     readonly owner: string,
+    /** What renews held leases and retries roles: real timers unless a test ticks them. */
+    readonly ticker: Ticker = realTicker,
   ) {}
 
   /**
@@ -140,7 +155,7 @@ export interface HoldOptions {
 
 /** Renews every third of the TTL; valid for two thirds of the TTL after the last renewal. */
 class RenewedLease implements HeldLease {
-  private timer?: NodeJS.Timeout;
+  private timer?: { cancel(): void };
   private renewing = false;
   private ended = false;
 
@@ -154,8 +169,7 @@ class RenewedLease implements HeldLease {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.ttlMs / 3)));
-    this.timer.unref();
+    this.timer = this.leases.ticker.every(Math.max(1, Math.floor(this.ttlMs / 3)), () => this.renew());
   }
 
   valid(): boolean {
@@ -170,7 +184,7 @@ class RenewedLease implements HeldLease {
 
   private stop(): void {
     this.ended = true;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
   }
 
   private async renew(): Promise<void> {
@@ -206,7 +220,7 @@ export interface LeaseRoleHandlers {
 export class LeaseRole {
   private held?: HeldLease;
   private handlers?: LeaseRoleHandlers;
-  private timer?: NodeJS.Timeout;
+  private timer?: { cancel(): void };
   private attempt?: Promise<void>;
 
   constructor(
@@ -219,8 +233,7 @@ export class LeaseRole {
   /** Tries to take the role at once (resolving after that first attempt), then every third of the TTL. */
   async start(handlers: LeaseRoleHandlers): Promise<void> {
     this.handlers = handlers;
-    this.timer = setInterval(() => void this.tryHold(), Math.max(1, Math.floor(this.ttlMs / 3)));
-    this.timer.unref();
+    this.timer = this.leases.ticker.every(Math.max(1, Math.floor(this.ttlMs / 3)), () => this.tryHold());
     await this.tryHold();
   }
 
@@ -231,7 +244,7 @@ export class LeaseRole {
 
   /** Gives the role up (another instance may take it at once). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.attempt?.catch(() => undefined);
     const held = this.held;

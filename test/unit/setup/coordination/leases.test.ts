@@ -1,4 +1,4 @@
-import { LEASES, LeaseRole, Leases, type Lease } from '../../../../setup/coordination/leases.js';
+import { LEASES, LeaseRole, Leases, type Lease, type Ticker } from '../../../../setup/coordination/leases.js';
 import type { Repository } from '../../../../setup/ports.js';
 import { ManualClock } from '../../../fixtures/clocks.js';
 import { openTempStore, type TempStore } from '../../../fixtures/temp-store.js';
@@ -15,13 +15,35 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Renewals and role attempts ticked by hand with a manual clock: `pass(ms)` moves the clock in
+ * steps of the shortest interval and runs every tick due, awaiting each, so no test depends on
+ * how fast the machine is.
+ */
+class HandTicker implements Ticker {
+  private readonly intervals = new Set<{ ms: number; next: number; tick: () => Promise<void> }>();
 
-async function until(probe: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await sleep(10);
+  constructor(private readonly clock: ManualClock) {}
+
+  every(ms: number, tick: () => Promise<void>): { cancel(): void } {
+    const interval = { ms, next: this.clock.now().getTime() + ms, tick };
+    this.intervals.add(interval);
+    return { cancel: () => void this.intervals.delete(interval) };
+  }
+
+  async pass(ms: number): Promise<void> {
+    const end = this.clock.now().getTime() + ms;
+    for (;;) {
+      const due = [...this.intervals].filter((interval) => interval.next <= end);
+      if (due.length === 0) break;
+      const next = Math.min(...due.map((interval) => interval.next));
+      this.clock.advance(next - this.clock.now().getTime());
+      for (const interval of due.filter((candidate) => candidate.next === next)) {
+        interval.next += interval.ms;
+        if (this.intervals.has(interval)) await interval.tick();
+      }
+    }
+    this.clock.advance(end - this.clock.now().getTime());
   }
 }
 
@@ -79,12 +101,14 @@ describe('Leases.claim', () => {
 
 describe('Leases.hold', () => {
   test('renews the lease every third of its TTL while held, so nobody else can take it', async () => {
-    const a = new Leases(repository, { now: () => new Date() }, 'a');
-    const b = new Leases(repository, { now: () => new Date() }, 'b');
+    const clock = new ManualClock();
+    const ticker = new HandTicker(clock);
+    const a = new Leases(repository, clock, 'a', ticker);
+    const b = new Leases(repository, clock, 'b', ticker);
     const held = await a.hold('execution:SR-0001', 300);
     expect(held?.valid()).toBe(true);
     for (let round = 0; round < 6; round += 1) {
-      await sleep(100);
+      await ticker.pass(100);
       expect(await b.claim('execution:SR-0001', 300)).toBe(false);
     }
     expect(held?.valid()).toBe(true);
@@ -112,17 +136,20 @@ describe('Leases.hold', () => {
     };
     const errors: unknown[] = [];
     let lost = 0;
-    const a = new Leases(flaky, { now: () => new Date() }, 'a');
+    const clock = new ManualClock();
+    const ticker = new HandTicker(clock);
+    const a = new Leases(flaky, clock, 'a', ticker);
     const held = await a.hold('outbox', 300, { onLost: () => (lost += 1), onError: (error) => errors.push(error) });
     failing = true;
-    await sleep(250);
+    await ticker.pass(250);
     expect(held?.valid()).toBe(false);
     expect(errors.length).toBeGreaterThan(0);
     // meanwhile the lease lapsed and another instance took it; the store comes back
-    await sleep(100);
-    expect(await new Leases(repository, { now: () => new Date() }, 'b').claim('outbox', 10_000)).toBe(true);
+    clock.advance(100);
+    expect(await new Leases(repository, clock, 'b').claim('outbox', 10_000)).toBe(true);
     failing = false;
-    await until(() => lost === 1);
+    await ticker.pass(100);
+    expect(lost).toBe(1);
     expect(held?.valid()).toBe(false);
   });
 });
@@ -130,18 +157,21 @@ describe('Leases.hold', () => {
 describe('LeaseRole', () => {
   test('one of two instances plays the role; when it stops, the other gains it', async () => {
     const events: string[] = [];
-    const role = (owner: string): LeaseRole => new LeaseRole(new Leases(repository, { now: () => new Date() }, owner), 'outbox', 300);
+    const clock = new ManualClock();
+    const ticker = new HandTicker(clock);
+    const role = (owner: string): LeaseRole => new LeaseRole(new Leases(repository, clock, owner, ticker), 'outbox', 300);
     const first = role('a');
     const second = role('b');
     await first.start({ gained: () => void events.push('a gained'), lost: () => void events.push('a lost') });
     await second.start({ gained: () => void events.push('b gained'), lost: () => void events.push('b lost') });
     expect(first.holds()).toBe(true);
     expect(second.holds()).toBe(false);
-    await sleep(250);
+    await ticker.pass(250);
     expect(events).toEqual(['a gained']);
 
     await first.stop();
-    await until(() => second.holds());
+    await ticker.pass(100);
+    expect(second.holds()).toBe(true);
     expect(events).toEqual(['a gained', 'a lost', 'b gained']);
     expect(first.holds()).toBe(false);
     await second.stop();
@@ -149,14 +179,19 @@ describe('LeaseRole', () => {
   });
 
   test('an instance that stops renewing (it died) loses the role to the other once the lease lapses', async () => {
-    const a = new Leases(repository, { now: () => new Date() }, 'a');
+    const clock = new ManualClock();
+    const ticker = new HandTicker(clock);
+    const a = new Leases(repository, clock, 'a', ticker);
     await a.claim('outbox', 300); // a held it, then died without releasing
     const gained: number[] = [];
-    const startedAt = Date.now();
-    const b = new LeaseRole(new Leases(repository, { now: () => new Date() }, 'b'), 'outbox', 300);
-    await b.start({ gained: () => void gained.push(Date.now() - startedAt), lost: () => undefined });
+    const startedAt = clock.now().getTime();
+    const b = new LeaseRole(new Leases(repository, clock, 'b', ticker), 'outbox', 300);
+    await b.start({ gained: () => void gained.push(clock.now().getTime() - startedAt), lost: () => undefined });
     expect(b.holds()).toBe(false);
-    await until(() => b.holds());
+    await ticker.pass(200);
+    expect(b.holds()).toBe(false);
+    await ticker.pass(100);
+    expect(b.holds()).toBe(true);
     expect(gained).toHaveLength(1);
     expect(gained[0]).toBeGreaterThanOrEqual(250);
     await b.stop();
