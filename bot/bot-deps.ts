@@ -8,7 +8,6 @@ import type { RequestActionDeps } from './card-actions/context.js';
 import type { InstallationStore } from './installations.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { NotifySubscriptions } from './notifications/subscriptions.js';
-import type { ReaderWords } from './reader-words.js';
 import type { DelegationStore } from '../setup/requests/delegations.js';
 
 /** Everything the activity handler and its commands work with, handed in by the composition root. */
@@ -26,8 +25,6 @@ export interface BotDeps extends SetupDialogDeps, RequestActionDeps {
   freshness: FreshnessCheck;
   /** `history <environment>`. */
   history: EnvironmentHistory;
-  /** The words of each turn's reader (their `activity.locale`). */
-  readers: ReaderWords;
   /** `away` / `back`: approvers away and their delegates (absent: the commands are not offered). */
   delegations?: DelegationStore;
 }

@@ -17,6 +17,9 @@ export function translationReporter(logger: Logger): TranslationReporter {
 }
 
 export class ReaderWords {
+  /** One set of words (command keywords filled in) per locale asked for, made once. */
+  private readonly made = new Map<string, Words>();
+
   constructor(
     private readonly translations: Translations,
     /** SETUPBOT_DEFAULT_LOCALE */
@@ -25,11 +28,21 @@ export class ReaderWords {
 
   /** The words of this locale; with none known, those of the default locale. */
   of(locale: string | undefined): Words {
-    return withCommands(this.translations.for(locale && locale.trim() !== '' ? locale : this.defaultLocale));
+    return this.wordsFor(locale && locale.trim() !== '' ? locale : this.defaultLocale);
   }
 
   /** For a channel, or anyone whose own locale is not known. */
   get channel(): Words {
-    return withCommands(this.translations.for(this.defaultLocale));
+    return this.wordsFor(this.defaultLocale);
+  }
+
+  private wordsFor(locale: string): Words {
+    let words = this.made.get(locale);
+    if (!words) {
+      words = withCommands(this.translations.for(locale));
+      // locales come from activities: keep the map bounded (Teams sends a few dozen at most)
+      if (this.made.size < 256) this.made.set(locale, words);
+    }
+    return words;
   }
 }

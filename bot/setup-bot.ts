@@ -14,7 +14,6 @@ import { acceptedName } from './name-argument.js';
 import { sendHelp } from './commands/help.js';
 import { mayRequest } from './commands/requester-check.js';
 import { turnLogger } from '../turn/turn-logger.js';
-import { localeOfActivity, setTurnWords } from '../dialogs/turn-words.js';
 import { unsupportedInvoke } from './unsupported-invoke.js';
 
 export type SetupBotDeps = BotDeps;
@@ -103,8 +102,7 @@ export class SetupBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    // the reader's words, once per turn: every reply and card of this turn reads them
-    setTurnWords(context, this.deps.readers.of(localeOfActivity(context.activity)));
+    // the reader's words are on the turn already (the adapter's TurnWords middleware, bot/app.ts)
     try {
       await this.deps.installations.noteLocale(context);
     } catch (error) {

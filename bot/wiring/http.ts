@@ -58,7 +58,6 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
     notifier: delivery.notifier,
     freshness: checks.freshnessCheck,
     history,
-    readers: delivery.readers,
     delegations: domain.delegations,
     onApproved: (request) =>
       background.run(`execute ${request.value.id}`, async () => {
