@@ -4,12 +4,11 @@
  * commands and the places listed below with the reason they remain. A sentence added anywhere
  * else fails here with its file and line; converting one of the listed ones lowers its count.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { literalsOf, wordCount } from './source-literals.js';
+import { ROOT, sourceFiles } from './source-files.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Literals that stay, per file: how many, and why. */
 const REMAINING: Readonly<Record<string, { count: number; why: string }>> = {
@@ -27,19 +26,6 @@ const REMAINING: Readonly<Record<string, { count: number; why: string }>> = {
 
 /** A log message for operators stays English: the literal is on a logger call's line. */
 const LOG_CALL = /\b(logger|log)\??\.(info|warn|error|debug)\(|\.(info|warn|error|debug)\(\{/;
-
-function sourceFiles(folder: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(full);
-    }
-  };
-  walk(path.join(ROOT, folder));
-  return out;
-}
 
 /** Every literal of three or more words in setup/, by file, as `line: text`. */
 function sentencesInSetup(): Map<string, string[]> {

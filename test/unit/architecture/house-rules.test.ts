@@ -3,11 +3,10 @@
  * packages the inner folders may use, and no import circle between source files. Reads the
  * source as text; a rule broken anywhere fails here with the file and the import.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, sourceFiles } from './source-files.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Each source folder and the folders it may import (besides itself). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -39,19 +38,6 @@ const MAY_USE_BOT_FRAMEWORK = new Set(['bot', 'dialogs', 'turn', 'outbox', 'read
 interface Import {
   from: string;
   specifier: string;
-}
-
-function sourceFiles(folder: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ts$/.test(name) && !name.endsWith('.d.ts')) out.push(full);
-    }
-  };
-  walk(path.join(ROOT, folder));
-  return out;
 }
 
 const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
