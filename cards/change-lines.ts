@@ -6,6 +6,7 @@
 import { describeChange, type SetupChange } from '../setup/model/setup-diff.js';
 import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
+import { say } from './words/domain-message.js';
 
 export interface ChangeLineView {
   text: string;
@@ -21,7 +22,7 @@ export function changeLineViews(changes: readonly SetupChange[], words: Words, m
   const lines = changes.slice(0, max).map((change): ChangeLineView => {
     const line = describeChange(change);
     // the symbol inside the bold: a line starting with "+ " would be drawn as a bullet, losing it
-    return { text: words.t('cards.change.line', { symbol: line.symbol, word: words.t(WORD[change.kind]), what: line.text }), style: STYLE[change.kind] };
+    return { text: words.t('cards.change.line', { symbol: line.symbol, word: words.t(WORD[change.kind]), what: say(words, line.what) }), style: STYLE[change.kind] };
   });
   if (changes.length > max) lines.push({ text: words.t('cards.change.more', { count: changes.length - max }), style: 'warning' });
   return lines;

@@ -11,6 +11,7 @@ import type { ConnectedApplication, KeyVaultReference } from '../setup/model/con
 import { revisionOf, type RecordedConnectedApplication, type RecordedEnvironment, type RecordedKeyVaultReference } from '../setup/registry/registry.js';
 import { kindOf, type Decision, type SetupRequest } from '../setup/model/request.js';
 import { changeLine } from '../setup/model/setup-diff.js';
+import { isDomainMessage } from '../setup/model/messages.js';
 import type { KeyVaultVerification, ServiceUse } from '../setup/model/verification.js';
 import { serviceFindingText } from '../cards/service-findings/index.js';
 import type {
@@ -79,7 +80,7 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
     id: request.id,
     kind: kindOf(request),
     baseVersion: request.change?.baseRevision ?? request.retire?.baseRevision ?? null,
-    changes: (request.change?.diff ?? []).map(changeLine),
+    changes: (request.change?.diff ?? []).map((change) => say(ENGLISH, changeLine(change))),
     state: request.status,
     environment: request.content.environment.name,
     keyVaultReference: request.content.keyVault.name,
@@ -129,7 +130,7 @@ function auditEntryView(entry: AuditEntry): AuditEntryView {
     at: entry.at,
     action: entry.action,
     actor: entry.actor.kind === 'user' ? { objectId: entry.actor.objectId, name: entry.actor.name } : { system: true },
-    details: { ...entry.details },
+    details: Object.fromEntries(Object.entries(entry.details).map(([key, value]) => [key, isDomainMessage(value) ? say(ENGLISH, value) : value])),
     hash: entry.hash,
     prevHash: entry.prevHash,
   };

@@ -11,6 +11,8 @@ import type { Outbox } from '../../outbox/outbox.js';
 import type { NotifySubscriptions } from './subscriptions.js';
 import type { Words } from '../../i18n/translations.js';
 import type { ReaderWords } from '../reader-words.js';
+import { sayText } from '../../cards/words/domain-message.js';
+import { isDomainMessage } from '../../setup/model/messages.js';
 
 export interface NotifierDeps {
   requests: SetupRequests;
@@ -37,7 +39,9 @@ export function describeEvent(entry: AuditEntry, request: SetupRequest, words: W
     case 'submitted': {
       const from = typeof entry.details.resubmittedFrom === 'string' ? 'resubmission' : typeof entry.details.rebuiltFrom === 'string' ? 'rebuild' : 'none';
       const earlier = String(entry.details.resubmittedFrom ?? entry.details.rebuiltFrom ?? '');
-      const change = typeof entry.details.change === 'string' ? entry.details.change : '';
+      // a change's summary is a message; an entry written before it was one holds an English sentence
+      const stored = entry.details.change;
+      const change = isDomainMessage(stored) || typeof stored === 'string' ? sayText(words, stored) : '';
       return { ...base, headline: words.t('cards.notification.submitted', { requestId, who, from, earlier, hasChange: change ? 'yes' : 'no', change }), tone: 'default' };
     }
     case 'approved': {

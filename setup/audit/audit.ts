@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.js';
+import type { DomainMessage } from '../model/messages.js';
 import { changes, type Change, type Clock, type CollectionSpec, type Repository, type RepositoryFactory, type Versioned } from '../ports.js';
 
 export type AuditAction =
@@ -19,7 +20,12 @@ export type AuditAction =
 
 export type AuditActor = { kind: 'user'; objectId: string; name: string } | { kind: 'system' };
 
-export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
+/**
+ * What an entry records besides who and what: plain values, or a message (a change's summary,
+ * `details.change`; entries written before it was a message hold an English sentence there).
+ * The hash covers a message like any other value (canonical JSON, keys sorted at every level).
+ */
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null | DomainMessage>>;
 
 /** One entry of the append-only audit log; `hash` covers every other field incl. prevHash. */
 export interface AuditEntry {

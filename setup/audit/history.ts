@@ -4,7 +4,7 @@
  */
 import type { AuditEntry, AuditLog, ChainVerdict } from './audit.js';
 import type { SetupRequests } from '../requests/setup-requests.js';
-import { domainMessage, type DomainMessage } from '../model/messages.js';
+import { domainMessage, isDomainMessage, type DomainMessage } from '../model/messages.js';
 
 export interface HistoryPage {
   environment: string;
@@ -30,8 +30,9 @@ export function describeAuditEntry(entry: AuditEntry): DomainMessage {
   const dryRun = details.dryRun === true ? 'yes' : 'no';
   switch (entry.action) {
     case 'submitted': {
+      // a change's summary: a message, or (an entry written before it was one) an English sentence
       const what =
-        typeof details.change === 'string' && details.change
+        isDomainMessage(details.change) || (typeof details.change === 'string' && details.change)
           ? details.change
           : domainMessage('history.setupWhat', {
               environment: String(details.environment ?? ''),

@@ -58,37 +58,44 @@ export function isFieldChange(change: SetupChange): change is FieldChange {
 }
 
 interface ListSpec<T> {
-  /** How a row is named in a sentence: "user", "Key Vault item". */
-  label: string;
   key(row: T): string;
   /** The row's name alone: "bob". */
   name(row: T): string;
-  /** The row in a few words: "bob (bob@contoso.com)". */
-  show(row: T): string;
-  /** The differences between two versions of a row, in words: "email a → b". */
-  differences(before: T, after: T): string[];
+  /** The row in a few words: "bob (bob@contoso.com)" (names and values only, or a message when it needs words). */
+  show(row: T): DomainParam;
+  /** The differences between two versions of a row: "email a → b". */
+  differences(before: T, after: T): DomainMessage[];
   read(content: SetupContent): T[];
   write(content: SetupContent, rows: T[]): void;
 }
 
-const NONE = 'None';
-const shown = (value: string): string => (value.trim() === '' ? NONE : value);
-const fieldDifference = (label: string, before: string, after: string): string[] => (before === after ? [] : [`${label} ${shown(before)} → ${shown(after)}`]);
+/** A value as a message parameter: an empty one is said as "None". */
+const shownParam = (value: string): DomainParam => (value.trim() === '' ? domainMessage('diff.none') : value);
+
+/** A field of a row, as `diff.line.difference` selects it. */
+type RowField = 'userId' | 'email' | 'name' | 'type' | 'description' | 'certificates' | 'url' | 'tenant';
+
+const fieldDifference = (field: RowField, before: string, after: string): DomainMessage[] =>
+  before === after ? [] : [domainMessage('diff.line.difference', { field, before: shownParam(before), after: shownParam(after) })];
+
+/** Several messages as one, "a; b; c". */
+function joined(messages: readonly DomainMessage[]): DomainParam {
+  if (messages.length === 0) return '';
+  return messages.slice(1).reduce<DomainMessage>((first, rest) => domainMessage('diff.line.joined', { first, rest }), messages[0]);
+}
 
 const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
   users: {
-    label: 'user',
     key: (user) => nameKey(user.userId),
     name: (user) => user.userId,
     show: (user) => `${user.userId} (${user.email})`,
-    differences: (a, b) => [...fieldDifference('user ID', a.userId, b.userId), ...fieldDifference('email', a.email, b.email)],
+    differences: (a, b) => [...fieldDifference('userId', a.userId, b.userId), ...fieldDifference('email', a.email, b.email)],
     read: (content) => content.environment.users,
     write: (content, rows) => {
       content.environment.users = rows;
     },
   },
   externalApplications: {
-    label: 'external application',
     key: (app) => app.objectId.trim().toLowerCase(),
     name: (app) => app.name,
     show: (app) => `${app.name} (${app.objectId})`,
@@ -99,7 +106,6 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
     },
   },
   numberSequences: {
-    label: 'number sequence',
     key: (sequence) => nameKey(sequence.name),
     name: (sequence) => sequence.name,
     show: (sequence) => (sequence.description ? `${sequence.name} (${sequence.description})` : sequence.name),
@@ -110,7 +116,6 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
     },
   },
   items: {
-    label: 'Key Vault item',
     key: (item) => nameKey(item.name),
     name: (item) => item.name,
     show: (item) => `${item.name} (${item.type})`,
@@ -121,10 +126,9 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
     },
   },
   chains: {
-    label: 'certificate chain',
     key: (chain) => nameKey(chain.name),
     name: (chain) => chain.name,
-    show: (chain) => `${chain.name} (root first: ${chain.certificates.join(', ') || NONE})`,
+    show: (chain) => domainMessage('diff.row.chain', { name: chain.name, certificates: shownParam(chain.certificates.join(', ')) }),
     differences: (a, b) => [
       ...fieldDifference('name', a.name, b.name),
       ...fieldDifference('certificates', a.certificates.join(', '), b.certificates.join(', ')),
@@ -136,14 +140,13 @@ const LISTS: { [L in ChangeList]: ListSpec<ChangeLists[L]> } = {
     },
   },
   connectedApplications: {
-    label: 'connected application',
     key: (app) => nameKey(app.name),
     name: (app) => app.name,
     show: (app) => `${app.name} (${app.applicationUrl})`,
     differences: (a, b) => [
       ...fieldDifference('name', a.name, b.name),
       ...fieldDifference('type', a.type, b.type),
-      ...fieldDifference('URL', a.applicationUrl, b.applicationUrl),
+      ...fieldDifference('url', a.applicationUrl, b.applicationUrl),
       ...fieldDifference('tenant', a.tenant, b.tenant),
     ],
     read: (content) => content.connectedApplications,
@@ -169,16 +172,6 @@ const ORDER: readonly (ChangeList | ChangeField)[] = [
   'chains',
   'connectedApplications',
 ];
-
-const FIELD_LABELS: Record<ChangeField, string> = {
-  'environment.name': 'environment name',
-  'environment.description': 'description',
-  'environment.dataverseEndpointUri': 'Dataverse endpoint URI',
-  'keyVault.name': 'Key Vault reference name',
-  'keyVault.description': 'Key Vault description',
-  'keyVault.keyVaultUri': 'Key Vault URI',
-  'keyVault.storageSasSecretName': 'storage SAS secret name',
-};
 
 function readField(content: SetupContent, field: ChangeField): string {
   const [section, name] = field.split('.') as ['environment' | 'keyVault', string];
@@ -232,44 +225,44 @@ export function diffSetup(before: SetupContent, after: SetupContent): SetupChang
   });
 }
 
-/** A change in words: the symbol and the word carry the meaning, the colour only repeats it. */
+/** A change as a reader is told it: the symbol and the word carry the meaning, the colour only repeats it. */
 export interface ChangeLine {
   kind: ChangeKind;
   symbol: '+' | '−' | '~';
-  word: 'Added' | 'Removed' | 'Changed';
-  text: string;
+  /** What changed: "user bob (bob@contoso.com)", "storage SAS secret name: old → new" (`diff.*`). */
+  what: DomainMessage;
 }
 
 const SYMBOL = { added: '+', removed: '−', changed: '~' } as const;
-const WORD = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
 
-/** "user bob (bob@contoso.com)", "storage SAS secret name: old → new". */
+/** What a change is about, as a message: the row or field, and for a changed row its differences. */
 export function describeChange(change: SetupChange): ChangeLine {
-  const head = { kind: change.kind, symbol: SYMBOL[change.kind], word: WORD[change.kind] };
-  if (isFieldChange(change)) return { ...head, text: `${FIELD_LABELS[change.field]}: ${shown(change.before)} → ${shown(change.after)}` };
+  const head = { kind: change.kind, symbol: SYMBOL[change.kind] };
+  if (isFieldChange(change)) return { ...head, what: domainMessage('diff.line.field', { field: FIELD_CODES[change.field], before: shownParam(change.before), after: shownParam(change.after) }) };
   const spec = LISTS[change.list] as ListSpec<unknown>;
   if (change.kind === 'changed' && change.before !== undefined && change.after !== undefined) {
-    return { ...head, text: `${spec.label} ${spec.name(change.before)}: ${spec.differences(change.before, change.after).join('; ')}` };
+    return { ...head, what: domainMessage('diff.line.rowChanged', { list: change.list, name: spec.name(change.before), differences: joined(spec.differences(change.before, change.after)) }) };
   }
   const row = change.after ?? change.before;
-  return { ...head, text: `${spec.label} ${row === undefined ? change.key : spec.show(row)}` };
+  return { ...head, what: domainMessage('diff.row', { list: change.list, row: row === undefined ? change.key : spec.show(row) }) };
 }
 
-/** "+ Added · user bob (bob@contoso.com)". */
-export function changeLine(change: SetupChange): string {
-  const line = describeChange(change);
-  return `${line.symbol} ${line.word} · ${line.text}`;
+/** "+ Added · user bob (bob@contoso.com)": the whole line, as one message. */
+export function changeLine(change: SetupChange): DomainMessage {
+  return domainMessage('diff.line.full', { kind: change.kind, what: describeChange(change).what });
+}
+
+/** "Added · user bob": a line among a step's findings (listed as bullets, where a leading "+" would vanish). */
+export function findingLine(change: SetupChange): DomainMessage {
+  return domainMessage('diff.line.finding', { kind: change.kind, what: describeChange(change).what });
 }
 
 /** A one-line summary for the audit log and notifications: "added user bob; removed user alice; and 2 more". */
-export function summarizeChanges(changes: readonly SetupChange[], max = 4): string {
-  if (changes.length === 0) return 'nothing';
-  const parts = changes.slice(0, max).map((change) => {
-    const line = describeChange(change);
-    return `${line.word.toLowerCase()} ${line.text}`;
-  });
-  if (changes.length > max) parts.push(`and ${changes.length - max} more`);
-  return parts.join('; ');
+export function summarizeChanges(changes: readonly SetupChange[], max = 4): DomainMessage {
+  if (changes.length === 0) return domainMessage('diff.summary.nothing');
+  const parts = changes.slice(0, max).map((change) => domainMessage('diff.summary.item', { kind: change.kind, what: describeChange(change).what }));
+  const listed = joined(parts);
+  return changes.length > max ? domainMessage('diff.summary.andMore', { changes: listed, count: changes.length - max }) : (listed as DomainMessage);
 }
 
 /** True when every change is to number sequences: those apply without publishing the environment again. */
@@ -317,9 +310,6 @@ const FIELD_CODES: Record<ChangeField, string> = {
   'keyVault.keyVaultUri': 'keyVaultUri',
   'keyVault.storageSasSecretName': 'sasSecretName',
 };
-
-/** A value as a message parameter: an empty one is said as "None". */
-const shownParam = (value: string): DomainParam => (value.trim() === '' ? domainMessage('diff.none') : value);
 
 export interface RebasedSetup {
   content: SetupContent;

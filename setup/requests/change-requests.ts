@@ -73,13 +73,15 @@ export function changeOfDraft(origin: ChangeOrigin, content: SetupContent): Chan
   return { environment: origin.environment, baseRevision: origin.baseRevision, before: origin.before, diff: diffSetup(origin.before, content) };
 }
 
-/** "change to contoso-uat (version 3): added user bob; removed user alice" — for the audit log and notifications. */
-export function changeSummary(change: ChangeOfEnvironment): string {
-  return `change to ${change.environment} (version ${change.baseRevision}): ${summarizeChanges(change.diff)}`;
+/**
+ * "change to contoso-uat (version 3): added user bob; removed user alice" — stored in the audit
+ * entry's details (`change`) and said in the reader's words in notifications and the history.
+ */
+export function changeSummary(change: ChangeOfEnvironment): DomainMessage {
+  return domainMessage('diff.summary.change', { environment: change.environment, version: change.baseRevision, changes: summarizeChanges(change.diff) });
 }
 
-/** "retire contoso-uat (version 3): unlink 2 applications" */
-export function retireSummary(request: Pick<SetupRequest, 'content' | 'retire'>): string {
-  const apps = request.content.connectedApplications.length;
-  return `retire ${request.content.environment.name} (version ${request.retire?.baseRevision ?? 1}): unlink ${apps} application${apps === 1 ? '' : 's'}, mark it Retired`;
+/** "retire contoso-uat (version 3): unlink 2 applications, mark it Retired" */
+export function retireSummary(request: Pick<SetupRequest, 'content' | 'retire'>): DomainMessage {
+  return domainMessage('diff.summary.retire', { environment: request.content.environment.name, version: request.retire?.baseRevision ?? 1, count: request.content.connectedApplications.length });
 }

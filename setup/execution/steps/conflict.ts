@@ -4,19 +4,13 @@
  * check, the change and the retirement).
  */
 import { domainMessage, type DomainText } from '../../model/messages.js';
-import { describeChange, diffSetup, type SetupChange } from '../../model/setup-diff.js';
+import { diffSetup, findingLine } from '../../model/setup-diff.js';
 import type { SetupRequest } from '../../model/request.js';
 import { changedSince, revisionOf, type RecordedEnvironment, type Registry } from '../../registry/registry.js';
 import type { StepResult } from './step.js';
 
 /** How many lines of "what changed in between" a step shows (the request keeps them all). */
 const BETWEEN_LINES = 10;
-
-/** A step finding starts with its word ("Added · user bob"): the card lists findings as bullets, where a leading "+" would vanish. */
-function betweenLine(change: SetupChange): string {
-  const line = describeChange(change);
-  return `${line.word} · ${line.text}`;
-}
 
 /** The environment and version a change or retirement was built on. */
 export function targetOf(request: SetupRequest): { environment: string; baseRevision: number } | undefined {
@@ -38,7 +32,7 @@ export async function conflictResult(request: SetupRequest, current: RecordedEnv
       : domainMessage(by ? 'step.conflict.changedBy' : 'step.conflict.changed', { environment: name, version: revisionOf(current), base: baseRevision, by });
   const lines: DomainText[] = [
     headline,
-    ...(between.length > 0 ? [domainMessage('step.conflict.between'), ...between.slice(0, BETWEEN_LINES).map(betweenLine)] : []),
+    ...(between.length > 0 ? [domainMessage('step.conflict.between'), ...between.slice(0, BETWEEN_LINES).map(findingLine)] : []),
     ...(between.length > BETWEEN_LINES ? [domainMessage('step.andMore', { count: between.length - BETWEEN_LINES })] : []),
   ];
   return { status: 'failed', messages: lines, conflict: { baseRevision, currentRevision: revisionOf(current), changedBy, between, at: now } };

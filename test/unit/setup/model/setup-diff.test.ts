@@ -1,6 +1,7 @@
 import {
   changeLine,
   diffSetup,
+  findingLine,
   keyVaultScope,
   rebaseChanges,
   sameValue,
@@ -61,7 +62,7 @@ describe('diffSetup', () => {
       ['removed', 'users', 'bob'],
       ['changed', 'users', 'alice'],
     ]);
-    expect(changes.map(changeLine)).toEqual([
+    expect(changes.map((change) => english(changeLine(change)))).toEqual([
       '+ Added · user carol (carol@contoso.com)',
       '− Removed · user bob (bob@contoso.com)',
       '~ Changed · user alice: user ID alice → ALICE; email alice@contoso.com → alice@fabrikam.com',
@@ -77,7 +78,7 @@ describe('diffSetup', () => {
       content.keyVault.chains[0].certificates = ['signing', 'root-ca'];
       content.connectedApplications = [validConnectedApplication({ name: 'Contoso Finance PROD', applicationUrl: 'https://contoso.operations.dynamics.com' })];
     });
-    expect(diffSetup(base(), after).map(changeLine)).toEqual([
+    expect(diffSetup(base(), after).map((change) => english(changeLine(change)))).toEqual([
       '~ Changed · description: None → UAT, second vault',
       '− Removed · number sequence EINV-FR (French invoices)',
       '~ Changed · storage SAS secret name: storage-sas → storage-sas-2027',
@@ -94,9 +95,29 @@ describe('diffSetup', () => {
       content.environment.users.shift();
     });
     const changes = diffSetup(base(), after);
-    expect(summarizeChanges(changes)).toBe('added user carol (carol@contoso.com); added user dan (dan@contoso.com); removed user alice (alice@contoso.com)');
-    expect(summarizeChanges(changes, 1)).toBe('added user carol (carol@contoso.com); and 2 more');
-    expect(summarizeChanges([])).toBe('nothing');
+    expect(english(summarizeChanges(changes))).toBe('added user carol (carol@contoso.com); added user dan (dan@contoso.com); removed user alice (alice@contoso.com)');
+    expect(english(summarizeChanges(changes, 1))).toBe('added user carol (carol@contoso.com); and 2 more');
+    expect(english(summarizeChanges([]))).toBe('nothing');
+  });
+
+  test('the lines are codes and values, not sentences: names and ids stay as they were typed', () => {
+    const after = edit((content) => {
+      content.keyVault.chains.push({ name: 'us-chain', description: '', certificates: [] });
+      content.environment.users[1] = { userId: 'bob', email: 'robert@contoso.com' };
+    });
+    const changes = diffSetup(base(), after);
+    expect(changes.map(changeLine)).toEqual([
+      {
+        code: 'diff.line.full',
+        params: {
+          kind: 'changed',
+          what: { code: 'diff.line.rowChanged', params: { list: 'users', name: 'bob', differences: { code: 'diff.line.difference', params: { field: 'email', before: 'bob@contoso.com', after: 'robert@contoso.com' } } } },
+        },
+      },
+      { code: 'diff.line.full', params: { kind: 'added', what: { code: 'diff.row', params: { list: 'chains', row: { code: 'diff.row.chain', params: { name: 'us-chain', certificates: { code: 'diff.none' } } } } } } },
+    ]);
+    // a step's finding starts with its word: the card lists findings as bullets
+    expect(changes.map((change) => english(findingLine(change)))).toEqual(['Changed · user bob: email bob@contoso.com → robert@contoso.com', 'Added · certificate chain us-chain (root first: None)']);
   });
 });
 
