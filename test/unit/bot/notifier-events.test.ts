@@ -2,7 +2,9 @@ import { describeEvent } from '../../../bot/notifications/notifier.js';
 import type { AuditAction, AuditEntry } from '../../../setup/audit/audit.js';
 import type { SetupRequest } from '../../../setup/model/request.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
-import { ENGLISH } from '../../../i18n/translations.js';
+import { ENGLISH, Translations } from '../../../i18n/translations.js';
+import { changeSummary } from '../../../setup/requests/change-requests.js';
+import { diffSetup } from '../../../setup/model/setup-diff.js';
 
 const request = { id: 'SR-0042', content: validSetupContent(), requester: { objectId: 'req-rita', name: 'Rita Requester', tenantId: 't' } } as SetupRequest;
 
@@ -30,5 +32,28 @@ describe('channel notifications after a failure', () => {
   test('the second run says which attempt it is; the first does not', () => {
     expect(describeEvent(entry('execution_started', { attempt: 2 }, { kind: 'system' }), request, ENGLISH)?.headline).toBe('⚙️ **SR-0042** approved setup is running (attempt 2)');
     expect(describeEvent(entry('execution_started', { attempt: 1 }, { kind: 'system' }), request, ENGLISH)?.headline).toBe('⚙️ **SR-0042** approved setup is running');
+  });
+});
+
+describe("a change's summary in the submitted notification", () => {
+  const before = validSetupContent();
+  const after = validSetupContent({ environment: { ...before.environment, users: [...before.environment.users, { userId: 'carol', email: 'carol@contoso.com' }] } });
+  const change = { environment: before.environment.name, baseRevision: 3, before, diff: diffSetup(before, after) };
+  const summary = changeSummary(change);
+
+  test("is stored as a message and said in the channel's words", () => {
+    expect(describeEvent(entry('submitted', { kind: 'change', change: summary }), request, ENGLISH)?.headline).toBe(
+      `📝 **SR-0042** submitted by Rita Requester — change to ${before.environment.name} (version 3): added user carol (carol@contoso.com): waiting for approval`,
+    );
+    // in the pseudo-locale every word of it comes from the catalogs; the names stay as typed
+    const pseudo = describeEvent(entry('submitted', { kind: 'change', change: summary }), request, new Translations().for('qps-ploc'))?.headline ?? '';
+    expect(pseudo).toContain('carol (carol@contoso.com)');
+    expect(pseudo).not.toMatch(/change to|added user/);
+  });
+
+  test('an entry written before summaries were messages shows its English sentence as it is', () => {
+    expect(describeEvent(entry('submitted', { kind: 'change', change: 'change to Contoso-UAT (version 2): removed user bob (bob@contoso.com)' }), request, ENGLISH)?.headline).toBe(
+      '📝 **SR-0042** submitted by Rita Requester — change to Contoso-UAT (version 2): removed user bob (bob@contoso.com): waiting for approval',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { AUDIT_ENTRIES, AUDIT_HEAD, AuditLog, GENESIS_HASH, hashOf, verifyAuditChain, type AuditEntry } from '../../../../setup/audit/audit.js';
 import type { Repository } from '../../../../setup/ports.js';
+import { domainMessage } from '../../../../setup/model/messages.js';
 import { TickingClock } from '../../../fixtures/clocks.js';
 import { openTempStore, type TempStore } from '../../../fixtures/temp-store.js';
 
@@ -91,6 +92,26 @@ describe('verifyAuditChain', () => {
     expect(verifyAuditChain(entries)).toEqual({ ok: true, entries: 5 });
     expect(await log.verify()).toEqual({ ok: true, entries: 5 });
     expect(verifyAuditChain([])).toEqual({ ok: true, entries: 0 });
+  });
+
+  test("a change's summary stored as a message verifies after a restart, next to an older entry's English summary, and an edit inside it is detected", async () => {
+    const summary = domainMessage('diff.summary.change', {
+      environment: 'Contoso-UAT',
+      version: 3,
+      changes: domainMessage('diff.summary.item', { kind: 'added', what: domainMessage('diff.row', { list: 'users', row: 'carol (carol@contoso.com)' }) }),
+    });
+    // an entry written before summaries were messages holds the English sentence
+    await log.append('SR-0001', 'submitted', alice, { environment: 'Contoso-UAT', kind: 'change', change: 'change to Contoso-UAT (version 2): added user bob (bob@contoso.com)' });
+    await log.append('SR-0002', 'submitted', alice, { environment: 'Contoso-UAT', kind: 'change', change: summary });
+    const reopened = new AuditLog(await temp.reopen(), clock);
+    const entries = await reopened.entries();
+    expect(entries.map((entry) => entry.details.change)).toEqual(['change to Contoso-UAT (version 2): added user bob (bob@contoso.com)', summary]);
+    expect(await reopened.verify()).toEqual({ ok: true, entries: 2 });
+    const edited = copy(entries);
+    const forged = structuredClone(summary) as unknown as { params: { changes: { params: { kind: string } } } };
+    forged.params.changes.params.kind = 'removed';
+    edited[1] = { ...edited[1], details: { ...edited[1].details, change: forged as unknown as typeof summary } };
+    expect(verifyAuditChain(edited)).toEqual({ ok: false, seq: 2, reason: 'content does not match its hash (edited)' });
   });
 
   test('detects an edited entry at its own sequence number', async () => {
