@@ -7,6 +7,8 @@
  * The real Key Vault verifier (SecretClient) runs against the Key Vault stand-in.
  */
 import { cardExecute, teamsUser } from '../harness/activities.js';
+import { english } from '../fixtures/english.js';
+import type { DomainMessage } from '../../setup/model/messages.js';
 import { cardProblems, cardText, stepLinesOf } from '../harness/card-check.js';
 import { transcript } from '../harness/card-transcript.js';
 import { actionsOf, CardClient, inputValues } from '../harness/card-client.js';
@@ -150,7 +152,9 @@ describe('change and retire requests', () => {
 
     const entries = await rig.app.audit.entries(id);
     expect(entries.map((entry) => entry.action)).toEqual(['submitted', 'approved', 'execution_started', 'step_finished', 'step_finished', 'step_finished', 'succeeded']);
-    expect(entries[0].details).toMatchObject({ kind: 'change', baseRevision: 1, change: 'change to users-env (version 1): added user bob (bob@contoso.com); removed user alice (alice@contoso.com)' });
+    // the summary is stored as a message (codes and names), said in each reader's words
+    expect(entries[0].details).toMatchObject({ kind: 'change', baseRevision: 1, change: { code: 'diff.summary.change', params: { environment: 'users-env', version: 1 } } });
+    expect(english(entries[0].details.change as DomainMessage)).toBe('change to users-env (version 1): added user bob (bob@contoso.com); removed user alice (alice@contoso.com)');
     expect(entries.filter((entry) => entry.action === 'step_finished').map((entry) => entry.details.step)).toEqual(request?.execution?.steps.map((step) => step.title));
 
     const history = new CardClient(rig, requester, { kind: 'personal' });
