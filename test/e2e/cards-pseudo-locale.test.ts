@@ -6,6 +6,9 @@
  * values, input labels, placeholders and error messages, toggle titles, choice titles, button
  * titles) must be pseudo-localized — or be nothing but data: names, ids, URLs, numbers and Teams'
  * date macros. Anything else did not go through the catalogs, and fails here with its card.
+ * Inside a pseudo-localized message the same holds for what was said into it: with the accented
+ * words taken away, what remains of a text (its parameters) must be data too, so an English
+ * sentence passed into a message as a value fails like one shown alone.
  */
 import { captureCards, type CapturedCard } from '../../tools/cards/capture.js';
 import { PSEUDO_CLOSE, PSEUDO_OPEN } from '../../i18n/pseudo.js';
@@ -93,10 +96,39 @@ const DATA_PATTERNS: readonly RegExp[] = [
   /\bSR-\d{4,}\b/g,
 ];
 
+/** A word the pseudo-locale wrote: letters, none of them plain ASCII (every English letter is accented). */
+const PSEUDO_WORD = /[\p{L}\p{M}]+/gu;
+const isPseudoWord = (word: string): boolean => !/[A-Za-z]/.test(word);
+
+/**
+ * The text without what the catalogs wrote: inside ⟦ … ⟧ (nested when a message is said inside
+ * another) the accented words, the padding and the brackets go; a parameter said into a message
+ * stays, and must be data like any other text. Outside the brackets nothing is taken away.
+ */
+function withoutPseudoRuns(text: string): string {
+  let depth = 0;
+  let kept = '';
+  let run = '';
+  const closeRun = (): void => {
+    kept += run.replace(/~+/g, ' ').replace(PSEUDO_WORD, (word) => (isPseudoWord(word) ? ' ' : word));
+    run = '';
+  };
+  for (const character of text) {
+    if (character === PSEUDO_OPEN || character === PSEUDO_CLOSE) {
+      if (depth > 0) closeRun();
+      depth = Math.max(0, depth + (character === PSEUDO_OPEN ? 1 : -1));
+      kept += ' ';
+    } else if (depth > 0) run += character;
+    else kept += character;
+  }
+  closeRun();
+  return kept;
+}
+
 /** The words of a text that are neither data nor pseudo-localized: empty when the text is fine. */
 function plainWords(text: string, dataWords: ReadonlySet<string>): string[] {
-  if (text.includes(PSEUDO_OPEN) && text.includes(PSEUDO_CLOSE)) return [];
-  const rest = DATA_PATTERNS.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text);
+  // data first (code spans and URLs keep their letters in the pseudo-locale), then what the catalogs wrote
+  const rest = withoutPseudoRuns(DATA_PATTERNS.reduce((remaining, pattern) => remaining.replace(pattern, ' '), text));
   return rest
     .split(/[^\p{L}\p{N}_.-]+/u)
     .map((word) => word.replace(/^[.-]+|[.-]+$/g, ''))
@@ -118,6 +150,12 @@ describe('every card the gallery captures, in the pseudo-locale', () => {
     expect(plainWords('Riley Park · contoso-uat · SR-0042 · {{DATE(2026-12-07T10:00:00Z, SHORT)}} · https://contoso.example/x', data)).toEqual([]);
     expect(plainWords('⟦Ŵáíţíñĝ ƒöŕ áþþŕöṽáļ ~~~~~~⟧ (1 of 2)', data)).toEqual([]);
     expect(plainWords('Resubmitted as SR-0043', data)).toEqual(['Resubmitted', 'as']);
+    // a parameter said into a pseudo-localized message is checked like any text: data passes, English fails
+    expect(plainWords('⟦Ŕéqüéšţéð ƀý Riley Park: ⟦çĥáñĝé ţö contoso-uat ~~~⟧ ~~~~⟧', data)).toEqual([]);
+    expect(plainWords('⟦Ŕéqüéšţéð ƀý Riley Park: change to contoso-uat (version 3) ~~~~⟧', data)).toEqual(['change', 'to', 'version']);
+    expect(plainWords('**⟦+ Åððéð ~⟧** · ⟦úšéŕ ~⟧ carol (carol@contoso.com)', data)).toEqual(['carol']);
+    // accented words outside the brackets are not the catalogs'
+    expect(plainWords('Ŕéqüéšţéð', data)).toEqual(['Ŕéqüéšţéð']);
   });
 
   test('every visible text is pseudo-localized or data', () => {
