@@ -55,8 +55,11 @@ export function describeAuditEntry(entry: AuditEntry): DomainMessage {
       return domainMessage('history.expired');
     case 'execution_started':
       return domainMessage('history.started', { kind: String(details.kind ?? 'setup'), steps: String(details.steps ?? '?'), dryRun });
-    case 'step_finished':
-      return domainMessage('history.stepFinished', { step: typeof details.step === 'string' ? details.step : domainMessage('history.aStep'), outcome: String(details.outcome ?? 'failed') });
+    case 'step_finished': {
+      // the step's label, said in the reader's words; an entry written before labels were stored names the step by its English title
+      const step = isDomainMessage(details.label) ? details.label : typeof details.step === 'string' ? details.step : domainMessage('history.aStep');
+      return domainMessage('history.stepFinished', { step, outcome: String(details.outcome ?? 'failed') });
+    }
     case 'succeeded':
       return domainMessage('history.succeeded', { dryRun });
     case 'failed':

@@ -247,7 +247,7 @@ export class Executor {
         }
         return candidate;
       });
-      const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status }, key: randomUUID() }];
+      const audit = [...(current.execution.pendingAudit ?? []), { action: 'step_finished' as const, details: { step: step.title, outcome: result.status, ...(step.label ? { label: step.label } : {}) }, key: randomUUID() }];
       return { ...current, ...(conflict ? { conflict } : {}), execution: { ...current.execution, steps, pendingAudit: audit } };
     });
     if (!stored) {

@@ -44,7 +44,7 @@ export interface ExecutionStep {
 /** An audit entry decided in the same write as the state change it reports, appended right after. */
 export interface PendingAuditEntry {
   action: 'execution_started' | 'step_finished' | 'succeeded' | 'failed';
-  details: Record<string, string | number | boolean | null>;
+  details: Record<string, string | number | boolean | null | DomainMessage>;
   /** Idempotency key: appending the same queued entry twice (a crash in between) adds it once. */
   key?: string;
 }

@@ -15,6 +15,7 @@ import { PSEUDO_CLOSE, PSEUDO_OPEN } from '../../i18n/pseudo.js';
 import { CONNECTED_APPLICATION_TYPES } from '../../setup/model/content.js';
 import { financeEndpoints } from '../../setup/rules/finance-endpoints.js';
 import { COMMANDS } from '../../bot/commands/catalog.js';
+import { DEFAULT_RULE_NAME } from '../../setup/policy/rules.js';
 
 type Node = Record<string, unknown>;
 
@@ -77,8 +78,11 @@ function dataWordsOf(cards: readonly CapturedCard[]): Set<string> {
   };
   cards.forEach((card) => visit(card.card));
   for (const name of ['Riley Park', 'Ada Lovelace', 'Sam Patel', 'Bo Chen', 'setupbot']) addWords(name);
-  // typed on the change's first card and shown on no input afterwards (tools/cards/capture.ts)
-  for (const typed of ['carol', 'UAT for Contoso Europe and Nordics']) addWords(typed);
+  // typed on the change's first card and shown on no input afterwards, and the approvers' comments (tools/cards/capture.ts)
+  for (const typed of ['carol', 'UAT for Contoso Europe and Nordics', 'Checked with the Finance team', 'Use the shared vault instead', 'Carol joins the UAT team', 'fine by me']) addWords(typed);
+  // the policy's fallback rule is named so in policy files; the stand-in SAS grants these permissions (sp=racwdl)
+  addWords(DEFAULT_RULE_NAME);
+  addWords('racwdl');
   // the commands are English keywords in every language
   for (const command of COMMANDS) addWords(command.usage);
   for (const geography of financeEndpoints()) addWords(geography.name);
@@ -148,7 +152,8 @@ describe('every card the gallery captures, in the pseudo-locale', () => {
     const data = new Set(['riley', 'park']);
     expect(plainWords('Waiting for approval', data)).toEqual(['Waiting', 'for', 'approval']);
     expect(plainWords('Riley Park · contoso-uat · SR-0042 · {{DATE(2026-12-07T10:00:00Z, SHORT)}} · https://contoso.example/x', data)).toEqual([]);
-    expect(plainWords('⟦Ŵáíţíñĝ ƒöŕ áþþŕöṽáļ ~~~~~~⟧ (1 of 2)', data)).toEqual([]);
+    expect(plainWords('⟦Ŵáíţíñĝ ƒöŕ áþþŕöṽáļ (1 öƒ 2) ~~~~~~⟧', data)).toEqual([]);
+    expect(plainWords('⟦Ŵáíţíñĝ ƒöŕ áþþŕöṽáļ ~~~~~~⟧ (1 of 2)', data)).toEqual(['of']);
     expect(plainWords('Resubmitted as SR-0043', data)).toEqual(['Resubmitted', 'as']);
     // a parameter said into a pseudo-localized message is checked like any text: data passes, English fails
     expect(plainWords('⟦Ŕéqüéšţéð ƀý Riley Park: ⟦çĥáñĝé ţö contoso-uat ~~~⟧ ~~~~⟧', data)).toEqual([]);

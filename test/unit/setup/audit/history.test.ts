@@ -7,6 +7,10 @@ import { english } from '../../../fixtures/english.js';
 
 const rita = { kind: 'user', objectId: 'req-rita', name: 'Rita Requester' } as const;
 
+function entry(action: AuditEntry['action'], details: AuditEntry['details']): AuditEntry {
+  return { seq: 2, at: '2026-11-25T09:05:00.000Z', requestId: 'SR-0042', action, actor: { kind: 'system' }, details, prevHash: '', hash: '' };
+}
+
 function submitted(details: AuditEntry['details']): AuditEntry {
   return { seq: 1, at: '2026-11-25T09:00:00.000Z', requestId: 'SR-0042', action: 'submitted', actor: rita, details, prevHash: '', hash: '' };
 }
@@ -26,5 +30,15 @@ describe("the history line of a change or retirement's submission", () => {
     expect(english(describeAuditEntry(submitted({ kind: 'change', change: 'change to Contoso-UAT (version 2): removed user bob (bob@contoso.com)', dryRun: true })))).toBe(
       'Requested by Rita Requester: change to Contoso-UAT (version 2): removed user bob (bob@contoso.com) (dry run)',
     );
+  });
+});
+
+describe('the history line of a finished step', () => {
+  test("names the step by its label, said in the reader's words; an older entry by its English title", () => {
+    const label = domainMessage('plan.publishEnvironment', { environment: 'contoso-uat' });
+    const stored = entry('step_finished', { step: 'Publish service environment contoso-uat', outcome: 'ok', label });
+    expect(describeAuditEntry(stored)).toEqual(domainMessage('history.stepFinished', { step: label, outcome: 'ok' }));
+    expect(english(describeAuditEntry(stored))).toBe('Publish service environment contoso-uat: done');
+    expect(english(describeAuditEntry(entry('step_finished', { step: 'Connect Contoso Finance UAT', outcome: 'failed' })))).toBe('Connect Contoso Finance UAT: failed');
   });
 });
