@@ -11,7 +11,7 @@
  * sentence passed into a message as a value fails like one shown alone.
  */
 import { captureCards, type CapturedCard } from '../../tools/cards/capture.js';
-import { PSEUDO_CLOSE, PSEUDO_OPEN } from '../../i18n/pseudo.js';
+import { accentText, PSEUDO_CLOSE, PSEUDO_OPEN, pseudoLocalize } from '../../i18n/pseudo.js';
 import { CONNECTED_APPLICATION_TYPES } from '../../setup/model/content.js';
 import { financeEndpoints } from '../../setup/rules/finance-endpoints.js';
 import { COMMANDS } from '../../bot/commands/catalog.js';
@@ -156,11 +156,12 @@ describe('every card the gallery captures, in the pseudo-locale', () => {
     expect(plainWords('⟦Ŵáíţíñĝ ƒöŕ áþþŕöṽáļ ~~~~~~⟧ (1 of 2)', data)).toEqual(['of']);
     expect(plainWords('Resubmitted as SR-0043', data)).toEqual(['Resubmitted', 'as']);
     // a parameter said into a pseudo-localized message is checked like any text: data passes, English fails
-    expect(plainWords('⟦Ŕéqüéšţéð ƀý Riley Park: ⟦çĥáñĝé ţö contoso-uat ~~~⟧ ~~~~⟧', data)).toEqual([]);
-    expect(plainWords('⟦Ŕéqüéšţéð ƀý Riley Park: change to contoso-uat (version 3) ~~~~⟧', data)).toEqual(['change', 'to', 'version']);
-    expect(plainWords('**⟦+ Åððéð ~⟧** · ⟦úšéŕ ~⟧ carol (carol@contoso.com)', data)).toEqual(['carol']);
+    const requested = (what: string): string => pseudoLocalize('Requested by {who}: {what}').replace('{who}', 'Riley Park').replace('{what}', what);
+    expect(plainWords(requested(pseudoLocalize('change to {environment}').replace('{environment}', 'contoso-uat')), data)).toEqual([]);
+    expect(plainWords(requested('change to contoso-uat (version 3)'), data)).toEqual(['change', 'to', 'version']);
+    expect(plainWords(`**${pseudoLocalize('+ Added')}** · ${pseudoLocalize('user')} carol (carol@contoso.com)`, data)).toEqual(['carol']);
     // accented words outside the brackets are not the catalogs'
-    expect(plainWords('Ŕéqüéšţéð', data)).toEqual(['Ŕéqüéšţéð']);
+    expect(plainWords(accentText('Requested'), data)).toEqual([accentText('Requested')]);
   });
 
   test('every visible text is pseudo-localized or data', () => {
