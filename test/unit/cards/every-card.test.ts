@@ -30,7 +30,8 @@ import { renderRetireConfirm } from '../../../cards/retire-confirm.js';
 import { renderApprovalReminder } from '../../../cards/approval-reminder.js';
 import { delegateNotice, escalationNotice } from '../../../cards/approval-follow-up-words.js';
 import { renderReviewStep } from '../../../cards/review-step.js';
-import { changeOfDraft, unchangeableReason } from '../../../setup/requests/change-requests.js';
+import { changeOfDraft, changeSummary, unchangeableReason } from '../../../setup/requests/change-requests.js';
+import { domainMessage } from '../../../setup/model/messages.js';
 import { diffSetup } from '../../../setup/model/setup-diff.js';
 import { FIX_NOTICE, SECRET_NOTICE } from '../../../dialogs/form-step-dialog.js';
 import { REFUSALS, STALE_NOTICE } from '../../../dialogs/setup-context.js';
@@ -40,6 +41,7 @@ import { type ExecutionStep, type StepStatus } from '../../../setup/model/execut
 import { planFor } from '../../../setup/execution/plans.js';
 import { emptySetupContent, type SetupContent } from '../../../setup/model/content.js';
 import { english } from '../../fixtures/english.js';
+import { validSetupContent } from '../../fixtures/setup-content.js';
 import { conflictMessage, refuseRebuild, refuseResubmit, refuseRetry } from '../../../setup/policy/recovery-policy.js';
 import type { RecordedConnectedApplication, RecordedEnvironment, RecordedKeyVaultReference } from '../../../setup/registry/registry.js';
 import type { RequestStatus, SetupRequest } from '../../../setup/model/request.js';
@@ -218,12 +220,15 @@ function requestCards(): Entry[] {
 }
 
 function notificationCards(): Entry[] {
+  const usersBefore = validSetupContent();
+  const usersAfter = validSetupContent({ environment: { ...usersBefore.environment, users: [{ userId: 'bob', email: 'bob@contoso.com' }] } });
   const actions: AuditAction[] = ['submitted', 'approved', 'rejected', 'cancelled', 'expired', 'execution_started', 'retried', 'resubmitted'];
   const dayTwo: [string, AuditAction, AuditEntry['details']][] = [
-    ['a change submitted', 'submitted', { kind: 'change', baseRevision: 3, change: 'change to contoso-uat (version 3): added user bob (bob@contoso.com); removed user alice (alice@contoso.com)' }],
+    ['a change submitted', 'submitted', { kind: 'change', baseRevision: 3, change: changeSummary({ environment: 'contoso-uat', baseRevision: 3, before: usersBefore, diff: diffSetup(usersBefore, usersAfter) }) }],
+    // an entry written before summaries were messages: its English sentence as it is
     ['a rebuild submitted', 'submitted', { kind: 'change', rebuiltFrom: 'SR-0041', change: 'change to contoso-uat (version 4): added user carol (carol@contoso.com)' }],
     ['a change rebuilt', 'resubmitted', { as: 'SR-0043', rebuilt: true }],
-    ['a retirement submitted', 'submitted', { kind: 'retire', change: 'retire contoso-uat (version 3): unlink 1 application, mark it Retired' }],
+    ['a retirement submitted', 'submitted', { kind: 'retire', change: domainMessage('diff.summary.retire', { environment: 'contoso-uat', version: 3, count: 1 }) }],
   ];
   const request = baseRequest('submitted');
   const entry = (action: AuditAction, details: AuditEntry['details']): AuditEntry => ({
