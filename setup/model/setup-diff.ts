@@ -1,6 +1,7 @@
 /**
  * What a change request changes: the difference between two setups (the recorded one and the
- * one asked for), element by element, in plain words that read without colour; and the same
+ * one asked for), element by element, as messages (`diff.*` codes with names and values as
+ * parameters; the edge says them in the reader's words, in lines that read without colour); and the same
  * intended changes laid again over a newer version of the setup (Rebuild on the current version).
  * Pure: no I/O.
  */

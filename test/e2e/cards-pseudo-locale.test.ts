@@ -94,7 +94,7 @@ function dataWordsOf(cards: readonly CapturedCard[]): Set<string> {
 const DATA_PATTERNS: readonly RegExp[] = [
   /\{\{(?:DATE|TIME)\([^)]*\)\}\}/g,
   /`[^`]*`/g,
-  /https?:\/\/\S+/g,
+  /https?:\/\/[^\s⟦⟧]+/g,
   /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
   /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
   /\bSR-\d{4,}\b/g,
