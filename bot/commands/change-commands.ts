@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { wordsOf } from '../../dialogs/turn-words.js';
 import type { Notice } from '../../cards/form-view.js';
 import { renderRetireConfirm } from '../../cards/retire-confirm.js';
+import { environmentStatusWord } from '../../cards/registry-cards.js';
 import { acknowledge, presentCard, presentInNewMessage, refuse } from '../../dialogs/card-presenter.js';
 import { requesterOf } from '../../dialogs/requester.js';
 import { REFUSAL_KEYS } from '../../dialogs/setup-context.js';
@@ -58,7 +59,7 @@ export async function startChange(deps: BotDeps, context: TurnContext, name: str
       show: 'environment',
       notice: {
         tone: 'good',
-        text: wordsOf(context).t('replies.notice.changing', { environment: record.environment.name, version: revisionOf(record), status: record.status }),
+        text: wordsOf(context).t('replies.notice.changing', { environment: record.environment.name, version: revisionOf(record), status: environmentStatusWord(record.status, wordsOf(context)) }),
       },
     };
   }

@@ -134,6 +134,11 @@ export const DOMAIN_CODES = [
   'step.dryRun.changeKeepsStatus',
   'step.statusStays',
   'step.status',
+  // an environment's status in Finance, said inside a step finding
+  'environmentStatus.NotPublished',
+  'environmentStatus.Published',
+  'environmentStatus.Changed',
+  'environmentStatus.Retired',
   'step.recordedAsVersion',
   'step.noRetireTarget',
   'step.dryRun.retire',

@@ -5,7 +5,7 @@
  * request's — except the records of the requests it replaces (Edit and resubmit), which it takes
  * over with its own content.
  */
-import { domainMessage } from '../model/messages.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 import { updateExisting, upsert } from '../coordination/compare-and-set.js';
 import { SetupBotError } from '../errors.js';
 import type { ConnectedApplication, KeyVaultReference, ServiceEnvironment, SetupContent } from '../model/content.js';
@@ -15,6 +15,18 @@ import type { ConnectionCheck, KeyVaultVerification } from '../model/verificatio
 import { mergeVerification } from './verification-merge.js';
 
 export type EnvironmentStatus = 'Not published' | 'Published' | 'Changed' | 'Retired';
+
+const STATUS_CODES = {
+  'Not published': 'environmentStatus.NotPublished',
+  Published: 'environmentStatus.Published',
+  Changed: 'environmentStatus.Changed',
+  Retired: 'environmentStatus.Retired',
+} as const;
+
+/** The status as a finding says it: a message, so the reader gets the word Finance shows in their language. */
+export function environmentStatusMessage(status: EnvironmentStatus): DomainMessage {
+  return domainMessage(STATUS_CODES[status]);
+}
 
 export interface RecordedKeyVaultReference {
   reference: KeyVaultReference;

@@ -6,7 +6,7 @@
 import { domainMessage } from '../../model/messages.js';
 import { isFieldChange, touchesOnlyNumberSequences } from '../../model/setup-diff.js';
 import type { SetupRequest } from '../../model/request.js';
-import { EnvironmentVersionConflict, revisionOf, type RecordedEnvironment } from '../../registry/registry.js';
+import { EnvironmentVersionConflict, environmentStatusMessage, revisionOf, type RecordedEnvironment } from '../../registry/registry.js';
 import { conflictResult } from './conflict.js';
 import type { StepBody } from './step.js';
 
@@ -33,6 +33,6 @@ export const environmentChangeStep: StepBody = async ({ request, parts, dryRun, 
     const verification = (request.execution?.steps ?? []).find((candidate) => candidate.kind === 'keyVault')?.verification;
     await parts.registry.changeKeyVaultReference(request.id, request.content.keyVault, verification);
   }
-  const status = keepStatus ? domainMessage('step.statusStays', { status: recorded.status }) : domainMessage('step.status', { status: recorded.status });
+  const status = keepStatus ? domainMessage('step.statusStays', { status: environmentStatusMessage(recorded.status) }) : domainMessage('step.status', { status: environmentStatusMessage(recorded.status) });
   return { status: 'ok', messages: [domainMessage('step.recordedAsVersion', { version: revisionOf(recorded) }), status] };
 };

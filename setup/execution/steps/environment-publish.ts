@@ -6,7 +6,7 @@
 import { domainMessage } from '../../model/messages.js';
 import type { KeyVaultVerification } from '../../model/verification.js';
 import type { SetupRequest } from '../../model/request.js';
-import type { Registry } from '../../registry/registry.js';
+import { environmentStatusMessage, type Registry } from '../../registry/registry.js';
 import type { StepBody } from './step.js';
 
 async function storageSasFinding(request: SetupRequest, registry: Registry): Promise<KeyVaultVerification['items'][number] | undefined> {
@@ -27,5 +27,5 @@ export const environmentPublishStep: StepBody = async ({ request, parts, dryRun 
   }
   if (dryRun) return { status: 'ok', messages: [domainMessage('step.dryRun.publish', { environment: content.environment.name })] };
   const published = await parts.registry.publishEnvironment(content.environment.name);
-  return { status: 'ok', messages: [domainMessage('step.status', { status: published.status })] };
+  return { status: 'ok', messages: [domainMessage('step.status', { status: environmentStatusMessage(published.status) })] };
 };

@@ -89,6 +89,13 @@ describe('stored findings', () => {
     expect(sayAll(ENGLISH, ['Status: Published.', domainMessage('step.recordedAs', { status: 'Not published' })])).toEqual(['Status: Published.', 'Recorded as Not published.']);
   });
 
+  test("an environment's status inside a finding is said in the reader's words, as Finance shows it", async () => {
+    const { environmentStatusMessage } = await import('../../../../setup/registry/registry.js');
+    const german = new Translations({ missingKeys: () => undefined, formatFailed: () => undefined }).for('de-DE');
+    expect(say(german, domainMessage('step.recordedAs', { status: environmentStatusMessage('Not published') }))).toBe('Erfasst als Nicht veröffentlicht.');
+    expect(say(ENGLISH, domainMessage('step.status', { status: environmentStatusMessage('Published') }))).toBe('Status: Published.');
+  });
+
   test('a message survives the store (plain JSON) and is said the same afterwards', () => {
     const message = domainMessage('step.conflict.changedBy', { environment: 'Contoso-UAT', version: 3, base: 2, by: 'SR-0007' });
     const stored = JSON.parse(JSON.stringify(message)) as typeof message;
