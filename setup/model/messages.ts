@@ -248,6 +248,27 @@ export const DOMAIN_CODES = [
   'keyVault.readable',
   'chain.notCertificateItem',
   'chain.unreadable',
+  // why setupbot could not read an item (azure/key-vault-verifier.ts)
+  'keyVault.read.vaultUnreachable',
+  'keyVault.read.accessDenied',
+  'keyVault.read.noToken',
+  'keyVault.read.notKeyVault',
+  'keyVault.read.invalidUri',
+  'keyVault.read.notFound',
+  'keyVault.read.busy',
+  'keyVault.read.refused',
+  'keyVault.read.unexpected',
+  // what kept setupbot from reading the vault at all, with what to do
+  'keyVault.vault.timeout',
+  'keyVault.vault.dnsFailed',
+  'keyVault.vault.refused',
+  'keyVault.vault.unreachable',
+  'keyVault.vault.untrustedTls',
+  'keyVault.vault.accessDenied',
+  'keyVault.vault.noToken',
+  'keyVault.vault.notKeyVault',
+  'keyVault.vault.uriNotHttps',
+  'keyVault.vault.uriNotUrl',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];
