@@ -5,7 +5,7 @@
  *
  * The codes are a closed list: the edge's type check fails for a code without English words.
  */
-import type { ServiceFinding } from './verification.js';
+import type { ServiceFinding } from './service-finding.js';
 
 /** Every code the domain may say, grouped by where it is said. */
 export const DOMAIN_CODES = [
