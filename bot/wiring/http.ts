@@ -90,6 +90,7 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
       hostOrigins: config.tabHostOrigins,
       anonymous: config.anonymous,
       logger,
+      wordsOf: (locale) => delivery.readers.of(locale),
     },
   });
 }
