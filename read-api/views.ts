@@ -2,7 +2,7 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
-import { say, sayAll, stepTitle } from '../cards/words/domain-message.js';
+import { say, sayAll, sayText, stepTitle } from '../cards/words/domain-message.js';
 import type { Words } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
@@ -213,7 +213,7 @@ export function environmentView(
       const { lastCheck } = application;
       return {
         ...applicationContent(application.application),
-        lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: lastCheck.message },
+        lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: sayText(words, lastCheck.message) },
       };
     }),
   };

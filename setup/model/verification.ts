@@ -75,8 +75,8 @@ export interface ConnectionCheck {
   outcome: CheckOutcome;
   /** The HTTP status when the application answered. */
   status?: number;
-  /** Plain words: "answered HTTP 200 in 120 ms" or "DNS lookup failed for …". */
-  message: string;
+  /** What was found, e.g. connection.answered ("answered HTTP 200 in 120 ms"); records written before codes hold the English sentence. */
+  message: DomainText;
 }
 
 /** "Check connection" of a connected application: any HTTP answer means reachable. */
