@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { systemClock, type Clock } from '../setup/ports.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker } from '../setup/model/verification.js';
+import { domainMessage, type DomainMessage } from '../setup/model/messages.js';
 import { noProxyFromEnv, proxyFromEnv, shouldBypassProxy } from './proxy-rules.js';
 import { DNS_CODES } from './network-errors.js';
 
@@ -61,17 +62,15 @@ function stripCredentials(url: URL): URL {
   return copy;
 }
 
-function parseTarget(raw: string): Target | { failure: string } {
+function parseTarget(raw: string): Target | { failure: DomainMessage } {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return { failure: 'not a valid URL — expected one like https://contoso.operations.dynamics.com' };
+    return { failure: domainMessage('connection.notUrl', { example: 'https://contoso.operations.dynamics.com' }) };
   }
   if (url.protocol !== 'https:') {
-    return {
-      failure: `only https:// URLs are checked (got ${url.protocol}//) — Finance and Supply Chain Management environments are served over HTTPS`,
-    };
+    return { failure: domainMessage('connection.notHttps', { scheme: `${url.protocol}//` }) };
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const clean = stripCredentials(url);
@@ -79,24 +78,25 @@ function parseTarget(raw: string): Target | { failure: string } {
   return { url: clean, shown, host, port: url.port ? Number(url.port) : 443 };
 }
 
-function parseProxy(raw: string): Proxy | { failure: string } {
+function parseProxy(raw: string): Proxy | { failure: DomainMessage } {
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
-    return { failure: 'the proxy setting (HTTPS_PROXY / HTTP_PROXY) is not a valid URL — expected http://proxy-host:port' };
+    return { failure: domainMessage('connection.proxyNotUrl', { example: 'http://proxy-host:port' }) };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { failure: `the proxy setting uses ${url.protocol}// — only http:// and https:// proxies are supported` };
+    return { failure: domainMessage('connection.proxyScheme', { scheme: `${url.protocol}//` }) };
   }
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return { url, label: `${url.hostname}:${port}` };
 }
 
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
+/** A duration as a number and its unit symbol (the reader's words format the number: 1.5 s, 1,5 s). */
+function duration(ms: number): { amount: number; unit: string } {
+  if (ms < 1000) return { amount: ms, unit: 'ms' };
   const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  return { amount: Number.isInteger(seconds) ? seconds : Math.round(seconds * 10) / 10, unit: 's' };
 }
 
 interface ErrorFacts {
@@ -126,49 +126,42 @@ const UNTRUSTED_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_SIGNATURE_FAILURE',
 ]);
-const INSPECTION_HINT =
-  'if a proxy or firewall inspects TLS, add its CA certificate to NODE_EXTRA_CA_CERTS and restart the bot';
-
-function tlsFailure(facts: ErrorFacts, host: string): string | undefined {
+function tlsFailure(facts: ErrorFacts, host: string): DomainMessage | undefined {
   const { code } = facts;
   if (code === undefined) return undefined;
   if (UNTRUSTED_CODES.has(code)) {
-    const self = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? 'self-signed and ' : '';
-    return `the TLS certificate of ${host} is ${self}not trusted (its issuer is not in this machine's trusted CAs) — ${INSPECTION_HINT}`;
+    return domainMessage('connection.tls.untrusted', { host, selfSigned: code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? 'yes' : 'no' });
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     const names = facts.altNames;
-    return `the TLS certificate presented for ${host} is for a different host name${names ? ` (${names})` : ''} — check the environment URL; ${INSPECTION_HINT}`;
+    return names ? domainMessage('connection.tls.otherHostNamed', { host, names }) : domainMessage('connection.tls.otherHost', { host });
   }
-  if (code === 'CERT_HAS_EXPIRED') return `the TLS certificate of ${host} has expired`;
-  if (code === 'CERT_NOT_YET_VALID') return `the TLS certificate of ${host} is not valid yet — check this machine's clock`;
-  if (code === 'CERT_REVOKED') return `the TLS certificate of ${host} has been revoked`;
+  if (code === 'CERT_HAS_EXPIRED') return domainMessage('connection.tls.expired', { host });
+  if (code === 'CERT_NOT_YET_VALID') return domainMessage('connection.tls.notYetValid', { host });
+  if (code === 'CERT_REVOKED') return domainMessage('connection.tls.revoked', { host });
   if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.startsWith('CERT_')) {
-    return `the TLS handshake with ${host} failed (${code}) — is this an HTTPS address?`;
+    return domainMessage('connection.tls.handshake', { host, code });
   }
   return undefined;
 }
 
-function networkFailure(facts: ErrorFacts, target: Target, proxy: Proxy | undefined): string {
+function networkFailure(facts: ErrorFacts, target: Target, proxy: Proxy | undefined): DomainMessage {
   const { code } = facts;
   const where = `${target.host}:${target.port}`;
   if (proxy) {
-    if (code !== undefined && DNS_CODES.has(code)) return `DNS lookup failed for the proxy ${proxy.label} — check HTTPS_PROXY`;
-    if (code === 'ECONNREFUSED') return `connection refused by the proxy ${proxy.label} — check HTTPS_PROXY`;
-    if (code === undefined) return `the proxy ${proxy.label} closed the connection before opening a tunnel to ${where}`;
+    if (code !== undefined && DNS_CODES.has(code)) return domainMessage('connection.proxy.dnsFailed', { proxy: proxy.label });
+    if (code === 'ECONNREFUSED') return domainMessage('connection.proxy.refused', { proxy: proxy.label });
+    if (code === undefined) return domainMessage('connection.proxy.closed', { proxy: proxy.label, where });
   }
-  if (code !== undefined && DNS_CODES.has(code)) return `DNS lookup failed for ${target.host} — check the environment URL`;
-  if (code === 'ECONNREFUSED') return `connection refused by ${where} — nothing is listening there; check the environment URL`;
-  if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return `the connection to ${where} was reset — a firewall or proxy may be blocking it`;
-  }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') {
-    return `${where} is not reachable from this network (${code}) — check the firewall and proxy settings`;
-  }
-  return `could not connect to ${where}: ${facts.message}${code ? ` (${code})` : ''}`;
+  if (code !== undefined && DNS_CODES.has(code)) return domainMessage('connection.dnsFailed', { host: target.host });
+  if (code === 'ECONNREFUSED') return domainMessage('connection.refused', { where });
+  if (code === 'ECONNRESET' || code === 'EPIPE') return domainMessage('connection.reset', { where });
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') return domainMessage('connection.unreachable', { where, code });
+  // what the system said, as it said it (a network error's message quotes no request)
+  return domainMessage('connection.failed', { where, detail: `${facts.message}${code ? ` (${code})` : ''}` });
 }
 
-function failureMessage(error: unknown, target: Target, proxy: Proxy | undefined): string {
+function failureMessage(error: unknown, target: Target, proxy: Proxy | undefined): DomainMessage {
   const facts = errorFacts(error);
   return tlsFailure(facts, target.host) ?? networkFailure(facts, target, proxy);
 }
@@ -202,14 +195,14 @@ export class HttpsConnectionChecker implements ConnectionChecker {
 
     const started = this.clock.now().getTime();
     const attempt = await this.get(target, proxy);
-    const elapsed = formatDuration(Math.max(0, Math.round(this.clock.now().getTime() - started)));
-    const via = proxy ? ` through proxy ${proxy.label}` : '';
+    const elapsed = duration(Math.max(0, Math.round(this.clock.now().getTime() - started)));
+    const via = { proxy: proxy?.label ?? '', viaProxy: proxy ? 'yes' : 'no' };
 
     if (attempt.kind === 'timeout') {
       return {
         url: shownUrl,
         outcome: 'failed',
-        message: `no answer from ${target.host} within ${formatDuration(this.timeoutMs)}${via} — check the environment URL, the firewall and the proxy settings`,
+        message: domainMessage('connection.timeout', { host: target.host, ...duration(this.timeoutMs), ...via }),
       };
     }
     if (attempt.kind === 'error') {
@@ -217,22 +210,15 @@ export class HttpsConnectionChecker implements ConnectionChecker {
     }
     if (attempt.tunnelRefused && proxy) {
       const { status, text } = attempt.tunnelRefused;
-      const hint = status === 407 ? ' — the proxy wants credentials: put them in HTTPS_PROXY (http://user:password@host:port)' : '';
-      return {
-        url: shownUrl,
-        outcome: 'failed',
-        message: `the proxy ${proxy.label} refused to open a tunnel to ${target.host}:${target.port} (HTTP ${status}${text ? ` ${text}` : ''})${hint || ' — check the proxy allow-list'}`,
-      };
+      const params = { proxy: proxy.label, where: `${target.host}:${target.port}`, answer: text ? `${status} ${text}` : String(status) };
+      return { url: shownUrl, outcome: 'failed', message: domainMessage(status === 407 ? 'connection.proxy.credentials' : 'connection.proxy.tunnelRefused', params) };
     }
     const outcome: CheckOutcome = attempt.status >= 500 ? 'warning' : 'ok';
-    const message =
-      outcome === 'warning'
-        ? `reachable, but answered HTTP ${attempt.status} in ${elapsed}${via} — the environment may be down`
-        : `answered HTTP ${attempt.status} in ${elapsed}${via}`;
+    const message = domainMessage(outcome === 'warning' ? 'connection.answeredDown' : 'connection.answered', { status: attempt.status, ...elapsed, ...via });
     return { url: shownUrl, outcome, status: attempt.status, message };
   }
 
-  private proxyFor(target: Target): Proxy | { failure: string } | undefined {
+  private proxyFor(target: Target): Proxy | { failure: DomainMessage } | undefined {
     const raw = proxyFromEnv(this.env);
     if (!raw || shouldBypassProxy(target.host, target.port, noProxyFromEnv(this.env))) return undefined;
     return parseProxy(raw);

@@ -16,7 +16,7 @@ import {
   parseCertificateValue,
 } from '../setup/rules/certificates.js';
 import type { CertificateChain, KeyVaultItem, KeyVaultReference } from '../setup/model/content.js';
-import { domainMessage, type DomainText } from '../setup/model/messages.js';
+import { domainMessage, type DomainMessage, type DomainText } from '../setup/model/messages.js';
 import { systemClock, type Clock } from '../setup/ports.js';
 import { isSasParseError, parseBlobSasUrl, sasFindings, worstOutcome, type ParsedBlobSas } from '../setup/rules/sas-url.js';
 import { vaultNameOf } from '../setup/rules/validation.js';
@@ -41,19 +41,16 @@ export interface SecretClientKeyVaultVerifierOptions {
 
 export const ITEM_EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const ACCESS_FIX =
-  'Grant it Get and List on secrets (access policy) or the Key Vault Secrets User role, then press Retry.';
-
 interface PlannedItem {
   item: KeyVaultItem;
   isStorageSas: boolean;
 }
 
-/** Why a read failed, in plain words; `stop` when no further item can be read either. */
+/** Why a read failed, as messages; `stop` when no further item can be read either. */
 interface ReadFailure {
-  itemMessage: string;
-  vaultMessage?: string;
-  stop?: string;
+  itemMessage: DomainMessage;
+  vaultMessage?: DomainMessage;
+  stop?: DomainMessage;
 }
 
 interface ErrorShape {
@@ -81,61 +78,54 @@ function isChallengeMismatch(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('The challenge resource');
 }
 
-function unreachable(vaultMessage: string): ReadFailure {
-  return { itemMessage: 'not checked: vault unreachable', vaultMessage, stop: 'not checked: vault unreachable' };
+const VAULT_UNREACHABLE = domainMessage('keyVault.read.vaultUnreachable');
+
+function unreachable(vaultMessage: DomainMessage): ReadFailure {
+  return { itemMessage: VAULT_UNREACHABLE, vaultMessage, stop: VAULT_UNREACHABLE };
 }
 
 function networkFailure(shape: ErrorShape, vault: string, host: string, timeoutMs: number): ReadFailure | undefined {
   const { name, code } = shape;
-  // a wrong URI is part of the approved request: Retry would run it again, Edit and resubmit changes it
-  const wrongUri = 'If the vault URI is wrong, correct it with Edit and resubmit.';
-  const reach = `check that the bot can reach the vault (firewall, private endpoint), then press Retry. ${wrongUri}`;
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    return unreachable(`${vault} did not answer within ${timeoutMs / 1000} s: ${reach}`);
-  }
+  // a wrong URI is part of the approved request: Retry would run it again, Edit and resubmit changes it (the messages say so)
+  if (name === 'AbortError' || name === 'TimeoutError') return unreachable(domainMessage('keyVault.vault.timeout', { vault, seconds: timeoutMs / 1000 }));
   if (code === undefined) return undefined;
-  if (DNS_CODES.has(code)) return unreachable(`${vault} could not be found: the DNS lookup of ${host} failed. ${wrongUri} If it is right, check the bot's DNS, then press Retry.`);
-  if (code === 'ECONNREFUSED') return unreachable(`${vault} refused the connection: ${reach}`);
-  if (NETWORK_CODES.has(code)) return unreachable(`${vault} could not be reached (${code}): ${reach}`);
-  if (TLS_CODE.test(code)) {
-    return unreachable(`${vault} presented a TLS certificate the bot does not trust (${code}): check any TLS-inspecting proxy, then press Retry. ${wrongUri}`);
-  }
+  if (DNS_CODES.has(code)) return unreachable(domainMessage('keyVault.vault.dnsFailed', { vault, host }));
+  if (code === 'ECONNREFUSED') return unreachable(domainMessage('keyVault.vault.refused', { vault }));
+  if (NETWORK_CODES.has(code)) return unreachable(domainMessage('keyVault.vault.unreachable', { vault, code }));
+  if (TLS_CODE.test(code)) return unreachable(domainMessage('keyVault.vault.untrustedTls', { vault, code }));
   return undefined;
+}
+
+/** "500 InternalServerError", or the status alone: what the vault answered, as it said it. */
+function answerOf(status: number, code: string | undefined): string {
+  return code ? `${status} ${code}` : String(status);
 }
 
 function httpFailure(status: number, code: string | undefined, name: string, vault: string): ReadFailure {
   if (status === 401 || status === 403) {
-    return {
-      itemMessage: `not checked: access denied (${status})`,
-      vaultMessage: `The bot's identity can't read secrets in ${vault} (${status}). ${ACCESS_FIX}`,
-    };
+    return { itemMessage: domainMessage('keyVault.read.accessDenied', { status }), vaultMessage: domainMessage('keyVault.vault.accessDenied', { vault, status }) };
   }
-  if (status === 404) {
-    return { itemMessage: `${name} was not found in ${vault}: check the name (it must equal the object's name in the vault) or create it` };
-  }
-  if (status === 429 || status >= 500) {
-    return { itemMessage: `${vault} could not answer for ${name} (${status}${code ? ` ${code}` : ''}): retry later` };
-  }
-  return { itemMessage: `${vault} refused to read ${name} (${status}${code ? ` ${code}` : ''})` };
+  if (status === 404) return { itemMessage: domainMessage('keyVault.read.notFound', { name, vault }) };
+  if (status === 429 || status >= 500) return { itemMessage: domainMessage('keyVault.read.busy', { name, vault, answer: answerOf(status, code) }) };
+  return { itemMessage: domainMessage('keyVault.read.refused', { name, vault, answer: answerOf(status, code) }) };
 }
 
-/** Turns whatever getSecret threw into plain words; never the SDK's message. */
+/** Turns whatever getSecret threw into messages; never the SDK's message. */
 export function describeReadFailure(error: unknown, context: { name: string; vault: string; host: string; timeoutMs: number }): ReadFailure {
   const shape = shapeOf(error);
   const { name, vault, host, timeoutMs } = context;
   if (TOKEN_ERRORS.has(shape.name)) {
-    const stop = 'not checked: no access token';
-    const vaultMessage = `The bot could not get an access token for ${vault} (${shape.name}): check its Azure identity (managed identity, or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET), then press Retry.`;
-    return { itemMessage: stop, vaultMessage, stop };
+    const stop = domainMessage('keyVault.read.noToken');
+    return { itemMessage: stop, vaultMessage: domainMessage('keyVault.vault.noToken', { vault, error: shape.name }), stop };
   }
   if (isChallengeMismatch(error)) {
-    const stop = 'not checked: not a Key Vault';
-    return { itemMessage: stop, vaultMessage: `${vault} did not answer like a Key Vault of this cloud: check the vault URI.`, stop };
+    const stop = domainMessage('keyVault.read.notKeyVault');
+    return { itemMessage: stop, vaultMessage: domainMessage('keyVault.vault.notKeyVault', { vault }), stop };
   }
   const network = networkFailure(shape, vault, host, timeoutMs);
   if (network) return network;
   if (shape.statusCode !== undefined) return httpFailure(shape.statusCode, shape.code, name, vault);
-  return { itemMessage: `reading ${name} failed unexpectedly (${shape.code ?? shape.name}): retry` };
+  return { itemMessage: domainMessage('keyVault.read.unexpected', { name, error: shape.code ?? shape.name }) };
 }
 
 function day(date: Date): string {
@@ -262,9 +252,10 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
     const host = new URL(vaultUri).host;
     const vault = vaultNameOf(vaultUri) ?? host;
     const items: ItemVerification[] = [];
-    const vaultMessages = new Set<string>();
+    // the same vault problem is said once, however many items ran into it
+    const vaultMessages = new Map<string, DomainMessage>();
     const certificates = new Map<string, X509Certificate>();
-    let stopped: string | undefined;
+    let stopped: DomainMessage | undefined;
     for (const plan of planned) {
       if (stopped) {
         items.push(failed(plan, stopped));
@@ -277,12 +268,12 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
         if (certificate) certificates.set(plan.item.name.toLowerCase(), certificate);
       } catch (error) {
         const failure = describeReadFailure(error, { name: plan.item.name, vault, host, timeoutMs: this.timeoutMs });
-        if (failure.vaultMessage) vaultMessages.add(failure.vaultMessage);
+        if (failure.vaultMessage) vaultMessages.set(JSON.stringify(failure.vaultMessage), failure.vaultMessage);
         stopped = failure.stop;
         items.push(failed(plan, failure.itemMessage));
       }
     }
-    return { items, vaultMessages: [...vaultMessages], certificates, ...(stopped ? { stopped } : {}) };
+    return { items, vaultMessages: [...vaultMessages.values()], certificates, ...(stopped ? { stopped } : {}) };
   }
 
   /** The SAS used for real; its value goes to the probe and nowhere else. */
@@ -311,15 +302,15 @@ export class SecretClientKeyVaultVerifier implements KeyVaultVerifier {
 /** What reading the items produced: their results, the certificates that parsed, vault-level problems. */
 interface ReadRun {
   items: ItemVerification[];
-  vaultMessages: string[];
+  vaultMessages: DomainMessage[];
   /** Parsed end-user certificates by lower-cased item name (public data only). */
   certificates: Map<string, X509Certificate>;
   /** Set when the vault could not be read at all: why the rest was not checked. */
-  stopped?: string;
+  stopped?: DomainMessage;
 }
 
-function invalidUriRun(planned: PlannedItem[], problem: string): ReadRun {
-  const stopped = 'not checked: invalid vault URI';
+function invalidUriRun(planned: PlannedItem[], problem: DomainMessage): ReadRun {
+  const stopped = domainMessage('keyVault.read.invalidUri');
   return { items: planned.map((plan) => failed(plan, stopped)), vaultMessages: [problem], certificates: new Map(), stopped };
 }
 
@@ -327,11 +318,11 @@ function failed(plan: PlannedItem, message: DomainText): ItemVerification {
   return verification(plan, [{ outcome: 'failed', message }]);
 }
 
-function vaultUriProblem(uri: string): string | undefined {
+function vaultUriProblem(uri: string): DomainMessage | undefined {
   try {
-    return new URL(uri).protocol === 'https:' ? undefined : 'The vault URI must start with https://.';
+    return new URL(uri).protocol === 'https:' ? undefined : domainMessage('keyVault.vault.uriNotHttps');
   } catch {
-    return 'The vault URI is not a URL: use one like https://contoso-einvoicing.vault.azure.net/.';
+    return domainMessage('keyVault.vault.uriNotUrl', { example: 'https://contoso-einvoicing.vault.azure.net/' });
   }
 }
 
@@ -378,7 +369,7 @@ function verifyChain(
   chain: CertificateChain,
   reference: KeyVaultReference,
   certificates: Map<string, X509Certificate>,
-  stopped: string | undefined,
+  stopped: DomainMessage | undefined,
 ): ChainVerification {
   if (stopped) return { name: chain.name, outcome: 'failed', messages: [stopped] };
   const problems: DomainText[] = [];

@@ -1,11 +1,10 @@
 import template from './request-card.json' with { type: 'json' };
-import { sayAll, stepTitle } from './words/domain-message.js';
+import { keptWhole, sayText, stepTitle } from './words/domain-message.js';
 import { RESUBMITTABLE } from '../setup/policy/recovery-policy.js';
 import { kindOf, type SetupRequest } from '../setup/model/request.js';
 import { STEP_ICON, type ExecutionStep, type StepStatus } from '../setup/model/execution.js';
 import { financeEndpoints } from '../setup/rules/finance-endpoints.js';
 import { cardDateTime, listOrNone } from './form-view.js';
-import { FIX_PREFIX } from './service-use-words.js';
 import { expandTemplate, type AdaptiveCardJson } from './render.js';
 import { COMMENT_MAX, REJECT_REASON_INPUT_ID, REQUEST_VERBS, requestAction, type RequestActionData } from './request-actions.js';
 import { approvalAskLine, approverAskLine, historyLines, laterAttempt, linkLines, quorumLine } from './request-story.js';
@@ -134,8 +133,10 @@ export function stepLine(step: Pick<ExecutionStep, 'status' | 'title' | 'label' 
 function stepView(step: ExecutionStep, index: number, budget: DetailBudget, words: Words): { id: string; line: string; details: string } {
   // a fix is an Azure CLI command: cut short it would be wrong, so it is shown whole
   // the step's findings are domain messages (English sentences in records from before): said here
-  const said = sayAll(words, step.messages);
-  const lines = said.slice(0, budget.lines).map((message) => `- ${message.length > budget.chars && !message.startsWith(FIX_PREFIX) ? `${message.slice(0, budget.chars)}…` : message}`);
+  const lines = step.messages.slice(0, budget.lines).map((message) => {
+    const said = sayText(words, message);
+    return `- ${said.length > budget.chars && !keptWhole(message) ? `${said.slice(0, budget.chars)}…` : said}`;
+  });
   if (step.messages.length > budget.lines && budget.lines > 0) lines.push(`- ${words.t('cards.request.moreFindings', { count: step.messages.length - budget.lines })}`);
   return { id: `${STEP_LINE_ID_PREFIX}${index + 1}`, line: stepLine(step, words), details: lines.join('\n') };
 }

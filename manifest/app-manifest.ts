@@ -52,7 +52,8 @@ export function buildManifest(values: PackagingValues): TeamsManifest {
     accentColor: '#2F5597',
     staticTabs: [
       { entityId: CONVERSATIONS_TAB, scopes: ['personal'] },
-      { entityId: SETUPS_TAB, name: ENGLISH.t('manifest.staticTab.setups'), contentUrl: `${base}/tab`, scopes: ['personal'] },
+      // Teams fills {locale} in: the page is served in the reader's language before its script runs
+      { entityId: SETUPS_TAB, name: ENGLISH.t('manifest.staticTab.setups'), contentUrl: `${base}/tab?locale={locale}`, scopes: ['personal'] },
       { entityId: 'about', scopes: ['personal'] },
     ],
     configurableTabs: [

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../setup/ports.js';
 import { screenNameArgument } from '../setup/rules/name-argument.js';
+import type { Words } from '../i18n/translations.js';
+import { localeOfAcceptLanguage } from './accept-language.js';
 import { viewerOf, type ApiAuthenticator, type ApiCaller } from './caller.js';
 import type { SetupReadModel } from './read-model.js';
 import type { ApiError, EnvironmentHistoryResponse, EnvironmentListResponse, EnvironmentResponse, RequestListResponse, RequestResponse } from './shapes.js';
@@ -15,6 +17,8 @@ export interface ReadApiDeps {
   authenticate: ApiAuthenticator;
   model: SetupReadModel;
   logger: Logger;
+  /** The words of a locale (bot/reader-words.ts); the API asks for English ('en') when the caller names no language it speaks. */
+  wordsOf: (locale: string) => Words;
 }
 
 type Body = ApiError | EnvironmentListResponse | EnvironmentResponse | EnvironmentHistoryResponse | RequestListResponse | RequestResponse;
@@ -48,7 +52,7 @@ function notFound(what: string): ApiError {
 }
 
 export function registerReadApi(server: Server, deps: ReadApiDeps): void {
-  const route = (path: string, handle: (caller: ApiCaller, req: Request) => Promise<{ status: number; body: Body }>): void => {
+  const route = (path: string, handle: (caller: ApiCaller, req: Request, words: Words) => Promise<{ status: number; body: Body }>): void => {
     server.get(path, async (req: Request, res: Response) => {
       const outcome = await deps.authenticate(req.header('authorization'), req.socket.remoteAddress);
       if (!outcome.ok) {
@@ -57,7 +61,9 @@ export function registerReadApi(server: Server, deps: ReadApiDeps): void {
         return reply(res, outcome.status, outcome.body);
       }
       try {
-        const { status, body } = await handle(outcome.caller, req);
+        // the texts a view says (step findings, history lines) in the caller's language
+        const words = deps.wordsOf(localeOfAcceptLanguage(req.header('accept-language')) ?? 'en');
+        const { status, body } = await handle(outcome.caller, req, words);
         deps.logger.debug({ event: 'api_call', path: req.getPath(), status }, 'read API call');
         reply(res, status, body);
       } catch (error) {
@@ -77,20 +83,20 @@ export function registerReadApi(server: Server, deps: ReadApiDeps): void {
     return /^SR-\d{1,9}$/i.test(id) ? `Request ${id.toUpperCase()}` : 'That request';
   };
 
-  route('/api/environments', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), environments: await deps.model.environments(caller) } }));
-  route('/api/environments/:name', async (caller, req) => {
-    const environment = await deps.model.environment(caller, param(req, 'name'));
+  route('/api/environments', async (caller, _req, words) => ({ status: 200, body: { viewer: viewerOf(caller), environments: await deps.model.environments(caller, words) } }));
+  route('/api/environments/:name', async (caller, req, words) => {
+    const environment = await deps.model.environment(caller, param(req, 'name'), words);
     return environment ? { status: 200, body: { viewer: viewerOf(caller), environment } } : { status: 404, body: notFound(capitalized(environmentNamed(req))) };
   });
-  route('/api/environments/:name/history', async (caller, req) => {
+  route('/api/environments/:name/history', async (caller, req, words) => {
     const page = pageParameter(req.url);
     if (page === undefined) return { status: 400, body: { error: { code: 'bad_request', message: 'page must be a whole number from 1 (the newest entries).' } } };
-    const history = await deps.model.history(caller, param(req, 'name'), page);
+    const history = await deps.model.history(caller, param(req, 'name'), page, words);
     return history ? { status: 200, body: { viewer: viewerOf(caller), history } } : { status: 404, body: notFound(`The history of ${environmentNamed(req)}`) };
   });
-  route('/api/requests', async (caller) => ({ status: 200, body: { viewer: viewerOf(caller), requests: await deps.model.requests(caller) } }));
-  route('/api/requests/:id', async (caller, req) => {
-    const request = await deps.model.request(caller, param(req, 'id'));
+  route('/api/requests', async (caller, _req, words) => ({ status: 200, body: { viewer: viewerOf(caller), requests: await deps.model.requests(caller, words) } }));
+  route('/api/requests/:id', async (caller, req, words) => {
+    const request = await deps.model.request(caller, param(req, 'id'), words);
     return request ? { status: 200, body: { viewer: viewerOf(caller), request } } : { status: 404, body: notFound(requestNamed(req)) };
   });
 }

@@ -2,8 +2,8 @@
  * Domain records → API response shapes. Every field is copied by name, so nothing the domain
  * adds later (or any value that is not meant for the API) leaks into a response by accident.
  */
-import { say, sayAll, stepTitle } from '../cards/words/domain-message.js';
-import { ENGLISH } from '../i18n/translations.js';
+import { say, sayAll, sayText, stepTitle } from '../cards/words/domain-message.js';
+import type { Words } from '../i18n/translations.js';
 import type { AuditEntry, ChainVerdict } from '../setup/audit/audit.js';
 import { describeAuditEntry, type HistoryPage } from '../setup/audit/history.js';
 import type { ExecutionStep } from '../setup/model/execution.js';
@@ -38,11 +38,11 @@ function decision(kind: DecisionView['decision'], value: Decision): DecisionView
   return { objectId: value.objectId, name: value.name, decision: kind, at: value.at, comment: value.comment };
 }
 
-function step(value: ExecutionStep): StepView {
+function step(value: ExecutionStep, words: Words): StepView {
   return {
-    title: stepTitle(ENGLISH, value),
+    title: stepTitle(words, value),
     state: value.status,
-    messages: sayAll(ENGLISH, value.messages),
+    messages: sayAll(words, value.messages),
     startedAt: value.startedAt ?? null,
     finishedAt: value.finishedAt ?? null,
     attempts: value.attempts,
@@ -62,16 +62,16 @@ function ruleView(request: SetupRequest): RuleView | null {
 }
 
 /** Approvers asked at submission who have not decided while the request waits (the requester never). */
-function mayStillDecide(request: SetupRequest): ApproverView[] {
+function mayStillDecide(request: SetupRequest, words: Words): ApproverView[] {
   if (request.status !== 'submitted') return [];
   const counted = new Set(request.approvals.flatMap((decision) => [decision.objectId, decision.delegate?.objectId ?? decision.objectId]));
   const asked: AskedApprover[] = request.asked ?? request.approvers.map((id) => ({ id, via: { kind: 'user' } }));
   return asked
     .filter((approver) => approver.id !== request.requester.objectId && !counted.has(approver.id))
-    .map((approver) => ({ objectId: approver.id, name: approver.name ?? null, why: viaWords(approver.via, request.rule?.name ?? 'default', ENGLISH) }));
+    .map((approver) => ({ objectId: approver.id, name: approver.name ?? null, why: viaWords(approver.via, request.rule?.name ?? 'default', words) }));
 }
 
-export function requestSummaryView(request: SetupRequest): RequestSummaryView {
+export function requestSummaryView(request: SetupRequest, words: Words): RequestSummaryView {
   const decisions: DecisionView[] = request.approvals.map((value) => decision('approved', value));
   if (request.rejection) decisions.push(decision('rejected', request.rejection));
   if (request.cancellation) decisions.push(decision('cancelled', request.cancellation));
@@ -80,7 +80,7 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
     id: request.id,
     kind: kindOf(request),
     baseVersion: request.change?.baseRevision ?? request.retire?.baseRevision ?? null,
-    changes: (request.change?.diff ?? []).map((change) => say(ENGLISH, changeLine(change))),
+    changes: (request.change?.diff ?? []).map((change) => say(words, changeLine(change))),
     state: request.status,
     environment: request.content.environment.name,
     keyVaultReference: request.content.keyVault.name,
@@ -93,14 +93,14 @@ export function requestSummaryView(request: SetupRequest): RequestSummaryView {
       approverIds: [...request.approvers],
       decisions,
       rule: ruleView(request),
-      mayStillDecide: mayStillDecide(request),
+      mayStillDecide: mayStillDecide(request, words),
     },
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
     expiresAt: request.expiresAt,
     expiredAt: request.expiredAt ?? null,
     execution: execution
-      ? { dryRun: execution.dryRun, startedAt: execution.startedAt, finishedAt: execution.finishedAt ?? null, steps: execution.steps.map(step) }
+      ? { dryRun: execution.dryRun, startedAt: execution.startedAt, finishedAt: execution.finishedAt ?? null, steps: execution.steps.map((value) => step(value, words)) }
       : null,
   };
 }
@@ -124,22 +124,22 @@ function verdictView(verdict: ChainVerdict, checkedAt: string): ChainVerdictView
   return verdict.ok ? { ok: true, entries: verdict.entries, checkedAt } : { ok: false, brokenAt: verdict.seq, reason: verdict.reason, checkedAt };
 }
 
-function auditEntryView(entry: AuditEntry): AuditEntryView {
+function auditEntryView(entry: AuditEntry, words: Words): AuditEntryView {
   return {
     seq: entry.seq,
     at: entry.at,
     action: entry.action,
     actor: entry.actor.kind === 'user' ? { objectId: entry.actor.objectId, name: entry.actor.name } : { system: true },
-    details: Object.fromEntries(Object.entries(entry.details).map(([key, value]) => [key, isDomainMessage(value) ? say(ENGLISH, value) : value])),
+    details: Object.fromEntries(Object.entries(entry.details).map(([key, value]) => [key, isDomainMessage(value) ? say(words, value) : value])),
     hash: entry.hash,
     prevHash: entry.prevHash,
   };
 }
 
-export function requestDetailView(request: SetupRequest, audit: readonly AuditEntry[], chain: ChainVerdict, checkedAt: string): RequestDetailView {
+export function requestDetailView(request: SetupRequest, audit: readonly AuditEntry[], chain: ChainVerdict, checkedAt: string, words: Words): RequestDetailView {
   const { environment } = request.content;
   return {
-    ...requestSummaryView(request),
+    ...requestSummaryView(request, words),
     content: {
       environment: {
         name: environment.name,
@@ -152,7 +152,7 @@ export function requestDetailView(request: SetupRequest, audit: readonly AuditEn
       keyVault: keyVaultContent(request.content.keyVault),
       connectedApplications: request.content.connectedApplications.map(applicationContent),
     },
-    audit: { entries: audit.map(auditEntryView), chain: verdictView(chain, checkedAt) },
+    audit: { entries: audit.map((entry) => auditEntryView(entry, words)), chain: verdictView(chain, checkedAt) },
   };
 }
 
@@ -161,17 +161,17 @@ function serviceUseView(use: ServiceUse | undefined): ServiceUseView | null {
   return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding), fix: finding.fix ?? null })) };
 }
 
-function verificationView(verification: KeyVaultVerification): KeyVaultVerificationView {
+function verificationView(verification: KeyVaultVerification, words: Words): KeyVaultVerificationView {
   return {
     outcome: verification.outcome,
     checkedAt: verification.checkedAt,
-    messages: sayAll(ENGLISH, verification.messages),
+    messages: sayAll(words, verification.messages),
     items: verification.items.map((item) => ({
       name: item.name,
       type: item.type,
       isStorageSas: item.isStorageSas,
       outcome: item.outcome,
-      messages: sayAll(ENGLISH, item.messages),
+      messages: sayAll(words, item.messages),
       enabled: item.enabled ?? null,
       expiresOn: item.expiresOn ?? null,
       certificate: item.certificate
@@ -180,7 +180,7 @@ function verificationView(verification: KeyVaultVerification): KeyVaultVerificat
       sas: item.sas ? { account: item.sas.account, container: item.sas.container, permissions: item.sas.permissions, expiresOn: item.sas.expiresOn } : null,
       serviceUse: serviceUseView(item.serviceUse),
     })),
-    chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: sayAll(ENGLISH, chain.messages) })),
+    chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: sayAll(words, chain.messages) })),
     serviceUse: serviceUseView(verification.serviceUse),
   };
 }
@@ -189,6 +189,7 @@ export function environmentView(
   recorded: RecordedEnvironment,
   reference: RecordedKeyVaultReference | undefined,
   applications: readonly (RecordedConnectedApplication | undefined)[],
+  words: Words,
 ): EnvironmentView {
   const { environment } = recorded;
   return {
@@ -206,27 +207,27 @@ export function environmentView(
     externalApplications: environment.externalApplications.map((app) => ({ name: app.name, objectId: app.objectId })),
     numberSequences: environment.numberSequences.map((sequence) => ({ name: sequence.name, description: sequence.description })),
     dataverseEndpointUri: environment.dataverseEndpointUri,
-    keyVault: reference ? { ...keyVaultContent(reference.reference), lastVerification: verificationView(reference.verification) } : null,
+    keyVault: reference ? { ...keyVaultContent(reference.reference), lastVerification: verificationView(reference.verification, words) } : null,
     connectedApplications: recorded.connectedApplications.map((name, index) => {
       const application = applications[index];
       if (!application) return { name, type: '', applicationUrl: '', tenant: '', lastCheck: null };
       const { lastCheck } = application;
       return {
         ...applicationContent(application.application),
-        lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: lastCheck.message },
+        lastCheck: { outcome: lastCheck.outcome, status: lastCheck.status ?? null, message: sayText(words, lastCheck.message) },
       };
     }),
   };
 }
 
-export function historyView(history: HistoryPage, pageSize: number, checkedAt: string): EnvironmentHistoryView {
+export function historyView(history: HistoryPage, pageSize: number, checkedAt: string, words: Words): EnvironmentHistoryView {
   return {
     environment: history.environment,
     page: history.page + 1,
     pages: history.pages,
     pageSize,
     total: history.total,
-    entries: history.entries.map((entry) => ({ ...auditEntryView(entry), requestId: entry.requestId, text: say(ENGLISH, describeAuditEntry(entry)) })),
+    entries: history.entries.map((entry) => ({ ...auditEntryView(entry, words), requestId: entry.requestId, text: say(words, describeAuditEntry(entry)) })),
     chain: verdictView(history.verdict, checkedAt),
   };
 }

@@ -83,12 +83,14 @@ export function wireHttp(parts: HttpParts, domain: Domain, delivery: Delivery, c
       authenticate: createApiAuthenticator({ anonymous: config.anonymous, verifier: tokenVerifier, isApprover: (objectId) => requests.isApprover(objectId) }),
       model: new SetupReadModel({ requests, registry, audit, clock, history }),
       logger,
+      wordsOf: (locale) => delivery.readers.of(locale),
     },
     tab: {
       directory: parts.tabDirectory,
       hostOrigins: config.tabHostOrigins,
       anonymous: config.anonymous,
       logger,
+      wordsOf: (locale) => delivery.readers.of(locale),
     },
   });
 }

@@ -2,7 +2,6 @@
  * Wiring, part 4: the work that runs besides turns — the executor of approved setups, the expiry
  * sweep and the daily freshness watch — each divided between instances by leases.
  */
-import { serviceUseWords } from '../../cards/service-use-words.js';
 import { Executor } from '../../setup/execution/executor.js';
 import type { Leases } from '../../setup/coordination/leases.js';
 import type { Clock, Failpoint, GroupDirectory, Logger } from '../../setup/ports.js';
@@ -62,7 +61,6 @@ export function wireWork(parts: WorkParts, domain: Domain, delivery: Delivery, c
     logger,
     dryRunAll: config.dryRun,
     onProgress: (requestId) => delivery.cards.syncAll(requestId),
-    serviceUseWords,
     ...(failpoint ? { failpoint } : {}),
   });
   const reminders = new ApprovalReminderWatch({

@@ -3,10 +3,11 @@
  * sentence in the reader's language, from the `domain` catalog (`domain.<code>`). Messages given as
  * parameters are said first; a list of them is joined the reader's way ("a, b and c").
  */
-import { DOMAIN_CODES, isDomainMessage, joinFindings, type DomainCode, type DomainMessage, type DomainParam, type DomainText } from '../../setup/model/messages.js';
+import { DOMAIN_CODES, isDomainMessage, isServiceFindingParam, joinFindings, type DomainCode, type DomainMessage, type DomainParam, type DomainText } from '../../setup/model/messages.js';
 import type { MessageKey } from '../../i18n/message-keys.js';
 import type { Words } from '../../i18n/translations.js';
 import { COMMAND_KEYWORDS } from './commands.js';
+import { serviceFindingText } from '../service-findings/index.js';
 
 /** The catalog key of a code. */
 export type DomainKey = `domain.${DomainCode}`;
@@ -29,6 +30,7 @@ export const DOMAIN_KEYS: readonly MessageKey[] = DOMAIN_CODES.map(keyOf);
 function valueOf(words: Words, param: DomainParam): string | number {
   if (typeof param === 'string' || typeof param === 'number') return param;
   if (isDomainMessage(param)) return say(words, param);
+  if (isServiceFindingParam(param)) return serviceFindingText(param.serviceFinding);
   return words.list((param as readonly DomainMessage[]).map((item) => say(words, item)));
 }
 
@@ -57,4 +59,15 @@ export function stepTitle(words: Words, step: { title: string; label?: DomainMes
 export function sayFindings(words: Words, texts: readonly DomainText[]): string | undefined {
   const joined = joinFindings(texts);
   return joined === undefined ? undefined : sayText(words, joined);
+}
+
+/**
+ * Records written before fix lines were marked `whole` hold them as English sentences starting
+ * with this (the English catalog's words then).
+ */
+const RECORDED_FIX_PREFIX = 'Fix: ';
+
+/** Whether a stored line must be shown whole (it carries an Azure CLI command): never shortened. */
+export function keptWhole(text: DomainText): boolean {
+  return typeof text === 'string' ? text.startsWith(RECORDED_FIX_PREFIX) : text.whole === true;
 }

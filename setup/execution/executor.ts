@@ -26,7 +26,6 @@ import { predecessorsOf } from '../requests/lineage.js';
 import type { Clock, Failpoint, Logger, Repository, Versioned } from '../ports.js';
 import type { Registry } from '../registry/registry.js';
 import { attemptOf, type RequestIndex, type SetupRequest } from '../model/request.js';
-import type { ServiceUseWords } from '../service-access/index.js';
 import type { ConnectionChecker, KeyVaultVerifier } from '../model/verification.js';
 
 /** Claims the execution of one request for this instance (see Leases.hold). */
@@ -58,8 +57,6 @@ export interface ExecutorDeps {
   dryRunAll: boolean;
   /** Told after every stored change (start, each step, end) so cards can follow. */
   onProgress: (requestId: string) => Promise<void>;
-  /** Words for Electronic invoicing's findings (cards/service-use-words.ts); without them only setupbot's own reading is told. */
-  serviceUseWords?: ServiceUseWords;
   /**
    * Crash tests only (SETUPBOT_FAILPOINTS): called at `execution.beforeStep` (the step is marked
    * running, nothing done yet), `execution.afterEffect` (the step did its work, its outcome is
@@ -263,11 +260,11 @@ export class Executor {
 
   /** The step's body (steps/, one file per kind), with what it acts on. */
   private async perform(request: SetupRequest, step: ExecutionStep): Promise<StepResult> {
-    const { registry, verifier, checker, serviceUseWords } = this.deps;
+    const { registry, verifier, checker } = this.deps;
     return STEP_BODIES[step.kind]({
       request,
       step,
-      parts: { registry, verifier, checker, ...(serviceUseWords ? { serviceUseWords } : {}) },
+      parts: { registry, verifier, checker },
       dryRun: request.execution?.dryRun ?? false,
       // records of the requests this one replaces (Edit and resubmit) are taken over, not refused
       replaces: await predecessorsOf(this.deps.requests, request),

@@ -5,6 +5,7 @@
  *
  * The codes are a closed list: the edge's type check fails for a code without English words.
  */
+import type { ServiceFinding } from './service-finding.js';
 
 /** Every code the domain may say, grouped by where it is said. */
 export const DOMAIN_CODES = [
@@ -266,21 +267,90 @@ export const DOMAIN_CODES = [
   'keyVault.readable',
   'chain.notCertificateItem',
   'chain.unreadable',
+  // Electronic invoicing's own use of a vault and its items (setup/service-access/service-use-lines.ts)
+  'serviceUse.mark',
+  'serviceUse.fix',
+  'serviceUse.findingLine',
+  'serviceUse.itemCanUse',
+  'serviceUse.itemCannotUse',
+  'serviceUse.itemFinding',
+  'serviceUse.itemFindingSeeAbove',
+  // why setupbot could not read an item (azure/key-vault-verifier.ts)
+  'keyVault.read.vaultUnreachable',
+  'keyVault.read.accessDenied',
+  'keyVault.read.noToken',
+  'keyVault.read.notKeyVault',
+  'keyVault.read.invalidUri',
+  'keyVault.read.notFound',
+  'keyVault.read.busy',
+  'keyVault.read.refused',
+  'keyVault.read.unexpected',
+  // what kept setupbot from reading the vault at all, with what to do
+  'keyVault.vault.timeout',
+  'keyVault.vault.dnsFailed',
+  'keyVault.vault.refused',
+  'keyVault.vault.unreachable',
+  'keyVault.vault.untrustedTls',
+  'keyVault.vault.accessDenied',
+  'keyVault.vault.noToken',
+  'keyVault.vault.notKeyVault',
+  'keyVault.vault.uriNotHttps',
+  'keyVault.vault.uriNotUrl',
+  // "Check connection" of a connected application (azure/connection-checker.ts)
+  'connection.notUrl',
+  'connection.notHttps',
+  'connection.proxyNotUrl',
+  'connection.proxyScheme',
+  'connection.tls.untrusted',
+  'connection.tls.otherHost',
+  'connection.tls.otherHostNamed',
+  'connection.tls.expired',
+  'connection.tls.notYetValid',
+  'connection.tls.revoked',
+  'connection.tls.handshake',
+  'connection.proxy.dnsFailed',
+  'connection.proxy.refused',
+  'connection.proxy.closed',
+  'connection.proxy.tunnelRefused',
+  'connection.proxy.credentials',
+  'connection.dnsFailed',
+  'connection.refused',
+  'connection.reset',
+  'connection.unreachable',
+  'connection.failed',
+  'connection.timeout',
+  'connection.answered',
+  'connection.answeredDown',
 ] as const;
 
 export type DomainCode = (typeof DOMAIN_CODES)[number];
 
-/** A parameter: plain text (names, ids, dates as text), a number, or a message said inside another. */
-export type DomainParam = string | number | DomainMessage | readonly DomainMessage[];
+/**
+ * One of Electronic invoicing's findings as a parameter: its code and parameters, said by the
+ * edge's words for service findings (cards/service-findings).
+ */
+export interface ServiceFindingParam {
+  readonly serviceFinding: ServiceFinding;
+}
+
+/** A parameter: plain text (names, ids, dates as text), a number, a message said inside another, or a service finding. */
+export type DomainParam = string | number | DomainMessage | readonly DomainMessage[] | ServiceFindingParam;
 
 export interface DomainMessage {
   readonly code: DomainCode;
   readonly params?: Readonly<Record<string, DomainParam>>;
+  /** Shown whole, never shortened: the line carries an Azure CLI command (cut short it would be wrong). */
+  readonly whole?: true;
 }
 
 /** Builds a message: `domainMessage('refusal.noRequest', { id })`. */
-export function domainMessage(code: DomainCode, params?: Readonly<Record<string, DomainParam>>): DomainMessage {
-  return params === undefined ? { code } : { code, params };
+export function domainMessage(code: DomainCode, params?: Readonly<Record<string, DomainParam>>, options: { whole?: boolean } = {}): DomainMessage {
+  const message: DomainMessage = params === undefined ? { code } : { code, params };
+  return options.whole ? { ...message, whole: true } : message;
+}
+
+export function isServiceFindingParam(value: unknown): value is ServiceFindingParam {
+  return typeof value === 'object' && value !== null && typeof (value as { serviceFinding?: unknown }).serviceFinding === 'object';
 }
 
 /**

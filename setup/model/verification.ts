@@ -5,28 +5,12 @@
  */
 import type { ItemType, KeyVaultReference } from './content.js';
 import type { DomainText } from './messages.js';
+import type { ServiceFinding, ServiceUseOutcome } from './service-finding.js';
 
 /** ✅ ok · ⚠️ warning (done, but look) · ❌ failed */
 export type CheckOutcome = 'ok' | 'warning' | 'failed';
 
-/**
- * Whether Electronic invoicing itself can use what was referenced, told apart from whether setupbot
- * can read it. `notChecked` (⚠️) when setupbot lacks the permission a check needs: never ✅, never ❌.
- */
-export type ServiceUseOutcome = CheckOutcome | 'notChecked';
-
-/**
- * One finding about Electronic invoicing's own use of a vault, an item or the storage SAS. A code and
- * parameters (names, ids, dates — never a secret value); the words are made at the edge (cards/).
- */
-export interface ServiceFinding {
-  /** Stable code, e.g. `sas.signatureRejected`, `access.rbacRoleMissing`. */
-  code: string;
-  outcome: ServiceUseOutcome;
-  params: Record<string, string | number>;
-  /** The exact Azure CLI command that fixes it, real names and ids filled in (never translated). */
-  fix?: string;
-}
+export type { ServiceFinding, ServiceUseOutcome } from './service-finding.js';
 
 export interface ServiceUse {
   /** The worst of the findings' outcomes (`failed` > `notChecked` > `warning` > `ok`). */
@@ -91,8 +75,8 @@ export interface ConnectionCheck {
   outcome: CheckOutcome;
   /** The HTTP status when the application answered. */
   status?: number;
-  /** Plain words: "answered HTTP 200 in 120 ms" or "DNS lookup failed for …". */
-  message: string;
+  /** What was found, e.g. connection.answered ("answered HTTP 200 in 120 ms"); records written before codes hold the English sentence. */
+  message: DomainText;
 }
 
 /** "Check connection" of a connected application: any HTTP answer means reachable. */

@@ -119,14 +119,6 @@ export interface ServiceAccessResult {
   items: Record<string, ServiceUse>;
 }
 
-/** Words for Electronic invoicing's findings, made at the edge (cards/) and handed to the executor. */
-export interface ServiceUseWords {
-  /** The problems (❌, ⚠️) of a verification, each followed by its `Fix: az …` line. */
-  lines(verification: { serviceUse?: ServiceUse; items: readonly { serviceUse?: ServiceUse }[] }): string[];
-  /** One item's "Electronic invoicing can use it" part; '' when not checked at all. */
-  item(use: ServiceUse | undefined): string;
-}
-
 /** Reads what Electronic invoicing's access depends on and decides it (azure/ adapter). */
 export interface ServiceAccessChecker {
   check(request: ServiceAccessRequest): Promise<ServiceAccessResult>;

@@ -25,8 +25,8 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
   beforeAll(() => world.start(), 120_000);
   afterAll(() => world.stop());
 
-  async function call<T>(path: string, token?: string): Promise<{ status: number; body: T; headers: Headers }> {
-    const result = await world.get(path, token);
+  async function call<T>(path: string, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+    const result = await world.get(path, token, headers);
     answered.push(result.text);
     return { status: result.status, body: result.body as T, headers: result.headers };
   }
@@ -140,6 +140,23 @@ describe('read API: /api/environments and /api/requests behind Entra ID tokens',
       expect(request.audit.chain).toMatchObject({ ok: true });
       // the request's own entries, each verified where it sits in the log's chain
       expect(request.audit.chain.ok && request.audit.chain.entries).toBe(request.audit.entries.length);
+    });
+
+    test("in the caller's language (Accept-Language): a German reader gets German step titles and findings, an unknown language English", async () => {
+      const path = `/api/requests/${world.ids.rileyDone}`;
+      const german = (await call<RequestResponse>(path, world.token(world.riley), { 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' })).body.request;
+      const steps = german.execution?.steps ?? [];
+      expect(steps.map((step) => step.title)[0]).toBe('Key Vault-Referenz riley-uat-kv prüfen');
+      expect(steps[0].messages.join('\n')).toMatch(/storage-sas-token \(Storage SAS-Tokengeheimnis\)/);
+      for (const header of [{}, { 'accept-language': 'ja-JP' }, { 'accept-language': '*' }] as Record<string, string>[]) {
+        const english = (await call<RequestResponse>(path, world.token(world.riley), header)).body.request;
+        expect(english.execution?.steps[0].title).toBe('Verify Key Vault reference riley-uat-kv');
+        expect(english.execution?.steps[0].messages.join('\n')).toContain('storage-sas-token (storage SAS secret)');
+      }
+      const history = (await call<EnvironmentHistoryResponse>('/api/environments/riley-uat/history', world.token(world.ada), { 'accept-language': 'de' })).body.history;
+      const englishHistory = (await call<EnvironmentHistoryResponse>('/api/environments/riley-uat/history', world.token(world.ada))).body.history;
+      expect(history.entries.map((entry) => entry.seq)).toEqual(englishHistory.entries.map((entry) => entry.seq));
+      expect(history.entries.map((entry) => entry.text)).not.toEqual(englishHistory.entries.map((entry) => entry.text));
     });
 
     test('a pending request: waiting for approvals, no execution', async () => {

@@ -207,6 +207,34 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     expect(await tab.locator('main').textContent()).toContain('expired');
   });
 
+  test("before its script runs, the page is in the reader's language: Teams' ?locale= first, then Accept-Language, else English", async () => {
+    const html = async (query: string, headers: Record<string, string> = {}): Promise<{ text: string; vary: string | null }> => {
+      const response = await fetch(`${world.rig.url}/tab${query}`, { headers });
+      return { text: await response.text(), vary: response.headers.get('vary') };
+    };
+    const german = await html('?locale=de-DE', { 'accept-language': 'ar-SA' });
+    expect(german.text).toContain('<html lang="de-DE"');
+    expect(german.text).toContain('<title>Einrichtungen · setupbot</title>');
+    expect(german.text).toContain('<h1>Einrichtungen</h1>');
+    expect(german.text).toContain('aria-live="polite">Wird geladen…</p>');
+    const arabic = await html('', { 'accept-language': 'ar-SA,ar;q=0.9' });
+    expect(arabic.text).toContain('<html lang="ar-SA" dir="rtl"');
+    expect(arabic.text).toContain('<h1>عمليات الإعداد</h1>');
+    expect(arabic.text).toContain('جارٍ التحميل…');
+    expect(arabic.vary).toMatch(/Accept-Language/i);
+    // every sentence of the page comes from the catalogs: the pseudo-locale marks each one
+    const pseudo = await html('?locale=qps-ploc');
+    expect(pseudo.text).toMatch(/<noscript><p>⟦[^<]*⟧<\/p><\/noscript>/);
+    expect(pseudo.text).toMatch(/aria-live="polite">⟦[^<]*⟧<\/p>/);
+    for (const [query, headers] of [['', {}], ['?locale=ja-JP', { 'accept-language': 'ja' }], ['?locale=%3Cscript%3E', {}]] as [string, Record<string, string>][]) {
+      const english = await html(query, headers);
+      expect(english.text).toContain('<html lang="en"');
+      expect(english.text).toContain('aria-live="polite">Loading…</p>');
+      expect(english.text).toContain('<noscript><p>The Setups tab needs JavaScript. Open it in Microsoft Teams.</p></noscript>');
+      expect(english.text).not.toContain('<script>');
+    }
+  });
+
   test('opened directly in a browser: a plain message that it must be opened in Teams, no crash', async () => {
     const response = await page.goto(`${world.rig.url}/tab`);
     expect(response?.status()).toBe(200);

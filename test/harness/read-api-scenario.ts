@@ -117,8 +117,8 @@ export class ReadApiWorld {
     return this.entra.sign({ objectId: user.aadObjectId, name: user.name, tenantId: options.tenantId ?? TEST_TENANT_ID }, SSO_AUDIENCE, options);
   }
 
-  async get(path: string, token?: string): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
-    const response = await fetch(`${this.rig.url}${path}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  async get(path: string, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+    const response = await fetch(`${this.rig.url}${path}`, { headers: token === undefined ? headers : { ...headers, authorization: `Bearer ${token}` } });
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined, text, headers: response.headers };
   }

@@ -6,7 +6,7 @@
 import type { KeyVaultVerification } from '../../model/verification.js';
 import { domainMessage, joinFindings, type DomainText } from '../../model/messages.js';
 import { keyVaultScope } from '../../model/setup-diff.js';
-import type { ServiceUseWords } from '../../service-access/index.js';
+import { itemUseMessage, verificationServiceMessages } from '../../service-access/service-use-lines.js';
 import { overallOutcome } from '../../service-access/service-use-verifier.js';
 import type { StepBody } from './step.js';
 
@@ -14,11 +14,11 @@ import type { StepBody } from './step.js';
  * The step's lines: vault problems, then what Electronic invoicing can't use (each with its fix),
  * then per item what setupbot read and, apart, whether Electronic invoicing can use it.
  */
-function verificationLines(verification: KeyVaultVerification, words: ServiceUseWords | undefined): DomainText[] {
-  const lines: DomainText[] = [...verification.messages, ...(words ? words.lines(verification) : [])];
+function verificationLines(verification: KeyVaultVerification): DomainText[] {
+  const lines: DomainText[] = [...verification.messages, ...verificationServiceMessages(verification, { problemsOnly: true })];
   for (const item of verification.items) {
     const detail = joinFindings(item.messages) ?? domainMessage('step.keyVault.verified');
-    const use = words?.item(item.serviceUse);
+    const use = itemUseMessage(item.serviceUse);
     const params = { outcome: item.outcome, name: item.name, kind: item.isStorageSas ? 'storageSas' : item.type, detail };
     lines.push(use ? domainMessage('step.keyVault.itemWithUse', { ...params, use }) : domainMessage('step.keyVault.item', params));
   }
@@ -33,10 +33,10 @@ export const keyVaultStep: StepBody = async ({ request, parts, dryRun, replaces 
   const { content } = request;
   if (request.change) {
     const verification = await parts.verifier.verify(content.keyVault, keyVaultScope(request.change.diff, content));
-    return { status: overallOutcome(verification), messages: verificationLines(verification, parts.serviceUseWords), verification };
+    return { status: overallOutcome(verification), messages: verificationLines(verification), verification };
   }
   const verification = await parts.verifier.verify(content.keyVault);
-  const messages = verificationLines(verification, parts.serviceUseWords);
+  const messages = verificationLines(verification);
   // Electronic invoicing unable to use it fails the step as setupbot unable to read it does
   const status = overallOutcome(verification);
   if (status !== 'failed') {

@@ -9,7 +9,6 @@ import type { ExecutionStep } from '../../model/execution.js';
 import type { ChangeConflict, SetupRequest } from '../../model/request.js';
 import type { CheckOutcome, ConnectionCheck, ConnectionChecker, KeyVaultVerification, KeyVaultVerifier } from '../../model/verification.js';
 import type { Registry } from '../../registry/registry.js';
-import type { ServiceUseWords } from '../../service-access/index.js';
 
 export interface StepResult {
   status: CheckOutcome;
@@ -26,8 +25,6 @@ export interface StepParts {
   registry: Registry;
   verifier: KeyVaultVerifier;
   checker: ConnectionChecker;
-  /** Words for Electronic invoicing's findings (cards/service-use-words.ts); without them only setupbot's own reading is told. */
-  serviceUseWords?: ServiceUseWords;
 }
 
 /** One step of one request, as its body sees it. */

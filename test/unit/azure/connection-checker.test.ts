@@ -1,5 +1,8 @@
 import { HttpsConnectionChecker, type HttpsConnectionCheckerOptions } from '../../../azure/connection-checker.js';
 import type { Clock } from '../../../setup/ports.js';
+import type { ConnectionCheck } from '../../../setup/model/verification.js';
+import { sayText } from '../../../cards/words/domain-message.js';
+import { ENGLISH, Translations } from '../../../i18n/translations.js';
 import { ConnectProxy } from '../../harness/connect-proxy.js';
 import { closedPort, FinanceStandIn, SilentServer, testPki } from '../../harness/finance-standin.js';
 
@@ -17,9 +20,15 @@ async function proxy(options: Parameters<typeof ConnectProxy.start>[0] = {}): Pr
   return server;
 }
 
-/** A checker that trusts the stand-in's CA and sees no proxy unless told. */
-function checker(options: HttpsConnectionCheckerOptions = {}): HttpsConnectionChecker {
-  return new HttpsConnectionChecker({ ca: testPki().caCert, env: {}, ...options });
+/** A result as an English reader is told it (the checker stores a code and its parameters). */
+function said(result: ConnectionCheck): Omit<ConnectionCheck, 'message'> & { message: string } {
+  return { ...result, message: sayText(ENGLISH, result.message) };
+}
+
+/** A checker that trusts the stand-in's CA and sees no proxy unless told; its results said in English. */
+function checker(options: HttpsConnectionCheckerOptions = {}): { check(url: string): Promise<ReturnType<typeof said>> } {
+  const real = new HttpsConnectionChecker({ ca: testPki().caCert, env: {}, ...options });
+  return { check: async (url) => said(await real.check(url)) };
 }
 
 afterEach(async () => {
@@ -60,6 +69,17 @@ describe('HttpsConnectionChecker — the environment answers', () => {
     const clock: Clock = { now: () => new Date((t += 85)) };
     const result = await checker({ clock }).check(finance.url());
     expect(result.message).toBe('answered HTTP 302 in 85 ms');
+  });
+
+  it('the result is stored as a code and its parameters, said in the reader\'s words when shown', async () => {
+    const finance = await standIn({ status: 302 });
+    let t = Date.parse('2026-05-01T10:00:00Z');
+    const clock: Clock = { now: () => new Date((t += 85)) };
+    const result = await new HttpsConnectionChecker({ ca: testPki().caCert, env: {}, clock }).check(finance.url());
+    expect(result.message).toEqual({ code: 'connection.answered', params: { status: 302, amount: 85, unit: 'ms', proxy: '', viaProxy: 'no' } });
+    const pseudo = sayText(new Translations().for('qps-ploc'), result.message);
+    expect(pseudo).toMatch(/^⟦.*302.*85.*⟧$/);
+    expect(pseudo).not.toContain('answered');
   });
 
   it('503 is a warning: reachable, but the environment may be down', async () => {
@@ -103,7 +123,7 @@ describe('HttpsConnectionChecker — failures in plain words', () => {
 
   it('TLS: certificate not trusted (checker without the stand-in CA) names the TLS-inspection fix', async () => {
     const finance = await standIn();
-    const result = await new HttpsConnectionChecker({ env: {} }).check(finance.url());
+    const result = said(await new HttpsConnectionChecker({ env: {} }).check(finance.url()));
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/^the TLS certificate of 127\.0\.0\.1 is not trusted/);
     expect(result.message).toContain('NODE_EXTRA_CA_CERTS');
@@ -242,7 +262,7 @@ describe('HttpsConnectionChecker — proxy', () => {
   it('untrusted certificate through the tunnel (TLS inspection) points at NODE_EXTRA_CA_CERTS', async () => {
     const finance = await standIn();
     const corporate = await proxy();
-    const result = await new HttpsConnectionChecker({ env: { HTTPS_PROXY: corporate.url } }).check(finance.url());
+    const result = said(await new HttpsConnectionChecker({ env: { HTTPS_PROXY: corporate.url } }).check(finance.url()));
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/not trusted.*NODE_EXTRA_CA_CERTS/);
     expect(corporate.connects).toHaveLength(1);

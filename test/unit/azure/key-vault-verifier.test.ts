@@ -15,7 +15,7 @@ import { SasStorageWorld, STORAGE_ACCOUNT, STORAGE_HOST, newAccountKey } from '.
 import { BlobSasProbe } from '../../../azure/sas-probe.js';
 import type { ServiceUse } from '../../../setup/model/verification.js';
 import { sayAll } from '../../../cards/words/domain-message.js';
-import { ENGLISH } from '../../../i18n/translations.js';
+import { ENGLISH, Translations } from '../../../i18n/translations.js';
 import type { DomainText } from '../../../setup/model/messages.js';
 
 /** Findings said in English, as a reader of the English catalog sees them. */
@@ -260,6 +260,18 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
     expect(JSON.stringify(result)).not.toContain(RAW_SERVICE_MESSAGE);
   });
 
+  test('read failures are stored as codes with their parameters, each vault problem once, said in the reader’s words', async () => {
+    const sas = put('storage-sas', goodSas());
+    vault.denyAll(403);
+    const result = await verifier().verify(reference(sas, [secret(put('other', randomBytes(16).toString('hex'))), secret(put('third', randomBytes(16).toString('hex')))]));
+    // three items denied: the vault's problem is said once (the same code and parameters), each item keeps its own line
+    expect(result.messages).toEqual([{ code: 'keyVault.vault.accessDenied', params: { vault: vaultLabel(), status: 403 } }]);
+    expect(result.items.map((item) => item.messages)).toEqual(Array.from({ length: 3 }, () => [{ code: 'keyVault.read.accessDenied', params: { status: 403 } }]));
+    const pseudo = new Translations().for('qps-ploc');
+    expect(sayAll(pseudo, result.messages)[0]).toMatch(/^⟦.*⟧$/);
+    expect(sayAll(pseudo, result.messages)[0]).not.toContain("The bot's identity");
+  });
+
   test('token refused (401 after the challenge) reads as access denied', async () => {
     const sas = put('storage-sas', goodSas());
     vault.denyAll(401);
@@ -297,7 +309,7 @@ describe('SecretClientKeyVaultVerifier against the Key Vault stand-in', () => {
       ['failed', ['not checked: vault unreachable']],
       ['failed', ['not checked: vault unreachable']],
     ]);
-    expect(result.chains[0]).toMatchObject({ outcome: 'failed', messages: ['not checked: vault unreachable'] });
+    expect({ ...result.chains[0], messages: said(result.chains[0].messages) }).toMatchObject({ outcome: 'failed', messages: ['not checked: vault unreachable'] });
   });
 
   test('a vault that does not answer fails at the timeout', async () => {

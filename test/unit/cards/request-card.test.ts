@@ -8,7 +8,9 @@ import type { Decision, RequestStatus, SetupRequest } from '../../../setup/model
 import { cardProblems, cardText, MAX_CARD_BYTES } from '../../harness/card-check.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 import { inputsOf, nodesOf, withFallbacks, type CardNode } from './card-walk.js';
-import { ENGLISH } from '../../../i18n/translations.js';
+import { ENGLISH, Translations } from '../../../i18n/translations.js';
+import { domainMessage } from '../../../setup/model/messages.js';
+import { fixMessage, itemUseMessage } from '../../../setup/service-access/service-use-lines.js';
 
 const STATUSES: RequestStatus[] = ['submitted', 'approved', 'rejected', 'cancelled', 'expired', 'executing', 'succeeded', 'failed'];
 const VIEWERS: RequestViewer[] = ['approver', 'requester', 'status'];
@@ -356,6 +358,38 @@ describe('size', () => {
     const run = longRun();
     const failed = { ...run, status: 'failed' as const };
     for (const viewer of VIEWERS) expect(cardProblems(renderRequestCard({ request: failed, viewer }, ENGLISH))).toEqual([]);
+  });
+});
+
+describe('step findings', () => {
+  const command = `az role assignment create --assignee-object-id 5b0f3c1e-7d2a-4e8f-9a61-0c3d2e1f4a5b --role "Key Vault Secrets User" --scope ${'/subscriptions/0000/resourceGroups/contoso-rg/providers/Microsoft.KeyVault/vaults/contoso-einvoicing'.repeat(3)}`;
+  const long = `a finding far longer than a card shows: ${'the certificate chain is not in root-to-leaf order; '.repeat(8)}`;
+  const withMessages = (messages: ExecutionStep['messages']): SetupRequest => {
+    const base = request('failed');
+    const steps = base.execution ? base.execution.steps.map((step, index) => (index === 0 ? { ...step, messages } : step)) : [];
+    return { ...base, execution: { dryRun: false, startedAt: '2026-11-25T10:00:00.000Z', steps } };
+  };
+  const details = (messages: ExecutionStep['messages']): string => cardText(renderRequestCard({ request: withMessages(messages), viewer: 'requester' }, ENGLISH));
+
+  test('a fix line (marked whole) keeps its whole command while a long finding is cut short', () => {
+    const text = details([long, fixMessage(command)]);
+    expect(text).toContain(`Fix: ${command}`);
+    expect(text).not.toContain(long);
+    expect(text).toContain(`${long.slice(0, 240)}…`);
+  });
+
+  test("a record's fix line stored as an English sentence (before the marks) is shown whole too", () => {
+    expect(details([`Fix: ${command}`])).toContain(`Fix: ${command}`);
+  });
+
+  test("Electronic invoicing's lines are said in the reader's words when the card is drawn", () => {
+    const pseudo = new Translations().for('qps-ploc');
+    const use = { outcome: 'ok' as const, findings: [{ code: 'access.itemUsable', outcome: 'ok' as const, params: {} }] };
+    const line = domainMessage('step.keyVault.itemWithUse', { outcome: 'ok', name: 'storage-sas-token', kind: 'storageSas', detail: domainMessage('step.keyVault.verified'), use: itemUseMessage(use) ?? '' });
+    expect(details([line])).toContain('✅ OK · storage-sas-token (storage SAS secret): verified · Electronic invoicing: ✅ OK, can use it');
+    const said = cardText(renderRequestCard({ request: withMessages([line]), viewer: 'requester' }, pseudo));
+    expect(said).not.toContain('Electronic invoicing: ✅ OK, can use it');
+    expect(said).toMatch(/storage-sas-token[^\n]*· ⟦[^\n]*⟦✅/);
   });
 });
 

@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { serviceAccessText } from '../../../cards/service-findings/service-access.js';
 import { serviceFindingText } from '../../../cards/service-findings/index.js';
-import { FIX_PREFIX, itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
+import { itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
+import { serviceUseMessages } from '../../../setup/service-access/service-use-lines.js';
 import type { ServiceUse } from '../../../setup/model/verification.js';
 import { ENGLISH } from '../../../i18n/translations.js';
 
@@ -39,9 +40,19 @@ describe('lines', () => {
     const lines = serviceUseLines(use, ENGLISH, { problemsOnly: true });
     expect(lines).toEqual([
       "❌ Failed · Electronic invoicing can't read contoso-einvoicing: its access policy lacks Get and List on certificates.",
-      `${FIX_PREFIX}${fix}`,
+      `Fix: ${fix}`,
       expect.stringMatching(/^⚠️ Not checked · Electronic invoicing's access to v and its firewall: Azure Resource Graph refused setupbot's identity\. Grant setupbot's identity Reader/),
     ]);
+  });
+
+  test('the domain keeps the lines as codes, the fix marked whole (the card never shortens it)', () => {
+    const messages = serviceUseMessages(use, { problemsOnly: true });
+    expect(messages.map((message) => [message.code, message.whole ?? false])).toEqual([
+      ['serviceUse.findingLine', false],
+      ['serviceUse.fix', true],
+      ['serviceUse.findingLine', false],
+    ]);
+    expect(JSON.stringify(messages)).not.toMatch(/Electronic invoicing|Fix:/);
   });
 
   test("an item's own line says whether Electronic invoicing can use it", () => {

@@ -131,7 +131,7 @@ describe('npm run package (build/appPackage.zip)', () => {
     expect(manifest.webApplicationInfo).toEqual({ id: BOT_ID, resource: `api://${HOST}/botid-${BOT_ID}` });
     expect(manifest.validDomains).toEqual([HOST]);
     const setups = manifest.staticTabs?.find((tab) => tab.name === 'Setups');
-    expect(setups).toMatchObject({ contentUrl: `https://${HOST}/tab`, scopes: ['personal'] });
+    expect(setups).toMatchObject({ contentUrl: `https://${HOST}/tab?locale={locale}`, scopes: ['personal'] });
     expect(manifest.staticTabs?.[0]).toEqual({ entityId: 'conversations', scopes: ['personal'] });
     expect(manifest.configurableTabs?.[0]).toMatchObject({ configurationUrl: `https://${HOST}/tab/config`, scopes: ['team', 'groupChat'] });
     expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{|undefined/);

@@ -1,6 +1,7 @@
 import { requestSummaryView } from '../../../read-api/views.js';
 import { emptySetupContent } from '../../../setup/model/content.js';
 import type { SetupRequest } from '../../../setup/model/request.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const AT = '2026-12-07T10:00:00.000Z';
 
@@ -42,7 +43,7 @@ function request(overrides: Partial<SetupRequest> = {}): SetupRequest {
 
 describe('the read API shows a request’s rule and who may still decide', () => {
   test('the rule (its source as a kind, never a server path) and the approvers asked who have not decided, without the requester', () => {
-    const view = requestSummaryView(request());
+    const view = requestSummaryView(request(), ENGLISH);
     expect(view.approvals.rule).toEqual({
       name: 'production',
       source: 'file',
@@ -61,8 +62,8 @@ describe('the read API shows a request’s rule and who may still decide', () =>
   });
 
   test('nobody may still decide a request that is no longer waiting; a request from before policies has no rule', () => {
-    expect(requestSummaryView(request({ status: 'approved' })).approvals.mayStillDecide).toEqual([]);
-    const old = requestSummaryView(request({ rule: undefined, asked: undefined }));
+    expect(requestSummaryView(request({ status: 'approved' }), ENGLISH).approvals.mayStillDecide).toEqual([]);
+    const old = requestSummaryView(request({ rule: undefined, asked: undefined }), ENGLISH);
     expect(old.approvals.rule).toBeNull();
     expect(old.approvals.mayStillDecide.map((approver) => [approver.objectId, approver.why])).toEqual([
       ['u-bo', 'named in rule default'],
