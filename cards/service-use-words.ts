@@ -39,7 +39,7 @@ function isItemSummary(finding: ServiceFinding): boolean {
 }
 
 export function findingLine(finding: ServiceFinding, words: Words): string {
-  return words.t('cards.serviceUse.findingLine', { mark: serviceMark(finding.outcome, words), finding: serviceFindingText(finding) });
+  return words.t('cards.serviceUse.findingLine', { mark: serviceMark(finding.outcome, words), finding: serviceFindingText(finding, words) });
 }
 
 /** Each finding (worst first) and its fix; `problemsOnly` leaves the ✅ ones out. */
@@ -63,7 +63,7 @@ export function itemUseSummary(use: ServiceUse | undefined, words: Words): strin
   }
   // its access may be fine while the item itself fails for the service (the SAS refused): the worse one is said
   if (summary.outcome !== 'failed' && others.some((finding) => finding.outcome === 'failed')) return words.t('cards.serviceUse.itemCannotUse', { mark: serviceMark('failed', words) });
-  const values = { mark: serviceMark(summary.outcome, words), finding: serviceFindingText(summary) };
+  const values = { mark: serviceMark(summary.outcome, words), finding: serviceFindingText(summary, words) };
   return others.length > 0 ? words.t('cards.serviceUse.itemFindingSeeAbove', values) : words.t('cards.serviceUse.itemFinding', values);
 }
 

@@ -158,7 +158,7 @@ export function requestDetailView(request: SetupRequest, audit: readonly AuditEn
 
 function serviceUseView(use: ServiceUse | undefined): ServiceUseView | null {
   if (!use) return null;
-  return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding), fix: finding.fix ?? null })) };
+  return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding, ENGLISH), fix: finding.fix ?? null })) };
 }
 
 function verificationView(verification: KeyVaultVerification): KeyVaultVerificationView {
