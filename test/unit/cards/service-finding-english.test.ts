@@ -268,4 +268,14 @@ describe("the reader's words", () => {
     expect(text).not.toMatch(/Electronic invoicing|[Ss]torage account|setupbot|Retry|verify again|could not/);
     for (const name of names) expect(text).toContain(name);
   });
+
+  test('every finding of the table formats in the pseudo-locale without a formatting error, apostrophes as they are', () => {
+    const failed: string[] = [];
+    const words = new Translations({ missingKeys: () => undefined, formatFailed: (_language, key) => failed.push(key) }).for('qps-ploc');
+    const texts = BEFORE.map(([code, params]) => serviceFindingText({ code, outcome: 'failed', params }, words));
+    expect(failed).toEqual([]);
+    expect(texts.filter((text, index) => BEFORE[index][0] !== 'sas.somethingNew' && !(text.startsWith(PSEUDO_OPEN) && text.endsWith(PSEUDO_CLOSE)))).toEqual([]);
+    expect(texts.filter((text) => text.includes("''"))).toEqual([]);
+    expect(texts.filter((text) => /ţ'š/.test(text)).length).toBeGreaterThan(0); // šéţüþƀöţ'š
+  });
 });
