@@ -25,8 +25,8 @@ function expiringLine(item: ExpiringItem, words: Words): string {
 function failureLines(failure: FailedCheck, words: Words): string[] {
   if (failure.finding) {
     const line = failure.item
-      ? words.t('cards.freshness.failedItem', { item: failure.item, reason: serviceFindingText(failure.finding) })
-      : words.t('cards.freshness.failed', { reason: serviceFindingText(failure.finding) });
+      ? words.t('cards.freshness.failedItem', { item: failure.item, reason: serviceFindingText(failure.finding, words) })
+      : words.t('cards.freshness.failed', { reason: serviceFindingText(failure.finding, words) });
     return [line, ...(failure.finding.fix ? [fixLine(failure.finding.fix, words)] : [])];
   }
   return [failure.item ? words.t('cards.freshness.failedItem', { item: failure.item, reason: sayText(words, failure.reason) }) : words.t('cards.freshness.failedVault', { reason: sayText(words, failure.reason) })];

@@ -156,9 +156,9 @@ export function requestDetailView(request: SetupRequest, audit: readonly AuditEn
   };
 }
 
-function serviceUseView(use: ServiceUse | undefined): ServiceUseView | null {
+function serviceUseView(use: ServiceUse | undefined, words: Words): ServiceUseView | null {
   if (!use) return null;
-  return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding), fix: finding.fix ?? null })) };
+  return { outcome: use.outcome, findings: use.findings.map((finding) => ({ code: finding.code, outcome: finding.outcome, text: serviceFindingText(finding, words), fix: finding.fix ?? null })) };
 }
 
 function verificationView(verification: KeyVaultVerification, words: Words): KeyVaultVerificationView {
@@ -178,10 +178,10 @@ function verificationView(verification: KeyVaultVerification, words: Words): Key
         ? { subject: item.certificate.subject, issuer: item.certificate.issuer, notBefore: item.certificate.notBefore, notAfter: item.certificate.notAfter }
         : null,
       sas: item.sas ? { account: item.sas.account, container: item.sas.container, permissions: item.sas.permissions, expiresOn: item.sas.expiresOn } : null,
-      serviceUse: serviceUseView(item.serviceUse),
+      serviceUse: serviceUseView(item.serviceUse, words),
     })),
     chains: verification.chains.map((chain) => ({ name: chain.name, outcome: chain.outcome, messages: sayAll(words, chain.messages) })),
-    serviceUse: serviceUseView(verification.serviceUse),
+    serviceUse: serviceUseView(verification.serviceUse, words),
   };
 }
 

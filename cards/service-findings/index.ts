@@ -1,12 +1,20 @@
-/** One place that turns a service finding (code + parameters) into words, whichever check made it. */
+/**
+ * One place that turns a service finding (code + parameters) into words, whichever check made it:
+ * the message `cards.serviceFinding.<code>` in the reader's language, its values from the finding.
+ */
 import type { ServiceFinding } from '../../setup/model/verification.js';
-import { sasProbeText } from './sas-probe.js';
-import { serviceAccessText } from './service-access.js';
+import type { Words } from '../../i18n/translations.js';
+import { findingKey, type FindingValues, type ServiceFindingCode } from './finding-values.js';
+import { sasProbeValues } from './sas-probe.js';
+import { serviceAccessValues } from './service-access.js';
 
-const TEXT: Record<string, (finding: ServiceFinding) => string> = { ...sasProbeText, ...serviceAccessText };
+const VALUES: Readonly<Record<ServiceFindingCode, FindingValues>> = { ...sasProbeValues, ...serviceAccessValues };
 
-/** The finding in words; an unknown code still shows (as the code) rather than vanish. */
-export function serviceFindingText(finding: ServiceFinding): string {
-  const words = TEXT[finding.code];
-  return words ? words(finding) : finding.code;
+function hasMessage(code: string): code is ServiceFindingCode {
+  return Object.hasOwn(VALUES, code);
+}
+
+/** The finding in the reader's words; an unknown code still shows (as the code) rather than vanish. */
+export function serviceFindingText(finding: ServiceFinding, words: Words): string {
+  return hasMessage(finding.code) ? words.t(findingKey(finding.code), VALUES[finding.code](finding)) : finding.code;
 }

@@ -30,7 +30,7 @@ export const DOMAIN_KEYS: readonly MessageKey[] = DOMAIN_CODES.map(keyOf);
 function valueOf(words: Words, param: DomainParam): string | number {
   if (typeof param === 'string' || typeof param === 'number') return param;
   if (isDomainMessage(param)) return say(words, param);
-  if (isServiceFindingParam(param)) return serviceFindingText(param.serviceFinding);
+  if (isServiceFindingParam(param)) return serviceFindingText(param.serviceFinding, words);
   return words.list((param as readonly DomainMessage[]).map((item) => say(words, item)));
 }
 

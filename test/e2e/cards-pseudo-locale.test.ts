@@ -83,6 +83,8 @@ function dataWordsOf(cards: readonly CapturedCard[]): Set<string> {
   // the policy's fallback rule is named so in policy files; the stand-in SAS grants these permissions (sp=racwdl)
   addWords(DEFAULT_RULE_NAME);
   addWords('racwdl');
+  // the stand-in SAS's storage account and container (tools/cards/capture.ts), named in the service findings
+  addWords('contosoeinv einvoicing');
   // the commands are English keywords in every language
   for (const command of COMMANDS) addWords(command.usage);
   for (const geography of financeEndpoints()) addWords(geography.name);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { SetupRequest } from '../../setup/model/request.js';
 import type { ItemVerification } from '../../setup/model/verification.js';
 import { readStoreContents } from '../../storage/journal/offline-reader.js';
+import { ENGLISH } from '../../i18n/translations.js';
 import { serviceFindingText } from '../../cards/service-findings/index.js';
 import { teamsUser } from '../harness/activities.js';
 import { approvalCardFor, submitSetup } from '../harness/azure-instances.js';
@@ -123,7 +124,7 @@ test('a SAS signed with a rotated key fails the Key Vault step with the fix; aft
     fix: expect.stringContaining(`az storage container generate-sas --account-name ${STORAGE_ACCOUNT} --name ${SAS_CONTAINER} --permissions racwdl`),
   });
   expect(finding.fix).toContain(`az keyvault secret set --vault-name contoso-einvoicing --name ${SAS_SECRET} --value "https://${STORAGE_HOST}/${SAS_CONTAINER}?$SAS"`);
-  expect(serviceFindingText(finding)).toContain(`Storage account ${STORAGE_ACCOUNT} rejected the SAS signature`);
+  expect(serviceFindingText(finding, ENGLISH)).toContain(`Storage account ${STORAGE_ACCOUNT} rejected the SAS signature`);
   // it got there through the proxy, to the account's public name
   expect(world.proxy.targets).toContain(`${STORAGE_HOST}:443`);
 

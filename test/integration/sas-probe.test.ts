@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { BlobSasProbe, PROBE_PREFIX, type BlobSasProbeOptions, type SasProbeTarget } from '../../azure/sas-probe.js';
+import { ENGLISH } from '../../i18n/translations.js';
 import { serviceFindingText } from '../../cards/service-findings/index.js';
 import type { StandInHandler } from '../harness/https-standins.js';
 import { SasStorageWorld, STORAGE_ACCOUNT, STORAGE_HOST, networkRulesRefusal, newAccountKey, type SasOptions } from '../harness/sas-storage-world.js';
@@ -70,7 +71,7 @@ describe('BlobSasProbe against Azurite through the proxy', () => {
     expect(finding.code).toBe('sas.signatureRejected');
     expect(finding.fix).toContain(`az storage container generate-sas --account-name ${STORAGE_ACCOUNT} --name ${container} --permissions racwdl`);
     expect(finding.fix).toContain('az keyvault secret set --vault-name contoso-einvoicing --name storage-sas-token');
-    expect(serviceFindingText(finding)).toMatch(/rejected the SAS signature/);
+    expect(serviceFindingText(finding, ENGLISH)).toMatch(/rejected the SAS signature/);
   });
 
   it('names a deleted container, with the command that creates it again', async () => {

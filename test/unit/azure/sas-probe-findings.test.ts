@@ -7,7 +7,8 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { probeFailureFinding, renewSasCommand, type ProbeFailure, type ProbeStep, type SasProbeSubject } from '../../../azure/sas-probe-findings.js';
 import { serviceFindingText } from '../../../cards/service-findings/index.js';
-import { sasProbeText } from '../../../cards/service-findings/sas-probe.js';
+import { sasProbeValues } from '../../../cards/service-findings/sas-probe.js';
+import { ENGLISH } from '../../../i18n/translations.js';
 
 const now = new Date('2026-12-07T12:00:00Z');
 const subject: SasProbeSubject = {
@@ -116,7 +117,7 @@ describe('probeFailureFinding', () => {
       'az storage account update --name contosoinvoicing --public-network-access Enabled --default-action Allow',
     ]);
     for (const finding of findings) {
-      const text = `${JSON.stringify(finding)} ${serviceFindingText(finding)}`;
+      const text = `${JSON.stringify(finding)} ${serviceFindingText(finding, ENGLISH)}`;
       expect(text).not.toContain(SIG);
       expect(text).not.toMatch(/RequestId|not authorized to perform|does not exist\./);
     }
@@ -125,7 +126,7 @@ describe('probeFailureFinding', () => {
 });
 
 describe('the words of every sas.* finding', () => {
-  const codes = Object.keys(sasProbeText);
+  const codes = Object.keys(sasProbeValues);
   const full = {
     account: 'contosoinvoicing',
     container: 'einvoicing',
@@ -151,8 +152,8 @@ describe('the words of every sas.* finding', () => {
     expect(codes.sort()).toEqual(produced.sort());
   });
 
-  test.each(Object.keys(sasProbeText).filter((code) => code !== 'sas.usable'))('%s says what happened and what to do, with no blanks', (code) => {
-    const text = serviceFindingText({ code, outcome: 'failed', params: full });
+  test.each(Object.keys(sasProbeValues).filter((code) => code !== 'sas.usable'))('%s says what happened and what to do, with no blanks', (code) => {
+    const text = serviceFindingText({ code, outcome: 'failed', params: full }, ENGLISH);
     expect(text).not.toMatch(/undefined|\$\{|  /);
     expect(text).toMatch(/Retry|restart the bot|Wait until then/);
   });
@@ -178,12 +179,12 @@ describe('the words of every sas.* finding', () => {
     ];
     for (const failure of failures) {
       const finding = probeFailureFinding(failure, subject, now);
-      expect([finding.code, serviceFindingText(finding).includes('command shown')]).toEqual([finding.code, finding.fix !== undefined]);
+      expect([finding.code, serviceFindingText(finding, ENGLISH).includes('command shown')]).toEqual([finding.code, finding.fix !== undefined]);
     }
   });
 
   test('a working SAS in words, and leftovers deleted', () => {
-    expect(serviceFindingText({ code: 'sas.usable', outcome: 'ok', params: { ...full, leftoversDeleted: 2 } })).toBe(
+    expect(serviceFindingText({ code: 'sas.usable', outcome: 'ok', params: { ...full, leftoversDeleted: 2 } }, ENGLISH)).toBe(
       'Electronic invoicing can use the SAS: with it alone, setupbot listed container einvoicing of storage account contosoinvoicing, created a probe blob, read it back and deleted it. It also deleted 2 probe blobs an earlier check left behind.',
     );
   });

@@ -1,6 +1,6 @@
 /** Every code the access check can produce has words; the lines put problems first and keep fixes whole. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { serviceAccessText } from '../../../cards/service-findings/service-access.js';
+import { serviceAccessValues } from '../../../cards/service-findings/service-access.js';
 import { serviceFindingText } from '../../../cards/service-findings/index.js';
 import { itemUseSummary, serviceUseLines } from '../../../cards/service-use-words.js';
 import { serviceUseMessages } from '../../../setup/service-access/service-use-lines.js';
@@ -17,8 +17,8 @@ describe('words for the access findings', () => {
   });
 
   test.each([...produced].map((code) => [code]))('%s has English words', (code) => {
-    expect(serviceAccessText[code]).toBeDefined();
-    const text = serviceFindingText({ code, outcome: 'failed', params: { vault: 'contoso-einvoicing', account: 'contosoeinv', container: 'einvoicing', reason: 'forbidden' } });
+    expect(Object.hasOwn(serviceAccessValues, code)).toBe(true);
+    const text = serviceFindingText({ code, outcome: 'failed', params: { vault: 'contoso-einvoicing', account: 'contosoeinv', container: 'einvoicing', reason: 'forbidden' } }, ENGLISH);
     expect(text).not.toBe(code);
     expect(text).not.toMatch(/undefined|\$\{/);
   });
