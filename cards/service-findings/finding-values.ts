@@ -3,6 +3,7 @@
  * (`cards.serviceFinding.<code>`), and how a finding's parameters become a message's values.
  */
 import type { MessageKey, MessageValues } from '../../i18n/message-keys.js';
+import type { Words } from '../../i18n/translations.js';
 import type { ServiceFinding } from '../../setup/model/verification.js';
 
 const PREFIX = 'cards.serviceFinding.';
@@ -11,7 +12,7 @@ const PREFIX = 'cards.serviceFinding.';
 export type ServiceFindingCode = MessageKey extends infer Key ? (Key extends `${typeof PREFIX}${infer Code}` ? Code : never) : never;
 
 /** The values one finding's message takes: every argument it names, a blank where the finding lacks one. */
-export type FindingValues = (finding: ServiceFinding) => MessageValues;
+export type FindingValues = (finding: ServiceFinding, words: Words) => MessageValues;
 
 export function findingKey(code: ServiceFindingCode): MessageKey {
   return `${PREFIX}${code}`;

@@ -16,5 +16,5 @@ function hasMessage(code: string): code is ServiceFindingCode {
 
 /** The finding in the reader's words; an unknown code still shows (as the code) rather than vanish. */
 export function serviceFindingText(finding: ServiceFinding, words: Words): string {
-  return hasMessage(finding.code) ? words.t(findingKey(finding.code), VALUES[finding.code](finding)) : finding.code;
+  return hasMessage(finding.code) ? words.t(findingKey(finding.code), VALUES[finding.code](finding, words)) : finding.code;
 }

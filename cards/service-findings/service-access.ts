@@ -5,6 +5,7 @@
  * noToken {…} other {…}}`.
  */
 import type { ServiceFinding } from '../../setup/model/verification.js';
+import type { Words } from '../../i18n/translations.js';
 import { param, yes, type FindingValues, type ServiceFindingCode } from './finding-values.js';
 
 type AccessCode = Exclude<ServiceFindingCode, `sas.${string}`>;
@@ -25,6 +26,39 @@ function positive(finding: ServiceFinding, name: string): number {
   return count > 0 ? count : 0;
 }
 
+/** Get / List of one kind of object, as `{which, select, both {…} get {…} other {…}}` takes it. */
+function which(lacks: ReadonlySet<string>, kind: 'secret' | 'certificate'): 'both' | 'get' | 'list' | undefined {
+  const get = lacks.has(`${kind}Get`);
+  const list = lacks.has(`${kind}List`);
+  if (get && list) return 'both';
+  if (get) return 'get';
+  return list ? 'list' : undefined;
+}
+
+/**
+ * What the service lacks, in the reader's words, from the permission codes the check stores
+ * (`lacks`: `secretGet secretList certificateGet certificateList`, or `principal`); a record
+ * written before holds English words (`missing`), shown as they are.
+ */
+function lacking(finding: ServiceFinding, words: Words, scope: 'policy' | 'item'): string {
+  const legacy = finding.params.missing;
+  if (typeof legacy === 'string') return legacy;
+  const lacks = new Set(param(finding, 'lacks').split(' ').filter(Boolean));
+  if (lacks.has('principal')) return words.t('cards.serviceLacks.principal');
+  const parts: string[] = [];
+  if (scope === 'item') {
+    if (lacks.has('secretGet')) parts.push(words.t('cards.serviceLacks.secretGet'));
+    if (lacks.has('certificateGet')) parts.push(words.t('cards.serviceLacks.certificateGet'));
+  } else {
+    const secrets = which(lacks, 'secret');
+    const certificates = which(lacks, 'certificate');
+    if (secrets) parts.push(words.t('cards.serviceLacks.secrets', { which: secrets }));
+    if (certificates) parts.push(words.t('cards.serviceLacks.certificates', { which: certificates }));
+  }
+  const [first = '', second] = parts;
+  return second === undefined ? first : words.t('cards.serviceLacks.joined', { first, second });
+}
+
 export const serviceAccessValues: Record<AccessCode, FindingValues> = {
   'principal.found': named('objectId'),
   'principal.missing': named('appId'),
@@ -33,7 +67,7 @@ export const serviceAccessValues: Record<AccessCode, FindingValues> = {
   'access.notChecked': named('vault', 'model'),
   'access.checkFailed': named(),
   'access.policyGranted': named('vault'),
-  'access.policyMissing': named('vault', 'missing'),
+  'access.policyMissing': (f, words) => ({ vault: param(f, 'vault'), missing: lacking(f, words, 'policy') }),
   'access.rbacGranted': named('vault', 'roles'),
   'access.rbacSecretsMissing': named('vault', 'role'),
   'access.rbacCertificatesMissing': named('vault', 'role'),
@@ -44,7 +78,7 @@ export const serviceAccessValues: Record<AccessCode, FindingValues> = {
     unknownRoles: positive(f, 'unknownRoles'),
   }),
   'access.itemUsable': named(),
-  'access.itemDenied': named('missing'),
+  'access.itemDenied': (f, words) => ({ missing: lacking(f, words, 'item') }),
   'access.itemNotChecked': named(),
   'network.vaultOpen': named('vault'),
   'network.vaultTrustedServices': named('vault'),

@@ -31,7 +31,7 @@ function itemFindings(facts: ServiceAccessFacts, item: { name: string; type: Ite
   const { vault, principal } = facts;
   const params = { item: item.name };
   if (!principal.readable || !vault.readable) return [finding('access.itemNotChecked', 'notChecked', params)];
-  if ('missing' in principal) return [finding('access.itemDenied', 'failed', { ...params, missing: 'the principal' }, PRINCIPAL_FIX)];
+  if ('missing' in principal) return [finding('access.itemDenied', 'failed', { ...params, lacks: 'principal' }, PRINCIPAL_FIX)];
   const objectId = principal.objectId;
   let need: AccessNeed;
   let fix: string;
@@ -49,8 +49,8 @@ function itemFindings(facts: ServiceAccessFacts, item: { name: string; type: Ite
     fix = setPolicyFix(vault, objectId);
   }
   // a certificate with its private key is read as a secret; its certificate object too
-  const missing = [need.secretGet ? '' : 'get on secrets', item.type === 'Certificate' && !need.certificateGet ? 'get on certificates' : ''].filter(Boolean);
-  if (missing.length > 0) return [finding('access.itemDenied', 'failed', { ...params, missing: missing.join(', ') }, fix)];
+  const missing = [need.secretGet ? '' : 'secretGet', item.type === 'Certificate' && !need.certificateGet ? 'certificateGet' : ''].filter(Boolean);
+  if (missing.length > 0) return [finding('access.itemDenied', 'failed', { ...params, lacks: missing.join(' ') }, fix)];
   return [finding('access.itemUsable', 'ok', params)];
 }
 

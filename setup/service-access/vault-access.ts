@@ -36,13 +36,9 @@ export function policyAccess(vault: VaultFacts, objectId: string): AccessNeed {
   };
 }
 
-function missingPolicyWords(need: AccessNeed): string[] {
-  const missing: string[] = [];
-  const secret = [need.secretGet ? '' : 'Get', need.secretList ? '' : 'List'].filter(Boolean);
-  const certificate = [need.certificateGet ? '' : 'Get', need.certificateList ? '' : 'List'].filter(Boolean);
-  if (secret.length > 0) missing.push(`${secret.join(' and ')} on secrets`);
-  if (certificate.length > 0) missing.push(`${certificate.join(' and ')} on certificates`);
-  return missing;
+/** What an access policy lacks, as permission codes (`secretGet secretList …`): the edge says them. */
+function missingPolicyPermissions(need: AccessNeed): string[] {
+  return (['secretGet', 'secretList', 'certificateGet', 'certificateList'] as const).filter((permission) => !need[permission]);
 }
 
 export function setPolicyFix(vault: VaultFacts, objectId: string): string {
@@ -140,8 +136,8 @@ export function rbacFindings(vault: VaultFacts, roles: RoleFacts | undefined, ob
 }
 
 export function policyFindings(vault: VaultFacts, objectId: string): ServiceFinding[] {
-  const missing = missingPolicyWords(policyAccess(vault, objectId));
+  const missing = missingPolicyPermissions(policyAccess(vault, objectId));
   if (missing.length === 0) return [finding('access.policyGranted', 'ok', { vault: vault.name })];
-  return [finding('access.policyMissing', 'failed', { vault: vault.name, objectId, missing: missing.join(', ') }, setPolicyFix(vault, objectId))];
+  return [finding('access.policyMissing', 'failed', { vault: vault.name, objectId, lacks: missing.join(' ') }, setPolicyFix(vault, objectId))];
 }
 

@@ -16,10 +16,8 @@ const REMAINING: Readonly<Record<string, { count: number; why: string }>> = {
   'setup/execution/plans.ts': { count: 9, why: "step titles: the step's name in the audit record ('step_finished') and the log; readers are told its label (plan.*)" },
   'setup/model/content.ts': { count: 2, why: 'the connected application types are values (product names Finance stores), not sentences' },
   'setup/registry/registry.ts': { count: 9, why: "SetupBotError messages for the operators' log (each also carries `said`, a domain message) and the owner kinds they name" },
-  'setup/service-access/evaluate.ts': { count: 2, why: 'permission names in a finding parameter (the words are made in cards/service-findings)' },
   'setup/service-access/model.ts': { count: 2, why: "built-in Azure role names (values in the az fix), not sentences" },
   'setup/service-access/service-use-verifier.ts': { count: 1, why: "a log message's text" },
-  'setup/service-access/vault-access.ts': { count: 2, why: 'permission names in a finding parameter' },
 };
 
 /** A log message for operators stays English: the literal is on a logger call's line. */

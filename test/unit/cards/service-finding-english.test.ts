@@ -279,3 +279,29 @@ describe("the reader's words", () => {
     expect(texts.filter((text) => /ţ'š/.test(text)).length).toBeGreaterThan(0); // šéţüþƀöţ'š
   });
 });
+
+describe('what the service lacks: permission codes said in the reader\'s words', () => {
+  const say = (code: string, params: Params, words = ENGLISH): string => serviceFindingText({ code, outcome: 'failed', params }, words);
+
+  test.each([
+    ['access.policyMissing', 'secretGet secretList certificateGet certificateList', "Electronic invoicing can't read contoso-einvoicing: its access policy lacks Get and List on secrets, Get and List on certificates."],
+    ['access.policyMissing', 'secretList', "Electronic invoicing can't read contoso-einvoicing: its access policy lacks List on secrets."],
+    ['access.policyMissing', 'certificateGet', "Electronic invoicing can't read contoso-einvoicing: its access policy lacks Get on certificates."],
+    ['access.itemDenied', 'secretGet certificateGet', "can't use it (missing get on secrets, get on certificates)"],
+    ['access.itemDenied', 'certificateGet', "can't use it (missing get on certificates)"],
+    ['access.itemDenied', 'principal', "can't use it (missing the principal)"],
+  ])('%s lacking %s: the English the check said before it stored codes', (code, lacks, english) => {
+    expect(say(code, { vault: 'contoso-einvoicing', lacks })).toBe(english);
+  });
+
+  test('a record written before (English in `missing`) is shown as it is', () => {
+    expect(say('access.itemDenied', { missing: 'get on secrets' })).toBe("can't use it (missing get on secrets)");
+  });
+
+  test('the permissions are the catalog\'s words, not English inside a translated sentence', () => {
+    const pseudo = new Translations().for('qps-ploc');
+    const text = say('access.policyMissing', { vault: 'contoso-einvoicing', lacks: 'secretGet certificateList' }, pseudo);
+    expect(text).not.toMatch(/on secrets|on certificates/);
+    expect(text).toContain('contoso-einvoicing');
+  });
+});

@@ -208,7 +208,7 @@ describe('Electronic invoicing access: each item', () => {
     const result = evaluateServiceAccess(facts({ vault: { readable: true, ...vault({ enableRbacAuthorization: true }) }, roles: rbac([assigned(SECRETS_USER)]) }));
     expect(codes(result.items['storage-sas-token'].findings)).toEqual(['ok:access.itemUsable']);
     expect(codes(result.items['signing-cert'].findings)).toEqual(['failed:access.itemDenied']);
-    expect(result.items['signing-cert'].findings[0].params.missing).toBe('get on certificates');
+    expect(result.items['signing-cert'].findings[0].params.lacks).toBe('certificateGet');
   });
 
   test('RBAC: a role assigned on the item alone makes that item usable, not the vault', () => {
