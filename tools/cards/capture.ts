@@ -6,6 +6,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { ConnectionChecker } from '../../setup/model/verification.js';
+import { domainMessage } from '../../setup/model/messages.js';
 import { Translations } from '../../i18n/translations.js';
 import { botAdded, speaking, teamChannel, teamsUser, type TeamsUser } from '../../test/harness/activities.js';
 import { cardOf, cardText } from '../../test/harness/card-check.js';
@@ -39,7 +40,7 @@ const FINANCE_URL = 'https://contoso-uat.sandbox.operations.dynamics.com';
  */
 const reachableFinance: ConnectionChecker = {
   async check(url) {
-    return { url, outcome: 'ok', status: 200, message: 'answered HTTP 200 in 184 ms' };
+    return { url, outcome: 'ok', status: 200, message: domainMessage('connection.answered', { status: 200, amount: 184, unit: 'ms', proxy: '', viaProxy: 'no' }) };
   },
 };
 
