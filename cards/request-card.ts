@@ -11,6 +11,7 @@ import { approvalAskLine, approverAskLine, historyLines, laterAttempt, linkLines
 import { kindLines } from './request-kind.js';
 import type { MessageKey } from '../i18n/message-keys.js';
 import type { Words } from '../i18n/translations.js';
+import { regionName } from './words/region-names.js';
 
 /**
  * Who the card is drawn for: an approver who can act now (decide a pending request, retry a
@@ -197,7 +198,7 @@ function endpointsView(words: Words): { name: string; url: string }[] {
       : count === 2
         ? words.t('cards.request.endpointOr', { url: geography.endpoints[0] })
         : geography.endpoints[0];
-    return { name: geography.name, url };
+    return { name: regionName(geography.region, geography.name, words), url };
   });
 }
 

@@ -307,6 +307,20 @@ describe('Next in Finance', () => {
     expect(facts).toContainEqual({ title: 'Japan', value: 'https://gw.jp-il101.gateway.prod.island.powerapps.com/electronicinvoicing/' });
   });
 
+  test.each([
+    ['de-DE', 'Vereinigte Staaten', 'Europa'],
+    ['ar-SA', 'الولايات المتحدة', 'أوروبا'],
+    ['pl-PL', 'Stany Zjednoczone', 'Europa'],
+  ])('in %s the geographies are named in the reader\'s language, the endpoints as they are', (locale, unitedStates, europe) => {
+    const words = new Translations().for(locale);
+    const facts = nodesOf(renderRequestCard({ request: request('succeeded'), viewer: 'requester' }, words))
+      .filter((node) => node.type === 'FactSet')
+      .flatMap((set) => set.facts as CardNode[]);
+    expect(facts.map((fact) => fact.title)).toEqual(expect.arrayContaining([unitedStates, europe]));
+    expect(facts.map((fact) => fact.title)).not.toContain('United States');
+    expect(facts.find((fact) => fact.title === europe)?.value).toMatch(/^https:\/\/gw\.eu-il101\.gateway\.prod\.island\.powerapps\.com\/electronicinvoicing\//);
+  });
+
   test.each(STATUSES.filter((status) => status !== 'succeeded'))('is not shown for a %s request', (status) => {
     const text = cardText(render(status, 'requester'));
     expect(text).not.toContain('Next in Finance');
