@@ -12,6 +12,10 @@
  * what changed since the last checkpoint.
  */
 import type { IndexKeys } from './format.js';
+import { pageAtOrBefore, type IndexFileReader, type IndexFileWriter, type PagedCollection, type PostingRow, type RecordRow } from './index-file.js';
+
+/** (id, seq) pairs per posting row: a key with more continues in the next row. */
+const POSTING_CHUNK = 2000;
 
 export interface Entry {
   readonly version: number;
@@ -50,16 +54,6 @@ export interface FlatPostings {
   positions: number[];
 }
 
-function flatten(byKey: Map<string, number[]>): FlatPostings {
-  const keys = [...byKey.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const flat: FlatPostings = { keys, starts: [0], positions: [] };
-  for (const key of keys) {
-    for (const position of byKey.get(key) ?? []) flat.positions.push(position);
-    flat.starts.push(flat.positions.length);
-  }
-  return flat;
-}
-
 /** The key's place in sorted keys, or -1. */
 function search(keys: readonly string[], key: string): number {
   let low = 0;
@@ -88,8 +82,31 @@ function own<T>(map: Record<string, T> | undefined, key: string): T | undefined 
   return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
-/** The collection as the last checkpoint left it, read in place. */
-class Base {
+/** Ids filed under one key, with their creation order, position by position. */
+interface Posting {
+  ids: readonly string[];
+  seqs: readonly number[];
+}
+
+const NO_POSTING: Posting = { ids: [], seqs: [] };
+
+/** The collection as the last checkpoint left it: in memory (a checkpoint of an earlier format) or in the index file. */
+interface BaseLayer {
+  readonly length: number;
+  find(id: string): Entry | undefined;
+  postings(index: string, key: string): Posting;
+  has(index: string, key: string, id: string): boolean;
+  /** The indexes the base has postings for. */
+  indexes(): string[];
+  /** Every key of an index with its ids, keys in order. */
+  keysOf(index: string): Iterable<[string, Posting]>;
+  /** Every record, by id. */
+  records(): Iterable<[string, Entry]>;
+  withoutPostings(): BaseLayer;
+}
+
+/** A checkpoint's columns held in memory (checkpoints written before the index file). */
+class MemoryBase implements BaseLayer {
   constructor(readonly columns: SerializedCollection) {}
 
   get length(): number {
@@ -98,17 +115,12 @@ class Base {
 
   /** The id's position, or -1. */
   position(id: string): number {
-    const ids = this.columns.ids;
-    let low = 0;
-    let high = ids.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const at = ids[middle];
-      if (at < id) low = middle + 1;
-      else if (at > id) high = middle - 1;
-      else return middle;
-    }
-    return -1;
+    return search(this.columns.ids, id);
+  }
+
+  find(id: string): Entry | undefined {
+    const at = this.position(id);
+    return at < 0 ? undefined : this.entryAt(at);
   }
 
   entryAt(at: number): Entry {
@@ -116,7 +128,7 @@ class Base {
     return { version: versions[at], seq: seqs[at], segment: segments[at], offset: offsets[at], length: lengths[at] };
   }
 
-  postings(index: string, key: string): readonly number[] {
+  private positions(index: string, key: string): readonly number[] {
     const flat = own(this.columns.keyed, index);
     if (flat) {
       const at = search(flat.keys, key);
@@ -125,27 +137,155 @@ class Base {
     return own(own(this.columns.postings, index), key) ?? NONE;
   }
 
-  /** The indexes the base has postings for. */
+  private posting(positions: readonly number[]): Posting {
+    const { ids, seqs } = this.columns;
+    return { ids: positions.map((at) => ids[at]), seqs: positions.map((at) => seqs[at]) };
+  }
+
+  postings(index: string, key: string): Posting {
+    return this.posting(this.positions(index, key));
+  }
+
   indexes(): string[] {
     return [...new Set([...Object.keys(this.columns.keyed ?? {}), ...Object.keys(this.columns.postings)])];
   }
 
-  /** Every key of an index with its positions. */
-  *keysOf(index: string): Generator<[string, readonly number[]]> {
+  *keysOf(index: string): Generator<[string, Posting]> {
+    const entries: [string, readonly number[]][] = [];
     const flat = own(this.columns.keyed, index);
     if (flat) {
-      for (let at = 0; at < flat.keys.length; at++) yield [flat.keys[at], flat.positions.slice(flat.starts[at], flat.starts[at + 1])];
-      return;
+      for (let at = 0; at < flat.keys.length; at++) entries.push([flat.keys[at], flat.positions.slice(flat.starts[at], flat.starts[at + 1])]);
+    } else {
+      const postings = own(this.columns.postings, index) ?? {};
+      for (const key of Object.keys(postings)) entries.push([key, postings[key]]);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     }
-    const postings = own(this.columns.postings, index) ?? {};
-    for (const key of Object.keys(postings)) yield [key, postings[key]];
+    for (const [key, positions] of entries) yield [key, this.posting(positions)];
   }
 
   has(index: string, key: string, id: string): boolean {
-    const positions = this.postings(index, key);
+    const positions = this.positions(index, key);
     if (positions.length === 0) return false;
     const at = this.position(id);
     return at >= 0 && positions.includes(at);
+  }
+
+  *records(): Generator<[string, Entry]> {
+    const ids = this.columns.ids;
+    if (isSorted(ids)) {
+      for (let at = 0; at < ids.length; at++) yield [ids[at], this.entryAt(at)];
+      return;
+    }
+    const order = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    for (const at of order) yield [ids[at], this.entryAt(at)];
+  }
+
+  withoutPostings(): BaseLayer {
+    return new MemoryBase({ ...this.columns, postings: {}, keyed: {} });
+  }
+}
+
+function entryOf(row: RecordRow): Entry {
+  return { version: row[1], seq: row[2], segment: row[3], offset: row[4], length: row[5] };
+}
+
+/** The row holding `id` in a page sorted by id, or -1. */
+function rowOf(rows: readonly RecordRow[], id: string): number {
+  let low = 0;
+  let high = rows.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = rows[middle][0];
+    if (at < id) low = middle + 1;
+    else if (at > id) high = middle - 1;
+    else return middle;
+  }
+  return -1;
+}
+
+/** A checkpoint's index read from the index file, a page at a time. */
+class DiskBase implements BaseLayer {
+  constructor(
+    private readonly reader: IndexFileReader,
+    readonly paged: PagedCollection,
+  ) {}
+
+  get length(): number {
+    return this.paged.count;
+  }
+
+  find(id: string): Entry | undefined {
+    const pages = this.paged.records;
+    if (pages.length === 0) return undefined;
+    const rows = this.reader.page<RecordRow>(pages[pageAtOrBefore(pages, id, '')]);
+    const at = rowOf(rows, id);
+    return at < 0 ? undefined : entryOf(rows[at]);
+  }
+
+  postings(index: string, key: string): Posting {
+    const pages = own(this.paged.keyed, index);
+    if (!pages || pages.length === 0) return NO_POSTING;
+    const ids: string[] = [];
+    const seqs: number[] = [];
+    for (let page = pageAtOrBefore(pages, key, ''); page < pages.length && pages[page].first <= key; page++) {
+      for (const [rowKey, pairs] of this.reader.page<PostingRow>(pages[page])) {
+        if (rowKey !== key) continue;
+        for (let at = 0; at < pairs.length; at += 2) {
+          ids.push(pairs[at] as string);
+          seqs.push(pairs[at + 1] as number);
+        }
+      }
+    }
+    return { ids, seqs };
+  }
+
+  has(index: string, key: string, id: string): boolean {
+    const pages = own(this.paged.keyed, index);
+    if (!pages || pages.length === 0) return false;
+    for (const [rowKey, pairs] of this.reader.page<PostingRow>(pages[pageAtOrBefore(pages, key, id)])) {
+      if (rowKey !== key) continue;
+      let low = 0;
+      let high = pairs.length / 2 - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        const at = pairs[middle * 2] as string;
+        if (at < id) low = middle + 1;
+        else if (at > id) high = middle - 1;
+        else return true;
+      }
+    }
+    return false;
+  }
+
+  indexes(): string[] {
+    return Object.keys(this.paged.keyed);
+  }
+
+  *keysOf(index: string): Generator<[string, Posting]> {
+    const pages = own(this.paged.keyed, index) ?? [];
+    let current: { key: string; ids: string[]; seqs: number[] } | undefined;
+    for (const ref of pages) {
+      for (const [key, pairs] of this.reader.page<PostingRow>(ref)) {
+        if (current && current.key !== key) {
+          yield [current.key, current];
+          current = undefined;
+        }
+        current ??= { key, ids: [], seqs: [] };
+        for (let at = 0; at < pairs.length; at += 2) {
+          current.ids.push(pairs[at] as string);
+          current.seqs.push(pairs[at + 1] as number);
+        }
+      }
+    }
+    if (current) yield [current.key, current];
+  }
+
+  *records(): Generator<[string, Entry]> {
+    for (const ref of this.paged.records) for (const row of this.reader.page<RecordRow>(ref)) yield [row[0], entryOf(row)];
+  }
+
+  withoutPostings(): BaseLayer {
+    return new DiskBase(this.reader, { ...this.paged, keyed: {} });
   }
 }
 
@@ -155,8 +295,15 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else if (!list.includes(value)) list.push(value);
 }
 
+/** What a rebase writes beside the index file: where the checkpoint's seal ends (records after it are listed). */
+export interface RebaseTarget {
+  writer: IndexFileWriter;
+  reader: IndexFileReader;
+  sealEnd: { segment: number; offset: number };
+}
+
 export class CollectionIndex {
-  private base = new Base(emptyColumns());
+  private base: BaseLayer = new MemoryBase(emptyColumns());
   /** Records set (their entry) or deleted (null) since the base. */
   private readonly changed = new Map<string, Entry | null>();
   /** index → key → ids filed there since the base (not in the base's postings). */
@@ -179,16 +326,12 @@ export class CollectionIndex {
   get(id: string): Entry | undefined {
     const changed = this.changed.get(id);
     if (changed !== undefined) return changed ?? undefined;
-    const at = this.base.position(id);
-    return at < 0 ? undefined : this.base.entryAt(at);
+    return this.base.find(id);
   }
 
-  /** Creation order of a record (0 when absent), without building its entry. */
+  /** Creation order of a record (0 when absent). */
   seqOf(id: string): number {
-    const changed = this.changed.get(id);
-    if (changed !== undefined) return changed?.seq ?? 0;
-    const at = this.base.position(id);
-    return at < 0 ? 0 : this.base.columns.seqs[at];
+    return this.get(id)?.seq ?? 0;
   }
 
   /** Every record's id (base order, then the ones added since). */
@@ -196,11 +339,15 @@ export class CollectionIndex {
     for (const [id] of this.entries()) yield id;
   }
 
-  /** Every record with its entry. */
+  /** Every record with its entry (the base's by id, then the ones changed since). */
   *entries(): Generator<[string, Entry]> {
-    const ids = this.base.columns.ids;
-    for (let at = 0; at < ids.length; at++) if (!this.changed.has(ids[at])) yield [ids[at], this.base.entryAt(at)];
+    for (const [id, entry] of this.base.records()) if (!this.changed.has(id)) yield [id, entry];
     for (const [id, entry] of this.changed) if (entry) yield [id, entry];
+  }
+
+  /** The records as the base holds them (what the last checkpoint wrote), changes since left out. */
+  baseRecords(): Iterable<[string, Entry]> {
+    return this.base.records();
   }
 
   /** Sets the record's entry; the caller files and unfiles its index keys (see file/unfile). */
@@ -218,7 +365,7 @@ export class CollectionIndex {
     if (!previous) return undefined;
     this.account(previous, -1);
     this.count -= 1;
-    if (this.base.position(id) >= 0) this.changed.set(id, null);
+    if (this.base.find(id)) this.changed.set(id, null);
     else this.changed.delete(id);
     return previous;
   }
@@ -228,19 +375,19 @@ export class CollectionIndex {
     return this.lookupWithSeqs(index, key).ids;
   }
 
-  /** Ids filed under `key` in `index` with their creation order (read from the columns, no search per id). */
+  /** Ids filed under `key` in `index` with their creation order. */
   lookupWithSeqs(index: string, key: string): { ids: string[]; seqs: number[] } {
     const out: string[] = [];
     const seqs: number[] = [];
     const removed = this.removed.get(index)?.get(key);
-    const { ids, seqs: baseSeqs } = this.base.columns;
-    for (const at of this.base.postings(index, key)) {
-      const id = ids[at];
+    const base = this.base.postings(index, key);
+    for (let at = 0; at < base.ids.length; at++) {
+      const id = base.ids[at];
       if (removed?.has(id) || this.unfiledEverywhere.has(id)) continue;
       const changed = this.changed.get(id);
       if (changed === null) continue;
       out.push(id);
-      seqs.push(changed ? changed.seq : baseSeqs[at]);
+      seqs.push(changed ? changed.seq : base.seqs[at]);
     }
     for (const id of this.added.get(index)?.get(key) ?? []) {
       out.push(id);
@@ -251,7 +398,7 @@ export class CollectionIndex {
 
   /** Forgets every secondary key (before a rebuild). */
   clearSecondary(): void {
-    this.base = new Base({ ...this.base.columns, postings: {}, keyed: {} });
+    this.base = this.base.withoutPostings();
     this.added.clear();
     this.removed.clear();
     this.unfiledEverywhere.clear();
@@ -312,90 +459,121 @@ export class CollectionIndex {
         else ids.splice(at, 1);
       }
     }
-    if (this.base.position(id) >= 0) this.unfiledEverywhere.add(id);
+    if (this.base.find(id)) this.unfiledEverywhere.add(id);
   }
 
   /**
-   * The collection as one sorted set of columns (what a checkpoint writes), which becomes the new
-   * base: the changes layer is empty after it. Synchronous, so no change slips in between.
+   * Writes the collection (base and changes merged, sorted) into the index file, which becomes the
+   * new base: the changes layer is empty after it. Synchronous, so no change slips in between.
    */
-  rebase(indexes: string[]): SerializedCollection {
+  rebase(indexes: string[], target: RebaseTarget): PagedCollection {
     const base = this.base;
-    const old = base.columns;
-    const out = emptyColumns(indexes);
-    const newPosition = new Int32Array(old.ids.length).fill(-1);
-    const changedPosition = new Map<string, number>();
     const changedIds = [...this.changed].filter(([, entry]) => entry !== null).map(([id]) => id);
     changedIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const push = (id: string, entry: Entry): number => {
-      out.ids.push(id);
-      out.versions.push(entry.version);
-      out.seqs.push(entry.seq);
-      out.segments.push(entry.segment);
-      out.offsets.push(entry.offset);
-      out.lengths.push(entry.length);
-      return out.ids.length - 1;
+    const { sealEnd } = target;
+    const paged: PagedCollection = { indexes, count: 0, maxSeq: 0, live: {}, records: [], keyed: {}, beyondSeal: [] };
+    const live = new Map<number, number>();
+    const changed = this.changed;
+    const note = (id: string, entry: Entry): RecordRow => {
+      paged.count += 1;
+      if (entry.seq > paged.maxSeq) paged.maxSeq = entry.seq;
+      live.set(entry.segment, (live.get(entry.segment) ?? 0) + entry.length + 1);
+      if (entry.segment > sealEnd.segment || (entry.segment === sealEnd.segment && entry.offset + entry.length > sealEnd.offset)) {
+        paged.beyondSeal.push([id, entry.segment, entry.offset, entry.length]);
+      }
+      return [id, entry.version, entry.seq, entry.segment, entry.offset, entry.length];
     };
-    let at = 0;
-    let next = 0;
-    while (at < old.ids.length || next < changedIds.length) {
-      if (at < old.ids.length && this.changed.has(old.ids[at])) {
-        at += 1;
-        continue;
+    function* merged(): Generator<RecordRow> {
+      let next = 0;
+      for (const [id, entry] of base.records()) {
+        while (next < changedIds.length && changedIds[next] < id) {
+          yield note(changedIds[next], changed.get(changedIds[next]) as Entry);
+          next += 1;
+        }
+        if (changed.has(id)) continue;
+        yield note(id, entry);
       }
-      const fromBase = at < old.ids.length ? old.ids[at] : undefined;
-      const fromChanges = next < changedIds.length ? changedIds[next] : undefined;
-      if (fromChanges === undefined || (fromBase !== undefined && fromBase < fromChanges)) {
-        newPosition[at] = push(old.ids[at], base.entryAt(at));
-        at += 1;
-      } else {
-        changedPosition.set(fromChanges, push(fromChanges, this.changed.get(fromChanges) as Entry));
-        next += 1;
-      }
+      for (; next < changedIds.length; next++) yield note(changedIds[next], changed.get(changedIds[next]) as Entry);
     }
-    const positionOf = (id: string): number => {
-      const changed = changedPosition.get(id);
-      if (changed !== undefined) return changed;
-      const before = base.position(id);
-      return before < 0 ? -1 : newPosition[before];
+    paged.records = target.writer.writeRows(merged(), (row) => ({ first: row[0] }), () => 1);
+    for (const [segment, bytes] of live) paged.live[String(segment)] = bytes;
+
+    // the seq of a record that still exists, or undefined
+    const seqNow = (id: string, baseSeq: number): number | undefined => {
+      const entry = changed.get(id);
+      if (entry === null) return undefined;
+      return entry ? entry.seq : baseSeq;
     };
-    const indexNames = new Set([...base.indexes(), ...this.added.keys()]);
-    const keyed: Record<string, FlatPostings> = {};
+    const indexNames = [...new Set([...base.indexes(), ...this.added.keys()])].sort();
     for (const index of indexNames) {
-      const postings = new Map<string, number[]>();
       const removed = this.removed.get(index);
-      for (const [key, basePositions] of base.keysOf(index)) {
-        const gone = removed?.get(key);
-        const positions: number[] = [];
-        for (const before of basePositions) {
-          const id = old.ids[before];
-          if (gone?.has(id) || this.unfiledEverywhere.has(id)) continue;
-          const now = newPosition[before] >= 0 ? newPosition[before] : positionOf(id);
-          if (now >= 0) positions.push(now);
+      const added = [...(this.added.get(index) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const unfiledEverywhere = this.unfiledEverywhere;
+      const seqOf = (id: string): number => this.seqOf(id);
+      function* rows(): Generator<PostingRow> {
+        const pairsOf = (key: string, posting: Posting | undefined, extra: readonly string[]): [string, number][] => {
+          const pairs: [string, number][] = [];
+          const gone = removed?.get(key);
+          if (posting) {
+            for (let at = 0; at < posting.ids.length; at++) {
+              const id = posting.ids[at];
+              if (gone?.has(id) || unfiledEverywhere.has(id)) continue;
+              const seq = seqNow(id, posting.seqs[at]);
+              if (seq !== undefined) pairs.push([id, seq]);
+            }
+          }
+          for (const id of extra) {
+            const seq = seqOf(id);
+            if (seq > 0) pairs.push([id, seq]);
+          }
+          pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          return pairs.filter(([id], at) => at === 0 || pairs[at - 1][0] !== id);
+        };
+        function* chunks(key: string, pairs: [string, number][]): Generator<PostingRow> {
+          for (let start = 0; start < pairs.length; start += POSTING_CHUNK) {
+            const flat: (string | number)[] = [];
+            for (const [id, seq] of pairs.slice(start, start + POSTING_CHUNK)) flat.push(id, seq);
+            yield [key, flat];
+          }
         }
-        if (positions.length > 0) postings.set(key, positions);
-      }
-      for (const [key, ids] of this.added.get(index) ?? []) {
-        // never in the base's postings as well (file() adds only what the base does not hold)
-        const positions = postings.get(key) ?? [];
-        for (const id of ids) {
-          const now = positionOf(id);
-          if (now >= 0) positions.push(now);
+        let next = 0;
+        for (const [key, posting] of base.keysOf(index)) {
+          while (next < added.length && added[next][0] < key) {
+            yield* chunks(added[next][0], pairsOf(added[next][0], undefined, added[next][1]));
+            next += 1;
+          }
+          let extra: readonly string[] = [];
+          if (next < added.length && added[next][0] === key) {
+            extra = added[next][1];
+            next += 1;
+          }
+          yield* chunks(key, pairsOf(key, posting, extra));
         }
-        if (positions.length > 0) postings.set(key, positions);
+        for (; next < added.length; next++) yield* chunks(added[next][0], pairsOf(added[next][0], undefined, added[next][1]));
       }
-      keyed[index] = flatten(postings);
+      paged.keyed[index] = target.writer.writeRows(
+        rows(),
+        (row) => ({ first: row[0], firstId: row[1][0] as string }),
+        (row) => row[1].length / 2,
+      );
     }
-    out.keyed = keyed;
-    this.base = new Base(out);
+    this.base = new DiskBase(target.reader, paged);
     this.changed.clear();
     this.added.clear();
     this.removed.clear();
     this.unfiledEverywhere.clear();
-    return out;
+    return paged;
   }
 
-  /** Takes a checkpoint's collection as the base (into an empty index). Returns the highest seq. */
+  /** Takes a checkpoint's collection from the index file as the base (into an empty index). Returns the highest seq. */
+  loadPaged(paged: PagedCollection, reader: IndexFileReader): number {
+    for (const [segment, bytes] of Object.entries(paged.live)) this.liveBytes.set(Number(segment), (this.liveBytes.get(Number(segment)) ?? 0) + bytes);
+    this.base = new DiskBase(reader, paged);
+    this.count = paged.count;
+    return paged.maxSeq;
+  }
+
+  /** Takes a checkpoint's collection of an earlier format (columns in the data file) as the base. Returns the highest seq. */
   load(serialized: SerializedCollection): number {
     const { ids, seqs, segments, lengths } = serialized;
     let maxSeq = 0;
@@ -405,24 +583,8 @@ export class CollectionIndex {
       if (seqs[at] > maxSeq) maxSeq = seqs[at];
     }
     live.forEach((bytes, segment) => this.liveBytes.set(segment, (this.liveBytes.get(segment) ?? 0) + bytes));
-    if (isSorted(ids)) {
-      this.base = new Base(serialized);
-      this.count = ids.length;
-      return maxSeq;
-    }
-    // a checkpoint of an earlier version (ids in insertion order): its records become changes,
-    // and the next checkpoint writes them sorted
-    this.base = new Base(emptyColumns(serialized.indexes));
-    const base = new Base(serialized);
-    for (let at = 0; at < ids.length; at++) {
-      if (!this.changed.has(ids[at])) this.count += 1;
-      this.changed.set(ids[at], base.entryAt(at));
-    }
-    for (const index of base.indexes()) {
-      const byKey = new Map<string, string[]>();
-      for (const [key, positions] of base.keysOf(index)) byKey.set(key, positions.map((position) => ids[position]));
-      this.added.set(index, byKey);
-    }
+    this.base = new MemoryBase(serialized);
+    this.count = ids.length;
     return maxSeq;
   }
 
@@ -456,9 +618,16 @@ export class IndexState {
     return size;
   }
 
+  /** A collection of a checkpoint of an earlier format (its columns in the data file). */
   load(name: string, serialized: SerializedCollection): void {
     if (!isSorted(serialized.ids)) this.loadedUnsorted = true;
     const maxSeq = this.collection(name).load(serialized);
+    if (maxSeq >= this.nextSeq) this.nextSeq = maxSeq + 1;
+  }
+
+  /** A collection whose index is in the index file. */
+  loadPaged(name: string, paged: PagedCollection, reader: IndexFileReader): void {
+    const maxSeq = this.collection(name).loadPaged(paged, reader);
     if (maxSeq >= this.nextSeq) this.nextSeq = maxSeq + 1;
   }
 }

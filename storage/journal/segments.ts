@@ -78,6 +78,25 @@ export class SegmentFolder {
     }
   }
 
+  /** crcOf, synchronous (a read that needs a segment not yet checked waits for its check). */
+  crcOfSync(segment: number, length: number): number {
+    const fd = openSync(SegmentFolder.pathOf(this.folder, segment), 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(Math.min(CRC_CHUNK, Math.max(1, length)));
+      let crc = 0;
+      let position = 0;
+      while (position < length) {
+        const got = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
+        if (got === 0) throw new Error(`journal segment ${segment} ends before byte ${length}`);
+        crc = crc32(chunk.subarray(0, got), crc);
+        position += got;
+      }
+      return crc;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Reads `length` bytes at `offset` (a record line): synchronous, served from the page cache. */
   readRange(segment: number, offset: number, length: number): Buffer {
     let fd = this.readers.get(segment);

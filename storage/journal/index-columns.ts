@@ -1,0 +1,38 @@
+/**
+ * A checkpoint's collections as plain columns, whatever its format: for the offline readers
+ * (`npm run store -- check | salvage`, readStoreContents), which read every record anyway. The
+ * index file's pages are read whole, each checked against its checksum (IndexFileDamage if not).
+ */
+import path from 'node:path';
+import type { CheckpointDocument } from './documents.js';
+import { IndexFileReader, isPagedCollection, type RecordRow } from './index-file.js';
+import type { SerializedCollection } from './index-state.js';
+
+export function checkpointColumns(journalFolder: string, doc: CheckpointDocument): Record<string, SerializedCollection> {
+  const columns: Record<string, SerializedCollection> = {};
+  const reader = doc.indexFile !== undefined ? new IndexFileReader(path.join(journalFolder, doc.indexFile)) : undefined;
+  try {
+    for (const [name, collection] of Object.entries(doc.collections)) {
+      if (!isPagedCollection(collection)) {
+        columns[name] = collection;
+        continue;
+      }
+      if (!reader) throw new Error(`the checkpoint names no index file for ${name}`);
+      const out: SerializedCollection = { indexes: collection.indexes, ids: [], versions: [], seqs: [], segments: [], offsets: [], lengths: [], postings: {}, keyed: {} };
+      for (const ref of collection.records) {
+        for (const [id, version, seq, segment, offset, length] of reader.page<RecordRow>(ref)) {
+          out.ids.push(id);
+          out.versions.push(version);
+          out.seqs.push(seq);
+          out.segments.push(segment);
+          out.offsets.push(offset);
+          out.lengths.push(length);
+        }
+      }
+      columns[name] = out;
+    }
+  } finally {
+    reader?.close();
+  }
+  return columns;
+}
