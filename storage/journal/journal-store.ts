@@ -642,7 +642,7 @@ export class JournalStore {
   }
 
   /** The index file the checkpoint names is there and long enough for every page it lists (its pages are checked as they are read). */
-  private async checkIndexFile(file: string, doc: CheckpointDocument): Promise<void> {
+  private async checkIndexFile(file: string, doc: CheckpointDocument): Promise<number> {
     let end = 0;
     for (const collection of Object.values(doc.collections)) {
       if (!isPagedCollection(collection)) continue;
@@ -655,6 +655,7 @@ export class JournalStore {
       throw unreadable(this.dataFile, `names the index file ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
     }
     if (size < end) throw unreadable(this.dataFile, `names the index file ${file} with pages up to byte ${end}, but it holds ${size} bytes (cut short)`);
+    return size;
   }
 
   // ---------------------------------------------------------------- internals: loading
@@ -713,7 +714,8 @@ export class JournalStore {
         state.loadPaged(name, collection, reader);
       } else state.load(name, collection);
     }
-    if (reader) await this.checkIndexFile(reader.file, doc);
+    // a checkpoint costs its data file and its index file: the next follows once the journal has grown as much
+    if (reader) this.lastCheckpointBytes = await this.checkIndexFile(reader.file, doc);
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
@@ -1052,7 +1054,7 @@ export class JournalStore {
     this.doc.data = doc;
     await this.doc.write();
     await this.indexFileWritten(index.target.reader);
-    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes + index.target.writer.bytes;
     this.bytesSinceCheckpoint = 0;
     this.logger?.warn(
       { event: 'store_migrated', records: done, journalBytes, segments: segment, backup: `${this.dataFile}.v1.bak` },
@@ -1246,7 +1248,7 @@ export class JournalStore {
     await this.doc.write();
     await this.indexFileWritten(index.target.reader);
     this.failpoint('checkpoint.afterWrite');
-    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes + index.target.writer.bytes;
     this.bytesSinceCheckpoint = Math.max(0, this.bytesSinceCheckpoint + this.queuedBytes() - bytesAtStart);
     await this.removeDeadSegments(replayFrom.segment);
   }
