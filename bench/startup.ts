@@ -27,13 +27,17 @@ const HELP_LOAD = { concurrency: 8, ms: 5000 };
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Bytes of the data file and every journal segment. */
+/** Bytes of the data file, its index file (the checkpoint is both) and every journal segment. */
 async function bytesOnDisk(dataFile: string): Promise<{ total: number; checkpoint: number }> {
-  const checkpoint = (await stat(dataFile)).size;
+  let checkpoint = (await stat(dataFile)).size;
   const folder = journalFolderOf(dataFile);
-  let total = checkpoint;
-  for (const name of await readdir(folder)) if (name.endsWith('.seg')) total += (await stat(path.join(folder, name))).size;
-  return { total, checkpoint };
+  let total = 0;
+  for (const name of await readdir(folder)) {
+    const bytes = (await stat(path.join(folder, name))).size;
+    if (name.endsWith('.seg')) total += bytes;
+    else if (name.endsWith('.idx')) checkpoint += bytes;
+  }
+  return { total: total + checkpoint, checkpoint };
 }
 
 /**

@@ -28,6 +28,9 @@ export interface PageRef {
   crc: string;
   /** Records, or (key, id) pairs, in the page. */
   count: number;
+  /** Record pages: the highest creation order in the page, and its bytes of live record lines per segment ([segment, bytes]). */
+  maxSeq?: number;
+  live?: [number, number][];
 }
 
 /** A collection of a checkpoint whose index lives in the index file. */
@@ -69,43 +72,82 @@ export class IndexFileDamage extends SetupBotError {
   }
 }
 
+/** How a page stream names and sums its rows. */
+export interface PageShape<Row> {
+  firstOf: (row: Row) => { first: string; firstId?: string };
+  countOf: (row: Row) => number;
+  /** Per-page figures kept in the directory (record pages: maxSeq and live bytes). */
+  summarise?: (rows: readonly Row[]) => Partial<PageRef>;
+}
+
+/** Pages of one list (a collection's records, or one index's postings): rows added in order, or whole pages copied. */
+export class PageStream<Row> {
+  private readonly pages: PageRef[] = [];
+  private rows: Row[] = [];
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly writer: IndexFileWriter,
+    private readonly shape: PageShape<Row>,
+  ) {}
+
+  add(row: Row): void {
+    const text = JSON.stringify(row);
+    this.rows.push(row);
+    this.parts.push(text);
+    this.size += text.length + 1;
+    if (this.size >= this.writer.pageBytes) this.flush();
+  }
+
+  /** A page of the previous index file, unchanged: its bytes (checksum checked) are copied as they are. */
+  copy(ref: PageRef, bytes: Buffer): void {
+    this.flush();
+    this.pages.push({ ...ref, at: this.writer.append(bytes) });
+  }
+
+  end(): PageRef[] {
+    this.flush();
+    return this.pages;
+  }
+
+  private flush(): void {
+    if (this.rows.length === 0) return;
+    const bytes = Buffer.from(`[${this.parts.join(',')}]`, 'utf8');
+    let count = 0;
+    for (const row of this.rows) count += this.shape.countOf(row);
+    const at = this.writer.append(bytes);
+    this.pages.push({ ...this.shape.firstOf(this.rows[0]), at, bytes: bytes.length, crc: hex(crc32(bytes)), count, ...this.shape.summarise?.(this.rows) });
+    this.rows = [];
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
 /** Writes one index file, page by page (synchronous: a checkpoint's snapshot runs without a turn in between). */
 export class IndexFileWriter {
   private readonly fd: number;
   private offset = 0;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    /** A page is cut once its rows pass this size (tests use small pages). */
+    readonly pageBytes = PAGE_BYTES,
+  ) {
     this.fd = openSync(file, 'w');
   }
 
-  /** Writes rows as pages; `firstOf` names a row's page key. */
-  writeRows<Row>(rows: Iterable<Row>, firstOf: (row: Row) => { first: string; firstId?: string }, countOf: (row: Row) => number): PageRef[] {
-    const pages: PageRef[] = [];
-    let parts: string[] = [];
-    let size = 0;
-    let count = 0;
-    let head: { first: string; firstId?: string } | undefined;
-    const flush = (): void => {
-      if (!head) return;
-      const bytes = Buffer.from(`[${parts.join(',')}]`, 'utf8');
-      writeSync(this.fd, bytes, 0, bytes.length, this.offset);
-      pages.push({ ...head, at: this.offset, bytes: bytes.length, crc: hex(crc32(bytes)), count });
-      this.offset += bytes.length;
-      parts = [];
-      size = 0;
-      count = 0;
-      head = undefined;
-    };
-    for (const row of rows) {
-      const text = JSON.stringify(row);
-      head ??= firstOf(row);
-      parts.push(text);
-      size += text.length + 1;
-      count += countOf(row);
-      if (size >= PAGE_BYTES) flush();
-    }
-    flush();
-    return pages;
+  stream<Row>(shape: PageShape<Row>): PageStream<Row> {
+    return new PageStream(this, shape);
+  }
+
+  /** Appends bytes; returns where they start. */
+  append(bytes: Buffer): number {
+    const at = this.offset;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written, at + written);
+    this.offset += bytes.length;
+    return at;
   }
 
   get bytes(): number {
@@ -158,7 +200,17 @@ export class IndexFileReader {
     }
   }
 
-  private readChecked(ref: PageRef): Buffer {
+  /** Checks a page's checksum, reading it into `scratch` (one buffer for a whole pass: nothing kept, no garbage per page). */
+  verify(ref: PageRef, scratch: Buffer): void {
+    try {
+      this.readChecked(ref, scratch.length >= ref.bytes ? scratch.subarray(0, ref.bytes) : undefined);
+    } catch (error) {
+      if (error instanceof IndexFileDamage) this.onDamage?.(error);
+      throw error;
+    }
+  }
+
+  private readChecked(ref: PageRef, into?: Buffer): Buffer {
     let fd = this.fd;
     if (fd === undefined) {
       try {
@@ -168,7 +220,7 @@ export class IndexFileReader {
       }
       this.fd = fd;
     }
-    const bytes = Buffer.allocUnsafe(ref.bytes);
+    const bytes = into ?? Buffer.allocUnsafe(ref.bytes);
     let read = 0;
     while (read < ref.bytes) {
       const got = readSync(fd, bytes, read, ref.bytes - read, ref.at + read);

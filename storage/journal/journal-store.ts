@@ -103,7 +103,7 @@ function v1ItemsOf(old: V1Document): V1Item[] {
 interface VerifiedJournal {
   verifications: Map<number, SegmentVerification>;
   /** Segments from replayFrom's on, whole. */
-  toReplay: Map<number, Buffer>;
+  toReplay: Map<number, ReplayBytes>;
   /** CRC-32 of every segment's bytes. */
   crcs: Map<number, number>;
   /** Bytes at the start of a segment the checkpoint's seal vouched for. */
@@ -124,6 +124,13 @@ function indexFileName(generation: number): string {
   return `index-${String(generation).padStart(8, '0')}.idx`;
 }
 
+/** A segment's bytes from `base` on (what lies before was checked by its seal, in chunks, and is not held), and the CRC-32 of the bytes before `base`. */
+interface ReplayBytes {
+  bytes: Buffer;
+  base: number;
+  baseCrc: number;
+}
+
 function hex(crc: number): string {
   return crc.toString(16).padStart(8, '0');
 }
@@ -141,6 +148,8 @@ interface QueuedTransaction {
 }
 
 const MB = 1024 * 1024;
+/** One buffer for the whole check after start-up (segments a chunk at a time, index pages one at a time). */
+const SCRUB_CHUNK = 1 * MB;
 const YIELD_EVERY = 20_000;
 /** Records per journal transaction while a schema-1 file is migrated. */
 const MIGRATION_BATCH = 500;
@@ -560,13 +569,14 @@ export class JournalStore {
    * (a chunk at a time, nothing kept, turns go on meanwhile). Damage is reported as at start-up.
    */
   private async scrub(): Promise<void> {
+    const scratch = Buffer.allocUnsafe(SCRUB_CHUNK);
     try {
       for (const [segment, seal] of [...this.unverified]) {
         if (this.closed || this.damage) return;
         if (!this.unverified.has(segment)) continue;
         let crc: number;
         try {
-          crc = await this.folder.crcOf(segment, seal.bytes);
+          crc = await this.folder.crcOf(segment, seal.bytes, scratch);
         } catch (error) {
           // removed by compaction meanwhile (it held no live record)
           if (!this.unverified.has(segment)) continue;
@@ -587,7 +597,7 @@ export class JournalStore {
         for (const ref of [...collection.records, ...Object.values(collection.keyed).flat()]) {
           // a checkpoint written meanwhile wrote a new index file from what was read (and checked) page by page
           if (this.closed || this.damage || this.indexReader !== reader) return;
-          reader.read(ref);
+          reader.verify(ref, scratch);
           if (++pages % 64 === 0) await yieldToEventLoop();
         }
       }
@@ -757,10 +767,10 @@ export class JournalStore {
     for (const [segment, seal] of checked.unverified) this.unverified.set(segment, seal);
     try {
     let previousTx: number | undefined;
-    for (const [segment, bytes] of toReplay) {
+    for (const [segment, { bytes, base }] of toReplay) {
       const start = segment === fromSegment ? fromOffset : 0;
-      if (bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${bytes.length}`);
-      const scan = scanTransactions(start === 0 ? bytes : bytes.subarray(start), start);
+      if (base + bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${base + bytes.length}`);
+      const scan = scanTransactions(start === base ? bytes : bytes.subarray(start - base), start);
       scanEnds.set(segment, scan.validEnd);
       for (const transaction of scan.transactions) {
         replayed += 1;
@@ -815,8 +825,8 @@ export class JournalStore {
     }
     if (verdict.kind === 'torn') {
       await this.folder.truncate(verdict.segment, verdict.offset);
-      const bytes = toReplay.get(verdict.segment);
-      if (bytes) crcs.set(verdict.segment, crc32(bytes.subarray(0, verdict.offset)));
+      const tail = toReplay.get(verdict.segment);
+      if (tail) crcs.set(verdict.segment, crc32(tail.bytes.subarray(0, verdict.offset - tail.base), tail.baseCrc));
       this.logger?.warn(
         { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
         'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
@@ -864,17 +874,24 @@ export class JournalStore {
         checked.unverified.set(segment, seal);
         continue;
       }
-      const bytes = await this.folder.readFrom(segment, 0);
       if (segment === fromSegment && fromOffset > 0) {
+        // the sealed part of the open segment: checked against its seal now, a chunk at a time
+        // (nothing held); only the journal after the checkpoint is read and kept for the replay
         const seal = seals.get(segment);
-        if (!seal || seal.bytes !== fromOffset || bytes.length < fromOffset || hex(crc32(bytes.subarray(0, fromOffset))) !== seal.crc) return undefined;
-        checked.verifications.set(segment, verifySegment(bytes.subarray(fromOffset), fromOffset));
+        if (!seal || seal.bytes !== fromOffset || (await this.folder.size(segment)) < fromOffset) return undefined;
+        const prefixCrc = await this.folder.crcOf(segment, fromOffset);
+        if (hex(prefixCrc) !== seal.crc) return undefined;
+        const tail = await this.folder.readTail(segment, fromOffset);
+        checked.verifications.set(segment, verifySegment(tail, fromOffset));
         checked.sealedUpTo.set(segment, fromOffset);
-      } else {
-        checked.verifications.set(segment, verifySegment(bytes));
+        checked.crcs.set(segment, crc32(tail, prefixCrc));
+        checked.toReplay.set(segment, { bytes: tail, base: fromOffset, baseCrc: prefixCrc });
+        continue;
       }
+      const bytes = await this.folder.readFrom(segment, 0);
+      checked.verifications.set(segment, verifySegment(bytes));
       checked.crcs.set(segment, crc32(bytes));
-      checked.toReplay.set(segment, bytes);
+      checked.toReplay.set(segment, { bytes, base: 0, baseCrc: 0 });
     }
     return checked;
   }
@@ -886,7 +903,7 @@ export class JournalStore {
       const bytes = await this.folder.readFrom(segment, 0);
       checked.verifications.set(segment, verifySegment(bytes));
       checked.crcs.set(segment, crc32(bytes));
-      if (segment >= fromSegment) checked.toReplay.set(segment, bytes);
+      if (segment >= fromSegment) checked.toReplay.set(segment, { bytes, base: 0, baseCrc: 0 });
     }
     return checked;
   }
