@@ -103,6 +103,8 @@ interface BaseLayer {
   /** Every record, by id. */
   records(): Iterable<[string, Entry]>;
   withoutPostings(): BaseLayer;
+  /** The index file's pages (undefined for a base held in memory): a checkpoint copies the pages nothing changed. */
+  paging(): { reader: IndexFileReader; paged: PagedCollection } | undefined;
 }
 
 /** A checkpoint's columns held in memory (checkpoints written before the index file). */
@@ -182,6 +184,10 @@ class MemoryBase implements BaseLayer {
 
   withoutPostings(): BaseLayer {
     return new MemoryBase({ ...this.columns, postings: {}, keyed: {} });
+  }
+
+  paging(): undefined {
+    return undefined;
   }
 }
 
@@ -287,6 +293,10 @@ class DiskBase implements BaseLayer {
   withoutPostings(): BaseLayer {
     return new DiskBase(this.reader, { ...this.paged, keyed: {} });
   }
+
+  paging(): { reader: IndexFileReader; paged: PagedCollection } {
+    return { reader: this.reader, paged: this.paged };
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -312,6 +322,8 @@ export class CollectionIndex {
   private readonly removed = new Map<string, Map<string, Set<string>>>();
   /** Ids taken out of every base posting (the keys they were filed under could not be known). */
   private readonly unfiledEverywhere = new Set<string>();
+  /** Ids of the base deleted and created again since (a new creation order: their postings change). */
+  private readonly reseq = new Set<string>();
   private count = 0;
 
   constructor(
@@ -353,6 +365,7 @@ export class CollectionIndex {
   /** Sets the record's entry; the caller files and unfiles its index keys (see file/unfile). */
   set(id: string, entry: Entry): Entry | undefined {
     const previous = this.get(id);
+    if (!previous && this.changed.get(id) === null) this.reseq.add(id);
     if (previous) this.account(previous, -1);
     else this.count += 1;
     this.changed.set(id, entry);
@@ -464,104 +477,205 @@ export class CollectionIndex {
 
   /**
    * Writes the collection (base and changes merged, sorted) into the index file, which becomes the
-   * new base: the changes layer is empty after it. Synchronous, so no change slips in between.
+   * new base: the changes layer is empty after it. Pages of the previous index file that nothing
+   * changed are copied as they are (their checksums checked); only the others are decoded and
+   * written again. Synchronous, so no change slips in between.
    */
   rebase(indexes: string[], target: RebaseTarget): PagedCollection {
     const base = this.base;
-    const changedIds = [...this.changed].filter(([, entry]) => entry !== null).map(([id]) => id);
-    changedIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const { sealEnd } = target;
+    const changed = this.changed;
+    const changedIds = [...changed.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const { sealEnd, writer } = target;
+    const paging = base.paging();
     const paged: PagedCollection = { indexes, count: 0, maxSeq: 0, live: {}, records: [], keyed: {}, beyondSeal: [] };
     const live = new Map<number, number>();
-    const changed = this.changed;
-    const note = (id: string, entry: Entry): RecordRow => {
-      paged.count += 1;
-      if (entry.seq > paged.maxSeq) paged.maxSeq = entry.seq;
-      live.set(entry.segment, (live.get(entry.segment) ?? 0) + entry.length + 1);
-      if (entry.segment > sealEnd.segment || (entry.segment === sealEnd.segment && entry.offset + entry.length > sealEnd.offset)) {
-        paged.beyondSeal.push([id, entry.segment, entry.offset, entry.length]);
-      }
-      return [id, entry.version, entry.seq, entry.segment, entry.offset, entry.length];
-    };
-    function* merged(): Generator<RecordRow> {
-      let next = 0;
-      for (const [id, entry] of base.records()) {
-        while (next < changedIds.length && changedIds[next] < id) {
-          yield note(changedIds[next], changed.get(changedIds[next]) as Entry);
-          next += 1;
+    const beyond = (segment: number, offset: number, length: number): boolean =>
+      segment > sealEnd.segment || (segment === sealEnd.segment && offset + length > sealEnd.offset);
+    const addLive = (segment: number, bytes: number): void => void live.set(segment, (live.get(segment) ?? 0) + bytes);
+
+    // records
+    const records = writer.stream<RecordRow>({
+      firstOf: (row) => ({ first: row[0] }),
+      countOf: () => 1,
+      summarise: (rows) => {
+        let maxSeq = 0;
+        const bytes = new Map<number, number>();
+        for (const row of rows) {
+          if (row[2] > maxSeq) maxSeq = row[2];
+          bytes.set(row[3], (bytes.get(row[3]) ?? 0) + row[5] + 1);
         }
-        if (changed.has(id)) continue;
-        yield note(id, entry);
+        return { maxSeq, live: [...bytes] };
+      },
+    });
+    const emit = (row: RecordRow): void => {
+      paged.count += 1;
+      if (row[2] > paged.maxSeq) paged.maxSeq = row[2];
+      addLive(row[3], row[5] + 1);
+      if (beyond(row[3], row[4], row[5])) paged.beyondSeal.push([row[0], row[3], row[4], row[5]]);
+      records.add(row);
+    };
+    let next = 0;
+    const emitChanged = (until: string | undefined): void => {
+      for (; next < changedIds.length && (until === undefined || changedIds[next] < until); next++) {
+        const entry = changed.get(changedIds[next]);
+        if (entry) emit([changedIds[next], entry.version, entry.seq, entry.segment, entry.offset, entry.length]);
       }
-      for (; next < changedIds.length; next++) yield note(changedIds[next], changed.get(changedIds[next]) as Entry);
+    };
+    /** A base row, or its changed version in its place. */
+    const emitBase = (row: RecordRow): void => {
+      emitChanged(row[0]);
+      if (next < changedIds.length && changedIds[next] === row[0]) {
+        const entry = changed.get(row[0]);
+        if (entry) emit([row[0], entry.version, entry.seq, entry.segment, entry.offset, entry.length]);
+        next += 1;
+        return;
+      }
+      emit(row);
+    };
+    if (paging) {
+      const pages = paging.paged.records;
+      const clean = new Set<number>();
+      for (let at = 0; at < pages.length; at++) {
+        const ref = pages[at];
+        const upper = pages[at + 1]?.first;
+        const touched = next < changedIds.length && (upper === undefined || changedIds[next] < upper);
+        if (!touched && ref.maxSeq !== undefined && ref.live) {
+          records.copy(ref, paging.reader.read(ref));
+          paged.count += ref.count;
+          if (ref.maxSeq > paged.maxSeq) paged.maxSeq = ref.maxSeq;
+          for (const [segment, bytes] of ref.live) addLive(segment, bytes);
+          clean.add(at);
+          continue;
+        }
+        for (const row of paging.reader.page<RecordRow>(ref)) emitBase(row);
+        emitChanged(upper);
+      }
+      // rows of copied pages that lay after the previous seal may still lie after this one
+      for (const entry of paging.paged.beyondSeal) {
+        if (clean.has(pageAtOrBefore(pages, entry[0], '')) && beyond(entry[1], entry[2], entry[3])) paged.beyondSeal.push(entry);
+      }
+    } else {
+      for (const [id, entry] of base.records()) emitBase([id, entry.version, entry.seq, entry.segment, entry.offset, entry.length]);
     }
-    paged.records = target.writer.writeRows(merged(), (row) => ({ first: row[0] }), () => 1);
+    emitChanged(undefined);
+    paged.records = records.end();
     for (const [segment, bytes] of live) paged.live[String(segment)] = bytes;
 
-    // the seq of a record that still exists, or undefined
+    // postings
     const seqNow = (id: string, baseSeq: number): number | undefined => {
       const entry = changed.get(id);
       if (entry === null) return undefined;
       return entry ? entry.seq : baseSeq;
     };
+    const seqOf = (id: string): number => this.seqOf(id);
+    /** Ids whose base postings no longer hold as they are. */
+    const dirtyIds = new Set([...this.unfiledEverywhere, ...this.reseq]);
+    for (const [id, entry] of changed) if (entry === null) dirtyIds.add(id);
+    const unfiledEverywhere = this.unfiledEverywhere;
     const indexNames = [...new Set([...base.indexes(), ...this.added.keys()])].sort();
     for (const index of indexNames) {
       const removed = this.removed.get(index);
       const added = [...(this.added.get(index) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const unfiledEverywhere = this.unfiledEverywhere;
-      const seqOf = (id: string): number => this.seqOf(id);
-      function* rows(): Generator<PostingRow> {
-        const pairsOf = (key: string, posting: Posting | undefined, extra: readonly string[]): [string, number][] => {
-          const pairs: [string, number][] = [];
-          const gone = removed?.get(key);
-          if (posting) {
-            for (let at = 0; at < posting.ids.length; at++) {
-              const id = posting.ids[at];
-              if (gone?.has(id) || unfiledEverywhere.has(id)) continue;
-              const seq = seqNow(id, posting.seqs[at]);
-              if (seq !== undefined) pairs.push([id, seq]);
+      const stream = writer.stream<PostingRow>({ firstOf: (row) => ({ first: row[0], firstId: row[1][0] as string }), countOf: (row) => row[1].length / 2 });
+      const emitKey = (key: string, posting: Posting | undefined, extra: readonly string[]): void => {
+        const pairs: [string, number][] = [];
+        const gone = removed?.get(key);
+        if (posting) {
+          for (let at = 0; at < posting.ids.length; at++) {
+            const id = posting.ids[at];
+            if (gone?.has(id) || unfiledEverywhere.has(id)) continue;
+            const seq = seqNow(id, posting.seqs[at]);
+            if (seq !== undefined) pairs.push([id, seq]);
+          }
+        }
+        for (const id of extra) {
+          const seq = seqOf(id);
+          if (seq > 0) pairs.push([id, seq]);
+        }
+        pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const unique = pairs.filter(([id], at) => at === 0 || pairs[at - 1][0] !== id);
+        for (let start = 0; start < unique.length; start += POSTING_CHUNK) {
+          const flat: (string | number)[] = [];
+          for (const [id, seq] of unique.slice(start, start + POSTING_CHUNK)) flat.push(id, seq);
+          stream.add([key, flat]);
+        }
+      };
+      /** Keys in order with their base postings, merged with the added keys (both sorted). */
+      const merge = (keys: Iterable<[string, Posting]>, addedKeys: readonly [string, string[]][]): void => {
+        let at = 0;
+        for (const [key, posting] of keys) {
+          for (; at < addedKeys.length && addedKeys[at][0] < key; at++) emitKey(addedKeys[at][0], undefined, addedKeys[at][1]);
+          let extra: readonly string[] = [];
+          if (at < addedKeys.length && addedKeys[at][0] === key) extra = addedKeys[at++][1];
+          emitKey(key, posting, extra);
+        }
+        for (; at < addedKeys.length; at++) emitKey(addedKeys[at][0], undefined, addedKeys[at][1]);
+      };
+      const pages = paging ? (own(paging.paged.keyed, index) ?? []) : undefined;
+      if (!paging || !pages || pages.length === 0) {
+        merge(base.keysOf(index), added);
+      } else {
+        const dirty = new Set<number>();
+        const assigned = new Map<number, [string, string[]][]>();
+        const touchKey = (key: string): number => {
+          const first = pageAtOrBefore(pages, key, '');
+          for (let at = first; at < pages.length && (at === first || pages[at].first <= key); at++) dirty.add(at);
+          return first;
+        };
+        for (const entry of added) {
+          const page = touchKey(entry[0]);
+          const list = assigned.get(page) ?? [];
+          list.push(entry);
+          assigned.set(page, list);
+        }
+        for (const [key, ids] of removed ?? []) if (ids.size > 0) touchKey(key);
+        if (dirtyIds.size > 0) {
+          pages.forEach((ref, at) => {
+            if (dirty.has(at)) return;
+            for (const [, pairs] of paging.reader.page<PostingRow>(ref)) {
+              for (let pair = 0; pair < pairs.length; pair += 2) {
+                if (dirtyIds.has(pairs[pair] as string)) {
+                  dirty.add(at);
+                  return;
+                }
+              }
+            }
+          });
+        }
+        for (let at = 0; at < pages.length; ) {
+          if (!dirty.has(at)) {
+            stream.copy(pages[at], paging.reader.read(pages[at]));
+            at += 1;
+            continue;
+          }
+          // a run of pages to write again: their rows grouped by key, merged with the keys added there
+          const runAdded: [string, string[]][] = [];
+          const grouped: [string, Posting][] = [];
+          for (; at < pages.length && dirty.has(at); at++) {
+            runAdded.push(...(assigned.get(at) ?? []));
+            for (const [key, pairs] of paging.reader.page<PostingRow>(pages[at])) {
+              let last = grouped[grouped.length - 1];
+              if (!last || last[0] !== key) {
+                last = [key, { ids: [], seqs: [] }];
+                grouped.push(last);
+              }
+              for (let pair = 0; pair < pairs.length; pair += 2) {
+                (last[1].ids as string[]).push(pairs[pair] as string);
+                (last[1].seqs as number[]).push(pairs[pair + 1] as number);
+              }
             }
           }
-          for (const id of extra) {
-            const seq = seqOf(id);
-            if (seq > 0) pairs.push([id, seq]);
-          }
-          pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-          return pairs.filter(([id], at) => at === 0 || pairs[at - 1][0] !== id);
-        };
-        function* chunks(key: string, pairs: [string, number][]): Generator<PostingRow> {
-          for (let start = 0; start < pairs.length; start += POSTING_CHUNK) {
-            const flat: (string | number)[] = [];
-            for (const [id, seq] of pairs.slice(start, start + POSTING_CHUNK)) flat.push(id, seq);
-            yield [key, flat];
-          }
+          merge(grouped, runAdded);
         }
-        let next = 0;
-        for (const [key, posting] of base.keysOf(index)) {
-          while (next < added.length && added[next][0] < key) {
-            yield* chunks(added[next][0], pairsOf(added[next][0], undefined, added[next][1]));
-            next += 1;
-          }
-          let extra: readonly string[] = [];
-          if (next < added.length && added[next][0] === key) {
-            extra = added[next][1];
-            next += 1;
-          }
-          yield* chunks(key, pairsOf(key, posting, extra));
-        }
-        for (; next < added.length; next++) yield* chunks(added[next][0], pairsOf(added[next][0], undefined, added[next][1]));
       }
-      paged.keyed[index] = target.writer.writeRows(
-        rows(),
-        (row) => ({ first: row[0], firstId: row[1][0] as string }),
-        (row) => row[1].length / 2,
-      );
+      paged.keyed[index] = stream.end();
     }
     this.base = new DiskBase(target.reader, paged);
     this.changed.clear();
     this.added.clear();
     this.removed.clear();
     this.unfiledEverywhere.clear();
+    this.reseq.clear();
     return paged;
   }
 
