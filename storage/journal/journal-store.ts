@@ -618,7 +618,10 @@ export class JournalStore {
     const verdict = judge(segments, verifications, pathOf, this.doc.data.replayFrom);
     const message =
       verdict.kind === 'damaged'
-        ? damageMessage(this.dataFile, verdict.damage)
+        ? damageMessage(this.dataFile, verdict.damage).replace(
+            'setupbot will not start and has changed nothing on disk.',
+            'setupbot stops serving and exits; it has changed nothing that was written before (the damaged segment and the checkpoint are as they were).',
+          )
         : `The journal segment ${pathOf(segment)} no longer matches the checksum the checkpoint sealed it with (its bytes changed after they were written). ` +
           `See what is damaged: npm run store -- check ${this.dataFile}; or restore the data file and its journal folder from a backup (npm run store -- backup).`;
     this.damageFound(new SetupBotError('storage_unreadable', `Found by the check of sealed journal segments after start-up: ${message}`));
