@@ -402,9 +402,15 @@ export class CollectionIndex {
       out.push(id);
       seqs.push(changed ? changed.seq : base.seqs[at]);
     }
-    for (const id of this.added.get(index)?.get(key) ?? []) {
-      out.push(id);
-      seqs.push(this.seqOf(id));
+    const added = this.added.get(index)?.get(key) ?? [];
+    if (added.length > 0) {
+      // an id filed again since the checkpoint may be in the base's postings as well: once
+      const seen = new Set(out);
+      for (const id of added) {
+        if (seen.has(id)) continue;
+        out.push(id);
+        seqs.push(this.seqOf(id));
+      }
     }
     return { ids: out, seqs };
   }
@@ -417,13 +423,16 @@ export class CollectionIndex {
     this.unfiledEverywhere.clear();
   }
 
+  /**
+   * Files the id under its keys. Whether the base already holds it there is not looked up (that
+   * would read the index file on every write): the id is filed in the changes layer, and lookups
+   * and the next checkpoint take an id once.
+   */
   file(id: string, keys: IndexKeys | undefined): void {
     if (!keys) return;
     for (const index in keys) {
       for (const value of keys[index]) {
-        const removed = this.removed.get(index)?.get(value);
-        if (removed?.delete(id)) continue;
-        if (!this.unfiledEverywhere.has(id) && this.base.has(index, value, id)) continue;
+        this.removed.get(index)?.get(value)?.delete(id);
         let byKey = this.added.get(index);
         if (!byKey) {
           byKey = new Map();
@@ -444,9 +453,9 @@ export class CollectionIndex {
         if (added && at !== -1) {
           if (added.length === 1) byKey?.delete(value);
           else added.splice(at, 1);
-          continue;
         }
-        if (this.unfiledEverywhere.has(id) || !this.base.has(index, value, id)) continue;
+        // the base may hold it there too (not looked up, as in file): taken out of its postings
+        if (this.unfiledEverywhere.has(id)) continue;
         let removedByKey = this.removed.get(index);
         if (!removedByKey) {
           removedByKey = new Map();
