@@ -598,7 +598,7 @@ export class JournalStore {
           // a checkpoint written meanwhile wrote a new index file from what was read (and checked) page by page
           if (this.closed || this.damage || this.indexReader !== reader) return;
           reader.verify(ref, scratch);
-          if (++pages % 64 === 0) await yieldToEventLoop();
+          if (++pages % 8 === 0) await yieldToEventLoop();
         }
       }
       if (pages > 0 || this.unverified.size === 0) this.logger?.debug({ event: 'store_verified' }, 'every sealed segment and index page matches its checksum');
