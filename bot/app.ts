@@ -63,6 +63,8 @@ export interface AppDeps {
   tabDirectory?: string;
   /** Told while the embedded store migrates a schema-1 data file (bot/index.ts shows it on /healthz). */
   onMigrationProgress?: (progress: MigrationProgress) => void;
+  /** The embedded store found damage after start-up (its background check, or a read): bot/index.ts stops with exit 2. */
+  onStoreDamage?: (error: Error) => void;
   /** The approval policy's Entra groups; Microsoft Graph, cached, by default. */
   groupDirectory?: GroupDirectory;
   /** How Microsoft Graph is reached for groups (tests: a token source and the stand-in's CA); the bot's Azure identity by default. */
@@ -111,7 +113,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const failpoint = failpointsFor(config.failpoints);
-  const store: Store = deps.store ?? (await openStore(config, logger, failpoint, deps.onMigrationProgress));
+  const store: Store = deps.store ?? (await openStore(config, logger, failpoint, deps.onMigrationProgress, deps.onStoreDamage));
   // lease expiry is compared across processes: real time, whatever clock the domain is given
   const leases = new Leases(store.repository(LEASES), systemClock, `${process.pid}-${randomUUID().slice(0, 8)}`);
   const leaseTtl = config.leaseTtlMs;

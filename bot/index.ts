@@ -34,7 +34,17 @@ async function main(): Promise<void> {
   logger.info({ event: 'starting', host: config.host, port: startup.port }, 'starting: /healthz answers 503 until the store is open and the bot is ready');
   let app;
   try {
-    app = await createApp({ config, logger, onMigrationProgress: (progress) => startup.migrating(progress) });
+    app = await createApp({
+      config,
+      logger,
+      onMigrationProgress: (progress) => startup.migrating(progress),
+      // damage the store found after start-up (the background check of sealed segments, or a
+      // read): the store already serves nothing more; stop as start-up would have (issue 22)
+      onStoreDamage: (damage) => {
+        process.stderr.write(`setupbot stops: ${damage.message}\n`);
+        process.exit(2);
+      },
+    });
   } catch (error) {
     if (error instanceof SetupBotError) {
       logger.error({ event: 'startup_failed', code: error.code }, error.message);

@@ -14,7 +14,13 @@ import type { Config } from './config.js';
 import type { Failpoint } from './failpoints.js';
 import type { AzureAccess } from './storage-config.js';
 
-export async function openStore(config: Config, logger: Logger, failpoint?: Failpoint, onMigrationProgress?: (progress: MigrationProgress) => void): Promise<Store> {
+export async function openStore(
+  config: Config,
+  logger: Logger,
+  failpoint?: Failpoint,
+  onMigrationProgress?: (progress: MigrationProgress) => void,
+  onDamage?: (error: Error) => void,
+): Promise<Store> {
   const { storage } = config;
   if (storage.kind === 'azure') {
     const [{ AzureStore }, { DefaultAzureCredential }] = await Promise.all([import('../storage/azure/azure-store.js'), import('@azure/identity')]);
@@ -39,6 +45,7 @@ export async function openStore(config: Config, logger: Logger, failpoint?: Fail
     logger,
     failpoint,
     onMigrationProgress,
+    onDamage,
     segmentBytes: config.journalSegmentBytes,
     checkpointMinBytes: config.journalSegmentBytes / 2,
     compactMinDeadBytes: config.journalSegmentBytes * 2,

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../setup/ports.js';
-import { BACKUP_FAILED, BACKUP_MANIFEST, offlineSegments, prepareBackupFolder, writeSnapshot, type BackupManifest } from './backup.js';
+import { BACKUP_FAILED, BACKUP_MANIFEST, offlineIndexFiles, offlineSegments, prepareBackupFolder, writeSnapshot, type BackupManifest } from './backup.js';
 import { alive, LockFile, lockHolder } from './lock-file.js';
 
 interface BackupRequest {
@@ -64,7 +64,7 @@ export async function takeBackup(dataFile: string, folder: string, options: { ti
     const lock = new LockFile(`${source}.lock`, source, 'backup');
     await lock.acquire();
     try {
-      return await writeSnapshot(source, target, await offlineSegments(source), id, 'offline');
+      return await writeSnapshot(source, target, await offlineSegments(source), id, 'offline', await offlineIndexFiles(source));
     } finally {
       await lock.release();
     }

@@ -71,6 +71,8 @@ export async function writeSnapshot(
   segments: readonly { segment: number; length?: number }[],
   id: string,
   mode: BackupManifest['mode'],
+  /** Other files of the journal folder the data file needs (its index file), copied whole. */
+  journalFiles: readonly string[] = [],
 ): Promise<BackupManifest> {
   await prepareBackupFolder(folder);
   const targetData = path.join(folder, path.basename(dataFile));
@@ -84,6 +86,7 @@ export async function writeSnapshot(
     copied.push({ segment, bytes: copiedBytes });
     bytes += copiedBytes;
   }
+  for (const name of journalFiles) bytes += await copyRange(path.join(sourceJournal, name), path.join(targetJournal, name), undefined);
   await syncFolder(targetJournal);
   const data = await readFile(dataFile).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -104,4 +107,10 @@ export async function offlineSegments(dataFile: string): Promise<{ segment: numb
   const folder = new SegmentFolder(journalFolderOf(dataFile));
   const list = await folder.list();
   return Promise.all(list.map(async (segment) => ({ segment, length: (await stat(SegmentFolder.pathOf(folder.folder, segment))).size })));
+}
+
+/** The index files in a store's journal folder (an offline store: the data file names one of them; a stale one is harmless). */
+export async function offlineIndexFiles(dataFile: string): Promise<string[]> {
+  const names = await readdir(journalFolderOf(dataFile)).catch(() => [] as string[]);
+  return names.filter((name) => /^index-[0-9]{8}\.idx$/.test(name)).sort();
 }

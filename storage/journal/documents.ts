@@ -2,6 +2,7 @@
  * The shapes of the data file (the document lowdb keeps): schema 2, the journal store's
  * checkpoint, and schema 1, the whole-store JSON of earlier versions (migrated on first start).
  */
+import { isPagedCollection, type PagedCollection } from './index-file.js';
 import type { SerializedCollection } from './index-state.js';
 
 export interface CheckpointDocument {
@@ -16,8 +17,13 @@ export interface CheckpointDocument {
    * segment): a gap after it means transactions are missing. Absent in checkpoints of earlier versions.
    */
   replayFromTx?: number;
-  /** Per collection: its records column by column, and each index's postings. */
-  collections: Record<string, SerializedCollection>;
+  /**
+   * Per collection: the directory of its pages in the index file (`indexFile`); in checkpoints of
+   * earlier versions, its records column by column and each index's postings, all in this file.
+   */
+  collections: Record<string, PagedCollection | SerializedCollection>;
+  /** The index file (in the journal folder) the collections' pages are in. Absent in checkpoints of earlier versions. */
+  indexFile?: string;
   /**
    * The journal this checkpoint covers, sealed: per segment before replayFrom its size and CRC-32,
    * and for replayFrom's segment the CRC-32 of its first replayFrom.offset bytes. At start-up these
@@ -77,16 +83,18 @@ export function isCheckpointDocument(value: unknown): value is CheckpointDocumen
       (Array.isArray(value.sealed) &&
         value.sealed.every((seal: unknown) => isObject(seal) && typeof seal.segment === 'number' && typeof seal.bytes === 'number' && typeof seal.crc === 'string'))) &&
     isObject(collections) &&
+    (value.indexFile === undefined || (typeof value.indexFile === 'string' && /^index-[0-9]{8}\.idx$/.test(value.indexFile))) &&
     Object.values(collections).every(
       (collection) =>
-        isObject(collection) &&
+        (typeof value.indexFile === 'string' && isPagedCollection(collection)) ||
+        (isObject(collection) &&
         Array.isArray(collection.indexes) &&
         Array.isArray(collection.ids) &&
         ['versions', 'seqs', 'segments', 'offsets', 'lengths'].every((column) => Array.isArray(collection[column]) && (collection[column] as unknown[]).length === (collection.ids as unknown[]).length) &&
         isObject(collection.postings) &&
         (collection.keyed === undefined ||
           (isObject(collection.keyed) &&
-            Object.values(collection.keyed).every((flat) => isObject(flat) && Array.isArray(flat.keys) && Array.isArray(flat.starts) && Array.isArray(flat.positions) && flat.starts.length === flat.keys.length + 1))),
+            Object.values(collection.keyed).every((flat) => isObject(flat) && Array.isArray(flat.keys) && Array.isArray(flat.starts) && Array.isArray(flat.positions) && flat.starts.length === flat.keys.length + 1)))),
     )
   );
 }

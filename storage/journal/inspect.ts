@@ -10,6 +10,9 @@ import path from 'node:path';
 import { CheckpointChecksumError, decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document, type CheckpointDocument } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
+import { checkpointColumns } from './index-columns.js';
+import type { SerializedCollection } from './index-state.js';
+import { SetupBotError } from '../../setup/errors.js';
 import { insideValid, judge, verifySegment, type DamagedRange, type JournalVerdict, type SegmentVerification } from './integrity.js';
 import { SegmentFolder, journalFolderOf } from './segments.js';
 
@@ -66,7 +69,7 @@ function keyOf(collection: string, id: string): Key {
   return `${collection}\u0000${id}`;
 }
 
-async function readCheckpoint(dataFile: string): Promise<{ report: CheckpointReport; doc?: CheckpointDocument; v1?: Map<string, Map<string, RecoveredRecord>> }> {
+async function readCheckpoint(dataFile: string): Promise<{ report: CheckpointReport; doc?: CheckpointDocument & { collections: Record<string, SerializedCollection> }; v1?: Map<string, Map<string, RecoveredRecord>> }> {
   let text: string;
   try {
     text = await readFile(dataFile, 'utf8');
@@ -90,7 +93,12 @@ async function readCheckpoint(dataFile: string): Promise<{ report: CheckpointRep
     return { report: { file: dataFile, bytes, state: 'schema1' }, v1: collections };
   }
   if (!isCheckpointDocument(decoded.value)) return { report: { file: dataFile, bytes, state: 'damaged', problem: 'it is not a setupbot data file' } };
-  const doc = decoded.value;
+  let doc: CheckpointDocument & { collections: Record<string, SerializedCollection> };
+  try {
+    doc = { ...decoded.value, collections: checkpointColumns(journalFolderOf(dataFile), decoded.value) };
+  } catch (error) {
+    return { report: { file: dataFile, bytes, state: 'damaged', problem: error instanceof SetupBotError ? error.message : `its index file cannot be read (${(error as Error).message})` } };
+  }
   return { report: { file: dataFile, bytes, state: decoded.checksum === 'valid' ? 'valid' : 'unsealed', writtenAt: doc.writtenAt, replayFrom: doc.replayFrom }, doc };
 }
 

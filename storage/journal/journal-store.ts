@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { constants } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readdir, rm, stat } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError, SetupBotError, StorageUnavailableError } from '../../setup/errors.js';
@@ -27,7 +27,8 @@ import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from './c
 import { DurableJsonFile, type JsonCodec } from './durable-json-file.js';
 import { indexKeysOf } from '../index-keys.js';
 import { decodeRecordLine, encodeTransaction, scanTransactions, type IndexKeys, type PutToWrite, type RecordToWrite } from './format.js';
-import { IndexState, sameEntry, type Entry } from './index-state.js';
+import { IndexFileReader, IndexFileWriter, isPagedCollection } from './index-file.js';
+import { IndexState, sameEntry, type Entry, type RebaseTarget } from './index-state.js';
 import { damageMessage, insideValid, judge, validTransactionsFrom, verifySegment, type JournalDamage, type SegmentVerification } from './integrity.js';
 import { LockFile } from './lock-file.js';
 import { journalFolderOf, SegmentFolder } from './segments.js';
@@ -52,6 +53,11 @@ export interface JournalStoreOptions {
   cacheBytes?: number;
   /** Dead bytes in closed segments that start a compaction (and at least as many as live bytes). */
   compactMinDeadBytes?: number;
+  /**
+   * Told when damage is found after start-up (the check of sealed segments in the background, or a
+   * read): the store serves nothing more; the bot stops with exit code 2.
+   */
+  onDamage?: (error: SetupBotError) => void;
   /** Told as a schema-1 file is migrated: once before the first record, then after every batch. */
   onMigrationProgress?: (progress: MigrationProgress) => void;
 }
@@ -97,11 +103,32 @@ function v1ItemsOf(old: V1Document): V1Item[] {
 interface VerifiedJournal {
   verifications: Map<number, SegmentVerification>;
   /** Segments from replayFrom's on, whole. */
-  toReplay: Map<number, Buffer>;
+  toReplay: Map<number, ReplayBytes>;
   /** CRC-32 of every segment's bytes. */
   crcs: Map<number, number>;
   /** Bytes at the start of a segment the checkpoint's seal vouched for. */
   sealedUpTo: Map<number, number>;
+  /** Every seal held (sizes at start-up; the CRC-32 of the segments in `unverified` is checked after it). */
+  sealsHeld: boolean;
+  /** Sealed segments whose size matched but whose CRC-32 is checked after start-up (or before a read, whichever comes first). */
+  unverified: Map<number, SealedSegment>;
+}
+
+/** The number in an index file's name (`index-00000007.idx` → 7), 0 for none. */
+function indexGenerationOf(name: string | undefined): number {
+  const match = name === undefined ? null : /^index-([0-9]{8})\.idx$/.exec(name);
+  return match ? Number(match[1]) : 0;
+}
+
+function indexFileName(generation: number): string {
+  return `index-${String(generation).padStart(8, '0')}.idx`;
+}
+
+/** A segment's bytes from `base` on (what lies before was checked by its seal, in chunks, and is not held), and the CRC-32 of the bytes before `base`. */
+interface ReplayBytes {
+  bytes: Buffer;
+  base: number;
+  baseCrc: number;
 }
 
 function hex(crc: number): string {
@@ -121,6 +148,8 @@ interface QueuedTransaction {
 }
 
 const MB = 1024 * 1024;
+/** One buffer for the whole check after start-up (segments a chunk at a time, index pages one at a time). */
+const SCRUB_CHUNK = 1 * MB;
 const YIELD_EVERY = 20_000;
 /** Records per journal transaction while a schema-1 file is migrated. */
 const MIGRATION_BATCH = 500;
@@ -149,6 +178,16 @@ function unreadable(file: string, why: string, cause?: unknown): SetupBotError {
 
 /** The data file carries its own checksum (storage/journal/checkpoint-file.ts). */
 const CHECKPOINT_CODEC: JsonCodec = { encode: (data) => encodeCheckpoint(data as object), decode: (text) => decodeCheckpoint(text).value };
+
+/** A sealed segment read before its background check does not match its seal. */
+class SealMismatch extends SetupBotError {
+  constructor(file: string, dataFile: string) {
+    super(
+      'storage_unreadable',
+      `The journal segment ${file} does not match the checksum the checkpoint sealed it with: nothing is read from it. See what is damaged: npm run store -- check ${dataFile}.`,
+    );
+  }
+}
 
 /** Damage in the journal that is not a torn tail: start-up refuses and changes nothing. */
 function damaged(file: string, damage: JournalDamage): SetupBotError {
@@ -213,6 +252,16 @@ export class JournalStore {
   private lastCheckpointBytes = 0;
   private background?: Promise<void>;
   private broken?: Error;
+  /** The index file the current base reads from (the last checkpoint's), and its number. */
+  private indexReader?: IndexFileReader;
+  private indexGeneration = 0;
+  /** Sealed segments not yet checked against their seal's CRC-32 (checked in the background after start-up, or before a read). */
+  private readonly unverified = new Map<number, SealedSegment>();
+  /** Damage found after start-up: nothing more is served. */
+  private damage?: SetupBotError;
+  private scrubbing?: Promise<void>;
+  private opening = true;
+  private readonly onDamage?: (error: SetupBotError) => void;
   private closed = false;
 
   private constructor(
@@ -227,6 +276,7 @@ export class JournalStore {
     this.durable = options.durable ?? true;
     this.logger = options.logger;
     this.onMigrationProgress = options.onMigrationProgress;
+    this.onDamage = options.onDamage;
     this.failpoint = options.failpoint ?? (() => undefined);
     this.failpointsEnabled = options.failpoint !== undefined;
     this.segmentBytes = options.segmentBytes ?? 32 * MB;
@@ -248,10 +298,13 @@ export class JournalStore {
     try {
       await store.load();
     } catch (error) {
+      store.indexReader?.close();
       await store.folder.close();
       await store.lock.release();
       throw error;
     }
+    store.opening = false;
+    store.scrubbing = store.scrub();
     return store;
   }
 
@@ -259,6 +312,7 @@ export class JournalStore {
 
   /** The current version of a record (waiting for a change of it that is not yet durable). */
   async get(collection: string, id: string): Promise<StoredValue | undefined> {
+    if (this.damage) throw this.damage;
     if (this.broken) await this.healthy();
     const key = cacheKey(collection, id);
     for (;;) {
@@ -314,6 +368,7 @@ export class JournalStore {
    * Resolves once the transaction is on disk.
    */
   async commit(operations: readonly Operation[]): Promise<void> {
+    if (this.damage) throw this.damage;
     if (this.broken) await this.healthy();
     if (this.closed) throw new StorageUnavailableError('The store is closed (the bot is shutting down); try again shortly.');
     const seen = new Set<string>();
@@ -458,7 +513,8 @@ export class JournalStore {
         .filter((segment) => segment <= end.segment)
         .map((segment) => ({ segment, length: segment === end.segment ? end.offset : undefined }));
       this.failpoint('backup.beforeCopy');
-      manifest = await writeSnapshot(this.dataFile, path.resolve(folder), segments, id, 'online');
+      const indexFile = this.doc.data.indexFile;
+      manifest = await writeSnapshot(this.dataFile, path.resolve(folder), segments, id, 'online', indexFile !== undefined ? [indexFile] : []);
     });
     if (!manifest) throw new Error('the backup was not written');
     this.logger?.info({ event: 'store_backup_written', folder: path.resolve(folder), id, bytes: manifest.bytes, segments: manifest.segments.length }, 'wrote a consistent backup of the store');
@@ -487,11 +543,132 @@ export class JournalStore {
     await this.flush();
     await this.background?.catch(() => undefined);
     if (!this.durable && !this.broken) await this.folder.sync();
-    if (!this.broken && options.checkpoint !== false) {
+    await this.scrubbing;
+    if (!this.broken && !this.damage && options.checkpoint !== false) {
       await this.writeCheckpoint().catch((error: unknown) => this.logger?.error({ event: 'store_checkpoint_failed', err: error }, 'final checkpoint failed; the journal still holds every change'));
     }
+    this.indexReader?.close();
     await this.folder.close();
     await this.lock.release();
+  }
+
+  /**
+   * Resolves once every sealed segment the start-up trusted by its size has matched its seal's
+   * CRC-32, and every page of the index file its own (the check runs in the background after
+   * start-up); rejects with the damage report when something does not.
+   */
+  async verified(): Promise<void> {
+    await this.scrubbing;
+    if (this.damage) throw this.damage;
+  }
+
+  // ---------------------------------------------------------------- internals: checking after start-up
+
+  /**
+   * The background check: each sealed segment against its seal, then each page of the index file
+   * (a chunk at a time, nothing kept, turns go on meanwhile). Damage is reported as at start-up.
+   */
+  private async scrub(): Promise<void> {
+    const scratch = Buffer.allocUnsafe(SCRUB_CHUNK);
+    try {
+      for (const [segment, seal] of [...this.unverified]) {
+        if (this.closed || this.damage) return;
+        if (!this.unverified.has(segment)) continue;
+        let crc: number;
+        try {
+          crc = await this.folder.crcOf(segment, seal.bytes, scratch);
+        } catch (error) {
+          // removed by compaction meanwhile (it held no live record)
+          if (!this.unverified.has(segment)) continue;
+          throw error;
+        }
+        if (!this.unverified.has(segment)) continue;
+        if (hex(crc) !== seal.crc) {
+          await this.sealBroken(segment);
+          return;
+        }
+        this.unverified.delete(segment);
+      }
+      const reader = this.indexReader;
+      const doc = this.doc.data;
+      let pages = 0;
+      for (const collection of Object.values(doc.collections)) {
+        if (!isPagedCollection(collection) || !reader) continue;
+        for (const ref of [...collection.records, ...Object.values(collection.keyed).flat()]) {
+          // a checkpoint written meanwhile wrote a new index file from what was read (and checked) page by page
+          if (this.closed || this.damage || this.indexReader !== reader) return;
+          reader.verify(ref, scratch);
+          if (++pages % 8 === 0) await yieldToEventLoop();
+        }
+      }
+      if (pages > 0 || this.unverified.size === 0) this.logger?.debug({ event: 'store_verified' }, 'every sealed segment and index page matches its checksum');
+    } catch (error) {
+      if (this.damage) return;
+      const found = error instanceof SetupBotError ? error : new SetupBotError('storage_unreadable', `The store could not be checked after start-up: ${(error as Error).message}`, { cause: error });
+      this.damageFound(found);
+    }
+  }
+
+  /** A sealed segment does not match its seal: the full report, as start-up gives it. */
+  private async sealBroken(segment: number): Promise<void> {
+    const segments = await this.folder.list();
+    const pathOf = (number: number): string => SegmentFolder.pathOf(this.folder.folder, number);
+    const verifications = new Map<number, SegmentVerification>();
+    for (const number of segments) verifications.set(number, verifySegment(await this.folder.readFrom(number, 0)));
+    const verdict = judge(segments, verifications, pathOf, this.doc.data.replayFrom);
+    const message =
+      verdict.kind === 'damaged'
+        ? damageMessage(this.dataFile, verdict.damage).replace(
+            'setupbot will not start and has changed nothing on disk.',
+            'setupbot stops serving and exits; it has changed nothing that was written before (the damaged segment and the checkpoint are as they were).',
+          )
+        : `The journal segment ${pathOf(segment)} no longer matches the checksum the checkpoint sealed it with (its bytes changed after they were written). ` +
+          `See what is damaged: npm run store -- check ${this.dataFile}; or restore the data file and its journal folder from a backup (npm run store -- backup).`;
+    this.damageFound(new SetupBotError('storage_unreadable', `Found by the check of sealed journal segments after start-up: ${message}`));
+  }
+
+  /** Damage found after start-up: refuse everything from now on, log it, and tell the owner (the bot stops with exit 2). */
+  private damageFound(error: SetupBotError): void {
+    if (this.damage) return;
+    this.damage = error;
+    this.logger?.error({ event: 'store_damage_found', code: error.code }, error.message);
+    this.onDamage?.(error);
+  }
+
+  /** Before a read from a sealed segment not yet checked: its check, now. */
+  private ensureVerified(segment: number): void {
+    if (this.damage) throw this.damage;
+    const seal = this.unverified.get(segment);
+    if (!seal) return;
+    if (hex(this.folder.crcOfSync(segment, seal.bytes)) !== seal.crc) {
+      const error = new SealMismatch(SegmentFolder.pathOf(this.folder.folder, segment), this.dataFile);
+      // while the store opens, start-up reports it in full (and refuses)
+      if (this.opening) throw error;
+      this.damage = error;
+      void this.sealBroken(segment).catch(() => undefined).finally(() => {
+        this.logger?.error({ event: 'store_damage_found', code: error.code }, error.message);
+        this.onDamage?.(error);
+      });
+      throw error;
+    }
+    this.unverified.delete(segment);
+  }
+
+  /** The index file the checkpoint names is there and long enough for every page it lists (its pages are checked as they are read). */
+  private async checkIndexFile(file: string, doc: CheckpointDocument): Promise<number> {
+    let end = 0;
+    for (const collection of Object.values(doc.collections)) {
+      if (!isPagedCollection(collection)) continue;
+      for (const ref of [...collection.records, ...Object.values(collection.keyed).flat()]) end = Math.max(end, ref.at + ref.bytes);
+    }
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (error) {
+      throw unreadable(this.dataFile, `names the index file ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    }
+    if (size < end) throw unreadable(this.dataFile, `names the index file ${file} with pages up to byte ${end}, but it holds ${size} bytes (cut short)`);
+    return size;
   }
 
   // ---------------------------------------------------------------- internals: loading
@@ -531,13 +708,27 @@ export class JournalStore {
     const rebuilt = await this.restore(doc);
     // a checkpoint of an earlier version seals nothing and lists ids unsorted: the next one is
     // sealed and sorted, so the next start is quick
-    if (rebuilt || this.state.loadedUnsorted || (doc.sealed === undefined && this.journalBytes() > 0)) await this.writeCheckpoint();
+    // and a checkpoint of an earlier format holds its index in the data file: the next one writes
+    // the index file (read on demand), so the next start reads neither
+    const earlierFormat = doc.indexFile === undefined && Object.keys(doc.collections).length > 0;
+    if (rebuilt || this.state.loadedUnsorted || earlierFormat || (doc.sealed === undefined && this.journalBytes() > 0)) {
+      if (earlierFormat) this.logger?.info({ event: 'store_index_upgraded' }, 'the checkpoint holds its index in the data file (an earlier format): writing it as an index file');
+      await this.writeCheckpoint();
+    } else await this.removeStaleIndexFiles(doc.indexFile);
   }
 
   /** Rebuilds the in-memory index from a checkpoint and the journal after it. */
   private async restore(doc: CheckpointDocument): Promise<boolean> {
     const state = new IndexState();
-    for (const [name, collection] of Object.entries(doc.collections)) state.load(name, collection);
+    const reader = doc.indexFile !== undefined ? this.indexReaderFor(path.join(this.folder.folder, doc.indexFile)) : undefined;
+    for (const [name, collection] of Object.entries(doc.collections)) {
+      if (isPagedCollection(collection)) {
+        if (!reader) throw unreadable(this.dataFile, 'names no index file for its collections');
+        state.loadPaged(name, collection, reader);
+      } else state.load(name, collection);
+    }
+    // a checkpoint costs its data file and its index file: the next follows once the journal has grown as much
+    if (reader) this.lastCheckpointBytes = await this.checkIndexFile(reader.file, doc);
     state.nextSeq = Math.max(state.nextSeq, doc.nextSeq);
     state.nextTx = Math.max(state.nextTx, doc.nextTx);
     const segments = await this.folder.list();
@@ -559,22 +750,30 @@ export class JournalStore {
     // segment cut at a transaction boundary verifies clean, but no longer holds them); bytes the
     // checkpoint sealed held them when it was written, and still hold the same bytes
     for (const [name, collection] of Object.entries(doc.collections)) {
-      for (let at = 0; at < collection.ids.length; at++) {
-        const segment = collection.segments[at];
-        if (collection.offsets[at] + collection.lengths[at] <= (sealedUpTo.get(segment) ?? -1)) continue;
-        if (!present.has(segment) || insideValid(verifications.get(segment), collection.offsets[at], collection.lengths[at])) continue;
+      // a sealed checkpoint whose seals held lists the records after its seal; otherwise every record is checked
+      const named: Iterable<[string, { segment: number; offset: number; length: number }]> =
+        isPagedCollection(collection) && checked.sealsHeld
+          ? collection.beyondSeal.map(([id, segment, offset, length]) => [id, { segment, offset, length }])
+          : state.collection(name).baseRecords();
+      for (const [id, { segment, offset, length }] of named) {
+        if (offset + length <= (sealedUpTo.get(segment) ?? -1)) continue;
+        if (!present.has(segment) || insideValid(verifications.get(segment), offset, length)) continue;
         throw unreadable(
           this.dataFile,
-          `names ${name}/${collection.ids[at]} at byte ${collection.offsets[at]} of journal segment ${pathOf(segment)}, which holds no complete transaction there ` +
+          `names ${name}/${id} at byte ${offset} of journal segment ${pathOf(segment)}, which holds no complete transaction there ` +
             `(it is ${verifications.get(segment)?.size ?? 0} bytes long): the segment was cut short or damaged`,
         );
       }
     }
+    // the replay reads earlier versions: one in a sealed segment not yet checked has that segment checked first
+    this.unverified.clear();
+    for (const [segment, seal] of checked.unverified) this.unverified.set(segment, seal);
+    try {
     let previousTx: number | undefined;
-    for (const [segment, bytes] of toReplay) {
+    for (const [segment, { bytes, base }] of toReplay) {
       const start = segment === fromSegment ? fromOffset : 0;
-      if (bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${bytes.length}`);
-      const scan = scanTransactions(start === 0 ? bytes : bytes.subarray(start), start);
+      if (base + bytes.length < start) throw unreadable(this.dataFile, `expects journal segment ${segment} to hold ${start} bytes, but it holds ${base + bytes.length}`);
+      const scan = scanTransactions(start === base ? bytes : bytes.subarray(start - base), start);
       scanEnds.set(segment, scan.validEnd);
       for (const transaction of scan.transactions) {
         replayed += 1;
@@ -609,6 +808,12 @@ export class JournalStore {
         }
       }
     }
+    } catch (error) {
+      if (!(error instanceof SealMismatch)) throw error;
+      const full = await this.verifyEverySegment(segments, fromSegment);
+      const again = judge(segments, full.verifications, pathOf, doc.replayFrom);
+      throw again.kind === 'damaged' ? damaged(this.dataFile, again.damage) : error;
+    }
     // the replay must have read every byte the verification found valid (up to a torn tail)
     for (const [segment, end] of scanEnds) {
       const expected = verdict.kind === 'torn' && verdict.segment === segment ? verdict.offset : (verifications.get(segment)?.size ?? 0);
@@ -623,14 +828,17 @@ export class JournalStore {
     }
     if (verdict.kind === 'torn') {
       await this.folder.truncate(verdict.segment, verdict.offset);
-      const bytes = toReplay.get(verdict.segment);
-      if (bytes) crcs.set(verdict.segment, crc32(bytes.subarray(0, verdict.offset)));
+      const tail = toReplay.get(verdict.segment);
+      if (tail) crcs.set(verdict.segment, crc32(tail.bytes.subarray(0, verdict.offset - tail.base), tail.baseCrc));
       this.logger?.warn(
         { event: 'store_torn_write_discarded', segment: verdict.segment, offset: verdict.offset, bytes: verdict.bytes },
         'the journal ended in a write that was cut short (a crash mid-write): it was never acknowledged and is discarded',
       );
     }
     this.state = state;
+    this.indexReader?.close();
+    this.indexReader = reader;
+    this.indexGeneration = Math.max(this.indexGeneration, indexGenerationOf(doc.indexFile));
     this.cache.clear();
     this.pendingByKey.clear();
     this.appendSegment = Math.max(fromSegment, segments[segments.length - 1] ?? fromSegment);
@@ -656,41 +864,49 @@ export class JournalStore {
     if (!doc.sealed) return undefined;
     const seals = new Map(doc.sealed.map((seal) => [seal.segment, seal]));
     const { segment: fromSegment, offset: fromOffset } = doc.replayFrom;
-    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map(), sealsHeld: true, unverified: new Map() };
     for (const segment of segments) {
       if (segment < fromSegment) {
+        // a sealed segment is immutable: its size is checked now, its CRC-32 after start-up (the
+        // scrub) or before the first read from it, whichever comes first (issue 22)
         const seal = seals.get(segment);
         if (!seal || (await this.folder.size(segment)) !== seal.bytes) return undefined;
-        const crc = await this.folder.crcOf(segment, seal.bytes);
-        if (hex(crc) !== seal.crc) return undefined;
         checked.verifications.set(segment, { transactions: [], damage: [], size: seal.bytes, tailLooksTorn: false });
-        checked.crcs.set(segment, crc);
+        checked.crcs.set(segment, Number.parseInt(seal.crc, 16));
         checked.sealedUpTo.set(segment, seal.bytes);
+        checked.unverified.set(segment, seal);
+        continue;
+      }
+      if (segment === fromSegment && fromOffset > 0) {
+        // the sealed part of the open segment: checked against its seal now, a chunk at a time
+        // (nothing held); only the journal after the checkpoint is read and kept for the replay
+        const seal = seals.get(segment);
+        if (!seal || seal.bytes !== fromOffset || (await this.folder.size(segment)) < fromOffset) return undefined;
+        const prefixCrc = await this.folder.crcOf(segment, fromOffset);
+        if (hex(prefixCrc) !== seal.crc) return undefined;
+        const tail = await this.folder.readTail(segment, fromOffset);
+        checked.verifications.set(segment, verifySegment(tail, fromOffset));
+        checked.sealedUpTo.set(segment, fromOffset);
+        checked.crcs.set(segment, crc32(tail, prefixCrc));
+        checked.toReplay.set(segment, { bytes: tail, base: fromOffset, baseCrc: prefixCrc });
         continue;
       }
       const bytes = await this.folder.readFrom(segment, 0);
-      if (segment === fromSegment && fromOffset > 0) {
-        const seal = seals.get(segment);
-        if (!seal || seal.bytes !== fromOffset || bytes.length < fromOffset || hex(crc32(bytes.subarray(0, fromOffset))) !== seal.crc) return undefined;
-        checked.verifications.set(segment, verifySegment(bytes.subarray(fromOffset), fromOffset));
-        checked.sealedUpTo.set(segment, fromOffset);
-      } else {
-        checked.verifications.set(segment, verifySegment(bytes));
-      }
+      checked.verifications.set(segment, verifySegment(bytes));
       checked.crcs.set(segment, crc32(bytes));
-      checked.toReplay.set(segment, bytes);
+      checked.toReplay.set(segment, { bytes, base: 0, baseCrc: 0 });
     }
     return checked;
   }
 
   /** Every segment read and verified transaction by transaction (no seals, or one did not hold). */
   private async verifyEverySegment(segments: readonly number[], fromSegment: number): Promise<VerifiedJournal> {
-    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map() };
+    const checked: VerifiedJournal = { verifications: new Map(), toReplay: new Map(), crcs: new Map(), sealedUpTo: new Map(), sealsHeld: false, unverified: new Map() };
     for (const segment of segments) {
       const bytes = await this.folder.readFrom(segment, 0);
       checked.verifications.set(segment, verifySegment(bytes));
       checked.crcs.set(segment, crc32(bytes));
-      if (segment >= fromSegment) checked.toReplay.set(segment, bytes);
+      if (segment >= fromSegment) checked.toReplay.set(segment, { bytes, base: 0, baseCrc: 0 });
     }
     return checked;
   }
@@ -845,12 +1061,20 @@ export class JournalStore {
     this.segmentCrcs.clear();
     for (const [number, crc] of crcs) this.segmentCrcs.set(number, crc);
     const replayFrom = { segment, offset };
+    const index = this.startIndexFile(replayFrom);
     const collections: CheckpointDocument['collections'] = {};
-    for (const [name, collection] of state.collections) collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: state.nextSeq, nextTx: tx, replayFrom, replayFromTx: tx, sealed: this.sealsUpTo(replayFrom), collections };
+    try {
+      for (const [name, collection] of state.collections) collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}), index.target);
+      index.target.writer.finish();
+    } catch (error) {
+      index.target.writer.abandon();
+      throw error;
+    }
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: state.nextSeq, nextTx: tx, replayFrom, replayFromTx: tx, sealed: this.sealsUpTo(replayFrom), indexFile: index.name, collections };
     this.doc.data = doc;
     await this.doc.write();
-    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    await this.indexFileWritten(index.target.reader);
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes + index.target.writer.bytes;
     this.bytesSinceCheckpoint = 0;
     this.logger?.warn(
       { event: 'store_migrated', records: done, journalBytes, segments: segment, backup: `${this.dataFile}.v1.bak` },
@@ -1024,21 +1248,56 @@ export class JournalStore {
     const sealed = this.sealsUpTo(replayFrom);
     const bytesAtStart = this.bytesSinceCheckpoint + this.queuedBytes();
     const collections: CheckpointDocument['collections'] = {};
-    for (const [name, collection] of this.state.collections) {
-      // one collection at a time, turns go on in between (a change made meanwhile is replayed over it)
-      collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}));
-      await yieldToEventLoop();
+    const index = this.startIndexFile(replayFrom);
+    try {
+      for (const [name, collection] of this.state.collections) {
+        // one collection at a time, turns go on in between (a change made meanwhile is replayed over it)
+        collections[name] = collection.rebase(Object.keys(this.specs.get(name)?.indexes ?? {}), index.target);
+        await yieldToEventLoop();
+      }
+      index.target.writer.finish();
+    } catch (error) {
+      index.target.writer.abandon();
+      throw error;
     }
     await this.flush();
     if (this.broken) return;
-    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, sealed, collections };
+    const doc: CheckpointDocument = { schemaVersion: 2, writtenAt: new Date().toISOString(), nextSeq: this.state.nextSeq, nextTx: this.state.nextTx, replayFrom, replayFromTx, sealed, indexFile: index.name, collections };
     this.failpoint('checkpoint.beforeWrite');
     this.doc.data = doc;
     await this.doc.write();
+    await this.indexFileWritten(index.target.reader);
     this.failpoint('checkpoint.afterWrite');
-    this.lastCheckpointBytes = this.adapter.lastWrittenBytes;
+    this.lastCheckpointBytes = this.adapter.lastWrittenBytes + index.target.writer.bytes;
     this.bytesSinceCheckpoint = Math.max(0, this.bytesSinceCheckpoint + this.queuedBytes() - bytesAtStart);
     await this.removeDeadSegments(replayFrom.segment);
+  }
+
+  /** A new index file for the checkpoint about to be written (its records after `sealEnd` are listed in the directory). */
+  private startIndexFile(sealEnd: { segment: number; offset: number }): { name: string; target: RebaseTarget } {
+    this.indexGeneration += 1;
+    const name = indexFileName(this.indexGeneration);
+    const file = path.join(this.folder.folder, name);
+    return { name, target: { writer: new IndexFileWriter(file), reader: this.indexReaderFor(file), sealEnd } };
+  }
+
+  private indexReaderFor(file: string): IndexFileReader {
+    return new IndexFileReader(file, (error) => this.damageFound(error));
+  }
+
+  /** The data file now names `reader`'s index file: the previous ones are no longer needed. */
+  private async indexFileWritten(reader: IndexFileReader): Promise<void> {
+    if (this.indexReader !== reader) this.indexReader?.close();
+    this.indexReader = reader;
+    await this.removeStaleIndexFiles(path.basename(reader.file));
+  }
+
+  /** Index files the data file does not name (a previous checkpoint's, or one a crash left half-written). */
+  private async removeStaleIndexFiles(keep: string | undefined): Promise<void> {
+    for (const name of await readdir(this.folder.folder).catch(() => [] as string[])) {
+      if (name === keep || !/^index-[0-9]{8}\.idx$/.test(name)) continue;
+      await rm(path.join(this.folder.folder, name), { force: true });
+    }
   }
 
   /** Closed segments before `before` that hold no live record are deleted. */
@@ -1047,6 +1306,7 @@ export class JournalStore {
       if (segment >= before || segment === this.appendSegment) continue;
       if ((this.state.liveBytes.get(segment) ?? 0) > 0) continue;
       await this.folder.remove(segment);
+      this.unverified.delete(segment);
       this.state.liveBytes.delete(segment);
       this.closedSizes.delete(segment);
       this.segmentCrcs.delete(segment);
@@ -1126,6 +1386,7 @@ export class JournalStore {
     const key = cacheKey(collection, id);
     const cached = this.cache.get(key, entry);
     if (cached !== undefined || this.cache.has(key, entry)) return cached;
+    this.ensureVerified(entry.segment);
     const line = this.folder.readRange(entry.segment, entry.offset, entry.length).toString('utf8');
     const record = decodeRecordLine(line);
     if (record.kind !== 'put' || record.collection !== collection || record.id !== id || record.version !== entry.version) {

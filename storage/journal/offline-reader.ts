@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeCheckpoint } from './checkpoint-file.js';
 import { isCheckpointDocument, isV1Document } from './documents.js';
 import { decodeRecordLine, scanTransactions } from './format.js';
+import { checkpointColumns } from './index-columns.js';
 import { IndexState } from './index-state.js';
 import { retryOnVanishedSegment } from './inspect.js';
 import { SegmentFolder, journalFolderOf } from './segments.js';
@@ -37,7 +38,7 @@ async function readOnce(dataFile: string): Promise<StoreContents> {
   }
   if (!isCheckpointDocument(parsed)) throw new Error(`${dataFile} is not a setupbot data file`);
   const state = new IndexState();
-  for (const [name, collection] of Object.entries(parsed.collections)) state.load(name, collection);
+  for (const [name, collection] of Object.entries(checkpointColumns(journalFolderOf(dataFile), parsed))) state.load(name, collection);
   const folder = new SegmentFolder(journalFolderOf(dataFile));
   let tornBytes = 0;
   for (const segment of (await folder.list()).filter((candidate) => candidate >= parsed.replayFrom.segment)) {

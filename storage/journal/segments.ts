@@ -59,11 +59,30 @@ export class SegmentFolder {
     return offset === 0 ? bytes : bytes.subarray(offset);
   }
 
-  /** CRC-32 of the segment's first `length` bytes, read a chunk at a time (nothing is kept). */
-  async crcOf(segment: number, length: number): Promise<number> {
+  /** The segment's bytes from `offset` to its end, without reading what comes before. */
+  async readTail(segment: number, offset: number): Promise<Buffer> {
     const handle = await open(SegmentFolder.pathOf(this.folder, segment), 'r');
     try {
-      const chunk = Buffer.allocUnsafe(Math.min(CRC_CHUNK, Math.max(1, length)));
+      const size = (await handle.stat()).size;
+      const bytes = Buffer.alloc(Math.max(0, size - offset));
+      let read = 0;
+      while (read < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, read, bytes.length - read, offset + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return read === bytes.length ? bytes : bytes.subarray(0, read);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** CRC-32 of the segment's first `length` bytes, read a chunk at a time (nothing is kept). */
+  async crcOf(segment: number, length: number, scratch?: Buffer): Promise<number> {
+    const handle = await open(SegmentFolder.pathOf(this.folder, segment), 'r');
+    try {
+      // a caller checking many segments passes one buffer for all of them (no garbage per segment)
+      const chunk = scratch ?? Buffer.allocUnsafe(Math.min(CRC_CHUNK, Math.max(1, length)));
       let crc = 0;
       let position = 0;
       while (position < length) {
@@ -75,6 +94,25 @@ export class SegmentFolder {
       return crc;
     } finally {
       await handle.close();
+    }
+  }
+
+  /** crcOf, synchronous (a read that needs a segment not yet checked waits for its check). */
+  crcOfSync(segment: number, length: number): number {
+    const fd = openSync(SegmentFolder.pathOf(this.folder, segment), 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(Math.min(CRC_CHUNK, Math.max(1, length)));
+      let crc = 0;
+      let position = 0;
+      while (position < length) {
+        const got = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
+        if (got === 0) throw new Error(`journal segment ${segment} ends before byte ${length}`);
+        crc = crc32(chunk.subarray(0, got), crc);
+        position += got;
+      }
+      return crc;
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -57,9 +57,8 @@ async function filesOf(folder: string): Promise<Map<string, string>> {
   return files;
 }
 
-test('one changed byte in the middle of the only segment: exit 2, where and what to do, nothing changed', async () => {
-  const dataFile = path.join(dir, 'setupbot.json');
-  const env = {
+function botEnv(dataFile: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
     HOST: '127.0.0.1',
     PORT: '0',
     SETUPBOT_DATA_FILE: dataFile,
@@ -67,16 +66,17 @@ test('one changed byte in the middle of the only segment: exit 2, where and what
     SETUPBOT_APPROVERS: approver.aadObjectId,
     SETUPBOT_APPROVALS_REQUIRED: '1',
     SETUPBOT_DRY_RUN: 'true',
+    ...extra,
   };
-  const bot = new BotProcess(env);
-  bots.push(bot);
-  await bot.start();
+}
+
+/** Three requests set up, submitted and approved through the running bot; their ids. */
+async function setUpAndApprove(bot: BotProcess, names: readonly string[]): Promise<string[]> {
   const teams = new ChildTeams(connector, () => bot);
   await teams.install(requester);
   await teams.install(approver);
-
   const ids: string[] = [];
-  for (const name of ['damage-one', 'damage-two', 'damage-three']) {
+  for (const name of names) {
     const client = new ChildCardClient(teams, requester);
     await client.say('setup');
     await client.click({ verb: 'setup.next' }, { 'environment.name': name, 'environment.users[0].userId': 'alice', 'environment.users[0].email': 'alice@contoso.com' });
@@ -96,6 +96,16 @@ test('one changed byte in the middle of the only segment: exit 2, where and what
     const approved = await approval.click({ verb: 'request.approve' }, { comment: 'go' });
     expect(approved.status).toBe(200);
   }
+  return ids;
+}
+
+test('one changed byte in the middle of the only segment: exit 2, where and what to do, nothing changed', async () => {
+  const dataFile = path.join(dir, 'setupbot.json');
+  const env = botEnv(dataFile);
+  const bot = new BotProcess(env);
+  bots.push(bot);
+  await bot.start();
+  const ids = await setUpAndApprove(bot, ['damage-one', 'damage-two', 'damage-three']);
   // the dry runs finish: every request leaves "approved" (read from outside while the bot runs; one segment, no compaction)
   const settled = new Set(['succeeded', 'failed', 'partiallySucceeded']);
   const deadline = Date.now() + WAIT_MS;
@@ -137,4 +147,42 @@ test('one changed byte in the middle of the only segment: exit 2, where and what
   expect(existsSync(`${dataFile}.lock`)).toBe(false);
   expect((await stat(segment)).size).toBe(bytes.length);
   process.stdout.write(`${restart.output.split('\n').find((line) => line.startsWith('setupbot cannot start')) ?? ''}\n`);
+}, 90_000);
+
+// issue 22: a segment the checkpoint sealed is checked by its size at start-up and by its checksum
+// right after it (in the background): damage there is found then, and the bot stops with exit 2
+test('one changed byte in a sealed segment: the check after start-up stops the bot with exit 2 and the full report; sealed bytes untouched', async () => {
+  const dataFile = path.join(dir, 'setupbot.json');
+  const env = botEnv(dataFile, { SETUPBOT_JOURNAL_SEGMENT_BYTES: String(16 * 1024) });
+  const bot = new BotProcess(env);
+  bots.push(bot);
+  await bot.start();
+  await setUpAndApprove(bot, ['sealed-one', 'sealed-two', 'sealed-three']);
+  // a clean stop: the final checkpoint seals every segment before the open one
+  bot.signal('SIGTERM');
+  expect((await bot.exited()).code).toBe(0);
+  const checkpoint = JSON.parse(await readFile(dataFile, 'utf8')) as { replayFrom: { segment: number }; sealed: { segment: number }[] };
+  const sealed = checkpoint.sealed.filter((seal) => seal.segment < checkpoint.replayFrom.segment).map((seal) => seal.segment);
+  expect(sealed.length).toBeGreaterThan(0);
+  const segment = SegmentFolder.pathOf(journalFolderOf(dataFile), sealed[0]);
+  const bytes = await readFile(segment);
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = bytes[middle] === 0x41 ? 0x42 : 0x41;
+  await writeFile(segment, bytes);
+  const damagedAt = verifySegment(bytes).damage[0].start;
+  const before = await filesOf(dir);
+
+  const restart = await BotProcess.runToExit(env);
+  expect(restart.code).toBe(2);
+  expect(restart.output).toContain(`setupbot stops: Found by the check of sealed journal segments after start-up: The journal segment ${segment} is damaged at byte ${damagedAt} (of ${bytes.length})`);
+  expect(restart.output).toContain(`npm run store -- check ${dataFile}`);
+  expect(restart.output).toContain('store_damage_found');
+  // the data file, the index file and every sealed segment are as they were (the open segment may
+  // have taken appends before the check ended: they were acknowledged, and nothing is cut)
+  const after = await filesOf(dir);
+  for (const [file, hash] of before) {
+    const open = file.endsWith(`${String(checkpoint.replayFrom.segment).padStart(8, '0')}.seg`);
+    if (!open) expect([file, after.get(file)]).toEqual([file, hash]);
+  }
+  process.stdout.write(`${restart.output.split('\n').find((line) => line.startsWith('setupbot stops')) ?? ''}\n`);
 }, 90_000);

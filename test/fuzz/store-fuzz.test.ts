@@ -187,10 +187,15 @@ async function buildMaster(root: string, name: string, seed: number, finish: 'cr
   return { name, dir, file, history, replayFrom: checkpoint.replayFrom };
 }
 
-/** The store's files: the data file and every segment (the lock file is not the store's data). */
+/** The store's files: the data file, its index file and every segment (the lock file is not the store's data). */
 async function storeFiles(file: string): Promise<string[]> {
   const folder = journalFolderOf(file);
-  return [file, ...(await readdir(folder)).filter((name) => name.endsWith('.seg')).sort().map((name) => path.join(folder, name))];
+  const names = await readdir(folder);
+  return [
+    file,
+    ...names.filter((name) => name.endsWith('.idx')).map((name) => path.join(folder, name)),
+    ...names.filter((name) => name.endsWith('.seg')).sort().map((name) => path.join(folder, name)),
+  ];
 }
 
 async function hashes(dir: string): Promise<Map<string, string>> {
@@ -245,7 +250,7 @@ const damageArbitrary = fc.oneof(
 
 let root: string;
 let masters: Master[];
-const seen = { refused: 0, intact: 0, cutAsTorn: 0 };
+const seen = { refused: 0, refusedAfterStart: 0, intact: 0, cutAsTorn: 0 };
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'setupbot-store-fuzz-'));
@@ -254,7 +259,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
-  process.stdout.write(`store fuzz: ${RUNS} runs: ${seen.refused} refused, ${seen.intact} opened intact, ${seen.cutAsTorn} opened with a cut last segment read as a torn write\n`);
+  process.stdout.write(`store fuzz: ${RUNS} runs: ${seen.refused} refused at start-up, ${seen.refusedAfterStart} found by the check after start-up, ${seen.intact} opened intact, ${seen.cutAsTorn} opened with a cut last segment read as a torn write\n`);
 });
 
 test('the masters are real stores: several segments, compaction, a checkpoint', async () => {
@@ -326,6 +331,27 @@ test('damage anywhere: the store refuses with a clear message and changes nothin
           expect(checked.opens).toBe(false);
           seen.refused += 1;
           if (process.env.FUZZ_DEBUG) process.stdout.write(`refused ${path.basename(target)} ${JSON.stringify(damage)}: ${(error as Error).message.slice(0, 160)}\n`);
+          return;
+        }
+        // a sealed segment or the index file is checked after start-up (issue 22): damage there is
+        // found by that check, and from then on the store serves nothing (the bot exits 2)
+        const late = await store.engine.verified().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        if (late !== undefined) {
+          try {
+            expect(late).toBeInstanceOf(SetupBotError);
+            expect((late as SetupBotError).code).toBe('storage_unreadable');
+            expect((late as Error).message).toContain('npm run store -- check');
+            expect((late as Error).message).toMatch(new RegExp(path.basename(target).replace('.', '\\.')));
+            await expect(read(store)).rejects.toThrow(/damaged|does not match/);
+          } finally {
+            await store.close();
+          }
+          expect(await hashes(dir)).toEqual(before);
+          expect(checked.opens).toBe(false);
+          seen.refusedAfterStart += 1;
           return;
         }
         try {

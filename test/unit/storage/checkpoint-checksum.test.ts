@@ -9,7 +9,10 @@ import path from 'node:path';
 import type { CollectionSpec, Repository } from '../../../setup/ports.js';
 import { EmbeddedStore } from '../../../storage/embedded-store.js';
 import { CheckpointChecksumError, decodeCheckpoint, encodeCheckpoint } from '../../../storage/journal/checkpoint-file.js';
+import type { CheckpointDocument } from '../../../storage/journal/documents.js';
+import { checkpointColumns } from '../../../storage/journal/index-columns.js';
 import { readStoreContents } from '../../../storage/journal/offline-reader.js';
+import { journalFolderOf } from '../../../storage/journal/segments.js';
 
 interface Note {
   owner: string;
@@ -99,8 +102,8 @@ describe('the store', () => {
     await closeStore();
     // as the previous version wrote it: the same document, no checksum field (nor the fields added since: replayFromTx, the seals)
     const { value } = decodeCheckpoint(await readFile(file, 'utf8'));
-    const { replayFromTx: _new, sealed: _sealed, ...old } = value as Record<string, unknown>;
-    await writeFile(file, JSON.stringify(old));
+    const { replayFromTx: _new, sealed: _sealed, indexFile: _indexFile, ...old } = value as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...old, collections: checkpointColumns(journalFolderOf(file), value as CheckpointDocument) }));
     expect(decodeCheckpoint(await readFile(file, 'utf8')).checksum).toBe('absent');
     await open();
     expect((await notes().get('n1'))?.value.text).toBe('old');

@@ -3,8 +3,12 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
-import type { CollectionSpec, Repository } from '../../../setup/ports.js';
+import type { CollectionSpec, Logger, Repository } from '../../../setup/ports.js';
 import { EmbeddedStore } from '../../../storage/embedded-store.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../storage/journal/checkpoint-file.js';
+import type { CheckpointDocument } from '../../../storage/journal/documents.js';
+import { checkpointColumns } from '../../../storage/journal/index-columns.js';
+import type { PagedCollection } from '../../../storage/journal/index-file.js';
 import { readStoreContents } from '../../../storage/journal/offline-reader.js';
 import { SegmentFolder, journalFolderOf } from '../../../storage/journal/segments.js';
 
@@ -151,12 +155,15 @@ describe('checkpoints, segments and compaction', () => {
     for (let index = 0; index < 120; index++) await notes().create(`n${index}`, { owner: `o${index % 3}`, text: 'y'.repeat(300) });
     expect((await segments()).length).toBeGreaterThan(3);
     await store?.engine.checkpoint();
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { replayFrom: { segment: number }; collections: Record<string, { ids: unknown[]; keyed: Record<string, { keys: string[]; starts: number[] }> }> };
-    expect(doc.collections.notes.ids).toHaveLength(120);
-    // the index is in the checkpoint (each index's keys sorted, their positions back to back)
-    const owner = doc.collections.notes.keyed.owner;
-    const o1 = owner.keys.indexOf('o1');
-    expect(owner.starts[o1 + 1] - owner.starts[o1]).toBe(40);
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { indexFile: string; collections: Record<string, PagedCollection> };
+    // the index is in its own file, the data file holds its directory
+    expect(doc.collections.notes.count).toBe(120);
+    expect(doc.collections.notes.keyed.owner.length).toBeGreaterThan(0);
+    const columns = checkpointColumns(journalFolderOf(file), JSON.parse(await readFile(file, 'utf8')) as CheckpointDocument);
+    expect(columns.notes.ids).toHaveLength(120);
+    const owner = columns.notes.keyed?.owner;
+    const o1 = owner?.keys.indexOf('o1') ?? -1;
+    expect((owner?.starts[o1 + 1] ?? 0) - (owner?.starts[o1] ?? 0)).toBe(40);
     await notes().create('after-checkpoint', { owner: 'o1', text: 'z' });
     await crash();
     await open({ segmentBytes: 8 * 1024, checkpointMinBytes: 16 * 1024 });
@@ -225,6 +232,40 @@ describe('checkpoints, segments and compaction', () => {
     await open();
     expect((await notes().find('owner', 'dee')).map((note) => note.id)).toEqual(['n2']);
     expect(await notes().find('owner', 'ann')).toEqual([]);
+  });
+
+  test('a checkpoint of the earlier format (the index inside the data file) is read, and rewritten with an index file at start-up', async () => {
+    await open({ segmentBytes: 8 * 1024 });
+    for (let index = 0; index < 300; index++) await notes().create(`n${String(index).padStart(3, '0')}`, { owner: `o${index % 3}`, text: 'y'.repeat(100) });
+    await store?.close();
+    store = undefined;
+    // the data file as the previous version wrote it: the columns and postings inside it, no index file
+    const current = decodeCheckpoint(await readFile(file, 'utf8')).value as CheckpointDocument;
+    const { indexFile, ...rest } = current;
+    const old: CheckpointDocument = { ...rest, collections: checkpointColumns(journalFolderOf(file), current) };
+    await writeFile(file, encodeCheckpoint(old));
+    await rm(path.join(journalFolderOf(file), indexFile ?? ''));
+    const logged: string[] = [];
+    const logger: Logger = {
+      debug: () => undefined,
+      info: (fields) => void logged.push(String((fields as { event?: string }).event)),
+      warn: () => undefined,
+      error: () => undefined,
+      child: () => logger,
+    };
+    const upgrading = await open({ segmentBytes: 8 * 1024, logger });
+    expect(logged).toContain('store_index_upgraded');
+    const upgraded = decodeCheckpoint(await readFile(file, 'utf8')).value as CheckpointDocument;
+    expect(upgraded.indexFile).toMatch(/^index-\d{8}\.idx$/);
+    expect(upgraded.collections.notes).toMatchObject({ count: 300 });
+    expect((await notes().find('owner', 'o2')).length).toBe(100);
+    expect((await notes().get('n299'))?.value.owner).toBe('o2');
+    await upgrading.close();
+    store = undefined;
+    // the second start reads the index file
+    await open({ segmentBytes: 8 * 1024 });
+    expect((await notes().find('owner', 'o1')).length).toBe(100);
+    expect((await notes().list()).map((note) => note.id)).toEqual(Array.from({ length: 300 }, (_, index) => `n${String(index).padStart(3, '0')}`));
   });
 
   test('an index added to a collection is built from the stored records at the next start', async () => {
