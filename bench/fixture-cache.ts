@@ -85,6 +85,8 @@ export async function historyFixture(key: FixtureKey, log: (line: string) => voi
   const bytes = await sizeOf(building);
   const made: Meta = { generatorVersion: HISTORY_GENERATOR_VERSION, format, now: options.now.toISOString(), plan: planHistory(options), bytes };
   await writeFile(path.join(building, META), JSON.stringify(made, null, 2));
+  // on disk before anything is measured (see copyFixture)
+  await flushTree(building);
   await rm(dir, { recursive: true, force: true });
   await rename(building, dir);
   const seconds = (performance.now() - started) / 1000;
