@@ -34,7 +34,7 @@ export class SetupBotAdapter extends CloudAdapter {
  * MicrosoftAppType (client secret, or user-assigned managed identity). What botbuilder would make
  * again for every turn is made once: the credentials (CachedCredentialsFactory), the Bot
  * Connector and user-token clients (ReusedClientsAuthentication) and the parsed channel signing
- * keys (SigningKeyObjects). Validation of every inbound token stays botbuilder's.
+ * keys (reuseParsedSigningKeys). Validation of every inbound token stays botbuilder's.
  */
 export function createBotAuthentication(
   config: Config,
