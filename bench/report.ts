@@ -34,6 +34,15 @@ export const TARGETS: readonly Target[] = [
   { key: 'history.n100k.dialogP99Ratio', op: '<=', bound: 1.3, what: 'dialog step p99 at 100k vs empty' },
   { key: 'history.n100k.approveP50Ratio', op: '<=', bound: 1.3, what: 'approve p50 at 100k vs empty' },
   { key: 'history.n100k.approveP99Ratio', op: '<=', bound: 1.3, what: 'approve p99 at 100k vs empty' },
+  // issue 22, item 4: help at 1.5 × the echo bot with a p99 no worse than its, and history ratios ≤ 1.2
+  ...([1, 8, 32] as const).flatMap((c): Target[] => [
+    { key: `help.c${c}.throughputRatio`, op: '>=', bound: 1.5, what: `help throughput vs echo, c=${c} (issue 22)` },
+    { key: `help.c${c}.p99Ratio`, op: '<=', bound: 1, what: `help p99 vs echo p99, c=${c} (issue 22)` },
+  ]),
+  ...(['help', 'dialog', 'approve'] as const).flatMap((turn): Target[] => [
+    { key: `history.n100k.${turn}P50Ratio`, op: '<=', bound: 1.2, what: `${turn} p50 at 100k vs empty (issue 22)` },
+    { key: `history.n100k.${turn}P99Ratio`, op: '<=', bound: 1.2, what: `${turn} p99 at 100k vs empty (issue 22)` },
+  ]),
   { key: 'approve.p99Ms', op: '<=', bound: 100, what: 'approve invoke → answer p99 (ms), execution 2 s' },
   { key: 'startup.empty.ms', op: '<=', bound: 1500, what: 'start-up, empty store (ms)' },
   { key: 'startup.n100k.ms', op: '<=', bound: 3000, what: 'start-up, 100k store (ms)' },

@@ -7,6 +7,8 @@ import { SetupBotError } from '../setup/errors.js';
 import type { Logger } from '../setup/ports.js';
 import { CachedCredentialsFactory } from './cached-credentials.js';
 import type { Config } from './config.js';
+import { ReusedClientsAuthentication } from './reused-turn-clients.js';
+import { reuseParsedSigningKeys } from './signing-key-objects.js';
 import { turnLogger } from '../turn/turn-logger.js';
 
 export const TURN_ERROR_TEXT = ENGLISH_WORDS.t('replies.turn.error');
@@ -29,15 +31,18 @@ export class SetupBotAdapter extends CloudAdapter {
 /**
  * botbuilder's authentication from configuration. In tests a credentials factory signs outbound
  * calls with a static token; in production botbuilder's own factory builds them from
- * MicrosoftAppType (client secret, or user-assigned managed identity). Either way the
- * credentials are reused across turns.
+ * MicrosoftAppType (client secret, or user-assigned managed identity). What botbuilder would make
+ * again for every turn is made once: the credentials (CachedCredentialsFactory), the Bot
+ * Connector and user-token clients (ReusedClientsAuthentication) and the parsed channel signing
+ * keys (reuseParsedSigningKeys). Validation of every inbound token stays botbuilder's.
  */
 export function createBotAuthentication(
   config: Config,
   credentialsFactory?: ServiceClientCredentialsFactory,
 ): BotFrameworkAuthentication {
   const factory = credentialsFactory ?? new ConfigurationServiceClientCredentialFactory({ ...config.botFramework });
-  return new ConfigurationBotFrameworkAuthentication({ ...config.botFramework }, new CachedCredentialsFactory(factory));
+  reuseParsedSigningKeys();
+  return new ReusedClientsAuthentication(new ConfigurationBotFrameworkAuthentication({ ...config.botFramework }, new CachedCredentialsFactory(factory)));
 }
 
 export function createAdapter(authentication: BotFrameworkAuthentication, logger: Logger): SetupBotAdapter {

@@ -185,10 +185,14 @@ function showHelp({ context }: CommandTurn): Promise<void> {
 /** Extra words that reach a command's handler: `?` for help. (`my requests`, `new setup` are folded by parseCommand.) */
 const ALIASES: Readonly<Record<string, string>> = { '?': 'help' };
 
+/** Each command by the verb of its usage, the first in catalog order where two share one (parsed once, not on every turn). */
+let byVerb: ReadonlyMap<string, CatalogCommand> | undefined;
+
 /** The command (and so the handler) for what the user typed, by its verb; undefined when no command starts with it. */
 export function routeCommand(verb: string): CatalogCommand | undefined {
   const wanted = Object.hasOwn(ALIASES, verb) ? ALIASES[verb] : verb;
-  return COMMANDS.find((command) => parseCommand(command.usage).verb === wanted);
+  byVerb ??= COMMANDS.reduceRight((map, command) => map.set(parseCommand(command.usage).verb, command), new Map<string, CatalogCommand>());
+  return byVerb.get(wanted);
 }
 
 /** The command menu for one scope, in catalog order. */

@@ -11,8 +11,20 @@ export interface HelpEntry extends HelpCommand {
   button?: HelpCommand['button'] & { titleKey: MessageKey };
 }
 
-/** The help card depends only on its heading and language (the catalog is fixed): rendered once each, sent as a copy. */
-const rendered = new Map<string, string>();
+/**
+ * The help card depends only on its heading and language (the catalog is fixed): rendered once
+ * each and shared by every turn that sends it, frozen so that nothing on the way out can change
+ * the copy the next turn sends (a write to it throws).
+ */
+const rendered = new Map<string, AdaptiveCardJson>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /** The commands in the reader's words. */
 export function helpCommands(words: Words, commands: readonly HelpEntry[]): HelpCommand[] {
@@ -25,12 +37,13 @@ export function helpCommands(words: Words, commands: readonly HelpEntry[]): Help
 
 function helpCard(words: Words, headingKey: MessageKey, commands: readonly HelpEntry[]): AdaptiveCardJson {
   const cacheKey = `${words.language}|${headingKey}`;
-  let json = rendered.get(cacheKey);
-  if (json === undefined) {
-    json = JSON.stringify(renderHelpCard({ heading: words.t(headingKey), commands: helpCommands(words, commands) }, words));
-    if (rendered.size < 64) rendered.set(cacheKey, json);
+  let card = rendered.get(cacheKey);
+  if (card === undefined) {
+    // a copy: the expanded card may share parts with the template it came from
+    card = deepFreeze(structuredClone(renderHelpCard({ heading: words.t(headingKey), commands: helpCommands(words, commands) }, words)));
+    if (rendered.size < 64) rendered.set(cacheKey, card);
   }
-  return JSON.parse(json) as AdaptiveCardJson;
+  return card;
 }
 
 /** The help card with the commands of the catalog (bot/commands/catalog.ts passes them), in the turn's words. */

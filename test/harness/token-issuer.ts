@@ -22,6 +22,8 @@ export interface TokenOptions {
   endorsedFor?: 'msteams' | 'webchat';
   /** Sign with a key the issuer does not publish, under a published kid (a forged signature). */
   forgeSignature?: boolean;
+  /** Sign with the msteams key that rotate() retired (its own kid, no longer published). */
+  retiredKey?: boolean;
   /** An unsigned token: header alg "none", empty signature. */
   algNone?: boolean;
   /** Signed with HMAC-SHA256 and this shared secret (header alg HS256, a published kid). */
@@ -45,7 +47,8 @@ function makeKey(endorsements: string[]): SigningKey {
  */
 export class TokenIssuer {
   private readonly server: Server;
-  private readonly teamsKey = makeKey(['msteams']);
+  private teamsKey = makeKey(['msteams']);
+  private retiredKey: SigningKey | undefined;
   private readonly webchatKey = makeKey(['webchat']);
   private readonly unpublishedKey = makeKey(['msteams']);
   private readonly prefix = `/${randomUUID()}`;
@@ -102,9 +105,16 @@ export class TokenIssuer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Rotates the msteams signing key: a new key (new kid) is published, the old one is not any more. */
+  rotate(): void {
+    this.retiredKey = this.teamsKey;
+    this.teamsKey = makeKey(['msteams']);
+  }
+
   /** A Bot Framework channel token (`Bearer …` not included). */
   sign(options: TokenOptions = {}): string {
-    const key = options.endorsedFor === 'webchat' ? this.webchatKey : this.teamsKey;
+    if (options.retiredKey && !this.retiredKey) throw new Error('no key was retired yet (rotate() first)');
+    const key = options.retiredKey ? (this.retiredKey as SigningKey) : options.endorsedFor === 'webchat' ? this.webchatKey : this.teamsKey;
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = options.expiresIn ?? 3600;
     const payload = {

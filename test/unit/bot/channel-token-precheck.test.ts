@@ -21,6 +21,9 @@ describe('channelTokenProblem: what needs no key to refuse', () => {
     ['expired beyond the 5 minutes of skew', token({}, { exp: NOW / 1000 - 301 }), 'expired'],
     ['two segments', 'Bearer abc.def', 'not a signed JWT'],
     ['unreadable header', 'Bearer %%%.e30.c2ln', 'not a readable JWT'],
+    ['a header that is not an object', `Bearer ${encode(['RS256'])}.${encode({ exp: NOW / 1000 + 60 })}.c2ln`, 'not a readable JWT'],
+    ['claims that are not JSON', `Bearer ${encode({ alg: 'RS256', kid: 'key-1' })}.${Buffer.from('not json').toString('base64url')}.c2ln`, 'not a readable JWT'],
+    ['claims that are not base64url', `Bearer ${encode({ alg: 'RS256', kid: 'key-1' })}.e30=.c2ln`, 'not a readable JWT'],
   ])('%s', (_name, authorization, problem) => {
     expect(channelTokenProblem(authorization, NOW)).toBe(problem);
   });

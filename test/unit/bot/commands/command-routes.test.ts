@@ -81,6 +81,22 @@ describe('the text-command route table', () => {
     for (const word of ['', 'hello', 'approve', 'constructor', '__proto__', 'toString']) expect(routeCommand(word)).toBeUndefined();
   });
 
+  it('`help` sends one card rendered once: every turn gets the same copy, frozen so no turn can change it', async () => {
+    const cards: unknown[] = [];
+    for (let turn = 0; turn < 2; turn++) {
+      const { context, adapter } = turnFor('help');
+      const { open } = recordingOpenSetup();
+      await routeCommand('help')?.handle({ context, argument: '', deps: fakeDeps({ existing: undefined, started: [] }), openSetup: open });
+      cards.push(adapter.activeQueue[0]?.attachments?.[0]?.content);
+    }
+    const [first, second] = cards as { type: string; body: unknown[] }[];
+    expect(first.type).toBe('AdaptiveCard');
+    expect(JSON.stringify(first)).toContain('setup');
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.body) && Object.isFrozen(first.body[0])).toBe(true);
+    expect(() => first.body.push({ type: 'TextBlock', text: 'changed' })).toThrow(/not extensible/);
+  });
+
   it('`setup` starts a draft at its first card when there is none', async () => {
     const drafts: FakeDrafts = { existing: undefined, started: [] };
     const { opened } = await run('setup', drafts);
