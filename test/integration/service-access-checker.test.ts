@@ -7,6 +7,8 @@ import { AzureServiceAccessChecker } from '../../azure/service-access-checker.js
 import { GraphClient } from '../../azure/graph/graph-client.js';
 import { ArmClient } from '../../azure/arm/resource-graph-client.js';
 import type { ServiceAccessRequest } from '../../setup/service-access/index.js';
+import { serviceFindingText } from '../../cards/service-findings/index.js';
+import { ENGLISH } from '../../i18n/translations.js';
 import { ARM_HOST, AzureControlPlaneStandIn, GRAPH_HOST, storageAccountId, vaultId } from '../harness/azure-control-plane-standin.js';
 import { ConnectProxy } from '../harness/connect-proxy.js';
 
@@ -78,7 +80,8 @@ describe('checking Electronic invoicing access against Graph and Resource Graph 
     const result = await checker.check(request);
     const missing = result.vault.findings.find((finding) => finding.code === 'access.policyMissing');
     expect(missing?.outcome).toBe('failed');
-    expect(missing?.params.missing).toBe('Get and List on certificates');
+    expect(missing?.params.lacks).toBe('certificateGet certificateList');
+    expect(missing && serviceFindingText(missing, ENGLISH)).toBe(`Electronic invoicing can't read ${VAULT}: its access policy lacks Get and List on certificates.`);
     expect(missing?.fix).toBe(`az keyvault set-policy --name ${VAULT} --object-id ${oid()} --secret-permissions get list --certificate-permissions get list`);
     expect(result.items['storage-sas-token'].findings[0].code).toBe('access.itemUsable');
     expect(result.items['signing-cert'].outcome).toBe('failed');
