@@ -56,7 +56,7 @@ export function renderHistory(history: HistoryPage, words: Words): AdaptiveCardJ
     chainStyle: verdict.ok ? 'good' : 'attention',
     chainText: verdict.ok
       ? words.t('cards.history.chainVerified')
-      : words.t('cards.history.chainBroken', { seq: verdict.seq, reason: verdict.reason }),
+      : words.t('cards.history.chainBroken', { seq: verdict.seq, reason: say(words, verdict.reason) }),
     entries: history.entries.map((entry) => ({ when: cardDateTime(entry.at), requestId: entry.requestId, text: say(words, describeAuditEntry(entry)) })),
     actions,
   }, words);

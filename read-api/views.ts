@@ -120,8 +120,8 @@ function applicationContent(application: ConnectedApplication): ConnectedApplica
   return { name: application.name, type: application.type, applicationUrl: application.applicationUrl, tenant: application.tenant };
 }
 
-function verdictView(verdict: ChainVerdict, checkedAt: string): ChainVerdictView {
-  return verdict.ok ? { ok: true, entries: verdict.entries, checkedAt } : { ok: false, brokenAt: verdict.seq, reason: verdict.reason, checkedAt };
+function verdictView(verdict: ChainVerdict, checkedAt: string, words: Words): ChainVerdictView {
+  return verdict.ok ? { ok: true, entries: verdict.entries, checkedAt } : { ok: false, brokenAt: verdict.seq, reason: say(words, verdict.reason), checkedAt };
 }
 
 function auditEntryView(entry: AuditEntry, words: Words): AuditEntryView {
@@ -152,7 +152,7 @@ export function requestDetailView(request: SetupRequest, audit: readonly AuditEn
       keyVault: keyVaultContent(request.content.keyVault),
       connectedApplications: request.content.connectedApplications.map(applicationContent),
     },
-    audit: { entries: audit.map((entry) => auditEntryView(entry, words)), chain: verdictView(chain, checkedAt) },
+    audit: { entries: audit.map((entry) => auditEntryView(entry, words)), chain: verdictView(chain, checkedAt, words) },
   };
 }
 
@@ -228,6 +228,6 @@ export function historyView(history: HistoryPage, pageSize: number, checkedAt: s
     pageSize,
     total: history.total,
     entries: history.entries.map((entry) => ({ ...auditEntryView(entry, words), requestId: entry.requestId, text: say(words, describeAuditEntry(entry)) })),
-    chain: verdictView(history.verdict, checkedAt),
+    chain: verdictView(history.verdict, checkedAt, words),
   };
 }

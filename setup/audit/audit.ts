@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { DomainMessage } from '../model/messages.js';
+import { domainMessage, type DomainMessage } from '../model/messages.js';
 import { changes, type Change, type Clock, type CollectionSpec, type Repository, type RepositoryFactory, type Versioned } from '../ports.js';
 
 export type AuditAction =
@@ -84,16 +84,20 @@ export function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonical({ seq, at, requestId, action, actor, details, prevHash, key })).digest('hex');
 }
 
-export type ChainVerdict = { ok: true; entries: number } | { ok: false; seq: number; reason: string };
+/** Whole, or broken at an entry: `reason` says how (a message: the history card and the tab say it in the reader's words). */
+export type ChainVerdict = { ok: true; entries: number } | { ok: false; seq: number; reason: DomainMessage };
+
+const EDITED = domainMessage('audit.edited');
+const NOT_LINKED = domainMessage('audit.notLinked');
 
 /** Checks that entries 1..n are contiguous, each hashes to its own hash and links to the one before. */
 export function verifyAuditChain(entries: readonly AuditEntry[]): ChainVerdict {
   let prevHash = GENESIS_HASH;
   for (let index = 0; index < entries.length; index += 1) {
     const entry = entries[index];
-    if (entry.seq !== index + 1) return { ok: false, seq: index + 1, reason: `entry ${index + 1} is missing (found ${entry.seq})` };
-    if (entry.prevHash !== prevHash) return { ok: false, seq: entry.seq, reason: 'does not link to the entry before it' };
-    if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: 'content does not match its hash (edited)' };
+    if (entry.seq !== index + 1) return { ok: false, seq: index + 1, reason: domainMessage('audit.missingFound', { entry: index + 1, found: entry.seq }) };
+    if (entry.prevHash !== prevHash) return { ok: false, seq: entry.seq, reason: NOT_LINKED };
+    if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: EDITED };
     prevHash = entry.hash;
   }
   return { ok: true, entries: entries.length };
@@ -201,7 +205,7 @@ export class AuditLog {
     const atHead = head.seq === entries.length && (last?.hash ?? GENESIS_HASH) === head.hash;
     const oneAhead = head.seq === entries.length - 1 && last?.prevHash === head.hash;
     if (!atHead && !oneAhead) {
-      return { ok: false, seq: Math.min(head.seq, entries.length) + 1, reason: `the log ends at entry ${entries.length} but its head says ${head.seq}: newest entries removed or the log replaced` };
+      return { ok: false, seq: Math.min(head.seq, entries.length) + 1, reason: domainMessage('audit.truncated', { last: entries.length, head: head.seq }) };
     }
     return verdict;
   }
@@ -215,14 +219,14 @@ export class AuditLog {
   async verifyEntries(entries: readonly AuditEntry[]): Promise<ChainVerdict> {
     const head = (await this.headRepo.get(HEAD_ID))?.value ?? { seq: 0, hash: GENESIS_HASH };
     for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
-      if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: 'content does not match its hash (edited)' };
+      if (hashOf(entry) !== entry.hash) return { ok: false, seq: entry.seq, reason: EDITED };
       const before = entry.seq === 1 ? GENESIS_HASH : (await this.entriesRepo.get(entryId(entry.seq - 1)))?.value.hash;
-      if (before === undefined) return { ok: false, seq: entry.seq - 1, reason: `entry ${entry.seq - 1} is missing` };
-      if (entry.prevHash !== before) return { ok: false, seq: entry.seq, reason: 'does not link to the entry before it' };
+      if (before === undefined) return { ok: false, seq: entry.seq - 1, reason: domainMessage('audit.missing', { entry: entry.seq - 1 }) };
+      if (entry.prevHash !== before) return { ok: false, seq: entry.seq, reason: NOT_LINKED };
       const after = (await this.entriesRepo.get(entryId(entry.seq + 1)))?.value;
-      if (after && after.prevHash !== entry.hash) return { ok: false, seq: entry.seq + 1, reason: 'does not link to the entry before it' };
-      if (!after && head.seq > entry.seq) return { ok: false, seq: entry.seq + 1, reason: `entry ${entry.seq + 1} is missing` };
-      if (!after && head.seq === entry.seq && head.hash !== entry.hash) return { ok: false, seq: entry.seq, reason: 'the head of the log does not point at this entry' };
+      if (after && after.prevHash !== entry.hash) return { ok: false, seq: entry.seq + 1, reason: NOT_LINKED };
+      if (!after && head.seq > entry.seq) return { ok: false, seq: entry.seq + 1, reason: domainMessage('audit.missing', { entry: entry.seq + 1 }) };
+      if (!after && head.seq === entry.seq && head.hash !== entry.hash) return { ok: false, seq: entry.seq, reason: domainMessage('audit.headElsewhere') };
     }
     return { ok: true, entries: entries.length };
   }

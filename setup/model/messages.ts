@@ -203,6 +203,13 @@ export const DOMAIN_CODES = [
   'history.rebuilt',
   'history.resubmitted',
   'history.other',
+  // why the audit chain is broken at an entry (setup/audit/audit.ts), on the history card and the tab
+  'audit.missingFound',
+  'audit.missing',
+  'audit.notLinked',
+  'audit.edited',
+  'audit.truncated',
+  'audit.headElsewhere',
   // the history (continued)
   'history.aStep',
   // a change laid over a newer version: what no longer applies (setup/model/setup-diff.ts)

@@ -386,7 +386,7 @@ function dayTwoCards(): Entry[] {
     { template: 'freshness.json', name: "verify: Electronic invoicing can't use it", card: renderVerificationResult(serviceReport, { offerChange: true }, ENGLISH) },
     { template: 'freshness.json', name: 'freshness drift alert (access removed)', card: renderFreshnessNotice(serviceReport, { expiring: [], failures: serviceReport.failures }, { offerChange: false }, ENGLISH) },
     { template: 'history.json', name: 'history: verified, first page', card: renderHistory({ ...page, verdict: { ok: true, entries: 5 } }, ENGLISH) },
-    { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: 'content does not match its hash (edited)' } }, ENGLISH) },
+    { template: 'history.json', name: 'history: broken chain, last page', card: renderHistory({ ...page, page: 1, verdict: { ok: false, seq: 3, reason: domainMessage('audit.edited') } }, ENGLISH) },
     { template: 'retire-confirm.json', name: 'retire: confirm, two applications', card: renderRetireConfirm({ environment: 'contoso-uat', status: 'Published', revision: 3, applications: ['Contoso Finance UAT', 'Contoso SCM UAT'] }, ENGLISH) },
     {
       template: 'retire-confirm.json',

@@ -111,13 +111,13 @@ describe('verifyAuditChain', () => {
     const forged = structuredClone(summary) as unknown as { params: { changes: { params: { kind: string } } } };
     forged.params.changes.params.kind = 'removed';
     edited[1] = { ...edited[1], details: { ...edited[1].details, change: forged as unknown as typeof summary } };
-    expect(verifyAuditChain(edited)).toEqual({ ok: false, seq: 2, reason: 'content does not match its hash (edited)' });
+    expect(verifyAuditChain(edited)).toEqual({ ok: false, seq: 2, reason: domainMessage('audit.edited') });
   });
 
   test('detects an edited entry at its own sequence number', async () => {
     const entries = copy(await appendFive());
     entries[2] = { ...entries[2], details: { steps: 4 } };
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 3, reason: 'content does not match its hash (edited)' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 3, reason: domainMessage('audit.edited') });
   });
 
   test('detects an edited actor or time as well as edited details', async () => {
@@ -132,7 +132,7 @@ describe('verifyAuditChain', () => {
   test('detects a removed entry as a gap', async () => {
     const entries = copy(await appendFive());
     entries.splice(1, 1);
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 2, reason: 'entry 2 is missing (found 3)' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 2, reason: domainMessage('audit.missingFound', { entry: 2, found: 3 }) });
   });
 
   test('detects a removed entry even when the later ones are renumbered to close the gap', async () => {
@@ -153,27 +153,27 @@ describe('verifyAuditChain', () => {
     const [second, third] = [entries[1], entries[2]];
     entries[1] = { ...third, seq: 2 };
     entries[2] = { ...second, seq: 3 };
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 2, reason: 'does not link to the entry before it' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 2, reason: domainMessage('audit.notLinked') });
   });
 
   test('detects a forged entry whose hash was recomputed, at the next entry', async () => {
     const entries = copy(await appendFive());
     const { hash: _ignored, ...unsigned } = { ...entries[1], details: { comment: 'forged', approvals: 1 } };
     entries[1] = { ...unsigned, hash: hashOf(unsigned) };
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 3, reason: 'does not link to the entry before it' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 3, reason: domainMessage('audit.notLinked') });
   });
 
   test('detects a hash replaced by another value', async () => {
     const entries = copy(await appendFive());
     entries[3] = { ...entries[3], hash: 'f'.repeat(64) };
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 4, reason: 'content does not match its hash (edited)' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 4, reason: domainMessage('audit.edited') });
   });
 
   test('detects a first entry that does not start from GENESIS', async () => {
     const entries = copy(await appendFive());
     const { hash: _ignored, ...unsigned } = { ...entries[0], prevHash: 'a'.repeat(64) };
     entries[0] = { ...unsigned, hash: hashOf(unsigned) };
-    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 1, reason: 'does not link to the entry before it' });
+    expect(verifyAuditChain(entries)).toEqual({ ok: false, seq: 1, reason: domainMessage('audit.notLinked') });
   });
 
   test('AuditLog.verify sees an entry edited in the data file', async () => {
@@ -181,7 +181,7 @@ describe('verifyAuditChain', () => {
     const stored = await entriesRepo.get(entryId(2));
     if (!stored) throw new Error('entry 2 not stored');
     await entriesRepo.update(stored.id, stored.version, { details: { comment: 'rewritten', approvals: 1 } });
-    expect(await log.verify()).toEqual({ ok: false, seq: 2, reason: 'content does not match its hash (edited)' });
+    expect(await log.verify()).toEqual({ ok: false, seq: 2, reason: domainMessage('audit.edited') });
   });
 
   test('AuditLog.verify sees an entry removed from the data file', async () => {
@@ -189,7 +189,7 @@ describe('verifyAuditChain', () => {
     const stored = await entriesRepo.get(entryId(3));
     if (!stored) throw new Error('entry 3 not stored');
     await entriesRepo.remove(stored.id, stored.version);
-    expect(await log.verify()).toEqual({ ok: false, seq: 3, reason: 'entry 3 is missing (found 4)' });
+    expect(await log.verify()).toEqual({ ok: false, seq: 3, reason: domainMessage('audit.missingFound', { entry: 3, found: 4 }) });
   });
 
   test('AuditLog.verify sees the newest entries removed (the chain alone still links)', async () => {
@@ -200,7 +200,7 @@ describe('verifyAuditChain', () => {
       await entriesRepo.remove(stored.id, stored.version);
     }
     expect(verifyAuditChain(await log.entries())).toEqual({ ok: true, entries: 3 });
-    expect(await log.verify()).toMatchObject({ ok: false, seq: 4, reason: expect.stringContaining('head says 5') });
+    expect(await log.verify()).toMatchObject({ ok: false, seq: 4, reason: expect.objectContaining({ code: 'audit.truncated', params: expect.objectContaining({ head: 5 }) }) });
   });
 });
 
