@@ -31,7 +31,7 @@ import { ChildCardClient, ChildTeams } from '../harness/child-teams.js';
 import { ConnectorStandIn, type ConnectorStandInOptions } from '../harness/connector-standin.js';
 import { ExecutionWorld, SAS_SECRET, VAULT_URI } from '../harness/execution-world.js';
 
-const WAIT_MS = 20_000;
+const WAIT_MS = 60_000;
 const STEP_OF: Record<string, SetupStep> = { '1': 'environment', '2': 'keyVault', '3': 'connectedApps', '4': 'review' };
 
 interface Row {

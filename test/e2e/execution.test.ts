@@ -55,14 +55,14 @@ describe('executing an approved setup against the Key Vault and Finance stand-in
         tlsOptions: { ca: vault.caPem },
         additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
       },
-      timeoutMs: 3000,
+      timeoutMs: 15_000,
       // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
       sasProbe: new AnsweringSasProbe(),
     });
     rig = new TeamsRig({
       env: { SETUPBOT_APPROVERS: `${approver.aadObjectId},${secondApprover.aadObjectId}` },
       keyVaultVerifier: verifier,
-      connectionChecker: new HttpsConnectionChecker({ ca: finance.ca, env: {}, timeoutMs: 2000 }),
+      connectionChecker: new HttpsConnectionChecker({ ca: finance.ca, env: {}, timeoutMs: 15_000 }),
     });
     await rig.start();
     await install(rig, approver);

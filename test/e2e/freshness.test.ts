@@ -58,7 +58,7 @@ describe('daily freshness check of Key Vault items', () => {
         tlsOptions: { ca: vault.caPem },
         additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
       },
-      timeoutMs: 3000,
+      timeoutMs: 15_000,
       // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
       sasProbe: new AnsweringSasProbe(),
       clock,

@@ -56,7 +56,7 @@ function verifierFor(vault: KeyVaultStandIn): SecretClientKeyVaultVerifier {
       tlsOptions: { ca: vault.caPem },
       additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }],
     },
-    timeoutMs: 3000,
+    timeoutMs: 15_000,
       // the SAS's use is tested against Azurite elsewhere (test/integration/sas-probe.test.ts)
       sasProbe: new AnsweringSasProbe(),
   });
@@ -129,7 +129,7 @@ describe('Retry and Edit and resubmit after a failure (Key Vault and Finance sta
     rig = new TeamsRig({
       env: { SETUPBOT_APPROVERS: `${approver.aadObjectId},${secondApprover.aadObjectId}` },
       keyVaultVerifier: verifierFor(vault),
-      connectionChecker: new HttpsConnectionChecker({ ca: finance.ca, env: {}, timeoutMs: 2000 }),
+      connectionChecker: new HttpsConnectionChecker({ ca: finance.ca, env: {}, timeoutMs: 15_000 }),
     });
     await rig.start();
     await install(rig, approver);

@@ -45,12 +45,12 @@ describe('the daily sweep catches Electronic invoicing losing access', () => {
       keyVaultVerifier: new SecretClientKeyVaultVerifier({
         credential: token,
         clientOptions: { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 }, tlsOptions: { ca: vault.caPem }, additionalPolicies: [{ policy: routeVaultTo(vault), position: 'perCall' }] },
-        timeoutMs: 3000,
+        timeoutMs: 15_000,
         clock,
         // the SAS's own use is tested against Azurite elsewhere (sas-use, sas-probe); here it works
         sasProbe: new AnsweringSasProbe(),
       }),
-      serviceAccess: new AzureServiceAccessChecker({ credential: token, env: { HTTPS_PROXY: proxy.url }, ca: plane.caPem, timeoutMs: 3000, clock }),
+      serviceAccess: new AzureServiceAccessChecker({ credential: token, env: { HTTPS_PROXY: proxy.url }, ca: plane.caPem, timeoutMs: 15_000, clock }),
       clock,
     });
     await rig.start();

@@ -13,7 +13,7 @@ import type { ConnectorStandIn } from './connector-standin.js';
 type Json = Record<string, unknown>;
 
 /** Every wait here is bounded by this. */
-const WAIT_MS = 20_000;
+const WAIT_MS = 60_000;
 
 /** Teams as seen by the child process: activities posted to its endpoint, anonymous mode. */
 export class ChildTeams {

@@ -54,7 +54,7 @@ describe('checking Electronic invoicing access against Graph and Resource Graph 
       credential,
       env: { HTTPS_PROXY: proxy.url },
       ca: standIn.caPem,
-      timeoutMs: 3000,
+      timeoutMs: 15_000,
       sleep: async (ms) => {
         waits.push(ms);
       },
