@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AzureEndpoint } from '../../storage/azure/azure-store.js';
 
 // resolved like a module (from test/harness, or compiled into dist-bench/test/harness by the bench)
 const AZURITE_ENTRY = path.join(path.dirname(createRequire(import.meta.url).resolve('azurite/package.json')), 'dist/src/azurite.js');
@@ -130,6 +131,11 @@ export class Azurite {
   /** Blob and Table endpoints of the development account. */
   get connectionString(): string {
     return devConnectionString({ blob: this.blobEndpoint, table: this.tableEndpoint });
+  }
+
+  /** The store's endpoint as the bot configures it from SETUPBOT_AZURE_STORAGE_CONNECTION_STRING. */
+  endpoint(connectionString = this.connectionString): AzureEndpoint {
+    return { kind: 'connectionString', connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
   }
 
   async stop(): Promise<void> {

@@ -13,7 +13,8 @@ import { ConnectorTransport, type OutboxOperation } from '../../outbox/transport
 import { LEASES, LeaseRole, Leases } from '../../setup/coordination/leases.js';
 import { systemClock } from '../../setup/ports.js';
 import { AzureStore } from '../../storage/azure/azure-store.js';
-import { Azurite, uniqueStorageNames } from '../harness/azurite.js';
+import { uniqueStorageNames } from '../harness/azurite.js';
+import { azuriteForSuite } from '../harness/azurite-suite.js';
 import { ConnectorStandIn, type ConnectorCall } from '../harness/connector-standin.js';
 import { LogCollector } from '../harness/test-bot.js';
 
@@ -21,15 +22,7 @@ const LEASE_TTL_MS = 900;
 const POLL_MS = 100;
 const CHANNEL = '19:shared-channel@thread.tacv2';
 
-let azurite: Azurite;
-
-beforeAll(async () => {
-  azurite = await Azurite.start();
-}, 60_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = azuriteForSuite();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,7 +53,7 @@ class TwoInstances {
   }
 
   async instance(name: string): Promise<Instance> {
-    const endpoint = { kind: 'connectionString' as const, connectionString: azurite.connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+    const endpoint = azurite().endpoint();
     const store = await AzureStore.open({ tables: endpoint, blobs: endpoint, tableName: this.names.table, containerName: this.names.container, collections: COLLECTIONS });
     const logs = new LogCollector();
     const logger = createLogger({ level: 'debug', destination: logs });

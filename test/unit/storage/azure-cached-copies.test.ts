@@ -15,24 +15,17 @@ import { REQUESTS, type SetupRequest } from '../../../setup/model/request.js';
 import { DRAFTS, DraftStore } from '../../../setup/requests/drafts.js';
 import { SetupRequests } from '../../../setup/requests/setup-requests.js';
 import { AzureStore, type AzureEndpoint } from '../../../storage/azure/azure-store.js';
-import { Azurite, uniqueStorageNames } from '../../harness/azurite.js';
+import { uniqueStorageNames } from '../../harness/azurite.js';
+import { azuriteForSuite } from '../../harness/azurite-suite.js';
 import { ManualClock } from '../../fixtures/clocks.js';
 import { auditLogOn, registryOn } from '../../fixtures/services.js';
 import { validSetupContent } from '../../fixtures/setup-content.js';
 
 const HOUR = 3_600_000;
-let azurite: Azurite;
-
-beforeAll(async () => {
-  azurite = await Azurite.start();
-}, 60_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = azuriteForSuite();
 
 function endpoint(): AzureEndpoint {
-  return { kind: 'connectionString', connectionString: azurite.connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+  return azurite().endpoint();
 }
 
 /** Two instances of the store on one table (as two bot processes would open it). */

@@ -13,7 +13,8 @@ import { encodePart, indexKey, recordKey } from '../../../storage/azure/row-keys
 import { TableEngine } from '../../../storage/azure/table-engine.js';
 import { TableRepository } from '../../../storage/azure/table-repository.js';
 import { CHUNK_CHARS, splitChunks } from '../../../storage/azure/value-chunks.js';
-import { Azurite, devConnectionString, uniqueStorageNames } from '../../harness/azurite.js';
+import { devConnectionString, uniqueStorageNames } from '../../harness/azurite.js';
+import { azuriteForSuite } from '../../harness/azurite-suite.js';
 import { TcpGate } from '../../harness/tcp-gate.js';
 
 interface Item {
@@ -24,18 +25,10 @@ interface Item {
 const ITEMS: CollectionSpec<Item, 'owner'> = { name: 'items', indexes: { owner: (item) => [item.owner] } };
 const ITEMS_BY_STATE: CollectionSpec<Item, 'owner' | 'state'> = { name: 'items', indexes: { owner: (item) => [item.owner], state: (item) => [item.state] } };
 
-let azurite: Azurite;
+const azurite = azuriteForSuite();
 
-beforeAll(async () => {
-  azurite = await Azurite.start();
-}, 60_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-function endpoint(connectionString = azurite.connectionString): AzureEndpoint {
-  return { kind: 'connectionString', connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+function endpoint(connectionString?: string): AzureEndpoint {
+  return azurite().endpoint(connectionString);
 }
 
 function open(names: { table: string; container: string }, collections: readonly AnyCollectionSpec[], extra: Partial<Parameters<typeof AzureStore.open>[0]> = {}): Promise<AzureStore> {
@@ -43,7 +36,7 @@ function open(names: { table: string; container: string }, collections: readonly
 }
 
 function rawTable(name: string): TableClient {
-  return TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
+  return TableClient.fromConnectionString(azurite().connectionString, name, { allowInsecureConnection: true });
 }
 
 describe('row keys and value chunks', () => {
@@ -241,10 +234,10 @@ describe('Azure Table store on Azurite', () => {
 
   test('unreachable later: reads and writes fail with StorageUnavailableError, nothing half-written, and work again once it is back', async () => {
     const names = uniqueStorageNames('gate');
-    const tableGate = await TcpGate.start(azurite.tableEndpoint);
-    const blobGate = await TcpGate.start(azurite.blobEndpoint);
+    const tableGate = await TcpGate.start(azurite().tableEndpoint);
+    const blobGate = await TcpGate.start(azurite().blobEndpoint);
     try {
-      const through = devConnectionString({ table: tableGate.urlFor(azurite.tableEndpoint), blob: blobGate.urlFor(azurite.blobEndpoint) });
+      const through = devConnectionString({ table: tableGate.urlFor(azurite().tableEndpoint), blob: blobGate.urlFor(azurite().blobEndpoint) });
       const store = await AzureStore.open({ tables: endpoint(through), blobs: endpoint(through), tableName: names.table, containerName: names.container, collections: [ITEMS] as AnyCollectionSpec[], maxRetries: 1, retryDelayMs: 50, timeoutMs: 5_000 });
       const items = store.repository(ITEMS);
       await items.create('a', { owner: 'ann', state: 'open' });

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 function openAzure(collections: Parameters<typeof AzureStore.open>[0]['collections']): Promise<AzureStore> {
   if (!azurite) throw new Error('Azurite did not start');
-  const endpoint = { kind: 'connectionString' as const, connectionString: azurite.connectionString, setting: 'SETUPBOT_AZURE_STORAGE_CONNECTION_STRING' };
+  const endpoint = azurite.endpoint();
   return AzureStore.open({ tables: endpoint, blobs: endpoint, tableName: names.table, containerName: names.container, collections });
 }
 
