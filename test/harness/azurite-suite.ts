@@ -1,4 +1,5 @@
 /** One Azurite for a test file: started before its first test, stopped after its last; the getter gives it to the tests. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { Azurite } from './azurite.js';
 
 export function azuriteForSuite(): () => Azurite {
