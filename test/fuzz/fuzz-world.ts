@@ -1,3 +1,4 @@
+import { LEASES, type Lease } from '../../setup/coordination/leases.js';
 import { readStoreContents, type StoreContents } from '../../storage/journal/offline-reader.js';
 import { teamsUser, type TeamsUser } from '../harness/activities.js';
 import { CardClient } from '../harness/card-client.js';
@@ -15,7 +16,18 @@ export interface StoreChange {
   value: unknown;
 }
 
-/** Every difference between two snapshots, record by record. */
+/**
+ * A lease its holder renewed: the same owner since the same moment, a later expiry. The bot renews
+ * its held leases (the outbox's) on real timers, so one may land between any two snapshots; it is
+ * bookkeeping of who does the work, not data an input could change.
+ */
+function isRenewal(collection: string, old: unknown, now: unknown): boolean {
+  if (collection !== LEASES.name) return false;
+  const [before, after] = [old, now].map((record) => (record as { value?: Partial<Lease> }).value);
+  return before?.owner !== undefined && before.owner === after?.owner && before.acquiredAt === after?.acquiredAt && (after?.expiresAt ?? 0) >= (before.expiresAt ?? 0);
+}
+
+/** Every difference between two snapshots, record by record; a lease renewal is none. */
 export function storeChanges(before: StoreSnapshot, after: StoreSnapshot): StoreChange[] {
   const changes: StoreChange[] = [];
   for (const collection of new Set([...Object.keys(before), ...Object.keys(after)])) {
@@ -24,7 +36,7 @@ export function storeChanges(before: StoreSnapshot, after: StoreSnapshot): Store
     for (const id of new Set([...Object.keys(old), ...Object.keys(now)])) {
       if (!(id in old)) changes.push({ collection, id, kind: 'added', value: now[id].value });
       else if (!(id in now)) changes.push({ collection, id, kind: 'removed', value: old[id].value });
-      else if (JSON.stringify(old[id]) !== JSON.stringify(now[id])) changes.push({ collection, id, kind: 'changed', value: now[id].value });
+      else if (JSON.stringify(old[id]) !== JSON.stringify(now[id]) && !isRenewal(collection, old[id], now[id])) changes.push({ collection, id, kind: 'changed', value: now[id].value });
     }
   }
   return changes;
