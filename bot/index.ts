@@ -40,10 +40,7 @@ async function main(): Promise<void> {
       onMigrationProgress: (progress) => startup.migrating(progress),
       // damage the store found after start-up (the background check of sealed segments, or a
       // read): the store already serves nothing more; stop as start-up would have (issue 22)
-      onStoreDamage: (damage) => {
-        process.stderr.write(`setupbot stops: ${damage.message}\n`);
-        process.exit(2);
-      },
+      onStoreDamage: stopForStoreDamage,
     });
   } catch (error) {
     if (error instanceof SetupBotError) {
@@ -53,7 +50,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await app.start(startup.port, startup.handOver());
+  try {
+    await app.start(startup.port, startup.handOver());
+  } catch (error) {
+    // a start-up read met damage the store's check had not reached yet: its full report, as above
+    const damage = await app.store.foundDamage?.();
+    if (damage) stopForStoreDamage(damage);
+    if (error instanceof SetupBotError) {
+      logger.error({ event: 'startup_failed', code: error.code }, error.message);
+      process.stderr.write(`setupbot cannot start: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   backupSignal.attach(app.store);
 
   let stopping = false;
@@ -74,6 +83,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Damage the store found after start-up (the background check of sealed segments, or a read): the
+ * store already serves nothing more; stop as start-up would have (issue 22).
+ */
+function stopForStoreDamage(damage: Error): never {
+  process.stderr.write(`setupbot stops: ${damage.message}\n`);
+  process.exit(2);
 }
 
 void main();

@@ -79,6 +79,10 @@ export class EmbeddedStore implements Store {
     return this.engine.backup(folder, id);
   }
 
+  foundDamage(): Promise<Error | undefined> {
+    return this.engine.foundDamage();
+  }
+
   flush(): Promise<void> {
     return this.engine.flush();
   }

@@ -20,6 +20,11 @@ export interface Store extends RepositoryFactory {
    * Azure Storage has its own backup and offers none here).
    */
   backup?(folder: string, id?: string): Promise<BackupManifest>;
+  /**
+   * The damage to its files the store found after it opened, in full, once reported (the
+   * embedded store; it serves nothing more then); undefined while none is found.
+   */
+  foundDamage?(): Promise<Error | undefined>;
   /** Resolves once every acknowledged change is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

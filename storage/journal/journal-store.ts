@@ -259,6 +259,10 @@ export class JournalStore {
   private readonly unverified = new Map<number, SealedSegment>();
   /** Damage found after start-up: nothing more is served. */
   private damage?: SetupBotError;
+  /** Damage is reported (logged, and the owner told) once, in full. */
+  private damageReported = false;
+  /** A read that met a broken seal: the full report is being written (it reads every segment). */
+  private damageReporting?: Promise<void>;
   private scrubbing?: Promise<void>;
   private opening = true;
   private readonly onDamage?: (error: SetupBotError) => void;
@@ -544,6 +548,7 @@ export class JournalStore {
     await this.background?.catch(() => undefined);
     if (!this.durable && !this.broken) await this.folder.sync();
     await this.scrubbing;
+    await this.damageReporting;
     if (!this.broken && !this.damage && options.checkpoint !== false) {
       await this.writeCheckpoint().catch((error: unknown) => this.logger?.error({ event: 'store_checkpoint_failed', err: error }, 'final checkpoint failed; the journal still holds every change'));
     }
@@ -559,6 +564,7 @@ export class JournalStore {
    */
   async verified(): Promise<void> {
     await this.scrubbing;
+    await this.damageReporting;
     if (this.damage) throw this.damage;
   }
 
@@ -624,15 +630,31 @@ export class JournalStore {
           )
         : `The journal segment ${pathOf(segment)} no longer matches the checksum the checkpoint sealed it with (its bytes changed after they were written). ` +
           `See what is damaged: npm run store -- check ${this.dataFile}; or restore the data file and its journal folder from a backup (npm run store -- backup).`;
-    this.damageFound(new SetupBotError('storage_unreadable', `Found by the check of sealed journal segments after start-up: ${message}`));
+    this.report(new SetupBotError('storage_unreadable', `Found by the check of sealed journal segments after start-up: ${message}`));
   }
 
   /** Damage found after start-up: refuse everything from now on, log it, and tell the owner (the bot stops with exit 2). */
   private damageFound(error: SetupBotError): void {
     if (this.damage) return;
+    this.report(error);
+  }
+
+  /** The one report of damage: what is refused from now on, logged, and told to the owner. */
+  private report(error: SetupBotError): void {
+    if (this.damageReported) return;
+    this.damageReported = true;
     this.damage = error;
     this.logger?.error({ event: 'store_damage_found', code: error.code }, error.message);
     this.onDamage?.(error);
+  }
+
+  /**
+   * The damage found after start-up, in full, once it is reported (a read that met a broken seal
+   * refuses at once, and the full report follows); undefined while none is found.
+   */
+  async foundDamage(): Promise<SetupBotError | undefined> {
+    await this.damageReporting;
+    return this.damage;
   }
 
   /** Before a read from a sealed segment not yet checked: its check, now. */
@@ -644,11 +666,9 @@ export class JournalStore {
       const error = new SealMismatch(SegmentFolder.pathOf(this.folder.folder, segment), this.dataFile);
       // while the store opens, start-up reports it in full (and refuses)
       if (this.opening) throw error;
-      this.damage = error;
-      void this.sealBroken(segment).catch(() => undefined).finally(() => {
-        this.logger?.error({ event: 'store_damage_found', code: error.code }, error.message);
-        this.onDamage?.(error);
-      });
+      // refused from now on; the full report (where, and what lies after it) follows
+      this.damage ??= error;
+      this.damageReporting ??= this.sealBroken(segment).catch(() => this.report(error));
       throw error;
     }
     this.unverified.delete(segment);

@@ -276,8 +276,20 @@ describe('segments the checkpoint sealed (checked by their checksum, not line by
     await open({ segmentBytes: 4096, onDamage: (error) => told.push(error) });
     // (whichever finds it first, the read or the check, the read is refused)
     await expect(notes().get('n0')).rejects.toThrow(new RegExp(`${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (does not match the checksum|is damaged at byte 0)`));
-    await expect(store?.engine.verified()).rejects.toThrow(/damaged|does not match/);
+    // either way the owner is told once, with the full report (where, and what lies after it)
+    const report = new RegExp(`${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged at byte 0 .*later in this segment, [1-9]\\d* in later segments`);
+    expect((await store?.foundDamage())?.message).toMatch(report);
+    await expect(store?.engine.verified()).rejects.toThrow(report);
     expect(told).toHaveLength(1);
+    expect(told[0].message).toMatch(report);
+  });
+
+  test('a store with no damage says so', async () => {
+    await sealedStore();
+    await open({ segmentBytes: 4096 });
+    expect((await notes().get('n0'))?.value.text).toContain('note 0');
+    await store?.engine.verified();
+    expect(await store?.foundDamage()).toBeUndefined();
   });
 
   test('a flipped byte in a sealed segment that the replay reads from refuses to start with the full damage report', async () => {
