@@ -254,6 +254,12 @@ export class JournalStore {
   private broken?: Error;
   /** The index file the current base reads from (the last checkpoint's), and its number. */
   private indexReader?: IndexFileReader;
+  /**
+   * Every reader opened on an index file and not yet closed: a checkpoint rebases collections onto
+   * its new file before the data file names it, so one that fails after that leaves collections
+   * reading a file that is not `indexReader`'s; the next checkpoint that lands closes them all.
+   */
+  private readonly indexReaders = new Set<IndexFileReader>();
   private indexGeneration = 0;
   /** Sealed segments not yet checked against their seal's CRC-32 (checked in the background after start-up, or before a read). */
   private readonly unverified = new Map<number, SealedSegment>();
@@ -265,6 +271,8 @@ export class JournalStore {
   private damageReporting?: Promise<void>;
   private scrubbing?: Promise<void>;
   private opening = true;
+  /** Segments start-up found dead are deleted only once the check after start-up has passed (damage found then leaves every file as it was). */
+  private deadSegmentsAwaitCheck = false;
   private readonly onDamage?: (error: SetupBotError) => void;
   private closed = false;
 
@@ -302,7 +310,7 @@ export class JournalStore {
     try {
       await store.load();
     } catch (error) {
-      store.indexReader?.close();
+      store.useIndexReader(undefined);
       await store.folder.close();
       await store.lock.release();
       throw error;
@@ -552,7 +560,7 @@ export class JournalStore {
     if (!this.broken && !this.damage && options.checkpoint !== false) {
       await this.writeCheckpoint().catch((error: unknown) => this.logger?.error({ event: 'store_checkpoint_failed', err: error }, 'final checkpoint failed; the journal still holds every change'));
     }
-    this.indexReader?.close();
+    this.useIndexReader(undefined);
     await this.folder.close();
     await this.lock.release();
   }
@@ -608,6 +616,10 @@ export class JournalStore {
         }
       }
       if (pages > 0 || this.unverified.size === 0) this.logger?.debug({ event: 'store_verified' }, 'every sealed segment and index page matches its checksum');
+      if (this.deadSegmentsAwaitCheck && !this.closed && !this.damage) {
+        this.deadSegmentsAwaitCheck = false;
+        await this.runExclusive(() => this.removeDeadSegments(this.doc.data.replayFrom.segment));
+      }
     } catch (error) {
       if (this.damage) return;
       const found = error instanceof SetupBotError ? error : new SetupBotError('storage_unreadable', `The store could not be checked after start-up: ${(error as Error).message}`, { cause: error });
@@ -856,8 +868,7 @@ export class JournalStore {
       );
     }
     this.state = state;
-    this.indexReader?.close();
-    this.indexReader = reader;
+    this.useIndexReader(reader);
     this.indexGeneration = Math.max(this.indexGeneration, indexGenerationOf(doc.indexFile));
     this.cache.clear();
     this.pendingByKey.clear();
@@ -869,7 +880,8 @@ export class JournalStore {
     for (const [segment, crc] of crcs) this.segmentCrcs.set(segment, crc);
     this.bytesSinceCheckpoint = this.journalBytesAfter(doc.replayFrom);
     if (replayed > 0) this.logger?.info({ event: 'store_replayed', transactions: replayed }, 'replayed the journal written since the last checkpoint');
-    await this.removeDeadSegments(fromSegment);
+    if (this.opening) this.deadSegmentsAwaitCheck = true;
+    else await this.removeDeadSegments(fromSegment);
     return this.rebuildIndexesIfChanged(doc);
   }
 
@@ -1302,13 +1314,24 @@ export class JournalStore {
   }
 
   private indexReaderFor(file: string): IndexFileReader {
-    return new IndexFileReader(file, (error) => this.damageFound(error));
+    const reader = new IndexFileReader(file, (error) => this.damageFound(error));
+    this.indexReaders.add(reader);
+    return reader;
+  }
+
+  /** Every collection now reads through `reader` (or the store closes): every other index file reader is closed. */
+  private useIndexReader(reader: IndexFileReader | undefined): void {
+    for (const other of this.indexReaders) {
+      if (other === reader) continue;
+      other.close();
+      this.indexReaders.delete(other);
+    }
+    this.indexReader = reader;
   }
 
   /** The data file now names `reader`'s index file: the previous ones are no longer needed. */
   private async indexFileWritten(reader: IndexFileReader): Promise<void> {
-    if (this.indexReader !== reader) this.indexReader?.close();
-    this.indexReader = reader;
+    this.useIndexReader(reader);
     await this.removeStaleIndexFiles(path.basename(reader.file));
   }
 

@@ -292,6 +292,49 @@ describe('segments the checkpoint sealed (checked by their checksum, not line by
     expect(await store?.foundDamage()).toBeUndefined();
   });
 
+  // a crash after every record changed: the replay finds the sealed segments dead (nothing live in
+  // them). The collection has no index, so the replay reads nothing from them either.
+  async function sealedSegmentsDeadAfterReplay(): Promise<string[]> {
+    const PLAIN: CollectionSpec<Note> = { name: 'plain' };
+    const plain = (): Repository<Note> => {
+      if (!store) throw new Error('store not open');
+      return store.repository(PLAIN);
+    };
+    const options = { segmentBytes: 4096, collections: [PLAIN as CollectionSpec<never, string>] };
+    await open(options);
+    for (let index = 0; index < 60; index++) await plain().create(`p${index}`, { owner: 'ann', text: `note ${index} ${'x'.repeat(120)}` });
+    await store?.close();
+    const list = await new SegmentFolder(journalFolderOf(file)).list();
+    const checkpoint = JSON.parse(await readFile(file, 'utf8')) as { replayFrom: { segment: number } };
+    await open(options);
+    for (let index = 0; index < 60; index++) await plain().update(`p${index}`, 1, { text: `changed ${index}` });
+    await crash();
+    const dead = list.filter((segment) => segment < checkpoint.replayFrom.segment).map((segment) => SegmentFolder.pathOf(journalFolderOf(file), segment));
+    expect(dead.length).toBeGreaterThan(1);
+    return dead;
+  }
+
+  test('segments start-up finds dead are deleted once the check after start-up has passed', async () => {
+    const dead = await sealedSegmentsDeadAfterReplay();
+    await open({ segmentBytes: 4096, collections: [{ name: 'plain' }] });
+    await store?.engine.verified();
+    await store?.close();
+    store = undefined;
+    const left = new Set((await new SegmentFolder(journalFolderOf(file)).list()).map((segment) => SegmentFolder.pathOf(journalFolderOf(file), segment)));
+    expect(dead.filter((segment) => left.has(segment))).toEqual([]);
+  });
+
+  test('damage in a dead sealed segment is found by the check after start-up, and no file is deleted or changed', async () => {
+    const dead = await sealedSegmentsDeadAfterReplay();
+    await flipByte(dead[1], 200);
+    const before = await snapshot();
+    await open({ segmentBytes: 4096, collections: [{ name: 'plain' }] });
+    await expect(store?.engine.verified()).rejects.toThrow(new RegExp(`${dead[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged at byte 0 `));
+    await store?.close();
+    store = undefined;
+    expect(await snapshot()).toEqual(before);
+  });
+
   test('a flipped byte in a sealed segment that the replay reads from refuses to start with the full damage report', async () => {
     const { first } = await sealedStore();
     await open({ segmentBytes: 4096 });
