@@ -60,6 +60,16 @@ export class BotProcess {
     return Promise.race([this.exit, timeout]);
   }
 
+  /**
+   * For a failure's message: whether the process has exited (waiting a moment for its exit to be
+   * seen, since a crash resets connections first) and the last lines it wrote.
+   */
+  async describe(lines = 30): Promise<string> {
+    const exit = this.exit ? await Promise.race([this.exit, new Promise<undefined>((resolve) => setTimeout(resolve, 5000, undefined).unref())]) : undefined;
+    const state = exit ? `exited (code ${exit.code}, signal ${exit.signal})` : 'is still running';
+    return `the bot ${state}; its last lines:\n${this.output.slice(-lines).join('\n')}`;
+  }
+
   /** Runs the entry point to completion (for start-up failures). */
   static async runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

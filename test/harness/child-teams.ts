@@ -28,10 +28,15 @@ export class ChildTeams {
   }
 
   async post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.bot().url}/api/messages`, {
+    const bot = this.bot();
+    const response = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
+    }).catch(async (error: unknown) => {
+      // a refused or reset connection: say whether the bot is still there, and what it said last
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new Error(`POST ${bot.url}/api/messages failed (${cause}): ${await bot.describe()}`, { cause: error });
     });
     const text = await response.text();
     let body: unknown = text;
