@@ -125,8 +125,8 @@ export class CardClient {
     const response = await this.rig.post(activity);
     if (response.status !== 200) throw new Error(`say(${text}) answered ${response.status}`);
     await this.rig.connector.waitForActivities(before + 1, this.conversationId);
-    const calls = this.rig.connector.calls.filter((call) => (call.operation === 'reply' || call.operation === 'send') && call.conversationId === this.conversationId && call.status < 300);
-    const call = calls[calls.length - 1];
+    const call = this.rig.connector.answerTo(this.conversationId, activity.id);
+    if (!call) throw new Error(`say(${text}): nothing was posted in the conversation`);
     const reply = call.activity ?? {};
     if (reply.attachments?.length) {
       this.card = cardOf(reply);

@@ -72,12 +72,12 @@ export class ChildCardClient {
   async say(text: string): Promise<void> {
     const { connector } = this.teams;
     const before = connector.sentActivities(this.conversationId).length;
-    const response = await this.teams.post(personalMessage(this.teams.scene, this.user, text));
+    const activity = personalMessage(this.teams.scene, this.user, text);
+    const response = await this.teams.post(activity);
     if (response.status !== 200) throw new Error(`say(${text}) answered ${response.status}`);
     await connector.waitForActivities(before + 1, this.conversationId, WAIT_MS);
-    const calls = connector.calls.filter((call) => (call.operation === 'reply' || call.operation === 'send') && call.conversationId === this.conversationId && call.status < 300);
-    const call = calls[calls.length - 1];
-    if (!call.activity?.attachments?.length) throw new Error(`say(${text}) got no card: ${call.activity?.text ?? ''}`);
+    const call = connector.answerTo(this.conversationId, activity.id);
+    if (!call?.activity?.attachments?.length) throw new Error(`say(${text}) got no card: ${call?.activity?.text ?? ''}`);
     this.card = cardOf(call.activity);
     this.messageId = connector.answeredIds.get(call);
   }

@@ -231,6 +231,17 @@ export class ConnectorStandIn {
       .map((call) => call.activity ?? {});
   }
 
+  /**
+   * What the bot answered to an inbound activity in a conversation: its last reply to that
+   * activity (a turn's replies name the activity they answer), else the last activity posted
+   * there. A proactive send landing meanwhile (a notification from the outbox) is not the answer.
+   */
+  answerTo(conversationId: string, activityId: string | undefined): ConnectorCall | undefined {
+    const posted = this.calls.filter((call) => (call.operation === 'send' || call.operation === 'reply') && call.status < 300 && call.conversationId === conversationId);
+    const replies = posted.filter((call) => call.operation === 'reply' && activityId !== undefined && call.activityId === activityId);
+    return replies[replies.length - 1] ?? posted[posted.length - 1];
+  }
+
   updates(conversationId?: string): ConnectorCall[] {
     return this.calls.filter((call) => call.operation === 'update' && (!conversationId || call.conversationId === conversationId));
   }
