@@ -26,10 +26,11 @@ const carl = teamsUser('Carl Chen');
 async function say(rig: TeamsRig, user: TeamsUser, text: string, extra: Partial<Activity> = {}): Promise<string> {
   const client = new CardClient(rig, user, { kind: 'personal' });
   const before = rig.connector.sentActivities(client.conversationId).length;
-  const response = await rig.post({ ...personalMessage(rig.scene, user, text), ...extra });
+  const activity = { ...personalMessage(rig.scene, user, text), ...extra };
+  const response = await rig.post(activity);
   expect(response.status).toBe(200);
-  const sent = await rig.connector.waitForActivities(before + 1, client.conversationId);
-  return String(sent[sent.length - 1].text ?? '');
+  await rig.connector.waitForActivities(before + 1, client.conversationId);
+  return String(rig.connector.answerTo(client.conversationId, activity.id)?.activity?.text ?? '');
 }
 
 /** A Teams @mention of a person in the text (the entity as Teams sends it). */
