@@ -616,15 +616,22 @@ export class JournalStore {
         }
       }
       if (pages > 0 || this.unverified.size === 0) this.logger?.debug({ event: 'store_verified' }, 'every sealed segment and index page matches its checksum');
-      if (this.deadSegmentsAwaitCheck && !this.closed && !this.damage) {
-        this.deadSegmentsAwaitCheck = false;
-        await this.runExclusive(() => this.removeDeadSegments(this.doc.data.replayFrom.segment));
-      }
     } catch (error) {
       if (this.damage) return;
       const found = error instanceof SetupBotError ? error : new SetupBotError('storage_unreadable', `The store could not be checked after start-up: ${(error as Error).message}`, { cause: error });
       this.damageFound(found);
+      return;
     }
+    await this.removeDeadSegmentsFoundAtStart();
+  }
+
+  /** Once the check after start-up has passed: the segments start-up found dead go (the next checkpoint would remove them too). */
+  private async removeDeadSegmentsFoundAtStart(): Promise<void> {
+    if (!this.deadSegmentsAwaitCheck || this.closed || this.damage) return;
+    this.deadSegmentsAwaitCheck = false;
+    await this.runExclusive(() => this.removeDeadSegments(this.doc.data.replayFrom.segment)).catch((error: unknown) =>
+      this.logger?.warn({ event: 'store_segment_removal_failed', err: error }, 'could not remove journal segments with no live records; the next checkpoint tries again'),
+    );
   }
 
   /** A sealed segment does not match its seal: the full report, as start-up gives it. */

@@ -164,7 +164,9 @@ describe('SIGKILL at each point of the store write path', () => {
     if (restartEvent) expect(second.output.some((line) => line.includes(`"event":"${restartEvent}"`))).toBe(true);
     // read a consistent snapshot the running bot writes itself (SIGUSR2), never its live files:
     // its compaction may remove a segment between reading the checkpoint and that segment
-    const backup = await takeBackup(run.dataFile, path.join(run.dir, `backup-${run.bots.length}`));
+    const backup = await takeBackup(run.dataFile, path.join(run.dir, `backup-${run.bots.length}`)).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}: ${await second.describe(60)}`, { cause: error });
+    });
     expect(backup.mode).toBe('online');
     // the bot logs the backup right after writing its manifest, which takeBackup waited for
     await second.outputLine('"event":"store_backup_written"');
