@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { isolateData } from '../i18n/bidi.js';
 import type { Words } from '../i18n/translations.js';
 
 /** A plain Adaptive Card object, ready to send as an attachment. */
@@ -31,9 +32,16 @@ function templateFor(template: object): ACData.Template {
 /** The elements that lay out their content in a direction of their own (Adaptive Cards 1.5 `rtl`). */
 const DIRECTED = new Set(['Container', 'Column']);
 
+/** Text that is nothing but left-to-right data (a name, a URL), set left to right whole on a right-to-left card. */
+function dataLeftToRight(text: unknown): unknown {
+  return typeof text === 'string' ? isolateData(text) : text;
+}
+
 /**
  * Right to left on the card and on every container and column in it (Adaptive Cards 1.5): set on
- * each, so a host that reads it per container lays every part of the card out the same way.
+ * each, so a host that reads it per container lays every part of the card out the same way. A
+ * text block, text run or fact value that holds only left-to-right data ("contoso-kv
+ * (https://…/)") is isolated left to right, so its brackets stay where they are written.
  */
 function setRightToLeft(card: AdaptiveCardJson): void {
   card.rtl = true;
@@ -42,6 +50,12 @@ function setRightToLeft(card: AdaptiveCardJson): void {
     if (typeof value !== 'object' || value === null) return;
     const node = value as Record<string, unknown>;
     if (typeof node.type === 'string' && DIRECTED.has(node.type)) node.rtl = true;
+    if (node.type === 'TextBlock' || node.type === 'TextRun') node.text = dataLeftToRight(node.text);
+    if (node.type === 'FactSet' && Array.isArray(node.facts)) {
+      for (const fact of node.facts as unknown[]) {
+        if (typeof fact === 'object' && fact !== null) (fact as Record<string, unknown>).value = dataLeftToRight((fact as Record<string, unknown>).value);
+      }
+    }
     for (const [key, child] of Object.entries(node)) if (key !== 'data') visit(child);
   };
   visit(card.body);

@@ -4,6 +4,7 @@
  * language's missing keys once, when the language is first used.
  */
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import { isolatableArguments, isolateValues } from './bidi.js';
 import { CATALOG_FILES, SOURCE_FILES, type CatalogFiles } from './catalog-files.js';
 import { isRightToLeft, languageOf, PSEUDO_LANGUAGE, SOURCE_LANGUAGE, type Language, type LanguageOrPseudo } from './languages.js';
 import type { MessageKey, MessageValues } from './message-keys.js';
@@ -80,10 +81,18 @@ export class Translations {
     );
     const listFormat = new Intl.ListFormat(intlLocale(language), { style: 'long', type: 'conjunction' });
     const numberFormat = new Intl.NumberFormat(intlLocale(language));
+    const rtl = isRightToLeft(language);
+    // right to left: left-to-right data said into a message is isolated (i18n/bidi.ts); which arguments may be, per message, once
+    const isolatable = new Map<string, ReadonlySet<string>>();
+    const isolatableOf = (key: string): ReadonlySet<string> => {
+      let names = isolatable.get(key);
+      if (!names) isolatable.set(key, (names = isolatableArguments(messages[key] ?? '')));
+      return names;
+    };
     const words: Words = {
       language,
-      rtl: isRightToLeft(language),
-      t: (key, values) => intl.formatMessage({ id: key, defaultMessage: ENGLISH_MESSAGES[key] }, values) as string,
+      rtl,
+      t: (key, values) => intl.formatMessage({ id: key, defaultMessage: ENGLISH_MESSAGES[key] }, values && rtl ? isolateValues(values, isolatableOf(key)) : values) as string,
       number: (value) => numberFormat.format(value),
       list: (items) => listFormat.format(items),
     };

@@ -143,11 +143,15 @@ describe('a request in German and one in Arabic, end to end', () => {
     await rig.app.settled();
 
     const executed = lastCardIn(rig, personalChatOf(rig, arab), id);
-    const text = cardText(executed);
+    const raw = cardText(executed);
+    // what the reader sees; names, ids and URLs inside Arabic sentences are set in left-to-right isolates (i18n/bidi.ts)
+    const text = raw.replace(/[\u2066\u2069]/gu, '');
     expect(text).toContain(`${id} · تم`);
     expect(text).toContain('خطوات الإعداد');
     expect(text).toContain('وافق عليه Omar Farouk');
     expect(text).toContain('الخطوة التالية في Finance');
+    expect(raw).toContain('\u2066riyadh-uat-kv (https://contoso-einvoicing.vault.azure.net/)\u2069');
+    expect(raw).toContain('وافق عليه \u2066Omar Farouk\u2069');
     expectRightToLeft(executed, true);
     expect(cardProblems(executed)).toEqual([]);
   });

@@ -318,7 +318,9 @@ describe('Next in Finance', () => {
       .flatMap((set) => set.facts as CardNode[]);
     expect(facts.map((fact) => fact.title)).toEqual(expect.arrayContaining([unitedStates, europe]));
     expect(facts.map((fact) => fact.title)).not.toContain('United States');
-    expect(facts.find((fact) => fact.title === europe)?.value).toMatch(/^https:\/\/gw\.eu-il101\.gateway\.prod\.island\.powerapps\.com\/electronicinvoicing\//);
+    // in Arabic the URL (it ends with a slash) is set in a left-to-right isolate (i18n/bidi.ts)
+    const isolated = words.rtl ? '\u2066' : '';
+    expect(facts.find((fact) => fact.title === europe)?.value).toMatch(new RegExp(`^${isolated}https://gw\\.eu-il101\\.gateway\\.prod\\.island\\.powerapps\\.com/electronicinvoicing/${isolated ? '\u2069' : ''}`, 'u'));
   });
 
   test.each(STATUSES.filter((status) => status !== 'succeeded'))('is not shown for a %s request', (status) => {

@@ -63,3 +63,23 @@ describe.each(Object.entries(CARDS))('%s', (_name, render) => {
     expect(cardProblems(card)).toEqual([]);
   });
 });
+
+describe('left-to-right data on an Arabic card', () => {
+  const LRI = '\u2066';
+  const factValue = (card: AdaptiveCardJson, value: string): string | undefined =>
+    nodesOf(card.body)
+      .flatMap((node) => (Array.isArray(node.facts) ? (node.facts as Array<{ value?: string }>) : []))
+      .map((fact) => fact.value)
+      .find((text) => text?.includes(value));
+
+  test('a fact value made of a name and a URL is set left to right whole, so its closing bracket stays at its end', () => {
+    const card = renderRequestCard({ request: succeeded(), viewer: 'requester' }, translations.for('ar-SA'));
+    const reference = factValue(card, 'vault.azure.net');
+    expect(reference).toMatch(new RegExp(`^${LRI}[^\\u2069]+\\)\\u2069$`, 'u'));
+  });
+
+  test('in German the same value is as it was written', () => {
+    const card = renderRequestCard({ request: succeeded(), viewer: 'requester' }, translations.for('de-DE'));
+    expect(factValue(card, 'vault.azure.net')).toMatch(/^[^\u2066-\u2069]+\)$/u);
+  });
+});
