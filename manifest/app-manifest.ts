@@ -59,7 +59,8 @@ export function buildManifest(values: PackagingValues): TeamsManifest {
     configurableTabs: [
       {
         id: 'setups-team',
-        configurationUrl: `${base}/tab/config`,
+        // Teams fills {locale} in: the configuration page, too, is served in the reader's language before its script runs
+        configurationUrl: `${base}/tab/config?locale={locale}`,
         canUpdateConfiguration: false,
         scopes: ['team', 'groupChat'],
       },

@@ -131,7 +131,8 @@ function showConfiguration(): void {
   show(
     messagePanel(words.t('tab.config.title'), words.t('tab.config.body'), words.t('tab.config.fix')),
   );
-  offerTeamTabConfiguration(`${window.location.origin}/tab`, words.t('tab.title'));
+  // Teams fills {locale} in, as for the personal tab: the saved tab is served in each viewer's language before its script runs
+  offerTeamTabConfiguration(`${window.location.origin}/tab?locale={locale}`, words.t('tab.title'));
 }
 
 async function start(): Promise<void> {

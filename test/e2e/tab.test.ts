@@ -222,6 +222,9 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     expect(arabic.text).toContain('<h1>عمليات الإعداد</h1>');
     expect(arabic.text).toContain('جارٍ التحميل…');
     expect(arabic.vary).toMatch(/Accept-Language/i);
+    // the team tab's configuration page (the manifest's configurationUrl carries ?locale={locale} too)
+    const configuration = await html('/config?locale=ar-SA', { 'accept-language': 'en-US' });
+    expect(configuration.text).toContain('<html lang="ar-SA" dir="rtl"');
     // every sentence of the page comes from the catalogs: the pseudo-locale marks each one
     const pseudo = await html('?locale=qps-ploc');
     expect(pseudo.text).toMatch(/<noscript><p>⟦[^<]*⟧<\/p><\/noscript>/);
@@ -394,6 +397,6 @@ describe('the Setups tab in headless Chromium, inside a Teams host stand-in', ()
     await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.save());
     await hostReceives('settings.setSettings', 'settings.save.success');
     const settings = await page.evaluate(() => (globalThis as unknown as PageGlobals).teamsHost.received.find((message) => message.func === 'settings.setSettings')?.args[0]);
-    expect(settings).toMatchObject({ contentUrl: `${world.rig.url}/tab`, entityId: 'setups', suggestedDisplayName: 'Setups' });
+    expect(settings).toMatchObject({ contentUrl: `${world.rig.url}/tab?locale={locale}`, entityId: 'setups', suggestedDisplayName: 'Setups' });
   });
 });

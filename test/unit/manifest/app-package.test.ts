@@ -133,7 +133,7 @@ describe('npm run package (build/appPackage.zip)', () => {
     const setups = manifest.staticTabs?.find((tab) => tab.name === 'Setups');
     expect(setups).toMatchObject({ contentUrl: `https://${HOST}/tab?locale={locale}`, scopes: ['personal'] });
     expect(manifest.staticTabs?.[0]).toEqual({ entityId: 'conversations', scopes: ['personal'] });
-    expect(manifest.configurableTabs?.[0]).toMatchObject({ configurationUrl: `https://${HOST}/tab/config`, scopes: ['team', 'groupChat'] });
+    expect(manifest.configurableTabs?.[0]).toMatchObject({ configurationUrl: `https://${HOST}/tab/config?locale={locale}`, scopes: ['team', 'groupChat'] });
     expect(JSON.stringify(manifest)).not.toMatch(/\$\{\{|undefined/);
   });
 
