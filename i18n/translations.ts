@@ -47,8 +47,14 @@ function pseudoMessages(): Record<string, string> {
 }
 
 /** The BCP 47 tag Intl formats numbers and plurals with (the pseudo-locale formats as English). */
+/**
+ * The Intl locale of a language's messages, numbers and lists. Arabic is written with Western
+ * digits, as Microsoft's Arabic pages write values (the glossary's ar-SA conventions; the tab does
+ * the same): pinned with `-u-nu-latn` rather than left to the ICU data's default for `ar`.
+ */
 function intlLocale(language: LanguageOrPseudo): string {
-  return language === PSEUDO_LANGUAGE ? 'en' : language;
+  if (language === PSEUDO_LANGUAGE) return 'en';
+  return language === 'ar' ? 'ar-u-nu-latn' : language;
 }
 
 export class Translations {

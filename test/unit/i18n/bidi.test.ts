@@ -60,3 +60,12 @@ describe('words in a right-to-left language', () => {
     expect(said).not.toMatch(/[\u2066-\u2069]/u);
   });
 });
+
+describe('digits in Arabic', () => {
+  test('numbers, plural counts and lists use Western digits, as the glossary asks for values', () => {
+    const arabic = new Translations().for('ar-SA');
+    expect(arabic.number(1234567.5)).toMatch(/^1.234.567.5$/u);
+    expect(arabic.t('cards.retireConfirm.unlinks', { count: 3, applications: 'a' })).toContain('3 ');
+    expect(arabic.t('cards.retireConfirm.unlinks', { count: 3, applications: 'a' })).not.toMatch(/[\u0660-\u0669\u06F0-\u06F9]/u);
+  });
+});
