@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { listenForBackupSignal } from './backup-signal.js';
 import { loadConfig } from './config.js';
 import { StartupListener } from './startup-listener.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { SetupBotError } from '../setup/errors.js';
 
 async function main(): Promise<void> {
@@ -43,11 +43,7 @@ async function main(): Promise<void> {
       onStoreDamage: stopForStoreDamage,
     });
   } catch (error) {
-    if (error instanceof SetupBotError) {
-      logger.error({ event: 'startup_failed', code: error.code }, error.message);
-      process.stderr.write(`setupbot cannot start: ${error.message}\n`);
-      process.exit(2);
-    }
+    if (error instanceof SetupBotError) refuseToStart(logger, error);
     throw error;
   }
   try {
@@ -56,11 +52,7 @@ async function main(): Promise<void> {
     // a start-up read met damage the store's check had not reached yet: its full report, as above
     const damage = await app.store.foundDamage?.();
     if (damage) stopForStoreDamage(damage);
-    if (error instanceof SetupBotError) {
-      logger.error({ event: 'startup_failed', code: error.code }, error.message);
-      process.stderr.write(`setupbot cannot start: ${error.message}\n`);
-      process.exit(2);
-    }
+    if (error instanceof SetupBotError) refuseToStart(logger, error);
     throw error;
   }
   backupSignal.attach(app.store);
@@ -83,6 +75,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A refusal to start (bad configuration, a store it cannot open): logged, said on stderr, exit 2. */
+function refuseToStart(logger: Logger, error: SetupBotError): never {
+  logger.error({ event: 'startup_failed', code: error.code }, error.message);
+  process.stderr.write(`setupbot cannot start: ${error.message}\n`);
+  process.exit(2);
 }
 
 /**

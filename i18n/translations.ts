@@ -46,9 +46,9 @@ function pseudoMessages(): Record<string, string> {
   return Object.fromEntries(Object.entries(ENGLISH_MESSAGES).map(([key, message]) => [key, pseudoLocalize(message)]));
 }
 
-/** The BCP 47 tag Intl formats numbers and plurals with (the pseudo-locale formats as English). */
 /**
- * The Intl locale of a language's messages, numbers and lists. Arabic is written with Western
+ * The BCP 47 tag Intl formats a language's messages, numbers, plurals and lists with (the
+ * pseudo-locale formats as English). Arabic is written with Western
  * digits, as Microsoft's Arabic pages write values (the glossary's ar-SA conventions; the tab does
  * the same): pinned with `-u-nu-latn` rather than left to the ICU data's default for `ar`.
  */
