@@ -304,19 +304,25 @@ describe('one process per data file', () => {
   });
 });
 
+/** A failpoint that fails `point` once with ENOSPC after `armed` is set, then lets it pass again. */
+function fullDiskOnceAt(point: string): { armed: boolean; failpoint: (name: string) => void } {
+  const disk = {
+    armed: false,
+    failpoint: (name: string): void => {
+      if (name !== point || !disk.armed) return;
+      disk.armed = false;
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    },
+  };
+  return disk;
+}
+
 describe('failures', () => {
   test('a failed write is refused as "try again", nothing half-applied stays, and the store recovers', async () => {
-    let failNext = false;
-    await open({
-      failpoint: (name) => {
-        if (name === 'journal.beforeWrite' && failNext) {
-          failNext = false;
-          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        }
-      },
-    });
+    const disk = fullDiskOnceAt('journal.beforeWrite');
+    await open({ failpoint: disk.failpoint });
     await notes().create('before', { owner: 'ann', text: 'ok' });
-    failNext = true;
+    disk.armed = true;
     await expect(notes().create('during', { owner: 'ann', text: 'lost' })).rejects.toMatchObject({ code: 'storage_unavailable' });
     expect(await notes().get('during')).toBeUndefined();
     expect((await notes().find('owner', 'ann')).map((note) => note.id)).toEqual(['before']);
@@ -337,19 +343,12 @@ describe('failures', () => {
           return [];
         }
       });
-    let failNext = false;
-    await open({
-      failpoint: (name) => {
-        if (name === 'checkpoint.beforeWrite' && failNext) {
-          failNext = false;
-          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        }
-      },
-    });
+    const disk = fullDiskOnceAt('checkpoint.beforeWrite');
+    await open({ failpoint: disk.failpoint });
     for (let at = 0; at < 20; at++) await notes().create(`n${at}`, { owner: at % 2 === 0 ? 'ann' : 'bob', text: `note ${at}` });
     await store?.engine.checkpoint();
     expect((await notes().find('owner', 'ann')).length).toBe(10);
-    failNext = true;
+    disk.armed = true;
     await expect(store?.engine.checkpoint()).rejects.toThrow('no space left on device');
     // the collections already read through the failed checkpoint's index file
     expect((await notes().find('owner', 'bob')).length).toBe(10);
